@@ -1,0 +1,53 @@
+# sitegen: two commands on a fresh machine with Python 3.11, Node 20 and make.
+#   make build  - install everything, build the bundled example site into build/
+#   make test   - install what the tests need (Chromium included) and run the suite
+#   make serve  - build, then preview on http://127.0.0.1:8000 with live reload
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: build test serve install install-test assets chromium clean
+
+build: install assets
+	$(BIN)/sitegen build
+
+test: install-test assets chromium
+	$(BIN)/python -m pytest
+
+serve: install-test assets
+	$(BIN)/sitegen serve --port 8000
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# govuk-frontend compiled with Arial and without GDS Transport (see sitegen/theme/sass/).
+assets: sitegen/theme/vendor/.built
+
+sitegen/theme/vendor/.built: node_modules/.installed $(wildcard sitegen/theme/sass/*.scss)
+	mkdir -p sitegen/theme/vendor
+	npm run --silent build:assets
+	touch $@
+
+chromium:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+clean:
+	rm -rf build .cache sitegen/theme/vendor

@@ -1,0 +1,43 @@
+"""One module per command; COMMANDS lists them for the `sitegen` group."""
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+
+from .. import errors
+
+site_option = click.option(
+    "--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), default=".",
+    show_default=True, help="The site folder (the one holding site.yaml).")
+
+
+def build_date_option(func):
+    """--build-date: the day the build treats as today (default: today in London)."""
+    return click.option(
+        "--build-date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+        envvar="SITEGEN_BUILD_DATE",
+        help="Treat this day (YYYY-MM-DD) as today: past events drop out. Also SITEGEN_BUILD_DATE.")(func)
+
+
+def resolve_build_date(value: datetime | None) -> date:
+    """The injected build date, or today in Europe/London."""
+    return value.date() if value else datetime.now(ZoneInfo("Europe/London")).date()
+
+
+def site_root(site_dir: Path) -> Path:
+    """The absolute site folder."""
+    return Path(os.path.abspath(site_dir))
+
+
+def _commands() -> list[click.Command]:
+    from . import build, check, new_area, import_wards, serve
+    return [build.build_command, check.check_command, new_area.new_area_command,
+            import_wards.import_wards_command, serve.serve_command]
+
+
+COMMANDS = _commands()
+__all__ = ["COMMANDS", "site_option", "build_date_option", "resolve_build_date", "site_root", "errors"]

@@ -1,0 +1,184 @@
+"""content/areas/<slug>/area.yaml and news/*.md: one ward each."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from ..errors import Problems, SitegenError
+from ..model import Area, Contact, Event, NewsItem, Priority, SocialLink, TeamMember
+from .frontmatter import split_front_matter
+from .context import LoadContext
+from .schema import (SLUG_RE, Bool, Choice, Date, DateTime, Email, Field, Int, ListOf, Phone, Record,
+                     Slug, Str, Text, Url, Where)
+from .yamlsource import load_yaml_file, read_text
+
+AREAS_DIR = "content/areas"
+NETWORKS = ("x", "facebook", "instagram", "mastodon", "bluesky", "youtube", "threads", "tiktok",
+            "linkedin", "nextdoor", "whatsapp", "web")
+
+
+def _end_after_start(event: dict, where: Where, problems: Problems) -> None:
+    if event.get("start") and event.get("end") and event["end"] < event["start"]:
+        where.report(problems, "ends before it starts; check 'end'")
+
+
+def _action_after_issue(priority: dict, where: Where, problems: Problems) -> None:
+    if priority.get("date") and priority.get("action_date") and priority["action_date"] < priority["date"]:
+        where.report(problems, "'action_date' is before 'date'; an action cannot come before the issue")
+
+
+TEAM_MEMBER = Record(name="team member", fields=[
+    Field("name", Str(max_len=100), required=True, doc="Full name as the officer wants it shown."),
+    Field("role", Str(max_len=100), required=True, doc="Rank or role, like 'Police Constable'."),
+    Field("bio", Text(2000), doc="A few sentences about them."),
+])
+
+CONTACT = Record(name="contact", fields=[
+    Field("email", Email, doc="The team's email address."),
+    Field("phone", Phone, doc="The team's phone number."),
+    Field("address", Str(max_len=300), doc="Where residents can meet the team, if anywhere."),
+])
+
+PRIORITY = Record(name="priority", rules=[_action_after_issue], fields=[
+    Field("issue", Text(1000), required=True, doc="What residents said."),
+    Field("date", Date(), required=True, doc="When the priority was set, YYYY-MM-DD."),
+    Field("action", Text(2000), doc="What the team did."),
+    Field("action_date", Date(), doc="When the action was reported, YYYY-MM-DD."),
+])
+
+EVENT = Record(name="event", rules=[_end_after_start], fields=[
+    Field("title", Str(max_len=150), required=True, doc="What the event is."),
+    Field("start", DateTime(), required=True, doc="Local start time, YYYY-MM-DDTHH:MM."),
+    Field("end", DateTime(), doc="Local end time, YYYY-MM-DDTHH:MM."),
+    Field("location", Str(max_len=300), doc="Where it happens."),
+    Field("description", Text(2000), doc="A few sentences about it."),
+    Field("id", Slug, doc="A stable identifier, only needed if two events share a start and title."),
+])
+
+SOCIAL = Record(name="social link", fields=[
+    Field("network", Choice(NETWORKS), required=True, doc="Which network."),
+    Field("url", Url(), required=True, doc="The account's public address."),
+    Field("feed", Url(), doc="An RSS or Atom feed of its posts, shown on the ward page."),
+])
+
+AREA = Record(name="area.yaml", fields=[
+    Field("name", Str(max_len=100), required=True, doc="Ward name."),
+    Field("borough", Str(max_len=100), doc="Borough or district the ward is in."),
+    Field("code", Str(max_len=20), doc="ONS ward code (E05...)."),
+    Field("old_code", Str(max_len=20), doc="Older ward code some systems still use."),
+    Field("population", Int(0), doc="Residents (for context only)."),
+    Field("summary", Text(1000), doc="One or two sentences introducing the ward."),
+    Field("example", Bool(), doc="true marks the content as example content, with a notice on the page."),
+    Field("team", ListOf(TEAM_MEMBER, 50), doc="The neighbourhood team."),
+    Field("contact", CONTACT, doc="How to reach the team."),
+    Field("priorities", ListOf(PRIORITY, 50), doc="You said, we did."),
+    Field("events", ListOf(EVENT, 200), doc="Ward-panel meetings and other events."),
+    Field("social", ListOf(SOCIAL, 20), doc="The ward's social accounts."),
+])
+
+NEWS = Record(name="news front matter", fields=[
+    Field("title", Str(max_len=150), required=True, doc="Headline."),
+    Field("date", Date(), required=True, doc="Publication date, YYYY-MM-DD."),
+    Field("summary", Str(max_len=300), doc="One sentence for lists and feeds."),
+    Field("slug", Slug, doc="Address of the page (default: the file name)."),
+])
+
+
+def load_areas(ctx: LoadContext) -> list[Area]:
+    """Load every area under content/areas, recording problems in CTX."""
+    base = ctx.root / AREAS_DIR
+    if not base.is_dir():
+        return []
+    folders = sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return [area for area in (_load_area(ctx, folder) for folder in folders) if area]
+
+
+def _load_area(ctx: LoadContext, folder: Path) -> Area | None:
+    rel = f"{AREAS_DIR}/{folder.name}/area.yaml"
+    if not SLUG_RE.match(folder.name):
+        ctx.problems.add(f"{AREAS_DIR}/{folder.name}", 0, 0,
+                         "folder name must be lowercase letters, digits and hyphens (it becomes the address)")
+        return None
+    if not (folder / "area.yaml").is_file():
+        ctx.problems.add(rel, 0, 0, "missing; every area folder needs an area.yaml with at least 'name:'")
+        return None
+    try:
+        raw = load_yaml_file(folder / "area.yaml", rel)
+    except SitegenError as exc:
+        ctx.problems.extend(exc.problems)
+        return None
+    data = AREA.check(raw, Where(rel, (1, 1), ""), ctx.problems) or {}
+    return _area_from(ctx, folder.name, rel, data, load_news(ctx, folder))
+
+
+def _area_from(ctx: LoadContext, slug: str, rel: str, data: dict, news: list[NewsItem]) -> Area:
+    events = tuple(sorted((_event(slug, e, ctx.host) for e in data.get("events", ())),
+                          key=lambda e: (e.start, e.title)))
+    _report_duplicate_events(rel, events, ctx.problems)
+    return Area(
+        slug=slug, name=data.get("name", slug), source=rel,
+        borough=data.get("borough", ""), code=data.get("code", ""),
+        population=data.get("population"), summary=data.get("summary", ""),
+        example=data.get("example", False),
+        team=tuple(TeamMember(**m) for m in data.get("team", ())),
+        contact=Contact(**data.get("contact", {})),
+        priorities=tuple(sorted((Priority(**p) for p in data.get("priorities", ())),
+                                key=lambda p: p.date, reverse=True)),
+        events=events,
+        social=tuple(SocialLink(**s) for s in data.get("social", ())),
+        news=tuple(news),
+    )
+
+
+def _event(area_slug: str, data: dict, host: str) -> Event:
+    key = data.get("id") or f"{data['start']:%Y%m%dT%H%M}|{data['title']}"
+    digest = hashlib.sha1(f"{area_slug}|{key}".encode()).hexdigest()[:16]
+    fields = {k: v for k, v in data.items() if k != "id"}
+    return Event(uid=f"{area_slug}-{digest}@{host}", **fields)
+
+
+def _report_duplicate_events(rel: str, events: tuple[Event, ...], problems: Problems) -> None:
+    seen = set()
+    for event in events:
+        if event.uid in seen:
+            problems.add(rel, 0, 0, f"two events called '{event.title}' start at {event.start:%Y-%m-%d %H:%M};"
+                                    " give one an 'id:' to tell them apart")
+        seen.add(event.uid)
+
+
+def load_news(ctx: LoadContext, folder: Path) -> list[NewsItem]:
+    """Load FOLDER/news/*.md, newest first."""
+    news_dir = folder / "news"
+    if not news_dir.is_dir():
+        return []
+    items: dict[str, NewsItem] = {}
+    for path in sorted(news_dir.glob("*.md")):
+        item = _load_news_item(ctx, path, folder.name)
+        if item is None:
+            continue
+        if item.slug in items:
+            ctx.problems.add(item.source, 1, 0, f"news slug '{item.slug}' is already used by "
+                             f"{items[item.slug].source}; rename the file or change 'slug:'")
+            continue
+        items[item.slug] = item
+    return sorted(items.values(), key=lambda n: (n.date, n.slug), reverse=True)
+
+
+def _load_news_item(ctx: LoadContext, path: Path, area_slug: str) -> NewsItem | None:
+    rel = ctx.rel(path)
+    try:
+        doc = split_front_matter(read_text(path, rel), rel)
+    except SitegenError as exc:
+        ctx.problems.extend(exc.problems)
+        return None
+    meta = NEWS.check(doc.meta, Where(rel, (2, 1), ""), ctx.problems) or {}
+    slug = meta.get("slug") or path.stem
+    if not SLUG_RE.match(slug):
+        ctx.problems.add(rel, 0, 0, "file name must be lowercase letters, digits and hyphens, like 'summer-patrols.md'")
+        return None
+    if "title" not in meta or "date" not in meta:
+        return None
+    url = f"/areas/{area_slug}/news/{slug}/"
+    rendered = ctx.render_markdown(doc.body, doc.body_line, rel, url)
+    return NewsItem(slug=slug, title=meta["title"], date=meta["date"], summary=meta.get("summary", ""),
+                    body_html=rendered.html, source=rel, area_slug=area_slug)

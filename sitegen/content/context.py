@@ -1,0 +1,37 @@
+"""What every loader shares while reading one site."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problems
+from ..model import Link
+from .markup import MarkdownRenderer, Rendered
+
+
+@dataclass
+class LoadContext:
+    """The site root, one Markdown renderer, and the problems and links found so far."""
+
+    root: Path
+    host: str
+    renderer: MarkdownRenderer = field(default_factory=MarkdownRenderer)
+    problems: Problems = field(default_factory=Problems)
+    links: list[Link] = field(default_factory=list)
+
+    def rel(self, path: Path) -> str:
+        """PATH relative to the site root, as errors print it."""
+        return path.relative_to(self.root).as_posix()
+
+    def render_markdown(self, body: str, body_line: int, rel: str, page_url: str) -> Rendered:
+        """Render BODY, record its links and images for checking, report a '# ' heading."""
+        rendered = self.renderer.render(body)
+        lines = body.splitlines()
+        if rendered.has_h1:
+            line = next((i for i, text in enumerate(lines) if text.startswith("# ")), 0)
+            self.problems.add(rel, body_line + line, 1,
+                              "a '# ' heading would be a second page title; start headings at '## '")
+        for href, is_image in [(h, False) for h in rendered.links] + [(s, True) for s in rendered.images]:
+            line = next((i for i, text in enumerate(lines) if href in text), 0)
+            self.links.append(Link(href, rel, body_line + line, page_url, is_image))
+        return rendered

@@ -1,0 +1,48 @@
+"""content/pages/*.md: site-wide pages such as the accessibility statement."""
+from __future__ import annotations
+
+from ..errors import SitegenError
+from ..model import Page
+from .context import LoadContext
+from .frontmatter import split_front_matter
+from .schema import SLUG_RE, Field, Record, Str, Where
+from .yamlsource import read_text
+
+PAGES_DIR = "content/pages"
+# Top-level paths the generator itself writes; a page may not take them.
+RESERVED = {"areas", "boroughs", "assets", "media", "forms", "report", "feeds", "sitemap", "robots"}
+
+PAGE = Record(name="page front matter", fields=[
+    Field("title", Str(max_len=150), required=True, doc="The page title (its only level-1 heading)."),
+    Field("summary", Str(max_len=300), doc="One sentence for search engines and link previews."),
+])
+
+
+def load_pages(ctx: LoadContext) -> list[Page]:
+    """Load every content/pages/*.md, sorted by slug."""
+    base = ctx.root / PAGES_DIR
+    if not base.is_dir():
+        return []
+    return [page for page in (_load_page(ctx, path) for path in sorted(base.glob("*.md"))) if page]
+
+
+def _load_page(ctx: LoadContext, path) -> Page | None:
+    rel = ctx.rel(path)
+    slug = path.stem
+    if not SLUG_RE.match(slug) and slug != "404":
+        ctx.problems.add(rel, 0, 0, "file name must be lowercase letters, digits and hyphens, like 'about-us.md'")
+        return None
+    if slug in RESERVED:
+        ctx.problems.add(rel, 0, 0, f"'{slug}' is a path the site already uses; rename the file")
+        return None
+    try:
+        doc = split_front_matter(read_text(path, rel), rel)
+    except SitegenError as exc:
+        ctx.problems.extend(exc.problems)
+        return None
+    meta = PAGE.check(doc.meta, Where(rel, (2, 1), ""), ctx.problems) or {}
+    url = "/404.html" if slug == "404" else f"/{slug}/"
+    rendered = ctx.render_markdown(doc.body, doc.body_line, rel, url)
+    if "title" not in meta:
+        return None
+    return Page(slug=slug, title=meta["title"], summary=meta.get("summary", ""), body_html=rendered.html, source=rel)

@@ -1,0 +1,66 @@
+"""Load a whole site: config, areas, pages and media, validated together."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..config import load_config
+from ..errors import Problems
+from ..model import Area, Borough, Site
+from .areas import load_areas
+from .context import LoadContext
+from .pages import load_pages
+
+MEDIA_DIR = "content/media"
+
+
+def slugify(text: str) -> str:
+    """'Barking and Dagenham' -> 'barking-and-dagenham'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def load_site(root: Path, build_date: date) -> tuple[Site, Problems]:
+    """Read everything under ROOT.  Returns the site and every problem found.
+
+    A broken site.yaml raises at once (nothing else can be read without it);
+    problems in content are collected so the caller can report them all.
+    """
+    config = load_config(root)
+    ctx = LoadContext(root=root, host=urlsplit(config.base_url).hostname or "localhost")
+    areas = load_areas(ctx)
+    pages = load_pages(ctx)
+    boroughs = group_boroughs(areas, ctx.problems)
+    site = Site(config=config, build_date=build_date, areas=tuple(areas), boroughs=boroughs,
+                pages=tuple(pages), links=tuple(ctx.links), media=tuple(list_media(root)))
+    return site, ctx.problems
+
+
+def group_boroughs(areas: list[Area], problems: Problems) -> tuple[Borough, ...]:
+    """Group areas by borough name, reporting two names that share one address."""
+    by_name: dict[str, list[Area]] = {}
+    for area in areas:
+        if area.borough:
+            by_name.setdefault(area.borough, []).append(area)
+    boroughs, slugs = [], {}
+    for name in sorted(by_name):
+        slug = slugify(name)
+        if slug in slugs:
+            problems.add(by_name[name][0].source, 0, 0, f"borough '{name}' and '{slugs[slug]}' would share the"
+                         f" address /boroughs/{slug}/; spell them the same way")
+            continue
+        slugs[slug] = name
+        boroughs.append(Borough(slug, name, tuple(sorted(by_name[name], key=lambda a: a.name))))
+    return tuple(boroughs)
+
+
+def list_media(root: Path) -> list[str]:
+    """Site paths of the files under content/media, copied as they are to /media/."""
+    base = root / MEDIA_DIR
+    if not base.is_dir():
+        return []
+    return sorted("/media/" + p.relative_to(base).as_posix() for p in base.rglob("*")
+                  if p.is_file() and not p.name.startswith("."))

@@ -1,0 +1,170 @@
+"""The site as data: plain frozen dataclasses, no I/O.
+
+Loaders in `sitegen.content` build these from files; outputs in
+`sitegen.outputs` turn them into pages.  Each value that came from a file keeps
+`source` (the site-relative path) so later checks can name it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .config import SiteConfig
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """A member of a ward's neighbourhood team."""
+
+    name: str
+    role: str
+    bio: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    """How to reach a ward team directly (never for emergencies)."""
+
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Priority:
+    """'You said, we did': an issue residents raised and what the team did."""
+
+    issue: str
+    date: date
+    action: str = ""
+    action_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A ward-panel meeting, street surgery or other event, in local time."""
+
+    uid: str
+    title: str
+    start: datetime
+    end: datetime | None = None
+    location: str = ""
+    description: str = ""
+
+    def is_upcoming(self, today: date) -> bool:
+        """True while the event has not finished by TODAY."""
+        return (self.end or self.start).date() >= today
+
+
+@dataclass(frozen=True)
+class SocialLink:
+    """A ward's account on a social network, with an optional feed to show."""
+
+    network: str
+    url: str
+    feed: str = ""
+
+
+@dataclass(frozen=True)
+class NewsItem:
+    """A ward news page from content/areas/<slug>/news/<name>.md."""
+
+    slug: str
+    title: str
+    date: date
+    summary: str
+    body_html: str
+    source: str
+    area_slug: str
+
+    @property
+    def url(self) -> str:
+        """Site path of the page."""
+        return f"/areas/{self.area_slug}/news/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Area:
+    """One ward: its team, contact, priorities, events, social links and news."""
+
+    slug: str
+    name: str
+    source: str
+    borough: str = ""
+    code: str = ""
+    population: int | None = None
+    summary: str = ""
+    example: bool = False
+    team: tuple[TeamMember, ...] = ()
+    contact: Contact = field(default_factory=Contact)
+    priorities: tuple[Priority, ...] = ()
+    events: tuple[Event, ...] = ()
+    social: tuple[SocialLink, ...] = ()
+    news: tuple[NewsItem, ...] = ()
+
+    @property
+    def url(self) -> str:
+        """Site path of the ward page."""
+        return f"/areas/{self.slug}/"
+
+    def upcoming_events(self, today: date) -> tuple[Event, ...]:
+        """Events that have not finished by TODAY, soonest first."""
+        return tuple(e for e in self.events if e.is_upcoming(today))
+
+
+@dataclass(frozen=True)
+class Borough:
+    """A group of wards (a London borough, a district)."""
+
+    slug: str
+    name: str
+    areas: tuple[Area, ...]
+
+    @property
+    def url(self) -> str:
+        """Site path of the borough page."""
+        return f"/boroughs/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A site-wide page from content/pages/<slug>.md (404.md becomes 404.html)."""
+
+    slug: str
+    title: str
+    summary: str
+    body_html: str
+    source: str
+
+    @property
+    def url(self) -> str:
+        """Site path of the page."""
+        return "/404.html" if self.slug == "404" else f"/{self.slug}/"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link found in Markdown, kept to check that its target exists."""
+
+    href: str
+    source: str
+    line: int
+    base_url: str
+    is_image: bool = False
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything a build reads, validated."""
+
+    config: SiteConfig
+    build_date: date
+    areas: tuple[Area, ...]
+    boroughs: tuple[Borough, ...]
+    pages: tuple[Page, ...]
+    links: tuple[Link, ...] = ()
+    media: tuple[str, ...] = ()
+
+    def page(self, slug: str) -> Page | None:
+        """The site page with SLUG, if there is one."""
+        return next((p for p in self.pages if p.slug == slug), None)

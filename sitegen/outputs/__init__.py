@@ -1,0 +1,62 @@
+"""Every file a build writes, planned as data and rendered by kind.
+
+`plan(site)` lists `Output`s (path, kind, key).  Rendering looks the kind up in
+`RENDERERS` and calls it with a `RenderContext` and the key, so a plan can be
+split across processes and any one output rebuilt on its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from ..assets import Asset
+from ..model import Site
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file in the build: where it goes, how it is made, and from what."""
+
+    path: str       # inside build/, like 'areas/abbey/index.html'
+    kind: str       # a key of RENDERERS
+    key: str = ""   # which thing of that kind (an area slug, 'area/news-slug', ...)
+
+    @property
+    def url(self) -> str:
+        """The site path a link uses: '/areas/abbey/' for an index.html."""
+        if self.path.endswith("index.html"):
+            return "/" + self.path[: -len("index.html")]
+        return "/" + self.path
+
+
+@dataclass
+class RenderContext:
+    """What every renderer may read."""
+
+    site: Site
+    env: object            # jinja2.Environment
+    assets: dict[str, Asset]
+
+
+Renderer = Callable[[RenderContext, str], bytes]
+RENDERERS: dict[str, Renderer] = {}
+
+
+def renderer(kind: str) -> Callable[[Renderer], Renderer]:
+    """Register a function as the renderer of KIND."""
+    def register(func: Renderer) -> Renderer:
+        RENDERERS[kind] = func
+        return func
+    return register
+
+
+def plan(site: Site) -> list[Output]:
+    """Every output of SITE, in a stable order."""
+    from . import pages, syndication  # noqa: F401 - registers renderers
+    outputs = pages.plan_pages(site) + syndication.plan_syndication(site)
+    return sorted(outputs, key=lambda o: o.path)
+
+
+def render(ctx: RenderContext, output: Output) -> bytes:
+    """The bytes of OUTPUT."""
+    return RENDERERS[output.kind](ctx, output.key)

@@ -1,0 +1,109 @@
+"""HTML pages: home, borough, ward, ward news, site pages and 404."""
+from __future__ import annotations
+
+from ..model import Site
+from . import Output, RenderContext, renderer
+
+
+def plan_pages(site: Site) -> list[Output]:
+    """The HTML pages of SITE."""
+    outputs = [Output("index.html", "home")]
+    outputs += [Output(f"boroughs/{b.slug}/index.html", "borough", b.slug) for b in site.boroughs]
+    for area in site.areas:
+        outputs.append(Output(f"areas/{area.slug}/index.html", "area", area.slug))
+        if area.news:
+            outputs.append(Output(f"areas/{area.slug}/news/index.html", "news_index", area.slug))
+        outputs += [Output(f"areas/{area.slug}/news/{n.slug}/index.html", "news", f"{area.slug}/{n.slug}")
+                    for n in area.news]
+    outputs += [Output(p.url.lstrip("/") + ("" if p.slug == "404" else "index.html"), "page", p.slug)
+                for p in site.pages]
+    if not site.page("404"):
+        outputs.append(Output("404.html", "not_found"))
+    return outputs
+
+
+def page_html(ctx: RenderContext, template: str, url: str, title: str, crumbs: list, **values) -> bytes:
+    """Render TEMPLATE as the page at URL, with breadcrumbs CRUMBS (title, url) pairs."""
+    config = ctx.site.config
+    html = ctx.env.get_template(template).render(
+        site=config, assets=ctx.assets, build_date=ctx.site.build_date,
+        page={"url": url, "canonical": config.url(url), "title": title,
+              "description": values.pop("description", "") or config.description,
+              "breadcrumbs": [{"text": text, "href": href} for text, href in crumbs]},
+        **values)
+    return html.encode("utf-8")
+
+
+def _area(site: Site, slug: str):
+    return next(a for a in site.areas if a.slug == slug)
+
+
+def _area_crumbs(site: Site, area) -> list:
+    crumbs = [("Home", "/")]
+    borough = next((b for b in site.boroughs if b.name == area.borough), None)
+    if borough:
+        crumbs.append((borough.name, borough.url))
+    return crumbs
+
+
+@renderer("home")
+def render_home(ctx: RenderContext, key: str) -> bytes:
+    """The home page: find your area, report, services."""
+    site = ctx.site
+    others = tuple(a for a in site.areas if not a.borough)
+    return page_html(ctx, "home.html", "/", site.config.name, [], boroughs=site.boroughs,
+                     other_areas=others, area_count=len(site.areas))
+
+
+@renderer("borough")
+def render_borough(ctx: RenderContext, key: str) -> bytes:
+    """A borough's page: its wards."""
+    borough = next(b for b in ctx.site.boroughs if b.slug == key)
+    return page_html(ctx, "borough.html", borough.url, f"Police in {borough.name}", [("Home", "/")],
+                     borough=borough, description=f"Find the neighbourhood policing team for your ward in {borough.name}.")
+
+
+@renderer("area")
+def render_area(ctx: RenderContext, key: str) -> bytes:
+    """A ward page."""
+    site = ctx.site
+    area = _area(site, key)
+    return page_html(ctx, "area.html", area.url, f"{area.name} neighbourhood police", _area_crumbs(site, area),
+                     area=area, events=area.upcoming_events(site.build_date),
+                     description=area.summary or f"Your neighbourhood police team in {area.name}.")
+
+
+@renderer("news_index")
+def render_news_index(ctx: RenderContext, key: str) -> bytes:
+    """All news of one ward."""
+    site = ctx.site
+    area = _area(site, key)
+    crumbs = _area_crumbs(site, area) + [(area.name, area.url)]
+    return page_html(ctx, "news_index.html", f"{area.url}news/", f"News from {area.name}", crumbs, area=area)
+
+
+@renderer("news")
+def render_news(ctx: RenderContext, key: str) -> bytes:
+    """One ward news page."""
+    site = ctx.site
+    area_slug, slug = key.split("/")
+    area = _area(site, area_slug)
+    item = next(n for n in area.news if n.slug == slug)
+    crumbs = _area_crumbs(site, area) + [(area.name, area.url), ("News", f"{area.url}news/")]
+    return page_html(ctx, "news.html", item.url, item.title, crumbs, area=area, item=item,
+                     description=item.summary)
+
+
+@renderer("page")
+def render_page(ctx: RenderContext, key: str) -> bytes:
+    """A site page from content/pages/."""
+    page = ctx.site.page(key)
+    template = "404.html" if key == "404" else "page.html"
+    return page_html(ctx, template, page.url, page.title, [("Home", "/")], content=page,
+                     description=page.summary)
+
+
+@renderer("not_found")
+def render_not_found(ctx: RenderContext, key: str) -> bytes:
+    """The built-in 'page not found' page, used when the site has no 404.md."""
+    return page_html(ctx, "404.html", "/404.html", "Page not found", [("Home", "/")], content=None)

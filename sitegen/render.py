@@ -1,0 +1,74 @@
+"""The Jinja2 environment: theme templates (a site's templates/ wins file by
+file), govuk-frontend-jinja's component macros, and the filters pages use."""
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from pathlib import Path
+
+import govuk_frontend_jinja
+import jinja2
+from jinja2.utils import missing
+
+from .assets import THEME_DIR
+
+GOVUK_TEMPLATES = Path(os.path.dirname(govuk_frontend_jinja.__file__)) / "templates"
+
+
+class NameStrictUndefined(jinja2.ChainableUndefined):
+    """Undefined that fails loudly for a misspelt variable name, but lets a
+    missing key of a dict be empty, as govuk-frontend-jinja's macros expect."""
+
+    __slots__ = ()
+
+    def _is_name(self) -> bool:
+        return self._undefined_obj is missing
+
+    def __str__(self) -> str:
+        if self._is_name():
+            self._fail_with_undefined_error()
+        return ""
+
+    def __bool__(self) -> bool:
+        if self._is_name():
+            self._fail_with_undefined_error()
+        return False
+
+    def __iter__(self):
+        if self._is_name():
+            self._fail_with_undefined_error()
+        return iter(())
+
+
+def make_environment(site_root: Path) -> jinja2.Environment:
+    """An environment that looks in SITE/templates, then the built-in theme."""
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(str(site_root / "templates")),
+        jinja2.FileSystemLoader(str(THEME_DIR / "templates")),
+        jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.FileSystemLoader(str(GOVUK_TEMPLATES))}),
+    ])
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=NameStrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    env.filters.update(long_date=long_date, time_of_day=time_of_day, iso_date=iso_date)
+    return env
+
+
+def long_date(value: date | datetime) -> str:
+    """3 December 2026 (GOV.UK style)."""
+    return f"{value.day} {value:%B %Y}"
+
+
+def time_of_day(value: datetime) -> str:
+    """7pm, 7:30pm, midday, midnight (GOV.UK style)."""
+    if value.hour == 12 and value.minute == 0:
+        return "midday"
+    if value.hour == 0 and value.minute == 0:
+        return "midnight"
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+
+
+def iso_date(value: date | datetime) -> str:
+    """2026-12-03 or 2026-12-03T19:00, for datetime attributes."""
+    return value.isoformat(timespec="minutes") if isinstance(value, datetime) else value.isoformat()
