@@ -63,7 +63,7 @@ SITE = Record(name="site.yaml", fields=[
     Field("phone", Record(name="phone", fields=[
         Field("emergency", Str(max_len=20), doc="Emergency number (default 999)."),
         Field("non_emergency", Str(max_len=20), doc="Non-emergency number (default 101)."),
-        Field("textphone", Str(max_len=20), doc="Textphone or Relay UK number (default 18000)."),
+        Field("textphone", Str(max_len=20), doc="Relay UK emergency number for deaf, hard of hearing or speech-impaired people (default 18000)."),
     ]), doc="Numbers shown on every page."),
     Field("report_actions", ListOf(LINK, max_items=12), doc="The ways to report, shown on the home and ward pages."),
     Field("services", ListOf(LINK, max_items=40), doc="Other services, shown on the home page."),

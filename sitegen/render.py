@@ -15,6 +15,13 @@ from .assets import THEME_DIR
 GOVUK_TEMPLATES = Path(os.path.dirname(govuk_frontend_jinja.__file__)) / "templates"
 
 
+NETWORK_NAMES = {
+    "x": "X (Twitter)", "facebook": "Facebook", "instagram": "Instagram", "mastodon": "Mastodon",
+    "bluesky": "Bluesky", "youtube": "YouTube", "threads": "Threads", "tiktok": "TikTok",
+    "linkedin": "LinkedIn", "nextdoor": "Nextdoor", "whatsapp": "WhatsApp channel", "web": "Website",
+}
+
+
 class NameStrictUndefined(jinja2.ChainableUndefined):
     """Undefined that fails loudly for a misspelt variable name, but lets a
     missing key of a dict be empty, as govuk-frontend-jinja's macros expect."""
@@ -50,6 +57,7 @@ def make_environment(site_root: Path) -> jinja2.Environment:
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=NameStrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters.update(long_date=long_date, time_of_day=time_of_day, iso_date=iso_date)
+    env.globals["network_names"] = NETWORK_NAMES
     return env
 
 

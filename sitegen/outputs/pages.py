@@ -69,7 +69,7 @@ def render_area(ctx: RenderContext, key: str) -> bytes:
     site = ctx.site
     area = _area(site, key)
     return page_html(ctx, "area.html", area.url, f"{area.name} neighbourhood police", _area_crumbs(site, area),
-                     area=area, events=area.upcoming_events(site.build_date),
+                     area=area, events=area.upcoming_events(site.build_date), feeds=(),
                      description=area.summary or f"Your neighbourhood police team in {area.name}.")
 
 

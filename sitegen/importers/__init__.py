@@ -1,0 +1,1 @@
+"""Importers that create area folders from outside data."""

@@ -1,0 +1,107 @@
+"""`sitegen import-wards`: area folders from a CSV of wards.
+
+The CSV has the columns of the London Datastore ward profiles cut used in the
+bundled data: borough, ward, ons_code, old_code, population_2015, area_sq_km.
+An area that already exists is left exactly as its editors wrote it.
+"""
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..content.areas import AREAS_DIR
+from ..content.site import slugify
+from ..errors import Problem, SitegenError
+from ..fileio import atomic_write
+from .scaffold import area_yaml
+
+COLUMNS = ("borough", "ward", "ons_code", "old_code", "population_2015")
+
+
+@dataclass
+class ImportReport:
+    """What an import did: slugs created and slugs left alone."""
+
+    created: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WardRow:
+    """One row of the CSV."""
+
+    borough: str
+    ward: str
+    code: str
+    old_code: str
+    population: int | None
+    line: int
+
+
+def read_wards(csv_path: Path) -> list[WardRow]:
+    """Read and check the CSV; raise SitegenError naming each bad line."""
+    name = str(csv_path)
+    try:
+        handle = csv_path.open(newline="", encoding="utf-8-sig")
+    except OSError as exc:
+        raise SitegenError([Problem(name, 0, 0, f"cannot be read: {exc.strerror}")])
+    with handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise SitegenError([Problem(name, 1, 0, f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")])
+        rows, problems = [], []
+        for row in reader:
+            line = reader.line_num
+            if not row["ward"] or not row["borough"]:
+                problems.append(Problem(name, line, 0, "needs both a borough and a ward name"))
+                continue
+            population = row["population_2015"].replace(",", "").strip()
+            if population and not population.isdigit():
+                problems.append(Problem(name, line, 0, f"population '{population}' is not a whole number"))
+                continue
+            rows.append(WardRow(row["borough"].strip(), row["ward"].strip(), row["ons_code"].strip(),
+                                row["old_code"].strip(), int(population) if population else None, line))
+    if problems:
+        raise SitegenError(problems)
+    return rows
+
+
+def ward_slugs(rows: list[WardRow]) -> dict[WardRow, str]:
+    """A slug per ward: its name, or name and borough where the name recurs.
+
+    Computed over the whole CSV so a ward's slug does not depend on --borough.
+    """
+    counts = Counter(slugify(r.ward) for r in rows)
+    return {r: slugify(r.ward) if counts[slugify(r.ward)] == 1 else slugify(f"{r.ward} {r.borough}")
+            for r in rows}
+
+
+def import_wards(root: Path, csv_path: Path, borough: str | None) -> ImportReport:
+    """Create an area folder for each ward (of BOROUGH, if given) not already present."""
+    rows = read_wards(csv_path)
+    slugs = ward_slugs(rows)
+    chosen = [r for r in rows if borough is None or r.borough.lower() == borough.lower()]
+    if borough and not chosen:
+        boroughs = sorted({r.borough for r in rows})
+        raise SitegenError([Problem(str(csv_path), 0, 0, f"no wards in borough '{borough}'; "
+                                    f"boroughs in this file: {', '.join(boroughs)}")])
+    report = ImportReport()
+    for row in chosen:
+        slug = slugs[row]
+        target = root / AREAS_DIR / slug / "area.yaml"
+        if target.exists():
+            report.kept.append(slug)
+            continue
+        atomic_write(target, area_yaml(_fields(row)))
+        report.created.append(slug)
+    return report
+
+
+def _fields(row: WardRow) -> dict:
+    fields = {"name": row.ward, "borough": row.borough, "code": row.code, "old_code": row.old_code}
+    if row.population is not None:
+        fields["population"] = row.population
+    return {k: v for k, v in fields.items() if v not in ("", None)}

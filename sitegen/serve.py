@@ -1,0 +1,126 @@
+"""Preview server: serves build/, rebuilds when a source changes, and reloads
+open pages.  Live reload is injected into responses by the server only, so the
+built files stay exactly what a publish would upload."""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import click
+import watchfiles
+
+from .build import build
+from .errors import SitegenError
+
+RELOAD_PATH = "/__sitegen/reload.js"
+VERSION_PATH = "/__sitegen/version"
+RELOAD_JS = b"""(function () {
+  var seen = null;
+  function poll() {
+    fetch("/__sitegen/version", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (v) {
+      if (seen !== null && v !== seen) { location.reload(); }
+      seen = v;
+    }).catch(function () {}).finally(function () { setTimeout(poll, 1000); });
+  }
+  poll();
+})();
+"""
+WATCHED = ("site.yaml", "content", "templates", "forms", "assets")
+
+
+class BuildVersion:
+    """A counter bumped after each successful build; pages poll it."""
+
+    def __init__(self) -> None:
+        self.value = 0
+        self.lock = threading.Lock()
+
+    def bump(self) -> None:
+        """Note a new build."""
+        with self.lock:
+            self.value += 1
+
+
+class PreviewHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the build folder, adding the live-reload script to HTML."""
+
+    version: BuildVersion
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib's name
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 - stdlib's name
+        if self.path == RELOAD_PATH:
+            return self._send(200, "text/javascript", RELOAD_JS)
+        if self.path == VERSION_PATH:
+            return self._send(200, "text/plain", str(self.version.value).encode())
+        html = self._html_for(self.path.split("?", 1)[0])
+        if html is None:
+            return super().do_GET()
+        script = f'<script src="{RELOAD_PATH}"></script></body>'.encode()
+        self._send(200, "text/html; charset=utf-8", html.replace(b"</body>", script, 1))
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        not_found = Path(self.directory) / "404.html"
+        if code == 404 and not_found.is_file():
+            return self._send(404, "text/html; charset=utf-8", not_found.read_bytes())
+        super().send_error(code, message, explain)
+
+    def _html_for(self, url_path: str) -> bytes | None:
+        path = Path(self.translate_path(url_path))
+        if path.is_dir():
+            path = path / "index.html"
+        return path.read_bytes() if path.suffix == ".html" and path.is_file() else None
+
+    def _send(self, status: int, content_type: str, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def rebuild(root: Path, out_dir: Path, build_date: date, version: BuildVersion) -> bool:
+    """Build once, printing problems instead of stopping; True on success."""
+    try:
+        result = build(root, out_dir, build_date)
+    except SitegenError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo("Build failed; still serving the last good build.", err=True)
+        return False
+    version.bump()
+    click.echo(f"Built {result.pages} pages.")
+    return True
+
+
+def watch_and_rebuild(root: Path, on_change: Callable[[], object], stop: threading.Event) -> None:
+    """Call ON_CHANGE after each batch of changes under the watched paths."""
+    paths = [root / name for name in WATCHED if (root / name).exists()]
+    for _changes in watchfiles.watch(*paths, stop_event=stop, debounce=300):
+        on_change()
+
+
+def serve(root: Path, out_dir: Path, port: int, build_date: date) -> None:
+    """Build, then serve OUT_DIR on 127.0.0.1:PORT, rebuilding on change until Ctrl-C."""
+    version = BuildVersion()
+    rebuild(root, out_dir, build_date, version)
+    handler = functools.partial(type("Handler", (PreviewHandler,), {"version": version}), directory=str(out_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch_and_rebuild, daemon=True,
+                               args=(root, lambda: rebuild(root, out_dir, build_date, version), stop))
+    watcher.start()
+    click.echo(f"Serving {out_dir} on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        stop.set()
+        server.server_close()
