@@ -91,10 +91,23 @@ def _render_located(ctx: RenderContext, output: Output) -> bytes:
     try:
         return render(ctx, output)
     except jinja2.TemplateError as exc:
-        name = getattr(exc, "filename", None) or getattr(exc, "name", None) or "templates"
-        line = getattr(exc, "lineno", 0) or 0
-        where = os.path.relpath(name, ctx.site.config.root) if os.path.isabs(str(name)) else str(name)
+        name, line = _template_location(exc)
+        where = os.path.relpath(name, ctx.site.config.root) if os.path.isabs(name) else name
         raise SitegenError([Problem(where, line, 0, f"template error while making {output.path}: {exc}")])
+
+
+def _template_location(exc: jinja2.TemplateError) -> tuple[str, int]:
+    """The template file and line an error came from (Jinja puts them in the traceback)."""
+    if getattr(exc, "filename", None):
+        return exc.filename, getattr(exc, "lineno", 0) or 0
+    found = ("templates", 0)
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 def write_file(path: Path, content: bytes) -> None:

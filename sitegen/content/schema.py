@@ -278,21 +278,26 @@ class Record(Kind):
         if not isinstance(value, dict):
             return self.wrong(value, where, problems)
         known = {f.name: f for f in self.fields}
-        positions = value.where if isinstance(value, LocatedDict) else (lambda k: where.pos)
+        located = isinstance(value, LocatedDict)
         out: dict[str, Any] = {}
         for key, raw in value.items():
-            spot = where.child(key, positions(key))
             if key not in known:
+                spot = where.child(key, value.where(key) if located else where.pos)
                 spot.report(problems, f"unknown key '{key}' in {self.name}{did_you_mean(key, known)}")
                 continue
+            spot = where.child(key, value.value_where(key) if located else where.pos)
             if raw is None:
                 continue
             checked = known[key].kind.check(raw, spot, problems)
             if checked is not None:
                 out[key] = checked
+        complete = True
         for f in self.fields:
             if f.required and value.get(f.name) is None:
                 where.report(problems, f"missing required key '{f.name}' in {self.name}")
+            if f.required and f.name not in out:
+                complete = False
         for rule in self.rules:
             rule(out, where, problems)
-        return out
+        # A record without its required values cannot be used; its problems are reported.
+        return out if complete else None

@@ -27,10 +27,15 @@ class LocatedDict(dict):
 
     pos: Pos = (0, 0)
     key_pos: dict
+    value_pos: dict
 
     def where(self, key: str) -> Pos:
         """Position of KEY in the source, or of the mapping if it is absent."""
         return self.key_pos.get(key, self.pos)
+
+    def value_where(self, key: str) -> Pos:
+        """Position of KEY's value (where a wrong value is), or of the key."""
+        return self.value_pos.get(key) or self.where(key)
 
 
 class LocatedList(list):
@@ -62,6 +67,7 @@ def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Locat
     result = LocatedDict()
     result.pos = _mark(node)
     result.key_pos = {}
+    result.value_pos = {}
     yield result
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
@@ -73,6 +79,8 @@ def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Locat
                 None, None, f"the key '{key}' appears twice in this mapping", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_pos[key] = _mark(key_node)
+        if isinstance(value_node, yaml.ScalarNode):
+            result.value_pos[key] = _mark(value_node)
 
 
 def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> LocatedList:
@@ -134,6 +142,7 @@ def _shift(value, by: int) -> None:
     if isinstance(value, LocatedDict):
         value.pos = (value.pos[0] + by, value.pos[1])
         value.key_pos = {k: (p[0] + by, p[1]) for k, p in value.key_pos.items()}
+        value.value_pos = {k: (p[0] + by, p[1]) for k, p in value.value_pos.items()}
         for child in value.values():
             _shift(child, by)
     elif isinstance(value, LocatedList):

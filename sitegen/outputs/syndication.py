@@ -31,6 +31,12 @@ def _atom_time(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
+def absolute_links(html: str, base_url: str) -> str:
+    """Make site-relative href and src values absolute, as feed readers need."""
+    root = base_url.rstrip("/") + "/"
+    return html.replace('href="/', f'href="{root}').replace('src="/', f'src="{root}')
+
+
 @renderer("atom")
 def render_atom(ctx: RenderContext, key: str) -> bytes:
     """An Atom feed of one ward's news, newest first."""
@@ -60,7 +66,8 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
         ]
         if item.summary:
             lines.append(f"    <summary>{escape(item.summary)}</summary>")
-        lines += [f'    <content type="html">{escape(item.body_html)}</content>', "  </entry>"]
+        body = absolute_links(item.body_html, config.base_url)
+        lines += [f'    <content type="html">{escape(body)}</content>', "  </entry>"]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 

@@ -1,0 +1,150 @@
+"""One test per class of bad input: exit 1, the file, the line, a message that
+says what to do, every problem at once, and never a traceback."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import BUILD_DATE, run_cli
+
+AREA = "content/areas/north-ward/area.yaml"
+NEWS = "content/areas/north-ward/news/bike-marking.md"
+
+
+def check(site: Path):
+    return run_cli("check", "--site", str(site), "--build-date", BUILD_DATE)
+
+
+def edit(site: Path, rel: str, old: str, new: str) -> None:
+    path = site / rel
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def assert_problem(result, location: str, words: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = [line for line in result.stderr.splitlines() if line.startswith(location)]
+    assert lines, f"no line starting {location!r} in:\n{result.stderr}"
+    assert any(words in line for line in lines), f"{words!r} not in {lines}"
+
+
+@pytest.fixture
+def site(make_site):
+    return make_site("minimal")
+
+
+def test_yaml_syntax_error(site):
+    edit(site, AREA, "summary: The north of the town.", "summary: The north: of the town.")
+    assert_problem(check(site), f"{AREA}:5:19:", "YAML syntax")
+
+
+def test_unknown_key_with_hint(site):
+    edit(site, AREA, "team:", "teem:")
+    assert_problem(check(site), f"{AREA}:6:1:", "unknown key 'teem' in area.yaml; did you mean 'team'?")
+
+
+def test_unknown_key_in_site_yaml(site):
+    edit(site, "site.yaml", "base_url:", "base_ulr:")
+    result = check(site)
+    assert_problem(result, "site.yaml:2:1:", "did you mean 'base_url'?")
+    assert_problem(result, "site.yaml:1:1:", "missing required key 'base_url'")
+
+
+def test_wrong_type(site):
+    edit(site, AREA, "population: 12000", "population: lots")
+    assert_problem(check(site), f"{AREA}:4:13:", "population: expected a whole number, found 'lots'")
+
+
+def test_missing_required_field(site):
+    edit(site, AREA, "  - name: Alan Turing\n    role: Police Constable", "  - name: Alan Turing")
+    assert_problem(check(site), f"{AREA}:10:5:", "team[1]: missing required key 'role' in team member")
+
+
+def test_impossible_date(site):
+    edit(site, AREA, "start: 2026-12-03T19:00", "start: 2026-02-30T19:00")
+    assert_problem(check(site), f"{AREA}:28:12:", "'2026-02-30T19:00' is not a real date and time")
+
+
+def test_impossible_date_in_front_matter(site):
+    edit(site, NEWS, "date: 2026-11-02", "date: 2026-13-02")
+    assert_problem(check(site), f"{NEWS}:3:7:", "not a real date")
+
+
+def test_event_ending_before_it_starts(site):
+    edit(site, AREA, "end: 2026-12-03T20:30", "end: 2026-12-03T18:30")
+    assert_problem(check(site), f"{AREA}:27:5:", "ends before it starts")
+
+
+def test_duplicate_news_slug(site):
+    edit(site, "content/areas/north-ward/news/speed-checks.md", "date: 2026-10-05", "date: 2026-10-05\nslug: bike-marking")
+    assert_problem(check(site), "content/areas/north-ward/news/speed-checks.md:1:", "news slug 'bike-marking' is already used")
+
+
+def test_slug_that_would_escape_the_build(site):
+    edit(site, NEWS, "date: 2026-11-02", "date: 2026-11-02\nslug: ../../../etc")
+    assert_problem(check(site), f"{NEWS}:4:7:", "slug: expected lowercase letters, digits and hyphens")
+
+
+def test_area_folder_that_is_not_a_slug(site):
+    (site / "content/areas/Bad Name").mkdir()
+    (site / "content/areas/Bad Name/area.yaml").write_text("name: Bad\n")
+    assert_problem(check(site), "content/areas/Bad Name:", "folder name must be lowercase")
+
+
+def test_link_to_missing_area(site):
+    edit(site, NEWS, "[South Ward](/areas/south-ward/)", "[South Ward](/areas/nowhere/)")
+    assert_problem(check(site), f"{NEWS}:11:", "link '/areas/nowhere/' points to an area or page that does not exist")
+
+
+def test_link_to_missing_page(site):
+    edit(site, "content/areas/north-ward/news/speed-checks.md", "(/about/)", "(/abuot/)")
+    assert_problem(check(site), "content/areas/north-ward/news/speed-checks.md:5:", "points to a page that does not exist")
+
+
+def test_missing_image(site):
+    (site / "content/media/bike.svg").unlink()
+    assert_problem(check(site), f"{NEWS}:13:", "image '/media/bike.svg' is missing")
+
+
+def test_image_from_another_site(site):
+    edit(site, NEWS, "(/media/bike.svg)", "(https://tracker.example.com/pixel.gif)")
+    assert_problem(check(site), f"{NEWS}:13:", "is on another site")
+
+
+def test_front_matter_not_closed(site):
+    path = site / NEWS
+    path.write_text(path.read_text().replace("---\nWe marked", "We marked", 1))
+    assert_problem(check(site), f"{NEWS}:1:1:", "did you forget the closing '---'")
+
+
+def test_second_level_one_heading(site):
+    edit(site, NEWS, "## Next time", "# Next time")
+    assert_problem(check(site), f"{NEWS}:8:1:", "start headings at '## '")
+
+
+def test_template_syntax_error(site):
+    (site / "templates").mkdir()
+    (site / "templates/area.html").write_text("{% extends 'base.html' %}\n{% block content %}\n{% if %}\n{% endblock %}\n")
+    assert_problem(check(site), "templates/area.html:3:", "template:")
+
+
+def test_every_problem_is_reported_at_once(site):
+    edit(site, AREA, "team:", "teem:")
+    edit(site, NEWS, "date: 2026-11-02", "date: 2026-13-02")
+    result = check(site)
+    assert result.exit_code == 1
+    assert AREA in result.stderr and NEWS in result.stderr
+    assert "problems found" in result.stderr
+
+
+def test_missing_site_yaml(tmp_path):
+    result = check(tmp_path)
+    assert_problem(result, "site.yaml:", "not found")
+
+
+def test_not_utf8(site):
+    (site / AREA).write_bytes("name: Caf\xe9\n".encode("latin-1"))
+    assert_problem(check(site), f"{AREA}:1:", "is not UTF-8")
