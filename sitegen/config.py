@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .content.schema import Bool, Colour, Field, Int, ListOf, Record, Str, Url, Where
+from .content.markup import ENGINES
+from .content.schema import Bool, Choice, Colour, Field, Int, ListOf, Record, Str, Url, Where
 from .content.yamlsource import load_yaml_file
 from .errors import Problem, Problems, SitegenError
 
@@ -71,6 +72,7 @@ SITE = Record(name="site.yaml", fields=[
     Field("forms", Record(name="forms", fields=[
         Field("endpoint", Url(), doc="Default address forms are submitted to."),
     ]), doc="Form settings."),
+    Field("markdown", Choice(ENGINES), doc="Markdown engine: commonmark (default, fast) or python-markdown."),
     Field("feeds", FEEDS, doc="Social and news feed settings."),
     Field("publish", PUBLISH, doc="Publishing settings."),
 ])
@@ -132,6 +134,7 @@ class SiteConfig:
     services: tuple[Link, ...] = ()
     footer_links: tuple[Link, ...] = ()
     forms_endpoint: str = ""
+    markdown: str = "commonmark"
     feeds: FeedSettings = field(default_factory=FeedSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
@@ -177,6 +180,7 @@ def _build_config(root: Path, data: dict) -> SiteConfig:
         services=_links(data.get("services")),
         footer_links=_links(data.get("footer_links")),
         forms_endpoint=data.get("forms", {}).get("endpoint", ""),
+        markdown=data.get("markdown", "commonmark"),
         feeds=FeedSettings(**data.get("feeds", {})),
         publish=PublishSettings(**publish),
         raw=data,

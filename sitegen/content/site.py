@@ -12,6 +12,7 @@ from ..errors import Problems
 from ..model import Area, Borough, Site
 from .areas import load_areas
 from .context import LoadContext
+from .markup import MarkdownRenderer
 from .pages import load_pages
 
 MEDIA_DIR = "content/media"
@@ -30,7 +31,8 @@ def load_site(root: Path, build_date: date) -> tuple[Site, Problems]:
     problems in content are collected so the caller can report them all.
     """
     config = load_config(root)
-    ctx = LoadContext(root=root, host=urlsplit(config.base_url).hostname or "localhost")
+    ctx = LoadContext(root=root, host=urlsplit(config.base_url).hostname or "localhost",
+                      renderer=MarkdownRenderer(config.markdown))
     areas = load_areas(ctx)
     pages = load_pages(ctx)
     boroughs = group_boroughs(areas, ctx.problems)
