@@ -1,15 +1,18 @@
 """The build, in one screen: load, plan, check, render, write atomically.
 
-    site.yaml + content/ ──► load_site ──► plan ──► check links ──► render ──► stage ──► swap into build/
+    site.yaml + content/ ──► load_site ──► plan ──► check links ──► hash inputs ──► render what changed ──► swap into build/
 
 A build never touches the network (feeds come from their cache) and never reads
 the clock (dates come from content or the injected build date), so the same
-input always gives the same bytes.  It writes into a staging folder beside the
-output and swaps it in only when everything succeeded: a failed build leaves the
-previous one exactly as it was.
+input always gives the same bytes.  A cold build writes a whole new tree beside
+the output and swaps it in; a rebuild renders only outputs whose inputs changed
+(sitegen/incremental.py) into a staging folder and moves them in.  Either way,
+nothing in build/ changes until every output has rendered: a failed build
+leaves the previous one exactly as it was.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from dataclasses import dataclass
@@ -18,27 +21,31 @@ from pathlib import Path
 
 import jinja2
 
+from . import incremental as inc
 from .assets import collect_assets
+from .content.markup import MarkdownRenderer
 from .content.site import MEDIA_DIR, load_site
 from .errors import Problem, SitegenError
 from .links import check_links
 from .model import Site
 from .outputs import Output, RenderContext, plan, render
+from .parallel import default_jobs, parallel_map
 from .render import make_environment
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build wrote."""
+    """What a build did."""
 
     pages: int
     files: int
+    rendered: int
     out_dir: Path
 
 
-def load_and_check(root: Path, build_date: date) -> tuple[Site, list[Output]]:
+def load_and_check(root: Path, build_date: date, cache=None, jobs: int = 1) -> tuple[Site, list[Output]]:
     """Load ROOT and check everything a build reads; raise with every problem."""
-    site, problems = load_site(root, build_date)
+    site, problems = load_site(root, build_date, cache, jobs)
     outputs = plan(site)
     urls = {o.url for o in outputs} | set(site.media)
     problems.extend(check_links(site, urls))
@@ -60,30 +67,180 @@ def check_templates(root: Path) -> list[Problem]:
     return problems
 
 
-def build(root: Path, out_dir: Path, build_date: date) -> BuildResult:
-    """Build the site at ROOT into OUT_DIR, replacing it only on success."""
-    site, outputs = load_and_check(root, build_date)
-    ctx = RenderContext(site=site, env=make_environment(root), assets=collect_assets(site.config))
+class _AreaCache:
+    """Serves unchanged areas from the last build (sitegen.content.arealoader.AreaCache)."""
+
+    def __init__(self, saved: dict, units: dict[str, str]):
+        self.saved, self.units, self.fresh = saved, units, {}
+
+    def get(self, slug):
+        unit, load = self.saved.get(slug, ("", None))
+        return load if load is not None and unit == self.units.get(f"area:{slug}") else None
+
+    def put(self, load) -> None:
+        self.fresh[load.slug] = (self.units.get(f"area:{load.slug}", ""), load)
+
+    def for_next_build(self, slugs) -> dict:
+        return {s: self.fresh.get(s) or self.saved[s] for s in slugs}
+
+
+def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, jobs: int | None = None,
+          state_dir: Path | None = None) -> BuildResult:
+    """Build the site at ROOT into OUT_DIR, rendering only what changed unless CLEAN."""
+    jobs = jobs or default_jobs()
+    state_dir = state_dir or root / ".cache" / "build"
+    state = inc.BuildState() if clean else inc.load_state(state_dir)
+    if state.out_dir != str(out_dir) or not out_dir.is_dir():
+        state = inc.BuildState()
+    hasher = inc.Hasher(state.stamps)
+    code, units = inc.code_hash(hasher), inc.source_units(root, hasher)
+    feeds_dir = _feeds_dir(root, state)
+    if _unchanged(state, code, units, inc.feed_units(state.feeds, feeds_dir, hasher), build_date, out_dir):
+        return BuildResult(state.pages, len(state.outputs), 0, out_dir)
+
+    cache = _AreaCache(inc.load_area_cache(state_dir, code) if state.outputs else {}, units)
+    site, outputs = load_and_check(root, build_date, cache, jobs)
+    ctx = RenderContext(site=site, env=make_environment(root), assets=collect_assets(site.config),
+                        markdown=MarkdownRenderer(site.config.markdown))
+    feeds = {a.slug: inc.feed_urls(a) for a in site.areas}
+    units.update(inc.feed_units(feeds, root / site.config.feeds.cache_dir, hasher))
+    wanted = _input_hashes(ctx, outputs, code, units)
+    wanted.update(_static_hashes(ctx, root, hasher))
+    if state.outputs and _mostly_unchanged(outputs, wanted, state):
+        rendered = _update(ctx, outputs, wanted, state, out_dir, state_dir, jobs)
+    else:
+        rendered = _build_cold(ctx, outputs, root, out_dir, jobs)
+    pages = sum(1 for o in outputs if o.path.endswith(".html"))
+    inc.save_area_cache(state_dir, code, cache.for_next_build(a.slug for a in site.areas))
+    inc.save_state(state_dir, inc.BuildState(
+        code=code, out_dir=str(out_dir), build_date=build_date, stamps=hasher.stamps, units=units,
+        outputs=wanted, dated={a.slug: inc.dated_facts(a) for a in site.areas}, feeds=feeds, pages=pages))
+    return BuildResult(pages, len(wanted), rendered, out_dir)
+
+
+def _mostly_unchanged(outputs: list[Output], wanted: dict[str, str], state: inc.BuildState) -> bool:
+    """Whether moving changed files in beats writing a whole new tree (one rename each)."""
+    changed = sum(1 for o in outputs if state.outputs.get(o.path) != wanted[o.path])
+    return changed <= max(500, len(outputs) // 2)
+
+
+def _feeds_dir(root: Path, state: inc.BuildState) -> Path:
+    """Where the feed cache is; only needed when the last build showed feeds."""
+    if not any(state.feeds.values()):
+        return root
+    from .config import load_config
+    return root / load_config(root).feeds.cache_dir
+
+
+def _unchanged(state: inc.BuildState, code: str, units: dict, feed_units: dict, build_date: date,
+               out_dir: Path) -> bool:
+    """True when nothing a build reads has changed and every output is in place."""
+    if not state.outputs or state.code != code or state.units != {**units, **feed_units}:
+        return False
+    if state.build_date != build_date and any(
+            inc.date_signature(f, state.build_date) != inc.date_signature(f, build_date) for f in state.dated.values()):
+        return False
+    return all((out_dir / path).is_file() for path in state.outputs)
+
+
+def _input_hashes(ctx: RenderContext, outputs: list[Output], code: str, units: dict[str, str]) -> dict[str, str]:
+    """The input hash of every output."""
+    templates = inc.TemplateHashes(ctx.env)
+    everything = inc.digest(*(f"{k}={v}" for k, v in sorted(units.items())))
+    assets = inc.digest(*(a.url for a in ctx.assets.values()))
+    today = ctx.site.build_date
+    hashes = {}
+    for output in outputs:
+        deps = [everything if d == "site" else units.get(d, "") for d in output.deps]
+        dated = ""
+        if output.dated:
+            dated = repr(inc.date_signature(inc.dated_facts(ctx.site.area(output.dated)), today))
+        hashes[output.path] = inc.digest(code, units["config"], assets, output.kind, output.key,
+                                         templates(output.template), dated, *deps)
+    return hashes
+
+
+def _static_hashes(ctx: RenderContext, root: Path, hasher: inc.Hasher) -> dict[str, str]:
+    """Assets and media are copied, not rendered: their hash is their content's."""
+    hashes = {a.path: hashlib.blake2b(a.content, digest_size=16).hexdigest() for a in ctx.assets.values()}
+    for url in ctx.site.media:
+        hashes[url.lstrip("/")] = hasher.file(root / MEDIA_DIR / url[len("/media/"):])
+    return hashes
+
+
+def _build_cold(ctx: RenderContext, outputs: list[Output], root: Path, out_dir: Path, jobs: int) -> int:
+    """Render everything into a new tree and swap it in."""
     stage = _stage_dir(out_dir)
     try:
-        files = _write_all(ctx, outputs, root, stage)
+        _render_into(ctx, outputs, stage, jobs)
+        _copy_static(ctx, root, stage, set(ctx.assets) | set(ctx.site.media))
         _swap_into_place(stage, out_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    return BuildResult(pages=pages, files=files, out_dir=out_dir)
+    return len(outputs)
 
 
-def _write_all(ctx: RenderContext, outputs: list[Output], root: Path, stage: Path) -> int:
-    for output in outputs:
-        write_file(stage / output.path, _render_located(ctx, output))
-    for asset in ctx.assets.values():
-        write_file(stage / asset.path, asset.content)
+def _update(ctx: RenderContext, outputs: list[Output], wanted: dict[str, str], state: inc.BuildState,
+            out_dir: Path, state_dir: Path, jobs: int) -> int:
+    """Render changed outputs aside, then move them into OUT_DIR and delete stale files."""
+    todo = [o for o in outputs if state.outputs.get(o.path) != wanted[o.path]]
+    rendered_paths = {o.path for o in outputs}
+    static = {p for p in wanted if p not in rendered_paths and state.outputs.get(p) != wanted[p]}
+    stale = set(state.outputs) - set(wanted)
+    stage = _stage_dir(out_dir)
+    try:
+        _render_into(ctx, todo, stage, jobs)
+        _copy_static(ctx, ctx.site.config.root, stage, _static_names(ctx, static))
+        # Forget what is about to change first: a crash part-way re-renders it next time.
+        changing = {o.path for o in todo} | static | stale
+        inc.save_state(state_dir, _without(state, changing))
+        _move_into(stage, out_dir)
+        _delete(out_dir, stale)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return len(todo)
+
+
+def _without(state: inc.BuildState, paths: set[str]) -> inc.BuildState:
+    outputs = {p: h for p, h in state.outputs.items() if p not in paths}
+    return inc.BuildState(code=state.code, out_dir=state.out_dir, build_date=state.build_date,
+                          stamps=state.stamps, units={}, outputs=outputs)
+
+
+def _static_names(ctx: RenderContext, paths: set[str]) -> set[str]:
+    names = {name for name, asset in ctx.assets.items() if asset.path in paths}
+    return names | {url for url in ctx.site.media if url.lstrip("/") in paths}
+
+
+def _render_into(ctx: RenderContext, outputs: list[Output], target: Path, jobs: int) -> None:
+    """Render OUTPUTS into TARGET, in JOBS processes when there are many."""
+    global _RENDER
+    _RENDER = (ctx, target, set())
+    try:
+        for _ in parallel_map(_render_one, outputs, jobs):
+            pass
+    finally:
+        _RENDER = None
+
+
+_RENDER: tuple | None = None
+
+
+def _render_one(output: Output) -> None:
+    ctx, target, made = _RENDER
+    write_file(target / output.path, _render_located(ctx, output), made)
+
+
+def _copy_static(ctx: RenderContext, root: Path, target: Path, names: set[str]) -> None:
+    """Write the assets and media files named in NAMES into TARGET."""
+    made: set = set()
+    for name, asset in ctx.assets.items():
+        if name in names:
+            write_file(target / asset.path, asset.content, made)
     for url in ctx.site.media:
-        target = stage / url.lstrip("/")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(root / MEDIA_DIR / url[len("/media/"):], target)
-    return len(outputs) + len(ctx.assets) + len(ctx.site.media)
+        if url in names:
+            (target / url.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / MEDIA_DIR / url[len("/media/"):], target / url.lstrip("/"))
 
 
 def _render_located(ctx: RenderContext, output: Output) -> bytes:
@@ -110,10 +267,15 @@ def _template_location(exc: jinja2.TemplateError) -> tuple[str, int]:
     return found
 
 
-def write_file(path: Path, content: bytes) -> None:
-    """Write CONTENT to PATH, creating folders."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(content)
+def write_file(path: Path, content: bytes, made: set | None = None) -> None:
+    """Write CONTENT to PATH, creating its folder (once, when MADE remembers folders)."""
+    folder = path.parent
+    if made is None or folder not in made:
+        folder.mkdir(parents=True, exist_ok=True)
+        if made is not None:
+            made.add(folder)
+    with open(path, "wb") as handle:
+        handle.write(content)
 
 
 def _stage_dir(out_dir: Path) -> Path:
@@ -130,3 +292,24 @@ def _swap_into_place(stage: Path, out_dir: Path) -> None:
         os.replace(out_dir, old)
     os.replace(stage, out_dir)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _move_into(stage: Path, out_dir: Path) -> None:
+    """Move every file of STAGE to the same place under OUT_DIR (one rename each)."""
+    for folder, _dirs, files in os.walk(stage):
+        rel = Path(folder).relative_to(stage)
+        if files:
+            (out_dir / rel).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            os.replace(Path(folder) / name, out_dir / rel / name)
+
+
+def _delete(out_dir: Path, paths: set[str]) -> None:
+    """Remove PATHS from OUT_DIR, and folders they leave empty."""
+    for path in sorted(paths):
+        target = out_dir / path
+        target.unlink(missing_ok=True)
+        parent = target.parent
+        while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent

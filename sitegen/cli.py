@@ -5,6 +5,7 @@ and its exit code (1 bad input, 3 an outside service failed); never a traceback.
 """
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -14,7 +15,17 @@ from .commands import COMMANDS
 
 
 class SitegenGroup(click.Group):
-    """A group that reports SitegenError as located lines and an exit code."""
+    """A group that imports each command when it is used, and reports
+    SitegenError as located lines and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[name].split(":")
+        return getattr(importlib.import_module(module), attribute)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -31,10 +42,6 @@ class SitegenGroup(click.Group):
 @click.version_option(package_name="sitegen")
 def main() -> None:
     """Build local-area police sites from YAML and Markdown."""
-
-
-for command in COMMANDS:
-    main.add_command(command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -78,6 +78,10 @@ class SitegenError(Exception):
             self.exit_code = exit_code
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):
+        # Keep the problems when the error crosses a process boundary.
+        return (SitegenError, (self.problems, self.exit_code))
+
 
 class ServiceError(SitegenError):
     """An outside service (network, S3) failed after retries: exit 3."""

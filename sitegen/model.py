@@ -7,6 +7,7 @@ Loaders in `sitegen.content` build these from files; outputs in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime
 
 from .config import SiteConfig
@@ -73,7 +74,6 @@ class NewsItem:
     title: str
     date: date
     summary: str
-    body_html: str
     source: str
     area_slug: str
 
@@ -101,6 +101,8 @@ class Area:
     events: tuple[Event, ...] = ()
     social: tuple[SocialLink, ...] = ()
     news: tuple[NewsItem, ...] = ()
+    description: str = ""           # paragraphs separated by blank lines (plain text)
+    boundary: object = None         # a sitegen.maps.Boundary, from boundary.geojson
 
     @property
     def url(self) -> str:
@@ -133,7 +135,6 @@ class Page:
     slug: str
     title: str
     summary: str
-    body_html: str
     source: str
 
     @property
@@ -164,7 +165,24 @@ class Site:
     pages: tuple[Page, ...]
     links: tuple[Link, ...] = ()
     media: tuple[str, ...] = ()
+    forms: object = None   # sitegen.forms.model.FormsBundle: the forms and the triage tree
 
     def page(self, slug: str) -> Page | None:
         """The site page with SLUG, if there is one."""
         return next((p for p in self.pages if p.slug == slug), None)
+
+    def area(self, slug: str) -> Area:
+        """The area with SLUG."""
+        return self._areas_by_slug[slug]
+
+    def borough_of(self, area: Area) -> Borough | None:
+        """The borough AREA belongs to, if any."""
+        return self._boroughs_by_name.get(area.borough)
+
+    @cached_property
+    def _areas_by_slug(self) -> dict[str, Area]:
+        return {a.slug: a for a in self.areas}
+
+    @cached_property
+    def _boroughs_by_name(self) -> dict[str, Borough]:
+        return {b.name: b for b in self.boroughs}

@@ -40,7 +40,7 @@ def make_site(tmp_path):
                 if (ROOT / extra).is_dir():
                     shutil.copytree(ROOT / extra, target / extra)
         else:
-            shutil.copytree(SITES / name, target, ignore=shutil.ignore_patterns("expected"))
+            shutil.copytree(SITES / name, target, ignore=shutil.ignore_patterns("expected", ".cache"))
         return target
     return copy
 
@@ -74,7 +74,8 @@ def serve_dir():
 def example_build(tmp_path_factory) -> Path:
     """The bundled example site, built once for the session."""
     out = tmp_path_factory.mktemp("example") / "build"
-    result = run_cli("build", "--site", str(ROOT), "--out", str(out), "--build-date", BUILD_DATE)
+    result = run_cli("build", "--site", str(ROOT), "--out", str(out), "--build-date", BUILD_DATE,
+                     "--state", str(out.parent / "state"))
     assert result.exit_code == 0, result.output
     return out
 

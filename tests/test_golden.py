@@ -31,7 +31,8 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def build_minimal(out: Path) -> None:
-    result = run_cli("build", "--site", str(SITES / "minimal"), "--out", str(out), "--build-date", BUILD_DATE)
+    result = run_cli("build", "--site", str(SITES / "minimal"), "--out", str(out), "--build-date", BUILD_DATE,
+                     "--state", str(out.parent / "state"))
     assert result.exit_code == 0, result.output
 
 

@@ -33,11 +33,16 @@ def site_root(site_dir: Path) -> Path:
     return Path(os.path.abspath(site_dir))
 
 
-def _commands() -> list[click.Command]:
-    from . import build, check, new_area, import_wards, serve
-    return [build.build_command, check.check_command, new_area.new_area_command,
-            import_wards.import_wards_command, serve.serve_command]
-
-
-COMMANDS = _commands()
+# Command name -> "module:attribute", imported only when that command runs, so
+# `sitegen build` does not pay for boto3 and `sitegen publish` not for Jinja.
+COMMANDS = {
+    "build": "sitegen.commands.build:build_command",
+    "check": "sitegen.commands.check:check_command",
+    "serve": "sitegen.commands.serve:serve_command",
+    "feeds": "sitegen.commands.feeds:feeds_command",
+    "publish": "sitegen.commands.publish:publish_command",
+    "new-area": "sitegen.commands.new_area:new_area_command",
+    "import-wards": "sitegen.commands.import_wards:import_wards_command",
+    "import-police-uk": "sitegen.commands.import_police_uk:import_police_uk_command",
+}
 __all__ = ["COMMANDS", "site_option", "build_date_option", "resolve_build_date", "site_root", "errors"]

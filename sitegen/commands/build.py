@@ -15,12 +15,19 @@ from . import build_date_option, resolve_build_date, site_option, site_root
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the site (default: build/ in the site folder).")
 @click.option("--clean", is_flag=True, help="Ignore the build state and render everything.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
+@click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: the cores).")
+@click.option("--state", "state_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the build state is kept between builds (default: .cache/build).")
 @build_date_option
-def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int | None, build_date) -> None:
-    """Build the site into build/ (or --out).  Reads the feed cache, never the network."""
+def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int | None, state_dir: Path | None,
+                  build_date) -> None:
+    """Build the site into build/ (or --out), rendering only what changed since the last build.
+
+    Reads the feed cache, never the network."""
     root = site_root(site_dir)
     started = time.perf_counter()
-    result = build(root, (out_dir or root / "build").absolute(), resolve_build_date(build_date))
+    result = build(root, (out_dir or root / "build").absolute(), resolve_build_date(build_date),
+                   clean=clean, jobs=jobs, state_dir=state_dir.absolute() if state_dir else None)
     seconds = time.perf_counter() - started
-    click.echo(f"Built {result.pages} pages ({result.files} files) into {result.out_dir} in {seconds:.2f}s.")
+    click.echo(f"Built {result.pages} pages ({result.files} files, {result.rendered} rendered) "
+               f"into {result.out_dir} in {seconds:.2f}s.")

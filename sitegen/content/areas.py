@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Problems, SitegenError
+from ..maps import load_boundary
 from ..model import Area, Contact, Event, NewsItem, Priority, SocialLink, TeamMember
 from .frontmatter import split_front_matter
 from .context import LoadContext
@@ -13,6 +15,10 @@ from .schema import (SLUG_RE, Bool, Choice, Date, DateTime, Email, Field, Int, L
 from .yamlsource import load_yaml_file, read_text
 
 AREAS_DIR = "content/areas"
+BOUNDARY_FILE = "boundary.geojson"
+# Keys an editor may list under `pinned:` so that import-police-uk leaves them alone.
+PINNABLE = ("name", "description", "summary", "population", "team", "contact", "social", "priorities",
+            "events", "boundary")
 NETWORKS = ("x", "facebook", "instagram", "mastodon", "bluesky", "youtube", "threads", "tiktok",
             "linkedin", "nextdoor", "whatsapp", "web")
 
@@ -66,14 +72,19 @@ AREA = Record(name="area.yaml", fields=[
     Field("borough", Str(max_len=100), doc="Borough or district the ward is in."),
     Field("code", Str(max_len=20), doc="ONS ward code (E05...)."),
     Field("old_code", Str(max_len=20), doc="Older ward code some systems still use."),
+    Field("police_uk_force", Slug, doc="data.police.uk force id, like 'metropolitan' (set by import-police-uk)."),
+    Field("police_uk_id", Str(max_len=60), doc="data.police.uk neighbourhood id (set by import-police-uk)."),
     Field("population", Int(0), doc="Residents (for context only)."),
     Field("summary", Text(1000), doc="One or two sentences introducing the ward."),
+    Field("description", Text(5000), doc="About the neighbourhood, in paragraphs (imported from police.uk)."),
     Field("example", Bool(), doc="true marks the content as example content, with a notice on the page."),
     Field("team", ListOf(TEAM_MEMBER, 50), doc="The neighbourhood team."),
     Field("contact", CONTACT, doc="How to reach the team."),
     Field("priorities", ListOf(PRIORITY, 50), doc="You said, we did."),
     Field("events", ListOf(EVENT, 200), doc="Ward-panel meetings and other events."),
     Field("social", ListOf(SOCIAL, 20), doc="The ward's social accounts."),
+    Field("pinned", ListOf(Choice(PINNABLE), len(PINNABLE)),
+          doc="Keys import-police-uk must leave as written (see docs/police-uk.md)."),
 ])
 
 NEWS = Record(name="news front matter", fields=[
@@ -108,7 +119,14 @@ def _load_area(ctx: LoadContext, folder: Path) -> Area | None:
         ctx.problems.extend(exc.problems)
         return None
     data = AREA.check(raw, Where(rel, (1, 1), ""), ctx.problems) or {}
-    return _area_from(ctx, folder.name, rel, data, load_news(ctx, folder))
+    area = _area_from(ctx, folder.name, rel, data, load_news(ctx, folder))
+    return replace(area, boundary=_load_boundary(ctx, folder))
+
+
+def _load_boundary(ctx: LoadContext, folder: Path):
+    """FOLDER/boundary.geojson, checked (problems go into CTX), or None."""
+    path = folder / BOUNDARY_FILE
+    return load_boundary(path, ctx.rel(path), ctx.problems) if path.is_file() else None
 
 
 def _area_from(ctx: LoadContext, slug: str, rel: str, data: dict, news: list[NewsItem]) -> Area:
@@ -127,6 +145,7 @@ def _area_from(ctx: LoadContext, slug: str, rel: str, data: dict, news: list[New
         events=events,
         social=tuple(SocialLink(**s) for s in data.get("social", ())),
         news=tuple(news),
+        description=data.get("description", ""),
     )
 
 
@@ -179,6 +198,6 @@ def _load_news_item(ctx: LoadContext, path: Path, area_slug: str) -> NewsItem | 
     if "title" not in meta or "date" not in meta:
         return None
     url = f"/areas/{area_slug}/news/{slug}/"
-    rendered = ctx.render_markdown(doc.body, doc.body_line, rel, url)
+    ctx.render_markdown(doc.body, doc.body_line, rel, url)
     return NewsItem(slug=slug, title=meta["title"], date=meta["date"], summary=meta.get("summary", ""),
-                    body_html=rendered.html, source=rel, area_slug=area_slug)
+                    source=rel, area_slug=area_slug)

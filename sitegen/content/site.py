@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 
 from ..config import load_config
 from ..errors import Problems
+from ..forms.bundle import load_forms_bundle
 from ..model import Area, Borough, Site
-from .areas import load_areas
+from .arealoader import AreaCache, load_all_areas
 from .context import LoadContext
 from .markup import MarkdownRenderer
 from .pages import load_pages
@@ -24,20 +25,23 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
-def load_site(root: Path, build_date: date) -> tuple[Site, Problems]:
+def load_site(root: Path, build_date: date, cache: AreaCache | None = None,
+              jobs: int = 1) -> tuple[Site, Problems]:
     """Read everything under ROOT.  Returns the site and every problem found.
 
     A broken site.yaml raises at once (nothing else can be read without it);
     problems in content are collected so the caller can report them all.
+    CACHE lets unchanged areas be reused; JOBS processes load the others.
     """
     config = load_config(root)
     ctx = LoadContext(root=root, host=urlsplit(config.base_url).hostname or "localhost",
                       renderer=MarkdownRenderer(config.markdown))
-    areas = load_areas(ctx)
+    areas = load_all_areas(ctx, cache, jobs)
     pages = load_pages(ctx)
+    forms = load_forms_bundle(ctx, config)
     boroughs = group_boroughs(areas, ctx.problems)
     site = Site(config=config, build_date=build_date, areas=tuple(areas), boroughs=boroughs,
-                pages=tuple(pages), links=tuple(ctx.links), media=tuple(list_media(root)))
+                pages=tuple(pages), links=tuple(ctx.links), media=tuple(list_media(root)), forms=forms)
     return site, ctx.problems
 
 

@@ -6,10 +6,13 @@ split across processes and any one output rebuilt on its own.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from ..assets import Asset
+from ..content.frontmatter import split_front_matter
+from ..content.markup import MarkdownRenderer
+from ..content.yamlsource import read_text
 from ..model import Site
 
 
@@ -20,6 +23,10 @@ class Output:
     path: str       # inside build/, like 'areas/abbey/index.html'
     kind: str       # a key of RENDERERS
     key: str = ""   # which thing of that kind (an area slug, 'area/news-slug', ...)
+    # What it is made from, for incremental builds (see sitegen/incremental.py):
+    deps: tuple[str, ...] = ("site",)   # source units; "site" means all of them
+    template: str = ""                  # the template rendered, with all it includes
+    dated: str = ""                     # an area whose events or feeds change with the date
 
     @property
     def url(self) -> str:
@@ -36,6 +43,16 @@ class RenderContext:
     site: Site
     env: object            # jinja2.Environment
     assets: dict[str, Asset]
+    markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
+
+    def body_html(self, source: str) -> str:
+        """The rendered Markdown body of the site file SOURCE (news or page).
+
+        Bodies are rendered when a page is written rather than kept in the
+        model, so memory stays flat however many pages a site has."""
+        path = self.site.config.root / source
+        doc = split_front_matter(read_text(path, source), source)
+        return self.markdown.render(doc.body).html
 
 
 Renderer = Callable[[RenderContext, str], bytes]
@@ -53,7 +70,8 @@ def renderer(kind: str) -> Callable[[Renderer], Renderer]:
 def plan(site: Site) -> list[Output]:
     """Every output of SITE, in a stable order."""
     from . import pages, syndication  # noqa: F401 - registers renderers
-    outputs = pages.plan_pages(site) + syndication.plan_syndication(site)
+    from ..forms import outputs as forms  # noqa: F401 - registers renderers
+    outputs = pages.plan_pages(site) + syndication.plan_syndication(site) + forms.plan_forms(site)
     return sorted(outputs, key=lambda o: o.path)
 
 

@@ -7,18 +7,29 @@ from . import Output, RenderContext, renderer
 
 def plan_pages(site: Site) -> list[Output]:
     """The HTML pages of SITE."""
-    outputs = [Output("index.html", "home")]
-    outputs += [Output(f"boroughs/{b.slug}/index.html", "borough", b.slug) for b in site.boroughs]
+    outputs = [Output("index.html", "home", deps=("areas",), template="home.html")]
+    outputs += [Output(f"boroughs/{b.slug}/index.html", "borough", b.slug, deps=("areas",), template="borough.html")
+                for b in site.boroughs]
     for area in site.areas:
-        outputs.append(Output(f"areas/{area.slug}/index.html", "area", area.slug))
-        if area.news:
-            outputs.append(Output(f"areas/{area.slug}/news/index.html", "news_index", area.slug))
-        outputs += [Output(f"areas/{area.slug}/news/{n.slug}/index.html", "news", f"{area.slug}/{n.slug}")
-                    for n in area.news]
-    outputs += [Output(p.url.lstrip("/") + ("" if p.slug == "404" else "index.html"), "page", p.slug)
-                for p in site.pages]
+        outputs += _area_pages(area)
+    for page in site.pages:
+        path = "404.html" if page.slug == "404" else f"{page.slug}/index.html"
+        template = "404.html" if page.slug == "404" else "page.html"
+        outputs.append(Output(path, "page", page.slug, deps=(f"page:{page.slug}",), template=template))
     if not site.page("404"):
-        outputs.append(Output("404.html", "not_found"))
+        outputs.append(Output("404.html", "not_found", deps=(), template="404.html"))
+    return outputs
+
+
+def _area_pages(area) -> list[Output]:
+    unit = f"area:{area.slug}"
+    outputs = [Output(f"areas/{area.slug}/index.html", "area", area.slug, deps=(unit, f"feeds:{area.slug}"),
+                      template="area.html", dated=area.slug)]
+    if area.news:
+        outputs.append(Output(f"areas/{area.slug}/news/index.html", "news_index", area.slug, deps=(unit,),
+                              template="news_index.html"))
+    outputs += [Output(f"areas/{area.slug}/news/{n.slug}/index.html", "news", f"{area.slug}/{n.slug}",
+                       deps=(unit,), template="news.html") for n in area.news]
     return outputs
 
 
@@ -34,13 +45,9 @@ def page_html(ctx: RenderContext, template: str, url: str, title: str, crumbs: l
     return html.encode("utf-8")
 
 
-def _area(site: Site, slug: str):
-    return next(a for a in site.areas if a.slug == slug)
-
-
 def _area_crumbs(site: Site, area) -> list:
     crumbs = [("Home", "/")]
-    borough = next((b for b in site.boroughs if b.name == area.borough), None)
+    borough = site.borough_of(area)
     if borough:
         crumbs.append((borough.name, borough.url))
     return crumbs
@@ -67,7 +74,7 @@ def render_borough(ctx: RenderContext, key: str) -> bytes:
 def render_area(ctx: RenderContext, key: str) -> bytes:
     """A ward page."""
     site = ctx.site
-    area = _area(site, key)
+    area = site.area(key)
     return page_html(ctx, "area.html", area.url, f"{area.name} neighbourhood police", _area_crumbs(site, area),
                      area=area, events=area.upcoming_events(site.build_date), feeds=(),
                      description=area.summary or f"Your neighbourhood police team in {area.name}.")
@@ -77,7 +84,7 @@ def render_area(ctx: RenderContext, key: str) -> bytes:
 def render_news_index(ctx: RenderContext, key: str) -> bytes:
     """All news of one ward."""
     site = ctx.site
-    area = _area(site, key)
+    area = site.area(key)
     crumbs = _area_crumbs(site, area) + [(area.name, area.url)]
     return page_html(ctx, "news_index.html", f"{area.url}news/", f"News from {area.name}", crumbs, area=area)
 
@@ -87,11 +94,11 @@ def render_news(ctx: RenderContext, key: str) -> bytes:
     """One ward news page."""
     site = ctx.site
     area_slug, slug = key.split("/")
-    area = _area(site, area_slug)
+    area = site.area(area_slug)
     item = next(n for n in area.news if n.slug == slug)
     crumbs = _area_crumbs(site, area) + [(area.name, area.url), ("News", f"{area.url}news/")]
     return page_html(ctx, "news.html", item.url, item.title, crumbs, area=area, item=item,
-                     description=item.summary)
+                     body_html=ctx.body_html(item.source), description=item.summary)
 
 
 @renderer("page")
@@ -100,7 +107,7 @@ def render_page(ctx: RenderContext, key: str) -> bytes:
     page = ctx.site.page(key)
     template = "404.html" if key == "404" else "page.html"
     return page_html(ctx, template, page.url, page.title, [("Home", "/")], content=page,
-                     description=page.summary)
+                     body_html=ctx.body_html(page.source), description=page.summary)
 
 
 @renderer("not_found")

@@ -7,7 +7,8 @@ from datetime import date, datetime, timezone
 from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
-from ..model import Area, Site
+from ..maps import feature_json
+from ..model import Site
 from . import Output, RenderContext, renderer
 
 LONDON = ZoneInfo("Europe/London")
@@ -16,15 +17,14 @@ EPOCH = date(1970, 1, 1)
 
 def plan_syndication(site: Site) -> list[Output]:
     """Feeds and calendars per area, plus the sitemap and robots.txt."""
-    outputs = [Output("sitemap.xml", "sitemap"), Output("robots.txt", "robots")]
+    outputs = [Output("sitemap.xml", "sitemap"), Output("robots.txt", "robots", deps=())]
     for area in site.areas:
-        outputs.append(Output(f"areas/{area.slug}/feed.xml", "atom", area.slug))
-        outputs.append(Output(f"areas/{area.slug}/events.ics", "ics", area.slug))
+        unit = (f"area:{area.slug}",)
+        outputs.append(Output(f"areas/{area.slug}/feed.xml", "atom", area.slug, deps=unit))
+        outputs.append(Output(f"areas/{area.slug}/events.ics", "ics", area.slug, deps=unit, dated=area.slug))
+        if area.boundary is not None:
+            outputs.append(Output(f"areas/{area.slug}/boundary.geojson", "geojson", area.slug, deps=unit))
     return outputs
-
-
-def _area(site: Site, slug: str) -> Area:
-    return next(a for a in site.areas if a.slug == slug)
 
 
 def _atom_time(day: date) -> str:
@@ -41,7 +41,7 @@ def absolute_links(html: str, base_url: str) -> str:
 def render_atom(ctx: RenderContext, key: str) -> bytes:
     """An Atom feed of one ward's news, newest first."""
     config = ctx.site.config
-    area = _area(ctx.site, key)
+    area = ctx.site.area(key)
     updated = max((n.date for n in area.news), default=EPOCH)
     feed_url = config.url(f"{area.url}feed.xml")
     lines = [
@@ -66,7 +66,7 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
         ]
         if item.summary:
             lines.append(f"    <summary>{escape(item.summary)}</summary>")
-        body = absolute_links(item.body_html, config.base_url)
+        body = absolute_links(ctx.body_html(item.source), config.base_url)
         lines += [f'    <content type="html">{escape(body)}</content>', "  </entry>"]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -118,7 +118,7 @@ def _utc(value: datetime) -> str:
 def render_ics(ctx: RenderContext, key: str) -> bytes:
     """An iCalendar file of one ward's upcoming events, in Europe/London time."""
     site = ctx.site
-    area = _area(site, key)
+    area = site.area(key)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//sitegen//{ics_text(site.config.name)}//EN",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{ics_text(area.name + ' police events')}", "X-WR-TIMEZONE:Europe/London"]
@@ -138,6 +138,13 @@ def render_ics(ctx: RenderContext, key: str) -> bytes:
         lines += [f"URL:{site.config.url(area.url)}", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+@renderer("geojson")
+def render_geojson(ctx: RenderContext, key: str) -> bytes:
+    """One ward's boundary as a GeoJSON Feature (RFC 7946: longitude, latitude)."""
+    area = ctx.site.area(key)
+    return feature_json(area.boundary.polygons, {"name": area.name, "url": ctx.site.config.url(area.url)})
 
 
 @renderer("sitemap")

@@ -1,0 +1,70 @@
+"""Load every form and the triage tree of a site, and check what refers to them.
+
+Links in Markdown are checked with the rest of the site's links; this module
+checks the links in site.yaml (`report_actions`, `services`, `footer_links`)
+that point into /forms/ or /report/, so a renamed form cannot leave the home
+page pointing nowhere.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..config import SITE_FILE, SiteConfig
+from ..content.context import LoadContext
+from ..content.yamlsource import LocatedDict, LocatedList, load_yaml_file
+from ..errors import Problem, did_you_mean
+from .loader import FORMS_DIR, TRIAGE_FILE, form_files, load_form
+from .model import FormsBundle
+from .triage import load_triage
+
+LINK_LISTS = ("report_actions", "services", "footer_links")
+
+
+def load_forms_bundle(ctx: LoadContext, config: SiteConfig) -> FormsBundle:
+    """Load ROOT/forms/*.yaml and forms/triage.yaml; problems go into CTX."""
+    forms = [f for f in (load_form(ctx, path, config.forms_endpoint) for path in form_files(ctx.root)) if f]
+    triage_path = ctx.root / FORMS_DIR / TRIAGE_FILE
+    triage = load_triage(ctx, triage_path, {f.id for f in forms}) if triage_path.is_file() else None
+    bundle = FormsBundle(tuple(forms), triage)
+    ctx.problems.extend(check_site_links(ctx.root, bundle))
+    return bundle
+
+
+def check_site_links(root: Path, bundle: FormsBundle) -> list[Problem]:
+    """Problems for site.yaml links to forms or triage pages that will not exist."""
+    raw = load_yaml_file(root / SITE_FILE, SITE_FILE)
+    problems = []
+    for list_name in LINK_LISTS:
+        items = raw.get(list_name) if isinstance(raw, LocatedDict) else None
+        for index, item in enumerate(items if isinstance(items, LocatedList) else ()):
+            url = item.get("url") if isinstance(item, LocatedDict) else None
+            message = link_problem(url, bundle) if isinstance(url, str) else ""
+            if message:
+                line, col = item.where("url")
+                problems.append(Problem(SITE_FILE, line, col, f"{list_name}[{index}].url: {message}"))
+    return problems
+
+
+def link_problem(url: str, bundle: FormsBundle) -> str:
+    """Why URL, a site path, points at a form or triage page that does not exist; '' if fine."""
+    parts = [p for p in url.split("?")[0].split("#")[0].split("/") if p]
+    if not parts or parts[0] not in ("forms", "report"):
+        return ""
+    if parts[0] == "forms" and len(parts) > 1:
+        form_ids = [f.id for f in bundle.forms]
+        if parts[1] not in form_ids:
+            return (f"link '{url}' points to the form '{parts[1]}', which is not defined (there is no"
+                    f" forms/{parts[1]}.yaml){did_you_mean(parts[1], form_ids)}")
+    if parts[0] == "report":
+        return _triage_link_problem(url, parts, bundle)
+    return ""
+
+
+def _triage_link_problem(url: str, parts: list[str], bundle: FormsBundle) -> str:
+    if bundle.triage is None:
+        return f"link '{url}' points to the triage pages, but there is no forms/triage.yaml"
+    if len(parts) > 1:
+        node_ids = [n.id for n in bundle.triage.nodes if n.id != bundle.triage.start]
+        if parts[1] not in node_ids:
+            return f"link '{url}' points to a triage node that does not exist{did_you_mean(parts[1], node_ids)}"
+    return ""

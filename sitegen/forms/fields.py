@@ -1,0 +1,162 @@
+"""Each question as the parameters of a govuk-frontend-jinja macro.
+
+The page without JavaScript gets the browser's own checks where they are safe
+(`required` on questions that are always asked, lengths, patterns), so most
+mistakes are caught before the form is posted; forms.js turns these off and
+shows GOV.UK error messages instead.
+"""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+
+from .model import ALWAYS, DECLARATION_VALUE, Question
+from .patterns import POSTCODE, TEL, anchored
+
+WIDTHS = {"tel": "govuk-input--width-20", "number": "govuk-input--width-10", "email": ""}
+ADDRESS_LABELS = (("line1", "Address line 1", "address-line1", ""),
+                  ("line2", "Address line 2 (optional)", "address-line2", ""),
+                  ("town", "Town or city", "address-level2", "govuk-!-width-two-thirds"),
+                  ("postcode", "Postcode", "postal-code", "govuk-input--width-10"))
+
+
+def field(question: Question, sensitive: bool) -> dict:
+    """{'name', 'macro', 'params'} for QUESTION; SENSITIVE forms drop autocomplete tokens."""
+    builder = _BUILDERS[question.type]
+    return {"name": question.name, "type": question.type, "macro": builder[0],
+            "params": builder[1](question, sensitive)}
+
+
+def _label_text(question: Question) -> str:
+    return question.label if question.required else f"{question.label} (optional)"
+
+
+def _hint(question: Question) -> dict | None:
+    parts = []
+    if question.condition_text:
+        parts.append(Markup('<span class="sitegen-condition">{}</span>').format(question.condition_text))
+    if question.hint:
+        parts.append(escape(question.hint))
+    return {"html": Markup(" ").join(parts)} if parts else None
+
+
+def _native_required(question: Question) -> bool:
+    """The browser may insist on an answer only when the question is always asked."""
+    return question.required and question.relevant == ALWAYS
+
+
+def _attributes(question: Question, pattern: str = "") -> dict:
+    attrs: dict = {}
+    if _native_required(question):
+        attrs["required"] = {"value": True, "optional": True}
+    if question.max_length:
+        attrs["maxlength"] = question.max_length
+    if question.min_length:
+        attrs["minlength"] = question.min_length
+    if pattern:
+        attrs["pattern"] = pattern
+    return attrs
+
+
+def _legend(question: Question, text: str = "") -> dict:
+    return {"legend": {"text": text or _label_text(question), "classes": "govuk-fieldset__legend--s"}}
+
+
+def _autocomplete(question: Question, sensitive: bool, token: str = ""):
+    if sensitive:
+        return None
+    return token or question.autocomplete or None
+
+
+def _input(question: Question, sensitive: bool) -> dict:
+    qtype = question.type
+    pattern = {"tel": TEL, "number": "-?[0-9]+"}.get(qtype) or (anchored(question.pattern) if question.pattern else "")
+    return {
+        "id": question.name, "name": question.name, "type": {"email": "email", "tel": "tel"}.get(qtype, "text"),
+        "label": {"text": _label_text(question), "classes": "govuk-label--s"}, "hint": _hint(question),
+        "classes": WIDTHS.get(qtype, ""), "autocomplete": _autocomplete(question, sensitive),
+        "inputmode": "numeric" if qtype == "number" else None,
+        "spellcheck": False if qtype in ("email", "tel", "number") else None,
+        "attributes": _attributes(question, pattern),
+    }
+
+
+def _textarea(question: Question, sensitive: bool) -> dict:
+    return {"id": question.name, "name": question.name, "rows": question.rows,
+            "label": {"text": _label_text(question), "classes": "govuk-label--s"}, "hint": _hint(question),
+            "attributes": _attributes(question)}
+
+
+def _date(question: Question, sensitive: bool) -> dict:
+    required = {"required": {"value": True, "optional": True}} if _native_required(question) else {}
+    items = [{"name": part, "classes": width, "attributes": required | {"maxlength": size}}
+             for part, width, size in (("day", "govuk-input--width-2", 2), ("month", "govuk-input--width-2", 2),
+                                       ("year", "govuk-input--width-4", 4))]
+    return {"id": question.name, "namePrefix": question.name, "fieldset": _legend(question),
+            "hint": _hint(question), "items": items}
+
+
+def _choice_items(question: Question) -> list[dict]:
+    required = {"required": {"value": True, "optional": True}} if _native_required(question) else {}
+    items: list[dict] = []
+    for option in question.options:
+        if option.exclusive:
+            items.append({"divider": "or"})
+        item = {"value": option.value, "text": option.label, "attributes": dict(required)}
+        if option.hint:
+            item["hint"] = {"text": option.hint}
+        if option.exclusive:
+            item["behaviour"] = "exclusive"
+        items.append(item)
+    return items
+
+
+def _radios(question: Question, sensitive: bool) -> dict:
+    return {"name": question.name, "idPrefix": question.name, "fieldset": _legend(question),
+            "hint": _hint(question), "items": _choice_items(question)}
+
+
+def _checkboxes(question: Question, sensitive: bool) -> dict:
+    params = _radios(question, sensitive)
+    for item in params["items"]:   # the browser cannot say 'at least one box'; forms.js and the receiver do
+        item.get("attributes", {}).pop("required", None)
+    return params
+
+
+def _select(question: Question, sensitive: bool) -> dict:
+    items = [{"value": "", "text": "Choose an option"}] + [{"value": o.value, "text": o.label} for o in question.options]
+    return {"id": question.name, "name": question.name, "label": {"text": _label_text(question), "classes": "govuk-label--s"},
+            "hint": _hint(question), "items": items, "attributes": _attributes(question)}
+
+
+def _declaration(question: Question, sensitive: bool) -> dict:
+    required = {"required": {"value": True, "optional": True}} if _native_required(question) else {}
+    return {"name": question.name, "idPrefix": question.name,
+            "fieldset": _legend(question, question.summary_label or "Declaration"), "hint": _hint(question),
+            "items": [{"value": DECLARATION_VALUE, "text": question.label, "attributes": required}]}
+
+
+def _address(question: Question, sensitive: bool) -> dict:
+    items = []
+    for part, label, token, width in ADDRESS_LABELS:
+        needed = _native_required(question) and (part in ("line1", "town") or
+                                                 (part == "postcode" and question.postcode_required))
+        attrs = {"required": {"value": True, "optional": True}} if needed else {}
+        attrs["maxlength"] = 10 if part == "postcode" else 200
+        if part == "postcode":
+            attrs["pattern"] = POSTCODE
+        text = label if part != "postcode" or question.postcode_required else "Postcode (optional)"
+        items.append({"id": f"{question.name}-{part}", "name": f"{question.name}-{part}",
+                      "label": {"text": text}, "classes": width, "attributes": attrs,
+                      "autocomplete": _autocomplete(question, sensitive, token)
+                      if question.autocomplete == "address" else None})
+    hint = _hint(question)
+    return {"fieldset": _legend(question) | ({"describedBy": f"{question.name}-hint"} if hint else {}),
+            "hint": hint | {"id": f"{question.name}-hint"} if hint else None, "items": items}
+
+
+_BUILDERS = {
+    "text": ("input", _input), "email": ("input", _input), "tel": ("input", _input), "number": ("input", _input),
+    "textarea": ("textarea", _textarea), "date": ("date", _date), "radios": ("radios", _radios),
+    "checkboxes": ("checkboxes", _checkboxes), "select": ("select", _select), "declaration": ("checkboxes", _declaration),
+    "address": ("address", _address),
+}

@@ -1,0 +1,270 @@
+"""Forms and triage as data: frozen dataclasses and conditions, no I/O.
+
+A `Form` is either native (pages of questions, submitted to an endpoint) or
+hosted (`hosted_url`: the site explains the service and links out).  Every
+question and page carries `relevant`, the full condition under which it is
+asked: its page is not skipped, its own `show_when` holds, and the answers those
+depend on were themselves asked.  The browser rules, the JSON Schema and the
+no-JavaScript hints are all compiled from these same conditions.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence, Union
+
+QUESTION_TYPES = ("text", "textarea", "email", "tel", "number", "date", "radios", "checkboxes", "select",
+                  "address", "declaration")
+TEXT_TYPES = ("text", "textarea", "email", "tel")
+CHOICE_TYPES = ("radios", "checkboxes", "select")
+CATEGORIES = ("crime", "road-traffic", "anti-social-behaviour", "lost-property", "licence", "domestic-abuse",
+              "sexual-offence", "hate-crime", "other")
+SENSITIVE_CATEGORIES = ("domestic-abuse", "sexual-offence", "hate-crime")
+
+HONEYPOT = "website"            # visually hidden text input; people leave it empty
+CLIENT_TOKEN = "client_token"   # hidden input that forms.js fills in
+RESERVED_NAMES = (HONEYPOT, CLIENT_TOKEN)
+DECLARATION_VALUE = "yes"
+ADDRESS_PARTS = ("line1", "line2", "town", "postcode")
+DATE_PARTS = ("day", "month", "year")
+DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather"
+
+Answers = Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class Match:
+    """True when FIELD's answer is (for checkboxes: includes) one of VALUES."""
+
+    field: str
+    values: tuple[str, ...]
+    many: bool = False   # the field is checkboxes: any ticked value may match
+
+    def holds(self, answers: Answers) -> bool:
+        """Whether ANSWERS (name -> cleaned non-empty values) match."""
+        given = list(answers.get(self.field, ()))
+        if self.many:
+            return any(v in self.values for v in given)
+        return len(given) == 1 and given[0] in self.values
+
+
+@dataclass(frozen=True)
+class Not:
+    """True when COND is false."""
+
+    cond: "Condition"
+
+    def holds(self, answers: Answers) -> bool:
+        """Whether COND does not hold for ANSWERS."""
+        return not self.cond.holds(answers)
+
+
+@dataclass(frozen=True)
+class All:
+    """True when every one of CONDS holds (so All() is always true)."""
+
+    conds: tuple["Condition", ...] = ()
+
+    def holds(self, answers: Answers) -> bool:
+        """Whether every condition holds for ANSWERS."""
+        return all(c.holds(answers) for c in self.conds)
+
+
+Condition = Union[Match, Not, All]
+ALWAYS = All()
+
+
+def all_of(*conds: Condition) -> Condition:
+    """The conjunction of CONDS, flattened, without repeats or always-true parts."""
+    parts: list[Condition] = []
+    for cond in conds:
+        for part in (cond.conds if isinstance(cond, All) else (cond,)):
+            if part not in parts:
+                parts.append(part)
+    return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
+@dataclass(frozen=True)
+class Option:
+    """One choice of a radios, checkboxes or select question."""
+
+    value: str
+    label: str
+    hint: str = ""
+    exclusive: bool = False   # checkboxes: 'None of these' unticks the others
+
+
+@dataclass(frozen=True, eq=False)
+class Question:
+    """One question: what is asked, how it is checked, and when it is asked."""
+
+    name: str
+    type: str
+    label: str
+    page: str
+    hint: str = ""
+    summary_label: str = ""
+    required: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str = ""
+    options: tuple[Option, ...] = ()
+    must_be: str = ""                 # date: 'past' or 'future' (today counts as both)
+    minimum: int | None = None        # number
+    maximum: int | None = None
+    postcode_required: bool = True    # address
+    rows: int = 5                     # textarea
+    autocomplete: str = ""
+    show_when: Match | None = None
+    relevant: Condition = ALWAYS
+    condition_text: str = ""          # 'Answer this if ...' for the page without JavaScript
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def input_names(self) -> tuple[str, ...]:
+        """Names of the inputs this question posts."""
+        if self.type == "date":
+            return tuple(f"{self.name}-{p}" for p in DATE_PARTS)
+        if self.type == "address":
+            return tuple(f"{self.name}-{p}" for p in ADDRESS_PARTS)
+        return (self.name,)
+
+    @property
+    def first_id(self) -> str:
+        """The id an error summary links to."""
+        return self.input_names[0]
+
+    @property
+    def short_label(self) -> str:
+        """The label used on the check-your-answers page."""
+        return self.summary_label or self.label
+
+    def option_label(self, value: str) -> str:
+        """The label shown for VALUE, or VALUE itself."""
+        return next((o.label for o in self.options if o.value == value), value)
+
+
+@dataclass(frozen=True, eq=False)
+class FormPage:
+    """A group of questions asked together: one step with JavaScript."""
+
+    id: str
+    title: str
+    questions: tuple[Question, ...] = ()
+    intro_html: str = ""
+    skip_when: Match | None = None
+    relevant: Condition = ALWAYS
+    condition_text: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class Form:
+    """A form from forms/<id>.yaml: native pages of questions, or a hosted service."""
+
+    id: str
+    title: str
+    source: str
+    summary: str = ""
+    category: str = "other"
+    sensitive: bool = False
+    endpoint: str = ""              # the complete address the form posts to
+    hosted_url: str = ""
+    provider: str = ""
+    start_label: str = "Start now"
+    intro_html: str = ""
+    next_steps_html: str = ""
+    submit_label: str = "Send report"
+    done_title: str = "Report sent"
+    quick_exit_url: str = DEFAULT_EXIT_URL
+    pages: tuple[FormPage, ...] = ()
+
+    @property
+    def url(self) -> str:
+        """Site path of the form."""
+        return f"/forms/{self.id}/"
+
+    @property
+    def is_hosted(self) -> bool:
+        """True for a service run elsewhere that the site links out to."""
+        return bool(self.hosted_url)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question, in the order asked."""
+        return tuple(q for page in self.pages for q in page.questions)
+
+    def question(self, name: str) -> Question | None:
+        """The question called NAME, if any."""
+        return next((q for q in self.questions if q.name == name), None)
+
+
+@dataclass(frozen=True)
+class TriageAnswer:
+    """One answer to a triage question: it leads to another node or to a form."""
+
+    label: str
+    hint: str = ""
+    next: str = ""
+    form: str = ""
+    line: int = 0
+    col: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class TriageNode:
+    """A triage step: a question with answers, or an outcome ('Call 999 now')."""
+
+    id: str
+    line: int = 0
+    col: int = 0
+    question: str = ""
+    hint: str = ""
+    answers: tuple[TriageAnswer, ...] = ()
+    title: str = ""
+    body_html: str = ""
+    call: str = ""          # outcome: 'emergency' or 'non_emergency' shows that number
+    link_title: str = ""
+    link_url: str = ""
+    sensitive: bool = False
+
+    @property
+    def is_outcome(self) -> bool:
+        """True for an end of the tree."""
+        return not self.question
+
+    @property
+    def heading(self) -> str:
+        """The page's level-1 heading."""
+        return self.question or self.title
+
+
+@dataclass(frozen=True, eq=False)
+class Triage:
+    """The tree in forms/triage.yaml: a start node and every node by id."""
+
+    source: str
+    start: str
+    nodes: tuple[TriageNode, ...] = ()
+
+    def node(self, node_id: str) -> TriageNode | None:
+        """The node called NODE_ID, if any."""
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    def url(self, node_id: str) -> str:
+        """Site path of a node's page: /report/ for the start."""
+        return "/report/" if node_id == self.start else f"/report/{node_id}/"
+
+    def parents(self, node_id: str) -> list[TriageNode]:
+        """Nodes with an answer leading to NODE_ID."""
+        return [n for n in self.nodes if any(a.next == node_id for a in n.answers)]
+
+
+@dataclass(frozen=True, eq=False)
+class FormsBundle:
+    """Every form and the triage tree of one site."""
+
+    forms: tuple[Form, ...] = ()
+    triage: Triage | None = None
+
+    def form(self, form_id: str) -> Form | None:
+        """The form called FORM_ID, if any."""
+        return next((f for f in self.forms if f.id == form_id), None)

@@ -1,0 +1,135 @@
+"""Form and triage pages: what they are (plan) and how each is made (renderers).
+
+    forms/<id>/index.html        the form (native), or the page that links out (hosted)
+    forms/<id>/schema.json       its JSON Schema (native only)
+    forms/<id>/done/index.html   the confirmation page (native only)
+    report/index.html            the triage start; report/<node>/index.html each other node
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from ..model import Site
+from ..outputs import Output, RenderContext, renderer
+from ..outputs.pages import page_html
+from .fields import field
+from .model import Form, FormsBundle, Triage
+from .rules import form_rules
+from .schema import compile_schema
+
+
+def plan_forms(site: Site) -> list[Output]:
+    """Every output of the site's forms and triage tree."""
+    bundle: FormsBundle | None = site.forms
+    if not bundle:
+        return []
+    outputs = []
+    for form in bundle.forms:
+        if form.is_hosted:
+            outputs.append(_output(f"forms/{form.id}/index.html", "hosted_form", form.id, "forms/hosted.html"))
+            continue
+        outputs += [_output(f"forms/{form.id}/index.html", "form", form.id, "forms/form.html"),
+                    _output(f"forms/{form.id}/schema.json", "form_schema", form.id, ""),
+                    _output(f"forms/{form.id}/done/index.html", "form_done", form.id, "forms/done.html")]
+    if bundle.triage:
+        outputs += [_output(bundle.triage.url(n.id).lstrip("/") + "index.html", "triage", n.id,
+                            "triage/outcome.html" if n.is_outcome else "triage/question.html")
+                    for n in bundle.triage.nodes]
+    return outputs
+
+
+def _output(path: str, kind: str, key: str, template: str) -> Output:
+    """An output made from the forms folder (and site.yaml) alone."""
+    return Output(path, kind, key, deps=("forms",), template=template)
+
+
+_ENVIRONMENTS: dict[int, object] = {}
+
+
+def _with_caller_tolerance(ctx: RenderContext) -> RenderContext:
+    """CTX with an environment in which govuk-frontend-jinja's fieldset macro works.
+
+    Its macros test `{% if caller %}` (an undefined when called without
+    `{% call %}`) and use the names `undefined` and `null` as JavaScript does;
+    the theme's strict-name Undefined would treat these as misspelt variables.
+    An overlay environment lets exactly these three through.
+    """
+    base = ctx.env.undefined
+    if not hasattr(base, "_is_name"):
+        return ctx
+    if id(ctx.env) not in _ENVIRONMENTS:
+        tolerant = type("CallerTolerantUndefined", (base,), {
+            "__slots__": (), "_is_name": lambda self: base._is_name(self) and self._undefined_name not in ("caller", "undefined", "null")})
+        _ENVIRONMENTS[id(ctx.env)] = ctx.env.overlay(undefined=tolerant)
+    return replace(ctx, env=_ENVIRONMENTS[id(ctx.env)])
+
+
+def _page(ctx: RenderContext, *args, **values) -> bytes:
+    """page_html, in the environment above."""
+    return page_html(_with_caller_tolerance(ctx), *args, **values)
+
+
+def _form(ctx: RenderContext, form_id: str) -> Form:
+    return ctx.site.forms.form(form_id)
+
+
+def _crumbs(ctx: RenderContext) -> list:
+    crumbs = [("Home", "/")]
+    if ctx.site.forms.triage:
+        crumbs.append(("Report", "/report/"))
+    return crumbs
+
+
+@renderer("form")
+def render_form(ctx: RenderContext, key: str) -> bytes:
+    """A native form: every question on one page, stepped through by forms.js."""
+    form = _form(ctx, key)
+    pages = [(page, [field(q, form.sensitive) for q in page.questions]) for page in form.pages]
+    return _page(ctx, "forms/form.html", form.url, form.title, _crumbs(ctx), form=form, pages=pages,
+                     rules=form_rules(form), description=form.summary, sensitive=form.sensitive,
+                     exit_url=form.quick_exit_url)
+
+
+@renderer("form_schema")
+def render_form_schema(ctx: RenderContext, key: str) -> bytes:
+    """The JSON Schema of a form's answers."""
+    schema = compile_schema(_form(ctx, key), ctx.site.config.base_url)
+    return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@renderer("form_done")
+def render_form_done(ctx: RenderContext, key: str) -> bytes:
+    """The confirmation page the receiver redirects to, with ?ref=REFERENCE."""
+    form = _form(ctx, key)
+    crumbs = _crumbs(ctx) + [(form.title, form.url)]
+    return _page(ctx, "forms/done.html", f"{form.url}done/", form.done_title, crumbs, form=form,
+                     sensitive=form.sensitive, exit_url=form.quick_exit_url)
+
+
+@renderer("hosted_form")
+def render_hosted_form(ctx: RenderContext, key: str) -> bytes:
+    """A service run elsewhere: what it is, what you need, and a button that links out."""
+    form = _form(ctx, key)
+    return _page(ctx, "forms/hosted.html", form.url, form.title, _crumbs(ctx), form=form,
+                     description=form.summary, sensitive=form.sensitive, exit_url=form.quick_exit_url)
+
+
+@renderer("triage")
+def render_triage(ctx: RenderContext, key: str) -> bytes:
+    """One triage node: a question with answers as links, or an outcome."""
+    triage: Triage = ctx.site.forms.triage
+    node = triage.node(key)
+    is_start = key == triage.start
+    crumbs = [("Home", "/")] + ([] if is_start else [("Report", "/report/")])
+    parents = triage.parents(key)
+    back = triage.url(parents[0].id) if len(parents) == 1 else ""
+    template = "triage/outcome.html" if node.is_outcome else "triage/question.html"
+    return _page(ctx, template, triage.url(key), node.heading, crumbs, node=node, back_url=back,
+                     answers=[(a, _answer_url(ctx, triage, a)) for a in node.answers],
+                     sensitive=node.sensitive, exit_url=Form.quick_exit_url, start_url="/report/",
+                     is_start=is_start)
+
+
+def _answer_url(ctx: RenderContext, triage: Triage, answer) -> str:
+    return triage.url(answer.next) if answer.next else f"/forms/{answer.form}/"

@@ -1,0 +1,58 @@
+"""The rules forms.js validates with, compiled from the same form as the schema.
+
+They travel in the form's `data-sitegen-rules` attribute as JSON, so the page
+needs no inline script.  Conditions are the questions' full `relevant`
+conditions: {"field", "is", "many"} matches, {"not": c} and {"all": [c...]}.
+"""
+from __future__ import annotations
+
+from .model import ALWAYS, All, Condition, Form, Match, Not, Question
+from .patterns import DATE, EMAIL, POSTCODE, TEL, anchored
+
+
+def condition_json(cond: Condition):
+    """COND as JSON for forms.js; None when it always holds."""
+    if cond == ALWAYS:
+        return None
+    if isinstance(cond, Match):
+        return {"field": cond.field, "is": list(cond.values), "many": cond.many}
+    if isinstance(cond, Not):
+        return {"not": condition_json(cond.cond)}
+    assert isinstance(cond, All)
+    return {"all": [condition_json(c) for c in cond.conds]}
+
+
+def question_rules(question: Question) -> dict:
+    """What forms.js needs to know to check, show and summarise one question."""
+    rules = {"name": question.name, "type": question.type, "label": question.short_label, "page": question.page,
+             "when": condition_json(question.relevant), "required": question.required,
+             "messages": dict(question.messages)}
+    optional = {"min_length": question.min_length, "max_length": question.max_length,
+                "pattern": _pattern(question), "must_be": question.must_be,
+                "min": question.minimum, "max": question.maximum}
+    rules |= {k: v for k, v in optional.items() if v not in (None, "")}
+    if question.options:
+        rules["options"] = [{"value": o.value, "label": o.label, "exclusive": o.exclusive} for o in question.options]
+    if question.type == "address":
+        rules["postcode"] = {"pattern": POSTCODE, "required": question.postcode_required}
+    return rules
+
+
+def _pattern(question: Question) -> str:
+    if question.type == "date":
+        return DATE
+    if question.type == "email":
+        return EMAIL
+    if question.type == "tel":
+        return TEL
+    return anchored(question.pattern) if question.pattern else ""
+
+
+def form_rules(form: Form) -> dict:
+    """The rules of a whole form."""
+    return {
+        "id": form.id,
+        "sensitive": form.sensitive,
+        "pages": [{"id": p.id, "title": p.title, "when": condition_json(p.relevant)} for p in form.pages],
+        "questions": [question_rules(q) for q in form.questions],
+    }

@@ -1,0 +1,152 @@
+"""Compile a form to JSON Schema 2020-12: what any receiver validates with.
+
+The schema describes the *answers document*: a JSON object with one property
+per question (see `submission.answers_from_post` for how a posted HTML form
+becomes one).  A question asked only sometimes appears in `properties` with
+annotations alone, and its checks sit in an `if`/`then` under `allOf` whose
+`if` is the question's full `relevant` condition; so an answer to a question
+that was not asked is ignored, exactly as in the browser.
+
+Two keywords are sitegen's own (a generic validator ignores them):
+`x-sitegen-type` names the question type and `x-sitegen-messages` carries its
+error messages; `x-sitegen-date: past|future` asks for a date on or before
+(after) the day of validation, which `submission.make_validator` checks.
+"""
+from __future__ import annotations
+
+from .model import ALWAYS, CLIENT_TOKEN, DECLARATION_VALUE, HONEYPOT, All, Condition, Form, Match, Not, Question
+from .patterns import DATE, EMAIL, POSTCODE, TEL, anchored
+
+DIALECT = "https://json-schema.org/draft/2020-12/schema"
+ADDRESS_LINE_MAX = 200
+
+SPAM_FIELDS = {
+    HONEYPOT: {"type": "string", "description": "Honeypot: a visually hidden text input people leave empty."
+                                                " Accept the submission but discard it when this is filled in."},
+    CLIENT_TOKEN: {"type": "string", "description": "Filled in by forms.js when the page loaded; absent when"
+                                                    " JavaScript did not run."},
+}
+
+
+def compile_schema(form: Form, base_url: str) -> dict:
+    """The JSON Schema of FORM's answers, with its $id under BASE_URL."""
+    schema = {
+        "$schema": DIALECT,
+        "$id": f"{base_url.rstrip('/')}/forms/{form.id}/schema.json",
+        "title": form.title,
+        "description": f"Answers to '{form.title}'. Each property is a question's field name; see docs/forms.md.",
+        "type": "object",
+        "properties": {q.name: _property(q) for q in form.questions} | SPAM_FIELDS,
+        "required": [q.name for q in form.questions if q.required and q.relevant == ALWAYS],
+        "additionalProperties": False,
+    }
+    rules = _conditional_rules(form)
+    if rules:
+        schema["allOf"] = rules
+    return schema
+
+
+def _annotations(question: Question) -> dict:
+    return {"title": question.label, "x-sitegen-type": question.type, "x-sitegen-messages": dict(question.messages)}
+
+
+def _property(question: Question) -> dict:
+    """Annotations always; checks too when the question is always asked."""
+    if question.relevant == ALWAYS:
+        return _annotations(question) | constraints(question)
+    return _annotations(question)
+
+
+def _conditional_rules(form: Form) -> list[dict]:
+    """One if/then per distinct condition, holding the checks of the questions it governs."""
+    groups: dict[Condition, list[Question]] = {}
+    for question in form.questions:
+        if question.relevant != ALWAYS:
+            groups.setdefault(question.relevant, []).append(question)
+    rules = []
+    for cond, questions in groups.items():
+        then = {"properties": {q.name: constraints(q) for q in questions}}
+        required = [q.name for q in questions if q.required]
+        if required:
+            then["required"] = required
+        rules.append({"if": condition_schema(cond), "then": then})
+    return rules
+
+
+def condition_schema(cond: Condition) -> dict:
+    """A schema that an answers document satisfies exactly when COND holds."""
+    if isinstance(cond, Match):
+        value = ({"type": "array", "contains": {"enum": list(cond.values)}} if cond.many
+                 else {"enum": list(cond.values)})
+        return {"properties": {cond.field: value}, "required": [cond.field]}
+    if isinstance(cond, Not):
+        return {"not": condition_schema(cond.cond)}
+    assert isinstance(cond, All)
+    return {"allOf": [condition_schema(c) for c in cond.conds]}
+
+
+def constraints(question: Question) -> dict:
+    """The checks on one question's answer."""
+    return _CONSTRAINTS[question.type](question)
+
+
+def _text(question: Question) -> dict:
+    schema: dict = {"type": "string"}
+    if question.min_length is not None:
+        schema["minLength"] = question.min_length
+    schema["maxLength"] = question.max_length
+    pattern = {"email": EMAIL, "tel": TEL}.get(question.type) or (anchored(question.pattern) if question.pattern else "")
+    if pattern:
+        schema["pattern"] = pattern
+    return schema
+
+
+def _number(question: Question) -> dict:
+    schema: dict = {"type": "integer"}
+    if question.minimum is not None:
+        schema["minimum"] = question.minimum
+    if question.maximum is not None:
+        schema["maximum"] = question.maximum
+    return schema
+
+
+def _one_of(question: Question) -> dict:
+    return {"type": "string", "enum": [o.value for o in question.options]}
+
+
+def _many_of(question: Question) -> dict:
+    schema = {"type": "array", "items": _one_of(question), "uniqueItems": True, "minItems": 1}
+    exclusive = [o.value for o in question.options if o.exclusive]
+    if exclusive:
+        schema["if"] = {"contains": {"enum": exclusive}}
+        schema["then"] = {"maxItems": 1}
+    return schema
+
+
+def _date(question: Question) -> dict:
+    schema = {"type": "string", "pattern": DATE}
+    if question.must_be:
+        schema["x-sitegen-date"] = question.must_be
+    return schema
+
+
+def _address(question: Question) -> dict:
+    line = {"type": "string", "maxLength": ADDRESS_LINE_MAX}
+    return {
+        "type": "object",
+        "properties": {"line1": line, "line2": line, "town": line,
+                       "postcode": {"type": "string", "pattern": POSTCODE}},
+        "required": ["line1", "town"] + (["postcode"] if question.postcode_required else []),
+        "additionalProperties": False,
+    }
+
+
+def _declaration(question: Question) -> dict:
+    return {"type": "string", "const": DECLARATION_VALUE}
+
+
+_CONSTRAINTS = {
+    "text": _text, "textarea": _text, "email": _text, "tel": _text, "number": _number,
+    "radios": _one_of, "select": _one_of, "checkboxes": _many_of, "date": _date, "address": _address,
+    "declaration": _declaration,
+}

@@ -1,0 +1,201 @@
+"""Incremental builds: what each output was made from, remembered between builds.
+
+Sources are grouped into units (site.yaml, one area folder, one page, the
+forms folder, one template...).  Each output names the units it depends on and
+its top template; its input hash mixes those units' hashes with the hashes of
+every template it includes, the config, the assets, sitegen's own code and,
+for pages that show upcoming events or feed freshness, what the build date
+does to them.  An output whose input hash is unchanged is not rendered again.
+
+File hashes are reused while a file's size and modification time are unchanged
+(as git's index does); the content hash decides everything else.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import jinja2
+import jinja2.meta
+
+from . import __version__
+from .assets import THEME_DIR
+from .content.arealoader import AreaLoad
+from .fileio import atomic_write
+from .model import Area
+
+STATE_FORMAT = 2
+STATE_FILE = "state.pickle"
+AREAS_FILE = "areas.pickle"
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def digest(*parts: str) -> str:
+    """A short stable hash of PARTS."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        h.update(part.encode("utf-8", "surrogateescape"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@dataclass
+class BuildState:
+    """Everything a rebuild needs to know about the last successful build."""
+
+    format: int = STATE_FORMAT
+    code: str = ""
+    out_dir: str = ""
+    build_date: date | None = None
+    stamps: dict[str, tuple[int, int, str]] = field(default_factory=dict)   # file -> (mtime_ns, size, hash)
+    units: dict[str, str] = field(default_factory=dict)
+    outputs: dict[str, str] = field(default_factory=dict)                  # build path -> input hash
+    dated: dict[str, tuple] = field(default_factory=dict)                  # slug -> dated_facts()
+    feeds: dict[str, tuple[str, ...]] = field(default_factory=dict)        # slug -> feed URLs
+    pages: int = 0
+
+
+def _read_pickle(path: Path, kind: type, default):
+    try:
+        with path.open("rb") as handle:
+            value = pickle.load(handle)  # noqa: S301 - our own cache file
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return default
+    return value if isinstance(value, kind) else default
+
+
+def load_state(state_dir: Path) -> BuildState:
+    """The saved state, or an empty one if there is none or it is unreadable."""
+    state = _read_pickle(state_dir / STATE_FILE, BuildState, BuildState())
+    return state if state.format == STATE_FORMAT else BuildState()
+
+
+def save_state(state_dir: Path, state: BuildState) -> None:
+    """Write STATE atomically."""
+    atomic_write(state_dir / STATE_FILE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def load_area_cache(state_dir: Path, code: str) -> dict[str, tuple[str, AreaLoad]]:
+    """Loaded areas from the last build (slug -> (unit hash, load)), if made by this code."""
+    saved = _read_pickle(state_dir / AREAS_FILE, tuple, ("", {}))
+    return saved[1] if len(saved) == 2 and saved[0] == code else {}
+
+
+def save_area_cache(state_dir: Path, code: str, areas: dict[str, tuple[str, AreaLoad]]) -> None:
+    """Keep loaded areas for the next build; only read when something changed."""
+    atomic_write(state_dir / AREAS_FILE, pickle.dumps((code, areas), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class Hasher:
+    """File hashes with a stat fast path, remembering stamps for the next build."""
+
+    def __init__(self, previous: dict[str, tuple[int, int, str]]):
+        self.previous = previous
+        self.stamps: dict[str, tuple[int, int, str]] = {}
+
+    def file(self, path: Path) -> str:
+        """The content hash of PATH ('' if it is missing)."""
+        key = str(path)
+        try:
+            info = os.stat(path)
+        except OSError:
+            return ""
+        old = self.previous.get(key)
+        if old and old[0] == info.st_mtime_ns and old[1] == info.st_size:
+            value = old[2]
+        else:
+            value = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+        self.stamps[key] = (info.st_mtime_ns, info.st_size, value)
+        return value
+
+    def tree(self, folder: Path) -> str:
+        """One hash of every file under FOLDER, names included."""
+        if not folder.is_dir():
+            return ""
+        files = sorted(p for p in folder.rglob("*") if p.is_file())
+        return digest(*(f"{p.relative_to(folder).as_posix()}={self.file(p)}" for p in files))
+
+
+def code_hash(hasher: Hasher) -> str:
+    """sitegen's version and its own Python code: a new sitegen rebuilds everything."""
+    return digest(__version__, *(hasher.file(p) for p in sorted(PACKAGE_DIR.rglob("*.py"))))
+
+
+def source_units(root: Path, hasher: Hasher) -> dict[str, str]:
+    """Hashes of the site's source units, before anything is parsed."""
+    units = {"config": hasher.file(root / "site.yaml"),
+             "media": hasher.tree(root / "content" / "media"),
+             "forms": hasher.tree(root / "forms"),
+             # Outputs hash their own templates precisely; these two only tell
+             # the no-change check that something in the theme moved.
+             "templates": digest(hasher.tree(root / "templates"), hasher.tree(THEME_DIR / "templates")),
+             "static": digest(hasher.tree(root / "assets"), hasher.tree(THEME_DIR / "static"),
+                              hasher.tree(THEME_DIR / "vendor"))}
+    areas_dir = root / "content" / "areas"
+    if areas_dir.is_dir():
+        for folder in sorted(p for p in areas_dir.iterdir() if p.is_dir()):
+            units[f"area:{folder.name}"] = hasher.tree(folder)
+    pages_dir = root / "content" / "pages"
+    if pages_dir.is_dir():
+        for page in sorted(pages_dir.glob("*.md")):
+            units[f"page:{page.stem}"] = hasher.file(page)
+    units["areas"] = digest(*(f"{k}={v}" for k, v in units.items() if k.startswith("area:")))
+    units["pages"] = digest(*(f"{k}={v}" for k, v in units.items() if k.startswith("page:")))
+    return units
+
+
+def feed_urls(area: Area) -> tuple[str, ...]:
+    """The feeds AREA shows."""
+    return tuple(s.feed for s in area.social if s.feed)
+
+
+def feed_units(feeds: dict[str, tuple[str, ...]], cache_dir: Path, hasher: Hasher) -> dict[str, str]:
+    """A unit per area (slug -> its feed URLs): the cached copies of its feeds."""
+    from .feeds.cache import feed_file
+    return {f"feeds:{slug}": digest(*(hasher.file(feed_file(cache_dir, url)) for url in urls))
+            for slug, urls in feeds.items()}
+
+
+def dated_facts(area: Area) -> tuple:
+    """What of AREA depends on the build date: its events' last days, and whether it shows feeds."""
+    return (tuple((e.end or e.start).date() for e in area.events), any(s.feed for s in area.social))
+
+
+def date_signature(facts: tuple, today: date) -> tuple:
+    """How TODAY changes a page: which events are still to come, and (for feeds) the date itself."""
+    days, has_feeds = facts
+    return (tuple(day >= today for day in days), today if has_feeds else None)
+
+
+class TemplateHashes:
+    """Hash of a template together with everything it extends, includes or imports."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self.memo: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        if not name:
+            return ""
+        if name not in self.memo:
+            self.memo[name] = digest(*(f"{n}={self._source_hash(n)}" for n in sorted(self._closure(name))))
+        return self.memo[name]
+
+    def _closure(self, name: str) -> set[str]:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            source = self.env.loader.get_source(self.env, current)[0]
+            for ref in jinja2.meta.find_referenced_templates(self.env.parse(source)):
+                todo.append(ref) if ref else todo.extend(self.env.list_templates(extensions=["html"]))
+        return seen
+
+    def _source_hash(self, name: str) -> str:
+        return digest(self.env.loader.get_source(self.env, name)[0])

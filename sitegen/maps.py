@@ -1,0 +1,344 @@
+"""Ward boundaries: content/areas/<slug>/boundary.geojson, checked, and drawn
+as a small static SVG map (no tiles, no script).
+
+The file is GeoJSON (RFC 7946: positions are [longitude, latitude]): a
+Polygon or MultiPolygon, bare or in a Feature or FeatureCollection.  For the
+map, positions are projected equirectangularly with the longitude scaled by
+cos(latitude) at the middle of the area (true enough at ward scale), fitted
+into a 1000-unit box, and simplified (Douglas-Peucker) to at most
+MAX_POINTS points.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import Problems
+
+SIZE = 1000          # the longer side of the drawing, in SVG units
+PAD = 10             # space around the shape, so the stroke is not clipped
+MAX_POINTS = 300     # most points drawn, over all rings
+MAX_POSITIONS = 200_000
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_REPORTED = 10    # problems reported per file before stopping
+
+Position = tuple[float, float]          # (longitude, latitude)
+Ring = tuple[Position, ...]             # closed: first == last
+Polygon = tuple[Ring, ...]              # outer ring, then holes
+
+
+@dataclass(frozen=True)
+class MapDrawing:
+    """An SVG drawing of a boundary: its viewBox, path data and point count."""
+
+    view_box: str
+    path: str
+    points: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """A checked boundary: polygons of (lon, lat) rings, and its drawing."""
+
+    polygons: tuple[Polygon, ...]
+    source: str
+    drawing: MapDrawing
+
+    def geometry(self) -> dict:
+        """The boundary as a GeoJSON Polygon or MultiPolygon geometry."""
+        return geometry_of(self.polygons)
+
+
+class _ShapeError(Exception):
+    """A value in the GeoJSON that is not what it should be, with where it is."""
+
+    def __init__(self, where: str, message: str):
+        super().__init__(message)
+        self.where, self.message = where, message
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_boundary(path: Path, rel: str, problems: Problems) -> Boundary | None:
+    """Read and check the GeoJSON file at PATH (named REL in problems)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        problems.add(rel, 0, 0, f"cannot be read: {exc.strerror}")
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.add(rel, 0, 0, f"is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; simplify the boundary")
+        return None
+    return parse_boundary(data, rel, problems)
+
+
+def parse_boundary(data: bytes | str, rel: str, problems: Problems) -> Boundary | None:
+    """Check GeoJSON DATA and return its Boundary, or record located problems and return None."""
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        value = json.loads(text)
+    except UnicodeDecodeError:
+        problems.add(rel, 0, 0, "is not UTF-8 text; save the file as UTF-8")
+        return None
+    except json.JSONDecodeError as exc:
+        problems.add(rel, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")
+        return None
+    found: list[_ShapeError] = []
+    polygons = _polygons_of(value, found)
+    for error in found[:MAX_REPORTED]:
+        problems.add(rel, 0, 0, f"{error.where}: {error.message}" if error.where else error.message)
+    if found:
+        return None
+    return Boundary(polygons=polygons, source=rel, drawing=draw(polygons))
+
+
+def _polygons_of(value: Any, found: list[_ShapeError]) -> tuple[Polygon, ...]:
+    """Every polygon in a GeoJSON object; problems go into FOUND."""
+    try:
+        geometries = _geometries(value, "")
+    except _ShapeError as error:
+        found.append(error)
+        return ()
+    polygons: list[Polygon] = []
+    for where, geometry in geometries:
+        for at, coordinates in _polygon_coordinates(geometry, where, found):
+            try:
+                polygons.append(_polygon(coordinates, at))
+            except _ShapeError as error:
+                found.append(error)
+    if not found and not polygons:
+        found.append(_ShapeError("", "has no polygon; expected a Polygon or MultiPolygon (RFC 7946)"))
+    if not found and sum(len(r) for p in polygons for r in p) > MAX_POSITIONS:
+        found.append(_ShapeError("", f"has more than {MAX_POSITIONS} positions; simplify the boundary"))
+    if not found:
+        _check_extent(polygons, found)
+    return tuple(polygons)
+
+
+def _geometries(value: Any, where: str) -> list[tuple[str, Any]]:
+    """The geometries inside VALUE (a geometry, a Feature or a FeatureCollection)."""
+    kind = _type_of(value, where)
+    if kind == "FeatureCollection":
+        features = value.get("features")
+        if not isinstance(features, list):
+            raise _ShapeError(_join(where, "features"), "expected a list of features")
+        found = []
+        for index, feature in enumerate(features):
+            found += _geometries_of_feature(feature, f"{_join(where, 'features')}[{index}]")
+        return found
+    if kind == "Feature":
+        return _geometries_of_feature(value, where)
+    return [(where, value)]
+
+
+def _geometries_of_feature(feature: Any, where: str) -> list[tuple[str, Any]]:
+    if _type_of(feature, where) != "Feature":
+        raise _ShapeError(where, "expected a Feature")
+    if feature.get("geometry") is None:
+        return []
+    return [(_join(where, "geometry"), feature["geometry"])]
+
+
+def _type_of(value: Any, where: str) -> str:
+    if not isinstance(value, dict):
+        raise _ShapeError(where, "expected a GeoJSON object like {\"type\": \"Polygon\", ...}")
+    kind = value.get("type")
+    if not isinstance(kind, str):
+        raise _ShapeError(_join(where, "type"), "missing; expected Polygon, MultiPolygon, Feature or FeatureCollection")
+    return kind
+
+
+def _polygon_coordinates(geometry: Any, where: str, found: list[_ShapeError]) -> list[tuple[str, Any]]:
+    """(location, coordinates) of each polygon of a Polygon or MultiPolygon geometry."""
+    try:
+        kind = _type_of(geometry, where)
+        coordinates, at = geometry.get("coordinates"), _join(where, "coordinates")
+        if kind == "Polygon":
+            return [(at, coordinates)]
+        if kind == "MultiPolygon":
+            _expect_list(coordinates, at, "a list of polygons")
+            return [(f"{at}[{i}]", p) for i, p in enumerate(coordinates)]
+        raise _ShapeError(_join(where, "type"), f"is '{kind}'; a boundary must be a Polygon or MultiPolygon")
+    except _ShapeError as error:
+        found.append(error)
+        return []
+
+
+def _polygon(value: Any, where: str) -> Polygon:
+    _expect_list(value, where, "a list of rings (outer boundary first, then any holes)")
+    if not value:
+        raise _ShapeError(where, "a polygon needs at least its outer ring")
+    return tuple(_ring(ring, f"{where}[{i}]") for i, ring in enumerate(value))
+
+
+def _ring(value: Any, where: str) -> Ring:
+    _expect_list(value, where, "a list of [longitude, latitude] positions")
+    ring = tuple(_position(p, f"{where}[{i}]") for i, p in enumerate(value))
+    if len(ring) < 4:
+        raise _ShapeError(where, f"a ring needs at least 4 positions, found {len(ring)}")
+    if ring[0] != ring[-1]:
+        raise _ShapeError(where, "the ring is not closed; repeat the first position at the end (RFC 7946)")
+    return ring
+
+
+def _position(value: Any, where: str) -> Position:
+    if not isinstance(value, list) or len(value) not in (2, 3) or not all(_is_number(v) for v in value):
+        raise _ShapeError(where, "expected a position [longitude, latitude] of two numbers")
+    lon, lat = float(value[0]), float(value[1])
+    if not -180 <= lon <= 180 or not -90 <= lat <= 90:
+        raise _ShapeError(where, f"[{value[0]}, {value[1]}] is not a place on Earth;"
+                                 " GeoJSON puts longitude first, then latitude")
+    return lon, lat
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _expect_list(value: Any, where: str, what: str) -> None:
+    if not isinstance(value, list):
+        raise _ShapeError(where, f"expected {what}")
+
+
+def _check_extent(polygons: list[Polygon], found: list[_ShapeError]) -> None:
+    lons = [lon for p in polygons for lon, _ in p[0]]
+    lats = [lat for p in polygons for _, lat in p[0]]
+    if max(lons) - min(lons) > 20 or max(lats) - min(lats) > 20:
+        found.append(_ShapeError("", "spans more than 20 degrees; a ward boundary is much smaller"
+                                     " (check that positions are [longitude, latitude])"))
+    elif max(lons) == min(lons) or max(lats) == min(lats):
+        found.append(_ShapeError("", "has no area: its positions lie on one line"))
+
+
+def _join(where: str, key: str) -> str:
+    return f"{where}.{key}" if where else key
+
+
+# ---------------------------------------------------------------- GeoJSON out
+
+
+def geometry_of(polygons: tuple[Polygon, ...]) -> dict:
+    """POLYGONS as a GeoJSON Polygon (one) or MultiPolygon (several) geometry."""
+    as_lists = [[[[_round(lon), _round(lat)] for lon, lat in ring] for ring in polygon] for polygon in polygons]
+    if len(as_lists) == 1:
+        return {"type": "Polygon", "coordinates": as_lists[0]}
+    return {"type": "MultiPolygon", "coordinates": as_lists}
+
+
+def feature_json(polygons: tuple[Polygon, ...], properties: dict) -> bytes:
+    """A GeoJSON Feature of POLYGONS with PROPERTIES, as stable compact bytes."""
+    feature = {"type": "Feature", "properties": properties, "geometry": geometry_of(polygons)}
+    return (json.dumps(feature, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _round(value: float) -> float | int:
+    rounded = round(value, 6)   # about 10 cm: plenty for a ward
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+# ---------------------------------------------------------------- drawing
+
+
+def draw(polygons: tuple[Polygon, ...], max_points: int = MAX_POINTS) -> MapDrawing:
+    """Project, fit and simplify POLYGONS into an SVG drawing of at most MAX_POINTS points."""
+    projected, width, height = project(polygons)
+    tolerance = 0.5
+    while True:
+        simplified = _simplify_all(projected, tolerance)
+        count = sum(len(ring) for polygon in simplified for ring in polygon)
+        if count <= max_points or tolerance > SIZE:
+            break
+        tolerance *= 1.5
+    return MapDrawing(view_box=f"0 0 {width} {height}", path=svg_path(simplified), points=count,
+                      width=width, height=height)
+
+
+def project(polygons: tuple[Polygon, ...]) -> tuple[list[list[list[Position]]], int, int]:
+    """Equirectangular projection with cos(mid-latitude) scaling, fitted into SIZE units.
+
+    Returns the projected polygons (y grows downwards, as in SVG) and the
+    drawing's width and height, padding included.
+    """
+    lons = [lon for polygon in polygons for ring in polygon for lon, _ in ring]
+    lats = [lat for polygon in polygons for ring in polygon for _, lat in ring]
+    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    k = math.cos(math.radians((north + south) / 2))
+    span = max((east - west) * k, north - south, 1e-9)   # a degenerate shape must not divide by zero
+    scale = (SIZE - 2 * PAD) / span
+
+    def to_xy(lon: float, lat: float) -> Position:
+        return PAD + (lon - west) * k * scale, PAD + (north - lat) * scale
+
+    projected = [[[to_xy(lon, lat) for lon, lat in ring] for ring in polygon] for polygon in polygons]
+    width = round((east - west) * k * scale) + 2 * PAD
+    height = round((north - south) * scale) + 2 * PAD
+    return projected, width, height
+
+
+def _simplify_all(projected: list[list[list[Position]]], tolerance: float) -> list[list[list[Position]]]:
+    out = []
+    for polygon in projected:
+        rings = [_round_ring(simplify(ring, tolerance)) for ring in polygon]
+        if len(rings[0]) < 4:
+            continue   # an island smaller than the tolerance: not worth drawing
+        out.append([rings[0]] + [ring for ring in rings[1:] if len(ring) >= 4])
+    return out
+
+
+def simplify(points: list[Position], tolerance: float) -> list[Position]:
+    """Douglas-Peucker: drop points closer than TOLERANCE to the line kept (iterative)."""
+    if len(points) < 3:
+        return list(points)
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        index, distance = _farthest(points, first, last)
+        if index and distance > tolerance:
+            keep[index] = True
+            stack += [(first, index), (index, last)]
+    return [p for p, kept in zip(points, keep) if kept]
+
+
+def _farthest(points: list[Position], first: int, last: int) -> tuple[int, float]:
+    best, best_distance = 0, -1.0
+    for index in range(first + 1, last):
+        distance = _distance_to_segment(points[index], points[first], points[last])
+        if distance > best_distance:
+            best, best_distance = index, distance
+    return best, best_distance
+
+
+def _distance_to_segment(p: Position, a: Position, b: Position) -> float:
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    if dx == 0 and dy == 0:
+        return math.hypot(p[0] - a[0], p[1] - a[1])   # a closed ring's ends meet
+    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)))
+    return math.hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy))
+
+
+def _round_ring(ring: list[Position]) -> list[Position]:
+    """Whole SVG units, without repeated points."""
+    out: list[Position] = []
+    for x, y in ring:
+        point = (round(x), round(y))
+        if not out or out[-1] != point:
+            out.append(point)
+    return out
+
+
+def svg_path(polygons: list[list[list[Position]]]) -> str:
+    """SVG path data: one closed subpath per ring ('M x y L x y ... Z')."""
+    parts = []
+    for polygon in polygons:
+        for ring in polygon:
+            points = ring[:-1] if ring[0] == ring[-1] else ring
+            parts.append("M" + "L".join(f"{x} {y}" for x, y in points) + "Z")
+    return "".join(parts)

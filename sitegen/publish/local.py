@@ -1,0 +1,80 @@
+"""The local side of a publish: every file under build/ with its size, MD5 and
+the headers it should be served with.  Modification times are never read.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from ..errors import Problem, SitegenError
+from .headers import Headers, headers_for
+from .state import STATE_NAME
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class LocalFile:
+    """One file of the build: where it is, what it holds, how it is served."""
+
+    path: str          # relative to build/, '/'-separated: 'areas/abbey/index.html'
+    size: int
+    md5: str           # hex digest of the bytes
+    headers: Headers
+
+
+def file_md5(path: Path) -> str:
+    """Hex MD5 of the file at PATH, read in chunks."""
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def list_paths(build_dir: Path) -> list[str]:
+    """Every regular file under BUILD_DIR as a sorted '/'-separated relative path."""
+    found = []
+    for folder, _dirs, files in os.walk(build_dir):
+        for name in files:
+            full = Path(folder, name)
+            if full.is_file():
+                found.append(full.relative_to(build_dir).as_posix())
+    return sorted(found)
+
+
+def scan(build_dir: Path, rules: Iterable[Mapping[str, str]] = (), jobs: int = 8) -> list[LocalFile]:
+    """Describe every file under BUILD_DIR (hashing in JOBS threads)."""
+    rules = tuple(rules)
+
+    def describe(path: str) -> LocalFile:
+        full = build_dir / path
+        return LocalFile(path, full.stat().st_size, file_md5(full), headers_for(path, rules))
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(describe, list_paths(build_dir)))
+
+
+def _shown(path: Path) -> str:
+    """PATH relative to the current folder when inside it, else absolute."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+def refuse_unpublishable(build_dir: Path, files: list[LocalFile]) -> None:
+    """Raise SitegenError for a build that must not go live: empty or without a home page."""
+    where = _shown(build_dir)
+    if not build_dir.is_dir():
+        raise SitegenError([Problem(where, 0, 0, "no build folder here; run `sitegen build` first")])
+    if not files:
+        raise SitegenError([Problem(where, 0, 0, "the build is empty; run `sitegen build` first")])
+    if any(f.path == STATE_NAME for f in files):
+        raise SitegenError([Problem(f"{where}/{STATE_NAME}", 0, 0, "this name is kept for the publish state;"
+                                    " rename the file")])
+    if not any(f.path == "index.html" for f in files):
+        raise SitegenError([Problem(where, 0, 0, "the build has no index.html; refusing to publish a site"
+                                    " without a home page (run `sitegen build`)")])

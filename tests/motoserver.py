@@ -1,0 +1,137 @@
+"""A moto server on 127.0.0.1 for tests that talk to AWS APIs over real HTTP.
+
+    from motoserver import moto_endpoint, aws_env   # fixtures; add to a test module
+
+    def test_x(moto_endpoint, aws_env):
+        s3 = boto3.client("s3", endpoint_url=moto_endpoint)
+
+`MotoServer` starts `moto.server` as a subprocess on a free loopback port and
+waits until it answers; one shared server (`shared_endpoint()`) serves the whole
+test session and is stopped when Python exits.  Every moto backend (S3,
+CloudFront, ...) answers on the one endpoint; use a fresh bucket per test.
+`aws_env` points boto3 at fake credentials and keeps it from reading the
+developer's AWS files or the instance metadata service, so nothing leaves the
+machine.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+class MotoServer:
+    """A moto server subprocess; use as a context manager or call start()/stop()."""
+
+    def __init__(self, port: int | None = None, env: dict[str, str] | None = None):
+        self.port = port or free_port()
+        self.env = env or {}
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def endpoint(self) -> str:
+        """The URL to pass as endpoint_url."""
+        return f"http://{HOST}:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> "MotoServer":
+        """Start the server and wait until it answers."""
+        env = {**os.environ, **self.env}
+        self.process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"moto server exited with {self.process.returncode}")
+            if self._answers():
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"moto server did not answer on {self.endpoint} within {timeout}s")
+
+    def _answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.endpoint + "/moto-api/", timeout=1):
+                return True
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def reset(self) -> None:
+        """Forget every resource (all backends)."""
+        request = urllib.request.Request(self.endpoint + "/moto-api/reset", method="POST")
+        urllib.request.urlopen(request, timeout=10).close()
+
+    def stop(self) -> None:
+        """Stop the server."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def __enter__(self) -> "MotoServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+_SHARED: MotoServer | None = None
+
+
+def shared_endpoint() -> str:
+    """The endpoint of the one server shared by the test session (started on first use)."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = MotoServer().start()
+        atexit.register(_SHARED.stop)
+    return _SHARED.endpoint
+
+
+FAKE_AWS_ENV = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_CONFIG_FILE": os.devnull,
+    "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+}
+UNSET_AWS_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
+                 "AWS_ENDPOINT_URL_CLOUDFRONT", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+                 "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                 "AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE")
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> str:
+    """URL of a moto server on 127.0.0.1 shared by the session."""
+    return shared_endpoint()
+
+
+@pytest.fixture
+def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fake credentials; no AWS config files, profiles or metadata service."""
+    for name in UNSET_AWS_ENV:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in FAKE_AWS_ENV.items():
+        monkeypatch.setenv(name, value)
