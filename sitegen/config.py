@@ -6,6 +6,7 @@ the file is reported at once.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,27 @@ PUBLISH = Record(name="publish", fields=[
     Field("headers", ListOf(HEADER_RULE), doc="Header overrides by glob."),
 ])
 
+def _same_origin_script(analytics: dict, where: Where, problems: Problems) -> None:
+    script = analytics.get("script", "")
+    if script and not script.startswith("/"):
+        where.report(problems, "script must be a path on this site, like '/stats/script.js': pages make no"
+                               " requests to other sites (proxy the analytics service under your own address)")
+
+
+INTAKE = Record(name="intake", fields=[
+    Field("bucket", Str(max_len=63), doc="S3 bucket the form receiver stores submissions in."),
+    Field("prefix", Str(), doc="Key prefix for submissions inside the bucket."),
+    Field("region", Str(), doc="AWS region of the bucket."),
+    Field("kms_key_id", Str(max_len=2048), doc="Encrypt submissions with this KMS key (SSE-KMS); default SSE-S3."),
+    Field("site_url", Url(), doc="Where the receiver sends people back to (default base_url)."),
+    Field("allowed_origin", Url(), doc="The one origin given CORS headers (default: site_url's origin)."),
+    Field("max_body_bytes", Int(1024, 10 * 1024 * 1024), doc="Largest submission in bytes (default 262144)."),
+    Field("rate_per_minute", Int(0, 100000), doc="Submissions a minute per client address; 0: no limit (default 30)."),
+    Field("rate_burst", Int(1, 10000), doc="Submissions a client may send at once (default 10)."),
+    Field("schemas", Str(max_len=1000), doc="Folder of <form>/schema.json files (default build/forms)."),
+    Field("retries", Int(0, 10), doc="Extra attempts at each S3 request before answering 503 (default 3)."),
+])
+
 SITE = Record(name="site.yaml", fields=[
     Field("name", Str(max_len=80), required=True, doc="The force or site name, shown in the header."),
     Field("base_url", Url(), required=True, doc="Public address of the site; canonical URLs start here."),
@@ -72,9 +94,14 @@ SITE = Record(name="site.yaml", fields=[
     Field("forms", Record(name="forms", fields=[
         Field("endpoint", Url(), doc="Default address forms are submitted to."),
     ]), doc="Form settings."),
+    Field("analytics", Record(name="analytics", rules=[_same_origin_script], fields=[
+        Field("script", Url(allow_path=True), required=True,
+              doc="A cookie-less analytics script served from this site's own address, like '/stats/script.js'."),
+    ]), doc="Off unless set. See docs/privacy.md for the privacy-preserving set-up."),
     Field("markdown", Choice(ENGINES), doc="Markdown engine: commonmark (default, fast) or python-markdown."),
     Field("feeds", FEEDS, doc="Social and news feed settings."),
     Field("publish", PUBLISH, doc="Publishing settings."),
+    Field("intake", INTAKE, doc="The form receiver (sitegen intake serve, the Lambda handler): see docs/intake.md."),
 ])
 
 
@@ -135,6 +162,7 @@ class SiteConfig:
     footer_links: tuple[Link, ...] = ()
     forms_endpoint: str = ""
     markdown: str = "commonmark"
+    analytics_script: str = ""
     feeds: FeedSettings = field(default_factory=FeedSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
@@ -179,8 +207,9 @@ def _build_config(root: Path, data: dict) -> SiteConfig:
         report_actions=_links(data.get("report_actions")),
         services=_links(data.get("services")),
         footer_links=_links(data.get("footer_links")),
-        forms_endpoint=data.get("forms", {}).get("endpoint", ""),
+        forms_endpoint=os.environ.get("SITEGEN_FORMS_ENDPOINT") or data.get("forms", {}).get("endpoint", ""),
         markdown=data.get("markdown", "commonmark"),
+        analytics_script=data.get("analytics", {}).get("script", ""),
         feeds=FeedSettings(**data.get("feeds", {})),
         publish=PublishSettings(**publish),
         raw=data,

@@ -106,21 +106,41 @@ def watch_and_rebuild(root: Path, on_change: Callable[[], object], stop: threadi
         on_change()
 
 
+class Preview:
+    """A running preview: the HTTP server and the watcher that rebuilds."""
+
+    def __init__(self, root: Path, out_dir: Path, port: int, build_date: date):
+        self.version = BuildVersion()
+        rebuild(root, out_dir, build_date, self.version)
+        handler = functools.partial(type("Handler", (PreviewHandler,), {"version": self.version}),
+                                    directory=str(out_dir))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.stop_event = threading.Event()
+        on_change = functools.partial(rebuild, root, out_dir, build_date, self.version)
+        self.threads = [threading.Thread(target=watch_and_rebuild, args=(root, on_change, self.stop_event), daemon=True),
+                        threading.Thread(target=self.server.serve_forever, daemon=True)]
+        for thread in self.threads:
+            thread.start()
+
+    @property
+    def url(self) -> str:
+        """Where the preview is served."""
+        return f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def stop(self) -> None:
+        """Stop serving and watching."""
+        self.stop_event.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def serve(root: Path, out_dir: Path, port: int, build_date: date) -> None:
     """Build, then serve OUT_DIR on 127.0.0.1:PORT, rebuilding on change until Ctrl-C."""
-    version = BuildVersion()
-    rebuild(root, out_dir, build_date, version)
-    handler = functools.partial(type("Handler", (PreviewHandler,), {"version": version}), directory=str(out_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch_and_rebuild, daemon=True,
-                               args=(root, lambda: rebuild(root, out_dir, build_date, version), stop))
-    watcher.start()
-    click.echo(f"Serving {out_dir} on http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    preview = Preview(root, out_dir, port, build_date)
+    click.echo(f"Serving {out_dir} on {preview.url} (Ctrl-C to stop)")
     try:
-        server.serve_forever()
+        threading.Event().wait()
     except KeyboardInterrupt:
         click.echo("Stopped.")
     finally:
-        stop.set()
-        server.server_close()
+        preview.stop()

@@ -148,3 +148,8 @@ def test_missing_site_yaml(tmp_path):
 def test_not_utf8(site):
     (site / AREA).write_bytes("name: Caf\xe9\n".encode("latin-1"))
     assert_problem(check(site), f"{AREA}:1:", "is not UTF-8")
+
+
+def test_analytics_script_on_another_site_is_refused(site):
+    edit(site, "site.yaml", "footer_links:", "analytics:\n  script: https://analytics.example.com/script.js\nfooter_links:")
+    assert_problem(check(site), "site.yaml:", "script must be a path on this site")

@@ -3,6 +3,7 @@ WCAG 2.2 AA), the ward-name filter with and without JavaScript, visible focus.""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from browser import axe_violations, describe
 
@@ -32,7 +33,7 @@ def test_name_filter_narrows_the_list_with_javascript(page, site_url):
     page.get_by_label("Filter wards by name").fill("heath")
     visible = [t.strip() for t in page.locator("#area-list li[data-name]:visible").all_inner_texts()]
     assert visible == ["Chadwell Heath", "Heath"]
-    page.wait_for_function("document.getElementById('area-filter-status').textContent.includes('2 wards')")
+    expect(page.locator("#area-filter-status")).to_contain_text("2 wards match")
 
 
 @pytest.mark.browser

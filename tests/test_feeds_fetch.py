@@ -4,10 +4,12 @@ from __future__ import annotations
 import datetime
 import socket
 import ssl
+import threading
 import time
 
 import pytest
 
+from sitegen.feeds.deadlines import Deadlines
 from sitegen.feeds.fetch import FetchError, Limits, Network, Request, fetch, plain_connect
 
 try:
@@ -233,3 +235,24 @@ def _self_signed(folder):
     key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                            serialization.NoEncryption()))
     return cert_path, key_path
+
+
+def test_deadlines_run_due_actions_and_skip_cancelled_ones():
+    deadlines, done, called = Deadlines(), threading.Event(), []
+    token = deadlines.schedule(time.monotonic() + 0.05, lambda: called.append("cancelled"))
+    deadlines.cancel(token)
+    deadlines.schedule(time.monotonic() + 0.1, done.set)
+    assert done.wait(10)
+    assert called == []
+
+
+def test_validators_that_are_not_plain_text_are_not_sent_back(feed_server):
+    url = feed_server.add("/abbey.rss", body=rss())
+    assert get(url, etag='"v1"\r\nX-Injected: yes', last_modified="Mon\x00day").status == 200
+    sent = feed_server.seen("/abbey.rss")[0].headers
+    assert "if-none-match" not in sent and "if-modified-since" not in sent and "x-injected" not in sent
+
+
+def test_paths_with_spaces_and_non_ascii_are_percent_encoded(feed_server):
+    feed_server.add("/caf%C3%A9%20news.rss", body=rss())
+    assert get(feed_server.url("/café news.rss")).status == 200

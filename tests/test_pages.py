@@ -181,3 +181,21 @@ def test_assets_are_fingerprinted_and_no_gds_font_or_crown(example_build):
     assert "GDS Transport" not in css and "@font-face" not in css
     home = (example_build / "index.html").read_text()
     assert "govuk-header__logotype" not in home and "crown" not in home.lower()
+
+
+def test_analytics_is_off_by_default_and_same_origin_when_set(make_site, tmp_path):
+    site = make_site("minimal")
+    run_cli("build", "--site", str(site), "--out", str(tmp_path / "a"), "--build-date", BUILD_DATE)
+    assert "/stats/" not in (tmp_path / "a/index.html").read_text()
+    config = site / "site.yaml"
+    config.write_text(config.read_text() + "analytics:\n  script: /stats/script.js\n")
+    run_cli("build", "--site", str(site), "--out", str(tmp_path / "b"), "--build-date", BUILD_DATE)
+    assert '<script defer src="/stats/script.js"></script>' in (tmp_path / "b/index.html").read_text()
+
+
+def test_every_page_carries_the_content_security_policy(example_build):
+    import html
+    for path in html_pages(example_build):
+        text = html.unescape(path.read_text(encoding="utf-8"))
+        assert "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self'; style-src 'self';" in text, path
+        assert " style=\"" not in text and " onclick=" not in text and " onload=" not in text, path

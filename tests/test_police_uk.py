@@ -231,12 +231,16 @@ def test_the_imported_ward_page_with_its_map_has_no_axe_violations(make_site, ap
     assert " style=" not in html
     path = re.search(r'<path class="sitegen-map__shape" d="([^"]+)"', html)[1]
     assert 50 < path.count("L") < 300                           # the 342-point outline, simplified
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+            else None)
     page.goto(serve_dir(out) + "/areas/alibon/")
     map_image = page.get_by_role("img", name="Map of the area the Alibon team covers")
     assert map_image.is_visible()
     box = map_image.bounding_box()
     assert box["width"] > 150 and box["height"] > 80
     assert page.evaluate("getComputedStyle(document.querySelector('.sitegen-map__shape')).fillRule") == "evenodd"
+    assert refused == []                                        # nothing the page's own CSP blocks
     violations = axe_violations(page)
     assert not violations, describe(violations)
 

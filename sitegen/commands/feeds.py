@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sys
-from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -10,7 +9,8 @@ import click
 from ..content.site import load_site
 from ..errors import Problem, Problems, SitegenError, did_you_mean
 from ..feeds.cache import write_summary
-from ..feeds.run import RunOptions, RunSummary, collect_jobs, refresh_feeds
+from ..feeds.run import FeedJob, RunOptions, collect_jobs, refresh_feeds
+from ..feeds.summary import RunSummary
 from ..model import Area
 from . import resolve_build_date, site_option, site_root
 
@@ -61,11 +61,11 @@ def _warn_about_content(problems: Problems, quiet: bool) -> None:
                "fetching the feeds of the areas that loaded.", err=True)
 
 
-def _run(jobs, options: RunOptions, show_progress: bool) -> RunSummary:
-    bar = click.progressbar(length=len(jobs), label="Fetching feeds", file=sys.stderr) \
-        if show_progress and jobs else nullcontext()
-    with bar as progress:
-        return refresh_feeds(jobs, options, progress=(lambda _outcome: progress.update(1)) if progress else None)
+def _run(jobs: list[FeedJob], options: RunOptions, show_progress: bool) -> RunSummary:
+    if not (show_progress and jobs):
+        return refresh_feeds(jobs, options)
+    with click.progressbar(length=len(jobs), label="Fetching feeds", file=sys.stderr) as bar:
+        return refresh_feeds(jobs, options, progress=lambda _outcome: bar.update(1))
 
 
 def _report(summary: RunSummary, saved: Path, root: Path, quiet: bool) -> None:

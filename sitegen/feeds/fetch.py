@@ -17,9 +17,10 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Callable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from .addresses import AddressRefused, Resolver, checked_addresses, system_resolver
+from .deadlines import DEADLINES
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 BODY_STATUSES = frozenset({200, 203})
@@ -27,6 +28,8 @@ CHUNK = 64 * 1024
 ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 KEPT_HEADERS = ("etag", "last-modified", "retry-after", "content-type", "location",
                 "content-length", "content-encoding")
+
+_VISIBLE_ASCII = "".join(chr(code) for code in range(0x21, 0x7F))  # left as they are in a request path
 
 Connector = Callable[[str, int, float], socket.socket]
 
@@ -92,11 +95,16 @@ class Request:
     def headers(self) -> dict[str, str]:
         """Request headers, conditional when we hold validators."""
         headers = {"User-Agent": self.user_agent, "Accept": ACCEPT, "Accept-Encoding": "identity"}
-        if self.etag:
+        if header_safe(self.etag):
             headers["If-None-Match"] = self.etag
-        if self.last_modified:
+        if header_safe(self.last_modified):
             headers["If-Modified-Since"] = self.last_modified
         return headers
+
+
+def header_safe(value: str) -> bool:
+    """True for a short, printable ASCII value: a validator we can send back as it came."""
+    return 0 < len(value) <= 512 and all(" " <= ch <= "~" for ch in value)
 
 
 @dataclass(frozen=True)
@@ -130,7 +138,7 @@ def parse_target(url: str) -> _Target:
     if not parts.hostname or parts.username is not None or parts.password is not None:
         raise FetchError("refused: the URL needs a host name and no user name or password")
     host = _ascii_host(parts.hostname)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    path = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=_VISIBLE_ASCII)
     return _Target(parts.scheme, host, port or (443 if parts.scheme == "https" else 80), path, url.strip())
 
 
@@ -174,29 +182,28 @@ def _exchange(target: _Target, headers: dict[str, str], limits: Limits, network:
     except OSError as exc:
         raise FetchError(f"could not resolve {target.host}: {_reason(exc)}") from None
     conn = _PinnedConnection(target, addresses, limits, network, deadline)
-    watchdog = _Watchdog(conn, deadline)
+    watch = DEADLINES.schedule(deadline, conn.abort)
     try:
-        return _request(conn, target, headers, limits, deadline)
+        return _request(conn, target, headers, limits)
     except (OSError, http.client.HTTPException) as exc:
-        if watchdog.fired or time.monotonic() >= deadline:
+        if conn.aborted or time.monotonic() >= deadline:
             raise FetchError(f"took longer than {limits.deadline_seconds:g} seconds") from None
         raise FetchError(_transport_message(exc, limits)) from None
     finally:
-        watchdog.cancel()
+        DEADLINES.cancel(watch)
         conn.close()
 
 
-def _request(conn: "_PinnedConnection", target: _Target, headers: dict[str, str], limits: Limits,
-             deadline: float) -> Response:
+def _request(conn: "_PinnedConnection", target: _Target, headers: dict[str, str], limits: Limits) -> Response:
     conn.request("GET", target.path, headers=headers)
     resp = conn.getresponse()
     kept = {name: resp.headers.get(name, "") for name in KEPT_HEADERS if resp.headers.get(name)}
-    body = _read_body(resp, conn, kept, limits, deadline) if resp.status in BODY_STATUSES else b""
+    body = _read_body(resp, conn, kept, limits) if resp.status in BODY_STATUSES else b""
     return Response(resp.status, target.url, kept, body)
 
 
 def _read_body(resp: http.client.HTTPResponse, conn: "_PinnedConnection", headers: dict[str, str],
-               limits: Limits, deadline: float) -> bytes:
+               limits: Limits) -> bytes:
     """The body, refused as soon as it grows past limits.max_bytes."""
     encoding = headers.get("content-encoding", "identity").strip().lower()
     if encoding not in ("", "identity"):
@@ -204,10 +211,11 @@ def _read_body(resp: http.client.HTTPResponse, conn: "_PinnedConnection", header
     declared = _declared_length(headers.get("content-length", ""), limits.max_bytes)
     chunks, total = [], 0
     while True:
-        conn.bound_next_read(deadline)
+        conn.bound_next_read()
         chunk = resp.read1(CHUNK)
         if not chunk:
-            conn.bound_next_read(deadline)  # a socket shut by the watchdog also reads as the end
+            if conn.aborted:  # a socket shut at the deadline also reads as the end
+                raise FetchError(f"took longer than {limits.deadline_seconds:g} seconds")
             if declared is not None and total < declared:
                 raise FetchError(f"the body ended after {total:,} of {declared:,} bytes")
             return b"".join(chunks)
@@ -254,16 +262,26 @@ class _PinnedConnection(http.client.HTTPConnection):
         self._target, self._addresses, self._limits = target, addresses, limits
         self._network, self._deadline = network, deadline
         self.raw_socket: socket.socket | None = None
+        self.aborted = False
         self._lock = threading.Lock()
 
     def connect(self) -> None:
         """Connect to the first checked address that answers, then start TLS for https."""
         sock = self._first_connection()
         sock.settimeout(self._read_timeout())
+        with self._lock:
+            self.raw_socket = sock  # from here on, abort() can interrupt the TLS handshake too
         if self._target.scheme == "https":
-            sock = self._network.tls().wrap_socket(sock, server_hostname=self._target.host)
+            sock = self._start_tls(sock)
         with self._lock:
             self.sock = self.raw_socket = sock
+
+    def _start_tls(self, sock: socket.socket) -> socket.socket:
+        try:
+            return self._network.tls().wrap_socket(sock, server_hostname=self._target.host)
+        except BaseException:
+            sock.close()
+            raise
 
     def _first_connection(self) -> socket.socket:
         error: OSError = OSError("no address")
@@ -278,9 +296,9 @@ class _PinnedConnection(http.client.HTTPConnection):
     def _read_timeout(self) -> float:
         return max(0.01, min(self._limits.read_timeout, self._deadline - time.monotonic()))
 
-    def bound_next_read(self, deadline: float) -> None:
+    def bound_next_read(self) -> None:
         """Let the next read wait no longer than the read timeout or the deadline."""
-        if time.monotonic() >= deadline:
+        if time.monotonic() >= self._deadline:
             raise FetchError(f"took longer than {self._limits.deadline_seconds:g} seconds")
         if self.raw_socket is not None:
             self.raw_socket.settimeout(self._read_timeout())
@@ -288,28 +306,10 @@ class _PinnedConnection(http.client.HTTPConnection):
     def abort(self) -> None:
         """Shut the socket from another thread, waking any read blocked on it."""
         with self._lock:
+            self.aborted = True
             sock = self.raw_socket
         if sock is not None:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
-
-
-class _Watchdog:
-    """Aborts a connection still busy at its deadline (a server dripping bytes)."""
-
-    def __init__(self, conn: _PinnedConnection, deadline: float):
-        self.fired = False
-        self._conn = conn
-        self._timer = threading.Timer(max(0.0, deadline - time.monotonic()), self._fire)
-        self._timer.daemon = True
-        self._timer.start()
-
-    def _fire(self) -> None:
-        self.fired = True
-        self._conn.abort()
-
-    def cancel(self) -> None:
-        """Stop the timer (the fetch finished in time)."""
-        self._timer.cancel()

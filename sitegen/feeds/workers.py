@@ -11,6 +11,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 from . import parse
 
@@ -43,12 +44,22 @@ class FeedParser:
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def parse(self, body: bytes, url: str, max_entries: int) -> parse.ParsedFeed:
-        """parse.parse_feed(BODY, URL, MAX_ENTRIES), wherever this parser runs it."""
-        if self._pool is None:
+        """parse.parse_feed(BODY, URL, MAX_ENTRIES), wherever this parser runs it.
+
+        If a worker process dies, the feeds it held fail this time (they are
+        retried next run) and the rest of the run parses in place.
+        """
+        pool = self._pool
+        if pool is None:
             return parse.parse_feed(body, url, max_entries)
-        return self._pool.submit(parse.parse_feed, body, url, max_entries).result()
+        try:
+            return pool.submit(parse.parse_feed, body, url, max_entries).result()
+        except BrokenProcessPool:
+            self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise

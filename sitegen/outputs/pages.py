@@ -1,7 +1,9 @@
 """HTML pages: home, borough, ward, ward news, site pages and 404."""
 from __future__ import annotations
 
+from ..feeds.view import latest_posts
 from ..model import Site
+from ..security import content_security_policy
 from . import Output, RenderContext, renderer
 
 
@@ -37,7 +39,7 @@ def page_html(ctx: RenderContext, template: str, url: str, title: str, crumbs: l
     """Render TEMPLATE as the page at URL, with breadcrumbs CRUMBS (title, url) pairs."""
     config = ctx.site.config
     html = ctx.env.get_template(template).render(
-        site=config, assets=ctx.assets, build_date=ctx.site.build_date,
+        site=config, assets=ctx.assets, build_date=ctx.site.build_date, csp=content_security_policy(config),
         page={"url": url, "canonical": config.url(url), "title": title,
               "description": values.pop("description", "") or config.description,
               "breadcrumbs": [{"text": text, "href": href} for text, href in crumbs]},
@@ -76,7 +78,7 @@ def render_area(ctx: RenderContext, key: str) -> bytes:
     site = ctx.site
     area = site.area(key)
     return page_html(ctx, "area.html", area.url, f"{area.name} neighbourhood police", _area_crumbs(site, area),
-                     area=area, events=area.upcoming_events(site.build_date), feeds=(),
+                     area=area, events=area.upcoming_events(site.build_date), feeds=latest_posts(site.config, area, site.build_date),
                      description=area.summary or f"Your neighbourhood police team in {area.name}.")
 
 

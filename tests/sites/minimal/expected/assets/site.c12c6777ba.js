@@ -1,5 +1,5 @@
 // sitegen: progressive enhancement only. Every page works without this file.
-import { initAll } from "./govuk-frontend.min.8982af0b18.js";
+import { initAll } from "./govuk-frontend.min.7c9285f61e.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();

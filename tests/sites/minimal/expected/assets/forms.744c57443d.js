@@ -3,7 +3,7 @@
 // The rules come from the form's data-sitegen-rules attribute, compiled from
 // the same definition as its JSON Schema; validateAnswers() is what a test
 // runs beside the schema to prove both give the same verdicts.
-import { ErrorSummary, ExitThisPage } from "./govuk-frontend.min.8982af0b18.js";
+import { ErrorSummary, ExitThisPage } from "./govuk-frontend.min.7c9285f61e.js";
 
 const DATE_PARTS = ["day", "month", "year"];
 const ADDRESS_PARTS = ["line1", "line2", "town", "postcode"];

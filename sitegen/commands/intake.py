@@ -1,0 +1,85 @@
+"""sitegen intake serve: the form receiver on this machine, against any S3 endpoint."""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import click
+
+from ..errors import Problem, ServiceError, SitegenError
+from . import site_option, site_root
+
+
+@click.group("intake")
+def intake_group() -> None:
+    """The form receiver: POST /submit/<form-id>, validated and stored in S3."""
+
+
+@intake_group.command("serve")
+@site_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--bucket", help="S3 bucket (default: intake.bucket in site.yaml, or SITEGEN_INTAKE_BUCKET).")
+@click.option("--prefix", default=None, help="Key prefix for submissions (default: intake.prefix).")
+@click.option("--endpoint-url", default=None, help="An S3-compatible endpoint, like http://127.0.0.1:9000.")
+@click.option("--region", default=None, help="AWS region (default: intake.region, then the AWS config).")
+@click.option("--kms-key-id", default=None, help="Encrypt with this KMS key (SSE-KMS); default SSE-S3.")
+@click.option("--schemas", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of <form>/schema.json (default: build/forms in the site folder).")
+@click.option("--site-url", default=None, help="Where people are sent back to (default: the site's base_url).")
+@click.option("--allowed-origin", default=None, help="The origin given CORS headers (default: the site URL's).")
+@click.option("--max-body-bytes", type=click.IntRange(1024), default=None, help="Largest body (default 262144).")
+@click.option("--rate-per-minute", type=click.IntRange(0), default=None,
+              help="Submissions per minute per client address; 0 for no limit (default 30).")
+@click.option("--rate-burst", type=click.IntRange(1), default=None, help="Submissions at once per client (default 10).")
+def serve_command(site_dir: Path, port: int, host: str, **flags) -> None:
+    """Run the receiver locally until Ctrl-C (production uses the Lambda handler).
+
+    Without SITEGEN_INTAKE_SECRET a random secret is used, so references of
+    retried posts stay the same only while this process runs.
+    """
+    from ..intake.config import SECRET_ENV, require, resolve
+    from ..intake.core import make_receiver
+    from ..intake.wsgi import IntakeApp, make_wsgi_server
+    flags["schemas"] = str(flags["schemas"].absolute()) if flags["schemas"] else None
+    settings = resolve(site_root(site_dir), os.environ, flags)
+    if not settings.bucket:
+        raise click.UsageError("no bucket: pass --bucket, set intake.bucket in site.yaml or SITEGEN_INTAKE_BUCKET")
+    settings = require(settings, ephemeral_secret=True)
+    if not os.environ.get(SECRET_ENV):
+        click.echo(f"{SECRET_ENV} is not set: using a random secret for this run.", err=True)
+    if not Path(settings.schemas).is_dir():
+        raise SitegenError([Problem(settings.schemas, 0, 0, "schema folder not found; run `sitegen build` first "
+                                                            "or pass --schemas DIR")])
+    _show_log()
+    receiver = make_receiver(settings, watch=True)
+    check_bucket(receiver, settings)
+    server = make_wsgi_server(IntakeApp(receiver), host, port)
+    click.echo(f"Receiving on http://{host}:{server.server_address[1]}/submit/<form> into "
+               f"s3://{settings.bucket}/{settings.key_prefix} ({len(receiver.forms.form_ids())} forms; Ctrl-C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        server.server_close()
+
+
+def check_bucket(receiver, settings) -> None:
+    """Fail early (exit 3) when the bucket cannot be reached."""
+    client = receiver.store.writer.client
+    try:
+        client.head_bucket(Bucket=settings.bucket)
+    except Exception as exc:  # noqa: BLE001 - any failure here means no submission could be stored
+        raise ServiceError(f"s3://{settings.bucket}", f"cannot reach the bucket: {exc}") from None
+
+
+def _show_log() -> None:
+    """Print the receiver's log lines (form, reference, size, outcome) on stderr."""
+    logger = logging.getLogger("sitegen.intake")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)

@@ -1,0 +1,189 @@
+"""`make serve`: the preview with forms that work end to end, on this machine only.
+
+    python -m sitegen.devserver [--site DIR] [--port 8000] [--build-date YYYY-MM-DD]
+
+1. starts moto's S3 server (a subprocess on 127.0.0.1, a free port) with fake
+   credentials, and creates a bucket in it;
+2. starts the form receiver (sitegen.intake) in a thread on 127.0.0.1, storing
+   into that bucket and sending people back to the preview;
+3. runs the preview (sitegen.serve) with SITEGEN_FORMS_ENDPOINT pointing the
+   forms at the receiver.  It builds into .cache/preview/, never build/, so a
+   preview build with local addresses can never be published.
+
+Nothing leaves the machine: every address is 127.0.0.1.  Ctrl-C stops all three.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+HOST = "127.0.0.1"
+BUCKET = "sitegen-preview-submissions"
+PREFIX = "submissions/"
+FAKE_AWS = {"AWS_ACCESS_KEY_ID": "preview", "AWS_SECRET_ACCESS_KEY": "preview", "AWS_SESSION_TOKEN": "preview",
+            "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+            "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
+UNSET_AWS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ROLE_ARN",
+             "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+             "AWS_CONTAINER_CREDENTIALS_FULL_URI")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def use_fake_aws(environ: dict = os.environ) -> None:
+    """Point boto3 in this process at fake credentials, never the developer's AWS account."""
+    for name in UNSET_AWS:
+        environ.pop(name, None)
+    environ.update(FAKE_AWS)
+
+
+class MotoProcess:
+    """moto's S3 server as a subprocess on 127.0.0.1."""
+
+    def __init__(self, port: int | None = None):
+        self.port = port or free_port()
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def endpoint(self) -> str:
+        """The endpoint URL for boto3."""
+        return f"http://{HOST}:{self.port}"
+
+    def start(self, timeout: float = 30.0) -> "MotoProcess":
+        """Start the server and wait until it answers."""
+        self.process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        env={**os.environ, **FAKE_AWS})
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"moto server exited with {self.process.returncode}")
+            if self._answers():
+                return self
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"moto server did not answer on {self.endpoint} within {timeout}s")
+
+    def _answers(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.endpoint + "/moto-api/", timeout=1):
+                return True
+        except (urllib.error.URLError, OSError):
+            return False
+
+    def stop(self) -> None:
+        """Stop the server."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+def s3_client(endpoint: str):
+    """A boto3 S3 client for the local endpoint, with fake credentials."""
+    import boto3
+    return boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="preview",
+                        aws_secret_access_key="preview")
+
+
+@dataclass
+class DevStack:
+    """moto S3, a bucket and a receiver; `start()` then `stop()` (or use `with`)."""
+
+    schemas: Path
+    site_url: str
+    bucket: str = BUCKET
+    prefix: str = PREFIX
+    moto: MotoProcess | None = None
+    server: object = None
+    receiver_url: str = ""
+
+    def start(self) -> "DevStack":
+        """Start moto, create the bucket, start the receiver."""
+        from .intake.config import IntakeSettings, require
+        from .intake.core import make_receiver
+        from .intake.wsgi import IntakeApp, serve_in_thread
+        use_fake_aws()
+        self.moto = MotoProcess().start()
+        client = s3_client(self.moto.endpoint)
+        client.create_bucket(Bucket=self.bucket)
+        settings = require(IntakeSettings(bucket=self.bucket, prefix=self.prefix, endpoint_url=self.moto.endpoint,
+                                          schemas=str(self.schemas), site_url=self.site_url), ephemeral_secret=True)
+        self.server, self.receiver_url = serve_in_thread(IntakeApp(make_receiver(settings, watch=True)), HOST, 0)
+        return self
+
+    @property
+    def forms_endpoint(self) -> str:
+        """What forms post to: the receiver's /submit, plus /<form-id>."""
+        return f"{self.receiver_url}/submit"
+
+    def stop(self) -> None:
+        """Stop the receiver and moto."""
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+            self.server = None
+        if self.moto is not None:
+            self.moto.stop()
+
+    def __enter__(self) -> "DevStack":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _show_intake_log() -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("receiver: %(message)s"))
+    logger = logging.getLogger("sitegen.intake")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run moto, the receiver and the preview until Ctrl-C."""
+    parser = argparse.ArgumentParser(prog="python -m sitegen.devserver", description=__doc__.splitlines()[0])
+    parser.add_argument("--site", default=".", help="The site folder (the one holding site.yaml).")
+    parser.add_argument("--port", type=int, default=8000, help="Preview port (default 8000).")
+    parser.add_argument("--build-date", default=None, help="Treat this day (YYYY-MM-DD) as today.")
+    args = parser.parse_args(argv)
+    from datetime import datetime
+    from .commands import resolve_build_date
+    from .serve import serve
+    root = Path(os.path.abspath(args.site))
+    out_dir = root / ".cache" / "preview"
+    shutil.rmtree(out_dir, ignore_errors=True)   # a new receiver port: render every form again
+    build_date = resolve_build_date(datetime.strptime(args.build_date, "%Y-%m-%d") if args.build_date else None)
+    _show_intake_log()
+    with DevStack(out_dir / "forms", f"http://{HOST}:{args.port}/") as stack:
+        os.environ["SITEGEN_FORMS_ENDPOINT"] = stack.forms_endpoint
+        print(f"Forms post to {stack.forms_endpoint}/<form>; submissions are stored in s3://{stack.bucket}/"
+              f"{stack.prefix} on a local S3 (moto) at {stack.moto.endpoint}. Nothing leaves this machine.")
+        print(f"List them: AWS_ACCESS_KEY_ID=preview AWS_SECRET_ACCESS_KEY=preview aws --endpoint-url "
+              f"{stack.moto.endpoint} s3 ls --recursive s3://{stack.bucket}/{stack.prefix}")
+        serve(root, out_dir, args.port, build_date)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

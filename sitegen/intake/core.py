@@ -1,0 +1,288 @@
+"""The receiver: one core behind two doors (wsgi.py and lambda_handler.py).
+
+`POST /submit/<form-id>` with a JSON or form-urlencoded body, checked in this
+order, each refusal storing nothing:
+
+    unknown path or form         404        method other than POST/OPTIONS  405
+    content type not accepted    415        body over the limit             413
+    body unreadable              400        honeypot filled / answers invalid 422 (JSON) or 303 back
+    S3 failing after retries     503        stored                          303 to done/?ref= or JSON
+
+JSON requests get JSON answers.  Form posts (the HTML form, with or without
+JavaScript) get a 303: to `forms/<id>/done/?ref=REF` when stored, or back to
+`forms/<id>/?errors=name1,name2#problem` when refused, which the form page
+shows in its error summary.  Log lines carry the form, reference, size and
+outcome, never an answer.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Mapping
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ..errors import SitegenError
+from .answers import (FORM, JSON, BadBody, FieldError, field_errors, honeypot_filled, idempotency_digest,
+                      media_type, parse, stored_answers)
+from .config import IntakeSettings
+from .responses import Response, empty, json_response, page_response, redirect
+from .schemas import FormSchema, SchemaStore
+from .storage import StorageUnavailable, SubmissionStore
+
+LOG = logging.getLogger("sitegen.intake")
+SUBMIT_PATH = re.compile(r"^/submit/([^/]+)/?$")
+RETRY_AFTER_UNAVAILABLE = "30"
+
+
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request as both doors see it; header names lower case."""
+
+    method: str
+    path: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    client: str = ""
+
+    def header(self, name: str) -> str:
+        """Header NAME's value, or ''."""
+        return self.headers.get(name.lower(), "")
+
+    @property
+    def wants_json(self) -> bool:
+        """Whether to answer in JSON (a JSON body, or a client that asks for JSON)."""
+        return media_type(self.header("content-type"))[0] == JSON or JSON in self.header("accept")
+
+
+def utc_now() -> datetime:
+    """The current time in UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Receiver:
+    """Validates and stores submissions; see the module docstring."""
+
+    def __init__(self, settings: IntakeSettings, forms: SchemaStore, store: SubmissionStore,
+                 clock: Callable[[], datetime] = utc_now):
+        self.settings, self.forms, self.store, self.clock = settings, forms, store, clock
+        try:
+            self.zone = ZoneInfo(settings.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            self.zone = timezone.utc
+
+    # ---- the doors call these ----
+
+    def handle(self, request: Request) -> Response:
+        """The whole answer to REQUEST (its body already read)."""
+        try:
+            response = self._precheck(request)
+            if response is None and len(request.body) > self.settings.max_body_bytes:
+                response = self._too_large(request)
+            if response is None:
+                response = self._submit(request, self._form(request))
+        except Exception as exc:  # noqa: BLE001 - a bug must not leak answers into logs or tracebacks
+            self.log(self._form_id(request), "", len(request.body), f"error_{type(exc).__name__}", 500)
+            response = self._page_or_json(request, None, 500, "error", "Sorry, something went wrong",
+                                          "Nothing has been sent. Go back and send your answers again.")
+        return self._finish(request, response)
+
+    def precheck(self, request: Request) -> Response | None:
+        """A refusal decided before the body is read (route, form, method, type, length), or None."""
+        response = self._precheck(request)
+        return None if response is None else self._finish(request, response)
+
+    def too_large(self, request: Request) -> Response:
+        """413: the body is over the limit (found while reading it)."""
+        return self._finish(request, self._too_large(request))
+
+    def length_required(self, request: Request) -> Response:
+        """411: no Content-Length, so the body cannot be read safely."""
+        return self._finish(request, self._refusal(
+            request, self._form(request), 411, "length_required", "We could not read your answers",
+            "Your browser did not say how long your answers were. Go back and send them again."))
+
+    def rate_limited(self, request: Request, wait: int) -> Response:
+        """429 with Retry-After: this client sent too many requests."""
+        form = self._form(request)
+        return self._finish(request, self._refusal(
+            request, form, 429, "rate_limited", "Too many attempts",
+            f"Wait {wait} seconds, then go back and send the form again.",
+            extra=(("Retry-After", str(wait)),), log_form=self._form_id(request) or ""))
+
+    def log(self, form_id: str | None, reference: str, size: int, outcome: str, status: int) -> None:
+        """One line per request: never an answer."""
+        LOG.info("intake form=%s ref=%s bytes=%d outcome=%s status=%d", form_id or "-", reference or "-", size,
+                 outcome, status)
+
+    # ---- the steps ----
+
+    def _precheck(self, request: Request) -> Response | None:
+        form_id = self._form_id(request)
+        if form_id is None:
+            return self._not_found(request)
+        try:
+            form = self.forms.get(form_id)
+        except SitegenError:
+            return self._unavailable(request, None, "schema_unreadable")
+        if form is None:
+            return self._refusal(request, None, 404, "unknown_form", "Form not found",
+                                 "We do not have this form.", log_form=form_id)
+        if request.method == "OPTIONS":
+            return self._preflight(request, form)
+        if request.method != "POST":
+            return self._refusal(request, form, 405, "method_not_allowed", "Send the form to send your answers",
+                                 "This address only accepts answers sent from the form.",
+                                 extra=(("Allow", "POST, OPTIONS"),))
+        return self._check_head(request, form)
+
+    def _too_large(self, request: Request) -> Response:
+        return self._refusal(request, self._form(request), 413, "too_large", "Your answers are too long",
+                             f"We can accept up to {self.settings.max_body_bytes // 1024} KB. Go back, shorten "
+                             "your longest answers and send the form again.")
+
+    def _finish(self, request: Request, response: Response) -> Response:
+        """RESPONSE with CORS headers for the allowed origin (preflights carry their own)."""
+        return response if request.method == "OPTIONS" else self._cors(request, response)
+
+    def _form_id(self, request: Request) -> str | None:
+        match = SUBMIT_PATH.match(request.path)
+        return match.group(1) if match else None
+
+    def _form(self, request: Request) -> FormSchema | None:
+        form_id = self._form_id(request)
+        try:
+            return self.forms.get(form_id) if form_id else None
+        except SitegenError:
+            return None
+
+    def _check_head(self, request: Request, form: FormSchema) -> Response | None:
+        kind, charset = media_type(request.header("content-type"))
+        if kind not in (JSON, FORM) or charset not in ("", "utf-8"):
+            return self._refusal(request, form, 415, "unsupported_media_type", "We could not read your answers",
+                                 "Answers must be sent as application/json or application/x-www-form-urlencoded"
+                                 " in UTF-8.", extra=(("Accept-Post", f"{JSON}, {FORM}"),))
+        length = request.header("content-length").strip()
+        if length and not length.isdigit():
+            return self._refusal(request, form, 400, "bad_length", "We could not read your answers",
+                                 "The request's Content-Length is not a number.")
+        if length and int(length) > self.settings.max_body_bytes:
+            return self._too_large(request)
+        return None
+
+    def _submit(self, request: Request, form: FormSchema) -> Response:
+        kind = media_type(request.header("content-type"))[0]
+        try:
+            answers = parse(request.body, kind, form.schema)
+        except BadBody as exc:
+            return self._refusal(request, form, 400, "bad_body", "We could not read your answers", str(exc))
+        if honeypot_filled(answers):
+            return self._refuse_answers(request, form, [], "honeypot")
+        received = self.clock()
+        errors = field_errors(form.validator(received.astimezone(self.zone).date()), answers, form.properties,
+                              {name: form.messages(name) for name in form.properties})
+        if errors:
+            return self._refuse_answers(request, form, errors, "invalid")
+        return self._store(request, form, answers, received)
+
+    def _store(self, request: Request, form: FormSchema, answers: dict, received: datetime) -> Response:
+        digest = idempotency_digest(self.settings.secret, form.form_id, answers)
+        kept = stored_answers(answers)
+
+        def document(reference: str) -> bytes:
+            return submission_document(form, reference, received, kept)
+        try:
+            stored = self.store.store(form.form_id, form.prefix, digest, received, document)
+        except StorageUnavailable:
+            return self._unavailable(request, form, "unavailable")
+        size = len(request.body)
+        self.log(form.form_id, stored.reference, size, "stored" if stored.written else "duplicate",
+                 303 if not request.wants_json else 201 if stored.written else 200)
+        done = self._site(f"forms/{form.form_id}/done/?ref={quote(stored.reference)}")
+        if request.wants_json:
+            return json_response(201 if stored.written else 200, {"reference": stored.reference, "done_url": done})
+        return redirect(done)
+
+    def _refuse_answers(self, request: Request, form: FormSchema, errors: list[FieldError], outcome: str) -> Response:
+        self.log(form.form_id, "", len(request.body), outcome, 422 if request.wants_json else 303)
+        if request.wants_json:
+            payload = {"error": outcome if outcome == "invalid" else "refused",
+                       "errors": [{"field": e.field, "message": e.message} for e in errors]}
+            return json_response(422, payload)
+        named = [e.field for e in errors if e.field in form.properties]
+        query = f"?errors={quote(','.join(named), safe=',')}" if named else ""
+        return redirect(self._site(f"forms/{form.form_id}/{query}#problem"))
+
+    def _unavailable(self, request: Request, form: FormSchema | None, why: str) -> Response:
+        return self._refusal(request, form, 503, "unavailable", "Sorry, we could not send your answers",
+                             "Nothing has been sent. Wait a few minutes, then go back and send the form again.",
+                             extra=(("Retry-After", RETRY_AFTER_UNAVAILABLE),), outcome=why)
+
+    def _not_found(self, request: Request) -> Response:
+        if request.method == "GET" and request.path in ("/", "/health"):
+            return json_response(200, {"status": "ok", "forms": len(self.forms.form_ids())})
+        return self._refusal(request, None, 404, "not_found", "Page not found",
+                             "Forms send their answers to /submit/<form>.")
+
+    def _refusal(self, request: Request, form: FormSchema | None, status: int, code: str, title: str, message: str,
+                 extra: tuple = (), outcome: str = "", log_form: str = "") -> Response:
+        """A refusal, logged: JSON for scripts, a small page for people."""
+        self.log(form.form_id if form else log_form, "", len(request.body), outcome or code, status)
+        return self._page_or_json(request, form, status, code, title, message, extra)
+
+    def _page_or_json(self, request: Request, form: FormSchema | None, status: int, code: str, title: str,
+                      message: str, extra: tuple = ()) -> Response:
+        if request.wants_json:
+            return json_response(status, {"error": code, "message": message}, *extra)
+        back = self._site(f"forms/{form.form_id}/") if form else ""
+        return page_response(status, title, message, back, *extra)
+
+    def _preflight(self, request: Request, form: FormSchema) -> Response:
+        origin = request.header("origin")
+        method = request.header("access-control-request-method")
+        if not origin or origin != self.settings.origin or method not in ("POST", ""):
+            self.log(form.form_id, "", 0, "preflight_refused", 403)
+            return empty(403, ("Vary", "Origin"))
+        self.log(form.form_id, "", 0, "preflight", 204)
+        return empty(204, ("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Methods", "POST, OPTIONS"),
+                     ("Access-Control-Allow-Headers", "Content-Type, Accept"), ("Access-Control-Max-Age", "600"),
+                     ("Vary", "Origin"))
+
+    def _cors(self, request: Request, response: Response) -> Response:
+        """RESPONSE with CORS headers when the request comes from the allowed origin."""
+        origin = request.header("origin")
+        response.headers.append(("Vary", "Origin"))
+        if origin and origin == self.settings.origin:
+            response.headers.append(("Access-Control-Allow-Origin", origin))
+        return response
+
+    def _site(self, path: str) -> str:
+        """PATH on the site people came from (site-relative when no site_url is set)."""
+        base = self.settings.site_url
+        return (base.rstrip("/") + "/" if base else "/") + path
+
+
+def submission_document(form: FormSchema, reference: str, received: datetime, answers: dict) -> bytes:
+    """The stored JSON: reference, form id and version, schema, time received (UTC), answers."""
+    document = {
+        "reference": reference,
+        "form": form.form_id,
+        "form_version": form.version,
+        "schema": form.schema_id,
+        "received": received.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "answers": answers,
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def make_receiver(settings: IntakeSettings, watch: bool = False, client=None,
+                  clock: Callable[[], datetime] = utc_now) -> Receiver:
+    """A Receiver for complete SETTINGS: schemas from settings.schemas, S3 through CLIENT (or a new one)."""
+    from .storage import S3Writer, make_client
+    writer = S3Writer(client or make_client(settings), settings.bucket, settings.kms_key_id, settings.retries,
+                      settings.backoff_seconds)
+    return Receiver(settings, SchemaStore(settings.schemas, watch=watch), SubmissionStore(writer, settings.key_prefix),
+                    clock)

@@ -1,0 +1,174 @@
+"""Submissions in S3, each stored exactly once, and only then acknowledged.
+
+    <prefix><form>/<yyyy>/<mm>/<dd>/<reference>.json   the submission (UTC date received)
+    <prefix>_claims/<form>/<8 characters>.json         which digest owns a reference
+
+Every write is a conditional put (`If-None-Match: *`), encrypted with SSE-S3,
+or SSE-KMS when a key is configured.  `SubmissionStore.store`:
+
+1. works out the reference from the submission's keyed digest and claims it
+   with a conditional put of a small claim object (the digest, the reference,
+   the submission's key: no answers);
+2. if the claim exists already, reads it: the same digest means this is a
+   retry (or a concurrent twin) and the claimed reference and key are reused,
+   even across midnight or New Year; another digest means two submissions
+   met on one reference by chance (40 bits), and the next candidate is tried;
+3. puts the submission with a conditional put: already there means an earlier
+   attempt with the same digest stored it.
+
+So a retried post stores one object, concurrent twins converge on one key,
+and a chance clash never overwrites or drops anyone's report.  Each S3
+request is retried with exponential backoff and jitter; when that fails,
+StorageUnavailable goes up and nothing is acknowledged.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable
+
+from .references import derive_body, make_reference
+
+LOG = logging.getLogger("sitegen.intake")
+CLAIMS = "_claims"
+MAX_CANDIDATES = 16
+_RETRYABLE_STATUS = {408, 409, 429, 500, 502, 503, 504}
+
+
+class StorageUnavailable(Exception):
+    """S3 could not be written after retries: answer 503, acknowledge nothing."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The outcome of a store: the reference, the object key, and whether this call wrote it."""
+
+    reference: str
+    key: str
+    written: bool
+
+
+def make_client(settings, credentials: dict | None = None):
+    """A boto3 S3 client for SETTINGS (botocore's own retries off: S3Writer retries).
+
+    CREDENTIALS (aws_access_key_id, ...) are for local endpoints; otherwise boto3's usual chain.
+    """
+    import boto3
+    from botocore.config import Config
+    config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=3, read_timeout=10,
+                    max_pool_connections=settings.max_connections)
+    return boto3.session.Session().client("s3", endpoint_url=settings.endpoint_url or None,
+                                          region_name=settings.region or None, config=config,
+                                          **(credentials or {}))
+
+
+def encryption_args(kms_key_id: str) -> dict:
+    """PutObject arguments for SSE-KMS with KMS_KEY_ID, or SSE-S3 when it is ''."""
+    if kms_key_id:
+        return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": kms_key_id}
+    return {"ServerSideEncryption": "AES256"}
+
+
+class S3Writer:
+    """Conditional puts and small reads in one bucket, retried with backoff."""
+
+    def __init__(self, client, bucket: str, kms_key_id: str = "", retries: int = 3, backoff: float = 0.2,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.client, self.bucket, self.retries, self.backoff, self.sleep = client, bucket, retries, backoff, sleep
+        self.encryption = encryption_args(kms_key_id)
+
+    def put_new(self, key: str, body: bytes) -> bool:
+        """Write KEY only if it does not exist: True when written, False when it was there."""
+        from botocore.exceptions import ClientError
+
+        def put():
+            try:
+                self.client.put_object(Bucket=self.bucket, Key=key, Body=body, IfNoneMatch="*",
+                                       ContentType="application/json", **self.encryption)
+                return True
+            except ClientError as exc:
+                if _status(exc) == 412:
+                    return False
+                raise
+        return self._retrying(put)
+
+    def get_json(self, key: str) -> dict | None:
+        """The JSON object at KEY, or None when there is none."""
+        from botocore.exceptions import ClientError
+
+        def get():
+            try:
+                body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
+            except ClientError as exc:
+                if _status(exc) == 404:
+                    return None
+                raise
+            return json.loads(body)
+        return self._retrying(get)
+
+    def _retrying(self, action: Callable[[], object]):
+        """ACTION, tried 1 + retries times with exponential backoff and full jitter."""
+        from botocore.exceptions import BotoCoreError, ClientError
+        for attempt in range(self.retries + 1):
+            try:
+                return action()
+            except (BotoCoreError, ClientError, ValueError) as exc:
+                last = exc
+                if isinstance(exc, ClientError) and _status(exc) not in _RETRYABLE_STATUS:
+                    break
+                if attempt < self.retries:
+                    self.sleep(random.uniform(0, self.backoff * 2 ** attempt))
+        LOG.warning("intake s3 failed: %s", _describe(last))
+        raise StorageUnavailable(_describe(last))
+
+
+def _status(exc) -> int:
+    return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+
+
+def _describe(exc: Exception) -> str:
+    code = getattr(exc, "response", {}).get("Error", {}).get("Code") if hasattr(exc, "response") else ""
+    return f"{type(exc).__name__}{f' {code}' if code else ''}"
+
+
+def submission_key(prefix: str, form_id: str, received: datetime, reference: str) -> str:
+    """<prefix><form>/<yyyy>/<mm>/<dd>/<reference>.json for a submission RECEIVED (UTC)."""
+    return f"{prefix}{form_id}/{received:%Y/%m/%d}/{reference}.json"
+
+
+class SubmissionStore:
+    """Stores each submission once under its reference (see the module docstring)."""
+
+    def __init__(self, writer: S3Writer, prefix: str = ""):
+        self.writer, self.prefix = writer, prefix
+
+    def store(self, form_id: str, ref_prefix: str, digest: bytes, received: datetime,
+              document: Callable[[str], bytes]) -> Stored:
+        """Store DOCUMENT(reference) for the submission named by DIGEST; StorageUnavailable on failure."""
+        for attempt in range(MAX_CANDIDATES):
+            claim = self._claim(form_id, ref_prefix, digest, received, attempt)
+            if claim is not None:
+                written = self.writer.put_new(claim["key"], document(claim["reference"]))
+                return Stored(claim["reference"], claim["key"], written)
+        raise StorageUnavailable("no free reference")
+
+    def _claim(self, form_id: str, ref_prefix: str, digest: bytes, received: datetime, attempt: int) -> dict | None:
+        """This digest's claim on candidate ATTEMPT (new or earlier), or None when another digest holds it."""
+        body = derive_body(digest, attempt)
+        reference = make_reference(ref_prefix, received.year, body)
+        claim = {"digest": digest.hex(), "reference": reference,
+                 "key": submission_key(self.prefix, form_id, received, reference)}
+        claim_key = f"{self.prefix}{CLAIMS}/{form_id}/{body}.json"
+        if self.writer.put_new(claim_key, json.dumps(claim).encode("utf-8")):
+            return claim
+        existing = self.writer.get_json(claim_key)
+        if existing is None:
+            raise StorageUnavailable("claim vanished")
+        if existing.get("digest") != claim["digest"]:
+            LOG.info("intake reference clash form=%s attempt=%d", form_id, attempt)
+            return None
+        return existing
