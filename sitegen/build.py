@@ -32,6 +32,7 @@ from .model import Site
 from .outputs import Output, RenderContext, plan, render
 from .parallel import default_jobs, parallel_map
 from .render import make_environment
+from .staging import delete_outputs, move_into, stage_dir, swap_into_place, write_file
 
 
 @dataclass(frozen=True)
@@ -172,11 +173,11 @@ def _static_hashes(ctx: RenderContext, root: Path, hasher: inc.Hasher) -> dict[s
 
 def _build_cold(ctx: RenderContext, outputs: list[Output], root: Path, out_dir: Path, jobs: int) -> int:
     """Render everything into a new tree and swap it in."""
-    stage = _stage_dir(out_dir)
+    stage = stage_dir(out_dir)
     try:
         _render_into(ctx, outputs, stage, jobs)
         _copy_static(ctx, root, stage, set(ctx.assets) | set(ctx.site.media))
-        _swap_into_place(stage, out_dir)
+        swap_into_place(stage, out_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return len(outputs)
@@ -189,15 +190,15 @@ def _update(ctx: RenderContext, outputs: list[Output], wanted: dict[str, str], s
     rendered_paths = {o.path for o in outputs}
     static = {p for p in wanted if p not in rendered_paths and state.outputs.get(p) != wanted[p]}
     stale = set(state.outputs) - set(wanted)
-    stage = _stage_dir(out_dir)
+    stage = stage_dir(out_dir)
     try:
         _render_into(ctx, todo, stage, jobs)
         _copy_static(ctx, ctx.site.config.root, stage, _static_names(ctx, static))
         # Forget what is about to change first: a crash part-way re-renders it next time.
         changing = {o.path for o in todo} | static | stale
         inc.save_state(state_dir, _without(state, changing))
-        _move_into(stage, out_dir)
-        _delete(out_dir, stale)
+        move_into(stage, out_dir)
+        delete_outputs(out_dir, stale)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return len(todo)
@@ -267,51 +268,3 @@ def _template_location(exc: jinja2.TemplateError) -> tuple[str, int]:
             found = (filename, tb.tb_lineno)
         tb = tb.tb_next
     return found
-
-
-def write_file(path: Path, content: bytes, made: set | None = None) -> None:
-    """Write CONTENT to PATH, creating its folder (once, when MADE remembers folders)."""
-    folder = path.parent
-    if made is None or folder not in made:
-        folder.mkdir(parents=True, exist_ok=True)
-        if made is not None:
-            made.add(folder)
-    with open(path, "wb") as handle:
-        handle.write(content)
-
-
-def _stage_dir(out_dir: Path) -> Path:
-    stage = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
-    return stage
-
-
-def _swap_into_place(stage: Path, out_dir: Path) -> None:
-    """Replace OUT_DIR by STAGE with two renames; the old tree is removed last."""
-    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(stage, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _move_into(stage: Path, out_dir: Path) -> None:
-    """Move every file of STAGE to the same place under OUT_DIR (one rename each)."""
-    for folder, _dirs, files in os.walk(stage):
-        rel = Path(folder).relative_to(stage)
-        if files:
-            (out_dir / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            os.replace(Path(folder) / name, out_dir / rel / name)
-
-
-def _delete(out_dir: Path, paths: set[str]) -> None:
-    """Remove PATHS from OUT_DIR, and folders they leave empty."""
-    for path in sorted(paths):
-        target = out_dir / path
-        target.unlink(missing_ok=True)
-        parent = target.parent
-        while parent != out_dir and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent

@@ -1,0 +1,201 @@
+"""API records -> area.yaml fields and a boundary ring.  Pure: nothing is read or written.
+
+Anything unusable is left out, with a note for the report in NOTES.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from ...content.schema import EMAIL_RE, PHONE_RE
+from .api import Neighbourhood
+from .text import clip, html_to_text, one_line
+
+LONDON = ZoneInfo("Europe/London")
+SOCIAL_KEYS = (("twitter", "x"), ("x", "x"), ("facebook", "facebook"), ("instagram", "instagram"),
+               ("youtube", "youtube"), ("bluesky", "bluesky"), ("mastodon", "mastodon"),
+               ("threads", "threads"), ("tiktok", "tiktok"), ("linkedin", "linkedin"),
+               ("nextdoor", "nextdoor"), ("whatsapp", "whatsapp"), ("web", "web"))
+LIMITS = {"name": 100, "role": 100, "bio": 2000, "issue": 1000, "action": 2000, "title": 150,
+          "location": 300, "event_description": 2000, "description": 5000, "address": 300}
+MAX_TEAM, MAX_PRIORITIES, MAX_EVENTS, MAX_SOCIAL = 50, 50, 200, 20
+
+
+def area_fields(n: Neighbourhood, force: str, notes: list[str]) -> dict:
+    """The area.yaml keys the API supplies for N (empty ones left out)."""
+    detail = n.detail
+    fields = {
+        "name": clip(one_line(detail.get("name")), LIMITS["name"]) or n.id,
+        "description": clip(html_to_text(detail.get("description")), LIMITS["description"]),
+        "population": _population(detail.get("population")),
+        "police_uk_force": force,
+        "police_uk_id": n.id,
+        "team": [m for m in (_member(p, n.id, notes) for p in n.people[:MAX_TEAM]) if m],
+        "contact": _contact(detail, n.id, notes),
+        "social": _social(detail),
+        "priorities": [p for p in (_priority(r, n.id, notes) for r in n.priorities[:MAX_PRIORITIES]) if p],
+        "events": _events(n.events, n.id, notes),
+    }
+    return {k: v for k, v in fields.items() if v not in (None, "", [], {})}
+
+
+def boundary_polygon(points: list, nid: str, notes: list[str]) -> tuple | None:
+    """The API's boundary (a list of {latitude, longitude} strings) as one closed (lon, lat) ring."""
+    ring = []
+    for point in points:
+        try:
+            ring.append((float(point["longitude"]), float(point["latitude"])))
+        except (KeyError, TypeError, ValueError):
+            notes.append(f"{nid}: the boundary has an unreadable point; boundary left as it was")
+            return None
+    if len(set(ring)) < 3:
+        return None
+    if ring[0] != ring[-1]:
+        ring.append(ring[0])
+    return ((tuple(ring),),)
+
+
+def _population(value: Any) -> int | None:
+    text = str(value).replace(",", "").strip() if isinstance(value, (str, int)) else ""
+    return int(text) if text.isdigit() else None
+
+
+def _member(person: dict, nid: str, notes: list[str]) -> dict | None:
+    name = clip(one_line(person.get("name")), LIMITS["name"])
+    if not name:
+        notes.append(f"{nid}: skipped a team member with no name")
+        return None
+    member = {"name": name, "role": clip(one_line(person.get("rank")), LIMITS["role"]) or "Neighbourhood officer"}
+    bio = clip(html_to_text(person.get("bio")), LIMITS["bio"])
+    return member | ({"bio": bio} if bio else {})
+
+
+def _contact_details(detail: dict) -> dict:
+    return detail.get("contact_details") if isinstance(detail.get("contact_details"), dict) else {}
+
+
+def _contact(detail: dict, nid: str, notes: list[str]) -> dict:
+    details = _contact_details(detail)
+    contact = {}
+    email = one_line(details.get("email"))
+    if email and EMAIL_RE.match(email) and len(email) <= 254:
+        contact["email"] = email
+    elif email:
+        notes.append(f"{nid}: skipped the email address '{email}', which does not look like one")
+    phone = one_line(details.get("telephone"))
+    if phone and PHONE_RE.match(phone):
+        contact["phone"] = phone
+    elif phone:
+        notes.append(f"{nid}: skipped the phone number '{phone}', which does not look like one")
+    address = _address(details, detail.get("locations"))
+    if address:
+        contact["address"] = clip(address, LIMITS["address"])
+    return contact
+
+
+def _address(details: dict, locations: Any) -> str:
+    """The contact address, else the first listed location (usually the police station)."""
+    if one_line(details.get("address")):
+        return _join_address([details.get("address")])
+    for place in locations if isinstance(locations, list) else []:
+        if isinstance(place, dict) and one_line(place.get("address")):
+            return _join_address([place.get("name"), place.get("address"), place.get("postcode")])
+    return ""
+
+
+def _join_address(parts: list[Any]) -> str:
+    pieces = [one_line(piece) for part in parts if isinstance(part, str) for piece in re.split(r"[\n,]", part)]
+    return ", ".join(piece for piece in pieces if piece)
+
+
+def _social(detail: dict) -> list[dict]:
+    details = _contact_details(detail)
+    links, seen = [], set()
+    for key, network in SOCIAL_KEYS:
+        url = _web_url(details.get(key))
+        if url and url not in seen:
+            links.append({"network": network, "url": url})
+            seen.add(url)
+    force_page = _web_url(detail.get("url_force"))
+    if force_page and not any(link["network"] == "web" for link in links):
+        links.append({"network": "web", "url": force_page})
+    return links[:MAX_SOCIAL]
+
+
+def _web_url(value: Any) -> str:
+    url = value.strip() if isinstance(value, str) else ""
+    parts = urlsplit(url)
+    ok = parts.scheme in ("http", "https") and parts.netloc and not re.search(r"\s", url) and len(url) <= 500
+    return url if ok else ""
+
+
+def _priority(record: dict, nid: str, notes: list[str]) -> dict | None:
+    issue = clip(html_to_text(record.get("issue")), LIMITS["issue"])
+    issued = _day(record.get("issue-date"))
+    if not issue or not issued:
+        notes.append(f"{nid}: skipped a priority with no issue or no issue date")
+        return None
+    priority = {"issue": issue, "date": issued}
+    action = clip(html_to_text(record.get("action")), LIMITS["action"])
+    if action:
+        priority["action"] = action
+    acted = _day(record.get("action-date"))
+    if acted and acted >= issued:
+        priority["action_date"] = acted
+    return priority
+
+
+def _events(records: list, nid: str, notes: list[str]) -> list[dict]:
+    events, seen = [], set()
+    for record in records:
+        event = _event(record)
+        if event is None:
+            notes.append(f"{nid}: skipped an event with no title or no start time")
+        elif (event["start"], event["title"]) not in seen:
+            seen.add((event["start"], event["title"]))
+            events.append(event)
+    events.sort(key=lambda e: (e["start"], e["title"]))
+    return events[-MAX_EVENTS:]
+
+
+def _event(record: dict) -> dict | None:
+    title = clip(one_line(record.get("title")), LIMITS["title"])
+    start = _minute(record.get("start_date"))
+    if not title or not start:
+        return None
+    event = {"title": title, "start": start}
+    end = _minute(record.get("end_date"))
+    if end and end >= start:
+        event["end"] = end
+    location = clip(_join_address([record.get("address")]), LIMITS["location"])
+    if location:
+        event["location"] = location
+    description = clip(html_to_text(record.get("description")), LIMITS["event_description"])
+    if description:
+        event["description"] = description
+    return event
+
+
+def _day(value: Any) -> str | None:
+    """'2016-04-14T00:00:00' -> '2016-04-14' (None when it is not a real date)."""
+    match = re.match(r"(\d{4}-\d{2}-\d{2})", value) if isinstance(value, str) else None
+    try:
+        return date.fromisoformat(match[1]).isoformat() if match else None
+    except ValueError:
+        return None
+
+
+def _minute(value: Any) -> str | None:
+    """An API time as local London time 'YYYY-MM-DDTHH:MM' (None when unreadable)."""
+    if not isinstance(value, str) or not re.match(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", value.strip()):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace(" ", "T", 1))
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(LONDON).replace(tzinfo=None)
+    return f"{moment:%Y-%m-%dT%H:%M}"
