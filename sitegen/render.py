@@ -24,12 +24,15 @@ NETWORK_NAMES = {
 
 class NameStrictUndefined(jinja2.ChainableUndefined):
     """Undefined that fails loudly for a misspelt variable name, but lets a
-    missing key of a dict be empty, as govuk-frontend-jinja's macros expect."""
+    missing key of a dict be empty, as govuk-frontend-jinja's macros expect.
+
+    Jinja gives names it made undefined itself (an absent `caller` in a macro)
+    a hint; only a plain unknown name is an error."""
 
     __slots__ = ()
 
     def _is_name(self) -> bool:
-        return self._undefined_obj is missing
+        return self._undefined_obj is missing and self._undefined_hint is None
 
     def __str__(self) -> str:
         if self._is_name():
@@ -58,6 +61,8 @@ def make_environment(site_root: Path) -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters.update(long_date=long_date, time_of_day=time_of_day, iso_date=iso_date)
     env.globals["network_names"] = NETWORK_NAMES
+    # govuk-frontend-jinja's macros, ported from Nunjucks, use these as JavaScript does.
+    env.globals.update(undefined=None, null=None)
     return env
 
 

@@ -10,20 +10,24 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from .config import SiteConfig
+from .model import Site
 
 
-def endpoint_origin(config: SiteConfig) -> str:
-    """The scheme and host forms are sent to, or '' when they go to the site itself."""
-    if not config.forms_endpoint:
-        return ""
-    parts = urlsplit(config.forms_endpoint)
-    return f"{parts.scheme}://{parts.netloc}"
+def origin(url: str) -> str:
+    """'https://intake.example.org' for an absolute URL; '' for a site path."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
-def content_security_policy(config: SiteConfig, for_header: bool = False) -> str:
-    """The policy for CONFIG's pages; FOR_HEADER adds what only a header can say."""
-    forms = " ".join(filter(None, ["'self'", endpoint_origin(config)]))
+def form_origins(site: Site) -> list[str]:
+    """Every other origin a form of SITE posts to: site.yaml's endpoint and each form's own."""
+    urls = [site.config.forms_endpoint] + [f.endpoint for f in (site.forms.forms if site.forms else ())]
+    return sorted({origin(url) for url in urls} - {""})
+
+
+def content_security_policy(site: Site, for_header: bool = False) -> str:
+    """The policy for SITE's pages; FOR_HEADER adds what only a header can say."""
+    forms = " ".join(["'self'", *form_origins(site)])
     directives = [
         "default-src 'self'",
         "script-src 'self'",

@@ -22,7 +22,6 @@ import yaml
 
 from browser import AXE, AXE_TAGS, describe
 from conftest import BUILD_DATE, ROOT, run_cli
-from sitegen.content.site import load_site
 from sitegen.forms.submission import answers_from_post, fields_in_error, make_validator
 
 EXIT_URL = "https://www.bbc.co.uk/weather"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import today
+from conftest import ROOT, today
 from sitegen.content.site import load_site
 from test_browser_forms import (NATIVE_FORMS, assert_accessible, axe_context, build_example_with_receiver, fill,
                                 last_post, rules_of)
@@ -22,7 +22,6 @@ def site(tmp_path_factory, serve_dir):
 
 @pytest.fixture(scope="module")
 def bundle():
-    from conftest import ROOT
     return load_site(ROOT, today())[0].forms
 
 

@@ -3,18 +3,17 @@ JSON Schema must name exactly the same wrong fields for every row."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 
-from conftest import BUILD_DATE, run_cli
+from conftest import BUILD_DATE, SITES, run_cli
 from test_forms_schema import TODAY, VERDICTS, posted, schema_verdict
 
 
 @pytest.fixture(scope="module")
 def everything(tmp_path_factory, serve_dir):
     """The forms-basic fixture site, built and served; its 'everything' form and schema."""
-    from conftest import SITES
-    import shutil
     root = tmp_path_factory.mktemp("forms-basic") / "site"
     shutil.copytree(SITES / "forms-basic", root)
     out = root.parent / "build"

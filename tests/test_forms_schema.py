@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest import BUILD_DATE, ROOT, run_cli, today
+from conftest import BUILD_DATE, ROOT, SITES, run_cli, today
 from sitegen.content.site import load_site
 from sitegen.forms.schema import compile_schema
 from sitegen.forms.submission import answers_from_post, fields_in_error, make_validator
@@ -109,8 +109,7 @@ def posted(changes: dict) -> dict[str, list[str]]:
 
 
 @pytest.fixture(scope="module")
-def everything(tmp_path_factory):
-    from conftest import SITES
+def everything():
     return load_site(SITES / "forms-basic", today())[0].forms.form("everything")
 
 

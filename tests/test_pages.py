@@ -169,7 +169,9 @@ def test_sitemap_and_robots(example_build):
     assert "https://www.example.police.uk/" in locs
     assert "https://www.example.police.uk/areas/alibon/" in locs
     assert not any("404" in loc for loc in locs)
-    assert len(locs) == len(set(locs)) == len(html_pages(example_build)) - 1
+    done_pages = [p for p in html_pages(example_build) if p.parent.name == "done"]
+    assert done_pages and not any("/done/" in loc for loc in locs)
+    assert len(locs) == len(set(locs)) == len(html_pages(example_build)) - 1 - len(done_pages)
     robots = (example_build / "robots.txt").read_text()
     assert "Sitemap: https://www.example.police.uk/sitemap.xml" in robots
 
@@ -199,3 +201,19 @@ def test_every_page_carries_the_content_security_policy(example_build):
         text = html.unescape(path.read_text(encoding="utf-8"))
         assert "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self'; style-src 'self';" in text, path
         assert " style=\"" not in text and " onclick=" not in text and " onload=" not in text, path
+
+
+def test_csp_allows_each_forms_endpoint_and_nothing_else(make_site, tmp_path):
+    site = make_site("minimal")
+    (site / "forms").mkdir()
+    form = (Path(__file__).resolve().parent.parent / "forms/report-lost-property.yaml").read_text()
+    form = form.replace("/forms/report-crime/", "/about/")
+    (site / "forms/report-lost-property.yaml").write_text(form + "endpoint: https://intake.example.org/submit/lost\n")
+    config = site / "site.yaml"
+    config.write_text(config.read_text() + "forms:\n  endpoint: https://receiver.example.net/submit\n")
+    result = run_cli("build", "--site", str(site), "--out", str(tmp_path / "b"), "--build-date", BUILD_DATE)
+    assert result.exit_code == 0, result.stderr
+    import html
+    page = html.unescape((tmp_path / "b/index.html").read_text())
+    assert ("form-action 'self' https://intake.example.org https://receiver.example.net;" in page)
+    assert ("connect-src 'self' https://intake.example.org https://receiver.example.net;" in page)

@@ -123,8 +123,10 @@ def _checkboxes(question: Question, sensitive: bool) -> dict:
 
 
 def _select(question: Question, sensitive: bool) -> dict:
-    items = [{"value": "", "text": "Choose an option"}] + [{"value": o.value, "text": o.label} for o in question.options]
-    return {"id": question.name, "name": question.name, "label": {"text": _label_text(question), "classes": "govuk-label--s"},
+    items = [{"value": "", "text": "Choose an option"}]
+    items += [{"value": o.value, "text": o.label} for o in question.options]
+    return {"id": question.name, "name": question.name,
+            "label": {"text": _label_text(question), "classes": "govuk-label--s"},
             "hint": _hint(question), "items": items, "attributes": _attributes(question)}
 
 
@@ -150,13 +152,15 @@ def _address(question: Question, sensitive: bool) -> dict:
                       "autocomplete": _autocomplete(question, sensitive, token)
                       if question.autocomplete == "address" else None})
     hint = _hint(question)
-    return {"fieldset": _legend(question) | ({"describedBy": f"{question.name}-hint"} if hint else {}),
-            "hint": hint | {"id": f"{question.name}-hint"} if hint else None, "items": items}
+    fieldset = _legend(question) | {"role": "group"}
+    if hint:
+        fieldset["describedBy"] = f"{question.name}-hint"
+    return {"fieldset": fieldset, "hint": hint | {"id": f"{question.name}-hint"} if hint else None, "items": items}
 
 
 _BUILDERS = {
     "text": ("input", _input), "email": ("input", _input), "tel": ("input", _input), "number": ("input", _input),
     "textarea": ("textarea", _textarea), "date": ("date", _date), "radios": ("radios", _radios),
-    "checkboxes": ("checkboxes", _checkboxes), "select": ("select", _select), "declaration": ("checkboxes", _declaration),
-    "address": ("address", _address),
+    "checkboxes": ("checkboxes", _checkboxes), "select": ("select", _select),
+    "declaration": ("checkboxes", _declaration), "address": ("address", _address),
 }

@@ -14,8 +14,8 @@ from ..content.schema import SLUG_RE, Where
 from ..content.yamlsource import LocatedDict, LocatedList, load_yaml_file
 from ..errors import SitegenError, did_you_mean
 from .messages import default_messages
-from .model import (ALWAYS, CHOICE_TYPES, RESERVED_NAMES, SENSITIVE_CATEGORIES, Condition, Form, FormPage, Match,
-                    Not, Option, Question, all_of)
+from .model import (ALWAYS, CHOICE_TYPES, DEFAULT_EXIT_URL, RESERVED_NAMES, SENSITIVE_CATEGORIES, Condition,
+                    Form, FormPage, Match, Not, Option, Question, all_of)
 from .patterns import pattern_problem
 from .spec import CONDITION, FORM, PAGE, QUESTION
 
@@ -100,7 +100,7 @@ class _FormReader:
             intro_html=self.markdown(self.raw, data, "before_you_start"),
             next_steps_html=self.markdown(self.raw, data, "what_happens_next"),
             submit_label=data.get("submit_label", "Send report"), done_title=data.get("done_title", "Report sent"),
-            quick_exit_url=data.get("quick_exit_url") or Form.quick_exit_url, pages=pages)
+            quick_exit_url=data.get("quick_exit_url") or DEFAULT_EXIT_URL, pages=pages)
 
     def markdown(self, raw: LocatedDict, data: dict, key: str) -> str:
         """KEY of DATA rendered from Markdown, its links recorded for checking."""

@@ -53,7 +53,8 @@ def _type_messages(qtype: str, subject: str, minimum, maximum) -> dict[str, str]
     if qtype == "date":
         return {"missing_day": f"{subject} must include a day", "missing_month": f"{subject} must include a month",
                 "missing_year": f"{subject} must include a year", "real": f"{subject} must be a real date",
-                "past": f"{subject} must be today or in the past", "future": f"{subject} must be today or in the future"}
+                "past": f"{subject} must be today or in the past",
+                "future": f"{subject} must be today or in the future"}
     if qtype == "address":
         return {"line1": "Enter the building and street", "town": "Enter the town or city",
                 "postcode_missing": "Enter the postcode", "postcode": "Enter a real postcode, like SW1A 1AA",

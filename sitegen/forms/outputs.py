@@ -8,13 +8,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 from ..model import Site
 from ..outputs import Output, RenderContext, renderer
 from ..outputs.pages import page_html
 from .fields import field
-from .model import Form, FormsBundle, Triage
+from .model import DEFAULT_EXIT_URL, Form, FormsBundle, Triage
 from .rules import form_rules
 from .schema import compile_schema
 
@@ -44,32 +43,6 @@ def _output(path: str, kind: str, key: str, template: str) -> Output:
     return Output(path, kind, key, deps=("forms",), template=template)
 
 
-_ENVIRONMENTS: dict[int, object] = {}
-
-
-def _with_caller_tolerance(ctx: RenderContext) -> RenderContext:
-    """CTX with an environment in which govuk-frontend-jinja's fieldset macro works.
-
-    Its macros test `{% if caller %}` (an undefined when called without
-    `{% call %}`) and use the names `undefined` and `null` as JavaScript does;
-    the theme's strict-name Undefined would treat these as misspelt variables.
-    An overlay environment lets exactly these three through.
-    """
-    base = ctx.env.undefined
-    if not hasattr(base, "_is_name"):
-        return ctx
-    if id(ctx.env) not in _ENVIRONMENTS:
-        tolerant = type("CallerTolerantUndefined", (base,), {
-            "__slots__": (), "_is_name": lambda self: base._is_name(self) and self._undefined_name not in ("caller", "undefined", "null")})
-        _ENVIRONMENTS[id(ctx.env)] = ctx.env.overlay(undefined=tolerant)
-    return replace(ctx, env=_ENVIRONMENTS[id(ctx.env)])
-
-
-def _page(ctx: RenderContext, *args, **values) -> bytes:
-    """page_html, in the environment above."""
-    return page_html(_with_caller_tolerance(ctx), *args, **values)
-
-
 def _form(ctx: RenderContext, form_id: str) -> Form:
     return ctx.site.forms.form(form_id)
 
@@ -86,7 +59,7 @@ def render_form(ctx: RenderContext, key: str) -> bytes:
     """A native form: every question on one page, stepped through by forms.js."""
     form = _form(ctx, key)
     pages = [(page, [field(q, form.sensitive) for q in page.questions]) for page in form.pages]
-    return _page(ctx, "forms/form.html", form.url, form.title, _crumbs(ctx), form=form, pages=pages,
+    return page_html(ctx, "forms/form.html", form.url, form.title, _crumbs(ctx), form=form, pages=pages,
                      rules=form_rules(form), description=form.summary, sensitive=form.sensitive,
                      exit_url=form.quick_exit_url)
 
@@ -103,7 +76,7 @@ def render_form_done(ctx: RenderContext, key: str) -> bytes:
     """The confirmation page the receiver redirects to, with ?ref=REFERENCE."""
     form = _form(ctx, key)
     crumbs = _crumbs(ctx) + [(form.title, form.url)]
-    return _page(ctx, "forms/done.html", f"{form.url}done/", form.done_title, crumbs, form=form,
+    return page_html(ctx, "forms/done.html", f"{form.url}done/", form.done_title, crumbs, form=form,
                      sensitive=form.sensitive, exit_url=form.quick_exit_url)
 
 
@@ -111,7 +84,7 @@ def render_form_done(ctx: RenderContext, key: str) -> bytes:
 def render_hosted_form(ctx: RenderContext, key: str) -> bytes:
     """A service run elsewhere: what it is, what you need, and a button that links out."""
     form = _form(ctx, key)
-    return _page(ctx, "forms/hosted.html", form.url, form.title, _crumbs(ctx), form=form,
+    return page_html(ctx, "forms/hosted.html", form.url, form.title, _crumbs(ctx), form=form,
                      description=form.summary, sensitive=form.sensitive, exit_url=form.quick_exit_url)
 
 
@@ -125,9 +98,9 @@ def render_triage(ctx: RenderContext, key: str) -> bytes:
     parents = triage.parents(key)
     back = triage.url(parents[0].id) if len(parents) == 1 else ""
     template = "triage/outcome.html" if node.is_outcome else "triage/question.html"
-    return _page(ctx, template, triage.url(key), node.heading, crumbs, node=node, back_url=back,
+    return page_html(ctx, template, triage.url(key), node.heading, crumbs, node=node, back_url=back,
                      answers=[(a, _answer_url(ctx, triage, a)) for a in node.answers],
-                     sensitive=node.sensitive, exit_url=Form.quick_exit_url, start_url="/report/",
+                     sensitive=node.sensitive, exit_url=DEFAULT_EXIT_URL, start_url="/report/",
                      is_start=is_start)
 
 

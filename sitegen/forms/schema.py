@@ -21,8 +21,8 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ADDRESS_LINE_MAX = 200
 
 SPAM_FIELDS = {
-    HONEYPOT: {"type": "string", "description": "Honeypot: a visually hidden text input people leave empty."
-                                                " Accept the submission but discard it when this is filled in."},
+    HONEYPOT: {"type": "string", "description": "Honeypot: a visually hidden text input people leave empty;"
+                                                " a submission with it filled in comes from a robot and is not kept."},
     CLIENT_TOKEN: {"type": "string", "description": "Filled in by forms.js when the page loaded; absent when"
                                                     " JavaScript did not run."},
 }
@@ -95,7 +95,8 @@ def _text(question: Question) -> dict:
     if question.min_length is not None:
         schema["minLength"] = question.min_length
     schema["maxLength"] = question.max_length
-    pattern = {"email": EMAIL, "tel": TEL}.get(question.type) or (anchored(question.pattern) if question.pattern else "")
+    pattern = {"email": EMAIL, "tel": TEL}.get(question.type)
+    pattern = pattern or (anchored(question.pattern) if question.pattern else "")
     if pattern:
         schema["pattern"] = pattern
     return schema

@@ -62,7 +62,8 @@ def _question_node(ctx: LoadContext, node_id: str, raw: LocatedDict, where: Wher
     answers = [a for a in (_answer(ctx, item, Where(TRIAGE_PATH, raw["answers"].where(i), f"{where.name}.answers[{i}]"))
                            for i, item in enumerate(data.get("answers", ()))) if a]
     if "answers" in data and len(data["answers"]) < 2:
-        Where(TRIAGE_PATH, raw.where("answers"), where.name).report(ctx.problems, "a question needs at least two answers")
+        Where(TRIAGE_PATH, raw.where("answers"), where.name).report(ctx.problems,
+                                                                    "a question needs at least two answers")
     return TriageNode(id=node_id, line=where.pos[0], col=where.pos[1], question=data["question"],
                       hint=data.get("hint", ""), answers=tuple(answers), sensitive=data.get("sensitive", False))
 
@@ -73,7 +74,8 @@ def _answer(ctx: LoadContext, raw, where: Where) -> TriageAnswer | None:
         return None
     targets = [k for k in ("next", "form") if k in data]
     if not targets:
-        where.report(ctx.problems, f"answer '{data['label']}' leads nowhere: give 'next' (a node id) or 'form' (a form id)")
+        where.report(ctx.problems,
+                     f"answer '{data['label']}' leads nowhere: give 'next' (a node id) or 'form' (a form id)")
         return None
     if len(targets) > 1:
         where.report(ctx.problems, f"answer '{data['label']}' leads to one place: give 'next' or 'form', not both")
@@ -85,7 +87,9 @@ def _outcome_node(ctx: LoadContext, node_id: str, raw: LocatedDict, where: Where
     data = OUTCOME_NODE.check(raw, where, ctx.problems)
     if data is None or "title" not in data:
         return None
-    body = ctx.render_markdown(data["body"], raw.where("body")[0] + 1, TRIAGE_PATH, url).html if data.get("body") else ""
+    body = ""
+    if data.get("body"):
+        body = ctx.render_markdown(data["body"], raw.where("body")[0] + 1, TRIAGE_PATH, url).html
     link = data.get("link") or {}
     return TriageNode(id=node_id, line=where.pos[0], col=where.pos[1], title=data["title"], body_html=body,
                       call=data.get("call", ""), link_title=link.get("title", ""), link_url=link.get("url", ""),
@@ -111,7 +115,8 @@ def _dead_ends(triage: Triage, form_ids: set[str]) -> list[Problem]:
                                          f" node '{answer.next}'{did_you_mean(answer.next, node_ids)}"))
             if answer.form and answer.form not in form_ids:
                 problems.append(_problem(answer.line, answer.col, f"answer '{answer.label}' leads to the form"
-                                         f" '{answer.form}', which is not defined (there is no forms/{answer.form}.yaml)"
+                                         f" '{answer.form}', which is not defined"
+                                         f" (there is no forms/{answer.form}.yaml)"
                                          f"{did_you_mean(answer.form, form_ids)}"))
     return problems
 

@@ -38,8 +38,10 @@ def _area_pages(area) -> list[Output]:
 def page_html(ctx: RenderContext, template: str, url: str, title: str, crumbs: list, **values) -> bytes:
     """Render TEMPLATE as the page at URL, with breadcrumbs CRUMBS (title, url) pairs."""
     config = ctx.site.config
+    has_triage = bool(ctx.site.forms and ctx.site.forms.triage)
     html = ctx.env.get_template(template).render(
-        site=config, assets=ctx.assets, build_date=ctx.site.build_date, csp=content_security_policy(config),
+        report_url="/report/" if has_triage else "/#report",
+        site=config, assets=ctx.assets, build_date=ctx.site.build_date, csp=content_security_policy(ctx.site),
         page={"url": url, "canonical": config.url(url), "title": title,
               "description": values.pop("description", "") or config.description,
               "breadcrumbs": [{"text": text, "href": href} for text, href in crumbs]},
