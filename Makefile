@@ -17,8 +17,9 @@ build: install assets
 test: install-test assets chromium
 	$(BIN)/python -m pytest
 
+# Preview with live reload, plus a local form receiver storing into moto's S3 on loopback.
 serve: install-test assets
-	$(BIN)/sitegen serve --port 8000
+	$(BIN)/python -m sitegen.devserver --port 8000
 
 install: $(VENV)/.installed
 

@@ -18,6 +18,7 @@ import argparse
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -43,6 +44,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    """Whether PORT on 127.0.0.1 can be listened on now."""
+    with socket.socket() as sock:
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
 
 
 def use_fake_aws(environ: dict = os.environ) -> None:
@@ -152,10 +163,30 @@ class DevStack:
         self.stop()
 
 
+def run_stack(root: Path, out_dir: Path, port: int, build_date) -> None:
+    """Moto, the receiver, then the preview (sitegen.serve.serve) with forms posting to the receiver."""
+    from .serve import serve
+    with DevStack(out_dir / "forms", f"http://{HOST}:{port}/") as stack:
+        os.environ["SITEGEN_FORMS_ENDPOINT"] = stack.forms_endpoint
+        print(f"Forms post to {stack.forms_endpoint}/<form>; submissions are stored in s3://{stack.bucket}/"
+              f"{stack.prefix} on a local S3 (moto) at {stack.moto.endpoint}. Nothing leaves this machine.")
+        print(f"List them: AWS_ACCESS_KEY_ID=preview AWS_SECRET_ACCESS_KEY=preview aws --endpoint-url "
+              f"{stack.moto.endpoint} s3 ls --recursive s3://{stack.bucket}/{stack.prefix}")
+        serve(root, out_dir, port, build_date)
+
+
+def _stop_on_signal(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def _show_intake_log() -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("receiver: %(message)s"))
+    """The receiver's lines (form, reference, size, outcome) on stderr, once."""
     logger = logging.getLogger("sitegen.intake")
+    if any(getattr(h, "sitegen_devserver", False) for h in logger.handlers):
+        return
+    handler = logging.StreamHandler()
+    handler.sitegen_devserver = True
+    handler.setFormatter(logging.Formatter("receiver: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
 
@@ -169,19 +200,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from datetime import datetime
     from .commands import resolve_build_date
-    from .serve import serve
+    if not port_is_free(args.port):
+        print(f"Port {args.port} on {HOST} is in use: stop what uses it, or pass --port N.", file=sys.stderr)
+        return 1
     root = Path(os.path.abspath(args.site))
     out_dir = root / ".cache" / "preview"
     shutil.rmtree(out_dir, ignore_errors=True)   # a new receiver port: render every form again
     build_date = resolve_build_date(datetime.strptime(args.build_date, "%Y-%m-%d") if args.build_date else None)
     _show_intake_log()
-    with DevStack(out_dir / "forms", f"http://{HOST}:{args.port}/") as stack:
-        os.environ["SITEGEN_FORMS_ENDPOINT"] = stack.forms_endpoint
-        print(f"Forms post to {stack.forms_endpoint}/<form>; submissions are stored in s3://{stack.bucket}/"
-              f"{stack.prefix} on a local S3 (moto) at {stack.moto.endpoint}. Nothing leaves this machine.")
-        print(f"List them: AWS_ACCESS_KEY_ID=preview AWS_SECRET_ACCESS_KEY=preview aws --endpoint-url "
-              f"{stack.moto.endpoint} s3 ls --recursive s3://{stack.bucket}/{stack.prefix}")
-        serve(root, out_dir, args.port, build_date)
+    previous = signal.signal(signal.SIGTERM, _stop_on_signal)   # like Ctrl-C, so moto is stopped too
+    try:
+        run_stack(root, out_dir, args.port, build_date)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 

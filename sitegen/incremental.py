@@ -127,7 +127,7 @@ def code_hash(hasher: Hasher) -> str:
 
 def source_units(root: Path, hasher: Hasher) -> dict[str, str]:
     """Hashes of the site's source units, before anything is parsed."""
-    units = {"config": hasher.file(root / "site.yaml"),
+    units = {"config": digest(hasher.file(root / "site.yaml"), os.environ.get("SITEGEN_FORMS_ENDPOINT", "")),
              "media": hasher.tree(root / "content" / "media"),
              "forms": hasher.tree(root / "forms"),
              # Outputs hash their own templates precisely; these two only tell

@@ -62,7 +62,9 @@ def make_environment(site_root: Path) -> jinja2.Environment:
     env.filters.update(long_date=long_date, time_of_day=time_of_day, iso_date=iso_date)
     env.globals["network_names"] = NETWORK_NAMES
     # govuk-frontend-jinja's macros, ported from Nunjucks, use these as JavaScript does.
-    env.globals.update(undefined=None, null=None)
+    # Hinted undefineds, so `x is undefined` style tests and optional attributes behave.
+    env.globals.update(undefined=env.undefined(hint="JavaScript undefined"),
+                       null=env.undefined(hint="JavaScript null"))
     return env
 
 

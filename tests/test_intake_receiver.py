@@ -2,10 +2,10 @@
 what is stored, every class of refusal storing nothing, S3 failures, retries."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import logging
-from dataclasses import replace
 from datetime import datetime, timezone
 
 import pytest
@@ -33,7 +33,6 @@ def test_a_json_submission_is_stored_with_exactly_this_json(app, s3, bucket, sch
     assert is_valid(reference) and reference.startswith("CR-2026-")
     assert answer.json()["done_url"] == f"{SITE_URL}forms/report-crime/done/?ref={reference}"
     raw = (schemas / "report-crime" / "schema.json").read_bytes()
-    import hashlib
     expected = {
         "reference": reference,
         "form": "report-crime",
@@ -201,6 +200,17 @@ def test_invalid_answers_get_field_errors_with_the_forms_messages(app):
     ]}
 
 
+def test_json_errors_use_the_message_kinds_forms_js_uses(app, schemas):
+    messages = {name: p.get("x-sitegen-messages", {}) for name, p in schema_of(schemas)["properties"].items()}
+    answer = call(app, body=json_body(items_value="lots", safe_times=[], incident_date="2026-02-30",
+                                      location={"line1": "1", "town": "B", "postcode": "nope"}))
+    found = {e["field"]: e["message"] for e in answer.json()["errors"]}
+    assert found == {"items_value": messages["items_value"]["number"],
+                     "safe_times": messages["safe_times"]["required"],
+                     "incident_date": messages["incident_date"]["real"],
+                     "location": messages["location"]["postcode"]}
+
+
 def test_a_refused_form_post_goes_back_to_the_error_summary(app):
     answer = call(app, body=form_body(email="nope", **{"incident_date-day": "31", "incident_date-month": "2"}),
                   content_type=FORM)
@@ -326,6 +336,13 @@ def test_logs_name_form_reference_size_and_outcome_but_never_an_answer(settings,
     assert f"form=report-crime ref={reference} bytes={len(body)} outcome=stored status=201" in text
     for outcome in ("outcome=invalid", "outcome=honeypot", "outcome=unavailable", "outcome=bad_body"):
         assert outcome in text
+
+
+def test_a_malformed_form_id_never_reaches_the_log(app, caplog):
+    caplog.set_level(logging.INFO)
+    answer = call(app, path="/submit/x\nintake form=forged outcome=stored", body=json_body())
+    assert answer.status == 404
+    assert "forged" not in caplog.text and "form=(malformed)" in caplog.text
 
 
 def test_health(app):

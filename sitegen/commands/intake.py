@@ -18,7 +18,8 @@ def intake_group() -> None:
 
 @intake_group.command("serve")
 @site_option
-@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True,
+              help="Port to listen on (0: any free one).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--bucket", help="S3 bucket (default: intake.bucket in site.yaml, or SITEGEN_INTAKE_BUCKET).")
 @click.option("--prefix", default=None, help="Key prefix for submissions (default: intake.prefix).")
@@ -52,9 +53,9 @@ def serve_command(site_dir: Path, port: int, host: str, **flags) -> None:
     if not Path(settings.schemas).is_dir():
         raise SitegenError([Problem(settings.schemas, 0, 0, "schema folder not found; run `sitegen build` first "
                                                             "or pass --schemas DIR")])
-    _show_log()
     receiver = make_receiver(settings, watch=True)
     check_bucket(receiver, settings)
+    _show_log()
     server = make_wsgi_server(IntakeApp(receiver), host, port)
     click.echo(f"Receiving on http://{host}:{server.server_address[1]}/submit/<form> into "
                f"s3://{settings.bucket}/{settings.key_prefix} ({len(receiver.forms.form_ids())} forms; Ctrl-C to stop)")
@@ -64,6 +65,26 @@ def serve_command(site_dir: Path, port: int, host: str, **flags) -> None:
         click.echo("Stopped.")
     finally:
         server.server_close()
+
+
+@intake_group.command("package")
+@site_option
+@click.option("--schemas", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder of <form>/schema.json (default: build/forms in the site folder).")
+@click.option("--deps", type=click.Path(file_okay=False, exists=True, path_type=Path), default=None,
+              help="A folder made by `pip install --target DIR jsonschema` to include.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("intake-lambda.zip"),
+              show_default=True, help="The zip to write.")
+def package_command(site_dir: Path, schemas: Path | None, deps: Path | None, out: Path) -> None:
+    """Write the Lambda deployment zip: the receiver's code and the built form schemas."""
+    from ..intake.package import schema_files, write_package
+    folder = (schemas or site_root(site_dir) / "build" / "forms").absolute()
+    if not schema_files(folder):
+        raise SitegenError([Problem(str(folder), 0, 0, "no <form>/schema.json here; run `sitegen build` first "
+                                                       "or pass --schemas DIR")])
+    count = write_package(out, folder, deps)
+    click.echo(f"Wrote {out} ({count} files, {len(schema_files(folder))} form schemas); "
+               "handler sitegen.intake.lambda_handler.handler")
 
 
 def check_bucket(receiver, settings) -> None:

@@ -36,7 +36,7 @@ MAX_FIELDS = 2000
 
 # jsonschema keyword (at the top level, or inside an address) -> the message kind forms.js uses
 _KINDS = {"required": "required", "maxLength": "too_long", "minLength": "too_short", "pattern": "pattern",
-          "minimum": "too_small", "maximum": "too_large"}
+          "minimum": "too_small", "maximum": "too_large", "minItems": "required"}
 _ADDRESS_KINDS = {"line1": "line1", "town": "town", "postcode": "postcode_missing"}
 
 
@@ -161,4 +161,6 @@ def _kind(error: ValidationError, path: list) -> str:
         return _ADDRESS_KINDS.get(missing[0], "invalid") if missing else "invalid"
     if len(path) == 2 and path[1] == "postcode" and error.validator == "pattern":
         return "postcode"
+    if len(path) == 1 and error.validator == "type" and error.validator_value == "integer":
+        return "number"
     return _KINDS.get(error.validator, "invalid")

@@ -78,7 +78,7 @@ def from_mapping(values: Mapping[str, object], where: Callable[[str], str],
         try:
             changes[name] = _typed(name, value)
         except ValueError:
-            problems.append(Problem(where(name), 0, 0, f"expected a whole number of 0 or more, found {value!r}"))
+            problems.append(Problem(where(name), 0, 0, f"expected a number of 0 or more, found {value!r}"))
     if problems:
         raise SitegenError(problems)
     return replace(base or IntakeSettings(), **changes)

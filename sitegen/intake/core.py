@@ -30,7 +30,7 @@ from .answers import (FORM, JSON, BadBody, FieldError, field_errors, honeypot_fi
                       media_type, parse, stored_answers)
 from .config import IntakeSettings
 from .responses import Response, empty, json_response, page_response, redirect
-from .schemas import FormSchema, SchemaStore
+from .schemas import FORM_ID, FormSchema, SchemaStore
 from .storage import StorageUnavailable, SubmissionStore
 
 LOG = logging.getLogger("sitegen.intake")
@@ -114,9 +114,10 @@ class Receiver:
             extra=(("Retry-After", str(wait)),), log_form=self._form_id(request) or ""))
 
     def log(self, form_id: str | None, reference: str, size: int, outcome: str, status: int) -> None:
-        """One line per request: never an answer."""
-        LOG.info("intake form=%s ref=%s bytes=%d outcome=%s status=%d", form_id or "-", reference or "-", size,
-                 outcome, status)
+        """One line per request: never an answer (and a form id only when it is a well-formed one)."""
+        shown = form_id if form_id and FORM_ID.match(form_id) else ("-" if not form_id else "(malformed)")
+        LOG.info("intake form=%s ref=%s bytes=%d outcome=%s status=%d", shown, reference or "-", size, outcome,
+                 status)
 
     # ---- the steps ----
 
@@ -183,7 +184,7 @@ class Receiver:
             return self._refuse_answers(request, form, [], "honeypot")
         received = self.clock()
         errors = field_errors(form.validator(received.astimezone(self.zone).date()), answers, form.properties,
-                              {name: form.messages(name) for name in form.properties})
+                              form.messages)
         if errors:
             return self._refuse_answers(request, form, errors, "invalid")
         return self._store(request, form, answers, received)
@@ -281,8 +282,9 @@ def submission_document(form: FormSchema, reference: str, received: datetime, an
 def make_receiver(settings: IntakeSettings, watch: bool = False, client=None,
                   clock: Callable[[], datetime] = utc_now) -> Receiver:
     """A Receiver for complete SETTINGS: schemas from settings.schemas, S3 through CLIENT (or a new one)."""
-    from .storage import S3Writer, make_client
-    writer = S3Writer(client or make_client(settings), settings.bucket, settings.kms_key_id, settings.retries,
-                      settings.backoff_seconds)
+    from .storage import S3Writer, make_client, require_conditional_writes
+    client = client or make_client(settings)
+    require_conditional_writes(client)
+    writer = S3Writer(client, settings.bucket, settings.kms_key_id, settings.retries, settings.backoff_seconds)
     return Receiver(settings, SchemaStore(settings.schemas, watch=watch), SubmissionStore(writer, settings.key_prefix),
                     clock)

@@ -80,11 +80,12 @@ def normalise(text: str) -> str:
     if len(parts) == 3:
         prefix, year, rest = parts
     else:
-        match = re.fullmatch(r"([A-Z]{1,6}?)([0-9]{4})([0-9A-Z]{9})", "".join(parts))
+        match = re.fullmatch(r"([A-Z]{1,6}?)([0-9OIL]{4})([0-9A-Z]{9})", "".join(parts))
         if not match:
             return ""
         prefix, year, rest = match.groups()
-    candidate = f"{prefix}-{year}-{rest.translate(str.maketrans('OIL', '011'))}"
+    digits = str.maketrans("OIL", "011")
+    candidate = f"{prefix}-{year.translate(digits)}-{rest.translate(digits)}"
     return candidate if is_valid(candidate) else ""
 
 

@@ -13,6 +13,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from jsonschema import Draft202012Validator
@@ -53,10 +54,11 @@ class FormSchema:
                 self._validators = {today: make_validator(self.schema, today)}
             return self._validators[today]
 
-    def messages(self, name: str) -> dict:
-        """The x-sitegen-messages of property NAME."""
-        prop = self.schema.get("properties", {}).get(name)
-        return prop.get("x-sitegen-messages", {}) if isinstance(prop, dict) else {}
+    @cached_property
+    def messages(self) -> dict[str, dict]:
+        """Each property's x-sitegen-messages (error messages by kind)."""
+        return {name: prop.get("x-sitegen-messages", {}) if isinstance(prop, dict) else {}
+                for name, prop in self.schema.get("properties", {}).items()}
 
 
 def load_schema(path: Path, form_id: str) -> FormSchema:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable
 
+from ..errors import Problem, SitegenError
 from .references import derive_body, make_reference
 
 LOG = logging.getLogger("sitegen.intake")
@@ -64,6 +65,14 @@ def make_client(settings, credentials: dict | None = None):
     return boto3.session.Session().client("s3", endpoint_url=settings.endpoint_url or None,
                                           region_name=settings.region or None, config=config,
                                           **(credentials or {}))
+
+
+def require_conditional_writes(client) -> None:
+    """Refuse to start with a botocore too old to send If-None-Match on PutObject (August 2024)."""
+    members = client.meta.service_model.operation_model("PutObject").input_shape.members
+    if "IfNoneMatch" not in members:
+        raise SitegenError([Problem("boto3", 0, 0, "this botocore cannot make conditional writes (PutObject "
+                                                    "IfNoneMatch); install a newer boto3 with the receiver")])
 
 
 def encryption_args(kms_key_id: str) -> dict:
@@ -112,13 +121,14 @@ class S3Writer:
 
     def _retrying(self, action: Callable[[], object]):
         """ACTION, tried 1 + retries times with exponential backoff and full jitter."""
-        from botocore.exceptions import BotoCoreError, ClientError
+        from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
         for attempt in range(self.retries + 1):
             try:
                 return action()
             except (BotoCoreError, ClientError, ValueError) as exc:
                 last = exc
-                if isinstance(exc, ClientError) and _status(exc) not in _RETRYABLE_STATUS:
+                if isinstance(exc, ParamValidationError) or (
+                        isinstance(exc, ClientError) and _status(exc) not in _RETRYABLE_STATUS):
                     break
                 if attempt < self.retries:
                     self.sleep(random.uniform(0, self.backoff * 2 ** attempt))

@@ -1,5 +1,5 @@
 """The WSGI door: any WSGI server in front of the core, plus a per-client rate
-limit, and `serve()` for local use (wsgiref with a thread per request).
+limit, and `make_wsgi_server()` for local use (wsgiref, a thread per request).
 Production runs the Lambda handler instead; see docs/intake.md.
 
 The body is read only after the request line and headers pass (route, form,
@@ -7,7 +7,6 @@ content type, Content-Length within the limit), and never more than the limit.
 """
 from __future__ import annotations
 
-import logging
 import socketserver
 import threading
 from typing import Callable, Iterable
@@ -17,7 +16,6 @@ from .core import Receiver, Request
 from .ratelimit import RateLimiter
 from .responses import Response
 
-LOG = logging.getLogger("sitegen.intake")
 CHUNK = 64 * 1024
 
 
@@ -41,11 +39,9 @@ class IntakeApp:
             wait = self.limiter.wait_seconds(request.client)
             if wait:
                 return self.receiver.rate_limited(request, wait)
-        early = self.receiver.precheck(request)
+        early = self.receiver.precheck(request)   # everything but POST to a known form ends here
         if early is not None:
             return early
-        if request.method != "POST":
-            return self.receiver.handle(request)
         try:
             body = read_body(environ, self.receiver.settings.max_body_bytes)
         except BodyTooLarge:

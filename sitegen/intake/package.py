@@ -1,0 +1,52 @@
+"""The Lambda deployment zip: the receiver's modules and the built schemas.
+
+    handler                 sitegen.intake.lambda_handler.handler
+    sitegen/...             only the modules the receiver imports at run time
+    forms/<id>/schema.json  every published form schema (SITEGEN_INTAKE_SCHEMAS defaults here)
+    (--deps DIR)            third-party packages installed with `pip install --target DIR`
+
+boto3 comes with the Lambda Python runtime; jsonschema does not, so pass its
+folder with --deps (see docs/intake.md).  The zip is reproducible: sorted
+entries, fixed times and modes, so the same inputs give the same bytes.
+"""
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+RUNTIME_FILES = ("__init__.py", "errors.py", "forms/__init__.py", "forms/model.py", "forms/patterns.py",
+                 "forms/submission.py")
+FIXED_TIME = (2020, 1, 1, 0, 0, 0)
+
+
+def runtime_files() -> list[tuple[Path, str]]:
+    """(file, name in the zip) for every sitegen module the handler needs."""
+    files = [(PACKAGE_ROOT / rel, f"sitegen/{rel}") for rel in RUNTIME_FILES]
+    files += [(p, f"sitegen/intake/{p.name}") for p in sorted((PACKAGE_ROOT / "intake").glob("*.py"))]
+    return files
+
+
+def schema_files(schemas: Path) -> list[tuple[Path, str]]:
+    """(file, name in the zip) for every forms/<id>/schema.json under SCHEMAS."""
+    return [(p, f"forms/{p.parent.name}/schema.json") for p in sorted(Path(schemas).glob("*/schema.json"))]
+
+
+def dependency_files(deps: Path) -> list[tuple[Path, str]]:
+    """(file, name in the zip) for everything under DEPS, without caches."""
+    deps = Path(deps)
+    return [(p, p.relative_to(deps).as_posix()) for p in sorted(deps.rglob("*"))
+            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+
+
+def write_package(out: Path, schemas: Path, deps: Path | None = None) -> int:
+    """Write the zip to OUT; the number of files in it."""
+    entries = runtime_files() + schema_files(schemas) + (dependency_files(deps) if deps else [])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path, name in sorted(entries, key=lambda entry: entry[1]):
+            info = zipfile.ZipInfo(name, FIXED_TIME)
+            info.external_attr = (0o755 if path.stat().st_mode & 0o111 else 0o644) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes())
+    return len(entries)
