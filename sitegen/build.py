@@ -15,13 +15,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import jinja2
 
 from . import incremental as inc
+from .incremental import BuildResult
 from .assets import collect_assets
 from .content.markup import MarkdownRenderer
 from .content.site import MEDIA_DIR, load_site
@@ -33,16 +33,6 @@ from .outputs import Output, RenderContext, plan, render
 from .parallel import default_jobs, parallel_map
 from .render import make_environment
 from .staging import delete_outputs, move_into, stage_dir, swap_into_place, write_file
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    """What a build did."""
-
-    pages: int
-    files: int
-    rendered: int
-    out_dir: Path
 
 
 def load_and_check(root: Path, build_date: date, cache=None, jobs: int = 1) -> tuple[Site, list[Output]]:
@@ -88,19 +78,19 @@ class _AreaCache:
 
 
 def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, jobs: int | None = None,
-          state_dir: Path | None = None) -> BuildResult:
-    """Build the site at ROOT into OUT_DIR, rendering only what changed unless CLEAN."""
-    jobs = jobs or default_jobs()
-    state_dir = state_dir or root / ".cache" / "build"
-    state = inc.BuildState() if clean else inc.load_state(state_dir)
-    if state.out_dir != str(out_dir) or not out_dir.is_dir():
-        state = inc.BuildState()
-    hasher = inc.Hasher(state.stamps)
-    code, units = inc.code_hash(hasher), inc.source_units(root, hasher)
-    feeds_dir = _feeds_dir(root, state)
-    if _unchanged(state, code, units, inc.feed_units(state.feeds, feeds_dir, hasher), build_date, out_dir):
-        return BuildResult(state.pages, len(state.outputs), 0, out_dir)
+          state_dir: Path | None = None, found: inc.Scan | None = None) -> BuildResult:
+    """Build the site at ROOT into OUT_DIR, rendering only what changed unless CLEAN.
 
+    FOUND is a scan already made (by the command line's quick check)."""
+    state_dir = state_dir or root / ".cache" / "build"
+    found = found or inc.scan(root, out_dir, state_dir, clean)
+    done = inc.up_to_date(found, root, out_dir, build_date)
+    return done or _build_changes(root, out_dir, build_date, found, state_dir, jobs or default_jobs())
+
+
+def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan, state_dir: Path,
+                   jobs: int) -> BuildResult:
+    state, hasher, code, units = found.state, found.hasher, found.code, found.units
     cache = _AreaCache(inc.load_area_cache(state_dir, code) if state.outputs else {}, units)
     site, outputs = load_and_check(root, build_date, cache, jobs)
     ctx = RenderContext(site=site, env=make_environment(root), assets=collect_assets(site.config),
@@ -125,25 +115,6 @@ def _mostly_unchanged(outputs: list[Output], wanted: dict[str, str], state: inc.
     """Whether moving changed files in beats writing a whole new tree (one rename each)."""
     changed = sum(1 for o in outputs if state.outputs.get(o.path) != wanted[o.path])
     return changed <= max(500, len(outputs) // 2)
-
-
-def _feeds_dir(root: Path, state: inc.BuildState) -> Path:
-    """Where the feed cache is; only needed when the last build showed feeds."""
-    if not any(state.feeds.values()):
-        return root
-    from .config import load_config
-    return root / load_config(root).feeds.cache_dir
-
-
-def _unchanged(state: inc.BuildState, code: str, units: dict, feed_units: dict, build_date: date,
-               out_dir: Path) -> bool:
-    """True when nothing a build reads has changed and every output is in place."""
-    if not state.outputs or state.code != code or state.units != {**units, **feed_units}:
-        return False
-    if state.build_date != build_date and any(
-            inc.date_signature(f, state.build_date) != inc.date_signature(f, build_date) for f in state.dated.values()):
-        return False
-    return all((out_dir / path).is_file() for path in state.outputs)
 
 
 def _input_hashes(ctx: RenderContext, outputs: list[Output], code: str, units: dict[str, str]) -> dict[str, str]:

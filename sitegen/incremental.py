@@ -18,20 +18,22 @@ import pickle
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-
-import jinja2
-import jinja2.meta
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .assets import THEME_DIR
-from .content.arealoader import AreaLoad
 from .fileio import atomic_write
-from .model import Area
+
+if TYPE_CHECKING:  # kept out of imports: a no-change build should not pay for them
+    import jinja2
+
+    from .content.arealoader import AreaLoad
+    from .model import Area
 
 STATE_FORMAT = 2
 STATE_FILE = "state.pickle"
 AREAS_FILE = "areas.pickle"
 PACKAGE_DIR = Path(__file__).resolve().parent
+THEME_DIR = PACKAGE_DIR / "theme"
 
 
 def digest(*parts: str) -> str:
@@ -97,27 +99,39 @@ class Hasher:
         self.previous = previous
         self.stamps: dict[str, tuple[int, int, str]] = {}
 
-    def file(self, path: Path) -> str:
-        """The content hash of PATH ('' if it is missing)."""
-        key = str(path)
+    def file(self, path: Path | str, info: os.stat_result | None = None) -> str:
+        """The content hash of PATH ('' if it is missing); INFO saves a stat."""
+        key = os.fspath(path)
         try:
-            info = os.stat(path)
+            info = info or os.stat(key)
         except OSError:
             return ""
         old = self.previous.get(key)
         if old and old[0] == info.st_mtime_ns and old[1] == info.st_size:
             value = old[2]
         else:
-            value = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            with open(key, "rb") as handle:
+                value = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
         self.stamps[key] = (info.st_mtime_ns, info.st_size, value)
         return value
 
-    def tree(self, folder: Path) -> str:
+    def tree(self, folder: Path | str) -> str:
         """One hash of every file under FOLDER, names included."""
-        if not folder.is_dir():
-            return ""
-        files = sorted(p for p in folder.rglob("*") if p.is_file())
-        return digest(*(f"{p.relative_to(folder).as_posix()}={self.file(p)}" for p in files))
+        entries = sorted(_walk(os.fspath(folder), ""))
+        return digest(*(f"{rel}={self.file(entry.path, entry.stat())}" for rel, entry in entries)) if entries else ""
+
+
+def _walk(folder: str, prefix: str):
+    """(relative name, DirEntry) of every file under FOLDER (os.scandir: no extra stat per entry)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(entry.path, f"{prefix}{entry.name}/")
+        elif entry.is_file():
+            yield f"{prefix}{entry.name}", entry
 
 
 def code_hash(hasher: Hasher) -> str:
@@ -135,17 +149,23 @@ def source_units(root: Path, hasher: Hasher) -> dict[str, str]:
              "templates": digest(hasher.tree(root / "templates"), hasher.tree(THEME_DIR / "templates")),
              "static": digest(hasher.tree(root / "assets"), hasher.tree(THEME_DIR / "static"),
                               hasher.tree(THEME_DIR / "vendor"))}
-    areas_dir = root / "content" / "areas"
-    if areas_dir.is_dir():
-        for folder in sorted(p for p in areas_dir.iterdir() if p.is_dir()):
-            units[f"area:{folder.name}"] = hasher.tree(folder)
-    pages_dir = root / "content" / "pages"
-    if pages_dir.is_dir():
-        for page in sorted(pages_dir.glob("*.md")):
-            units[f"page:{page.stem}"] = hasher.file(page)
+    for entry in _entries(root / "content" / "areas"):
+        if entry.is_dir():
+            units[f"area:{entry.name}"] = hasher.tree(entry.path)
+    for entry in _entries(root / "content" / "pages"):
+        if entry.name.endswith(".md") and entry.is_file():
+            units[f"page:{entry.name[:-3]}"] = hasher.file(entry.path, entry.stat())
     units["areas"] = digest(*(f"{k}={v}" for k, v in units.items() if k.startswith("area:")))
     units["pages"] = digest(*(f"{k}={v}" for k, v in units.items() if k.startswith("page:")))
     return units
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    """The entries of FOLDER sorted by name, or none if it is missing."""
+    try:
+        return sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
 
 
 def feed_urls(area: Area) -> tuple[str, ...]:
@@ -186,6 +206,7 @@ class TemplateHashes:
         return self.memo[name]
 
     def _closure(self, name: str) -> set[str]:
+        import jinja2.meta
         seen, todo = set(), [name]
         while todo:
             current = todo.pop()
@@ -199,3 +220,66 @@ class TemplateHashes:
 
     def _source_hash(self, name: str) -> str:
         return digest(self.env.loader.get_source(self.env, name)[0])
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build did."""
+
+    pages: int
+    files: int
+    rendered: int
+    out_dir: Path
+
+
+@dataclass
+class Scan:
+    """The sources' hashes, taken before anything is parsed, and the last build's state."""
+
+    state: BuildState
+    hasher: Hasher
+    code: str
+    units: dict[str, str]
+
+
+def scan(root: Path, out_dir: Path, state_dir: Path, clean: bool) -> Scan:
+    """Hash the sources of ROOT, against the state of the last build into OUT_DIR."""
+    state = BuildState() if clean else load_state(state_dir)
+    if state.out_dir != str(out_dir) or not out_dir.is_dir():
+        state = BuildState()
+    hasher = Hasher(state.stamps)
+    return Scan(state, hasher, code_hash(hasher), source_units(root, hasher))
+
+
+def up_to_date(found: Scan, root: Path, out_dir: Path, build_date: date) -> BuildResult | None:
+    """The last build's result if nothing it read has changed and its files are all there."""
+    state = found.state
+    if not state.outputs or state.code != found.code:
+        return None
+    feeds = feed_units(state.feeds, _feed_cache_dir(root, state), found.hasher)
+    if state.units != {**found.units, **feeds}:
+        return None
+    if state.build_date != build_date and any(
+            date_signature(f, state.build_date) != date_signature(f, build_date) for f in state.dated.values()):
+        return None
+    if not _all_exist(str(out_dir), state.outputs):
+        return None
+    return BuildResult(state.pages, len(state.outputs), 0, out_dir)
+
+
+def _feed_cache_dir(root: Path, state: BuildState) -> Path:
+    """Where the feed cache is; only read when the last build showed feeds."""
+    if not any(state.feeds.values()):
+        return root
+    from .config import load_config
+    return root / load_config(root).feeds.cache_dir
+
+
+def _all_exist(out_dir: str, paths) -> bool:
+    """Whether every one of PATHS is still under OUT_DIR (someone may have deleted one)."""
+    try:
+        for path in paths:
+            os.stat(f"{out_dir}/{path}")
+    except OSError:
+        return False
+    return True

@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date, datetime
 
-from .config import SiteConfig
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the model itself needs no config code
+    from .config import SiteConfig
 
 
 @dataclass(frozen=True)

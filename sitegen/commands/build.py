@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..build import build
+from .. import incremental
 from . import build_date_option, resolve_build_date, site_option, site_root
 
 
@@ -26,8 +26,14 @@ def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int |
     Reads the feed cache, never the network."""
     root = site_root(site_dir)
     started = time.perf_counter()
-    result = build(root, (out_dir or root / "build").absolute(), resolve_build_date(build_date),
-                   clean=clean, jobs=jobs, state_dir=state_dir.absolute() if state_dir else None)
+    out, day = (out_dir or root / "build").absolute(), resolve_build_date(build_date)
+    state_dir = state_dir.absolute() if state_dir else root / ".cache" / "build"
+    # Checked before the generator is even imported, so a no-change build costs little.
+    found = incremental.scan(root, out, state_dir, clean)
+    result = incremental.up_to_date(found, root, out, day)
+    if result is None:
+        from ..build import build
+        result = build(root, out, day, clean=clean, jobs=jobs, state_dir=state_dir, found=found)
     seconds = time.perf_counter() - started
     click.echo(f"Built {result.pages} pages ({result.files} files, {result.rendered} rendered) "
                f"into {result.out_dir} in {seconds:.2f}s.")

@@ -198,6 +198,6 @@ def _load_news_item(ctx: LoadContext, path: Path, area_slug: str) -> NewsItem | 
     if "title" not in meta or "date" not in meta:
         return None
     url = f"/areas/{area_slug}/news/{slug}/"
-    ctx.render_markdown(doc.body, doc.body_line, rel, url)
+    ctx.survey_markdown(doc.body, doc.body_line, rel, url)
     return NewsItem(slug=slug, title=meta["title"], date=meta["date"], summary=meta.get("summary", ""),
                     source=rel, area_slug=area_slug)

@@ -24,8 +24,16 @@ class LoadContext:
         return path.relative_to(self.root).as_posix()
 
     def render_markdown(self, body: str, body_line: int, rel: str, page_url: str) -> Rendered:
-        """Render BODY, record its links and images for checking, report a '# ' heading."""
-        rendered = self.renderer.render(body)
+        """Render BODY to safe HTML, recording its links and images for checking."""
+        return self._record(self.renderer.render(body), body, body_line, rel, page_url)
+
+    def survey_markdown(self, body: str, body_line: int, rel: str, page_url: str) -> Rendered:
+        """Record BODY's links and images for checking, without keeping its HTML
+        (news and pages are rendered again when written, to keep memory flat)."""
+        return self._record(self.renderer.survey(body), body, body_line, rel, page_url)
+
+    def _record(self, rendered: Rendered, body: str, body_line: int, rel: str, page_url: str) -> Rendered:
+        """Note RENDERED's links, and report a '# ' heading (the page title is the only one)."""
         lines = body.splitlines()
         if rendered.has_h1:
             line = next((i for i, text in enumerate(lines) if text.startswith("# ")), 0)

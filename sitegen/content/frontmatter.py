@@ -21,16 +21,28 @@ class Document:
 def split_front_matter(text: str, rel_path: str) -> Document:
     """Split TEXT into front matter and body, or raise a located SitegenError."""
     lines = text.splitlines(keepends=True)
+    closing = _closing_fence(lines, rel_path)
+    meta = parse_yaml("".join(lines[1:closing]), rel_path, first_line=2)
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise SitegenError([Problem(rel_path, 2, 1, "front matter must be 'key: value' lines")])
+    return Document(meta, "".join(lines[closing + 1:]), closing + 2)
+
+
+def body_of(text: str, rel_path: str) -> str:
+    """Only the Markdown body of TEXT (the front matter was checked when the site loaded)."""
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[_closing_fence(lines, rel_path) + 1:])
+
+
+def _closing_fence(lines: list[str], rel_path: str) -> int:
+    """The index of the line that closes the front matter."""
     if not lines or lines[0].strip() != FENCE:
         raise SitegenError([Problem(rel_path, 1, 1,
             "must start with front matter: a line '---', then 'title:' and 'date:' lines, then '---'")])
     for index in range(1, len(lines)):
         if lines[index].strip() == FENCE:
-            meta = parse_yaml("".join(lines[1:index]), rel_path, first_line=2)
-            if meta is None:
-                meta = {}
-            if not isinstance(meta, dict):
-                raise SitegenError([Problem(rel_path, 2, 1, "front matter must be 'key: value' lines")])
-            return Document(meta, "".join(lines[index + 1:]), index + 2)
+            return index
     raise SitegenError([Problem(rel_path, 1, 1,
         "front matter is not closed; did you forget the closing '---' line after it?")])

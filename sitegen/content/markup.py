@@ -79,6 +79,14 @@ class MarkdownRenderer:
             options = pyromark.Options.ENABLE_TABLES
             self._to_html = lambda text: pyromark.html(text, options=options)
 
+    def survey(self, text: str) -> Rendered:
+        """What TEXT links to and whether it has a level-1 heading, without the
+        cost of sanitising: loading needs only that, and pages are rendered
+        (and sanitised) when they are written."""
+        raw = self._to_html(text)
+        return Rendered(html="", links=[html.unescape(h) for h in _HREF.findall(raw)],
+                        images=[html.unescape(s) for s in _SRC.findall(raw)], has_h1=bool(_H1.search(raw)))
+
     def render(self, text: str) -> Rendered:
         """Convert Markdown TEXT to sanitised, GOV.UK-classed HTML and what it links to."""
         raw = self._to_html(text)

@@ -42,7 +42,7 @@ def _load_page(ctx: LoadContext, path) -> Page | None:
         return None
     meta = PAGE.check(doc.meta, Where(rel, (2, 1), ""), ctx.problems) or {}
     url = "/404.html" if slug == "404" else f"/{slug}/"
-    ctx.render_markdown(doc.body, doc.body_line, rel, url)
+    ctx.survey_markdown(doc.body, doc.body_line, rel, url)
     if "title" not in meta:
         return None
     return Page(slug=slug, title=meta["title"], summary=meta.get("summary", ""), source=rel)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from ..assets import Asset
-from ..content.frontmatter import split_front_matter
+from ..content.frontmatter import body_of
 from ..content.markup import MarkdownRenderer
 from ..content.yamlsource import read_text
 from ..model import Site
@@ -44,15 +44,22 @@ class RenderContext:
     env: object            # jinja2.Environment
     assets: dict[str, Asset]
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
+    _bodies: dict[str, str] = field(default_factory=dict, repr=False)
+    shared: dict = field(default_factory=dict, repr=False)   # see pages.site_values
 
     def body_html(self, source: str) -> str:
         """The rendered Markdown body of the site file SOURCE (news or page).
 
         Bodies are rendered when a page is written rather than kept in the
-        model, so memory stays flat however many pages a site has."""
-        path = self.site.config.root / source
-        doc = split_front_matter(read_text(path, source), source)
-        return self.markdown.render(doc.body).html
+        model, so memory stays flat however many pages a site has.  The last
+        few are remembered: a ward's feed and its news pages are rendered
+        one after the other and share them."""
+        if source not in self._bodies:
+            if len(self._bodies) >= 32:
+                self._bodies.pop(next(iter(self._bodies)))
+            text = read_text(self.site.config.root / source, source)
+            self._bodies[source] = self.markdown.render(body_of(text, source)).html
+        return self._bodies[source]
 
 
 Renderer = Callable[[RenderContext, str], bytes]

@@ -1,6 +1,8 @@
 """HTML pages: home, borough, ward, ward news, site pages and 404."""
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from ..feeds.view import latest_posts
 from ..model import Site
 from ..security import content_security_policy
@@ -35,13 +37,32 @@ def _area_pages(area) -> list[Output]:
     return outputs
 
 
+CHROME = ("header", "emergency", "footer")
+
+
+def site_values(ctx: RenderContext) -> dict:
+    """What every page's template is given, the same on every page of the site.
+
+    Worked out once per build (and per worker process), with the parts of the
+    page frame that never change rendered once: partials/header.html,
+    emergency.html and footer.html, as `chrome.header` and so on."""
+    if "site" not in ctx.shared:
+        config = ctx.site.config
+        has_triage = bool(ctx.site.forms and ctx.site.forms.triage)
+        values = {"site": config, "assets": ctx.assets, "build_date": ctx.site.build_date,
+                  "report_url": "/report/" if has_triage else "/#report",
+                  "csp": content_security_policy(ctx.site)}
+        values["chrome"] = {name: Markup(ctx.env.get_template(f"partials/{name}.html").render(values))
+                            for name in CHROME}
+        ctx.shared.update(values)
+    return ctx.shared
+
+
 def page_html(ctx: RenderContext, template: str, url: str, title: str, crumbs: list, **values) -> bytes:
     """Render TEMPLATE as the page at URL, with breadcrumbs CRUMBS (title, url) pairs."""
     config = ctx.site.config
-    has_triage = bool(ctx.site.forms and ctx.site.forms.triage)
     html = ctx.env.get_template(template).render(
-        report_url="/report/" if has_triage else "/#report",
-        site=config, assets=ctx.assets, build_date=ctx.site.build_date, csp=content_security_policy(ctx.site),
+        site_values(ctx),
         page={"url": url, "canonical": config.url(url), "title": title,
               "description": values.pop("description", "") or config.description,
               "breadcrumbs": [{"text": text, "href": href} for text, href in crumbs]},
