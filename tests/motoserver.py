@@ -17,75 +17,21 @@ from __future__ import annotations
 
 import atexit
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
 import urllib.request
 
 import pytest
 
-HOST = "127.0.0.1"
+from sitegen.devserver import HOST, MotoProcess, free_port  # noqa: F401 - re-exported for tests
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-class MotoServer:
-    """A moto server subprocess; use as a context manager or call start()/stop()."""
-
-    def __init__(self, port: int | None = None, env: dict[str, str] | None = None):
-        self.port = port or free_port()
-        self.env = env or {}
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def endpoint(self) -> str:
-        """The URL to pass as endpoint_url."""
-        return f"http://{HOST}:{self.port}"
-
-    def start(self, timeout: float = 30.0) -> "MotoServer":
-        """Start the server and wait until it answers."""
-        env = {**os.environ, **self.env}
-        self.process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"moto server exited with {self.process.returncode}")
-            if self._answers():
-                return self
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"moto server did not answer on {self.endpoint} within {timeout}s")
-
-    def _answers(self) -> bool:
-        try:
-            with urllib.request.urlopen(self.endpoint + "/moto-api/", timeout=1):
-                return True
-        except (urllib.error.URLError, OSError):
-            return False
+class MotoServer(MotoProcess):
+    """The preview's moto server (sitegen.devserver), usable as a context manager,
+    and able to forget everything between tests."""
 
     def reset(self) -> None:
         """Forget every resource (all backends)."""
         request = urllib.request.Request(self.endpoint + "/moto-api/reset", method="POST")
         urllib.request.urlopen(request, timeout=10).close()
-
-    def stop(self) -> None:
-        """Stop the server."""
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.process = None
 
     def __enter__(self) -> "MotoServer":
         return self.start()
