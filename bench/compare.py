@@ -33,8 +33,15 @@ class Run:
     peak_mb: float
 
 
+def settle() -> None:
+    """Let the disk catch up with files just written, so no tool pays for another's writes."""
+    os.sync()
+    time.sleep(2)
+
+
 def timed(command: list[str], cwd: Path) -> Run:
     """Run COMMAND, returning wall time and peak RSS (of it and its children)."""
+    settle()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
@@ -75,6 +82,7 @@ def measure(tool: Tool, wards: int, workdir: Path) -> dict[str, Run]:
         handle.write("\nOne more sentence from an editor.\n")
     results["one edit"] = timed(tool.command, site)
     shutil.rmtree(site)
+    settle()
     return results
 
 

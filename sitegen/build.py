@@ -97,7 +97,8 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
                         markdown=MarkdownRenderer(site.config.markdown))
     feeds = {a.slug: inc.feed_urls(a) for a in site.areas}
     units.update(inc.feed_units(feeds, root / site.config.feeds.cache_dir, hasher))
-    wanted = _input_hashes(ctx, outputs, code, units)
+    # Borough units are derived from area units, so the state need not keep them.
+    wanted = _input_hashes(ctx, outputs, code, {**units, **inc.borough_units(site.boroughs, units)})
     wanted.update(_static_hashes(ctx, root, hasher))
     if state.outputs and _mostly_unchanged(outputs, wanted, state):
         rendered = _update(ctx, outputs, wanted, state, out_dir, state_dir, jobs)

@@ -160,6 +160,11 @@ def source_units(root: Path, hasher: Hasher) -> dict[str, str]:
     return units
 
 
+def borough_units(boroughs, units: dict[str, str]) -> dict[str, str]:
+    """A unit per borough: its wards' units (its page lists only them)."""
+    return {f"borough:{b.slug}": digest(*(units.get(f"area:{a.slug}", "") for a in b.areas)) for b in boroughs}
+
+
 def _entries(folder: Path) -> list[os.DirEntry]:
     """The entries of FOLDER sorted by name, or none if it is missing."""
     try:

@@ -26,7 +26,7 @@ def _target(link: Link) -> str | None:
     parts = urlsplit(link.href)
     if parts.scheme or parts.netloc or link.href.startswith("#"):
         return None
-    path = urlsplit(urljoin(link.base_url, link.href)).path
+    path = parts.path if link.href.startswith("/") else urlsplit(urljoin(link.base_url, link.href)).path
     normal = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
     return normal
 

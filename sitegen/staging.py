@@ -42,7 +42,11 @@ def move_into(stage: Path, out_dir: Path) -> None:
         if files:
             (out_dir / rel).mkdir(parents=True, exist_ok=True)
         for name in files:
-            os.replace(Path(folder) / name, out_dir / rel / name)
+            target = out_dir / rel / name
+            # Renaming over an existing file makes ext4 write the new one out
+            # first (auto_da_alloc), milliseconds each; removing it first does not.
+            target.unlink(missing_ok=True)
+            os.rename(Path(folder) / name, target)
 
 
 def delete_outputs(out_dir: Path, paths: set[str]) -> None:

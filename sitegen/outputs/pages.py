@@ -12,8 +12,8 @@ from . import Output, RenderContext, renderer
 def plan_pages(site: Site) -> list[Output]:
     """The HTML pages of SITE."""
     outputs = [Output("index.html", "home", deps=("areas",), template="home.html")]
-    outputs += [Output(f"boroughs/{b.slug}/index.html", "borough", b.slug, deps=("areas",), template="borough.html")
-                for b in site.boroughs]
+    outputs += [Output(f"boroughs/{b.slug}/index.html", "borough", b.slug, deps=(f"borough:{b.slug}",),
+                       template="borough.html") for b in site.boroughs]
     for area in site.areas:
         outputs += _area_pages(area)
     for page in site.pages:
