@@ -1,1 +1,1 @@
-(vendor)
+(asset)
