@@ -9,7 +9,7 @@ from typing import Protocol
 from ..errors import Problem
 from ..model import Area, Link
 from ..parallel import parallel_map
-from .areas import AREAS_DIR, _load_area
+from .areas import AREAS_DIR, load_area
 from .context import LoadContext
 
 
@@ -45,7 +45,7 @@ def area_folders(root: Path) -> list[Path]:
 def load_area_folder(ctx: LoadContext, folder: Path) -> AreaLoad:
     """Load one folder with its own problem and link lists."""
     own = LoadContext(root=ctx.root, host=ctx.host, renderer=ctx.renderer)
-    area = _load_area(own, folder)
+    area = load_area(own, folder)
     return AreaLoad(folder.name, area, own.links, list(own.problems))
 
 

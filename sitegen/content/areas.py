@@ -95,16 +95,8 @@ NEWS = Record(name="news front matter", fields=[
 ])
 
 
-def load_areas(ctx: LoadContext) -> list[Area]:
-    """Load every area under content/areas, recording problems in CTX."""
-    base = ctx.root / AREAS_DIR
-    if not base.is_dir():
-        return []
-    folders = sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
-    return [area for area in (_load_area(ctx, folder) for folder in folders) if area]
-
-
-def _load_area(ctx: LoadContext, folder: Path) -> Area | None:
+def load_area(ctx: LoadContext, folder: Path) -> Area | None:
+    """Load one area folder (area.yaml, news/, boundary.geojson); problems go into CTX."""
     rel = f"{AREAS_DIR}/{folder.name}/area.yaml"
     if not SLUG_RE.match(folder.name):
         ctx.problems.add(f"{AREAS_DIR}/{folder.name}", 0, 0,

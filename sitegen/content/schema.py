@@ -153,19 +153,6 @@ class Int(Kind):
 
 
 @dataclass
-class Number(Kind):
-    """A number (whole or decimal)."""
-
-    def describe(self) -> str:
-        return "a number"
-
-    def check(self, value, where, problems):
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return self.wrong(value, where, problems)
-        return value
-
-
-@dataclass
 class Bool(Kind):
     """true or false."""
 

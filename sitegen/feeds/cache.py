@@ -81,15 +81,6 @@ def write_summary(cache_dir: Path, summary: dict) -> Path:
     return path
 
 
-def read_summary(cache_dir: Path) -> dict | None:
-    """The last run's summary, if there is a readable one."""
-    try:
-        data = json.loads((cache_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def atomic_write_json(path: Path, data: dict) -> None:
     """Write DATA as JSON to PATH via a temporary file in the same folder."""
     path.parent.mkdir(parents=True, exist_ok=True)

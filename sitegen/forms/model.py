@@ -129,11 +129,6 @@ class Question:
         return (self.name,)
 
     @property
-    def first_id(self) -> str:
-        """The id an error summary links to."""
-        return self.input_names[0]
-
-    @property
     def short_label(self) -> str:
         """The label used on the check-your-answers page."""
         return self.summary_label or self.label
