@@ -4,16 +4,22 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 
-def atomic_write(path: Path, content: bytes | str) -> None:
-    """Write CONTENT to PATH through a temporary file and a rename."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
+def atomic_write(path: Path, content: bytes | str | Callable[[BinaryIO], object]) -> None:
+    """Write CONTENT to PATH through a temporary file and a rename.
+
+    CONTENT may be a function that writes to the open file, so large data
+    (the build state) is streamed rather than held twice in memory."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if callable(content):
+                content(handle)
+            else:
+                handle.write(content.encode("utf-8") if isinstance(content, str) else content)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -78,7 +78,7 @@ def load_state(state_dir: Path) -> BuildState:
 
 def save_state(state_dir: Path, state: BuildState) -> None:
     """Write STATE atomically."""
-    atomic_write(state_dir / STATE_FILE, pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    atomic_write(state_dir / STATE_FILE, lambda handle: pickle.dump(state, handle, pickle.HIGHEST_PROTOCOL))
 
 
 def load_area_cache(state_dir: Path, code: str) -> dict[str, tuple[str, AreaLoad]]:
@@ -89,7 +89,7 @@ def load_area_cache(state_dir: Path, code: str) -> dict[str, tuple[str, AreaLoad
 
 def save_area_cache(state_dir: Path, code: str, areas: dict[str, tuple[str, AreaLoad]]) -> None:
     """Keep loaded areas for the next build; only read when something changed."""
-    atomic_write(state_dir / AREAS_FILE, pickle.dumps((code, areas), protocol=pickle.HIGHEST_PROTOCOL))
+    atomic_write(state_dir / AREAS_FILE, lambda handle: pickle.dump((code, areas), handle, pickle.HIGHEST_PROTOCOL))
 
 
 class Hasher:

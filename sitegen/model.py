@@ -16,7 +16,7 @@ if TYPE_CHECKING:  # the model itself needs no config code
     from .config import SiteConfig
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TeamMember:
     """A member of a ward's neighbourhood team."""
 
@@ -25,7 +25,7 @@ class TeamMember:
     bio: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contact:
     """How to reach a ward team directly (never for emergencies)."""
 
@@ -34,7 +34,7 @@ class Contact:
     address: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Priority:
     """'You said, we did': an issue residents raised and what the team did."""
 
@@ -44,7 +44,7 @@ class Priority:
     action_date: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """A ward-panel meeting, street surgery or other event, in local time."""
 
@@ -60,7 +60,7 @@ class Event:
         return (self.end or self.start).date() >= today
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SocialLink:
     """A ward's account on a social network, with an optional feed to show."""
 
@@ -69,7 +69,7 @@ class SocialLink:
     feed: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewsItem:
     """A ward news page from content/areas/<slug>/news/<name>.md."""
 
@@ -86,7 +86,7 @@ class NewsItem:
         return f"/areas/{self.area_slug}/news/{self.slug}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Area:
     """One ward: its team, contact, priorities, events, social links and news."""
 
@@ -117,7 +117,7 @@ class Area:
         return tuple(e for e in self.events if e.is_upcoming(today))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Borough:
     """A group of wards (a London borough, a district)."""
 
@@ -131,7 +131,7 @@ class Borough:
         return f"/boroughs/{self.slug}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """A site-wide page from content/pages/<slug>.md (404.md becomes 404.html)."""
 
@@ -146,7 +146,7 @@ class Page:
         return "/404.html" if self.slug == "404" else f"/{self.slug}/"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A link found in Markdown, kept to check that its target exists."""
 

@@ -13,7 +13,7 @@ from .areas import AREAS_DIR, load_area
 from .context import LoadContext
 
 
-@dataclass
+@dataclass(slots=True)
 class AreaLoad:
     """What loading one area folder gave: the area (None if unusable), its
     Markdown links, and its problems."""

@@ -16,7 +16,7 @@ from ..content.yamlsource import read_text
 from ..model import Site
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Output:
     """One file in the build: where it goes, how it is made, and from what."""
 
