@@ -98,7 +98,8 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
     feeds = {a.slug: inc.feed_urls(a) for a in site.areas}
     units.update(inc.feed_units(feeds, root / site.config.feeds.cache_dir, hasher))
     # Borough units are derived from area units, so the state need not keep them.
-    wanted = _input_hashes(ctx, outputs, code, {**units, **inc.borough_units(site.boroughs, units)})
+    hashes = _InputHashes(ctx, code, {**units, **inc.borough_units(site.boroughs, units)}, state)
+    wanted = hashes.all(outputs)
     wanted.update(_static_hashes(ctx, root, hasher))
     if state.outputs and _mostly_unchanged(outputs, wanted, state):
         rendered = _update(ctx, outputs, wanted, state, out_dir, state_dir, jobs)
@@ -108,7 +109,8 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
     inc.save_area_cache(state_dir, code, cache.for_next_build(a.slug for a in site.areas))
     inc.save_state(state_dir, inc.BuildState(
         code=code, out_dir=str(out_dir), build_date=build_date, stamps=hasher.stamps, units=units,
-        outputs=wanted, dated={a.slug: inc.dated_facts(a) for a in site.areas}, feeds=feeds, pages=pages))
+        outputs=wanted, dated={a.slug: inc.dated_facts(a) for a in site.areas}, feeds=feeds, pages=pages,
+        hash_units=hashes.units, frame=hashes.frame, templates=hashes.templates.memo))
     return BuildResult(pages, len(wanted), rendered, out_dir)
 
 
@@ -118,21 +120,39 @@ def _mostly_unchanged(outputs: list[Output], wanted: dict[str, str], state: inc.
     return changed <= max(500, len(outputs) // 2)
 
 
-def _input_hashes(ctx: RenderContext, outputs: list[Output], code: str, units: dict[str, str]) -> dict[str, str]:
-    """The input hash of every output."""
-    templates = inc.TemplateHashes(ctx.env)
-    everything = inc.digest(*(f"{k}={v}" for k, v in sorted(units.items())))
-    assets = inc.digest(*(a.url for a in ctx.assets.values()))
-    today = ctx.site.build_date
-    hashes = {}
-    for output in outputs:
-        deps = [everything if d == "site" else units.get(d, "") for d in output.deps]
+class _InputHashes:
+    """The input hash of every output.  An output none of whose inputs changed
+    since the last build keeps the hash it had, without hashing it again."""
+
+    def __init__(self, ctx: RenderContext, code: str, units: dict[str, str], state: inc.BuildState):
+        self.ctx, self.units, self.state = ctx, units, state
+        self.templates = inc.TemplateHashes(ctx.env)
+        self.frame = inc.digest(code, units["config"], *(a.url for a in ctx.assets.values()))
+        self.everything = inc.digest(*(f"{k}={v}" for k, v in sorted(units.items())))
+        self.changed = {k for k in units.keys() | state.hash_units.keys() if units.get(k) != state.hash_units.get(k)}
+        self.same_day = state.build_date == ctx.site.build_date
+
+    def all(self, outputs: list[Output]) -> dict[str, str]:
+        """Path -> input hash for OUTPUTS."""
+        return {o.path: self._kept(o) or self._made(o) for o in outputs}
+
+    def _kept(self, output: Output) -> str | None:
+        state = self.state
+        if state.frame != self.frame or (output.dated and not self.same_day):
+            return None
+        if state.templates.get(output.template, "") != self.templates(output.template):
+            return None
+        if any(d in self.changed or (d == "site" and self.changed) for d in output.deps):
+            return None
+        return state.outputs.get(output.path)
+
+    def _made(self, output: Output) -> str:
+        deps = [self.everything if d == "site" else self.units.get(d, "") for d in output.deps]
         dated = ""
         if output.dated:
-            dated = repr(inc.date_signature(inc.dated_facts(ctx.site.area(output.dated)), today))
-        hashes[output.path] = inc.digest(code, units["config"], assets, output.kind, output.key,
-                                         templates(output.template), dated, *deps)
-    return hashes
+            facts = inc.dated_facts(self.ctx.site.area(output.dated))
+            dated = repr(inc.date_signature(facts, self.ctx.site.build_date))
+        return inc.digest(self.frame, output.kind, output.key, self.templates(output.template), dated, *deps)
 
 
 def _static_hashes(ctx: RenderContext, root: Path, hasher: inc.Hasher) -> dict[str, str]:

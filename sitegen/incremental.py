@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # kept out of imports: a no-change build should not pay for t
     from .content.arealoader import AreaLoad
     from .model import Area
 
-STATE_FORMAT = 2
+STATE_FORMAT = 3
 STATE_FILE = "state.pickle"
 AREAS_FILE = "areas.pickle"
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -59,6 +59,10 @@ class BuildState:
     dated: dict[str, tuple] = field(default_factory=dict)                  # slug -> dated_facts()
     feeds: dict[str, tuple[str, ...]] = field(default_factory=dict)        # slug -> feed URLs
     pages: int = 0
+    # What the input hashes were made from, so unchanged outputs reuse theirs:
+    hash_units: dict[str, str] = field(default_factory=dict)   # units, with derived ones (boroughs)
+    frame: str = ""                                            # code, config and assets together
+    templates: dict[str, str] = field(default_factory=dict)    # template -> hash with its includes
 
 
 def _read_pickle(path: Path, kind: type, default):
@@ -78,7 +82,8 @@ def load_state(state_dir: Path) -> BuildState:
 
 def save_state(state_dir: Path, state: BuildState) -> None:
     """Write STATE atomically."""
-    atomic_write(state_dir / STATE_FILE, lambda handle: pickle.dump(state, handle, pickle.HIGHEST_PROTOCOL))
+    atomic_write(state_dir / STATE_FILE, lambda handle: pickle.dump(state, handle, pickle.HIGHEST_PROTOCOL),
+                 cache=True)
 
 
 def load_area_cache(state_dir: Path, code: str) -> dict[str, tuple[str, AreaLoad]]:
@@ -89,7 +94,8 @@ def load_area_cache(state_dir: Path, code: str) -> dict[str, tuple[str, AreaLoad
 
 def save_area_cache(state_dir: Path, code: str, areas: dict[str, tuple[str, AreaLoad]]) -> None:
     """Keep loaded areas for the next build; only read when something changed."""
-    atomic_write(state_dir / AREAS_FILE, lambda handle: pickle.dump((code, areas), handle, pickle.HIGHEST_PROTOCOL))
+    atomic_write(state_dir / AREAS_FILE, lambda handle: pickle.dump((code, areas), handle, pickle.HIGHEST_PROTOCOL),
+                 cache=True)
 
 
 class Hasher:

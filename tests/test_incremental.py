@@ -89,16 +89,24 @@ def change_config(site, rng):
     path.write_text("\n".join(lines) + "\n")
 
 
+def move_borough(site, rng):
+    folders = sorted(p for p in (site / "content/areas").iterdir() if (p / "area.yaml").is_file())
+    path = rng.choice(folders) / "area.yaml"
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("borough:")]
+    lines.insert(1, f"borough: {rng.choice(['Testshire', 'Otherton', 'Newtown'])}")
+    path.write_text("\n".join(lines) + "\n")
+
+
 def add_media(site, rng):
     (site / "content/media" / f"extra-{rng.randint(0, 99)}.txt").write_text("hello")
 
 
 OPERATIONS = [edit_summary, add_news, delete_news, add_area, delete_area, edit_page,
-              change_template, remove_template, change_config, add_media]
+              change_template, remove_template, change_config, add_media, move_borough]
 DAYS = ["2026-11-28", "2026-12-04", "2026-12-30", "2027-01-11"]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_random_edits_incremental_equals_clean(make_site, tmp_path, seed):
     rng = random.Random(seed)
     site = make_site("minimal")

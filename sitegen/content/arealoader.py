@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import Problem
-from ..model import Area, Link
+from ..model import Area, Compact, Link
 from ..parallel import parallel_map
 from .areas import AREAS_DIR, load_area
 from .context import LoadContext
 
 
 @dataclass(slots=True)
-class AreaLoad:
+class AreaLoad(Compact):
     """What loading one area folder gave: the area (None if unusable), its
     Markdown links, and its problems."""
 

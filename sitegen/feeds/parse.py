@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pyexpat import ErrorString, errors
 
-import feedparser
-
 from .sanitise import clean_html, collapse, html_to_text, safe_link, shorten, text_to_html
 
 TITLE_MAX = 200
@@ -60,6 +58,7 @@ def parse_feed(body: bytes, url: str, max_entries: int) -> ParsedFeed:
         raise FeedParseError("refused: the document declares XML entities")
     # No base URL for feedparser (a quarter of its time goes on joining URLs): relative
     # links are resolved against URL by safe_link, once, for the posts we keep.
+    import feedparser  # here, not at the top: builds read the cache (and Post) without it
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     _check_parsed(parsed, body)
     feed = parsed.get("feed", {})

@@ -13,11 +13,11 @@ from ..assets import Asset
 from ..content.frontmatter import body_of
 from ..content.markup import MarkdownRenderer
 from ..content.yamlsource import read_text
-from ..model import Site
+from ..model import Compact, Site
 
 
 @dataclass(frozen=True, slots=True)
-class Output:
+class Output(Compact):
     """One file in the build: where it goes, how it is made, and from what."""
 
     path: str       # inside build/, like 'areas/abbey/index.html'
