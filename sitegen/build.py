@@ -82,7 +82,7 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
     """Build the site at ROOT into OUT_DIR, rendering only what changed unless CLEAN.
 
     FOUND is a scan already made (by the command line's quick check)."""
-    state_dir = state_dir or root / ".cache" / "build"
+    state_dir = state_dir or inc.default_state_dir(root)
     found = found or inc.scan(root, out_dir, state_dir, clean)
     done = inc.up_to_date(found, root, out_dir, build_date)
     return done or _build_changes(root, out_dir, build_date, found, state_dir, jobs or default_jobs())
@@ -94,15 +94,17 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
     cache = _AreaCache(inc.load_area_cache(state_dir, code) if state.outputs else {}, units)
     site, outputs = load_and_check(root, build_date, cache, jobs)
     ctx = RenderContext(site=site, env=make_environment(root), assets=collect_assets(site.config),
-                        markdown=MarkdownRenderer(site.config.markdown))
+                        markdown=MarkdownRenderer(site.config.markdown), outputs=outputs)
     feeds = {a.slug: inc.feed_urls(a) for a in site.areas}
     units.update(inc.feed_units(feeds, root / site.config.feeds.cache_dir, hasher))
     # Borough units are derived from area units, so the state need not keep them.
     hashes = _InputHashes(ctx, code, {**units, **inc.borough_units(site.boroughs, units)}, state)
     wanted = hashes.all(outputs)
     wanted.update(_static_hashes(ctx, root, hasher))
-    if state.outputs and _mostly_unchanged(outputs, wanted, state):
-        rendered = _update(ctx, outputs, wanted, state, out_dir, state_dir, jobs)
+    todo = [o for o in outputs if state.outputs.get(o.path) != wanted[o.path]]
+    # Moving changed files in costs a rename each; past a point a whole new tree is quicker.
+    if state.outputs and len(todo) <= max(500, len(outputs) // 2):
+        rendered = _update(ctx, outputs, todo, wanted, state, out_dir, state_dir, jobs)
     else:
         rendered = _build_cold(ctx, outputs, root, out_dir, jobs)
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
@@ -112,12 +114,6 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
         outputs=wanted, dated={a.slug: inc.dated_facts(a) for a in site.areas}, feeds=feeds, pages=pages,
         hash_units=hashes.units, frame=hashes.frame, templates=hashes.templates.memo))
     return BuildResult(pages, len(wanted), rendered, out_dir)
-
-
-def _mostly_unchanged(outputs: list[Output], wanted: dict[str, str], state: inc.BuildState) -> bool:
-    """Whether moving changed files in beats writing a whole new tree (one rename each)."""
-    changed = sum(1 for o in outputs if state.outputs.get(o.path) != wanted[o.path])
-    return changed <= max(500, len(outputs) // 2)
 
 
 class _InputHashes:
@@ -175,10 +171,9 @@ def _build_cold(ctx: RenderContext, outputs: list[Output], root: Path, out_dir: 
     return len(outputs)
 
 
-def _update(ctx: RenderContext, outputs: list[Output], wanted: dict[str, str], state: inc.BuildState,
-            out_dir: Path, state_dir: Path, jobs: int) -> int:
-    """Render changed outputs aside, then move them into OUT_DIR and delete stale files."""
-    todo = [o for o in outputs if state.outputs.get(o.path) != wanted[o.path]]
+def _update(ctx: RenderContext, outputs: list[Output], todo: list[Output], wanted: dict[str, str],
+            state: inc.BuildState, out_dir: Path, state_dir: Path, jobs: int) -> int:
+    """Render the changed outputs TODO aside, then move them into OUT_DIR and delete stale files."""
     rendered_paths = {o.path for o in outputs}
     static = {p for p in wanted if p not in rendered_paths and state.outputs.get(p) != wanted[p]}
     stale = set(state.outputs) - set(wanted)

@@ -253,6 +253,11 @@ class Scan:
     units: dict[str, str]
 
 
+def default_state_dir(root: Path) -> Path:
+    """Where the build state of the site at ROOT is kept unless --state says otherwise."""
+    return root / ".cache" / "build"
+
+
 def scan(root: Path, out_dir: Path, state_dir: Path, clean: bool) -> Scan:
     """Hash the sources of ROOT, against the state of the last build into OUT_DIR."""
     state = BuildState() if clean else load_state(state_dir)

@@ -27,7 +27,7 @@ def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int |
     root = site_root(site_dir)
     started = time.perf_counter()
     out, day = (out_dir or root / "build").absolute(), resolve_build_date(build_date)
-    state_dir = state_dir.absolute() if state_dir else root / ".cache" / "build"
+    state_dir = state_dir.absolute() if state_dir else incremental.default_state_dir(root)
     # Checked before the generator is even imported, so a no-change build costs little.
     found = incremental.scan(root, out, state_dir, clean)
     result = incremental.up_to_date(found, root, out, day)

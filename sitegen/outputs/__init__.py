@@ -44,6 +44,7 @@ class RenderContext:
     env: object            # jinja2.Environment
     assets: dict[str, Asset]
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
+    outputs: list[Output] = field(default_factory=list)    # the plan, when the caller made it
     _bodies: dict[str, str] = field(default_factory=dict, repr=False)
     shared: dict = field(default_factory=dict, repr=False)   # see pages.site_values
 
