@@ -22,6 +22,7 @@ import jinja2
 
 from . import incremental as inc
 from .incremental import BuildResult
+from .areacache import AreaStore
 from .assets import collect_assets
 from .content.markup import MarkdownRenderer
 from .content.site import MEDIA_DIR, load_site
@@ -33,6 +34,9 @@ from .outputs import Output, RenderContext, plan, render
 from .parallel import default_jobs, parallel_map
 from .render import make_environment
 from .staging import delete_outputs, move_into, stage_dir, swap_into_place, write_file
+
+
+TEMPLATE_CACHE = "templates"   # compiled templates, inside the build state folder
 
 
 def load_and_check(root: Path, build_date: date, cache=None, jobs: int = 1) -> tuple[Site, list[Output]]:
@@ -60,23 +64,6 @@ def check_templates(root: Path) -> list[Problem]:
     return problems
 
 
-class _AreaCache:
-    """Serves unchanged areas from the last build (sitegen.content.arealoader.AreaCache)."""
-
-    def __init__(self, saved: dict, units: dict[str, str]):
-        self.saved, self.units, self.fresh = saved, units, {}
-
-    def get(self, slug):
-        unit, load = self.saved.get(slug, ("", None))
-        return load if load is not None and unit == self.units.get(f"area:{slug}") else None
-
-    def put(self, load) -> None:
-        self.fresh[load.slug] = (self.units.get(f"area:{load.slug}", ""), load)
-
-    def for_next_build(self, slugs) -> dict:
-        return {s: self.fresh.get(s) or self.saved[s] for s in slugs}
-
-
 def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, jobs: int | None = None,
           state_dir: Path | None = None, found: inc.Scan | None = None) -> BuildResult:
     """Build the site at ROOT into OUT_DIR, rendering only what changed unless CLEAN.
@@ -91,9 +78,9 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
 def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan, state_dir: Path,
                    jobs: int) -> BuildResult:
     state, hasher, code, units = found.state, found.hasher, found.code, found.units
-    cache = _AreaCache(inc.load_area_cache(state_dir, code) if state.outputs else {}, units)
+    cache = AreaStore(state_dir, code, units, read=bool(state.outputs))
     site, outputs = load_and_check(root, build_date, cache, jobs)
-    ctx = RenderContext(site=site, env=make_environment(root), assets=collect_assets(site.config),
+    ctx = RenderContext(site=site, env=make_environment(root, state_dir / TEMPLATE_CACHE), assets=collect_assets(site.config),
                         markdown=MarkdownRenderer(site.config.markdown), outputs=outputs)
     feeds = {a.slug: inc.feed_urls(a) for a in site.areas}
     units.update(inc.feed_units(feeds, root / site.config.feeds.cache_dir, hasher))
@@ -108,7 +95,7 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
     else:
         rendered = _build_cold(ctx, outputs, root, out_dir, jobs)
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
-    inc.save_area_cache(state_dir, code, cache.for_next_build(a.slug for a in site.areas))
+    cache.save(a.slug for a in site.areas)
     inc.save_state(state_dir, inc.BuildState(
         code=code, out_dir=str(out_dir), build_date=build_date, stamps=hasher.stamps, units=units,
         outputs=wanted, dated={a.slug: inc.dated_facts(a) for a in site.areas}, feeds=feeds, pages=pages,
@@ -122,25 +109,29 @@ class _InputHashes:
 
     def __init__(self, ctx: RenderContext, code: str, units: dict[str, str], state: inc.BuildState):
         self.ctx, self.units, self.state = ctx, units, state
-        self.templates = inc.TemplateHashes(ctx.env)
+        # No template file changed: every template's hash with its includes is as it was.
+        same_templates = state.hash_units.get("templates") == units["templates"]
+        self.templates = inc.TemplateHashes(ctx.env, state.templates if same_templates else {})
         self.frame = inc.digest(code, units["config"], *(a.url for a in ctx.assets.values()))
         self.everything = inc.digest(*(f"{k}={v}" for k, v in sorted(units.items())))
         self.changed = {k for k in units.keys() | state.hash_units.keys() if units.get(k) != state.hash_units.get(k)}
+        if self.changed:
+            self.changed.add("site")
         self.same_day = state.build_date == ctx.site.build_date
 
     def all(self, outputs: list[Output]) -> dict[str, str]:
         """Path -> input hash for OUTPUTS."""
-        return {o.path: self._kept(o) or self._made(o) for o in outputs}
-
-    def _kept(self, output: Output) -> str | None:
-        state = self.state
-        if state.frame != self.frame or (output.dated and not self.same_day):
-            return None
-        if state.templates.get(output.template, "") != self.templates(output.template):
-            return None
-        if any(d in self.changed or (d == "site" and self.changed) for d in output.deps):
-            return None
-        return state.outputs.get(output.path)
+        if self.state.frame != self.frame:
+            return {o.path: self._made(o) for o in outputs}
+        old, changed, same_day = self.state.outputs, self.changed, self.same_day
+        moved = {t for t in {o.template for o in outputs} if self.state.templates.get(t, "") != self.templates(t)}
+        hashes = {}
+        for o in outputs:
+            kept = None
+            if changed.isdisjoint(o.deps) and o.template not in moved and (same_day or not o.dated):
+                kept = old.get(o.path)
+            hashes[o.path] = kept or self._made(o)
+        return hashes
 
     def _made(self, output: Output) -> str:
         deps = [self.everything if d == "site" else self.units.get(d, "") for d in output.deps]

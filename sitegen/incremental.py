@@ -26,12 +26,10 @@ from .fileio import atomic_write
 if TYPE_CHECKING:  # kept out of imports: a no-change build should not pay for them
     import jinja2
 
-    from .content.arealoader import AreaLoad
     from .model import Area
 
-STATE_FORMAT = 3
+STATE_FORMAT = 4
 STATE_FILE = "state.pickle"
-AREAS_FILE = "areas.pickle"
 PACKAGE_DIR = Path(__file__).resolve().parent
 THEME_DIR = PACKAGE_DIR / "theme"
 
@@ -83,18 +81,6 @@ def load_state(state_dir: Path) -> BuildState:
 def save_state(state_dir: Path, state: BuildState) -> None:
     """Write STATE atomically."""
     atomic_write(state_dir / STATE_FILE, lambda handle: pickle.dump(state, handle, pickle.HIGHEST_PROTOCOL),
-                 cache=True)
-
-
-def load_area_cache(state_dir: Path, code: str) -> dict[str, tuple[str, AreaLoad]]:
-    """Loaded areas from the last build (slug -> (unit hash, load)), if made by this code."""
-    saved = _read_pickle(state_dir / AREAS_FILE, tuple, ("", {}))
-    return saved[1] if len(saved) == 2 and saved[0] == code else {}
-
-
-def save_area_cache(state_dir: Path, code: str, areas: dict[str, tuple[str, AreaLoad]]) -> None:
-    """Keep loaded areas for the next build; only read when something changed."""
-    atomic_write(state_dir / AREAS_FILE, lambda handle: pickle.dump((code, areas), handle, pickle.HIGHEST_PROTOCOL),
                  cache=True)
 
 
@@ -152,7 +138,8 @@ def source_units(root: Path, hasher: Hasher) -> dict[str, str]:
              "forms": hasher.tree(root / "forms"),
              # Outputs hash their own templates precisely; these two only tell
              # the no-change check that something in the theme moved.
-             "templates": digest(hasher.tree(root / "templates"), hasher.tree(THEME_DIR / "templates")),
+             "templates": digest(hasher.tree(root / "templates"), hasher.tree(THEME_DIR / "templates"),
+                                 hasher.tree(_govuk_templates())),
              "static": digest(hasher.tree(root / "assets"), hasher.tree(THEME_DIR / "static"),
                               hasher.tree(THEME_DIR / "vendor"))}
     for entry in _entries(root / "content" / "areas"):
@@ -164,6 +151,13 @@ def source_units(root: Path, hasher: Hasher) -> dict[str, str]:
     units["areas"] = digest(*(f"{k}={v}" for k, v in units.items() if k.startswith("area:")))
     units["pages"] = digest(*(f"{k}={v}" for k, v in units.items() if k.startswith("page:")))
     return units
+
+
+def _govuk_templates() -> str:
+    """govuk-frontend-jinja's templates folder, found without importing it."""
+    from importlib.util import find_spec
+    spec = find_spec("govuk_frontend_jinja")
+    return os.path.join(os.path.dirname(spec.origin), "templates") if spec and spec.origin else ""
 
 
 def borough_units(boroughs, units: dict[str, str]) -> dict[str, str]:
@@ -205,9 +199,9 @@ def date_signature(facts: tuple, today: date) -> tuple:
 class TemplateHashes:
     """Hash of a template together with everything it extends, includes or imports."""
 
-    def __init__(self, env: jinja2.Environment):
+    def __init__(self, env: jinja2.Environment, known: dict[str, str] | None = None):
         self.env = env
-        self.memo: dict[str, str] = {}
+        self.memo: dict[str, str] = dict(known or {})
 
     def __call__(self, name: str) -> str:
         if not name:

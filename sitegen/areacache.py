@@ -1,0 +1,94 @@
+"""Loaded areas kept between builds, so a rebuild parses only the areas that changed.
+
+The cache is split into shards (a slug always falls in the same one), each a
+pickle of (sitegen code hash, {slug: (area unit hash, AreaLoad)}).  A build
+rewrites only the shards holding an area it loaded afresh or no longer has:
+editing one ward rewrites one small file, not the whole cache.
+"""
+from __future__ import annotations
+
+import os
+import pickle
+import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable
+
+from .fileio import atomic_write
+
+if TYPE_CHECKING:
+    from .content.arealoader import AreaLoad
+
+AREAS_DIR = "areas"
+OLD_SINGLE_FILE = "areas.pickle"   # the cache before it was sharded; removed when seen
+SHARDS = 64
+Entry = tuple  # (unit hash, AreaLoad)
+
+
+def shard_of(slug: str) -> int:
+    """The shard SLUG is kept in (stable across runs, unlike hash())."""
+    return zlib.crc32(slug.encode("utf-8")) % SHARDS
+
+
+class AreaStore:
+    """Serves unchanged areas from the last build and saves what changed.
+
+    Implements sitegen.content.arealoader.AreaCache."""
+
+    def __init__(self, state_dir: Path, code: str, units: dict[str, str], *, read: bool = True):
+        self.folder = state_dir / AREAS_DIR
+        self.code, self.units = code, units
+        self.shards: dict[int, dict[str, Entry]] = self._read_all() if read else {}
+        self.fresh: dict[str, Entry] = {}
+
+    def get(self, slug: str) -> AreaLoad | None:
+        """The cached load of SLUG if its files are unchanged since it was cached."""
+        unit, load = self.shards.get(shard_of(slug), {}).get(slug, ("", None))
+        return load if load is not None and unit == self.units.get(f"area:{slug}") else None
+
+    def put(self, load: AreaLoad) -> None:
+        """Remember LOAD, loaded afresh in this build."""
+        self.fresh[load.slug] = (self.units.get(f"area:{load.slug}", ""), load)
+
+    def save(self, slugs: Iterable[str]) -> None:
+        """Keep the areas SLUGS (the site's areas now) for the next build."""
+        wanted: dict[int, dict[str, Entry]] = {}
+        for slug in slugs:
+            entry = self.fresh.get(slug) or self.shards.get(shard_of(slug), {}).get(slug)
+            if entry is not None:
+                wanted.setdefault(shard_of(slug), {})[slug] = entry
+        for shard in range(SHARDS):
+            new, old = wanted.get(shard, {}), self.shards.get(shard)
+            if old is not None and old.keys() == new.keys() and not any(s in self.fresh for s in new):
+                continue
+            self._write(shard, new)
+        (self.folder.parent / OLD_SINGLE_FILE).unlink(missing_ok=True)
+
+    def _path(self, shard: int) -> Path:
+        return self.folder / f"{shard:02d}.pickle"
+
+    def _read_all(self) -> dict[int, dict[str, Entry]]:
+        if not self.folder.is_dir():
+            return {}
+        shards = {shard: self._read(shard) for shard in range(SHARDS)}
+        return {shard: entries for shard, entries in shards.items() if entries is not None}
+
+    def _read(self, shard: int) -> dict[str, Entry] | None:
+        """The entries of SHARD ({} if it has none), or None if unreadable or made by other code."""
+        try:
+            with self._path(shard).open("rb") as handle:
+                code, entries = pickle.load(handle)  # noqa: S301 - our own cache file
+        except FileNotFoundError:
+            return {}
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        return entries if code == self.code and isinstance(entries, dict) else None
+
+    def _write(self, shard: int, entries: dict[str, Entry]) -> None:
+        if not entries:
+            try:
+                os.unlink(self._path(shard))
+            except FileNotFoundError:
+                pass
+            return
+        atomic_write(self._path(shard),
+                     lambda handle: pickle.dump((self.code, entries), handle, pickle.HIGHEST_PROTOCOL), cache=True)
