@@ -17,12 +17,14 @@ import os
 import shutil
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
 from . import incremental as inc
 from .incremental import BuildResult
 from .areacache import AreaStore
+from .collector import collector_paused
 from .assets import collect_assets
 from .content.markup import MarkdownRenderer
 from .content.site import MEDIA_DIR, load_site
@@ -70,22 +72,25 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
 
     FOUND is a scan already made (by the command line's quick check)."""
     state_dir = state_dir or inc.default_state_dir(root)
-    found = found or inc.scan(root, out_dir, state_dir, clean)
-    done = inc.up_to_date(found, root, out_dir, build_date)
-    return done or _build_changes(root, out_dir, build_date, found, state_dir, jobs or default_jobs())
+    with collector_paused() as loaded:
+        found = found or inc.scan(root, out_dir, state_dir, clean)
+        done = inc.up_to_date(found, root, out_dir, build_date)
+        return done or _build_changes(root, out_dir, build_date, found, state_dir, jobs or default_jobs(), loaded)
 
 
 def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan, state_dir: Path,
-                   jobs: int) -> BuildResult:
+                   jobs: int, loaded: Callable[[], None]) -> BuildResult:
     state, hasher, code, units = found.state, found.hasher, found.code, found.units
     cache = AreaStore(state_dir, code, units, read=bool(state.outputs))
     site, outputs = load_and_check(root, build_date, cache, jobs)
+    loaded()
     ctx = RenderContext(site=site, env=make_environment(root, state_dir / TEMPLATE_CACHE), assets=collect_assets(site.config),
                         markdown=MarkdownRenderer(site.config.markdown), outputs=outputs)
     feeds = {a.slug: inc.feed_urls(a) for a in site.areas}
     units.update(inc.feed_units(feeds, root / site.config.feeds.cache_dir, hasher))
-    # Borough units are derived from area units, so the state need not keep them.
-    hashes = _InputHashes(ctx, code, {**units, **inc.borough_units(site.boroughs, units)}, state)
+    # Units derived from others (each borough's wards; the plan itself), which the state need not keep.
+    derived = {**inc.borough_units(site.boroughs, units), "plan": inc.digest(*(f"{o.path} {o.kind}" for o in outputs))}
+    hashes = _InputHashes(ctx, code, {**units, **derived}, state)
     wanted = hashes.all(outputs)
     wanted.update(_static_hashes(ctx, root, hasher))
     todo = [o for o in outputs if state.outputs.get(o.path) != wanted[o.path]]
@@ -172,20 +177,13 @@ def _update(ctx: RenderContext, outputs: list[Output], todo: list[Output], wante
     try:
         _render_into(ctx, todo, stage, jobs)
         _copy_static(ctx, ctx.site.config.root, stage, _static_names(ctx, static))
-        # Forget what is about to change first: a crash part-way re-renders it next time.
-        changing = {o.path for o in todo} | static | stale
-        inc.save_state(state_dir, _without(state, changing))
+        # Note what is about to change first: a crash part-way re-renders it next time.
+        inc.mark_moving(state_dir, {o.path for o in todo} | static | stale)
         move_into(stage, out_dir)
         delete_outputs(out_dir, stale)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return len(todo)
-
-
-def _without(state: inc.BuildState, paths: set[str]) -> inc.BuildState:
-    outputs = {p: h for p, h in state.outputs.items() if p not in paths}
-    return inc.BuildState(code=state.code, out_dir=state.out_dir, build_date=state.build_date,
-                          stamps=state.stamps, units={}, outputs=outputs)
 
 
 def _static_names(ctx: RenderContext, paths: set[str]) -> set[str]:

@@ -13,6 +13,7 @@ File hashes are reused while a file's size and modification time are unchanged
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ if TYPE_CHECKING:  # kept out of imports: a no-change build should not pay for t
 
 STATE_FORMAT = 4
 STATE_FILE = "state.pickle"
+MOVING_FILE = "moving.json"   # outputs being moved into place; the state does not vouch for them
 PACKAGE_DIR = Path(__file__).resolve().parent
 THEME_DIR = PACKAGE_DIR / "theme"
 
@@ -73,15 +75,42 @@ def _read_pickle(path: Path, kind: type, default):
 
 
 def load_state(state_dir: Path) -> BuildState:
-    """The saved state, or an empty one if there is none or it is unreadable."""
+    """The saved state, or an empty one if there is none or it is unreadable.
+
+    Outputs a build was moving into place when it stopped are left out, so
+    they are made again."""
     state = _read_pickle(state_dir / STATE_FILE, BuildState, BuildState())
-    return state if state.format == STATE_FORMAT else BuildState()
+    if state.format != STATE_FORMAT:
+        return BuildState()
+    moving = _moving(state_dir)
+    if moving is None:
+        return BuildState()
+    if moving:
+        state.outputs = {path: h for path, h in state.outputs.items() if path not in moving}
+        state.units = {}   # so the no-change check cannot pass
+    return state
 
 
 def save_state(state_dir: Path, state: BuildState) -> None:
     """Write STATE atomically."""
     atomic_write(state_dir / STATE_FILE, lambda handle: pickle.dump(state, handle, pickle.HIGHEST_PROTOCOL),
                  cache=True)
+    (state_dir / MOVING_FILE).unlink(missing_ok=True)
+
+
+def mark_moving(state_dir: Path, paths: set[str]) -> None:
+    """Record that PATHS are about to be replaced or deleted in the output."""
+    atomic_write(state_dir / MOVING_FILE, json.dumps(sorted(paths)), cache=True)
+
+
+def _moving(state_dir: Path) -> set[str] | None:
+    """The paths marked as moving (none if no mark), or None if the mark is unreadable."""
+    try:
+        return set(json.loads((state_dir / MOVING_FILE).read_text(encoding="utf-8")))
+    except FileNotFoundError:
+        return set()
+    except (OSError, ValueError, TypeError):
+        return None
 
 
 class Hasher:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from urllib.parse import urljoin, urlsplit
 
 from .errors import Problem
@@ -21,9 +22,17 @@ def check_links(site: Site, urls: set[str]) -> list[Problem]:
     return problems
 
 
+# What makes a "/..." link more than a plain site path: another host, a query,
+# a fragment, dot segments, repeated slashes, escapes or white space.
+_NEEDS_PARSING = re.compile(r"//|[?#%.\\\x00-\x20\x7f]")
+
+
 def _target(link: Link) -> str | None:
     """The site path LINK points at, or None for external, mail and phone links."""
-    parts = urlsplit(link.href)
+    href = link.href
+    if href[:1] == "/" and not _NEEDS_PARSING.search(href):
+        return href   # already a plain site path (most links): nothing to resolve
+    parts = urlsplit(href)
     if parts.scheme or parts.netloc or link.href.startswith("#"):
         return None
     path = parts.path if link.href.startswith("/") else urlsplit(urljoin(link.base_url, link.href)).path

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -138,8 +139,41 @@ def test_one_area_edit_renders_only_what_depends_on_it(make_site, tmp_path):
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     edit_summary(site, random.Random(1))
     result = build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
-    # ward page, news index, 2 news pages, feed, calendar, home, borough, sitemap
-    assert ", 9 rendered)" in result.output, result.output
+    # ward page, news index, 2 news pages, feed, calendar, home, borough; not the
+    # sitemap, as no page came or went
+    assert ", 8 rendered)" in result.output, result.output
+    assert "sitemap.xml" not in result.output
+
+
+def test_a_new_page_puts_the_sitemap_in_the_rebuild(make_site, tmp_path):
+    site = make_site("minimal")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    add_news(site, random.Random(1))
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    assert "/news/news-" in (tmp_path / "out/sitemap.xml").read_text()
+
+
+def test_outputs_a_stopped_build_was_moving_are_made_again(make_site, tmp_path, monkeypatch):
+    import sitegen.build
+    site = make_site("minimal")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    area_yaml = site / AREA / "area.yaml"
+    original = area_yaml.read_text()
+    edit_summary(site, random.Random(3))
+    real_move = sitegen.build.move_into
+
+    def move_then_stop(stage, out_dir):
+        real_move(stage, out_dir)
+        raise KeyboardInterrupt   # the build stops before it records what it did
+
+    monkeypatch.setattr(sitegen.build, "move_into", move_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        sitegen.build.build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state")
+    monkeypatch.undo()
+    area_yaml.write_text(original)   # the edit is undone: the last recorded state matches the sources again
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-11-28", "--clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
 
 
 def test_build_date_change_rerenders_only_pages_with_events_that_ended(make_site, tmp_path):

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .. import incremental
+from ..collector import collector_paused
 from . import build_date_option, resolve_build_date, site_option, site_root
 
 
@@ -29,8 +30,9 @@ def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int |
     out, day = (out_dir or root / "build").absolute(), resolve_build_date(build_date)
     state_dir = state_dir.absolute() if state_dir else incremental.default_state_dir(root)
     # Checked before the generator is even imported, so a no-change build costs little.
-    found = incremental.scan(root, out, state_dir, clean)
-    result = incremental.up_to_date(found, root, out, day)
+    with collector_paused():
+        found = incremental.scan(root, out, state_dir, clean)
+        result = incremental.up_to_date(found, root, out, day)
     if result is None:
         from ..build import build
         result = build(root, out, day, clean=clean, jobs=jobs, state_dir=state_dir, found=found)

@@ -2,6 +2,7 @@
 the rest over worker processes."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -37,9 +38,11 @@ class AreaCache(Protocol):
 def area_folders(root: Path) -> list[Path]:
     """The area folders of the site, sorted."""
     base = root / AREAS_DIR
-    if not base.is_dir():
+    try:
+        names = sorted(e.name for e in os.scandir(base) if e.is_dir() and not e.name.startswith("."))
+    except (FileNotFoundError, NotADirectoryError):
         return []
-    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+    return [base / name for name in names]
 
 
 def load_area_folder(ctx: LoadContext, folder: Path) -> AreaLoad:

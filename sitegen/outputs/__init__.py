@@ -7,18 +7,20 @@ split across processes and any one output rebuilt on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ..assets import Asset
 from ..content.frontmatter import body_of
 from ..content.markup import MarkdownRenderer
 from ..content.yamlsource import read_text
-from ..model import Compact, Site
+from ..model import Site
 
 
-@dataclass(frozen=True, slots=True)
-class Output(Compact):
-    """One file in the build: where it goes, how it is made, and from what."""
+class Output(NamedTuple):
+    """One file in the build: where it goes, how it is made, and from what.
+
+    A named tuple rather than a frozen dataclass: a large site plans tens of
+    thousands on every build, and a tuple is made three times faster."""
 
     path: str       # inside build/, like 'areas/abbey/index.html'
     kind: str       # a key of RENDERERS

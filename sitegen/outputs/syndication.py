@@ -17,7 +17,8 @@ EPOCH = date(1970, 1, 1)
 
 def plan_syndication(site: Site) -> list[Output]:
     """Feeds and calendars per area, plus the sitemap and robots.txt."""
-    outputs = [Output("sitemap.xml", "sitemap"), Output("robots.txt", "robots", deps=())]
+    # The sitemap lists what the plan makes ("plan": see sitegen.build), whatever the pages say.
+    outputs = [Output("sitemap.xml", "sitemap", deps=("plan",)), Output("robots.txt", "robots", deps=())]
     for area in site.areas:
         unit = (f"area:{area.slug}",)
         outputs.append(Output(f"areas/{area.slug}/feed.xml", "atom", area.slug, deps=unit))
