@@ -38,11 +38,8 @@ THEME_DIR = PACKAGE_DIR / "theme"
 
 def digest(*parts: str) -> str:
     """A short stable hash of PARTS."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        h.update(part.encode("utf-8", "surrogateescape"))
-        h.update(b"\0")
-    return h.hexdigest()
+    joined = "\0".join(parts) + "\0" if parts else ""
+    return hashlib.blake2b(joined.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 @dataclass
@@ -138,21 +135,25 @@ class Hasher:
 
     def tree(self, folder: Path | str) -> str:
         """One hash of every file under FOLDER, names included."""
-        entries = sorted(_walk(os.fspath(folder), ""))
-        return digest(*(f"{rel}={self.file(entry.path, entry.stat())}" for rel, entry in entries)) if entries else ""
+        found: list[str] = []
+        self._collect(os.fspath(folder), "", found)
+        found.sort()
+        return digest(*found) if found else ""
 
+    def _collect(self, folder: str, prefix: str, found: list[str]) -> None:
+        """Add 'relative name=hash' for every file under FOLDER to FOUND.
 
-def _walk(folder: str, prefix: str):
-    """(relative name, DirEntry) of every file under FOLDER (os.scandir: no extra stat per entry)."""
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path, f"{prefix}{entry.name}/")
-        elif entry.is_file():
-            yield f"{prefix}{entry.name}", entry
+        os.scandir knows which entries are folders without a stat of its own."""
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            return
+        with entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    self._collect(entry.path, f"{prefix}{entry.name}/", found)
+                elif entry.is_file():
+                    found.append(f"{prefix}{entry.name}={self.file(entry.path, entry.stat())}")
 
 
 def code_hash(hasher: Hasher) -> str:

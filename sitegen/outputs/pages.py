@@ -37,15 +37,15 @@ def _area_pages(area) -> list[Output]:
     return outputs
 
 
-CHROME = ("header", "emergency", "footer")
+CHROME = ("skip_link", "header", "emergency", "footer")
 
 
 def site_values(ctx: RenderContext) -> dict:
     """What every page's template is given, the same on every page of the site.
 
     Worked out once per build (and per worker process), with the parts of the
-    page frame that never change rendered once: partials/header.html,
-    emergency.html and footer.html, as `chrome.header` and so on."""
+    page frame that never change rendered once: partials/skip_link.html,
+    header.html, emergency.html and footer.html, as `chrome.header` and so on."""
     if "site" not in ctx.shared:
         config = ctx.site.config
         has_triage = bool(ctx.site.forms and ctx.site.forms.triage)
