@@ -109,9 +109,11 @@ class Setup:
 def measure(wards: int, workdir: Path, out_parent: Path | None, repeat: int) -> dict[str, dict[str, Run]]:
     """Cold, no-change and one-area-edit builds of every tool on WARDS wards.
 
-    With REPEAT > 1 the round is run REPEAT times, the tools taking turns
-    within each step so a disk that slows down or speeds up treats them
-    alike; each figure is then the median, and peak RSS the largest seen."""
+    With REPEAT > 1 the round is run REPEAT times, the tools taking turns,
+    so a disk that slows down or speeds up treats them alike; each figure is
+    then the median, and peak RSS the largest seen.  A tool's three builds
+    stay together, as an editor's would: between them, another tool's build
+    would push its files out of the page cache."""
     setups = []
     for tool in tools():
         tool.write(workdir / tool.name, wards)
@@ -119,13 +121,12 @@ def measure(wards: int, workdir: Path, out_parent: Path | None, repeat: int) -> 
     runs: dict[str, dict[str, list[Run]]] = {s.tool.name: {"cold": [], "no-change": [], "one edit": []} for s in setups}
     for _ in range(repeat):
         for setup in setups:
+            found = runs[setup.tool.name]
             setup.forget()
-            runs[setup.tool.name]["cold"].append(setup.run())
-        for setup in setups:
-            runs[setup.tool.name]["no-change"].append(setup.run())
-        for setup in setups:
+            found["cold"].append(setup.run())
+            found["no-change"].append(setup.run())
             setup.edit()
-            runs[setup.tool.name]["one edit"].append(setup.run())
+            found["one edit"].append(setup.run())
     for setup in setups:
         shutil.rmtree(setup.site)
         shutil.rmtree(setup.out, ignore_errors=True)

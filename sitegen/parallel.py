@@ -6,7 +6,6 @@ little work to repay the start-up, everything runs in this process.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 from typing import Callable, Iterable, Iterator, TypeVar
 
@@ -38,7 +37,11 @@ def parallel_map(task: Callable[[T], R], items: Iterable[T], jobs: int, min_item
     """TASK over ITEMS in up to JOBS processes, yielding results in ITEMS' order."""
     global _TASK
     items = list(items)
-    if jobs <= 1 or len(items) < min_items or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+    if jobs <= 1 or len(items) < min_items:
+        yield from map(task, items)
+        return
+    import multiprocessing  # only here: a small rebuild never forks, and need not import it
+    if multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
         yield from map(task, items)
         return
     _TASK = task

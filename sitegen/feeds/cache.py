@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .parse import Post
+from .post import Post
 from .sanitise import safe_link
 
 CACHE_VERSION = 1

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pyexpat import ErrorString, errors
 
+from .post import TITLE_MAX, Post
 from .sanitise import clean_html, collapse, html_to_text, safe_link, shorten, text_to_html
 
-TITLE_MAX = 200
 DERIVED_TITLE_MAX = 100
 SUMMARY_TEXT_MAX = 600
 UNTITLED = "Untitled post"
@@ -28,16 +28,6 @@ _TOLERATED_XML_ERRORS = frozenset({ErrorString(errors.codes[errors.XML_ERROR_UND
 
 class FeedParseError(ValueError):
     """The body is not a feed we can trust."""
-
-
-@dataclass(frozen=True)
-class Post:
-    """One post as shown: plain-text title, http(s) link, UTC time, sanitised summary."""
-
-    title: str
-    link: str | None
-    published: datetime | None
-    summary_html: str
 
 
 @dataclass(frozen=True)

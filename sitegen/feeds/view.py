@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from ..config import SiteConfig
 from ..model import Area, SocialLink
 from .cache import FeedRecord, read_record, site_cache_dir
-from .parse import TITLE_MAX, Post
+from .post import TITLE_MAX, Post
 from .sanitise import clean_html, collapse, safe_link, shorten
 
 LOCAL_TIME = ZoneInfo("Europe/London")

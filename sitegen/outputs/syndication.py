@@ -4,7 +4,6 @@ content or the injected build date, never the clock."""
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from xml.sax.saxutils import escape, quoteattr
 from zoneinfo import ZoneInfo
 
 from ..maps import feature_json
@@ -26,6 +25,22 @@ def plan_syndication(site: Site) -> list[Output]:
         if area.boundary is not None:
             outputs.append(Output(f"areas/{area.slug}/boundary.geojson", "geojson", area.slug, deps=unit))
     return outputs
+
+
+def escape(text: str) -> str:
+    """TEXT with XML's three special characters escaped (as xml.sax.saxutils.escape;
+    that module would bring urllib.request and the rest of the HTTP stack with it)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(value: str) -> str:
+    """VALUE escaped and quoted as an XML attribute value (as xml.sax.saxutils.quoteattr)."""
+    value = escape(value).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+    if '"' not in value:
+        return f'"{value}"'
+    if "'" not in value:
+        return f"'{value}'"
+    return '"' + value.replace('"', "&quot;") + '"'
 
 
 def _atom_time(day: date) -> str:
