@@ -84,8 +84,9 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
     cache = AreaStore(state_dir, code, units, read=bool(state.outputs))
     site, outputs = load_and_check(root, build_date, cache, jobs)
     loaded()
-    ctx = RenderContext(site=site, env=make_environment(root, state_dir / TEMPLATE_CACHE), assets=collect_assets(site.config),
-                        markdown=MarkdownRenderer(site.config.markdown), outputs=outputs)
+    ctx = RenderContext(site=site, env=make_environment(root, state_dir / TEMPLATE_CACHE),
+                        assets=collect_assets(site.config), markdown=MarkdownRenderer(site.config.markdown),
+                        outputs=outputs)
     feeds = {a.slug: inc.feed_urls(a) for a in site.areas}
     units.update(inc.feed_units(feeds, root / site.config.feeds.cache_dir, hasher))
     # Units derived from others (each borough's wards; the plan itself), which the state need not keep.
