@@ -211,3 +211,36 @@ def test_parallel_build_equals_serial_build(make_site, tmp_path):
     build(site, tmp_path / "one", tmp_path / "s1", "2026-11-28", "--jobs", "1")
     build(site, tmp_path / "two", tmp_path / "s2", "2026-11-28", "--jobs", "2")
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def shard_files(state: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in sorted((state / "areas").glob("*.pickle"))}
+
+
+def test_an_area_edit_rewrites_only_its_shard_of_the_area_cache(make_site, tmp_path):
+    from sitegen.areacache import shard_of
+    site = make_site("example")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    before = shard_files(tmp_path / "state")
+    edited = "abbey-barking-and-dagenham"
+    area_yaml = site / "content/areas" / edited / "area.yaml"
+    area_yaml.write_text(area_yaml.read_text().replace("population: 14750", "population: 14751"))
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    after = shard_files(tmp_path / "state")
+    assert after.keys() == before.keys() and len(after) > 1
+    assert {name for name in after if after[name] != before[name]} == {f"{shard_of(edited):02d}.pickle"}
+
+
+def test_an_area_cache_made_by_other_code_is_not_used(make_site, tmp_path):
+    import pickle
+    site = make_site("minimal")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    for shard in (tmp_path / "state/areas").glob("*.pickle"):
+        code, entries = pickle.loads(shard.read_bytes())
+        shard.write_bytes(pickle.dumps(("other code", {slug: ("", None) for slug in entries})))
+    edit_summary(site, random.Random(4))
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-11-28", "--clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    for shard in (tmp_path / "state/areas").glob("*.pickle"):
+        assert pickle.loads(shard.read_bytes())[0] != "other code"
