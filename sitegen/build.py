@@ -41,21 +41,23 @@ from .staging import delete_outputs, move_into, stage_dir, swap_into_place, writ
 TEMPLATE_CACHE = "templates"   # compiled templates, inside the build state folder
 
 
-def load_and_check(root: Path, build_date: date, cache=None, jobs: int = 1) -> tuple[Site, list[Output]]:
-    """Load ROOT and check everything a build reads; raise with every problem."""
+def load_and_check(root: Path, build_date: date, cache=None, jobs: int = 1,
+                   env: jinja2.Environment | None = None) -> tuple[Site, list[Output]]:
+    """Load ROOT and check everything a build reads; raise with every problem.
+
+    ENV is the build's template environment, when the caller has made it."""
     site, problems = load_site(root, build_date, cache, jobs)
     outputs = plan(site)
     urls = {o.url for o in outputs} | set(site.media)
     problems.extend(check_links(site, urls))
     problems.extend(feed_problems(site))
-    problems.extend(check_templates(root))
+    problems.extend(check_templates(root, env or make_environment(root)))
     problems.raise_if_any()
     return site, outputs
 
 
-def check_templates(root: Path) -> list[Problem]:
-    """Syntax errors in the site's own template overrides."""
-    env = make_environment(root)
+def check_templates(root: Path, env: jinja2.Environment) -> list[Problem]:
+    """Syntax errors in the site's own template overrides, parsed by ENV."""
     problems = []
     template_dir = root / "templates"
     for path in sorted(template_dir.rglob("*.html")) if template_dir.is_dir() else []:
@@ -70,23 +72,27 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
           state_dir: Path | None = None, found: inc.Scan | None = None) -> BuildResult:
     """Build the site at ROOT into OUT_DIR, rendering only what changed unless CLEAN.
 
-    FOUND is a scan already made (by the command line's quick check)."""
+    FOUND is a scan the caller has already found out of date (the command
+    line's quick check, made before this module is imported)."""
     state_dir = state_dir or inc.default_state_dir(root)
     with collector_paused() as loaded:
-        found = found or inc.scan(root, out_dir, state_dir, clean)
-        done = inc.up_to_date(found, root, out_dir, build_date)
-        return done or _build_changes(root, out_dir, build_date, found, state_dir, jobs or default_jobs(), loaded)
+        if found is None:
+            found = inc.scan(root, out_dir, state_dir, clean)
+            done = inc.up_to_date(found, root, out_dir, build_date)
+            if done:
+                return done
+        return _build_changes(root, out_dir, build_date, found, state_dir, jobs or default_jobs(), loaded)
 
 
 def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan, state_dir: Path,
                    jobs: int, loaded: Callable[[], None]) -> BuildResult:
     state, hasher, code, units = found.state, found.hasher, found.code, found.units
     cache = AreaStore(state_dir, code, units, read=bool(state.outputs))
-    site, outputs = load_and_check(root, build_date, cache, jobs)
+    env = make_environment(root, state_dir / TEMPLATE_CACHE)
+    site, outputs = load_and_check(root, build_date, cache, jobs, env)
     loaded()
-    ctx = RenderContext(site=site, env=make_environment(root, state_dir / TEMPLATE_CACHE),
-                        assets=collect_assets(site.config), markdown=MarkdownRenderer(site.config.markdown),
-                        outputs=outputs)
+    ctx = RenderContext(site=site, env=env, assets=collect_assets(site.config),
+                        markdown=MarkdownRenderer(site.config.markdown), outputs=outputs)
     feeds = {a.slug: inc.feed_urls(a) for a in site.areas}
     units.update(inc.feed_units(feeds, root / site.config.feeds.cache_dir, hasher))
     # Units derived from others (each borough's wards; the plan itself), which the state need not keep.

@@ -199,11 +199,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-date", default=None, help="Treat this day (YYYY-MM-DD) as today.")
     args = parser.parse_args(argv)
     from datetime import datetime
-    from .commands import resolve_build_date
+    from .commands import resolve_build_date, site_root
     if not port_is_free(args.port):
         print(f"Port {args.port} on {HOST} is in use: stop what uses it, or pass --port N.", file=sys.stderr)
         return 1
-    root = Path(os.path.abspath(args.site))
+    root = site_root(Path(args.site))
     out_dir = root / ".cache" / "preview"
     shutil.rmtree(out_dir, ignore_errors=True)   # a new receiver port: render every form again
     build_date = resolve_build_date(datetime.strptime(args.build_date, "%Y-%m-%d") if args.build_date else None)

@@ -27,6 +27,8 @@ from sitegen.forms.submission import answers_from_post, fields_in_error, make_va
 EXIT_URL = "https://www.bbc.co.uk/weather"
 NATIVE_FORMS = ["report-crime", "report-road-traffic-incident", "report-anti-social-behaviour",
                 "report-lost-property", "report-hate-crime"]
+
+pytestmark = pytest.mark.browser
 EXAMPLES = {"incident_time": "17:45", "your_registration": "AB12 CDE", "vehicle_registration": "AB12 CDE"}
 LONG_TEXT = "It happened outside the shop at about half past five. Two people were involved."
 
@@ -255,7 +257,6 @@ def last_post(site, form_id: str) -> dict:
 
 # ---- the tests ----
 
-@pytest.mark.browser
 def test_report_crime_by_keyboard_alone(tab, site):
     page = tab
     page.goto(f"{site.url}/forms/report-crime/")
@@ -303,7 +304,6 @@ def test_report_crime_by_keyboard_alone(tab, site):
     assert "phone" not in pairs                      # questions not asked are not sent
 
 
-@pytest.mark.browser
 def test_report_road_traffic_incident_by_keyboard_alone(tab, site):
     page = tab
     page.goto(f"{site.url}/forms/report-road-traffic-incident/")
@@ -345,7 +345,6 @@ def test_report_road_traffic_incident_by_keyboard_alone(tab, site):
     assert pairs["declaration"] == ["yes"] and pairs["statement"][0].startswith("I was waiting")
 
 
-@pytest.mark.browser
 def test_error_summary_takes_focus_and_links_to_each_error(tab, site):
     page = tab
     page.goto(f"{site.url}/forms/report-crime/")
@@ -374,7 +373,6 @@ def test_error_summary_takes_focus_and_links_to_each_error(tab, site):
     assert page.locator(".govuk-error-summary__list a").all_inner_texts() == ["Date must be a real date"]
 
 
-@pytest.mark.browser
 def test_conditions_show_questions_and_skip_pages(tab, site):
     page = tab
     page.goto(f"{site.url}/forms/report-crime/")
@@ -401,7 +399,6 @@ def test_conditions_show_questions_and_skip_pages(tab, site):
     assert not is_shown(page, "suspect_description")
 
 
-@pytest.mark.browser
 def test_change_link_returns_to_check_answers(tab, site):
     page = tab
     page.goto(f"{site.url}/forms/report-lost-property/")
@@ -418,7 +415,6 @@ def test_change_link_returns_to_check_answers(tab, site):
     assert summary(page)["Where"] == "On the number 5 bus"
 
 
-@pytest.mark.browser
 def test_quick_exit_by_shift_three_times_leaves_no_way_back(tab, site):
     page = tab
     page.goto(f"{site.url}/report/")
@@ -431,7 +427,6 @@ def test_quick_exit_by_shift_three_times_leaves_no_way_back(tab, site):
     assert page.url == f"{site.url}/report/"
 
 
-@pytest.mark.browser
 def test_quick_exit_button_on_a_sensitive_triage_page(tab, site):
     page = tab
     page.goto(f"{site.url}/report/crime-type/")
@@ -442,7 +437,6 @@ def test_quick_exit_button_on_a_sensitive_triage_page(tab, site):
     assert page.url == f"{site.url}/report/crime-type/"
 
 
-@pytest.mark.browser
 def test_sensitive_form_keeps_nothing_in_browser_storage_or_history(tab, site):
     page = tab
     page.goto(f"{site.url}/forms/report-hate-crime/")
@@ -454,7 +448,6 @@ def test_sensitive_form_keeps_nothing_in_browser_storage_or_history(tab, site):
     assert page.evaluate("history.length") == length
 
 
-@pytest.mark.browser
 def test_other_forms_keep_a_draft_for_the_session_only(tab, site):
     page = tab
     page.goto(f"{site.url}/forms/report-lost-property/")
@@ -469,7 +462,6 @@ def test_other_forms_keep_a_draft_for_the_session_only(tab, site):
     assert page.input_value("#item_description") == "A red umbrella"
 
 
-@pytest.mark.browser
 def test_receiver_errors_in_the_query_are_shown(tab, site):
     page = tab
     page.goto(f"{site.url}/forms/report-lost-property/?errors=lost_location#problem")
@@ -479,7 +471,6 @@ def test_receiver_errors_in_the_query_are_shown(tab, site):
     assert page.locator("#problem").count() == 0
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize("form_id", NATIVE_FORMS)
 def test_every_step_error_check_and_confirmation_is_accessible(tab, site, form_id):
     page = tab

@@ -7,17 +7,12 @@ import pytest
 
 from conftest import ROOT, today
 from sitegen.content.site import load_site
-from test_browser_forms import (NATIVE_FORMS, assert_accessible, axe_context, build_example_with_receiver, fill,
-                                last_post, rules_of)
+from test_browser_forms import (NATIVE_FORMS, assert_accessible, axe_context, fill, last_post, rules_of,
+                                site, tab)  # noqa: F401 - site and tab are fixtures shared with the JavaScript tests
+
+pytestmark = pytest.mark.browser
 
 HOSTED_FORMS = ["firearms-licence", "register-an-alarm", "notify-an-event", "clares-law"]
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory, serve_dir):
-    built = build_example_with_receiver(tmp_path_factory, serve_dir)
-    yield built
-    built.receiver.stop()
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +29,6 @@ def no_js_axe(browser):
     context.close()
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize("form_id", NATIVE_FORMS)
 def test_every_form_is_complete_on_one_page_and_posts(page_without_js, site, form_id):
     page = page_without_js
@@ -55,7 +49,6 @@ def test_every_form_is_complete_on_one_page_and_posts(page_without_js, site, for
     assert "client_token" in pairs and pairs["client_token"] == [""]
 
 
-@pytest.mark.browser
 def test_browser_checks_required_answers_before_posting(page_without_js, site):
     page = page_without_js
     posts = len(site.receiver.posts)
@@ -66,7 +59,6 @@ def test_browser_checks_required_answers_before_posting(page_without_js, site):
     assert len(site.receiver.posts) == posts
 
 
-@pytest.mark.browser
 def test_conditions_are_explained_without_javascript(page_without_js, site):
     page = page_without_js
     page.goto(f"{site.url}/forms/report-crime/")
@@ -75,7 +67,6 @@ def test_conditions_are_explained_without_javascript(page_without_js, site):
     assert hint.startswith("Answer this only if you answered ‘Yes’ for ‘Can you describe anyone who did it")
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize("form_id", HOSTED_FORMS)
 def test_hosted_services_link_out_with_context(page_without_js, site, bundle, form_id):
     page = page_without_js
@@ -86,7 +77,6 @@ def test_hosted_services_link_out_with_context(page_without_js, site, bundle, fo
     assert page.locator(".govuk-exit-this-page").count() == (1 if bundle.form(form_id).sensitive else 0)
 
 
-@pytest.mark.browser
 def test_every_triage_path_works_without_javascript(page_without_js, site, bundle):
     page = page_without_js
     triage = bundle.triage
@@ -111,7 +101,6 @@ def test_every_triage_path_works_without_javascript(page_without_js, site, bundl
         a.form for n in triage.nodes for a in n.answers if a.form}
 
 
-@pytest.mark.browser
 def test_the_first_question_sends_people_in_danger_to_999(page_without_js, site):
     page = page_without_js
     page.goto(f"{site.url}/report/")
@@ -120,7 +109,6 @@ def test_the_first_question_sends_people_in_danger_to_999(page_without_js, site)
     assert page.get_attribute(".sitegen-call__link", "href") == "tel:999"
 
 
-@pytest.mark.browser
 def test_home_and_ward_pages_link_into_reporting(page_without_js, site):
     page = page_without_js
     for path in ("/", "/areas/alibon/"):
@@ -130,7 +118,6 @@ def test_home_and_ward_pages_link_into_reporting(page_without_js, site):
         assert "/forms/report-road-traffic-incident/" in hrefs
 
 
-@pytest.mark.browser
 def test_no_javascript_pages_are_accessible(no_js_axe, site):
     page = no_js_axe
     for form_id in NATIVE_FORMS:
@@ -144,7 +131,6 @@ def test_no_javascript_pages_are_accessible(no_js_axe, site):
     assert_accessible(page, "confirmation without JavaScript")
 
 
-@pytest.mark.browser
 def test_every_triage_and_hosted_page_is_accessible(tab, site, bundle):
     page = tab
     for node in bundle.triage.nodes:
@@ -153,10 +139,3 @@ def test_every_triage_and_hosted_page_is_accessible(tab, site, bundle):
     for form_id in HOSTED_FORMS:
         page.goto(f"{site.url}/forms/{form_id}/")
         assert_accessible(page, f"hosted form {form_id}")
-
-
-@pytest.fixture
-def tab(browser):
-    context = axe_context(browser)
-    yield context.new_page()
-    context.close()

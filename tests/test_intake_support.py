@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -18,12 +17,11 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-from motoserver import aws_env, free_port, moto_endpoint  # noqa: E402,F401  (fixtures)
+from motoserver import aws_env, free_port, moto_endpoint  # noqa: F401  (fixtures)
 
-from sitegen.intake.config import IntakeSettings  # noqa: E402
-from sitegen.intake.core import make_receiver  # noqa: E402
-from sitegen.intake.wsgi import IntakeApp  # noqa: E402
+from sitegen.intake.config import IntakeSettings
+from sitegen.intake.core import make_receiver
+from sitegen.intake.wsgi import IntakeApp
 
 FIXTURES = Path(__file__).parent / "fixtures" / "intake"
 SECRET = "5f0c1b7e2a9d4c3e8b6a1f0e9d8c7b6a5f4e3d2c1b0a99887766554433221100"

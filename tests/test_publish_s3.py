@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -18,15 +17,14 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from click.testing import CliRunner
 
-sys.path.insert(0, str(Path(__file__).parent))
-from motoserver import aws_env, free_port, moto_endpoint  # noqa: E402,F401  (fixtures)
+from motoserver import aws_env, free_port, moto_endpoint  # noqa: F401  (fixtures)
 
-from sitegen.cli import main  # noqa: E402
-from sitegen.errors import ServiceError  # noqa: E402
-from sitegen.publish import PublishOptions, Target, make_clients, publish  # noqa: E402
-from sitegen.publish.headers import IMMUTABLE, SHORT  # noqa: E402
-from sitegen.publish.plan import group_of  # noqa: E402
-from sitegen.publish.state import STATE_NAME  # noqa: E402
+from sitegen.cli import main
+from sitegen.errors import ServiceError
+from sitegen.publish import PublishOptions, Target, make_clients, publish
+from sitegen.publish.headers import IMMUTABLE, SHORT
+from sitegen.publish.plan import group_of
+from sitegen.publish.state import STATE_NAME
 
 SITE_YAML = "name: Test Police\nbase_url: https://police.example/\n"
 PREFIX = "site"

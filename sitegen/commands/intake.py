@@ -79,11 +79,12 @@ def package_command(site_dir: Path, schemas: Path | None, deps: Path | None, out
     """Write the Lambda deployment zip: the receiver's code and the built form schemas."""
     from ..intake.package import schema_files, write_package
     folder = (schemas or site_root(site_dir) / "build" / "forms").absolute()
-    if not schema_files(folder):
+    forms = schema_files(folder)
+    if not forms:
         raise SitegenError([Problem(str(folder), 0, 0, "no <form>/schema.json here; run `sitegen build` first "
                                                        "or pass --schemas DIR")])
     count = write_package(out, folder, deps)
-    click.echo(f"Wrote {out} ({count} files, {len(schema_files(folder))} form schemas); "
+    click.echo(f"Wrote {out} ({count} files, {len(forms)} form schemas); "
                "handler sitegen.intake.lambda_handler.handler")
 
 

@@ -84,19 +84,19 @@ class MarkdownRenderer:
         cost of sanitising: loading needs only that, and pages are rendered
         (and sanitised) when they are written."""
         raw = self._to_html(text)
-        return Rendered(html="", links=[html.unescape(h) for h in _HREF.findall(raw)],
-                        images=[html.unescape(s) for s in _SRC.findall(raw)], has_h1=bool(_H1.search(raw)))
+        return _rendered("", raw, raw)
 
     def render(self, text: str) -> Rendered:
         """Convert Markdown TEXT to sanitised, GOV.UK-classed HTML and what it links to."""
         raw = self._to_html(text)
         clean = sanitise(raw)
-        return Rendered(
-            html=add_classes(clean),
-            links=[html.unescape(h) for h in _HREF.findall(clean)],
-            images=[html.unescape(s) for s in _SRC.findall(clean)],
-            has_h1=bool(_H1.search(raw)),
-        )
+        return _rendered(add_classes(clean), clean, raw)
+
+
+def _rendered(page_html: str, scanned: str, raw: str) -> Rendered:
+    """PAGE_HTML with the links and images found in SCANNED, and whether RAW has an h1."""
+    return Rendered(html=page_html, links=[html.unescape(h) for h in _HREF.findall(scanned)],
+                    images=[html.unescape(s) for s in _SRC.findall(scanned)], has_h1=bool(_H1.search(raw)))
 
 
 def sanitise(markup: str) -> str:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...content.arealoader import area_folders
 from ...content.areas import AREA, AREAS_DIR
 from ...content.schema import Where
 from ...content.yamlsource import LocatedDict, LocatedList, load_yaml_file
@@ -22,11 +23,8 @@ class ExistingArea:
 
 def scan_areas(root: Path) -> list[ExistingArea]:
     """Every area folder with a readable, valid area.yaml; raise with every problem found."""
-    base = root / AREAS_DIR
-    if not base.is_dir():
-        return []
     problems, found = Problems(), []
-    for folder in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    for folder in area_folders(root):
         rel = f"{AREAS_DIR}/{folder.name}/area.yaml"
         if not (folder / "area.yaml").is_file():
             continue
