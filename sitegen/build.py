@@ -33,6 +33,7 @@ from .feeds.checks import feed_problems
 from .links import check_links
 from .model import Site
 from .outputs import Output, RenderContext, plan, render
+from .outputs.pages import frame_values
 from .parallel import default_jobs, parallel_map
 from .render import make_environment
 from .staging import delete_outputs, move_into, stage_dir, swap_into_place, write_file
@@ -92,11 +93,12 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
     site, outputs = load_and_check(root, build_date, cache, jobs, env)
     loaded()
     ctx = RenderContext(site=site, env=env, assets=collect_assets(site.config),
-                        markdown=MarkdownRenderer(site.config.markdown), outputs=outputs)
+                        markdown=MarkdownRenderer(site.config.markdown), outputs=outputs, frame=frame_values(site))
     feeds = {a.slug: inc.feed_urls(a) for a in site.areas}
     units.update(inc.feed_units(feeds, root / site.config.feeds.cache_dir, hasher))
-    # Units derived from others (each borough's wards; the plan itself), which the state need not keep.
-    derived = {**inc.borough_units(site.boroughs, units), "plan": inc.digest(*(f"{o.path} {o.kind}" for o in outputs))}
+    # Units derived from others (names and boroughs of the areas; the plan itself), which the state need not keep.
+    derived = {**inc.listing_units(site.areas, site.boroughs),
+               "plan": inc.digest(*(f"{o.path} {o.kind}" for o in outputs))}
     hashes = _InputHashes(ctx, code, {**units, **derived}, state)
     wanted = hashes.all(outputs)
     wanted.update(_static_hashes(ctx, root, hasher))
@@ -111,7 +113,9 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
     inc.save_state(state_dir, inc.BuildState(
         code=code, out_dir=str(out_dir), build_date=build_date, stamps=hasher.stamps, units=units,
         outputs=wanted, dated={a.slug: inc.dated_facts(a) for a in site.areas}, feeds=feeds, pages=pages,
-        hash_units=hashes.units, frame=hashes.frame, templates=hashes.templates.memo))
+        hash_units=hashes.units, frame=hashes.frame, templates=hashes.templates.memo, page_frame=ctx.frame,
+        listings={a.slug: inc.listing(a) for a in site.areas},
+        asset_paths=frozenset(a.path for a in ctx.assets.values())))
     return BuildResult(pages, len(wanted), rendered, out_dir)
 
 
@@ -120,21 +124,25 @@ class _InputHashes:
     since the last build keeps the hash it had, without hashing it again."""
 
     def __init__(self, ctx: RenderContext, code: str, units: dict[str, str], state: inc.BuildState):
-        self.ctx, self.units, self.state = ctx, units, state
+        self.units, self.state = units, state
         # No template file changed: every template's hash with its includes is as it was.
         same_templates = state.hash_units.get("templates") == units["templates"]
         self.templates = inc.TemplateHashes(ctx.env, state.templates if same_templates else {})
-        self.frame = inc.digest(code, units["config"], *(a.url for a in ctx.assets.values()))
-        self.everything = inc.digest(*(f"{k}={v}" for k, v in sorted(units.items())))
+        # Whatever every page shows: a change here remakes every output.
+        self.frame = inc.digest(code, units["config"], *(a.url for a in ctx.assets.values()),
+                                *(f"{k}={v}" for k, v in sorted(ctx.frame.items())))
+        site = ctx.site
+        self.made = inc.InputHashes(self.frame, units, self.templates, site.build_date,
+                                    lambda slug: inc.dated_facts(site.area(slug)))
         self.changed = {k for k in units.keys() | state.hash_units.keys() if units.get(k) != state.hash_units.get(k)}
         if self.changed:
             self.changed.add("site")
-        self.same_day = state.build_date == ctx.site.build_date
+        self.same_day = state.build_date == site.build_date
 
     def all(self, outputs: list[Output]) -> dict[str, str]:
         """Path -> input hash for OUTPUTS."""
         if self.state.frame != self.frame:
-            return {o.path: self._made(o) for o in outputs}
+            return {o.path: self.made(o) for o in outputs}
         old, changed, same_day = self.state.outputs, self.changed, self.same_day
         moved = {t for t in {o.template for o in outputs} if self.state.templates.get(t, "") != self.templates(t)}
         hashes = {}
@@ -142,16 +150,8 @@ class _InputHashes:
             kept = None
             if changed.isdisjoint(o.deps) and o.template not in moved and (same_day or not o.dated):
                 kept = old.get(o.path)
-            hashes[o.path] = kept or self._made(o)
+            hashes[o.path] = kept or self.made(o)
         return hashes
-
-    def _made(self, output: Output) -> str:
-        deps = [self.everything if d == "site" else self.units.get(d, "") for d in output.deps]
-        dated = ""
-        if output.dated:
-            facts = inc.dated_facts(self.ctx.site.area(output.dated))
-            dated = repr(inc.date_signature(facts, self.ctx.site.build_date))
-        return inc.digest(self.frame, output.kind, output.key, self.templates(output.template), dated, *deps)
 
 
 def _static_hashes(ctx: RenderContext, root: Path, hasher: inc.Hasher) -> dict[str, str]:

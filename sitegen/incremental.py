@@ -19,7 +19,7 @@ import pickle
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from . import __version__
 from .fileio import atomic_write
@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # kept out of imports: a no-change build should not pay for t
 
     from .model import Area
 
-STATE_FORMAT = 4
+STATE_FORMAT = 5
 STATE_FILE = "state.pickle"
 MOVING_FILE = "moving.json"   # outputs being moved into place; the state does not vouch for them
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -57,9 +57,13 @@ class BuildState:
     feeds: dict[str, tuple[str, ...]] = field(default_factory=dict)        # slug -> feed URLs
     pages: int = 0
     # What the input hashes were made from, so unchanged outputs reuse theirs:
-    hash_units: dict[str, str] = field(default_factory=dict)   # units, with derived ones (boroughs)
+    hash_units: dict[str, str] = field(default_factory=dict)   # units, with derived ones (listings, plan)
     frame: str = ""                                            # code, config and assets together
     templates: dict[str, str] = field(default_factory=dict)    # template -> hash with its includes
+    # What a rebuild of a few areas needs of the rest of the site (sitegen/arearebuild.py):
+    page_frame: dict[str, str] = field(default_factory=dict)   # outputs.pages.frame_values
+    listings: dict[str, tuple[str, str]] = field(default_factory=dict)   # slug -> listing()
+    asset_paths: frozenset[str] = frozenset()                   # outputs that are assets, not link targets
 
 
 def _read_pickle(path: Path, kind: type, default):
@@ -190,9 +194,19 @@ def _govuk_templates() -> str:
     return os.path.join(os.path.dirname(spec.origin), "templates") if spec and spec.origin else ""
 
 
-def borough_units(boroughs, units: dict[str, str]) -> dict[str, str]:
-    """A unit per borough: its wards' units (its page lists only them)."""
-    return {f"borough:{b.slug}": digest(*(units.get(f"area:{a.slug}", "") for a in b.areas)) for b in boroughs}
+def listing(area: Area) -> tuple[str, str]:
+    """What pages other than AREA's own show of it (its address is its slug): name and borough."""
+    return (area.name, area.borough)
+
+
+def listing_units(areas, boroughs) -> dict[str, str]:
+    """Units derived from the areas' listings: 'listing' (every area, for the
+    home page) and 'listing:BOROUGH' (its wards, for the borough's page).
+    Editing a ward's news or team changes neither."""
+    units = {"listing": digest(*(f"{a.slug}={listing(a)}" for a in areas))}
+    for borough in boroughs:
+        units[f"listing:{borough.slug}"] = digest(borough.name, *(f"{a.slug}={a.name}" for a in borough.areas))
+    return units
 
 
 def _entries(folder: Path) -> list[os.DirEntry]:
@@ -224,6 +238,28 @@ def date_signature(facts: tuple, today: date) -> tuple:
     """How TODAY changes a page: which events are still to come, and (for feeds) the date itself."""
     days, has_feeds = facts
     return (tuple(day >= today for day in days), today if has_feeds else None)
+
+
+class InputHashes:
+    """The input hash of an output: the page frame, its kind and key, its
+    template with all it includes, its units and, if it shows upcoming events
+    or feed freshness, what the build date does to it."""
+
+    def __init__(self, frame: str, units: dict[str, str], templates: TemplateHashes, build_date: date,
+                 facts: Callable[[str], tuple]):
+        self.frame, self.units, self.templates, self.build_date = frame, units, templates, build_date
+        self.facts = facts   # area slug -> its dated_facts()
+        self._everything = ""
+
+    def __call__(self, output) -> str:
+        deps = [self._all_units() if d == "site" else self.units.get(d, "") for d in output.deps]
+        dated = repr(date_signature(self.facts(output.dated), self.build_date)) if output.dated else ""
+        return digest(self.frame, output.kind, output.key, self.templates(output.template), dated, *deps)
+
+    def _all_units(self) -> str:
+        if not self._everything:
+            self._everything = digest(*(f"{k}={v}" for k, v in sorted(self.units.items())))
+        return self._everything
 
 
 class TemplateHashes:

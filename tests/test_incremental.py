@@ -139,10 +139,30 @@ def test_one_area_edit_renders_only_what_depends_on_it(make_site, tmp_path):
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     edit_summary(site, random.Random(1))
     result = build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
-    # ward page, news index, 2 news pages, feed, calendar, home, borough; not the
-    # sitemap, as no page came or went
-    assert ", 8 rendered)" in result.output, result.output
-    assert "sitemap.xml" not in result.output
+    # ward page, news index, 2 news pages, feed, calendar; not the home and
+    # borough pages, which show only its name, nor the sitemap, as no page came or went
+    assert ", 6 rendered)" in result.output, result.output
+
+
+def test_renaming_an_area_rerenders_the_pages_that_list_it(make_site, tmp_path):
+    site = make_site("minimal")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    area_yaml = site / AREA / "area.yaml"
+    area_yaml.write_text(area_yaml.read_text().replace("name: North Ward", "name: Northern Ward"))
+    result = build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    assert ", 8 rendered)" in result.output, result.output   # the six above, the home and the borough page
+    assert "Northern Ward" in (tmp_path / "out/boroughs/testshire/index.html").read_text()
+
+
+def test_a_forms_own_endpoint_reaches_every_pages_security_policy(make_site, tmp_path):
+    site = make_site("example")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    form = site / "forms/report-lost-property.yaml"
+    form.write_text(form.read_text() + "endpoint: https://other.example.net/submit/lost-property\n")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-11-28", "--clean")
+    assert "https://other.example.net" in (tmp_path / "out/about/index.html").read_text()
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
 
 
 def test_a_new_page_puts_the_sitemap_in_the_rebuild(make_site, tmp_path):

@@ -47,6 +47,7 @@ class RenderContext:
     assets: dict[str, Asset]
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
     outputs: list[Output] = field(default_factory=list)    # the plan, when the caller made it
+    frame: dict[str, str] | None = None   # pages.frame_values, when the caller has them and not the site's forms
     _bodies: dict[str, str] = field(default_factory=dict, repr=False)
     shared: dict = field(default_factory=dict, repr=False)   # see pages.site_values
 
@@ -83,6 +84,12 @@ def plan(site: Site) -> list[Output]:
     from ..forms import outputs as forms  # noqa: F401 - registers renderers
     outputs = pages.plan_pages(site) + syndication.plan_syndication(site) + forms.plan_forms(site)
     return sorted(outputs, key=lambda o: o.path)
+
+
+def area_outputs(area) -> list[Output]:
+    """Every output of one area, and only its own: what its folder alone decides."""
+    from . import pages, syndication
+    return pages.area_pages(area) + syndication.area_syndication(area)
 
 
 def render(ctx: RenderContext, output: Output) -> bytes:

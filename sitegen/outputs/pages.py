@@ -11,11 +11,12 @@ from . import Output, RenderContext, renderer
 
 def plan_pages(site: Site) -> list[Output]:
     """The HTML pages of SITE."""
-    outputs = [Output("index.html", "home", deps=("areas",), template="home.html")]
-    outputs += [Output(f"boroughs/{b.slug}/index.html", "borough", b.slug, deps=(f"borough:{b.slug}",),
+    # The home and borough pages show only names and addresses (see incremental.listing_units).
+    outputs = [Output("index.html", "home", deps=("listing",), template="home.html")]
+    outputs += [Output(f"boroughs/{b.slug}/index.html", "borough", b.slug, deps=(f"listing:{b.slug}",),
                        template="borough.html") for b in site.boroughs]
     for area in site.areas:
-        outputs += _area_pages(area)
+        outputs += area_pages(area)
     for page in site.pages:
         path = "404.html" if page.slug == "404" else f"{page.slug}/index.html"
         template = "404.html" if page.slug == "404" else "page.html"
@@ -25,7 +26,8 @@ def plan_pages(site: Site) -> list[Output]:
     return outputs
 
 
-def _area_pages(area) -> list[Output]:
+def area_pages(area) -> list[Output]:
+    """The pages of one ward: its own page, its news index and news."""
     unit = f"area:{area.slug}"
     outputs = [Output(f"areas/{area.slug}/index.html", "area", area.slug, deps=(unit, f"feeds:{area.slug}"),
                       template="area.html", dated=area.slug)]
@@ -40,6 +42,13 @@ def _area_pages(area) -> list[Output]:
 CHROME = ("skip_link", "header", "emergency", "footer")
 
 
+def frame_values(site: Site) -> dict[str, str]:
+    """What every page shows that comes from more than site.yaml: the forms'
+    origins in the security policy, and where 'report online' leads."""
+    has_triage = bool(site.forms and site.forms.triage)
+    return {"report_url": "/report/" if has_triage else "/#report", "csp": content_security_policy(site)}
+
+
 def site_values(ctx: RenderContext) -> dict:
     """What every page's template is given, the same on every page of the site.
 
@@ -47,11 +56,8 @@ def site_values(ctx: RenderContext) -> dict:
     page frame that never change rendered once: partials/skip_link.html,
     header.html, emergency.html and footer.html, as `chrome.header` and so on."""
     if "site" not in ctx.shared:
-        config = ctx.site.config
-        has_triage = bool(ctx.site.forms and ctx.site.forms.triage)
-        values = {"site": config, "assets": ctx.assets, "build_date": ctx.site.build_date,
-                  "report_url": "/report/" if has_triage else "/#report",
-                  "csp": content_security_policy(ctx.site)}
+        values = {"site": ctx.site.config, "assets": ctx.assets, "build_date": ctx.site.build_date,
+                  **(ctx.frame or frame_values(ctx.site))}
         values["chrome"] = {name: Markup(ctx.env.get_template(f"partials/{name}.html").render(values))
                             for name in CHROME}
         ctx.shared.update(values)

@@ -19,11 +19,17 @@ def plan_syndication(site: Site) -> list[Output]:
     # The sitemap lists what the plan makes ("plan": see sitegen.build), whatever the pages say.
     outputs = [Output("sitemap.xml", "sitemap", deps=("plan",)), Output("robots.txt", "robots", deps=())]
     for area in site.areas:
-        unit = (f"area:{area.slug}",)
-        outputs.append(Output(f"areas/{area.slug}/feed.xml", "atom", area.slug, deps=unit))
-        outputs.append(Output(f"areas/{area.slug}/events.ics", "ics", area.slug, deps=unit, dated=area.slug))
-        if area.boundary is not None:
-            outputs.append(Output(f"areas/{area.slug}/boundary.geojson", "geojson", area.slug, deps=unit))
+        outputs += area_syndication(area)
+    return outputs
+
+
+def area_syndication(area) -> list[Output]:
+    """One ward's news feed, calendar and (if it has one) boundary."""
+    unit = (f"area:{area.slug}",)
+    outputs = [Output(f"areas/{area.slug}/feed.xml", "atom", area.slug, deps=unit),
+               Output(f"areas/{area.slug}/events.ics", "ics", area.slug, deps=unit, dated=area.slug)]
+    if area.boundary is not None:
+        outputs.append(Output(f"areas/{area.slug}/boundary.geojson", "geojson", area.slug, deps=unit))
     return outputs
 
 
