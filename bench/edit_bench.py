@@ -65,7 +65,7 @@ def in_process_rounds(site: Path, rounds: int) -> tuple[list[float], dict[str, l
     from sitegen import areacache, build, incremental
     timer = PhaseTimer()
     timer.wrap(incremental, "scan", "scan the sources (a stat each) and read the state")
-    timer.wrap(areacache.AreaStore, "_read_all", "read the cached areas")
+    timer.wrap(areacache.AreaStore, "_read", "read the cached areas")
     timer.wrap(build, "load_and_check", "load the changed area, plan, check links")
     timer.wrap(build._InputHashes, "all", "find the outputs whose inputs changed")
     timer.wrap(build, "_update", "render them and move them in")

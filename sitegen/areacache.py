@@ -31,18 +31,19 @@ def shard_of(slug: str) -> int:
 
 class AreaStore:
     """Serves unchanged areas from the last build and saves what changed.
+    Shards are read when first asked for.
 
     Implements sitegen.content.arealoader.AreaCache."""
 
     def __init__(self, state_dir: Path, code: str, units: dict[str, str], *, read: bool = True):
         self.folder = state_dir / AREAS_DIR
-        self.code, self.units = code, units
-        self.shards: dict[int, dict[str, Entry]] = self._read_all() if read else {}
+        self.code, self.units, self.read = code, units, read
+        self.shards: dict[int, dict[str, Entry] | None] = {}   # None: unreadable or made by other code
         self.fresh: dict[str, Entry] = {}
 
     def get(self, slug: str) -> AreaLoad | None:
         """The cached load of SLUG if its files are unchanged since it was cached."""
-        unit, load = self.shards.get(shard_of(slug), {}).get(slug, ("", None))
+        unit, load = (self._shard(shard_of(slug)) or {}).get(slug, ("", None))
         return load if load is not None and unit == self.units.get(f"area:{slug}") else None
 
     def put(self, load: AreaLoad) -> None:
@@ -53,24 +54,31 @@ class AreaStore:
         """Keep the areas SLUGS (the site's areas now) for the next build."""
         wanted: dict[int, dict[str, Entry]] = {}
         for slug in slugs:
-            entry = self.fresh.get(slug) or self.shards.get(shard_of(slug), {}).get(slug)
+            entry = self.fresh.get(slug) or (self._shard(shard_of(slug)) or {}).get(slug)
             if entry is not None:
                 wanted.setdefault(shard_of(slug), {})[slug] = entry
         for shard in range(SHARDS):
-            new, old = wanted.get(shard, {}), self.shards.get(shard)
+            new, old = wanted.get(shard, {}), self._shard(shard)
             if old is not None and old.keys() == new.keys() and not any(s in self.fresh for s in new):
                 continue
             self._write(shard, new)
         (self.folder.parent / OLD_SINGLE_FILE).unlink(missing_ok=True)
 
+    def save_fresh(self) -> None:
+        """Keep the areas loaded afresh, the others as they are: for a build
+        that changed some areas' files and no area came or went."""
+        for shard in sorted({shard_of(slug) for slug in self.fresh}):
+            entries = dict(self._shard(shard) or {})
+            entries.update((slug, entry) for slug, entry in self.fresh.items() if shard_of(slug) == shard)
+            self._write(shard, entries)
+
+    def _shard(self, shard: int) -> dict[str, Entry] | None:
+        if shard not in self.shards:
+            self.shards[shard] = self._read(shard) if self.read else None
+        return self.shards[shard]
+
     def _path(self, shard: int) -> Path:
         return self.folder / f"{shard:02d}.pickle"
-
-    def _read_all(self) -> dict[int, dict[str, Entry]]:
-        if not self.folder.is_dir():
-            return {}
-        shards = {shard: self._read(shard) for shard in range(SHARDS)}
-        return {shard: entries for shard, entries in shards.items() if entries is not None}
 
     def _read(self, shard: int) -> dict[str, Entry] | None:
         """The entries of SHARD ({} if it has none), or None if unreadable or made by other code."""

@@ -13,7 +13,6 @@ leaves the previous one exactly as it was.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -28,15 +27,16 @@ from .collector import collector_paused
 from .assets import collect_assets
 from .content.markup import MarkdownRenderer
 from .content.site import MEDIA_DIR, load_site
-from .errors import Problem, SitegenError
+from .errors import Problem
 from .feeds.checks import feed_problems
 from .links import check_links
 from .model import Site
-from .outputs import Output, RenderContext, plan, render
+from .outputs import Output, RenderContext, plan
 from .outputs.pages import frame_values
-from .parallel import default_jobs, parallel_map
+from .parallel import default_jobs
 from .render import make_environment
-from .staging import delete_outputs, move_into, stage_dir, swap_into_place, write_file
+from .staging import stage_dir, swap_into_place
+from .writeout import copy_static, render_into, update_outputs
 
 
 TEMPLATE_CACHE = "templates"   # compiled templates, inside the build state folder
@@ -166,8 +166,8 @@ def _build_cold(ctx: RenderContext, outputs: list[Output], root: Path, out_dir: 
     """Render everything into a new tree and swap it in."""
     stage = stage_dir(out_dir)
     try:
-        _render_into(ctx, outputs, stage, jobs)
-        _copy_static(ctx, root, stage, set(ctx.assets) | set(ctx.site.media))
+        render_into(ctx, outputs, stage, jobs)
+        copy_static(ctx, root, stage, set(ctx.assets) | set(ctx.site.media))
         swap_into_place(stage, out_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -179,75 +179,5 @@ def _update(ctx: RenderContext, outputs: list[Output], todo: list[Output], wante
     """Render the changed outputs TODO aside, then move them into OUT_DIR and delete stale files."""
     rendered_paths = {o.path for o in outputs}
     static = {p for p in wanted if p not in rendered_paths and state.outputs.get(p) != wanted[p]}
-    stale = set(state.outputs) - set(wanted)
-    stage = stage_dir(out_dir)
-    try:
-        _render_into(ctx, todo, stage, jobs)
-        _copy_static(ctx, ctx.site.config.root, stage, _static_names(ctx, static))
-        # Note what is about to change first: a crash part-way re-renders it next time.
-        inc.mark_moving(state_dir, {o.path for o in todo} | static | stale)
-        move_into(stage, out_dir)
-        delete_outputs(out_dir, stale)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    update_outputs(ctx, todo, static, set(state.outputs) - set(wanted), out_dir, state_dir, jobs)
     return len(todo)
-
-
-def _static_names(ctx: RenderContext, paths: set[str]) -> set[str]:
-    names = {name for name, asset in ctx.assets.items() if asset.path in paths}
-    return names | {url for url in ctx.site.media if url.lstrip("/") in paths}
-
-
-def _render_into(ctx: RenderContext, outputs: list[Output], target: Path, jobs: int) -> None:
-    """Render OUTPUTS into TARGET, in JOBS processes when there are many."""
-    global _RENDER
-    _RENDER = (ctx, target, set())
-    try:
-        for _ in parallel_map(_render_one, outputs, jobs):
-            pass
-    finally:
-        _RENDER = None
-
-
-_RENDER: tuple | None = None
-
-
-def _render_one(output: Output) -> None:
-    ctx, target, made = _RENDER
-    write_file(f"{target}/{output.path}", _render_located(ctx, output), made)
-
-
-def _copy_static(ctx: RenderContext, root: Path, target: Path, names: set[str]) -> None:
-    """Write the assets and media files named in NAMES into TARGET."""
-    made: set = set()
-    for name, asset in ctx.assets.items():
-        if name in names:
-            write_file(target / asset.path, asset.content, made)
-    for url in ctx.site.media:
-        if url in names:
-            (target / url.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / MEDIA_DIR / url[len("/media/"):], target / url.lstrip("/"))
-
-
-def _render_located(ctx: RenderContext, output: Output) -> bytes:
-    """Render OUTPUT, turning a template mistake into a located problem."""
-    try:
-        return render(ctx, output)
-    except jinja2.TemplateError as exc:
-        name, line = _template_location(exc)
-        where = os.path.relpath(name, ctx.site.config.root) if os.path.isabs(name) else name
-        raise SitegenError([Problem(where, line, 0, f"template error while making {output.path}: {exc}")])
-
-
-def _template_location(exc: jinja2.TemplateError) -> tuple[str, int]:
-    """The template file and line an error came from (Jinja puts them in the traceback)."""
-    if getattr(exc, "filename", None):
-        return exc.filename, getattr(exc, "lineno", 0) or 0
-    found = ("templates", 0)
-    tb = exc.__traceback__
-    while tb is not None:
-        filename = tb.tb_frame.f_code.co_filename
-        if filename.endswith((".html", ".xml", ".txt")):
-            found = (filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return found

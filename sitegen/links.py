@@ -3,19 +3,25 @@ from __future__ import annotations
 
 import posixpath
 import re
+from typing import Container, Iterable
 from urllib.parse import urljoin, urlsplit
 
 from .errors import Problem
 from .model import Link, Site
 
 
-def check_links(site: Site, urls: set[str]) -> list[Problem]:
+def check_links(site: Site, urls: Container[str]) -> list[Problem]:
     """Problems for internal links to pages that will not exist, and bad images.
 
     URLS holds every site path the build writes ('/areas/abbey/', '/media/x.jpg').
     """
+    return link_problems(site.links, urls)
+
+
+def link_problems(links: Iterable[Link], urls: Container[str]) -> list[Problem]:
+    """Problems with LINKS, as check_links."""
     problems = []
-    for link in site.links:
+    for link in links:
         message = _image_problem(link, urls) if link.is_image else _link_problem(link, urls)
         if message:
             problems.append(Problem(link.source, link.line, 0, message))
@@ -40,7 +46,7 @@ def _target(link: Link) -> str | None:
     return normal
 
 
-def _link_problem(link: Link, urls: set[str]) -> str | None:
+def _link_problem(link: Link, urls: Container[str]) -> str | None:
     target = _target(link)
     if target is None or target in urls:
         return None
@@ -51,7 +57,7 @@ def _link_problem(link: Link, urls: set[str]) -> str | None:
     return f"link '{link.href}' points to a page that does not exist ({target})"
 
 
-def _image_problem(link: Link, urls: set[str]) -> str | None:
+def _image_problem(link: Link, urls: Container[str]) -> str | None:
     target = _target(link)
     if target is None:
         return (f"image '{link.href}' is on another site; save it in content/media/ and use '/media/NAME',"

@@ -175,18 +175,19 @@ def test_a_new_page_puts_the_sitemap_in_the_rebuild(make_site, tmp_path):
 
 def test_outputs_a_stopped_build_was_moving_are_made_again(make_site, tmp_path, monkeypatch):
     import sitegen.build
+    import sitegen.writeout
     site = make_site("minimal")
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     area_yaml = site / AREA / "area.yaml"
     original = area_yaml.read_text()
     edit_summary(site, random.Random(3))
-    real_move = sitegen.build.move_into
+    real_move = sitegen.writeout.move_into
 
     def move_then_stop(stage, out_dir):
         real_move(stage, out_dir)
         raise KeyboardInterrupt   # the build stops before it records what it did
 
-    monkeypatch.setattr(sitegen.build, "move_into", move_then_stop)
+    monkeypatch.setattr(sitegen.writeout, "move_into", move_then_stop)
     with pytest.raises(KeyboardInterrupt):
         sitegen.build.build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state")
     monkeypatch.undo()

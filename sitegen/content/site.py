@@ -11,12 +11,11 @@ from ..config import load_config
 from ..errors import Problems
 from ..forms.bundle import load_forms_bundle
 from ..model import Area, Borough, Site
+from . import MEDIA_DIR
 from .arealoader import AreaCache, load_all_areas
 from .context import LoadContext
 from .markup import MarkdownRenderer
 from .pages import load_pages
-
-MEDIA_DIR = "content/media"
 
 
 def slugify(text: str) -> str:
