@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import write_corpus  # noqa: E402
+from corpus import tool_env, write_corpus  # noqa: E402
 
 SITEGEN = Path(sys.executable).parent / "sitegen"
 
@@ -23,7 +23,7 @@ def timed_build(site: Path) -> tuple[float, int, str]:
     """Run one build; return seconds, the child's peak RSS in KB and its output."""
     started = time.perf_counter()
     done = subprocess.run([str(SITEGEN), "build", "--site", str(site), "--build-date", "2026-11-28"],
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True, check=True, env=tool_env())
     seconds = time.perf_counter() - started
     return seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, done.stdout
 

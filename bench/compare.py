@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import write_corpus  # noqa: E402
+from corpus import tool_env, write_corpus  # noqa: E402
 from peers import write_hugo, write_pelican  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -50,7 +50,7 @@ def timed(command: list[str], cwd: Path) -> Run:
     """Run COMMAND, returning wall time and peak RSS (of it and its children)."""
     settle()
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=tool_env())
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:

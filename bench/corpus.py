@@ -3,6 +3,7 @@ of 300-600 words with headings, lists and links.  Deterministic for a given N.""
 from __future__ import annotations
 
 import argparse
+import os
 import random
 from pathlib import Path
 
@@ -67,6 +68,14 @@ social:
   - network: x
     url: https://x.com/ward{index}
 """
+
+
+def tool_env() -> dict[str, str]:
+    """The environment to time a generator in: this one, except that Python
+    tools keep their compiled bytecode, as they do when installed.  A shell
+    with PYTHONDONTWRITEBYTECODE set (this workplace's is) would otherwise
+    make sitegen and Pelican compile every module they import on every run."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def write_corpus(root: Path, wards: int, seed: int = 1) -> None:

@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus import write_corpus  # noqa: E402
+from corpus import tool_env, write_corpus  # noqa: E402
 
 SITEGEN = Path(sys.executable).parent / "sitegen"
 DAY = "2026-11-28"
@@ -38,7 +38,7 @@ def process_build(site: Path) -> float:
     """Wall seconds of one `sitegen build` process."""
     started = time.perf_counter()
     subprocess.run([str(SITEGEN), "build", "--site", str(site), "--build-date", DAY],
-                   check=True, stdout=subprocess.DEVNULL)
+                   check=True, stdout=subprocess.DEVNULL, env=tool_env())
     return time.perf_counter() - started
 
 
@@ -62,15 +62,16 @@ class PhaseTimer:
 
 def in_process_rounds(site: Path, rounds: int) -> tuple[list[float], dict[str, list[float]]]:
     """One-area edits rebuilt in this process; total seconds and seconds by phase, per round."""
-    from sitegen import areacache, build, incremental
+    from sitegen import areacache, arearebuild, build, incremental
     timer = PhaseTimer()
     timer.wrap(incremental, "scan", "scan the sources (a stat each) and read the state")
-    timer.wrap(areacache.AreaStore, "_read", "read the cached areas")
-    timer.wrap(build, "load_and_check", "load the changed area, plan, check links")
-    timer.wrap(build._InputHashes, "all", "find the outputs whose inputs changed")
-    timer.wrap(build, "_update", "render them and move them in")
+    timer.wrap(incremental, "up_to_date", "check whether anything changed")
+    timer.wrap(arearebuild, "_load", "load the changed area")
+    timer.wrap(arearebuild, "_same_shape", "plan its outputs and check its links")
+    timer.wrap(arearebuild, "update_outputs", "render them and move them in")
     timer.wrap(incremental, "save_state", "save the state")
-    timer.wrap(areacache.AreaStore, "save", "save the changed cache shard")
+    timer.wrap(areacache.AreaStore, "save_fresh", "save the changed cache shard")
+    timer.wrap(build, "_build_changes", "full rebuild (not expected here)")
     totals, phases = [], defaultdict(list)
     for _ in range(rounds):
         edit(site)

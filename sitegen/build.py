@@ -23,6 +23,7 @@ import jinja2
 from . import incremental as inc
 from .incremental import BuildResult
 from .areacache import AreaStore
+from .arearebuild import TEMPLATE_CACHE, rebuild_areas
 from .collector import collector_paused
 from .assets import collect_assets
 from .content.markup import MarkdownRenderer
@@ -37,9 +38,6 @@ from .parallel import default_jobs
 from .render import make_environment
 from .staging import stage_dir, swap_into_place
 from .writeout import copy_static, render_into, update_outputs
-
-
-TEMPLATE_CACHE = "templates"   # compiled templates, inside the build state folder
 
 
 def load_and_check(root: Path, build_date: date, cache=None, jobs: int = 1,
@@ -73,13 +71,15 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
           state_dir: Path | None = None, found: inc.Scan | None = None) -> BuildResult:
     """Build the site at ROOT into OUT_DIR, rendering only what changed unless CLEAN.
 
-    FOUND is a scan the caller has already found out of date (the command
-    line's quick check, made before this module is imported)."""
+    FOUND is a scan the caller has already found out of date and not
+    confined to some areas (the command line's quick checks, made before this
+    module is imported)."""
     state_dir = state_dir or inc.default_state_dir(root)
     with collector_paused() as loaded:
         if found is None:
             found = inc.scan(root, out_dir, state_dir, clean)
-            done = inc.up_to_date(found, root, out_dir, build_date)
+            done = inc.up_to_date(found, root, out_dir, build_date) or \
+                rebuild_areas(found, root, out_dir, build_date, state_dir)
             if done:
                 return done
         return _build_changes(root, out_dir, build_date, found, state_dir, jobs or default_jobs(), loaded)
@@ -111,8 +111,8 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
     pages = sum(1 for o in outputs if o.path.endswith(".html"))
     cache.save(a.slug for a in site.areas)
     inc.save_state(state_dir, inc.BuildState(
-        code=code, out_dir=str(out_dir), build_date=build_date, stamps=hasher.stamps, units=units,
-        outputs=wanted, dated={a.slug: inc.dated_facts(a) for a in site.areas}, feeds=feeds, pages=pages,
+        code=code, out_dir=str(out_dir), build_date=build_date, stamps=hasher.stamps, folders=hasher.folders,
+        units=units, outputs=wanted, dated={a.slug: inc.dated_facts(a) for a in site.areas}, feeds=feeds, pages=pages,
         hash_units=hashes.units, frame=hashes.frame, templates=hashes.templates.memo, page_frame=ctx.frame,
         listings={a.slug: inc.listing(a) for a in site.areas},
         asset_paths=frozenset(a.path for a in ctx.assets.values())))

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import pickle
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -29,7 +30,7 @@ if TYPE_CHECKING:  # kept out of imports: a no-change build should not pay for t
 
     from .model import Area
 
-STATE_FORMAT = 5
+STATE_FORMAT = 6
 STATE_FILE = "state.pickle"
 MOVING_FILE = "moving.json"   # outputs being moved into place; the state does not vouch for them
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -51,6 +52,7 @@ class BuildState:
     out_dir: str = ""
     build_date: date | None = None
     stamps: dict[str, tuple[int, int, str]] = field(default_factory=dict)   # file -> (mtime_ns, size, hash)
+    folders: dict[str, tuple[int, Listing]] = field(default_factory=dict)   # folder -> (mtime_ns, names)
     units: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)                  # build path -> input hash
     dated: dict[str, tuple] = field(default_factory=dict)                  # slug -> dated_facts()
@@ -114,12 +116,28 @@ def _moving(state_dir: Path) -> set[str] | None:
         return None
 
 
-class Hasher:
-    """File hashes with a stat fast path, remembering stamps for the next build."""
+# A file or folder changed this recently may change again within the same tick
+# of the file system's clock, unseen by its modification time: it is hashed or
+# listed afresh next time rather than trusted (git's "racy" entries).
+SETTLE_NS = 2_000_000_000
+UNTRUSTED = -1
 
-    def __init__(self, previous: dict[str, tuple[int, int, str]]):
-        self.previous = previous
+Listing = tuple[tuple[str, bool], ...]   # a folder's (name, is a folder) pairs
+
+
+class Hasher:
+    """File hashes with a stat fast path, remembering stamps for the next build.
+
+    A file whose size and modification time are as last time keeps its hash
+    (as git's index does); a folder whose modification time is as last time
+    has the same names in it, so is not listed again."""
+
+    def __init__(self, previous: dict[str, tuple[int, int, str]],
+                 folders: dict[str, tuple[int, Listing]] | None = None):
+        self.previous, self.old_folders = previous, folders or {}
         self.stamps: dict[str, tuple[int, int, str]] = {}
+        self.folders: dict[str, tuple[int, Listing]] = {}
+        self.settled = time.time_ns() - SETTLE_NS
 
     def file(self, path: Path | str, info: os.stat_result | None = None) -> str:
         """The content hash of PATH ('' if it is missing); INFO saves a stat."""
@@ -130,12 +148,36 @@ class Hasher:
             return ""
         old = self.previous.get(key)
         if old and old[0] == info.st_mtime_ns and old[1] == info.st_size:
-            value = old[2]
-        else:
-            with open(key, "rb") as handle:
-                value = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
-        self.stamps[key] = (info.st_mtime_ns, info.st_size, value)
+            self.stamps[key] = old
+            return old[2]
+        with open(key, "rb") as handle:
+            value = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
+        self.stamps[key] = (self._trusted(info.st_mtime_ns), info.st_size, value)
         return value
+
+    def listing(self, folder: str) -> Listing | None:
+        """The files and folders in FOLDER (None if it is not one), from last
+        time if the folder has not changed since."""
+        try:
+            mtime = os.stat(folder).st_mtime_ns
+        except OSError:
+            return None
+        old = self.old_folders.get(folder)
+        if old is not None and old[0] == mtime:
+            names = old[1]
+        else:
+            try:
+                with os.scandir(folder) as entries:
+                    names = tuple(sorted((e.name, is_dir) for e in entries
+                                         if (is_dir := e.is_dir(follow_symlinks=False)) or e.is_file()))
+            except OSError:
+                return None
+            mtime = self._trusted(mtime)
+        self.folders[folder] = (mtime, names)
+        return names
+
+    def _trusted(self, mtime_ns: int) -> int:
+        return mtime_ns if mtime_ns < self.settled else UNTRUSTED
 
     def tree(self, folder: Path | str) -> str:
         """One hash of every file under FOLDER, names included."""
@@ -147,17 +189,24 @@ class Hasher:
     def _collect(self, folder: str, prefix: str, found: list[str]) -> None:
         """Add 'relative name=hash' for every file under FOLDER to FOUND.
 
-        os.scandir knows which entries are folders without a stat of its own."""
-        try:
-            entries = os.scandir(folder)
-        except OSError:
-            return
-        with entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    self._collect(entry.path, f"{prefix}{entry.name}/", found)
-                elif entry.is_file():
-                    found.append(f"{prefix}{entry.name}={self.file(entry.path, entry.stat())}")
+        The loop is written out (not self.file per file): a large site has
+        tens of thousands of files and all are checked on every build."""
+        stat, previous, stamps = os.stat, self.previous, self.stamps
+        for name, is_dir in self.listing(folder) or ():
+            path = f"{folder}/{name}"
+            if is_dir:
+                self._collect(path, f"{prefix}{name}/", found)
+                continue
+            try:
+                info = stat(path)
+            except OSError:
+                continue
+            old = previous.get(path)
+            if old is not None and old[0] == info.st_mtime_ns and old[1] == info.st_size:
+                stamps[path] = old
+                found.append(f"{prefix}{name}={old[2]}")
+            else:
+                found.append(f"{prefix}{name}={self.file(path, info)}")
 
 
 def code_hash(hasher: Hasher) -> str:
@@ -224,7 +273,8 @@ def feed_urls(area: Area) -> tuple[str, ...]:
 
 def feed_units(feeds: dict[str, tuple[str, ...]], cache_dir: Path, hasher: Hasher) -> dict[str, str]:
     """A unit per area (slug -> its feed URLs): the cached copies of its feeds."""
-    from .feeds.cache import feed_file
+    if any(feeds.values()):   # a site without feeds need not import the feed cache
+        from .feeds.cache import feed_file
     return {f"feeds:{slug}": digest(*(hasher.file(feed_file(cache_dir, url)) for url in urls))
             for slug, urls in feeds.items()}
 
@@ -323,7 +373,7 @@ def scan(root: Path, out_dir: Path, state_dir: Path, clean: bool) -> Scan:
     state = BuildState() if clean else load_state(state_dir)
     if state.out_dir != str(out_dir) or not out_dir.is_dir():
         state = BuildState()
-    hasher = Hasher(state.stamps)
+    hasher = Hasher(state.stamps, state.folders)
     return Scan(state, hasher, code_hash(hasher), source_units(root, hasher))
 
 

@@ -44,3 +44,22 @@ def test_a_build_never_fetches(feed_server, make_site, tmp_path):
     assert result.exit_code == 0
     assert feed_server.requests == []
     assert "Tips" not in (tmp_path / "out/areas/north-ward/index.html").read_text()
+
+
+def test_new_posts_rebuild_only_the_ward_page(feed_server, make_site, tmp_path):
+    site = make_site("minimal")
+    atom = feed_server.add("/atom.xml", body=ATOM_TEXT_WITH_MARKUP)
+    add_feeds(site, feed_server.add("/hostile.rss", body=HOSTILE_RSS), atom)
+    out, state = ["--out", str(tmp_path / "out")], ["--state", str(tmp_path / "state")]
+    assert run_cli("feeds", "--site", str(site), "--quiet").exit_code == 0
+    assert run_cli("build", "--site", str(site), *out, *state, "--build-date", BUILD_DATE).exit_code == 0
+    feed_server.add("/atom.xml", body=ATOM_TEXT_WITH_MARKUP.replace(b"Tips", b"Winter tips"))
+    assert run_cli("feeds", "--site", str(site), "--quiet").exit_code == 0
+    result = run_cli("build", "--site", str(site), *out, *state, "--build-date", BUILD_DATE)
+    assert ", 1 rendered)" in result.output, result.output + result.stderr
+    assert "Winter tips" in (tmp_path / "out/areas/north-ward/index.html").read_text()
+    clean = run_cli("build", "--site", str(site), "--out", str(tmp_path / "clean"), "--build-date", BUILD_DATE)
+    assert clean.exit_code == 0
+    for page in (tmp_path / "clean").rglob("*"):
+        if page.is_file():
+            assert page.read_bytes() == (tmp_path / "out" / page.relative_to(tmp_path / "clean")).read_bytes(), page

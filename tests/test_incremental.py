@@ -102,8 +102,35 @@ def add_media(site, rng):
     (site / "content/media" / f"extra-{rng.randint(0, 99)}.txt").write_text("hello")
 
 
+def edit_news_body(site, rng):
+    files = sorted((site / "content/areas").glob("*/news/*.md"))
+    if files:
+        path = rng.choice(files)
+        path.write_text(path.read_text() + f"\nAn update, number {rng.randint(0, 999)}.\n")
+
+
+def move_meeting(site, rng):
+    """Move one of north ward's meetings to another day in December (its end with it)."""
+    path = site / AREA / "area.yaml"
+    lines = path.read_text().splitlines()
+    index = rng.choice([i for i, line in enumerate(lines) if line.startswith("    start: ")])
+    day, minute = f"2026-12-{rng.randint(1, 31):02d}", f"{rng.randint(0, 59):02d}"   # two alike would be refused
+    lines[index] = f"    start: {day}T07:{minute}"
+    if index + 1 < len(lines) and lines[index + 1].startswith("    end: "):
+        lines[index + 1] = f"    end: {day}T08:{minute}"
+    path.write_text("\n".join(lines) + "\n")
+
+
+def rename_area(site, rng):
+    folders = sorted(p for p in (site / "content/areas").iterdir() if (p / "area.yaml").is_file())
+    path = rng.choice(folders) / "area.yaml"
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("name:")]
+    path.write_text("\n".join([f"name: Renamed {rng.randint(0, 999)}", *lines]) + "\n")
+
+
 OPERATIONS = [edit_summary, add_news, delete_news, add_area, delete_area, edit_page,
-              change_template, remove_template, change_config, add_media, move_borough]
+              change_template, remove_template, change_config, add_media, move_borough,
+              edit_news_body, edit_news_body, move_meeting, rename_area]
 DAYS = ["2026-11-28", "2026-12-04", "2026-12-30", "2027-01-11"]
 
 
@@ -252,16 +279,141 @@ def test_an_area_edit_rewrites_only_its_shard_of_the_area_cache(make_site, tmp_p
     assert {name for name in after if after[name] != before[name]} == {f"{shard_of(edited):02d}.pickle"}
 
 
-def test_an_area_cache_made_by_other_code_is_not_used(make_site, tmp_path):
+@pytest.mark.parametrize("change", ["edit", "new day"])
+def test_an_area_cache_made_by_other_code_is_not_used(make_site, tmp_path, change):
+    import dataclasses
     import pickle
+    from sitegen.areacache import shard_of
     site = make_site("minimal")
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     for shard in (tmp_path / "state/areas").glob("*.pickle"):
         code, entries = pickle.loads(shard.read_bytes())
-        shard.write_bytes(pickle.dumps(("other code", {slug: ("", None) for slug in entries})))
-    edit_summary(site, random.Random(4))
-    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
-    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-11-28", "--clean")
+        wrong = {slug: (unit, dataclasses.replace(load, area=dataclasses.replace(load.area, name="Wrong Name")))
+                 for slug, (unit, load) in entries.items()}
+        shard.write_bytes(pickle.dumps(("other code", wrong)))
+    day = "2026-11-28"
+    if change == "edit":
+        edit_summary(site, random.Random(4))
+    else:
+        day = "2026-12-04"   # north ward's meeting is over: its pages change, not its files
+    build(site, tmp_path / "out", tmp_path / "state", day)
+    build(site, tmp_path / "clean", tmp_path / "clean-state", day, "--clean")
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
-    for shard in (tmp_path / "state/areas").glob("*.pickle"):
-        assert pickle.loads(shard.read_bytes())[0] != "other code"
+    shard = tmp_path / f"state/areas/{shard_of('north-ward'):02d}.pickle"
+    assert pickle.loads(shard.read_bytes())[0] != "other code"
+
+
+NEWS = f"{AREA}/news/speed-checks.md"
+
+
+def full_rebuilds(monkeypatch) -> list:
+    """Calls of the full rebuild from now on (it still runs)."""
+    import sitegen.build
+    calls, real = [], sitegen.build._build_changes
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(sitegen.build, "_build_changes", counted)
+    return calls
+
+
+def build_here(site: Path, tmp_path: Path, day: str = "2026-11-28"):
+    import sitegen.build
+    return sitegen.build.build(site, tmp_path / "out", date.fromisoformat(day), state_dir=tmp_path / "state")
+
+
+@pytest.mark.parametrize("change", [edit_news_body, edit_summary, move_meeting])
+def test_a_change_inside_an_area_rebuilds_only_that_area(make_site, tmp_path, monkeypatch, change):
+    site = make_site("minimal")
+    build_here(site, tmp_path)
+    calls = full_rebuilds(monkeypatch)
+    change(site, random.Random(5))
+    result = build_here(site, tmp_path, "2026-12-01")
+    assert calls == [] and 0 < result.rendered <= 8
+    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-12-01", "--clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
+@pytest.mark.parametrize("change", [rename_area, add_news, delete_news, move_borough, edit_page, add_area])
+def test_changes_that_reach_other_pages_take_the_full_rebuild(make_site, tmp_path, monkeypatch, change):
+    site = make_site("minimal")
+    build_here(site, tmp_path)
+    calls = full_rebuilds(monkeypatch)
+    change(site, random.Random(6))
+    build_here(site, tmp_path)
+    assert len(calls) == 1
+
+
+def test_a_new_day_rebuilds_only_the_areas_whose_meetings_it_ends(make_site, tmp_path, monkeypatch):
+    site = make_site("minimal")
+    build_here(site, tmp_path)
+    calls = full_rebuilds(monkeypatch)
+    result = build_here(site, tmp_path, "2026-12-09")
+    assert calls == [] and result.rendered > 0
+    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-12-09", "--clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
+def test_an_area_rebuild_saves_the_state_a_full_rebuild_would(make_site, tmp_path, monkeypatch):
+    import sitegen.build
+    from sitegen.incremental import load_state
+    site = make_site("minimal")
+    build_here(site, tmp_path)
+    shutil.copytree(tmp_path / "state", tmp_path / "state-before")
+    shutil.copytree(tmp_path / "out", tmp_path / "out-before")
+    edit_news_body(site, random.Random(7))
+    move_meeting(site, random.Random(7))
+    calls = full_rebuilds(monkeypatch)
+    build_here(site, tmp_path, "2026-12-09")
+    assert calls == []
+    narrow = load_state(tmp_path / "state")
+    for name in ("state", "out"):
+        shutil.rmtree(tmp_path / name)
+        shutil.copytree(tmp_path / f"{name}-before", tmp_path / name)
+    monkeypatch.setattr(sitegen.build, "rebuild_areas", lambda *args: None)
+    build_here(site, tmp_path, "2026-12-09")
+    assert narrow == load_state(tmp_path / "state")
+
+
+def test_a_broken_link_in_an_edited_area_is_reported_and_changes_nothing(make_site, tmp_path):
+    site = make_site("minimal")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    before = tree(tmp_path / "out")
+    (site / NEWS).write_text((site / NEWS).read_text() + "\nSee [the old page](/areas/gone-ward/).\n")
+    result = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--state", str(tmp_path / "state"),
+                     "--build-date", "2026-11-28")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (f"{NEWS}:7: link '/areas/gone-ward/' points to an area or page"
+                                     " that does not exist")
+    assert tree(tmp_path / "out") == before
+
+
+def test_an_edit_in_the_same_clock_tick_as_the_last_build_is_not_missed(make_site, tmp_path):
+    """A file system clock ticks coarsely: a file changed just after a build
+    read it may keep the modification time (and size) the build saw.  It is
+    not taken as unchanged."""
+    import os
+    site = make_site("minimal")
+    news = site / NEWS
+    news.write_text(news.read_text().replace("residents", "neighbours"))   # changed just before the build
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    seen = news.stat().st_mtime_ns
+    news.write_text(news.read_text().replace("neighbours", "neighbourz"))   # the same size
+    os.utime(news, ns=(seen, seen))
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    assert "neighbourz" in (tmp_path / "out/areas/north-ward/news/speed-checks/index.html").read_text()
+
+
+def test_a_file_added_in_the_same_clock_tick_as_the_last_build_is_not_missed(make_site, tmp_path):
+    """As above, for a folder that gains a file: its listing is not reused."""
+    import os
+    site = make_site("minimal")
+    folder = site / AREA / "news"
+    add_news(site, random.Random(8))   # the folder changed just before the build
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    seen = folder.stat().st_mtime_ns
+    add_news(site, random.Random(9))
+    os.utime(folder, ns=(seen, seen))
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    assert len(list((tmp_path / "out/areas/north-ward/news").iterdir())) == 5   # index and four stories

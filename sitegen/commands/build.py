@@ -29,10 +29,14 @@ def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int |
     started = time.perf_counter()
     out, day = (out_dir or root / "build").absolute(), resolve_build_date(build_date)
     state_dir = state_dir.absolute() if state_dir else incremental.default_state_dir(root)
-    # Checked before the generator is even imported, so a no-change build costs little.
+    # Checked before the whole generator is imported: a no-change build, or
+    # one that only some areas' files changed, costs little.
     with collector_paused():
         found = incremental.scan(root, out, state_dir, clean)
         result = incremental.up_to_date(found, root, out, day)
+        if result is None:
+            from ..arearebuild import rebuild_areas
+            result = rebuild_areas(found, root, out, day, state_dir)
     if result is None:
         from ..build import build
         result = build(root, out, day, clean=clean, jobs=jobs, state_dir=state_dir, found=found)

@@ -3,10 +3,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from ..errors import Problems
 from ..model import Link
 from .markup import MarkdownRenderer, Rendered
+
+if TYPE_CHECKING:
+    from ..config import SiteConfig
+
+
+def load_context(root: Path, config: SiteConfig) -> LoadContext:
+    """A fresh context for reading the site at ROOT with CONFIG."""
+    return LoadContext(root=root, host=urlsplit(config.base_url).hostname or "localhost",
+                       renderer=MarkdownRenderer(config.markdown))
 
 
 @dataclass

@@ -1,27 +1,17 @@
 """Load a whole site: config, areas, pages and media, validated together."""
 from __future__ import annotations
 
-import re
-import unicodedata
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ..config import load_config
 from ..errors import Problems
 from ..forms.bundle import load_forms_bundle
 from ..model import Area, Borough, Site
-from . import MEDIA_DIR
+from . import MEDIA_DIR, slugify
 from .arealoader import AreaCache, load_all_areas
-from .context import LoadContext
-from .markup import MarkdownRenderer
+from .context import load_context
 from .pages import load_pages
-
-
-def slugify(text: str) -> str:
-    """'Barking and Dagenham' -> 'barking-and-dagenham'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
 def load_site(root: Path, build_date: date, cache: AreaCache | None = None,
@@ -33,8 +23,7 @@ def load_site(root: Path, build_date: date, cache: AreaCache | None = None,
     CACHE lets unchanged areas be reused; JOBS processes load the others.
     """
     config = load_config(root)
-    ctx = LoadContext(root=root, host=urlsplit(config.base_url).hostname or "localhost",
-                      renderer=MarkdownRenderer(config.markdown))
+    ctx = load_context(root, config)
     areas = load_all_areas(ctx, cache, jobs)
     pages = load_pages(ctx)
     forms = load_forms_bundle(ctx, config)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content.areas import AREAS_DIR
-from ..content.site import slugify
+from ..content import slugify
 from ..errors import Problem, SitegenError
 from ..fileio import atomic_write
 from .scaffold import area_yaml

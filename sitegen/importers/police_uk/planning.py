@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 from ...content.areas import AREAS_DIR, BOUNDARY_FILE
-from ...content.site import slugify
+from ...content import slugify
 from ...errors import Problems
 from ...maps import feature_json, parse_boundary
 from .api import Neighbourhood

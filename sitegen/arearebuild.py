@@ -1,0 +1,175 @@
+"""Rebuilding after changes that stay inside a few area folders, without
+reading the rest of the site.
+
+Most changes between builds are to one ward: a news story, the team, a
+meeting; or, overnight, a ward's cached feeds and the date.  When nothing else
+changed (site.yaml, templates, forms, site pages, media, assets, sitegen) and
+no changed area gained or lost a page, or changed its name or borough, every
+other output is exactly as the last build left it: the home and borough pages
+show only names and addresses, and every link still has the same targets.
+Such a rebuild reads only the changed areas, checks them against the last
+build's addresses, and renders only their outputs.  Anything else, and any
+problem found, goes to the full rebuild (sitegen/build.py), which gives the
+same files, hashes and messages.
+
+    scan ──► only areas changed? ──► load them ──► same pages, names, boroughs? ──► render theirs ──► move in
+                    │ no                                  │ no, or a problem
+                    └─────────────────────────────────────┴──► None: the caller builds in full
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from . import incremental as inc
+from .areacache import AreaStore
+from .assets import collect_assets
+from .config import load_config
+from .content import slugify
+from .content.arealoader import AreaLoad, load_area_folder
+from .content.areas import AREAS_DIR
+from .content.context import LoadContext, load_context
+from .content.markup import MarkdownRenderer
+from .feeds.checks import area_feed_problems
+from .links import link_problems
+from .model import Area, Borough, Site
+from .outputs import Output, RenderContext, area_outputs
+from .render import make_environment
+from .writeout import update_outputs
+
+# Past this many changed areas the full rebuild, which loads in parallel, is as quick.
+MOST_AREAS = 64
+TEMPLATE_CACHE = "templates"   # compiled templates, inside the build state folder
+
+
+def rebuild_areas(found: inc.Scan, root: Path, out_dir: Path, build_date: date,
+                  state_dir: Path) -> inc.BuildResult | None:
+    """Rebuild OUT_DIR if only some areas changed since the build FOUND was
+    scanned against; None (having written nothing) if the full rebuild must."""
+    state = found.state
+    if not state.outputs or state.code != found.code or not _only_areas_changed(found):
+        return None
+    config = load_config(root)
+    feed_dir = root / config.feeds.cache_dir
+    feeds = inc.feed_units(state.feeds, feed_dir, found.hasher)
+    touched = _touched(found, feeds, build_date)
+    if not touched or len(touched) > MOST_AREAS:
+        return None
+    cache = AreaStore(state_dir, found.code, found.units)
+    loads = _load(load_context(root, config), cache, touched)
+    outputs = _same_shape(state, loads, config.feeds.allow_private_hosts)
+    if outputs is None:
+        return None
+    areas = {slug: load.area for slug, load in loads.items()}
+    state.feeds = {**state.feeds, **{slug: inc.feed_urls(area) for slug, area in areas.items()}}
+    feeds.update(inc.feed_units({slug: state.feeds[slug] for slug in areas}, feed_dir, found.hasher))
+    units = {**found.units, **feeds}
+    env = make_environment(root, state_dir / TEMPLATE_CACHE)
+    hashes = inc.InputHashes(state.frame, {**state.hash_units, **units}, inc.TemplateHashes(env, state.templates),
+                             build_date, lambda slug: inc.dated_facts(areas[slug]))
+    wanted = {o.path: hashes(o) for o in outputs}
+    todo = [o for o in outputs if state.outputs.get(o.path) != wanted[o.path]]
+    ctx = RenderContext(site=_partial_site(config, build_date, areas), env=env, assets=collect_assets(config),
+                        markdown=MarkdownRenderer(config.markdown), frame=state.page_frame)
+    update_outputs(ctx, todo, set(), set(), out_dir, state_dir, jobs=1)
+    cache.save_fresh()
+    _save(state_dir, state, found, build_date, units, wanted, areas, hashes)
+    return inc.BuildResult(state.pages, len(state.outputs), len(todo), out_dir)
+
+
+def _only_areas_changed(found: inc.Scan) -> bool:
+    """Whether the sources differ from the last build's in area folders only,
+    with the same areas as then."""
+    old = {k: v for k, v in found.state.units.items() if not k.startswith("feeds:")}
+    if old.keys() != found.units.keys():
+        return False
+    return all(k.startswith("area:") or k == "areas" for k, v in found.units.items() if old[k] != v)
+
+
+def _touched(found: inc.Scan, feeds: dict[str, str], build_date: date) -> set[str]:
+    """Slugs of the areas whose outputs may change: files, cached feeds or what the date does to them."""
+    state = found.state
+    touched = {k[len("area:"):] for k, v in found.units.items() if k.startswith("area:") and state.units[k] != v}
+    touched |= {k[len("feeds:"):] for k, v in feeds.items() if state.units.get(k) != v}
+    if state.build_date != build_date:
+        touched |= {slug for slug, facts in state.dated.items()
+                    if inc.date_signature(facts, state.build_date) != inc.date_signature(facts, build_date)}
+    return touched
+
+
+def _load(ctx: LoadContext, cache: AreaStore, slugs: set[str]) -> dict[str, AreaLoad]:
+    """The areas SLUGS: from the cache if their files are unchanged, else read afresh."""
+    loads = {}
+    for slug in sorted(slugs):
+        load = cache.get(slug)
+        if load is None:
+            load = load_area_folder(ctx, ctx.root / AREAS_DIR / slug)
+            cache.put(load)
+        loads[slug] = load
+    return loads
+
+
+def _same_shape(state: inc.BuildState, loads: dict[str, AreaLoad], allow_private: bool) -> list[Output] | None:
+    """The outputs of the areas LOADS, if they have no problems and the same
+    pages, names and boroughs as in the last build (so no other output can
+    change); else None."""
+    built = _BuiltUrls(state)
+    old_paths = _paths_by_area(state.outputs, loads.keys())
+    outputs = []
+    for slug, load in loads.items():
+        area = load.area
+        if area is None or load.problems or link_problems(load.links, built) \
+                or area_feed_problems(area, allow_private) or state.listings.get(slug) != inc.listing(area):
+            return None
+        own = area_outputs(area)
+        if {o.path for o in own} != old_paths.get(slug, set()):
+            return None
+        outputs += own
+    return outputs
+
+
+def _paths_by_area(outputs: dict[str, str], slugs) -> dict[str, set[str]]:
+    """The build paths under areas/SLUG/ for each of SLUGS."""
+    wanted, found = set(slugs), {}
+    for path in outputs:
+        if path.startswith("areas/"):
+            slug = path.split("/", 2)[1]
+            if slug in wanted:
+                found.setdefault(slug, set()).add(path)
+    return found
+
+
+class _BuiltUrls:
+    """The site paths the last build wrote, as a link check sees them: the
+    inverse of Output.url ('/areas/abbey/' for areas/abbey/index.html); assets
+    are not link targets."""
+
+    def __init__(self, state: inc.BuildState):
+        self.outputs, self.assets = state.outputs, state.asset_paths
+
+    def __contains__(self, url: str) -> bool:
+        if not url.startswith("/"):
+            return False
+        if url.endswith("/"):
+            return url[1:] + "index.html" in self.outputs
+        path = url[1:]
+        return path in self.outputs and path not in self.assets and not path.endswith("index.html")
+
+
+def _partial_site(config, build_date: date, areas: dict[str, Area]) -> Site:
+    """A site holding only AREAS, with what their pages show of their boroughs."""
+    names = sorted({a.borough for a in areas.values() if a.borough})
+    return Site(config=config, build_date=build_date, areas=tuple(areas[s] for s in sorted(areas)),
+                boroughs=tuple(Borough(slugify(name), name, ()) for name in names), pages=())
+
+
+def _save(state_dir: Path, state: inc.BuildState, found: inc.Scan, build_date: date, units: dict[str, str],
+          wanted: dict[str, str], areas: dict[str, Area], hashes: inc.InputHashes) -> None:
+    """The last state with the changed areas' units, hashes and dated facts."""
+    state.stamps, state.folders, state.build_date = found.hasher.stamps, found.hasher.folders, build_date
+    state.units = units
+    state.hash_units = {**state.hash_units, **units}
+    state.outputs = {**state.outputs, **wanted}
+    state.dated = {**state.dated, **{slug: inc.dated_facts(area) for slug, area in areas.items()}}
+    state.templates = hashes.templates.memo
+    inc.save_state(state_dir, state)
