@@ -24,7 +24,7 @@ from pathlib import Path
 from . import incremental as inc
 from .areacache import AreaStore
 from .assets import collect_assets
-from .config import load_config
+from .config import SiteConfig, load_config
 from .content import slugify
 from .content.arealoader import AreaLoad, load_area_folder
 from .content.areas import AREAS_DIR
@@ -34,12 +34,11 @@ from .feeds.checks import area_feed_problems
 from .links import link_problems
 from .model import Area, Borough, Site
 from .outputs import Output, RenderContext, area_outputs
-from .render import make_environment
+from .render import TEMPLATE_CACHE, make_environment
 from .writeout import update_outputs
 
 # Past this many changed areas the full rebuild, which loads in parallel, is as quick.
 MOST_AREAS = 64
-TEMPLATE_CACHE = "templates"   # compiled templates, inside the build state folder
 
 
 def rebuild_areas(found: inc.Scan, root: Path, out_dir: Path, build_date: date,
@@ -50,8 +49,7 @@ def rebuild_areas(found: inc.Scan, root: Path, out_dir: Path, build_date: date,
     if not state.outputs or state.code != found.code or not _only_areas_changed(found):
         return None
     config = load_config(root)
-    feed_dir = root / config.feeds.cache_dir
-    feeds = inc.feed_units(state.feeds, feed_dir, found.hasher)
+    feeds = inc.feed_units(state.feeds, root / config.feeds.cache_dir, found.hasher)
     touched = _touched(found, feeds, build_date)
     if not touched or len(touched) > MOST_AREAS:
         return None
@@ -60,9 +58,20 @@ def rebuild_areas(found: inc.Scan, root: Path, out_dir: Path, build_date: date,
     outputs = _same_shape(state, loads, config.feeds.allow_private_hosts)
     if outputs is None:
         return None
-    areas = {slug: load.area for slug, load in loads.items()}
+    rendered = _render(found, config, {slug: load.area for slug, load in loads.items()}, outputs, feeds,
+                       build_date, out_dir, state_dir)
+    cache.save_fresh()
+    return inc.BuildResult(state.pages, len(state.outputs), rendered, out_dir)
+
+
+def _render(found: inc.Scan, config: SiteConfig, areas: dict[str, Area], outputs: list[Output],
+            feeds: dict[str, str], build_date: date, out_dir: Path, state_dir: Path) -> int:
+    """Render those of OUTPUTS (all of AREAS) whose inputs changed, move them
+    in and save the state; the number rendered."""
+    state, root = found.state, config.root
     state.feeds = {**state.feeds, **{slug: inc.feed_urls(area) for slug, area in areas.items()}}
-    feeds.update(inc.feed_units({slug: state.feeds[slug] for slug in areas}, feed_dir, found.hasher))
+    feeds.update(inc.feed_units({slug: state.feeds[slug] for slug in areas}, root / config.feeds.cache_dir,
+                                found.hasher))
     units = {**found.units, **feeds}
     env = make_environment(root, state_dir / TEMPLATE_CACHE)
     hashes = inc.InputHashes(state.frame, {**state.hash_units, **units}, inc.TemplateHashes(env, state.templates),
@@ -72,9 +81,8 @@ def rebuild_areas(found: inc.Scan, root: Path, out_dir: Path, build_date: date,
     ctx = RenderContext(site=_partial_site(config, build_date, areas), env=env, assets=collect_assets(config),
                         markdown=MarkdownRenderer(config.markdown), frame=state.page_frame)
     update_outputs(ctx, todo, set(), set(), out_dir, state_dir, jobs=1)
-    cache.save_fresh()
     _save(state_dir, state, found, build_date, units, wanted, areas, hashes)
-    return inc.BuildResult(state.pages, len(state.outputs), len(todo), out_dir)
+    return len(todo)
 
 
 def _only_areas_changed(found: inc.Scan) -> bool:
@@ -156,7 +164,7 @@ class _BuiltUrls:
         return path in self.outputs and path not in self.assets and not path.endswith("index.html")
 
 
-def _partial_site(config, build_date: date, areas: dict[str, Area]) -> Site:
+def _partial_site(config: SiteConfig, build_date: date, areas: dict[str, Area]) -> Site:
     """A site holding only AREAS, with what their pages show of their boroughs."""
     names = sorted({a.borough for a in areas.values() if a.borough})
     return Site(config=config, build_date=build_date, areas=tuple(areas[s] for s in sorted(areas)),

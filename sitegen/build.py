@@ -6,9 +6,10 @@ A build never touches the network (feeds come from their cache) and never reads
 the clock (dates come from content or the injected build date), so the same
 input always gives the same bytes.  A cold build writes a whole new tree beside
 the output and swaps it in; a rebuild renders only outputs whose inputs changed
-(sitegen/incremental.py) into a staging folder and moves them in.  Either way,
-nothing in build/ changes until every output has rendered: a failed build
-leaves the previous one exactly as it was.
+(sitegen/incremental.py) into a staging folder and moves them in.  When only a
+few areas changed, sitegen/arearebuild.py does that without reading the rest of
+the site.  Either way, nothing in build/ changes until every output has
+rendered: a failed build leaves the previous one exactly as it was.
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ import jinja2
 from . import incremental as inc
 from .incremental import BuildResult
 from .areacache import AreaStore
-from .arearebuild import TEMPLATE_CACHE, rebuild_areas
+from .arearebuild import rebuild_areas
 from .collector import collector_paused
 from .assets import collect_assets
 from .content.markup import MarkdownRenderer
@@ -35,7 +36,7 @@ from .model import Site
 from .outputs import Output, RenderContext, plan
 from .outputs.pages import frame_values
 from .parallel import default_jobs
-from .render import make_environment
+from .render import TEMPLATE_CACHE, make_environment
 from .staging import stage_dir, swap_into_place
 from .writeout import copy_static, render_into, update_outputs
 

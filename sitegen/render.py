@@ -50,6 +50,9 @@ class NameStrictUndefined(jinja2.ChainableUndefined):
         return iter(())
 
 
+TEMPLATE_CACHE = "templates"   # where a build keeps compiled templates, inside its state folder
+
+
 def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.Environment:
     """An environment that looks in SITE/templates, then the built-in theme.
 
