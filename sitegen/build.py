@@ -109,15 +109,24 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
         rendered = _update(ctx, outputs, todo, wanted, state, out_dir, state_dir, jobs)
     else:
         rendered = _build_cold(ctx, outputs, root, out_dir, jobs)
-    pages = sum(1 for o in outputs if o.path.endswith(".html"))
     cache.save(a.slug for a in site.areas)
-    inc.save_state(state_dir, inc.BuildState(
-        code=code, out_dir=str(out_dir), build_date=build_date, stamps=hasher.stamps, folders=hasher.folders,
-        units=units, outputs=wanted, dated={a.slug: inc.dated_facts(a) for a in site.areas}, feeds=feeds, pages=pages,
+    state = _state_after(ctx, found, out_dir, feeds, wanted, hashes)
+    inc.save_state(state_dir, state)
+    return BuildResult(state.pages, len(wanted), rendered, out_dir)
+
+
+def _state_after(ctx: RenderContext, found: inc.Scan, out_dir: Path, feeds: dict[str, tuple[str, ...]],
+                 wanted: dict[str, str], hashes: _InputHashes) -> inc.BuildState:
+    """What the next build needs to know of this one."""
+    site, hasher = ctx.site, found.hasher
+    return inc.BuildState(
+        code=found.code, out_dir=str(out_dir), build_date=site.build_date, stamps=hasher.stamps,
+        folders=hasher.folders, units=found.units, outputs=wanted, feeds=feeds,
+        dated={a.slug: inc.dated_facts(a) for a in site.areas},
+        pages=sum(1 for o in ctx.outputs if o.path.endswith(".html")),
         hash_units=hashes.units, frame=hashes.frame, templates=hashes.templates.memo, page_frame=ctx.frame,
         listings={a.slug: inc.listing(a) for a in site.areas},
-        asset_paths=frozenset(a.path for a in ctx.assets.values())))
-    return BuildResult(pages, len(wanted), rendered, out_dir)
+        asset_paths=frozenset(a.path for a in ctx.assets.values()))
 
 
 class _InputHashes:
