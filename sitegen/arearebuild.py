@@ -148,20 +148,25 @@ def _paths_by_area(outputs: dict[str, str], slugs) -> dict[str, set[str]]:
 
 
 class _BuiltUrls:
-    """The site paths the last build wrote, as a link check sees them: the
-    inverse of Output.url ('/areas/abbey/' for areas/abbey/index.html); assets
-    are not link targets."""
+    """The site paths a link may lead to, as the full build's link check has
+    them: each rendered output's address (the inverse of Output.url:
+    '/areas/abbey/' for areas/abbey/index.html) and each media file's path;
+    not the assets."""
 
     def __init__(self, state: inc.BuildState):
-        self.outputs, self.assets = state.outputs, state.asset_paths
+        self.outputs, self.assets, self.media = state.outputs, state.asset_paths, state.media_paths
 
     def __contains__(self, url: str) -> bool:
         if not url.startswith("/"):
             return False
-        if url.endswith("/"):
-            return url[1:] + "index.html" in self.outputs
         path = url[1:]
-        return path in self.outputs and path not in self.assets and not path.endswith("index.html")
+        if path in self.media:
+            return True
+        if url.endswith("/"):
+            path += "index.html"
+        elif path.endswith("index.html"):
+            return False
+        return path in self.outputs and path not in self.assets and path not in self.media
 
 
 def _partial_site(config: SiteConfig, build_date: date, areas: dict[str, Area]) -> Site:

@@ -126,7 +126,8 @@ def _state_after(ctx: RenderContext, found: inc.Scan, out_dir: Path, feeds: dict
         pages=sum(1 for o in ctx.outputs if o.path.endswith(".html")),
         hash_units=hashes.units, frame=hashes.frame, templates=hashes.templates.memo, page_frame=ctx.frame,
         listings={a.slug: inc.listing(a) for a in site.areas},
-        asset_paths=frozenset(a.path for a in ctx.assets.values()))
+        asset_paths=frozenset(a.path for a in ctx.assets.values()),
+        media_paths=frozenset(url.lstrip("/") for url in site.media))
 
 
 class _InputHashes:

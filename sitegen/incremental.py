@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # kept out of imports: a no-change build should not pay for t
 
     from .model import Area
 
-STATE_FORMAT = 6
+STATE_FORMAT = 7
 STATE_FILE = "state.pickle"
 MOVING_FILE = "moving.json"   # outputs being moved into place; the state does not vouch for them
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -66,6 +66,7 @@ class BuildState:
     page_frame: dict[str, str] = field(default_factory=dict)   # outputs.pages.frame_values
     listings: dict[str, tuple[str, str]] = field(default_factory=dict)   # slug -> listing()
     asset_paths: frozenset[str] = frozenset()                   # outputs that are assets, not link targets
+    media_paths: frozenset[str] = frozenset()                   # outputs copied from content/media
 
 
 def _read_pickle(path: Path, kind: type, default):

@@ -417,3 +417,19 @@ def test_a_file_added_in_the_same_clock_tick_as_the_last_build_is_not_missed(mak
     os.utime(folder, ns=(seen, seen))
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     assert len(list((tmp_path / "out/areas/north-ward/news").iterdir())) == 5   # index and four stories
+
+
+@pytest.mark.parametrize("href", ["/media/sub/", "an asset", "/areas/north-ward/index.html"])
+def test_an_area_rebuild_accepts_no_link_a_full_build_refuses(make_site, tmp_path, href):
+    site = make_site("minimal")
+    (site / "content/media/sub").mkdir()
+    (site / "content/media/sub/index.html").write_text("<p>a media file that happens to be called index.html</p>")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    before = tree(tmp_path / "out")
+    if href == "an asset":   # a file the build writes, but not a page or media file a link may lead to
+        href = "/" + next(p for p in before if p.startswith("assets/site.") and p.endswith(".css"))
+    (site / NEWS).write_text((site / NEWS).read_text() + f"\nSee [this]({href}).\n")
+    result = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--state", str(tmp_path / "state"),
+                     "--build-date", "2026-11-28")
+    assert result.exit_code == 1 and f"link '{href}'" in result.stderr
+    assert tree(tmp_path / "out") == before
