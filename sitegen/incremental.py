@@ -20,6 +20,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Callable
 
 from . import __version__
@@ -141,7 +142,9 @@ class Hasher:
 
     A file whose size and modification time are as last time keeps its hash
     (as git's index does); a folder whose modification time is as last time
-    has the same names in it, so is not listed again."""
+    has the same names in it, so is not listed again.  Symbolic links are
+    listed whatever they point to, and followed on every scan: what they
+    point to can change without their folder changing."""
 
     def __init__(self, previous: dict[str, tuple[int, int, str]],
                  folders: dict[str, tuple[int, Listing]] | None = None):
@@ -156,6 +159,8 @@ class Hasher:
         try:
             info = info or os.stat(key)
         except OSError:
+            return ""
+        if not S_ISREG(info.st_mode):
             return ""
         old = self.previous.get(key)
         if old and old[0] == info.st_mtime_ns and old[1] == info.st_size:
@@ -180,7 +185,8 @@ class Hasher:
             try:
                 with os.scandir(folder) as entries:
                     names = tuple(sorted((e.name, is_dir) for e in entries
-                                         if (is_dir := e.is_dir(follow_symlinks=False)) or e.is_file()))
+                                         if (is_dir := e.is_dir(follow_symlinks=False))
+                                         or e.is_file(follow_symlinks=False) or e.is_symlink()))
             except OSError:
                 return None
             mtime = self._trusted(mtime)
@@ -211,7 +217,9 @@ class Hasher:
             try:
                 info = stat(path)
             except OSError:
-                continue
+                continue   # a link to nothing (yet)
+            if not S_ISREG(info.st_mode):
+                continue   # a link to a folder, or something that is not a file
             old = previous.get(path)
             if old is not None and old[0] == info.st_mtime_ns and old[1] == info.st_size:
                 stamps[path] = old

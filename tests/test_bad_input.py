@@ -145,6 +145,15 @@ def test_missing_site_yaml(tmp_path):
     assert_problem(result, "site.yaml:", "not found")
 
 
+def test_a_file_that_cannot_be_read_is_a_located_problem(tmp_path):
+    # Loaders skip what is not a file, so this guards a file that vanishes or is locked while being read.
+    from sitegen.content.yamlsource import read_text
+    from sitegen.errors import SitegenError
+    with pytest.raises(SitegenError) as caught:
+        read_text(tmp_path, "content/pages/about.md")   # a folder
+    assert str(caught.value.problems[0]).startswith("content/pages/about.md: cannot be read (Is a directory)")
+
+
 def test_not_utf8(site):
     (site / AREA).write_bytes("name: Caf\xe9\n".encode("latin-1"))
     assert_problem(check(site), f"{AREA}:1:", "is not UTF-8")

@@ -433,3 +433,24 @@ def test_an_area_rebuild_accepts_no_link_a_full_build_refuses(make_site, tmp_pat
                      "--build-date", "2026-11-28")
     assert result.exit_code == 1 and f"link '{href}'" in result.stderr
     assert tree(tmp_path / "out") == before
+
+
+def test_a_linked_file_that_appears_later_is_seen(make_site, tmp_path):
+    """A link to a missing file is in its folder's listing; when the file it
+    points to appears, the folder itself has not changed."""
+    import os
+    import time
+    site = make_site("minimal")
+    target = tmp_path / "stories/later.md"
+    (site / AREA / "news/later.md").symlink_to(target)
+    a_minute_ago = time.time() - 60   # so the folder's listing is trusted next time (not "racy")
+    os.utime(site / AREA / "news", (a_minute_ago, a_minute_ago))
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    target.parent.mkdir()
+    target.write_text("---\ntitle: Arrived later\ndate: 2026-11-20\n---\nIt came.\n")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    assert "Arrived later" in (tmp_path / "out/areas/north-ward/news/later/index.html").read_text()
+    target.unlink()
+    target.mkdir()   # now a link to a folder: not a story, and no crash
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    assert not (tmp_path / "out/areas/north-ward/news/later").exists()

@@ -163,7 +163,7 @@ def load_news(ctx: LoadContext, folder: Path) -> list[NewsItem]:
     if not news_dir.is_dir():
         return []
     items: dict[str, NewsItem] = {}
-    for path in sorted(news_dir.glob("*.md")):
+    for path in sorted(p for p in news_dir.glob("*.md") if p.is_file()):   # as the build's scan sees them
         item = _load_news_item(ctx, path, folder.name)
         if item is None:
             continue

@@ -23,7 +23,7 @@ def load_pages(ctx: LoadContext) -> list[Page]:
     base = ctx.root / PAGES_DIR
     if not base.is_dir():
         return []
-    return [page for page in (_load_page(ctx, path) for path in sorted(base.glob("*.md"))) if page]
+    return [page for page in (_load_page(ctx, path) for path in sorted(base.glob("*.md")) if path.is_file()) if page]
 
 
 def _load_page(ctx: LoadContext, path) -> Page | None:

@@ -128,6 +128,9 @@ def read_text(path: Path, rel_path: str) -> str:
     except UnicodeDecodeError as exc:
         line = path.read_bytes()[: exc.start].count(b"\n") + 1
         raise SitegenError([Problem(rel_path, line, 0, "is not UTF-8 text; save the file as UTF-8")])
+    except OSError as exc:
+        raise SitegenError([Problem(rel_path, 0, 0, f"cannot be read ({exc.strerror}); check that it is a"
+                                                      " readable file, and what it points to if it is a link")])
 
 
 def _yaml_hint(reason: str) -> str:
