@@ -263,7 +263,8 @@ def _govuk_templates() -> str:
 
 
 def listing(area: Area) -> tuple[str, str]:
-    """What pages other than AREA's own show of it (its address is its slug): name and borough."""
+    """What pages other than AREA's own are given of it, besides its slug:
+    its name and borough (see outputs.pages.Listed)."""
     return (area.name, area.borough)
 
 

@@ -131,6 +131,17 @@ def test_template_syntax_error(site):
     assert_problem(check(site), "templates/area.html:3:", "template:")
 
 
+@pytest.mark.parametrize("page", ["home.html", "borough.html"])
+def test_a_listing_page_asking_for_more_than_names(site, page):
+    (site / "templates").mkdir()
+    loop = "borough.areas" if page == "borough.html" else "boroughs[0].areas"
+    (site / "templates" / page).write_text(
+        "{% extends 'base.html' %}{% block content %}\n"
+        f"{{% for area in {loop} %}}<p>{{{{ area.summary }}}}</p>{{% endfor %}}\n{{% endblock %}}\n")
+    result = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--build-date", BUILD_DATE)
+    assert_problem(result, f"templates/{page}:2:", "'summary' is not given to the home and borough pages")
+
+
 def test_every_problem_is_reported_at_once(site):
     edit(site, AREA, "team:", "teem:")
     edit(site, NEWS, "date: 2026-11-02", "date: 2026-13-02")

@@ -1,9 +1,13 @@
 """HTML pages: home, borough, ward, ward news, site pages and 404."""
 from __future__ import annotations
 
+from typing import NamedTuple
+
+import jinja2
 from markupsafe import Markup
 
 from ..feeds.view import latest_posts
+from ..incremental import listing
 from ..model import Site
 from ..security import content_security_policy
 from . import Output, RenderContext, renderer
@@ -84,12 +88,63 @@ def _area_crumbs(site: Site, area) -> list:
     return crumbs
 
 
+class Listed(NamedTuple):
+    """An area as the home and borough pages list it: name and address.
+
+    Those pages (and a site's own versions of their templates) are given only
+    this, so that editing a ward's news, team or meetings leaves them as they
+    are: their input hashes cover these fields (incremental.listing_units)."""
+
+    slug: str
+    name: str
+    borough: str
+
+    @property
+    def url(self) -> str:
+        """Site path of the area's page."""
+        return f"/areas/{self.slug}/"
+
+    def __getattr__(self, name: str):
+        _not_listed(name)
+
+
+class ListedBorough(NamedTuple):
+    """A borough as the home and borough pages show it: its name and its wards, listed."""
+
+    slug: str
+    name: str
+    url: str
+    areas: tuple[Listed, ...]
+
+    def __getattr__(self, name: str):
+        _not_listed(name)
+
+
+def _not_listed(name: str):
+    """A template asked a listed area or borough for NAME, which it does not have:
+    an error that says so, rather than an empty value."""
+    if name.startswith("__"):
+        raise AttributeError(name)
+    raise jinja2.UndefinedError(
+        f"'{name}' is not given to the home and borough pages, which list each area's slug, name, borough"
+        " and url only (so editing a ward does not rebuild them); show more on the area's own page")
+
+
+def _listed(areas) -> tuple[Listed, ...]:
+    return tuple(Listed(a.slug, *listing(a)) for a in areas)
+
+
+def _listed_borough(borough) -> ListedBorough:
+    return ListedBorough(borough.slug, borough.name, borough.url, _listed(borough.areas))
+
+
 @renderer("home")
 def render_home(ctx: RenderContext, key: str) -> bytes:
     """The home page: find your area, report, services."""
     site = ctx.site
-    others = tuple(a for a in site.areas if not a.borough)
-    return page_html(ctx, "home.html", "/", site.config.name, [], boroughs=site.boroughs,
+    others = _listed(a for a in site.areas if not a.borough)
+    return page_html(ctx, "home.html", "/", site.config.name, [],
+                     boroughs=tuple(_listed_borough(b) for b in site.boroughs),
                      other_areas=others, area_count=len(site.areas))
 
 
@@ -98,7 +153,8 @@ def render_borough(ctx: RenderContext, key: str) -> bytes:
     """A borough's page: its wards."""
     borough = next(b for b in ctx.site.boroughs if b.slug == key)
     return page_html(ctx, "borough.html", borough.url, f"Police in {borough.name}", [("Home", "/")],
-                     borough=borough, description=f"Find the neighbourhood policing team for your ward in {borough.name}.")
+                     borough=_listed_borough(borough),
+                     description=f"Find the neighbourhood policing team for your ward in {borough.name}.")
 
 
 @renderer("area")
