@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from .fileio import atomic_write
+from .incremental import digest
 
 if TYPE_CHECKING:
     from .content.arealoader import AreaLoad
@@ -37,7 +38,10 @@ class AreaStore:
 
     def __init__(self, state_dir: Path, code: str, units: dict[str, str], *, read: bool = True):
         self.folder = state_dir / AREAS_DIR
-        self.code, self.units, self.read = code, units, read
+        # site.yaml shapes a loaded area too (its host goes into event ids; it picks
+        # the Markdown engine), so a cache made under another site.yaml is not used.
+        self.code = digest(code, units.get("config", ""))
+        self.units, self.read = units, read
         self.shards: dict[int, dict[str, Entry] | None] = {}   # None: unreadable or made by other code
         self.fresh: dict[str, Entry] = {}
 

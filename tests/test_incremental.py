@@ -454,3 +454,15 @@ def test_a_linked_file_that_appears_later_is_seen(make_site, tmp_path):
     target.mkdir()   # now a link to a folder: not a story, and no crash
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     assert not (tmp_path / "out/areas/north-ward/news/later").exists()
+
+
+def test_a_new_base_url_reaches_the_areas_loaded_under_the_old_one(make_site, tmp_path):
+    """Event ids in the calendars carry the site's host, set when an area is loaded."""
+    site = make_site("minimal")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("https://police.example.org/", "https://police.example.net/"))
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-11-28", "--clean")
+    assert "police.example.net" in (tmp_path / "out/areas/north-ward/events.ics").read_text()
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
