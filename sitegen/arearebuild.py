@@ -10,7 +10,10 @@ show only names and addresses, and every link still has the same targets.
 Such a rebuild reads only the changed areas, checks them against the last
 build's addresses, and renders only their outputs.  Anything else, and any
 problem found, goes to the full rebuild (sitegen/build.py), which gives the
-same files, hashes and messages.
+same files, hashes and messages.  (One thing it leaves to the others: a file
+deleted from build/ by hand.  The next build with nothing to do, or the next
+full rebuild, notices and makes it again; checking 16,000 files here would cost
+as much as the rest of this rebuild.)
 
     scan ──► only areas changed? ──► load them ──► same pages, names, boroughs? ──► render theirs ──► move in
                     │ no                                  │ no, or a problem

@@ -14,6 +14,7 @@ rendered: a failed build leaves the previous one exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -103,7 +104,7 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
     hashes = _InputHashes(ctx, code, {**units, **derived}, state)
     wanted = hashes.all(outputs)
     wanted.update(_static_hashes(ctx, root, hasher))
-    todo = [o for o in outputs if state.outputs.get(o.path) != wanted[o.path]]
+    todo = [o for o in outputs if state.outputs.get(o.path) != wanted[o.path] or not _built(out_dir, o.path)]
     # Moving changed files in costs a rename each; past a point a whole new tree is quicker.
     if state.outputs and len(todo) <= max(500, len(outputs) // 2):
         rendered = _update(ctx, outputs, todo, wanted, state, out_dir, state_dir, jobs)
@@ -128,6 +129,15 @@ def _state_after(ctx: RenderContext, found: inc.Scan, out_dir: Path, feeds: dict
         listings={a.slug: inc.listing(a) for a in site.areas},
         asset_paths=frozenset(a.path for a in ctx.assets.values()),
         media_paths=frozenset(url.lstrip("/") for url in site.media))
+
+
+def _built(out_dir: Path, path: str) -> bool:
+    """Whether PATH is in OUT_DIR (someone may have deleted it since the last build)."""
+    try:
+        os.stat(f"{out_dir}/{path}")
+    except OSError:
+        return False
+    return True
 
 
 class _InputHashes:

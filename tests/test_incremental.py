@@ -466,3 +466,16 @@ def test_a_new_base_url_reaches_the_areas_loaded_under_the_old_one(make_site, tm
     build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-11-28", "--clean")
     assert "police.example.net" in (tmp_path / "out/areas/north-ward/events.ics").read_text()
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
+def test_a_file_deleted_from_the_output_is_made_again(make_site, tmp_path):
+    site = make_site("minimal")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    (tmp_path / "out/areas/south-ward/index.html").unlink()
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    assert (tmp_path / "out/areas/south-ward/index.html").is_file()
+    (tmp_path / "out/areas/south-ward/feed.xml").unlink()
+    edit_page(site, random.Random(9))   # with a change elsewhere too
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-11-28", "--clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
