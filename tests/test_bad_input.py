@@ -142,6 +142,14 @@ def test_a_listing_page_asking_for_more_than_names(site, page):
     assert_problem(result, f"templates/{page}:2:", "'summary' is not given to the home and borough pages")
 
 
+def test_the_build_date_is_not_given_to_every_page(site):
+    # Only a ward's page and calendar are rebuilt when the date moves on, so only they may show it.
+    (site / "templates/partials").mkdir(parents=True)
+    (site / "templates/partials/footer.html").write_text("<footer>\n<p>Built {{ build_date }}</p></footer>\n")
+    result = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--build-date", BUILD_DATE)
+    assert_problem(result, "templates/partials/footer.html:2:", "'build_date' is undefined")
+
+
 def test_every_problem_is_reported_at_once(site):
     edit(site, AREA, "team:", "teem:")
     edit(site, NEWS, "date: 2026-11-02", "date: 2026-13-02")

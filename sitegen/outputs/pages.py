@@ -60,8 +60,9 @@ def site_values(ctx: RenderContext) -> dict:
     page frame that never change rendered once: partials/skip_link.html,
     header.html, emergency.html and footer.html, as `chrome.header` and so on."""
     if "site" not in ctx.shared:
-        values = {"site": ctx.site.config, "assets": ctx.assets, "build_date": ctx.site.build_date,
-                  **(ctx.frame or frame_values(ctx.site))}
+        # No build date: only pages the incremental build knows to change with the
+        # date (a ward's page and calendar) are given what depends on it.
+        values = {"site": ctx.site.config, "assets": ctx.assets, **(ctx.frame or frame_values(ctx.site))}
         values["chrome"] = {name: Markup(ctx.env.get_template(f"partials/{name}.html").render(values))
                             for name in CHROME}
         ctx.shared.update(values)
