@@ -21,6 +21,7 @@ as much as the rest of this rebuild.)
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -72,10 +73,8 @@ def _render(found: inc.Scan, config: SiteConfig, areas: dict[str, Area], outputs
     """Render those of OUTPUTS (all of AREAS) whose inputs changed, move them
     in and save the state; the number rendered."""
     state, root = found.state, config.root
-    state.feeds = {**state.feeds, **{slug: inc.feed_urls(area) for slug, area in areas.items()}}
-    feeds.update(inc.feed_units({slug: state.feeds[slug] for slug in areas}, root / config.feeds.cache_dir,
-                                found.hasher))
-    units = {**found.units, **feeds}
+    area_feeds = {slug: inc.feed_urls(area) for slug, area in areas.items()}
+    units = {**found.units, **feeds, **inc.feed_units(area_feeds, root / config.feeds.cache_dir, found.hasher)}
     env = make_environment(root, state_dir / TEMPLATE_CACHE)
     hashes = inc.InputHashes(state.frame, {**state.hash_units, **units}, inc.TemplateHashes(env, state.templates),
                              build_date, lambda slug: inc.dated_facts(areas[slug]))
@@ -84,7 +83,12 @@ def _render(found: inc.Scan, config: SiteConfig, areas: dict[str, Area], outputs
     ctx = RenderContext(site=_partial_site(config, build_date, areas), env=env, assets=collect_assets(config),
                         markdown=MarkdownRenderer(config.markdown), frame=state.page_frame)
     update_outputs(ctx, todo, set(), set(), out_dir, state_dir, jobs=1)
-    _save(state_dir, state, found, build_date, units, wanted, areas, hashes)
+    state = replace(state, stamps=found.hasher.stamps, folders=found.hasher.folders, build_date=build_date,
+                    units=units, hash_units={**state.hash_units, **units}, outputs={**state.outputs, **wanted},
+                    feeds={**state.feeds, **area_feeds},
+                    dated={**state.dated, **{slug: inc.dated_facts(area) for slug, area in areas.items()}},
+                    templates=hashes.templates.memo)
+    inc.save_state(state_dir, state)
     return len(todo)
 
 
@@ -177,15 +181,3 @@ def _partial_site(config: SiteConfig, build_date: date, areas: dict[str, Area]) 
     names = sorted({a.borough for a in areas.values() if a.borough})
     return Site(config=config, build_date=build_date, areas=tuple(areas[s] for s in sorted(areas)),
                 boroughs=tuple(Borough(slugify(name), name, ()) for name in names), pages=())
-
-
-def _save(state_dir: Path, state: inc.BuildState, found: inc.Scan, build_date: date, units: dict[str, str],
-          wanted: dict[str, str], areas: dict[str, Area], hashes: inc.InputHashes) -> None:
-    """The last state with the changed areas' units, hashes and dated facts."""
-    state.stamps, state.folders, state.build_date = found.hasher.stamps, found.hasher.folders, build_date
-    state.units = units
-    state.hash_units = {**state.hash_units, **units}
-    state.outputs = {**state.outputs, **wanted}
-    state.dated = {**state.dated, **{slug: inc.dated_facts(area) for slug, area in areas.items()}}
-    state.templates = hashes.templates.memo
-    inc.save_state(state_dir, state)
