@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ..fileio import atomic_write
 from .post import Post
 from .sanitise import safe_link
 
@@ -82,17 +81,8 @@ def write_summary(cache_dir: Path, summary: dict) -> Path:
 
 
 def atomic_write_json(path: Path, data: dict) -> None:
-    """Write DATA as JSON to PATH via a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        with open(temp, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, sort_keys=True, indent=1)
-            handle.write("\n")
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    """Write DATA as JSON to PATH so that a reader never sees half of it."""
+    atomic_write(path, json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
 
 
 def record_to_json(record: FeedRecord) -> dict:
