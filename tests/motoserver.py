@@ -5,9 +5,10 @@
     def test_x(moto_endpoint, aws_env):
         s3 = boto3.client("s3", endpoint_url=moto_endpoint)
 
-`MotoServer` starts `moto.server` as a subprocess on a free loopback port and
-waits until it answers; one shared server (`shared_endpoint()`) serves the whole
-test session and is stopped when Python exits.  Every moto backend (S3,
+`MotoProcess` (sitegen.devserver's, which the preview uses too) starts
+`moto.server` as a subprocess on a free loopback port and waits until it
+answers; one shared server (`shared_endpoint()`) serves the whole test session
+and is stopped when Python exits.  Every moto backend (S3,
 CloudFront, ...) answers on the one endpoint; use a fresh bucket per test.
 `aws_env` points boto3 at fake credentials and keeps it from reading the
 developer's AWS files or the instance metadata service, so nothing leaves the
@@ -17,37 +18,19 @@ from __future__ import annotations
 
 import atexit
 import os
-import urllib.request
 
 import pytest
 
 from sitegen.devserver import HOST, MotoProcess, free_port  # noqa: F401 - re-exported for tests
 
-
-class MotoServer(MotoProcess):
-    """The preview's moto server (sitegen.devserver), usable as a context manager,
-    and able to forget everything between tests."""
-
-    def reset(self) -> None:
-        """Forget every resource (all backends)."""
-        request = urllib.request.Request(self.endpoint + "/moto-api/reset", method="POST")
-        urllib.request.urlopen(request, timeout=10).close()
-
-    def __enter__(self) -> "MotoServer":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
-
-_SHARED: MotoServer | None = None
+_SHARED: MotoProcess | None = None
 
 
 def shared_endpoint() -> str:
     """The endpoint of the one server shared by the test session (started on first use)."""
     global _SHARED
     if _SHARED is None:
-        _SHARED = MotoServer().start()
+        _SHARED = MotoProcess().start()
         atexit.register(_SHARED.stop)
     return _SHARED.endpoint
 
