@@ -52,11 +52,11 @@ def rebuild_areas(found: inc.Scan, root: Path, out_dir: Path, build_date: date,
     state = found.state
     if not state.outputs or state.code != found.code or not _only_areas_changed(found):
         return None
-    config = load_config(root)
-    feeds = inc.feed_units(state.feeds, root / config.feeds.cache_dir, found.hasher)
+    feeds = found.last_feeds(root)
     touched = _touched(found, feeds, build_date)
     if not touched or len(touched) > MOST_AREAS:
         return None
+    config = load_config(root)
     cache = AreaStore(state_dir, found.code, found.units)
     loads = _load(load_context(root, config), cache, touched)
     outputs = _same_shape(state, loads, config.feeds.allow_private_hosts)
@@ -106,10 +106,7 @@ def _touched(found: inc.Scan, feeds: dict[str, str], build_date: date) -> set[st
     state = found.state
     touched = {k[len("area:"):] for k, v in found.units.items() if k.startswith("area:") and state.units[k] != v}
     touched |= {k[len("feeds:"):] for k, v in feeds.items() if state.units.get(k) != v}
-    if state.build_date != build_date:
-        touched |= {slug for slug, facts in state.dated.items()
-                    if inc.date_signature(facts, state.build_date) != inc.date_signature(facts, build_date)}
-    return touched
+    return touched | inc.dated_changes(state, build_date)
 
 
 def _load(ctx: LoadContext, cache: AreaStore, slugs: set[str]) -> dict[str, AreaLoad]:

@@ -14,7 +14,6 @@ rendered: a failed build leaves the previous one exactly as it was.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -104,10 +103,11 @@ def _build_changes(root: Path, out_dir: Path, build_date: date, found: inc.Scan,
     hashes = _InputHashes(ctx, code, {**units, **derived}, state)
     wanted = hashes.all(outputs)
     wanted.update(_static_hashes(ctx, root, hasher))
-    todo = [o for o in outputs if state.outputs.get(o.path) != wanted[o.path] or not _built(out_dir, o.path)]
+    kept = _kept(state.outputs, wanted, out_dir)
+    todo = [o for o in outputs if kept.get(o.path) != wanted[o.path]]
     # Moving changed files in costs a rename each; past a point a whole new tree is quicker.
     if state.outputs and len(todo) <= max(500, len(outputs) // 2):
-        rendered = _update(ctx, outputs, todo, wanted, state, out_dir, state_dir, jobs)
+        rendered = _update(ctx, outputs, todo, wanted, kept, out_dir, state_dir, jobs)
     else:
         rendered = _build_cold(ctx, outputs, root, out_dir, jobs)
     cache.save(a.slug for a in site.areas)
@@ -131,13 +131,11 @@ def _state_after(ctx: RenderContext, found: inc.Scan, out_dir: Path, feeds: dict
         media_paths=frozenset(url.lstrip("/") for url in site.media))
 
 
-def _built(out_dir: Path, path: str) -> bool:
-    """Whether PATH is in OUT_DIR (someone may have deleted it since the last build)."""
-    try:
-        os.stat(f"{out_dir}/{path}")
-    except OSError:
-        return False
-    return True
+def _kept(old: dict[str, str], wanted: dict[str, str], out_dir: Path) -> dict[str, str]:
+    """The hashes of the last build's files that are still in OUT_DIR (someone may
+    have deleted some by hand); those WANTED as they are need not be made again."""
+    gone = set(inc.missing_outputs(out_dir, (p for p, h in wanted.items() if old.get(p) == h)))
+    return {p: h for p, h in old.items() if p not in gone} if gone else old
 
 
 class _InputHashes:
@@ -196,9 +194,10 @@ def _build_cold(ctx: RenderContext, outputs: list[Output], root: Path, out_dir: 
 
 
 def _update(ctx: RenderContext, outputs: list[Output], todo: list[Output], wanted: dict[str, str],
-            state: inc.BuildState, out_dir: Path, state_dir: Path, jobs: int) -> int:
-    """Render the changed outputs TODO aside, then move them into OUT_DIR and delete stale files."""
+            kept: dict[str, str], out_dir: Path, state_dir: Path, jobs: int) -> int:
+    """Render the changed outputs TODO aside, then move them into OUT_DIR and delete
+    stale files.  KEPT: the hashes of the last build's files still there."""
     rendered_paths = {o.path for o in outputs}
-    static = {p for p in wanted if p not in rendered_paths and state.outputs.get(p) != wanted[p]}
-    update_outputs(ctx, todo, static, set(state.outputs) - set(wanted), out_dir, state_dir, jobs)
+    static = {p for p in wanted if p not in rendered_paths and kept.get(p) != wanted[p]}
+    update_outputs(ctx, todo, static, set(kept) - set(wanted), out_dir, state_dir, jobs)
     return len(todo)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from stat import S_ISREG
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from . import __version__
 from .fileio import atomic_write
@@ -381,6 +381,14 @@ class Scan:
     hasher: Hasher
     code: str
     units: dict[str, str]
+    _last_feeds: dict[str, str] | None = field(default=None, repr=False)
+
+    def last_feeds(self, root: Path) -> dict[str, str]:
+        """The units of the feeds the last build showed, as their cached copies are now
+        (worked out once, for both the no-change check and the area rebuild)."""
+        if self._last_feeds is None:
+            self._last_feeds = feed_units(self.state.feeds, _feed_cache_dir(root, self.state), self.hasher)
+        return self._last_feeds
 
 
 def default_state_dir(root: Path) -> Path:
@@ -402,15 +410,30 @@ def up_to_date(found: Scan, root: Path, out_dir: Path, build_date: date) -> Buil
     state = found.state
     if not state.outputs or state.code != found.code:
         return None
-    feeds = feed_units(state.feeds, _feed_cache_dir(root, state), found.hasher)
-    if state.units != {**found.units, **feeds}:
+    if state.units != {**found.units, **found.last_feeds(root)}:
         return None
-    if state.build_date != build_date and any(
-            date_signature(f, state.build_date) != date_signature(f, build_date) for f in state.dated.values()):
+    if dated_changes(state, build_date):
         return None
-    if not _all_exist(str(out_dir), state.outputs):
+    if next(missing_outputs(out_dir, state.outputs), None) is not None:
         return None
     return BuildResult(state.pages, len(state.outputs), 0, out_dir)
+
+
+def dated_changes(state: BuildState, build_date: date) -> set[str]:
+    """Slugs of the areas whose pages change when the date moves from the last build's to BUILD_DATE."""
+    if state.build_date == build_date:
+        return set()
+    return {slug for slug, facts in state.dated.items()
+            if date_signature(facts, state.build_date) != date_signature(facts, build_date)}
+
+
+def missing_outputs(out_dir: Path, paths: Iterable[str]) -> Iterator[str]:
+    """Those of PATHS no longer under OUT_DIR (someone may have deleted them)."""
+    for path in paths:
+        try:
+            os.stat(f"{out_dir}/{path}")
+        except OSError:
+            yield path
 
 
 def _feed_cache_dir(root: Path, state: BuildState) -> Path:
@@ -419,13 +442,3 @@ def _feed_cache_dir(root: Path, state: BuildState) -> Path:
         return root
     from .config import load_config
     return root / load_config(root).feeds.cache_dir
-
-
-def _all_exist(out_dir: str, paths) -> bool:
-    """Whether every one of PATHS is still under OUT_DIR (someone may have deleted one)."""
-    try:
-        for path in paths:
-            os.stat(f"{out_dir}/{path}")
-    except OSError:
-        return False
-    return True

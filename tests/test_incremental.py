@@ -479,3 +479,13 @@ def test_a_file_deleted_from_the_output_is_made_again(make_site, tmp_path):
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-11-28", "--clean")
     assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+
+
+def test_an_asset_deleted_from_the_output_is_copied_again(make_site, tmp_path):
+    site = make_site("minimal")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    asset = next((tmp_path / "out/assets").glob("site.*.css"))
+    asset.unlink()
+    edit_page(site, random.Random(10))   # a full rebuild, not a no-change one
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    assert asset.is_file()
