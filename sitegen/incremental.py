@@ -53,7 +53,7 @@ class BuildState:
     out_dir: str = ""
     build_date: date | None = None
     stamps: dict[str, tuple[int, int, str]] = field(default_factory=dict)   # file -> (mtime_ns, size, hash)
-    folders: dict[str, tuple[int, Listing]] = field(default_factory=dict)   # folder -> (mtime_ns, names)
+    folders: dict[str, tuple[int, Entries]] = field(default_factory=dict)   # folder -> (mtime_ns, names)
     units: dict[str, str] = field(default_factory=dict)
     outputs: dict[str, str] = field(default_factory=dict)                  # build path -> input hash
     dated: dict[str, tuple] = field(default_factory=dict)                  # slug -> dated_facts()
@@ -134,7 +134,7 @@ def _moving(state_dir: Path) -> set[str] | None:
 SETTLE_NS = 2_000_000_000
 UNTRUSTED = -1
 
-Listing = tuple[tuple[str, bool], ...]   # a folder's (name, is a folder) pairs
+Entries = tuple[tuple[str, bool], ...]   # a folder's (name, is a folder) pairs
 
 
 class Hasher:
@@ -147,10 +147,10 @@ class Hasher:
     point to can change without their folder changing."""
 
     def __init__(self, previous: dict[str, tuple[int, int, str]],
-                 folders: dict[str, tuple[int, Listing]] | None = None):
+                 folders: dict[str, tuple[int, Entries]] | None = None):
         self.previous, self.old_folders = previous, folders or {}
         self.stamps: dict[str, tuple[int, int, str]] = {}
-        self.folders: dict[str, tuple[int, Listing]] = {}
+        self.folders: dict[str, tuple[int, Entries]] = {}
         self.settled = time.time_ns() - SETTLE_NS
 
     def file(self, path: Path | str, info: os.stat_result | None = None) -> str:
@@ -171,7 +171,7 @@ class Hasher:
         self.stamps[key] = (self._trusted(info.st_mtime_ns), info.st_size, value)
         return value
 
-    def listing(self, folder: str) -> Listing | None:
+    def entries(self, folder: str) -> Entries | None:
         """The files and folders in FOLDER (None if it is not one), from last
         time if the folder has not changed since."""
         try:
@@ -204,28 +204,13 @@ class Hasher:
         return digest(*found) if found else ""
 
     def _collect(self, folder: str, prefix: str, found: list[str]) -> None:
-        """Add 'relative name=hash' for every file under FOLDER to FOUND.
-
-        The loop is written out (not self.file per file): a large site has
-        tens of thousands of files and all are checked on every build."""
-        stat, previous, stamps = os.stat, self.previous, self.stamps
-        for name, is_dir in self.listing(folder) or ():
+        """Add 'relative name=hash' for every file under FOLDER to FOUND."""
+        for name, is_dir in self.entries(folder) or ():
             path = f"{folder}/{name}"
             if is_dir:
                 self._collect(path, f"{prefix}{name}/", found)
-                continue
-            try:
-                info = stat(path)
-            except OSError:
-                continue   # a link to nothing (yet)
-            if not S_ISREG(info.st_mode):
-                continue   # a link to a folder, or something that is not a file
-            old = previous.get(path)
-            if old is not None and old[0] == info.st_mtime_ns and old[1] == info.st_size:
-                stamps[path] = old
-                found.append(f"{prefix}{name}={old[2]}")
-            else:
-                found.append(f"{prefix}{name}={self.file(path, info)}")
+            elif value := self.file(path):   # '' for a link to nothing (yet), or to a folder
+                found.append(f"{prefix}{name}={value}")
 
 
 def code_hash(hasher: Hasher) -> str:
