@@ -45,9 +45,9 @@ class RenderContext:
     site: Site
     env: object            # jinja2.Environment
     assets: dict[str, Asset]
+    frame: dict[str, str]  # pages.frame_values(site), or the last build's when the site is partial
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
     outputs: list[Output] = field(default_factory=list)    # the plan, when the caller made it
-    frame: dict[str, str] | None = None   # pages.frame_values, when the caller has them and not the site's forms
     _bodies: dict[str, str] = field(default_factory=dict, repr=False)
     shared: dict = field(default_factory=dict, repr=False)   # see pages.site_values
 
@@ -83,6 +83,8 @@ def plan(site: Site) -> list[Output]:
     from . import pages, syndication  # noqa: F401 - registers renderers
     from ..forms import outputs as forms  # noqa: F401 - registers renderers
     outputs = pages.plan_pages(site) + syndication.plan_syndication(site) + forms.plan_forms(site)
+    for area in site.areas:
+        outputs += area_outputs(area)
     return sorted(outputs, key=lambda o: o.path)
 
 

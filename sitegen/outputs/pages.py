@@ -14,13 +14,11 @@ from . import Output, RenderContext, renderer
 
 
 def plan_pages(site: Site) -> list[Output]:
-    """The HTML pages of SITE."""
+    """The HTML pages of SITE but the areas' own (area_pages)."""
     # The home and borough pages show only names and addresses (see incremental.listing_units).
     outputs = [Output("index.html", "home", deps=("listing",), template="home.html")]
     outputs += [Output(f"boroughs/{b.slug}/index.html", "borough", b.slug, deps=(f"listing:{b.slug}",),
                        template="borough.html") for b in site.boroughs]
-    for area in site.areas:
-        outputs += area_pages(area)
     for page in site.pages:
         path = "404.html" if page.slug == "404" else f"{page.slug}/index.html"
         template = "404.html" if page.slug == "404" else "page.html"
@@ -62,7 +60,7 @@ def site_values(ctx: RenderContext) -> dict:
     if "site" not in ctx.shared:
         # No build date: only pages the incremental build knows to change with the
         # date (a ward's page and calendar) are given what depends on it.
-        values = {"site": ctx.site.config, "assets": ctx.assets, **(ctx.frame or frame_values(ctx.site))}
+        values = {"site": ctx.site.config, "assets": ctx.assets, **ctx.frame}
         values["chrome"] = {name: Markup(ctx.env.get_template(f"partials/{name}.html").render(values))
                             for name in CHROME}
         ctx.shared.update(values)

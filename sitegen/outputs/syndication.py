@@ -15,12 +15,9 @@ EPOCH = date(1970, 1, 1)
 
 
 def plan_syndication(site: Site) -> list[Output]:
-    """Feeds and calendars per area, plus the sitemap and robots.txt."""
+    """The sitemap and robots.txt (each area's feed and calendar: area_syndication)."""
     # The sitemap lists what the plan makes ("plan": see sitegen.build), whatever the pages say.
-    outputs = [Output("sitemap.xml", "sitemap", deps=("plan",)), Output("robots.txt", "robots", deps=())]
-    for area in site.areas:
-        outputs += area_syndication(area)
-    return outputs
+    return [Output("sitemap.xml", "sitemap", deps=("plan",)), Output("robots.txt", "robots", deps=())]
 
 
 def area_syndication(area) -> list[Output]:
