@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import Problems, SitegenError
 from ..maps import load_boundary
 from ..model import Area, Contact, Event, NewsItem, Priority, SocialLink, TeamMember
+from . import markdown_files
 from .frontmatter import split_front_matter
 from .context import LoadContext
 from .schema import (SLUG_RE, Bool, Choice, Date, DateTime, Email, Field, Int, ListOf, Phone, Record,
@@ -159,11 +160,8 @@ def _report_duplicate_events(rel: str, events: tuple[Event, ...], problems: Prob
 
 def load_news(ctx: LoadContext, folder: Path) -> list[NewsItem]:
     """Load FOLDER/news/*.md, newest first."""
-    news_dir = folder / "news"
-    if not news_dir.is_dir():
-        return []
     items: dict[str, NewsItem] = {}
-    for path in sorted(p for p in news_dir.glob("*.md") if p.is_file()):   # as the build's scan sees them
+    for path in markdown_files(folder / "news"):
         item = _load_news_item(ctx, path, folder.name)
         if item is None:
             continue

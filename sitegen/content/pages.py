@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..errors import SitegenError
 from ..model import Page
 from .context import LoadContext
+from . import markdown_files
 from .frontmatter import split_front_matter
 from .schema import SLUG_RE, Field, Record, Str, Where
 from .yamlsource import read_text
@@ -20,10 +21,7 @@ PAGE = Record(name="page front matter", fields=[
 
 def load_pages(ctx: LoadContext) -> list[Page]:
     """Load every content/pages/*.md, sorted by slug."""
-    base = ctx.root / PAGES_DIR
-    if not base.is_dir():
-        return []
-    return [page for page in (_load_page(ctx, path) for path in sorted(base.glob("*.md")) if path.is_file()) if page]
+    return [page for page in (_load_page(ctx, path) for path in markdown_files(ctx.root / PAGES_DIR)) if page]
 
 
 def _load_page(ctx: LoadContext, path) -> Page | None:
