@@ -26,9 +26,20 @@ def dirs(folder: Path) -> set[str]:
 
 
 def build(site: Path, out: Path, state: Path, day: str, *extra: str):
-    result = run_cli("build", "--site", str(site), "--out", str(out), "--state", str(state), "--build-date", day, *extra)
+    result = try_build(site, out, state, day, *extra)
     assert result.exit_code == 0, result.output + result.stderr
     return result
+
+
+def try_build(site: Path, out: Path, state: Path, day: str = "2026-11-28", *extra: str):
+    """`sitegen build`, whatever its exit code."""
+    return run_cli("build", "--site", str(site), "--out", str(out), "--state", str(state), "--build-date", day, *extra)
+
+
+def assert_same_as_clean(site: Path, tmp_path: Path, day: str = "2026-11-28") -> None:
+    """The incremental build in tmp_path/out is byte for byte a clean build of SITE on DAY."""
+    build(site, tmp_path / "clean", tmp_path / "clean-state", day, "--clean")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
 
 
 def edit_summary(site, rng):
@@ -187,9 +198,8 @@ def test_a_forms_own_endpoint_reaches_every_pages_security_policy(make_site, tmp
     form = site / "forms/report-lost-property.yaml"
     form.write_text(form.read_text() + "endpoint: https://other.example.net/submit/lost-property\n")
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
-    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-11-28", "--clean")
     assert "https://other.example.net" in (tmp_path / "out/about/index.html").read_text()
-    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    assert_same_as_clean(site, tmp_path)
 
 
 def test_a_new_page_puts_the_sitemap_in_the_rebuild(make_site, tmp_path):
@@ -220,8 +230,7 @@ def test_outputs_a_stopped_build_was_moving_are_made_again(make_site, tmp_path, 
     monkeypatch.undo()
     area_yaml.write_text(original)   # the edit is undone: the last recorded state matches the sources again
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
-    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-11-28", "--clean")
-    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    assert_same_as_clean(site, tmp_path)
 
 
 def test_build_date_change_rerenders_only_pages_with_events_that_ended(make_site, tmp_path):
@@ -246,8 +255,7 @@ def test_failed_incremental_build_changes_nothing(make_site, tmp_path):
     (site / "templates").mkdir()
     (site / "templates/news.html").write_text("{% extends 'base.html' %}{% block content %}{{ missing_name }}{% endblock %}")
     edit_summary(site, random.Random(2))
-    result = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--state", str(tmp_path / "state"),
-                     "--build-date", "2026-11-28")
+    result = try_build(site, tmp_path / "out", tmp_path / "state")
     assert result.exit_code == 1 and "templates/news.html" in result.stderr
     assert tree(tmp_path / "out") == before
 
@@ -297,8 +305,7 @@ def test_an_area_cache_made_by_other_code_is_not_used(make_site, tmp_path, chang
     else:
         day = "2026-12-04"   # north ward's meeting is over: its pages change, not its files
     build(site, tmp_path / "out", tmp_path / "state", day)
-    build(site, tmp_path / "clean", tmp_path / "clean-state", day, "--clean")
-    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    assert_same_as_clean(site, tmp_path, day)
     shard = tmp_path / f"state/areas/{shard_of('north-ward'):02d}.pickle"
     assert pickle.loads(shard.read_bytes())[0] != "other code"
 
@@ -331,8 +338,7 @@ def test_a_change_inside_an_area_rebuilds_only_that_area(make_site, tmp_path, mo
     change(site, random.Random(5))
     result = build_here(site, tmp_path, "2026-12-01")
     assert calls == [] and 0 < result.rendered <= 8
-    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-12-01", "--clean")
-    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    assert_same_as_clean(site, tmp_path, "2026-12-01")
 
 
 @pytest.mark.parametrize("change", [rename_area, add_news, delete_news, move_borough, edit_page, add_area])
@@ -351,8 +357,7 @@ def test_a_new_day_rebuilds_only_the_areas_whose_meetings_it_ends(make_site, tmp
     calls = full_rebuilds(monkeypatch)
     result = build_here(site, tmp_path, "2026-12-09")
     assert calls == [] and result.rendered > 0
-    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-12-09", "--clean")
-    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    assert_same_as_clean(site, tmp_path, "2026-12-09")
 
 
 def test_an_area_rebuild_saves_the_state_a_full_rebuild_would(make_site, tmp_path, monkeypatch):
@@ -381,8 +386,7 @@ def test_a_broken_link_in_an_edited_area_is_reported_and_changes_nothing(make_si
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     before = tree(tmp_path / "out")
     (site / NEWS).write_text((site / NEWS).read_text() + "\nSee [the old page](/areas/gone-ward/).\n")
-    result = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--state", str(tmp_path / "state"),
-                     "--build-date", "2026-11-28")
+    result = try_build(site, tmp_path / "out", tmp_path / "state")
     assert result.exit_code == 1
     assert result.stderr.strip() == (f"{NEWS}:7: link '/areas/gone-ward/' points to an area or page"
                                      " that does not exist")
@@ -429,8 +433,7 @@ def test_an_area_rebuild_accepts_no_link_a_full_build_refuses(make_site, tmp_pat
     if href == "an asset":   # a file the build writes, but not a page or media file a link may lead to
         href = "/" + next(p for p in before if p.startswith("assets/site.") and p.endswith(".css"))
     (site / NEWS).write_text((site / NEWS).read_text() + f"\nSee [this]({href}).\n")
-    result = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--state", str(tmp_path / "state"),
-                     "--build-date", "2026-11-28")
+    result = try_build(site, tmp_path / "out", tmp_path / "state")
     assert result.exit_code == 1 and f"link '{href}'" in result.stderr
     assert tree(tmp_path / "out") == before
 
@@ -463,9 +466,8 @@ def test_a_new_base_url_reaches_the_areas_loaded_under_the_old_one(make_site, tm
     config = site / "site.yaml"
     config.write_text(config.read_text().replace("https://police.example.org/", "https://police.example.net/"))
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
-    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-11-28", "--clean")
     assert "police.example.net" in (tmp_path / "out/areas/north-ward/events.ics").read_text()
-    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    assert_same_as_clean(site, tmp_path)
 
 
 def test_a_file_deleted_from_the_output_is_made_again(make_site, tmp_path):
@@ -477,8 +479,7 @@ def test_a_file_deleted_from_the_output_is_made_again(make_site, tmp_path):
     (tmp_path / "out/areas/south-ward/feed.xml").unlink()
     edit_page(site, random.Random(9))   # with a change elsewhere too
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
-    build(site, tmp_path / "clean", tmp_path / "clean-state", "2026-11-28", "--clean")
-    assert tree(tmp_path / "out") == tree(tmp_path / "clean")
+    assert_same_as_clean(site, tmp_path)
 
 
 def test_an_asset_deleted_from_the_output_is_copied_again(make_site, tmp_path):
