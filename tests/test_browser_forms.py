@@ -431,6 +431,9 @@ def test_quick_exit_button_on_a_sensitive_triage_page(tab, site):
     page = tab
     page.goto(f"{site.url}/report/crime-type/")
     page.click("a:has-text('Domestic abuse')")
+    # Until the page has loaded and forms.js has run, the button is a plain link (as it is
+    # without JavaScript), and a click that quick would stay in the history.
+    page.wait_for_url(f"{site.url}/report/domestic-abuse/", wait_until="load")
     page.click(".govuk-exit-this-page__button")
     page.wait_for_url(EXIT_URL)
     page.go_back()
