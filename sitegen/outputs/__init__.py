@@ -80,7 +80,7 @@ def renderer(kind: str) -> Callable[[Renderer], Renderer]:
 
 def plan(site: Site) -> list[Output]:
     """Every output of SITE, in a stable order."""
-    from . import pages, syndication  # noqa: F401 - registers renderers
+    from . import calendar, pages, syndication  # noqa: F401 - registers renderers
     from ..forms import outputs as forms  # noqa: F401 - registers renderers
     outputs = pages.plan_pages(site) + syndication.plan_syndication(site) + forms.plan_forms(site)
     for area in site.areas:
@@ -90,7 +90,7 @@ def plan(site: Site) -> list[Output]:
 
 def area_outputs(area) -> list[Output]:
     """Every output of one area, and only its own: what its folder alone decides."""
-    from . import pages, syndication
+    from . import calendar, pages, syndication  # noqa: F401 - registers renderers
     return pages.area_pages(area) + syndication.area_syndication(area)
 
 
