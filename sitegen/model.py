@@ -126,6 +126,7 @@ class Area(Compact):
     news: tuple[NewsItem, ...] = ()
     description: str = ""           # paragraphs separated by blank lines (plain text)
     boundary: object = None         # a sitegen.maps.Boundary, from boundary.geojson
+    borough_at: tuple[int, int] = (0, 0)   # line, column of 'borough:' in area.yaml, for messages
 
     @property
     def url(self) -> str:

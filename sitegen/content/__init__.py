@@ -1,18 +1,41 @@
 """Reading a site's files: YAML and Markdown with line numbers, validated into the model."""
 from __future__ import annotations
 
+import hashlib
 import os
-import re
-import unicodedata
 from pathlib import Path
 
+from slugify import slugify as _slugify
+
 MEDIA_DIR = "content/media"   # files copied as they are to /media/
+MAX_SLUG = 80      # characters in an address part: readable, and far below NAME_MAX (255 bytes)
+HASH_CHARS = 8     # hex digits of the hash that ends a shortened slug
+# Apostrophes (ASCII, typographic, modifier letter) join a word rather than split it;
+# '&' is read as 'and'.  Applied before and after transliteration.
+_REPLACEMENTS = [["&", " and "]] + [[mark, ""] for mark in "'\u2019\u2018\u02bc\u02bb`\u00b4"]
 
 
-def slugify(text: str) -> str:
-    """'Barking and Dagenham' -> 'barking-and-dagenham'."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+def slugify(text: str, max_length: int = MAX_SLUG) -> str:
+    """A name as an address part: 'King's Cross' -> 'kings-cross', '北京' -> 'bei-jing'.
+
+    Any script is transliterated to Latin letters (python-slugify with
+    text-unidecode); apostrophes are dropped rather than splitting a word, and
+    '&' reads as 'and', so 'Barking & Dagenham' and 'Barking and Dagenham'
+    agree.  The result matches SLUG_RE or is '' (a name of emoji or punctuation
+    only: callers must refuse it).  It is at most MAX_LENGTH characters: a
+    longer one keeps a readable prefix and ends in a hash of the whole, so it is
+    the same on every run and two long names still differ.
+    """
+    slug = _slugify(text, entities=False, decimal=False, hexadecimal=False, replacements=_REPLACEMENTS)
+    return _shorten(slug, max_length)
+
+
+def _shorten(slug: str, max_length: int) -> str:
+    if len(slug) <= max_length:
+        return slug
+    digest = hashlib.sha256(slug.encode("ascii")).hexdigest()[:HASH_CHARS]
+    prefix = slug[: max_length - HASH_CHARS - 1].rstrip("-")
+    return f"{prefix}-{digest}"
 
 
 def markdown_files(folder: Path) -> list[Path]:

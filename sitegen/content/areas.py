@@ -9,11 +9,12 @@ from ..errors import Problems, SitegenError
 from ..maps import load_boundary
 from ..model import Area, Contact, Event, NewsItem, Priority, SocialLink, TeamMember
 from . import markdown_files
+from .names import AddressName
 from .frontmatter import split_front_matter
 from .context import LoadContext
 from .schema import (SLUG_RE, Bool, Choice, Date, DateTime, Email, Field, Int, ListOf, Phone, Record,
                      Slug, Str, Text, Url, Where)
-from .yamlsource import load_yaml_file, read_text
+from .yamlsource import LocatedDict, load_yaml_file, read_text
 
 AREAS_DIR = "content/areas"
 BOUNDARY_FILE = "boundary.geojson"
@@ -70,7 +71,8 @@ SOCIAL = Record(name="social link", fields=[
 
 AREA = Record(name="area.yaml", fields=[
     Field("name", Str(max_len=100), required=True, doc="Ward name."),
-    Field("borough", Str(max_len=100), doc="Borough or district the ward is in."),
+    Field("borough", AddressName(max_len=100, what="borough"),
+          doc="Borough or district the ward is in; its page is /boroughs/<name as an address>/."),
     Field("code", Str(max_len=20), doc="ONS ward code (E05...)."),
     Field("old_code", Str(max_len=20), doc="Older ward code some systems still use."),
     Field("police_uk_force", Slug, doc="data.police.uk force id, like 'metropolitan' (set by import-police-uk)."),
@@ -113,7 +115,8 @@ def load_area(ctx: LoadContext, folder: Path) -> Area | None:
         return None
     data = AREA.check(raw, Where(rel, (1, 1), ""), ctx.problems) or {}
     area = _area_from(ctx, folder.name, rel, data, load_news(ctx, folder))
-    return replace(area, boundary=_load_boundary(ctx, folder))
+    borough_at = raw.value_where("borough") if isinstance(raw, LocatedDict) and "borough" in data else (0, 0)
+    return replace(area, boundary=_load_boundary(ctx, folder), borough_at=borough_at)
 
 
 def _load_boundary(ctx: LoadContext, folder: Path):

@@ -34,21 +34,35 @@ def load_site(root: Path, build_date: date, cache: AreaCache | None = None,
 
 
 def group_boroughs(areas: list[Area], problems: Problems) -> tuple[Borough, ...]:
-    """Group areas by borough name, reporting two names that share one address."""
+    """Group areas by borough name, one Borough per address /boroughs/<slug>/.
+
+    Two spellings that give one address (`Barking & Dagenham` beside `Barking
+    and Dagenham`) are a problem naming both places; so is a name that gives
+    no address at all (the loader refuses those first).
+    """
     by_name: dict[str, list[Area]] = {}
-    for area in areas:
+    for area in sorted(areas, key=lambda a: a.source):
         if area.borough:
             by_name.setdefault(area.borough, []).append(area)
-    boroughs, slugs = [], {}
+    boroughs, first_by_slug = [], {}
     for name in sorted(by_name):
-        slug = slugify(name)
-        if slug in slugs:
-            problems.add(by_name[name][0].source, 0, 0, f"borough '{name}' and '{slugs[slug]}' would share the"
-                         f" address /boroughs/{slug}/; spell them the same way")
-            continue
-        slugs[slug] = name
-        boroughs.append(Borough(slug, name, tuple(sorted(by_name[name], key=lambda a: a.name))))
+        slug, first = slugify(name), by_name[name][0]
+        if not slug:
+            problems.add(first.source, *first.borough_at, f"borough '{name}' gives an empty address;"
+                         " write it with letters or digits")
+        elif slug in first_by_slug:
+            problems.add(first.source, *first.borough_at, _clash(name, first_by_slug[slug], slug))
+        else:
+            first_by_slug[slug] = first
+            boroughs.append(Borough(slug, name, tuple(sorted(by_name[name], key=lambda a: a.name))))
     return tuple(boroughs)
+
+
+def _clash(name: str, other: Area, slug: str) -> str:
+    line, col = other.borough_at
+    where = other.source + (f":{line}:{col}" if line else "")
+    return (f"borough '{name}' and '{other.borough}' at {where} would share the address /boroughs/{slug}/;"
+            " spell the borough the same way in every area.yaml")
 
 
 def list_media(root: Path) -> list[str]:
