@@ -1,10 +1,17 @@
-"""Checks that every link and image in Markdown leads somewhere real."""
+"""Checks that every link and image in Markdown leads somewhere real.
+
+A link is compared with what the site builds by the path a browser would ask
+for, decoded: `/media/crime%20prevention%20leaflet.pdf` (how Markdown writes
+`</media/crime prevention leaflet.pdf>`) finds `content/media/crime prevention
+leaflet.pdf`.  The full build and the area rebuild (sitegen/arearebuild.py)
+both ask `link_problems`, each with its own set of the site's paths.
+"""
 from __future__ import annotations
 
 import posixpath
 import re
 from typing import Container, Iterable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problem
 from .model import Link, Site
@@ -13,7 +20,8 @@ from .model import Link, Site
 def check_links(site: Site, urls: Container[str]) -> list[Problem]:
     """Problems for internal links to pages that will not exist, and bad images.
 
-    URLS holds every site path the build writes ('/areas/abbey/', '/media/x.jpg').
+    URLS holds every site path the build writes, decoded ('/areas/abbey/',
+    '/media/crime prevention leaflet.pdf').
     """
     return link_problems(site.links, urls)
 
@@ -33,37 +41,54 @@ def link_problems(links: Iterable[Link], urls: Container[str]) -> list[Problem]:
 _NEEDS_PARSING = re.compile(r"//|[?#%.\\\x00-\x20\x7f]")
 
 
-def _target(link: Link) -> str | None:
-    """The site path LINK points at, or None for external, mail and phone links."""
-    href = link.href
+def site_path(href: str, base_url: str) -> str | None:
+    """The decoded site path HREF leads to from the page at BASE_URL (a site
+    path such as '/areas/abbey/news/bikes/'), or None for links to other
+    sites, mail and phone links and links within the page ('#top').
+
+    Resolved as a browser resolves it (relative, './', '../', '?query' and
+    '#fragment' forms alike), then percent-decoded and normalised:
+    '../bikes/?x#y' from '/areas/abbey/news/' is '/areas/abbey/bikes/'."""
     if href[:1] == "/" and not _NEEDS_PARSING.search(href):
         return href   # already a plain site path (most links): nothing to resolve
     parts = urlsplit(href)
-    if parts.scheme or parts.netloc or link.href.startswith("#"):
+    if parts.scheme or parts.netloc or href.startswith("#"):
         return None
-    path = parts.path if link.href.startswith("/") else urlsplit(urljoin(link.base_url, link.href)).path
-    normal = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
-    return normal
+    path = unquote(urlsplit(urljoin(base_url, href)).path)
+    normal = posixpath.normpath(path)
+    if normal.startswith("//"):   # normpath keeps POSIX's special leading '//'
+        normal = "/" + normal.lstrip("/")
+    return normal + ("/" if path.endswith(("/", "/.", "/..")) and normal != "/" else "")
+
+
+def _leads_to(target: str, urls: Container[str]) -> bool:
+    """Whether the decoded site path TARGET is something the site builds;
+    '/x/index.html' leads where '/x/' does."""
+    if target in urls:
+        return True
+    return target.endswith("/index.html") and target[: -len("index.html")] in urls
 
 
 def _link_problem(link: Link, urls: Container[str]) -> str | None:
-    target = _target(link)
-    if target is None or target in urls:
+    target = site_path(link.href, link.base_url)
+    if target is None or _leads_to(target, urls):
         return None
     if target + "/" in urls:
         return f"link '{link.href}' needs a trailing slash: '{target}/'"
     if target.startswith("/areas/"):
-        return f"link '{link.href}' points to an area or page that does not exist"
-    return f"link '{link.href}' points to a page that does not exist ({target})"
+        return (f"link '{link.href}' points to an area or page that does not exist;"
+                " correct the address or remove the link")
+    return (f"link '{link.href}' points to a page that does not exist ({target});"
+            " correct the address, or for a file put it in content/media/ and link to '/media/NAME'")
 
 
 def _image_problem(link: Link, urls: Container[str]) -> str | None:
-    target = _target(link)
+    target = site_path(link.href, link.base_url)
     if target is None:
         return (f"image '{link.href}' is on another site; save it in content/media/ and use '/media/NAME',"
                 " so pages make no requests to other sites")
     if not target.startswith("/media/"):
         return f"image '{link.href}' must be a file in content/media/, written '/media/NAME'"
     if target not in urls:
-        return f"image '{link.href}' is missing: there is no content{target}"
+        return f"image '{link.href}' is missing: there is no content{target}; add the file or correct the name"
     return None

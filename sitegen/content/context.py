@@ -1,10 +1,13 @@
 """What every loader shares while reading one site."""
 from __future__ import annotations
 
+import html
+import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..errors import Problems
 from ..model import Link
@@ -50,7 +53,51 @@ class LoadContext:
             line = next((i for i, text in enumerate(lines) if text.startswith("# ")), 0)
             self.problems.add(rel, body_line + line, 1,
                               "a '# ' heading would be a second page title; start headings at '## '")
-        for href, is_image in [(h, False) for h in rendered.links] + [(s, True) for s in rendered.images]:
-            line = next((i for i, text in enumerate(lines) if href in text), 0)
-            self.links.append(Link(href, rel, body_line + line, page_url, is_image))
+        found = [(h, False) for h in rendered.links] + [(s, True) for s in rendered.images]
+        finder = LinkLines(lines, [href for href, _ in found])
+        for href, is_image in found:
+            self.links.append(Link(href, rel, body_line + finder.line_of(href), page_url, is_image))
         return rendered
+
+
+# A Markdown backslash escape: '\(' is written for '('.
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+class LinkLines:
+    """Finds the line of a Markdown body on which each of its links is written.
+
+    Markdown changes a link's address on its way to HTML (`</a b.pdf>` becomes
+    `/a%20b.pdf`, `\\(` becomes `(`, `&amp;` becomes `&`), so when the address
+    is not in the text as it is, the text and the address are compared as
+    decoded (entities, backslash escapes and percent escapes undone)."""
+
+    def __init__(self, lines: list[str], hrefs: list[str]) -> None:
+        """LINES of a body whose links (in the order written) are HREFS."""
+        self.lines = lines
+        self._uses = Counter(hrefs)
+        self._decoded: list[str] | None = None
+        self._seen: Counter[str] = Counter()
+
+    def line_of(self, href: str) -> int:
+        """The 0-based line holding the next, in order, of the links to HREF
+        (the last such line if it is used more often than written, as a
+        reference link is; 0 if no line holds it)."""
+        nth = self._seen[href]
+        self._seen[href] += 1
+        found = _lines_holding(self.lines, href)
+        if len(found) < self._uses[href]:   # some written another way: compare decoded
+            found = _lines_holding(self._decoded_lines(), unquote(href))
+        return found[min(nth, len(found) - 1)] if found else 0
+
+    def _decoded_lines(self) -> list[str]:
+        if self._decoded is None:
+            self._decoded = [unquote(html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", text))) for text in self.lines]
+        return self._decoded
+
+
+def _lines_holding(lines: list[str], needle: str) -> list[int]:
+    """Each index of LINES once for every time NEEDLE appears on it."""
+    if not needle:
+        return []
+    return [i for i, text in enumerate(lines) for _ in range(text.count(needle))]
