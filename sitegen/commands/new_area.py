@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from ..content import MAX_SLUG, slugify
 from ..content.areas import AREAS_DIR
 from ..content.schema import SLUG_RE
 from ..errors import Problem, SitegenError
@@ -22,9 +23,12 @@ def new_area_command(site_dir: Path, slug: str, name: str, borough: str | None) 
     """Scaffold content/areas/SLUG/ with an area.yaml that passes check."""
     root = site_root(site_dir)
     target = root / AREAS_DIR / slug / "area.yaml"
-    if not SLUG_RE.match(slug):
-        raise SitegenError([Problem(f"{AREAS_DIR}/{slug}", 0, 0,
-                                    "SLUG must be lowercase letters, digits and hyphens, like 'abbey-road'")])
+    if not SLUG_RE.match(slug) or len(slug) > MAX_SLUG:
+        raise SitegenError([Problem(f"{AREAS_DIR}/{slug}", 0, 0, f"SLUG must be lowercase letters, digits and"
+                                    f" hyphens, at most {MAX_SLUG} characters, like '{slugify(name) or 'abbey-road'}'")])
+    if borough and not slugify(borough):
+        raise SitegenError([Problem("--borough", 0, 0, f"borough '{borough}' gives an empty address;"
+                                    " write it with letters or digits (any alphabet will do)")])
     if target.exists():
         raise SitegenError([Problem(target.relative_to(root).as_posix(), 0, 0,
                                     "already exists; choose another slug or edit the existing area")])

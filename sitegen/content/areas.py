@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import Problems, SitegenError
 from ..maps import load_boundary
 from ..model import Area, Contact, Event, NewsItem, Priority, SocialLink, TeamMember
-from . import markdown_files
+from . import markdown_files, slugify
 from .names import AddressName
 from .frontmatter import split_front_matter
 from .context import LoadContext
@@ -184,9 +184,10 @@ def _load_news_item(ctx: LoadContext, path: Path, area_slug: str) -> NewsItem | 
         ctx.problems.extend(exc.problems)
         return None
     meta = NEWS.check(doc.meta, Where(rel, (2, 1), ""), ctx.problems) or {}
-    slug = meta.get("slug") or path.stem
-    if not SLUG_RE.match(slug):
-        ctx.problems.add(rel, 0, 0, "file name must be lowercase letters, digits and hyphens, like 'summer-patrols.md'")
+    slug = meta.get("slug") or (path.stem if SLUG_RE.match(path.stem) else slugify(path.stem))
+    if not slug:
+        ctx.problems.add(rel, 0, 0, "the file name gives an empty address; rename it with letters or digits,"
+                                    " like 'summer-patrols.md', or set 'slug:'")
         return None
     if "title" not in meta or "date" not in meta:
         return None

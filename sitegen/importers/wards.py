@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from ..content.areas import AREAS_DIR
 from ..content import slugify
 from ..errors import Problem, SitegenError
@@ -69,35 +71,72 @@ def read_wards(csv_path: Path) -> list[WardRow]:
     return rows
 
 
-def ward_slugs(rows: list[WardRow]) -> dict[WardRow, str]:
+def ward_slugs(rows: list[WardRow], csv_name: str = "CSV") -> dict[WardRow, str]:
     """A slug per ward: its name, or name and borough where the name recurs.
 
     Computed over the whole CSV so a ward's slug does not depend on --borough.
+    Raises SitegenError at the CSV's lines for a ward whose name gives no
+    address, and for two wards that would share one.
     """
     counts = Counter(slugify(r.ward) for r in rows)
-    return {r: slugify(r.ward) if counts[slugify(r.ward)] == 1 else slugify(f"{r.ward} {r.borough}")
-            for r in rows}
+    slugs = {r: slugify(r.ward) if counts[slugify(r.ward)] == 1 else slugify(f"{r.ward} {r.borough}")
+             for r in rows}
+    problems: list[Problem] = []
+    first_row: dict[str, WardRow] = {}
+    for row, slug in slugs.items():
+        if not slug:
+            problems.append(Problem(csv_name, row.line, 0, f"ward '{row.ward}' gives an empty address;"
+                                    " write its name with letters or digits (any alphabet will do)"))
+        elif slug in first_row:
+            other = first_row[slug]
+            problems.append(Problem(csv_name, row.line, 0, f"ward '{row.ward}' ({row.borough}) and '{other.ward}'"
+                                    f" ({other.borough}) on line {other.line} would share the address"
+                                    f" /areas/{slug}/; spell the same ward the same way, or tell them apart"))
+        else:
+            first_row[slug] = row
+    if problems:
+        raise SitegenError(problems)
+    return slugs
 
 
 def import_wards(root: Path, csv_path: Path, borough: str | None) -> ImportReport:
-    """Create an area folder for each ward (of BOROUGH, if given) not already present."""
+    """Create an area folder for each ward (of BOROUGH, if given) not already present.
+
+    A ward is present if its folder exists or an area already has its ONS code
+    (so a site imported when addresses were made differently is not doubled).
+    """
     rows = read_wards(csv_path)
-    slugs = ward_slugs(rows)
+    slugs = ward_slugs(rows, str(csv_path))
     chosen = [r for r in rows if borough is None or r.borough.lower() == borough.lower()]
     if borough and not chosen:
         boroughs = sorted({r.borough for r in rows})
         raise SitegenError([Problem(str(csv_path), 0, 0, f"no wards in borough '{borough}'; "
                                     f"boroughs in this file: {', '.join(boroughs)}")])
-    report = ImportReport()
+    report, by_code = ImportReport(), _slugs_by_code(root / AREAS_DIR)
     for row in chosen:
         slug = slugs[row]
         target = root / AREAS_DIR / slug / "area.yaml"
-        if target.exists():
-            report.kept.append(slug)
+        if target.exists() or row.code in by_code:
+            report.kept.append(slug if target.exists() else by_code[row.code])
             continue
         atomic_write(target, area_yaml(_fields(row)))
         report.created.append(slug)
     return report
+
+
+def _slugs_by_code(areas_dir: Path) -> dict[str, str]:
+    """ONS code -> folder name of the existing areas that have one (unreadable files are skipped:
+    check reports them)."""
+    found = {}
+    for path in sorted(areas_dir.glob("*/area.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        code = data.get("code") if isinstance(data, dict) else None
+        if isinstance(code, str) and code.strip():
+            found.setdefault(code.strip(), path.parent.name)
+    return found
 
 
 def _fields(row: WardRow) -> dict:
