@@ -1,16 +1,18 @@
 """Each question as the parameters of a govuk-frontend-jinja macro.
 
-The page without JavaScript gets the browser's own checks where they are safe
-(`required` on questions that are always asked, lengths, patterns), so most
-mistakes are caught before the form is posted; forms.js turns these off and
-shows GOV.UK error messages instead.
+No input carries anything that lets the browser change or refuse what people
+type: no `maxlength` (browsers silently cut pasted text at it), no `minlength`
+or `pattern`, and the form is `novalidate`.  Limits and formats are checked
+and explained in the GOV.UK error summary and beside the field: by forms.js
+before posting, and by the receiver (from the schema) for every post.
+`required` stays on questions that are always asked, for assistive technology
+(with `novalidate` the browser does not act on it).
 """
 from __future__ import annotations
 
 from markupsafe import Markup, escape
 
 from .model import ALWAYS, DECLARATION_VALUE, Question
-from .patterns import POSTCODE, TEL, anchored
 
 WIDTHS = {"tel": "govuk-input--width-20", "number": "govuk-input--width-10", "email": ""}
 ADDRESS_LABELS = (("line1", "Address line 1", "address-line1", ""),
@@ -44,17 +46,8 @@ def _native_required(question: Question) -> bool:
     return question.required and question.relevant == ALWAYS
 
 
-def _attributes(question: Question, pattern: str = "") -> dict:
-    attrs: dict = {}
-    if _native_required(question):
-        attrs["required"] = {"value": True, "optional": True}
-    if question.max_length:
-        attrs["maxlength"] = question.max_length
-    if question.min_length:
-        attrs["minlength"] = question.min_length
-    if pattern:
-        attrs["pattern"] = pattern
-    return attrs
+def _attributes(question: Question) -> dict:
+    return {"required": {"value": True, "optional": True}} if _native_required(question) else {}
 
 
 def _legend(question: Question, text: str = "") -> dict:
@@ -69,14 +62,13 @@ def _autocomplete(question: Question, sensitive: bool, token: str = ""):
 
 def _input(question: Question, sensitive: bool) -> dict:
     qtype = question.type
-    pattern = {"tel": TEL, "number": "-?[0-9]+"}.get(qtype) or (anchored(question.pattern) if question.pattern else "")
     return {
         "id": question.name, "name": question.name, "type": {"email": "email", "tel": "tel"}.get(qtype, "text"),
         "label": {"text": _label_text(question), "classes": "govuk-label--s"}, "hint": _hint(question),
         "classes": WIDTHS.get(qtype, ""), "autocomplete": _autocomplete(question, sensitive),
         "inputmode": "numeric" if qtype == "number" else None,
         "spellcheck": False if qtype in ("email", "tel", "number") else None,
-        "attributes": _attributes(question, pattern),
+        "attributes": _attributes(question),
     }
 
 
@@ -87,10 +79,9 @@ def _textarea(question: Question, sensitive: bool) -> dict:
 
 
 def _date(question: Question, sensitive: bool) -> dict:
-    required = {"required": {"value": True, "optional": True}} if _native_required(question) else {}
-    items = [{"name": part, "classes": width, "attributes": required | {"maxlength": size}}
-             for part, width, size in (("day", "govuk-input--width-2", 2), ("month", "govuk-input--width-2", 2),
-                                       ("year", "govuk-input--width-4", 4))]
+    items = [{"name": part, "classes": width, "attributes": _attributes(question)}
+             for part, width in (("day", "govuk-input--width-2"), ("month", "govuk-input--width-2"),
+                                 ("year", "govuk-input--width-4"))]
     return {"id": question.name, "namePrefix": question.name, "fieldset": _legend(question),
             "hint": _hint(question), "items": items}
 
@@ -143,9 +134,6 @@ def _address(question: Question, sensitive: bool) -> dict:
         needed = _native_required(question) and (part in ("line1", "town") or
                                                  (part == "postcode" and question.postcode_required))
         attrs = {"required": {"value": True, "optional": True}} if needed else {}
-        attrs["maxlength"] = 10 if part == "postcode" else 200
-        if part == "postcode":
-            attrs["pattern"] = POSTCODE
         text = label if part != "postcode" or question.postcode_required else "Postcode (optional)"
         items.append({"id": f"{question.name}-{part}", "name": f"{question.name}-{part}",
                       "label": {"text": text}, "classes": width, "attributes": attrs,

@@ -1,31 +1,76 @@
 """The regular expressions that browser, schema and receiver share.
 
-Written with ASCII classes ([0-9], not \\d) so Python's `re`, JavaScript and
-the HTML `pattern` attribute (the `v` flag) all read them the same way.
+Written so that Python's `re` and ECMA-262 (JavaScript, and so every JSON
+Schema validator that follows the spec) read them the same way:
+
+* ASCII classes ([0-9], not \\d), and an explicit class for white space;
+* the end of the answer is `(?![\\s\\S])` ("no character follows"), never `$`,
+  which in Python also matches before a final newline (`"2026-11-01\\n"`).
 """
 from __future__ import annotations
 
 import re
 
+# White space as either language counts it: Python's str.isspace() (which adds
+# U+001C-U+001F and U+0085) together with ECMAScript's \s (which adds U+FEFF).
+# Answers are trimmed of these, and a required answer needs one character outside them.
+SPACE_CHARS = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+               "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
+_SPACE_CLASS = (r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff")
+NOT_BLANK = f"[^{_SPACE_CLASS}]"      # searched for, not anchored: some character that is not a space
+END = r"(?![\s\S])"                   # the very end of the answer, in both languages
+
 # A real calendar date YYYY-MM-DD, leap years included, so a receiver that only
 # checks patterns still refuses 31 April and 29 February 2027.
 DATE = (r"^(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
         r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
-        r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)$")
-POSTCODE = r"^(?:[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}|[Gg][Ii][Rr] ?0[Aa]{2})$"
-EMAIL = r"^[^@ \t\r\n]+@[^@ \t\r\n]+\.[^@ \t\r\n]+$"
-TEL = r"^\+?\(?[0-9](?:[ \(\)\-]{0,2}[0-9]){6,14}$"
-WHOLE_NUMBER = r"^-?[0-9]+$"
-DAY_OR_MONTH = r"^[0-9]{1,2}$"
-YEAR = r"^[0-9]{4}$"
+        r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)" + END)
+POSTCODE = r"^(?:[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}|[Gg][Ii][Rr] ?0[Aa]{2})" + END
+EMAIL = r"^[^@ \t\r\n]+@[^@ \t\r\n]+\.[^@ \t\r\n]+" + END
+TEL = r"^\+?\(?[0-9](?:[ \(\)\-]{0,2}[0-9]){6,14}" + END
+WHOLE_NUMBER = r"^-?[0-9]+" + END
+
+MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+               "october", "november", "december")
+_DAY = re.compile(r"[0-9]{1,2}")
+_MONTH_DIGITS = re.compile(r"[0-9]{1,2}")
+_MONTH_WORD = re.compile(r"([A-Za-z]{3,9})\.?")   # no IGNORECASE: it would let in the Kelvin sign
+_YEAR = re.compile(r"[0-9]{4}")
 
 # Constructs that Python and browsers read differently, refused in editors' patterns.
-_UNPORTABLE = re.compile(r"\(\?(?!:)|\\[dDwWsSbBpPkK0-9]")
+_UNPORTABLE = re.compile(r"\(\?(?!:)|\\[dDwWsSbBpPkKzZAG0-9]")
 
 
 def anchored(pattern: str) -> str:
-    """An editor's pattern made to match the whole answer."""
-    return f"^(?:{pattern})$"
+    """An editor's pattern made to match the whole answer (and nothing after it)."""
+    return f"^(?:{pattern}){END}"
+
+
+def month_number(text: str) -> int | None:
+    """The month a person typed: 6 for '6', '06', 'June', 'jun', 'JUN', 'Sept' or 'sept.'.
+
+    A month is one or two digits (returned as written, so 13 is left for the
+    date check to refuse) or at least the first three letters of its English
+    name, in any case, with an optional full stop. None for anything else.
+    """
+    if _MONTH_DIGITS.fullmatch(text):
+        return int(text)
+    word = _MONTH_WORD.fullmatch(text)
+    if not word:
+        return None
+    found = [number for number, name in enumerate(MONTH_NAMES, 1) if name.startswith(word.group(1).lower())]
+    return found[0] if len(found) == 1 else None
+
+
+def date_from_parts(day: str, month: str, year: str) -> str | None:
+    """'YYYY-MM-DD' from the three boxes as typed (already trimmed), or None when they cannot be read.
+
+    The result may still be no real date ('2026-02-30'); DATE decides that.
+    """
+    number = month_number(month)
+    if number is None or not _DAY.fullmatch(day) or not _YEAR.fullmatch(year):
+        return None
+    return f"{year}-{number:02d}-{int(day):02d}"
 
 
 def pattern_problem(pattern: str) -> str:

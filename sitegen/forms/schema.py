@@ -11,18 +11,25 @@ Two keywords are sitegen's own (a generic validator ignores them):
 `x-sitegen-type` names the question type and `x-sitegen-messages` carries its
 error messages; `x-sitegen-date: past|future` asks for a date on or before
 (after) the day of validation, which `submission.make_validator` checks.
+
+The schema is the contract: the receiver accepts exactly what it accepts, as
+any 2020-12 validator with ECMA-262 regular expressions judges it.  So every
+pattern means the same in Python and JavaScript (see `patterns`), a required
+text answer must hold a character that is not white space (`NOT_BLANK`, also
+searched for in required address lines), and the honeypot must be empty.
 """
 from __future__ import annotations
 
 from .model import ALWAYS, CLIENT_TOKEN, DECLARATION_VALUE, HONEYPOT, All, Condition, Form, Match, Not, Question
-from .patterns import DATE, EMAIL, POSTCODE, TEL, anchored
+from .patterns import DATE, EMAIL, NOT_BLANK, POSTCODE, TEL, anchored
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ADDRESS_LINE_MAX = 200
 
 SPAM_FIELDS = {
-    HONEYPOT: {"type": "string", "description": "Honeypot: a visually hidden text input people leave empty;"
-                                                " a submission with it filled in comes from a robot and is not kept."},
+    HONEYPOT: {"type": "string", "maxLength": 0,
+               "description": "Honeypot: a visually hidden text input people leave empty;"
+                              " a submission with it filled in comes from a robot and is not kept."},
     CLIENT_TOKEN: {"type": "string", "description": "Filled in by forms.js when the page loaded; absent when"
                                                     " JavaScript did not run."},
 }
@@ -91,14 +98,25 @@ def constraints(question: Question) -> dict:
 
 
 def _text(question: Question) -> dict:
+    """A string within the lengths; a required one not blank; an email, tel or editor's pattern matched whole.
+
+    Two patterns cannot share one `pattern` keyword, so the not-blank check
+    goes under `allOf` when the answer also has a format to match.
+    """
     schema: dict = {"type": "string"}
-    if question.min_length is not None:
-        schema["minLength"] = question.min_length
+    minimum = max(question.min_length or 0, 1) if question.required else question.min_length
+    if minimum is not None:
+        schema["minLength"] = minimum
     schema["maxLength"] = question.max_length
     pattern = {"email": EMAIL, "tel": TEL}.get(question.type)
     pattern = pattern or (anchored(question.pattern) if question.pattern else "")
     if pattern:
         schema["pattern"] = pattern
+    if question.required:
+        if pattern:
+            schema["allOf"] = [{"pattern": NOT_BLANK}]
+        else:
+            schema["pattern"] = NOT_BLANK
     return schema
 
 
@@ -133,9 +151,10 @@ def _date(question: Question) -> dict:
 
 def _address(question: Question) -> dict:
     line = {"type": "string", "maxLength": ADDRESS_LINE_MAX}
+    needed = line | {"minLength": 1, "pattern": NOT_BLANK}
     return {
         "type": "object",
-        "properties": {"line1": line, "line2": line, "town": line,
+        "properties": {"line1": needed, "line2": line, "town": needed,
                        "postcode": {"type": "string", "pattern": POSTCODE}},
         "required": ["line1", "town"] + (["postcode"] if question.postcode_required else []),
         "additionalProperties": False,

@@ -3,12 +3,14 @@
 A form posts `application/x-www-form-urlencoded` fields.  A receiver turns them
 into a JSON object, guided only by the schema:
 
-* every value has CR LF made LF and surrounding spaces removed; blank values
-  are dropped, so an empty field is the same as an unanswered one;
+* every value has CR LF made LF and surrounding white space removed (the
+  characters in `patterns.SPACE_CHARS`, which forms.js trims too); blank
+  values are dropped, so an empty field is the same as an unanswered one;
 * `x-sitegen-type: checkboxes` collects every value into a list;
 * `date` joins `NAME-year`, `NAME-month` and `NAME-day` into `YYYY-MM-DD`
-  (day and month of one or two digits, a four-digit year; anything else is
-  kept as typed, so the pattern refuses it);
+  (a day of one or two digits; a month of one or two digits or a month name
+  of three letters or more, like `June`, `jun` or `Sept.`; a four-digit year;
+  anything else is kept as typed, so the pattern refuses it);
 * `address` gathers `NAME-line1`, `-line2`, `-town` and `-postcode` into an object;
 * `number` becomes an integer when it is written as one;
 * any other field is its one value (a list when it was posted more than once,
@@ -27,14 +29,14 @@ from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
 from .model import ADDRESS_PARTS
-from .patterns import DATE, DAY_OR_MONTH, WHOLE_NUMBER, YEAR
+from .patterns import DATE, SPACE_CHARS, WHOLE_NUMBER, date_from_parts
 
 Pairs = Mapping[str, Iterable[str]]
 
 
 def clean(value: str) -> str:
-    """A posted value as it is checked: LF line ends, no surrounding spaces."""
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    """A posted value as it is checked: LF line ends, no surrounding white space (SPACE_CHARS)."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").strip(SPACE_CHARS)
 
 
 def cleaned_pairs(pairs: Pairs) -> dict[str, list[str]]:
@@ -87,9 +89,10 @@ def _date(name: str, values: dict) -> tuple:
     day, month, year = (values.get(f"{name}-{part}") for part in ("day", "month", "year"))
     if not (day or month or year):
         return None, names
-    if all(v and len(v) == 1 for v in (day, month, year)) and re.match(DAY_OR_MONTH, day[0]) \
-            and re.match(DAY_OR_MONTH, month[0]) and re.match(YEAR, year[0]):
-        return f"{year[0]}-{int(month[0]):02d}-{int(day[0]):02d}", names
+    if all(v and len(v) == 1 for v in (day, month, year)):
+        iso = date_from_parts(day[0], month[0], year[0])
+        if iso:
+            return iso, names
     return "-".join(",".join(v or ()) for v in (year, month, day)), names
 
 

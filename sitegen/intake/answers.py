@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl
 from jsonschema import Draft202012Validator, ValidationError
 
 from ..forms.model import CLIENT_TOKEN, HONEYPOT
-from ..forms.patterns import DATE
+from ..forms.patterns import DATE, NOT_BLANK
 from ..forms.submission import answers_from_post
 
 JSON = "application/json"
@@ -161,6 +161,14 @@ def _kind(error: ValidationError, path: list) -> str:
         return _ADDRESS_KINDS.get(missing[0], "invalid") if missing else "invalid"
     if len(path) == 2 and path[1] == "postcode" and error.validator == "pattern":
         return "postcode"
+    if _is_blank_error(error):     # a required answer of only white space (JSON): as if not given
+        return _ADDRESS_KINDS.get(str(path[1]), "invalid") if len(path) == 2 else "required"
     if len(path) == 1 and error.validator == "type" and error.validator_value == "integer":
         return "number"
     return _KINDS.get(error.validator, "invalid")
+
+
+def _is_blank_error(error: ValidationError) -> bool:
+    """Whether ERROR says a required text answer is empty or only white space."""
+    return ((error.validator == "pattern" and error.validator_value == NOT_BLANK)
+            or (error.validator == "minLength" and error.validator_value == 1 and error.instance == ""))

@@ -15,8 +15,17 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
 
 // ---- Answers, conditions and checks: no DOM, shared with the tests ----
 
+// White space as Python's str.isspace() and ECMAScript's \s count it together (patterns.SPACE_CHARS).
+const SPACE = new Set("\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+  + "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff");
+
 export function clean(value) {
-  return String(value).replace(/\r\n?/g, "\n").trim();
+  const text = String(value).replace(/\r\n?/g, "\n");
+  let start = 0;
+  let end = text.length;
+  while (start < end && SPACE.has(text[start])) start += 1;
+  while (end > start && SPACE.has(text[end - 1])) end -= 1;
+  return text.slice(start, end);
 }
 
 function valuesOf(pairs, name) {
@@ -40,7 +49,7 @@ export function inputNames(q) {
 }
 
 const chars = (s) => [...s].length; // code points, as JSON Schema counts
-const matches = (pattern, s) => new RegExp(pattern).test(s);
+const matches = (pattern, s) => new RegExp(pattern, "u").test(s); // "u": as JSON Schema validators read them
 
 function checkText(q, v) {
   if (v.length > 1) return ["invalid"];
@@ -82,6 +91,23 @@ function checkDeclaration(q, v) {
   return v.length === 1 && v[0] === "yes" ? null : ["invalid"];
 }
 
+// The month a person typed: 1-2 digits (kept as written) or 3+ letters of its English name,
+// any case, an optional full stop ("June", "jun", "Sept."); null otherwise. As patterns.month_number.
+export function monthNumber(text) {
+  if (/^[0-9]{1,2}$/.test(text)) return Number(text);
+  const word = /^([A-Za-z]{3,9})\.?$/.exec(text);
+  if (!word) return null;
+  const found = MONTHS.map((name, i) => [name.toLowerCase(), i + 1]).filter(([name]) => name.startsWith(word[1].toLowerCase()));
+  return found.length === 1 ? found[0][1] : null;
+}
+
+// "YYYY-MM-DD" from the three boxes (trimmed), or null when they cannot be read. As patterns.date_from_parts.
+export function dateFromParts(day, month, year) {
+  const number = monthNumber(month);
+  if (number === null || !/^[0-9]{1,2}$/.test(day) || !/^[0-9]{4}$/.test(year)) return null;
+  return `${year}-${String(number).padStart(2, "0")}-${day.padStart(2, "0")}`;
+}
+
 function checkDate(q, pairs, today) {
   const [d, m, y] = DATE_PARTS.map((p) => valuesOf(pairs, `${q.name}-${p}`));
   const id = (part) => `${q.name}-${part}`;
@@ -90,9 +116,8 @@ function checkDate(q, pairs, today) {
   if (!d.length) return ["missing_day", id("day")];
   if (!m.length) return ["missing_month", id("month")];
   if (!y.length) return ["missing_year", id("year")];
-  if (!/^[0-9]{1,2}$/.test(d[0]) || !/^[0-9]{1,2}$/.test(m[0]) || !/^[0-9]{4}$/.test(y[0])) return ["real", id("day")];
-  const iso = `${y[0]}-${m[0].padStart(2, "0")}-${d[0].padStart(2, "0")}`;
-  if (!matches(q.pattern, iso)) return ["real", id("day")];
+  const iso = dateFromParts(d[0], m[0], y[0]);
+  if (!iso || !matches(q.pattern, iso)) return ["real", id("day")];
   if (q.must_be === "past" && iso > today) return ["past", id("day")];
   if (q.must_be === "future" && iso < today) return ["future", id("day")];
   return null;
@@ -173,9 +198,12 @@ function make(tag, className, text) {
   return el;
 }
 
-function formatDate(q, pairs) {
+// "29 June 2026" on check your answers; the parts as typed when they are no date; "" when blank.
+export function formatDate(q, pairs) {
   const [d, m, y] = DATE_PARTS.map((p) => valuesOf(pairs, `${q.name}-${p}`)[0] || "");
-  return MONTHS[Number(m) - 1] ? `${Number(d)} ${MONTHS[Number(m) - 1]} ${y}` : [d, m, y].join(" ");
+  const iso = dateFromParts(d, m, y);
+  const month = iso && MONTHS[Number(iso.slice(5, 7)) - 1];
+  return month ? `${Number(d)} ${month} ${y}` : [d, m, y].filter(Boolean).join(" ");
 }
 
 function formatAnswer(q, pairs) {
