@@ -205,10 +205,10 @@ def test_an_unexpected_error_is_recorded_and_the_run_goes_on(feed_server, option
 
     real = parse_module.parse_feed
 
-    def explode(body, url, count):
+    def explode(body, url, count, **options):
         if b"Trigger" in body:
             raise RecursionError("maximum recursion depth exceeded")
-        return real(body, url, count)
+        return real(body, url, count, **options)
 
     monkeypatch.setattr(parse_module, "parse_feed", explode)
     summary = refresh_feeds([FeedJob(bad), FeedJob(good)], options)
@@ -304,7 +304,7 @@ def test_worker_processes_parse_the_same_as_in_place(feed_server, options, tmp_p
 
 def test_a_dead_parser_process_fails_its_feed_and_the_rest_parse_in_place():
     class DeadPool:
-        def submit(self, *args):
+        def submit(self, *args, **kwargs):
             future = Future()
             future.set_exception(BrokenProcessPool("a worker died"))
             return future

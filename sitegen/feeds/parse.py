@@ -6,21 +6,31 @@ A body is refused when it is not a feed (an HTML page, JSON, nothing), when
 it is not well-formed XML (a truncated download, garbage), or when it declares
 entities (the "billion laughs" document).  Only the HTML named entities that
 many feeds use without declaring (`&nbsp;`) are tolerated.
+
+The bytes are decoded here, in the encoding the feed declares (see `charset`),
+and handed to feedparser as UTF-8, so feedparser never falls back to another
+encoding.  Dates are read from the text the feed wrote (see `dates`), never
+from feedparser's guesses; a date too far in the future is no date.
 """
 from __future__ import annotations
 
 import re
 import xml.sax
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pyexpat import ErrorString, errors
 
+from .charset import UnknownEncoding, decode_feed
+from .dates import read_date
 from .post import TITLE_MAX, Post
 from .sanitise import clean_html, collapse, html_to_text, safe_link, shorten, text_to_html
 
 DERIVED_TITLE_MAX = 100
 SUMMARY_TEXT_MAX = 600
 UNTITLED = "Untitled post"
+FUTURE_TOLERANCE = timedelta(days=1)  # clocks and time zones differ; beyond this a date is wrong
+DATE_KEYS = ("published", "updated", "created")  # the dates as the feed wrote them, in this order
+_AS_UTF8 = {"content-type": "application/xml; charset=utf-8"}  # RFC 7303: this charset wins
 _ENTITY_DECLARATION = re.compile(rb"<\x00*!\x00*E\x00*N\x00*T\x00*I\x00*T\x00*Y", re.IGNORECASE)
 _HTML_PAGE = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)", re.IGNORECASE | re.DOTALL)
 _TOLERATED_XML_ERRORS = frozenset({ErrorString(errors.codes[errors.XML_ERROR_UNDEFINED_ENTITY])})
@@ -39,21 +49,30 @@ class ParsedFeed:
     posts: tuple[Post, ...]
 
 
-def parse_feed(body: bytes, url: str, max_entries: int) -> ParsedFeed:
+def parse_feed(body: bytes, url: str, max_entries: int, *, content_type: str = "",
+               now: datetime | None = None) -> ParsedFeed:
     """Parse BODY fetched from URL; keep the newest MAX_ENTRIES posts.
 
+    CONTENT_TYPE is the response's Content-Type header (its charset counts);
+    NOW is when the feed was fetched (default: the current time): a post dated
+    more than FUTURE_TOLERANCE after it counts as undated.
     Raises FeedParseError when BODY is not a trustworthy RSS or Atom document.
     """
+    try:
+        body = decode_feed(body, content_type).encode("utf-8")
+    except UnknownEncoding as exc:
+        raise FeedParseError(str(exc)) from None
     if _ENTITY_DECLARATION.search(body):
         raise FeedParseError("refused: the document declares XML entities")
     # No base URL for feedparser (a quarter of its time goes on joining URLs): relative
     # links are resolved against URL by safe_link, once, for the posts we keep.
     import feedparser  # here, not at the top: builds read the cache (and Post) without it
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False, response_headers=_AS_UTF8)
     _check_parsed(parsed, body)
     feed = parsed.get("feed", {})
     title = _text(feed.get("title", ""), feed.get("title_detail"))
-    posts = tuple(_post(entry, url) for entry in newest(parsed.get("entries", []), max_entries))
+    latest = (now or datetime.now(timezone.utc)) + FUTURE_TOLERANCE
+    posts = tuple(_post(entry, url, latest) for entry in newest(parsed.get("entries", []), max_entries, latest))
     return ParsedFeed(shorten(title, TITLE_MAX), safe_link(feed.get("link"), url), posts)
 
 
@@ -73,21 +92,22 @@ def _describe(problem: Exception) -> str:
     return str(problem) or type(problem).__name__
 
 
-def published(entry) -> datetime | None:
-    """When ENTRY was published (or else updated), in UTC, if the feed says."""
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = dict.get(entry, key)  # plain lookup: skips feedparser's deprecated key aliases
-        if value:
-            try:
-                return datetime(*value[:6], tzinfo=timezone.utc)
-            except (TypeError, ValueError):
-                continue
+def published(entry, latest: datetime | None = None) -> datetime | None:
+    """When ENTRY was published (or else updated), in UTC, if the feed says so readably.
+
+    Read from the text the feed wrote (see `dates.read_date`); a date after
+    LATEST is not believed (None).
+    """
+    for key in DATE_KEYS:
+        when = read_date(dict.get(entry, key))  # plain lookup: skips feedparser's deprecated key aliases
+        if when is not None:
+            return when if latest is None or when <= latest else None
     return None
 
 
-def newest(entries: list, count: int) -> list:
+def newest(entries: list, count: int, latest: datetime | None = None) -> list:
     """The COUNT newest entries; undated ones after dated ones, in document order."""
-    dates = [published(entry) for entry in entries]
+    dates = [published(entry, latest) for entry in entries]
 
     def order(index: int):
         when = dates[index]
@@ -96,14 +116,14 @@ def newest(entries: list, count: int) -> list:
     return [entries[i] for i in sorted(range(len(entries)), key=order)[:count]]
 
 
-def _post(entry, base: str) -> Post:
+def _post(entry, base: str, latest: datetime) -> Post:
     title = shorten(_text(entry.get("title", ""), entry.get("title_detail")), TITLE_MAX)
     summary_html, summary_text = _summary(_summary_detail(entry), base)
     if not title:
         title = shorten(summary_text, DERIVED_TITLE_MAX) or UNTITLED
         if title == summary_text:
             summary_html = ""  # the whole summary is already the title
-    return Post(title, safe_link(entry.get("link"), base), published(entry), summary_html)
+    return Post(title, safe_link(entry.get("link"), base), published(entry, latest), summary_html)
 
 
 def _text(value: object, detail) -> str:

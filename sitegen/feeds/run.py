@@ -27,7 +27,7 @@ from .parse import FeedParseError
 from .summary import Outcome, RunSummary
 from .workers import FeedParser, parse_processes
 
-PARSER_VERSION = "1"  # part of a copy's content hash: a new parser re-reads unchanged bytes
+PARSER_VERSION = "2"  # part of a copy's content hash: a new parser re-reads unchanged bytes
 
 Clock = Callable[[], datetime]
 
@@ -192,7 +192,8 @@ class _Visit:
             updated = policy.confirmed(self.record, self.now, etag, last_modified)
             return updated, Outcome(self.job, "not_modified", has_copy=True)
         try:
-            feed = self.parser.parse(response.body, response.url, self.options.max_entries)
+            feed = self.parser.parse(response.body, response.url, self.options.max_entries,
+                                     content_type=response.headers.get("content-type", ""), now=self.now)
         except FeedParseError as exc:
             return self.failure(str(exc))
         updated = policy.accepted(self.record, self.now, feed, etag=etag, last_modified=last_modified,

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
 
 from . import parse
 
@@ -48,17 +49,19 @@ class FeedParser:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
-    def parse(self, body: bytes, url: str, max_entries: int) -> parse.ParsedFeed:
-        """parse.parse_feed(BODY, URL, MAX_ENTRIES), wherever this parser runs it.
+    def parse(self, body: bytes, url: str, max_entries: int, *, content_type: str = "",
+              now: datetime | None = None) -> parse.ParsedFeed:
+        """parse.parse_feed(BODY, URL, MAX_ENTRIES, content_type=..., now=...), wherever this parser runs it.
 
         If a worker process dies, the feeds it held fail this time (they are
         retried next run) and the rest of the run parses in place.
         """
         pool = self._pool
         if pool is None:
-            return parse.parse_feed(body, url, max_entries)
+            return parse.parse_feed(body, url, max_entries, content_type=content_type, now=now)
         try:
-            return pool.submit(parse.parse_feed, body, url, max_entries).result()
+            return pool.submit(parse.parse_feed, body, url, max_entries, content_type=content_type,
+                               now=now).result()
         except BrokenProcessPool:
             self._pool = None
             pool.shutdown(wait=False, cancel_futures=True)
