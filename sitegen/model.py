@@ -64,7 +64,11 @@ class Priority(Compact):
 
 @dataclass(frozen=True, slots=True)
 class Event(Compact):
-    """A ward-panel meeting, street surgery or other event, in local time."""
+    """A ward-panel meeting, street surgery or other event.
+
+    START and END are aware datetimes in Europe/London (their `fold` tells the
+    two readings of an hour the clocks go back apart): compare them as
+    instants, through UTC.  UID comes from the event's `id:` in the source."""
 
     uid: str
     title: str
@@ -76,6 +80,13 @@ class Event(Compact):
     def is_upcoming(self, today: date) -> bool:
         """True while the event has not finished by TODAY."""
         return (self.end or self.start).date() >= today
+
+    @staticmethod
+    def zone_if_repeated(value: datetime) -> str:
+        """'BST' or 'GMT' when VALUE (aware) falls in the hour the clocks go back,
+        which a page must name to say which of the two it means; else ''."""
+        twin = value.replace(fold=1 - value.fold)
+        return (value.tzname() or "") if twin.utcoffset() != value.utcoffset() else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,18 @@
 """content/areas/<slug>/area.yaml and news/*.md: one ward each."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Problems, SitegenError
 from ..maps import load_boundary
-from ..model import Area, Contact, Event, NewsItem, Priority, SocialLink, TeamMember
+from ..model import Area, Contact, NewsItem, Priority, SocialLink, TeamMember
 from . import markdown_files, slugify
 from .names import AddressName
 from .frontmatter import split_front_matter
 from .context import LoadContext
-from .schema import (SLUG_RE, Bool, Choice, Date, DateTime, Email, Field, Int, ListOf, Phone, Record,
+from .events import EVENTS, events_from
+from .schema import (SLUG_RE, Bool, Choice, Date, Email, Field, Int, ListOf, Phone, Record,
                      Slug, Str, Text, Url, Where)
 from .yamlsource import LocatedDict, load_yaml_file, read_text
 
@@ -23,11 +23,6 @@ PINNABLE = ("name", "description", "summary", "population", "team", "contact", "
             "events", "boundary")
 NETWORKS = ("x", "facebook", "instagram", "mastodon", "bluesky", "youtube", "threads", "tiktok",
             "linkedin", "nextdoor", "whatsapp", "web")
-
-
-def _end_after_start(event: dict, where: Where, problems: Problems) -> None:
-    if event.get("start") and event.get("end") and event["end"] < event["start"]:
-        where.report(problems, "ends before it starts; check 'end'")
 
 
 def _action_after_issue(priority: dict, where: Where, problems: Problems) -> None:
@@ -54,15 +49,6 @@ PRIORITY = Record(name="priority", rules=[_action_after_issue], fields=[
     Field("action_date", Date(), doc="When the action was reported, YYYY-MM-DD."),
 ])
 
-EVENT = Record(name="event", rules=[_end_after_start], fields=[
-    Field("title", Str(max_len=150), required=True, doc="What the event is."),
-    Field("start", DateTime(), required=True, doc="Local start time, YYYY-MM-DDTHH:MM."),
-    Field("end", DateTime(), doc="Local end time, YYYY-MM-DDTHH:MM."),
-    Field("location", Str(max_len=300), doc="Where it happens."),
-    Field("description", Text(2000), doc="A few sentences about it."),
-    Field("id", Slug, doc="A stable identifier, only needed if two events share a start and title."),
-])
-
 SOCIAL = Record(name="social link", fields=[
     Field("network", Choice(NETWORKS), required=True, doc="Which network."),
     Field("url", Url(), required=True, doc="The account's public address."),
@@ -84,7 +70,7 @@ AREA = Record(name="area.yaml", fields=[
     Field("team", ListOf(TEAM_MEMBER, 50), doc="The neighbourhood team."),
     Field("contact", CONTACT, doc="How to reach the team."),
     Field("priorities", ListOf(PRIORITY, 50), doc="You said, we did."),
-    Field("events", ListOf(EVENT, 200), doc="Ward-panel meetings and other events."),
+    Field("events", EVENTS, doc="Ward-panel meetings and other events (see content/events.py)."),
     Field("social", ListOf(SOCIAL, 20), doc="The ward's social accounts."),
     Field("pinned", ListOf(Choice(PINNABLE), len(PINNABLE)),
           doc="Keys import-police-uk must leave as written (see docs/police-uk.md)."),
@@ -126,9 +112,7 @@ def _load_boundary(ctx: LoadContext, folder: Path):
 
 
 def _area_from(ctx: LoadContext, slug: str, rel: str, data: dict, news: list[NewsItem]) -> Area:
-    events = tuple(sorted((_event(slug, e, ctx.host) for e in data.get("events", ())),
-                          key=lambda e: (e.start, e.title)))
-    _report_duplicate_events(rel, events, ctx.problems)
+    events = events_from(slug, data.get("events", []), ctx.host)
     return Area(
         slug=slug, name=data.get("name", slug), source=rel,
         borough=data.get("borough", ""), code=data.get("code", ""),
@@ -143,22 +127,6 @@ def _area_from(ctx: LoadContext, slug: str, rel: str, data: dict, news: list[New
         news=tuple(news),
         description=data.get("description", ""),
     )
-
-
-def _event(area_slug: str, data: dict, host: str) -> Event:
-    key = data.get("id") or f"{data['start']:%Y%m%dT%H%M}|{data['title']}"
-    digest = hashlib.sha1(f"{area_slug}|{key}".encode()).hexdigest()[:16]
-    fields = {k: v for k, v in data.items() if k != "id"}
-    return Event(uid=f"{area_slug}-{digest}@{host}", **fields)
-
-
-def _report_duplicate_events(rel: str, events: tuple[Event, ...], problems: Problems) -> None:
-    seen = set()
-    for event in events:
-        if event.uid in seen:
-            problems.add(rel, 0, 0, f"two events called '{event.title}' start at {event.start:%Y-%m-%d %H:%M};"
-                                    " give one an 'id:' to tell them apart")
-        seen.add(event.uid)
 
 
 def load_news(ctx: LoadContext, folder: Path) -> list[NewsItem]:

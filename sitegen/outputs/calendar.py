@@ -1,14 +1,16 @@
 """iCalendar (RFC 5545) files of each ward's upcoming events, in Europe/London time.
-Deterministic: every date comes from content or the injected build date, never the clock."""
+Deterministic: every date comes from content, the injected build date or the
+event ledger (build dates recorded when each event's content was first
+published: see eventledger.py), never the clock."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
+from ..content.localtime import as_utc, in_fold
+from ..model import Event
+from ..xmltext import xml_safe
 from . import RenderContext, renderer
-
-LONDON = ZoneInfo("Europe/London")
-
+from .eventledger import publish_dates, sequence
 
 # Europe/London since 1996: GMT in winter, BST from the last Sunday of March
 # to the last Sunday of October (RFC 5545 section 3.6.5).
@@ -23,9 +25,12 @@ VTIMEZONE = [
 
 
 def ics_text(value: str) -> str:
-    """Escape TEXT for iCalendar: backslash, semicolon, comma and newlines."""
+    """VALUE as iCalendar TEXT: characters iCalendar forbids removed (controls
+    other than tab, as XML forbids them, and DEL), then backslash, semicolon,
+    comma and every line break (CRLF, LF or a lone CR) escaped."""
+    value = xml_safe(value).replace("\x7f", "")
     return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+            .replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n"))
 
 
 def fold(line: str) -> str:
@@ -44,35 +49,52 @@ def fold(line: str) -> str:
     return "\r\n ".join(parts)
 
 
-def _local(value: datetime) -> str:
-    return f"{value:%Y%m%dT%H%M%S}"
+def _ics_time(name: str, value: datetime) -> str:
+    """NAME's content line for VALUE (aware, Europe/London): in London time, or,
+    for a time in the hour the clocks go back (which a TZID time cannot tell
+    apart from its twin), in UTC."""
+    naive = value.replace(tzinfo=None)
+    if in_fold(naive):
+        return f"{name}:{as_utc(value):%Y%m%dT%H%M%SZ}"
+    return f"{name};TZID=Europe/London:{naive:%Y%m%dT%H%M%S}"
 
 
-def _utc(value: datetime) -> str:
-    return f"{value.replace(tzinfo=LONDON).astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+def _utc_day(day: date) -> str:
+    """DAY's start in UTC, as an iCalendar DATE-TIME."""
+    return f"{day:%Y%m%d}T000000Z"
+
+
+def _vevent(event: Event, since: date, url: str) -> list[str]:
+    """The content lines of one event, which has been published as it is since SINCE."""
+    lines = ["BEGIN:VEVENT", f"UID:{ics_text(event.uid)}",
+             # When this version of the event was made: the date its ledger gives (see eventledger).
+             f"DTSTAMP:{_utc_day(since)}", f"LAST-MODIFIED:{_utc_day(since)}", f"SEQUENCE:{sequence(since)}",
+             _ics_time("DTSTART", event.start)]
+    if event.end:
+        lines.append(_ics_time("DTEND", event.end))
+    lines.append(f"SUMMARY:{ics_text(event.title)}")
+    if event.location:
+        lines.append(f"LOCATION:{ics_text(event.location)}")
+    if event.description:
+        lines.append(f"DESCRIPTION:{ics_text(event.description)}")
+    return lines + [f"URL:{url}", "END:VEVENT"]
 
 
 @renderer("ics")
 def render_ics(ctx: RenderContext, key: str) -> bytes:
-    """An iCalendar file of one ward's upcoming events, in Europe/London time."""
+    """An iCalendar file of one ward's upcoming events, in Europe/London time.
+
+    Records in the area's event ledger when each event's content was first
+    published (so rendering a calendar writes .cache/build/events/KEY.json)."""
     site = ctx.site
     area = site.area(key)
+    since = publish_dates(site.config.root, area.slug, area.events, site.build_date)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//sitegen//{ics_text(site.config.name)}//EN",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{ics_text(area.name + ' police events')}", "X-WR-TIMEZONE:Europe/London"]
     lines += VTIMEZONE
+    url = site.config.url(area.url)
     for event in area.upcoming_events(site.build_date):
-        lines += ["BEGIN:VEVENT", f"UID:{event.uid}",
-                  # DTSTAMP must not change between builds, so it is the event's own start.
-                  f"DTSTAMP:{_utc(event.start)}",
-                  f"DTSTART;TZID=Europe/London:{_local(event.start)}"]
-        if event.end:
-            lines.append(f"DTEND;TZID=Europe/London:{_local(event.end)}")
-        lines.append(f"SUMMARY:{ics_text(event.title)}")
-        if event.location:
-            lines.append(f"LOCATION:{ics_text(event.location)}")
-        if event.description:
-            lines.append(f"DESCRIPTION:{ics_text(event.description)}")
-        lines += [f"URL:{site.config.url(area.url)}", "END:VEVENT"]
+        lines += _vevent(event, since[event.uid], url)
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
