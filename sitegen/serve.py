@@ -15,6 +15,7 @@ import watchfiles
 
 from .build import build
 from .errors import SitegenError
+from .localserver import PrivateHandlerMixin, PrivateThreadingHTTPServer
 
 RELOAD_PATH = "/__sitegen/reload.js"
 VERSION_PATH = "/__sitegen/version"
@@ -45,13 +46,10 @@ class BuildVersion:
             self.value += 1
 
 
-class PreviewHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the build folder, adding the live-reload script to HTML."""
+class PreviewHandler(PrivateHandlerMixin, http.server.SimpleHTTPRequestHandler):
+    """Serves the build folder, adding the live-reload script to HTML; logs nothing about clients."""
 
     version: BuildVersion
-
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib's name
-        pass
 
     def do_GET(self) -> None:  # noqa: N802 - stdlib's name
         if self.path == RELOAD_PATH:
@@ -114,7 +112,7 @@ class Preview:
         rebuild(root, out_dir, build_date, self.version)
         handler = functools.partial(type("Handler", (PreviewHandler,), {"version": self.version}),
                                     directory=str(out_dir))
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.server = PrivateThreadingHTTPServer(("127.0.0.1", port), handler)
         self.stop_event = threading.Event()
         on_change = functools.partial(rebuild, root, out_dir, build_date, self.version)
         self.threads = [threading.Thread(target=watch_and_rebuild, args=(root, on_change, self.stop_event), daemon=True),

@@ -6,6 +6,7 @@ the schemas from the `forms/` folder packed beside the handler.
 """
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from dataclasses import dataclass, fields, replace
@@ -32,6 +33,7 @@ class IntakeSettings:
     site_url: str = ""              # where people are sent back to; '' keeps redirects site-relative
     allowed_origin: str = ""        # the one origin given CORS headers; default: site_url's origin
     max_body_bytes: int = DEFAULT_MAX_BODY
+    body_timeout_seconds: float = 10.0  # the whole body must arrive within this (WSGI app); else 400
     rate_per_minute: int = 30       # per client address, WSGI app only; 0 turns it off
     rate_burst: int = 10
     schemas: str = ""               # folder holding <form-id>/schema.json
@@ -53,7 +55,7 @@ class IntakeSettings:
 
 
 INT_SETTINGS = ("max_body_bytes", "rate_per_minute", "rate_burst", "retries", "max_connections")
-FLOAT_SETTINGS = ("backoff_seconds",)
+FLOAT_SETTINGS = ("backoff_seconds", "body_timeout_seconds")
 
 
 def origin_of(url: str) -> str:
@@ -87,7 +89,7 @@ def from_mapping(values: Mapping[str, object], where: Callable[[str], str],
 def _typed(name: str, value: object):
     if name in INT_SETTINGS or name in FLOAT_SETTINGS:
         number = (int if name in INT_SETTINGS else float)(str(value).strip())
-        if number < 0:
+        if number < 0 or not math.isfinite(number):
             raise ValueError(name)
         return number
     return str(value).strip()

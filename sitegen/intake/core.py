@@ -5,8 +5,11 @@ order, each refusal storing nothing:
 
     unknown path or form         404        method other than POST/OPTIONS  405
     content type not accepted    415        body over the limit             413
-    body unreadable              400        honeypot filled / answers invalid 422 (JSON) or 303 back
-    S3 failing after retries     503        stored                          303 to done/?ref= or JSON
+    Content-Length not a number  400        body unreadable or incomplete   400
+    honeypot filled / answers invalid       422 (JSON) or 303 back
+    S3 failing after retries     503 with Retry-After
+    anything unexpected (a bug)  500, logged by exception type only
+    stored                       303 to done/?ref= or JSON
 
 JSON requests get JSON answers.  Form posts (the HTML form, with or without
 JavaScript) get a 303: to `forms/<id>/done/?ref=REF` when stored, or back to
@@ -19,6 +22,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Mapping
@@ -36,6 +40,59 @@ from .storage import StorageUnavailable, SubmissionStore
 LOG = logging.getLogger("sitegen.intake")
 SUBMIT_PATH = re.compile(r"^/submit/([^/]+)/?$")
 RETRY_AFTER_UNAVAILABLE = "30"
+ASCII_DIGITS = re.compile(r"[0-9]+")    # not str.isdigit(), which also takes '²' and other scripts' digits
+MAX_LENGTH_DIGITS = 18                  # more digits than this is more than any body limit
+MAX_DEPTH = 32                          # nesting of a JSON answers document (forms use 3 at most)
+
+
+class BadLength(ValueError):
+    """A Content-Length that is not a number of bytes (negative, not digits, several values)."""
+
+
+def declared_length(value: str) -> int | None:
+    """The byte count a Content-Length header VALUE declares, or None when it is blank.
+
+    A length of more than MAX_LENGTH_DIGITS digits is returned as sys.maxsize (larger than
+    any limit) without converting it; BadLength when VALUE is not ASCII digits.
+    """
+    digits = value.strip()
+    if not digits:
+        return None
+    if not ASCII_DIGITS.fullmatch(digits):
+        raise BadLength(value)
+    digits = digits.lstrip("0") or "0"
+    return sys.maxsize if len(digits) > MAX_LENGTH_DIGITS else int(digits)
+
+
+def document_problem(document: object) -> str:
+    """What makes a parsed answers DOCUMENT unfit to check and store, in plain words, or ''.
+
+    Refuses text that is not Unicode (a JSON escape of a lone surrogate such as \\ud800,
+    which UTF-8 cannot store) and nesting deeper than MAX_DEPTH.  Iterative, so any depth
+    is safe to inspect.
+    """
+    pending = [(document, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            return f"the answers are nested more than {MAX_DEPTH} levels deep"
+        if isinstance(value, dict):
+            pending.extend((key, depth) for key in value)
+            pending.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str) and not _is_unicode(value):
+            return ("the answers hold a character that is not text (a lone surrogate escape such as \\ud800); "
+                    "send them as UTF-8 text")
+    return ""
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -85,10 +142,15 @@ class Receiver:
             if response is None:
                 response = self._submit(request, self._form(request))
         except Exception as exc:  # noqa: BLE001 - a bug must not leak answers into logs or tracebacks
-            self.log(self._form_id(request), "", len(request.body), f"error_{type(exc).__name__}", 500)
-            response = self._page_or_json(request, None, 500, "error", "Sorry, something went wrong",
-                                          "Nothing has been sent. Go back and send your answers again.")
+            return self.failed(request, exc)
         return self._finish(request, response)
+
+    def failed(self, request: Request, exc: Exception) -> Response:
+        """500 for a bug: logged as `error_<ExceptionType>` only (its message could quote an answer)."""
+        self.log(self._form_id(request), "", len(request.body), f"error_{type(exc).__name__}", 500)
+        return self._finish(request, self._page_or_json(
+            request, None, 500, "error", "Sorry, something went wrong",
+            "Nothing has been sent. Go back and send your answers again."))
 
     def precheck(self, request: Request) -> Response | None:
         """A refusal decided before the body is read (route, form, method, type, length), or None."""
@@ -98,6 +160,12 @@ class Receiver:
     def too_large(self, request: Request) -> Response:
         """413: the body is over the limit (found while reading it)."""
         return self._finish(request, self._too_large(request))
+
+    def incomplete(self, request: Request) -> Response:
+        """400: the body ended, stalled past the deadline or broke off before its Content-Length."""
+        return self._finish(request, self._refusal(
+            request, self._form(request), 400, "incomplete_body", "We did not receive all of your answers",
+            "Your answers did not arrive in full. Go back and send the form again."))
 
     def length_required(self, request: Request) -> Response:
         """411: no Content-Length, so the body cannot be read safely."""
@@ -166,11 +234,12 @@ class Receiver:
             return self._refusal(request, form, 415, "unsupported_media_type", "We could not read your answers",
                                  "Answers must be sent as application/json or application/x-www-form-urlencoded"
                                  " in UTF-8.", extra=(("Accept-Post", f"{JSON}, {FORM}"),))
-        length = request.header("content-length").strip()
-        if length and not length.isdigit():
+        try:
+            length = declared_length(request.header("content-length"))
+        except BadLength:
             return self._refusal(request, form, 400, "bad_length", "We could not read your answers",
-                                 "The request's Content-Length is not a number.")
-        if length and int(length) > self.settings.max_body_bytes:
+                                 "The request's Content-Length is not a number of bytes.")
+        if length is not None and length > self.settings.max_body_bytes:
             return self._too_large(request)
         return None
 
@@ -180,6 +249,9 @@ class Receiver:
             answers = parse(request.body, kind, form.schema)
         except BadBody as exc:
             return self._refusal(request, form, 400, "bad_body", "We could not read your answers", str(exc))
+        problem = document_problem(answers)
+        if problem:
+            return self._refusal(request, form, 400, "bad_body", "We could not read your answers", problem)
         if honeypot_filled(answers):
             return self._refuse_answers(request, form, [], "honeypot")
         received = self.clock()

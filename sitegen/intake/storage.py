@@ -125,7 +125,7 @@ class S3Writer:
         for attempt in range(self.retries + 1):
             try:
                 return action()
-            except (BotoCoreError, ClientError, ValueError) as exc:
+            except (BotoCoreError, ClientError, ValueError, OSError) as exc:
                 last = exc
                 if isinstance(exc, ParamValidationError) or (
                         isinstance(exc, ClientError) and _status(exc) not in _RETRYABLE_STATUS):
@@ -137,11 +137,21 @@ class S3Writer:
 
 
 def _status(exc) -> int:
-    return int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    """The HTTP status of a ClientError, or 0 when it has none."""
+    response = getattr(exc, "response", None)
+    metadata = response.get("ResponseMetadata") if isinstance(response, dict) else None
+    status = metadata.get("HTTPStatusCode") if isinstance(metadata, dict) else 0
+    return status if isinstance(status, int) else 0
 
 
 def _describe(exc: Exception) -> str:
-    code = getattr(exc, "response", {}).get("Error", {}).get("Code") if hasattr(exc, "response") else ""
+    """The exception's type and S3's error code when it has one, like 'ClientError SlowDown'.
+
+    Connection failures (ConnectionClosedError, ReadTimeoutError, ...) carry `response = None`.
+    """
+    response = getattr(exc, "response", None)
+    error = response.get("Error") if isinstance(response, dict) else None
+    code = error.get("Code") if isinstance(error, dict) else ""
     return f"{type(exc).__name__}{f' {code}' if code else ''}"
 
 

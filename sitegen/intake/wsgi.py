@@ -3,20 +3,27 @@ limit, and `make_wsgi_server()` for local use (wsgiref, a thread per request).
 Production runs the Lambda handler instead; see docs/intake.md.
 
 The body is read only after the request line and headers pass (route, form,
-content type, Content-Length within the limit), and never more than the limit.
+content type, Content-Length within the limit), never more than the limit, and
+within a total deadline (`body_timeout_seconds`): a body that stalls or ends
+before its Content-Length is refused with 400.  Whatever goes wrong, the app
+answers with a status, never an exception for the server to print.
 """
 from __future__ import annotations
 
 import socketserver
 import threading
+import time
 from typing import Callable, Iterable
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
-from .core import Receiver, Request
+from ..localserver import PrivateHandlerMixin, PrivateServerMixin, log_failure
+from .core import BadLength, Receiver, Request, declared_length
 from .ratelimit import RateLimiter
 from .responses import Response
 
 CHUNK = 64 * 1024
+# environ key of a callable(seconds | None) that bounds each socket read (None: the server's usual timeout)
+READ_TIMEOUT_KEY = "sitegen.set_read_timeout"
 
 
 class IntakeApp:
@@ -33,8 +40,14 @@ class IntakeApp:
         return [response.body]
 
     def respond(self, environ: dict) -> Response:
-        """The Response to the request in ENVIRON."""
+        """The Response to the request in ENVIRON: 500 for a bug, never an exception."""
         request = request_from_environ(environ)
+        try:
+            return self._respond(environ, request)
+        except Exception as exc:  # noqa: BLE001 - a server would print its traceback, which may hold answers
+            return self.receiver.failed(request, exc)
+
+    def _respond(self, environ: dict, request: Request) -> Response:
         if request.method == "POST":
             wait = self.limiter.wait_seconds(request.client)
             if wait:
@@ -42,12 +55,15 @@ class IntakeApp:
         early = self.receiver.precheck(request)   # everything but POST to a known form ends here
         if early is not None:
             return early
+        settings = self.receiver.settings
         try:
-            body = read_body(environ, self.receiver.settings.max_body_bytes)
+            body = read_body(environ, settings.max_body_bytes, settings.body_timeout_seconds)
         except BodyTooLarge:
             return self.receiver.too_large(request)
         except LengthRequired:
             return self.receiver.length_required(request)
+        except BodyIncomplete:
+            return self.receiver.incomplete(request)
         return self.receiver.handle(Request(request.method, request.path, request.headers, body, request.client))
 
 
@@ -57,6 +73,10 @@ class BodyTooLarge(Exception):
 
 class LengthRequired(Exception):
     """No Content-Length and a server that does not mark the end of the body."""
+
+
+class BodyIncomplete(Exception):
+    """The body ended, broke off or stalled past the deadline before all of it arrived."""
 
 
 def request_from_environ(environ: dict) -> Request:
@@ -69,53 +89,111 @@ def request_from_environ(environ: dict) -> Request:
                    b"", environ.get("REMOTE_ADDR", ""))
 
 
-def read_body(environ: dict, limit: int) -> bytes:
-    """The body, reading at most LIMIT bytes; BodyTooLarge when longer, LengthRequired when unknown."""
-    stream = environ["wsgi.input"]
-    length = (environ.get("CONTENT_LENGTH") or "").strip()
-    if not length:
-        if not environ.get("wsgi.input_terminated"):
-            raise LengthRequired()
-        return _read_until_end(stream, limit)
-    remaining = int(length)
-    if remaining > limit:
+def read_body(environ: dict, limit: int, seconds: float) -> bytes:
+    """The body, at most LIMIT bytes, all of it within SECONDS.
+
+    BodyTooLarge when longer than LIMIT, LengthRequired when its length is unknown, BodyIncomplete
+    when it is shorter than its Content-Length, the connection fails, or SECONDS pass first.  Each
+    read is bounded by the time left when the server offers READ_TIMEOUT_KEY (make_wsgi_server
+    does); other servers' reads are bounded by their own timeouts, and the deadline is checked
+    between reads.
+    """
+    try:
+        length = declared_length(environ.get("CONTENT_LENGTH") or "")
+    except BadLength:
+        raise BodyIncomplete() from None   # the core refuses these before reading; never guess a length
+    if length is None and not environ.get("wsgi.input_terminated"):
+        raise LengthRequired()
+    if length is not None and length > limit:
         raise BodyTooLarge()
-    parts = []
-    while remaining > 0:
-        chunk = stream.read(min(CHUNK, remaining))
-        if not chunk:
-            break
-        parts.append(chunk)
-        remaining -= len(chunk)
-    return b"".join(parts)
+    reader = _DeadlineReader(environ, seconds)
+    try:
+        body = reader.read(limit + 1 if length is None else length)
+    finally:
+        reader.close()
+    if len(body) > limit:
+        raise BodyTooLarge()
+    if length is not None and len(body) < length:
+        raise BodyIncomplete()
+    return body
 
 
-def _read_until_end(stream, limit: int) -> bytes:
-    parts, size = [], 0
-    while True:
-        chunk = stream.read(CHUNK)
-        if not chunk:
-            return b"".join(parts)
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge()
-        parts.append(chunk)
+class _DeadlineReader:
+    """Reads wsgi.input until a byte count or the end, within a total deadline."""
+
+    def __init__(self, environ: dict, seconds: float):
+        stream = environ["wsgi.input"]
+        self.read_some = getattr(stream, "read1", stream.read)   # read1: one socket read at most
+        self.set_timeout = environ.get(READ_TIMEOUT_KEY)
+        self.deadline = time.monotonic() + seconds
+
+    def read(self, most: int) -> bytes:
+        """Up to MOST bytes, fewer when the body ends; BodyIncomplete on a timeout or a broken connection."""
+        parts, size = [], 0
+        while size < most:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise BodyIncomplete()
+            try:
+                if self.set_timeout:
+                    self.set_timeout(left)
+                chunk = self.read_some(min(CHUNK, most - size))
+            except OSError:   # TimeoutError included: the client stalled, reset or went away
+                raise BodyIncomplete() from None
+            if not chunk:
+                break
+            parts.append(chunk)
+            size += len(chunk)
+        return b"".join(parts)
+
+    def close(self) -> None:
+        """Give the connection back its usual timeout (for writing the answer)."""
+        if self.set_timeout:
+            self.set_timeout(None)
 
 
-class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
-    """wsgiref's server with a thread per request and a deep listen queue."""
+class ThreadingWSGIServer(PrivateServerMixin, socketserver.ThreadingMixIn, WSGIServer):
+    """wsgiref's server with a thread per request and a deep listen queue; a failed request is
+    logged without the client's address or a traceback."""
 
     daemon_threads = True
     request_queue_size = 256
 
 
-class QuietHandler(WSGIRequestHandler):
-    """No access log on stderr (the receiver logs its own lines, without answers); slow clients time out."""
+class _PrivateServerHandler(ServerHandler):
+    """wsgiref's per-request handler, logging a failure in one line instead of a traceback."""
+
+    def log_exception(self, exc_info) -> None:
+        log_failure(exc_info[1])
+
+
+class QuietHandler(PrivateHandlerMixin, WSGIRequestHandler):
+    """No access log (the receiver logs its own lines, without answers or addresses); slow clients time
+    out; the body reader can bound each socket read (READ_TIMEOUT_KEY)."""
 
     timeout = 30
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib's name
-        pass
+    def get_environ(self) -> dict:
+        environ = super().get_environ()
+        environ[READ_TIMEOUT_KEY] = self._set_read_timeout
+        return environ
+
+    def _set_read_timeout(self, seconds: float | None) -> None:
+        self.connection.settimeout(self.timeout if seconds is None else max(seconds, 0.001))
+
+    def handle(self) -> None:
+        """wsgiref's handle(), with _PrivateServerHandler in place of ServerHandler."""
+        self.raw_requestline = self.rfile.readline(65537)
+        if len(self.raw_requestline) > 65536:
+            self.requestline = self.request_version = self.command = ""
+            self.send_error(414)
+            return
+        if not self.parse_request():   # an error status has been sent
+            return
+        handler = _PrivateServerHandler(self.rfile, self.wfile, self.get_stderr(), self.get_environ(),
+                                        multithread=False)
+        handler.request_handler = self
+        handler.run(self.server.get_app())
 
 
 def make_wsgi_server(app: IntakeApp, host: str = "127.0.0.1", port: int = 0) -> ThreadingWSGIServer:
