@@ -139,9 +139,11 @@ def test_creates_an_area_with_every_field(make_site, api, sleeps):
     assert data["priorities"][1] == {"issue": "To reduce the amount of Anti-Social Behaviour Humberstone Gate,"
                                               " Leicester.", "date": "2016-04-14"}
     assert data["events"] == [
-        {"title": "Beat surgery", "start": "2026-12-05T10:00", "end": "2026-12-05T12:00",
-         "location": "Clock Tower, Leicester", "description": "Meet your local officers and raise any concerns."},
-        {"title": "Cycle marking", "start": "2027-01-09T13:00", "location": "Haymarket Shopping Centre"}]
+        {"id": "beat-surgery-2026-12-05", "title": "Beat surgery", "start": "2026-12-05T10:00",
+         "end": "2026-12-05T12:00", "location": "Clock Tower, Leicester",
+         "description": "Meet your local officers and raise any concerns."},
+        {"id": "cycle-marking-2027-01-09", "title": "Cycle marking", "start": "2027-01-09T13:00",
+         "location": "Haymarket Shopping Centre"}]
     boundary = json.loads((site / "content/areas/city-centre/boundary.geojson").read_text())
     ring = boundary["geometry"]["coordinates"][0]
     assert boundary["geometry"]["type"] == "Polygon" and ring[0] == ring[-1] == [-1.1416, 52.6411]

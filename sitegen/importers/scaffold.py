@@ -17,7 +17,8 @@ COMMENTED_KEYS = """\
 #     date: 2026-10-01
 #     action: What the team did.
 # events:
-#   - title: Ward panel meeting
+#   - id: ward-panel-2026-12-03
+#     title: Ward panel meeting
 #     start: 2026-12-03T19:00
 #     end: 2026-12-03T20:30
 #     location: Community centre

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from ...content.events import suggested_id
 from ...content.schema import EMAIL_RE, PHONE_RE
 from .api import Neighbourhood
 from .text import clip, html_to_text, one_line
@@ -158,7 +159,18 @@ def _events(records: list, nid: str, notes: list[str]) -> list[dict]:
             seen.add((event["start"], event["title"]))
             events.append(event)
     events.sort(key=lambda e: (e["start"], e["title"]))
-    return events[-MAX_EVENTS:]
+    return _unique_ids(events[-MAX_EVENTS:])
+
+
+def _unique_ids(events: list[dict]) -> list[dict]:
+    """EVENTS, those sharing an id (a title and a day) told apart by their start time."""
+    counts: dict[str, int] = {}
+    for event in events:
+        counts[event["id"]] = counts.get(event["id"], 0) + 1
+    for event in events:
+        if counts[event["id"]] > 1:
+            event["id"] += f"-{event['start'][11:13]}{event['start'][14:16]}"
+    return events
 
 
 def _event(record: dict) -> dict | None:
@@ -166,9 +178,10 @@ def _event(record: dict) -> dict | None:
     start = _minute(record.get("start_date"))
     if not title or not start:
         return None
-    event = {"title": title, "start": start}
+    # A stable id from the API's own data (title and day), so a re-import keeps each event's calendar UID.
+    event = {"id": suggested_id({"title": title, "start": start}), "title": title, "start": start}
     end = _minute(record.get("end_date"))
-    if end and end >= start:
+    if end and end > start:
         event["end"] = end
     location = clip(_join_address([record.get("address")]), LIMITS["location"])
     if location:
