@@ -39,6 +39,8 @@ def link_problems(links: Iterable[Link], urls: Container[str]) -> list[Problem]:
 # What makes a "/..." link more than a plain site path: another host, a query,
 # a fragment, dot segments, repeated slashes, escapes or white space.
 _NEEDS_PARSING = re.compile(r"//|[?#%.\\\x00-\x20\x7f]")
+# Links are resolved from a page at this origin, as a browser does ('../' stops at the root).
+_ORIGIN = "https://site.invalid"
 
 
 def site_path(href: str, base_url: str) -> str | None:
@@ -54,7 +56,7 @@ def site_path(href: str, base_url: str) -> str | None:
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith("#"):
         return None
-    path = unquote(urlsplit(urljoin(base_url, href)).path)
+    path = unquote(urlsplit(urljoin(_ORIGIN + base_url, href)).path)
     normal = posixpath.normpath(path)
     if normal.startswith("//"):   # normpath keeps POSIX's special leading '//'
         normal = "/" + normal.lstrip("/")

@@ -1,0 +1,177 @@
+"""Links are checked by the file or page they lead to, however the editor wrote
+the address (issue 14, class 4): percent-escaped or not, relative or not, with a
+query or fragment; a broken one is reported on the line that holds it, by the
+full build's check and the area rebuild's alike."""
+from __future__ import annotations
+
+import string
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from sitegen import incremental as inc
+from sitegen.arearebuild import rebuild_areas
+from sitegen.build import build, load_and_check
+from sitegen.content.context import LinkLines
+from sitegen.errors import SitegenError
+from sitegen.links import link_problems, site_path
+from sitegen.model import Link
+
+BUILD_DATE = date(2026, 12, 1)
+NEWS = "content/areas/test-ward/news/leaflets.md"
+FRONT = "---\ntitle: Leaflets to download\ndate: 2026-11-05\n---\n"   # the body starts on line 5
+
+# Characters an office puts in file names, among them those a URL must escape.
+NAME_CHARS = string.ascii_letters + string.digits + " -_.,()'&+=!@$;%#?~" + "éüßøçñ€—’日本語ąłż"
+# Those that mean something else in a URL written as it is (`</media/a#b.pdf>` links to /media/a).
+URL_MEANINGFUL = set("%#?")
+
+names = st.text(NAME_CHARS, min_size=1, max_size=24).map(str.strip).filter(
+    lambda n: n and not n.startswith(".") and n not in {".", ".."}).map(lambda n: n + ".pdf")
+
+
+def write_site(root: Path, media: list[str], body: str) -> None:
+    """A one-ward site at ROOT with MEDIA files and one news item whose body is BODY."""
+    (root / "content/media").mkdir(parents=True, exist_ok=True)
+    (root / "content/areas/test-ward/news").mkdir(parents=True, exist_ok=True)
+    (root / "site.yaml").write_text("name: Test Police\nbase_url: https://www.test.police.example/\n")
+    (root / "content/areas/test-ward/area.yaml").write_text("name: Test Ward\nborough: Testshire\n")
+    for name in media:
+        (root / "content/media" / name).write_bytes(b"%PDF-1.4 " + name.encode())
+    (root / NEWS).write_text(FRONT + body, encoding="utf-8")
+
+
+def problems(root: Path) -> list:
+    try:
+        load_and_check(root, BUILD_DATE)
+    except SitegenError as exc:
+        return list(exc.problems)
+    return []
+
+
+def written_ways(name: str) -> list[str]:
+    """Markdown links to /media/NAME, as editors write them: escaped, and (where
+    the name means the same in a URL as it is) between angle brackets."""
+    ways = [f"[escaped](/media/{quote(name)})"]
+    if not URL_MEANINGFUL & set(name):
+        ways.append(f"[as it is](</media/{name}>)")
+    return ways
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=names, filler=st.integers(0, 3))
+def test_link_to_media_file_with_any_name_is_accepted_either_way(tmp_path_factory, name, filler):
+    root = tmp_path_factory.mktemp("site")
+    write_site(root, [name], "Intro.\n" * filler + "\n".join(written_ways(name)) + "\n")
+    assert problems(root) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=names, filler=st.integers(0, 4), data=st.data())
+def test_link_to_missing_media_file_is_reported_on_its_line(tmp_path_factory, name, filler, data):
+    root = tmp_path_factory.mktemp("site")
+    missing = "gone " + name
+    link = data.draw(st.sampled_from(written_ways(missing)))
+    # A good link to the file that exists comes first, so the bad one is not the body's first link.
+    good = written_ways(name)[0]
+    write_site(root, [name], f"{good}\n" + "Intro.\n" * filler + f"Download {link} today.\n")
+    found = problems(root)
+    assert [(p.path, p.line) for p in found] == [(NEWS, 5 + 1 + filler)], found
+    assert "does not exist" in found[0].message and "gone" in found[0].message
+
+
+def test_field_case_media_link_percent_encoded(tmp_path):
+    """../shared/field-cases/media-link-percent-encoded: both ways of writing the
+    link are accepted, the file is copied unchanged and the page links to it."""
+    body = ("Download [the crime prevention leaflet](</media/crime prevention leaflet.pdf>),\n"
+            "or [the same file written with %20](/media/crime%20prevention%20leaflet.pdf).\n")
+    write_site(tmp_path, ["crime prevention leaflet.pdf"], body)
+    assert problems(tmp_path) == []
+    build(tmp_path, tmp_path / "build", BUILD_DATE, state_dir=tmp_path / "state")
+    copied = tmp_path / "build/media/crime prevention leaflet.pdf"
+    assert copied.read_bytes() == (tmp_path / "content/media/crime prevention leaflet.pdf").read_bytes()
+    page = (tmp_path / "build/areas/test-ward/news/leaflets/index.html").read_text()
+    assert page.count('href="/media/crime%20prevention%20leaflet.pdf"') == 2
+
+
+def test_field_case_broken_angle_link_is_reported_on_its_own_line(tmp_path):
+    body = ("Download [the leaflet](</media/crime prevention leaflet.pdf>),\n"
+            "or [the same file](/media/crime%20prevention%20leaflet.pdf).\n")
+    write_site(tmp_path, [], body)
+    assert [p.line for p in problems(tmp_path)] == [5, 6]
+
+
+PAGE = "/areas/test-ward/news/here/"
+SITE_PATHS = {"/", "/areas/test-ward/", "/areas/test-ward/news/here/", "/areas/test-ward/news/there/",
+              "/areas/test-ward/feed.xml", "/media/a b.pdf", "/about/"}
+
+
+@pytest.mark.parametrize("href, path", [
+    ("/areas/test-ward/", "/areas/test-ward/"),
+    ("../there/", "/areas/test-ward/news/there/"),
+    ("./", PAGE),
+    ("../../", "/areas/test-ward/"),
+    ("../../../../../about/", "/about/"),
+    ("../there/?page=2#top", "/areas/test-ward/news/there/"),
+    ("?page=2", PAGE),
+    ("/about/#how", "/about/"),
+    ("/media/a%20b.pdf", "/media/a b.pdf"),
+    ("/media/a b.pdf", "/media/a b.pdf"),
+    ("../../../../media/a%20b.pdf?download=1", "/media/a b.pdf"),
+    ("/areas/test-ward/%2e%2e/test-ward/feed.xml", "/areas/test-ward/feed.xml"),
+    ("/areas/test-ward/index.html", "/areas/test-ward/index.html"),
+    ("#top", None), ("https://example.com/x", None), ("//example.com/x", None),
+    ("mailto:team@example.com", None), ("tel:101", None),
+])
+def test_site_path_is_where_a_browser_goes(href, path):
+    assert site_path(href, PAGE) == path
+
+
+@pytest.mark.parametrize("href", ["../there/", "/areas/test-ward/index.html", "/media/a%20b.pdf#page=2",
+                                  "./?x", "../../feed.xml", "/about/?q=1"])
+def test_links_to_what_the_site_builds_are_accepted(href):
+    assert link_problems([Link(href, NEWS, 7, PAGE)], SITE_PATHS) == []
+
+
+@pytest.mark.parametrize("href, message", [
+    ("/about", "needs a trailing slash: '/about/'"),
+    ("../nowhere/", "points to an area or page that does not exist"),
+    ("/media/a%2520b.pdf", "points to a page that does not exist (/media/a%20b.pdf)"),
+])
+def test_links_to_what_the_site_does_not_build_are_reported(href, message):
+    [problem] = link_problems([Link(href, NEWS, 7, PAGE)], SITE_PATHS)
+    assert (problem.line, message in problem.message) == (7, True), problem
+
+
+def test_link_lines_follow_what_the_editor_wrote():
+    lines = ["[a](</x y.pdf>) and", "[b](/x%20y.pdf)", r"[c](/a\(1\).pdf) [d](/x&amp;y)", "", "[r]: </ref x/>",
+             "[r][] [r][]"]
+    finder = LinkLines(lines, ["/x%20y.pdf", "/x%20y.pdf", "/a(1).pdf", "/x&y", "/ref%20x/", "/ref%20x/"])
+    assert [finder.line_of(h) for h in ["/x%20y.pdf", "/x%20y.pdf", "/a(1).pdf", "/x&y", "/ref%20x/",
+                                        "/ref%20x/"]] == [0, 1, 2, 2, 4, 4]
+
+
+# Names of each kind the generated tests range over, for the slower area-rebuild test.
+TRICKY_NAMES = ["crime prevention leaflet.pdf", "café (1).pdf", "50% off.pdf", "what #1 is.pdf", "why? how.pdf",
+                "it's.pdf", "a&b+c=d.pdf", "日本語 ’leaflet’.pdf", "%20.pdf"]
+
+
+def test_area_rebuild_accepts_the_same_links_as_the_full_build(tmp_path):
+    """The area rebuild checks links against the last build's paths: a link
+    the full build accepts must not send it to the full rebuild, and a broken
+    one must (which then reports it at its line)."""
+    write_site(tmp_path, TRICKY_NAMES, "No links yet.\n")
+    out, state = tmp_path / "build", tmp_path / "state"
+    build(tmp_path, out, BUILD_DATE, state_dir=state)
+    links = [way for name in TRICKY_NAMES for way in written_ways(name)]
+    (tmp_path / NEWS).write_text(FRONT + "\n".join(links) + "\n", encoding="utf-8")
+    assert problems(tmp_path) == []
+    assert rebuild_areas(inc.scan(tmp_path, out, state, False), tmp_path, out, BUILD_DATE, state) is not None
+    page = (out / "areas/test-ward/news/leaflets/index.html").read_text()
+    assert all(f'href="/media/{quote(name)}"' in page for name in TRICKY_NAMES)
+    (tmp_path / NEWS).write_text(FRONT + "\n".join(links) + "\n[gone](</media/gone (2).pdf>)\n", encoding="utf-8")
+    assert rebuild_areas(inc.scan(tmp_path, out, state, False), tmp_path, out, BUILD_DATE, state) is None
+    assert [p.line for p in problems(tmp_path)] == [5 + len(links)]
