@@ -12,11 +12,19 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems
+import shapely
+from shapely.geometry import LinearRing, MultiPolygon
+from shapely.geometry import Polygon as ShapelyPolygon
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+
+from .errors import Problems, SitegenError
+from .sitefiles import refuse_link_out
 
 SIZE = 1000          # the longer side of the drawing, in SVG units
 PAD = 10             # space around the shape, so the stroke is not clipped
@@ -24,6 +32,7 @@ MAX_POINTS = 300     # most points drawn, over all rings
 MAX_POSITIONS = 200_000
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_REPORTED = 10    # problems reported per file before stopping
+COORDINATE_DECIMALS = 6   # in written GeoJSON: about 10 cm, plenty for a ward
 
 Position = tuple[float, float]          # (longitude, latitude)
 Ring = tuple[Position, ...]             # closed: first == last
@@ -68,6 +77,11 @@ class _ShapeError(Exception):
 def load_boundary(path: Path, rel: str, problems: Problems) -> Boundary | None:
     """Read and check the GeoJSON file at PATH (named REL in problems)."""
     try:
+        refuse_link_out(path, rel)
+    except SitegenError as exc:
+        problems.extend(exc.problems)
+        return None
+    try:
         data = path.read_bytes()
     except OSError as exc:
         problems.add(rel, 0, 0, f"cannot be read: {exc.strerror}")
@@ -106,10 +120,12 @@ def _polygons_of(value: Any, found: list[_ShapeError]) -> tuple[Polygon, ...]:
         found.append(error)
         return ()
     polygons: list[Polygon] = []
+    places: list[str] = []
     for where, geometry in geometries:
         for at, coordinates in _polygon_coordinates(geometry, where, found):
             try:
                 polygons.append(_polygon(coordinates, at))
+                places.append(at)
             except _ShapeError as error:
                 found.append(error)
     if not found and not polygons:
@@ -118,7 +134,9 @@ def _polygons_of(value: Any, found: list[_ShapeError]) -> tuple[Polygon, ...]:
         found.append(_ShapeError("", f"has more than {MAX_POSITIONS} positions; simplify the boundary"))
     if not found:
         _check_extent(polygons, found)
-    return tuple(polygons)
+    if not found:
+        found += _invalid_parts(polygons, places)
+    return tuple(rfc7946(polygon) for polygon in polygons) if not found else ()
 
 
 def _geometries(value: Any, where: str) -> list[tuple[str, Any]]:
@@ -220,12 +238,111 @@ def _join(where: str, key: str) -> str:
     return f"{where}.{key}" if where else key
 
 
+# ---------------------------------------------------------------- validity (RFC 7946, OGC simple features)
+
+FIX = "redraw it, or let import-police-uk fetch it again"
+_PLACE_RE = re.compile(r"^(?P<what>.*?)\[(?P<lon>\S+) (?P<lat>\S+)\]$")
+
+
+def _invalid_parts(polygons: list[Polygon], places: list[str]) -> list[_ShapeError]:
+    """A problem, in plain words, for each polygon that is not a valid shape, and for
+    polygons of one boundary that overlap."""
+    found = [_ShapeError(at, message) for polygon, at in zip(polygons, places)
+             if (message := polygon_problem(polygon))]
+    if not found and len(polygons) > 1:
+        reason = shapely.is_valid_reason(MultiPolygon([_shape(p) for p in polygons]))
+        if reason != "Valid Geometry":
+            found.append(_ShapeError("", f"two of its polygons overlap{_near(reason)}; {FIX}"))
+    return found
+
+
+def polygon_problem(polygon: Polygon) -> str:
+    """What is wrong with POLYGON (outer ring, then holes) as a shape, in plain words
+    with a place 'near LAT, LON', or '' when it is valid.  Rings count from 1."""
+    reason = shapely.is_valid_reason(_shape(polygon))
+    if reason == "Valid Geometry":
+        return ""
+    return f"{_explain(polygon, reason)}{_near(reason)}; {FIX}"
+
+
+def _explain(polygon: Polygon, reason: str) -> str:
+    match = _PLACE_RE.match(reason)
+    what = match["what"] if match else reason
+    if "Self-intersection" in what:
+        crossing = [i for i, ring in enumerate(polygon, 1) if not LinearRing(ring).is_simple]
+        return f"{_ring_name(crossing[0])} crosses itself" if crossing else "a hole crosses another ring"
+    if what == "Hole lies outside shell":
+        shell = ShapelyPolygon(polygon[0])
+        outside = [i for i, ring in enumerate(polygon[1:], 2) if not shell.contains(ShapelyPolygon(ring))]
+        return f"{_ring_name(outside[0] if outside else 2)} lies outside the outer boundary (ring 1)"
+    if what.startswith("Too few"):
+        return "a ring has fewer than three different positions"
+    plain = {"Interior is disconnected": "its holes cut the area in two",
+             "Holes are nested": "a hole lies inside another hole",
+             "Nested shells": "one of its polygons lies inside another",
+             "Duplicate Rings": "two of its rings are the same"}
+    return plain.get(what, what.lower() or "it is not a valid shape")
+
+
+def _ring_name(number: int) -> str:
+    return f"ring {number} (the outer boundary)" if number == 1 else f"ring {number} (a hole)"
+
+
+def _near(reason: str) -> str:
+    """' near LAT, LON' from a GEOS reason like 'Self-intersection[-0.12 51.53]', or ''."""
+    match = _PLACE_RE.match(reason)
+    if not match:
+        return ""
+    return f" near {float(match['lat']):.5f}, {float(match['lon']):.5f}"
+
+
+def _shape(polygon: Polygon) -> ShapelyPolygon:
+    return ShapelyPolygon(polygon[0], polygon[1:])
+
+
+def rfc7946(polygon: Polygon) -> Polygon:
+    """POLYGON with its outer ring counter-clockwise and its holes clockwise (RFC 7946 3.1.6),
+    each ring starting where it started."""
+    shape = orient(_shape(polygon), sign=1.0)
+    return (tuple(shape.exterior.coords),) + tuple(tuple(ring.coords) for ring in shape.interiors)
+
+
+def repaired(polygons: tuple[Polygon, ...]) -> tuple[tuple[Polygon, ...], str]:
+    """POLYGONS made valid (shapely.make_valid) and oriented as RFC 7946 asks, and what
+    was wrong in plain words ('' when nothing was; no polygons when nothing is left)."""
+    shapes = [_shape(p) for p in polygons]
+    whole = shapes[0] if len(shapes) == 1 else MultiPolygon(shapes)
+    reason = shapely.is_valid_reason(whole)
+    if reason == "Valid Geometry":
+        return tuple(rfc7946(p) for p in polygons), ""
+    problem = next((found for p in polygons if (found := polygon_problem(p))), "")
+    what = problem.split(";")[0] if problem else f"two of its polygons overlap{_near(reason)}"
+    # On the grid GeoJSON is written to (6 decimals), so rounding cannot break the repair.
+    fixed = shapely.set_precision(shapely.make_valid(whole), 10 ** -COORDINATE_DECIMALS)
+    parts = [_from_shape(orient(part, sign=1.0)) for part in _polygon_parts(fixed)]
+    return tuple(parts), what
+
+
+def _polygon_parts(geometry: BaseGeometry) -> list[ShapelyPolygon]:
+    """The polygons in GEOMETRY (make_valid may give a collection holding lines too)."""
+    if isinstance(geometry, ShapelyPolygon):
+        return [geometry] if not geometry.is_empty else []
+    return [part for child in getattr(geometry, "geoms", ()) for part in _polygon_parts(child)]
+
+
+def _from_shape(shape: ShapelyPolygon) -> Polygon:
+    return (tuple((x, y) for x, y, *_ in shape.exterior.coords),) + tuple(
+        tuple((x, y) for x, y, *_ in ring.coords) for ring in shape.interiors)
+
+
 # ---------------------------------------------------------------- GeoJSON out
 
 
 def geometry_of(polygons: tuple[Polygon, ...]) -> dict:
-    """POLYGONS as a GeoJSON Polygon (one) or MultiPolygon (several) geometry."""
-    as_lists = [[[[_round(lon), _round(lat)] for lon, lat in ring] for ring in polygon] for polygon in polygons]
+    """POLYGONS as a GeoJSON Polygon (one) or MultiPolygon (several) geometry, each
+    oriented as RFC 7946 asks (outer rings counter-clockwise, holes clockwise)."""
+    as_lists = [[[[_round(lon), _round(lat)] for lon, lat in ring] for ring in rfc7946(polygon)]
+                for polygon in polygons]
     if len(as_lists) == 1:
         return {"type": "Polygon", "coordinates": as_lists[0]}
     return {"type": "MultiPolygon", "coordinates": as_lists}
@@ -238,7 +355,7 @@ def feature_json(polygons: tuple[Polygon, ...], properties: dict) -> bytes:
 
 
 def _round(value: float) -> float | int:
-    rounded = round(value, 6)   # about 10 cm: plenty for a ward
+    rounded = round(value, COORDINATE_DECIMALS)
     return int(rounded) if rounded == int(rounded) else rounded
 
 

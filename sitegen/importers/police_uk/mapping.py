@@ -4,6 +4,7 @@ Anything unusable is left out, with a note for the report in NOTES.
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 from typing import Any
@@ -48,10 +49,13 @@ def boundary_polygon(points: list, nid: str, notes: list[str]) -> tuple | None:
     ring = []
     for point in points:
         try:
-            ring.append((float(point["longitude"]), float(point["latitude"])))
+            position = (float(point["longitude"]), float(point["latitude"]))
         except (KeyError, TypeError, ValueError):
+            position = (math.nan, math.nan)
+        if not all(map(math.isfinite, position)):
             notes.append(f"{nid}: the boundary has an unreadable point; boundary left as it was")
             return None
+        ring.append(position)
     if len(set(ring)) < 3:
         return None
     if ring[0] != ring[-1]:

@@ -7,7 +7,7 @@ from pathlib import Path
 from ...content.areas import AREAS_DIR, BOUNDARY_FILE
 from ...content import slugify
 from ...errors import Problems
-from ...maps import feature_json, parse_boundary
+from ...maps import feature_json, parse_boundary, repaired
 from .api import Neighbourhood
 from .area_yaml import area_yaml_text, check_area_yaml
 from .existing import ExistingArea, match_areas
@@ -85,6 +85,12 @@ def _boundary_bytes(n: Neighbourhood, fields: dict, folder: Path, notes: list[st
     polygons = boundary_polygon(n.boundary, n.id, notes)
     if polygons is None:
         return None
+    polygons, wrong = repaired(polygons)
+    if wrong and not polygons:
+        notes.append(f"{n.id}: the API's boundary is unusable ({wrong}); boundary left as it was")
+        return None
+    if wrong:
+        notes.append(f"{n.id}: the API's boundary was repaired: {wrong}; check the ward's map")
     data = feature_json(polygons, {"name": fields.get("name", n.id), "source": "data.police.uk",
                                    "force": fields["police_uk_force"], "neighbourhood": n.id})
     found = Problems()
