@@ -27,6 +27,8 @@ class Route:
     send_length: bool = True       # False: no Content-Length, the body ends when the connection closes
     content_type: str = "application/rss+xml; charset=utf-8"
     drip: float = 0.0              # when set, the body goes out one byte at a time, this many seconds apart
+    drip_head: bool = False        # drip the status line and headers too
+    status_line: str = ""          # sent as it is instead of "HTTP/1.0 <status> <reason>" (hostile servers)
 
 
 @dataclass(frozen=True)
@@ -104,19 +106,26 @@ def _handler_for(server: FeedServer):
                 self._answer(route.status, route.body, route, length=route.send_length)
 
         def _answer(self, status: int, body: bytes, route: Route, length: bool) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", route.content_type)
-            if route.etag:
-                self.send_header("ETag", route.etag)
-            for name, value in route.headers.items():
-                self.send_header(name, value)
-            if length:
-                self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
+            head = self._head(status, route, len(body) if length else None)
+            if route.drip and route.drip_head:
+                self._drip(head, route.drip)
+            else:
+                self.wfile.write(head)
             if body and route.drip:
                 self._drip(body, route.drip)
             elif body:
                 self.wfile.write(body)
+
+        def _head(self, status: int, route: Route, length: int | None) -> bytes:
+            """The status line and headers, as bytes (latin-1: hostile values go out as given)."""
+            lines = [route.status_line or f"HTTP/1.0 {status} {self.responses.get(status, ('',))[0]}",
+                     f"Content-Type: {route.content_type}"]
+            if route.etag:
+                lines.append(f"ETag: {route.etag}")
+            lines += [f"{name}: {value}" for name, value in route.headers.items()]
+            if length is not None:
+                lines.append(f"Content-Length: {length}")
+            return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
         def _drip(self, body: bytes, pause: float) -> None:
             for byte in body:

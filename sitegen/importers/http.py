@@ -2,8 +2,11 @@
 
 Politeness: a token bucket keeps to the service's rate limit; 429 and 5xx
 answers and network failures are retried with exponential backoff, honouring
-Retry-After; every request has a timeout and a size cap.  When retries run
-out the caller gets a `ServiceError` (exit 3) naming the URL.
+Retry-After.  Every request has a size cap and a total deadline: connecting,
+waiting and reading must all be over within `timeout` seconds, so a server
+that drips a byte at a time (never tripping a socket timeout) is cut off too;
+the feeds' shared deadline thread shuts the request's socket when time is up.
+When retries run out the caller gets a `ServiceError` (exit 3) naming the URL.
 
 Time is injectable (`clock`, `sleep`) so tests never wait for real.
 """
@@ -24,6 +27,7 @@ from urllib.parse import urlsplit
 
 from .. import __version__
 from ..errors import Problem, ServiceError, SitegenError
+from ..feeds.deadlines import DEADLINES
 
 USER_AGENT = f"sitegen/{__version__} (neighbourhood importer)"
 MAX_BYTES = 20 * 1024 * 1024   # a boundary of a big rural neighbourhood is well under this
@@ -147,18 +151,135 @@ class HttpClient:
     def _fetch(self, url: str) -> bytes:
         self.bucket.acquire()
         self.requests += 1
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+        deadline = RequestDeadline(self.timeout)
+        token = DEADLINES.schedule(deadline.ends, deadline.expire)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - scheme checked
-                return _read_capped(url, response, self.max_bytes)
+            return self._exchange(url, deadline)
+        finally:
+            DEADLINES.cancel(token)
+            deadline.close()
+
+    def _exchange(self, url: str, deadline: "RequestDeadline") -> bytes:
+        """One GET of URL within DEADLINE: the body, or the failure as an exception."""
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+        opener = urllib.request.build_opener(_WatchedHTTP(deadline), _WatchedHTTPS(deadline))
+        answered = False
+        try:
+            with opener.open(request, timeout=self.timeout) as response:  # scheme checked in __init__
+                answered = True
+                body = _read_capped(url, response, self.max_bytes)
         except urllib.error.HTTPError as exc:
             raise _http_failure(url, exc)
-        except (TimeoutError, socket.timeout):
-            raise _Retryable(f"no answer within {self.timeout:g} seconds")
-        except urllib.error.URLError as exc:
-            raise _Retryable(f"could not connect ({_reason(exc.reason)})")
         except (OSError, http.client.HTTPException) as exc:
-            raise _Retryable(f"connection failed ({_reason(exc) or type(exc).__name__})")
+            if deadline.expired:
+                raise _Retryable(_late(answered, self.timeout))
+            raise _transport_failure(exc, self.timeout)
+        if deadline.expired:  # the socket was shut mid-body: what arrived is cut short
+            raise _Retryable(_late(answered, self.timeout))
+        return body
+
+
+class RequestDeadline:
+    """One request's total time limit: when it passes, the request's sockets are shut.
+
+    Shutting a socket wakes a read blocked on it from another thread.  The
+    sockets watched are duplicates of the connection's own, so the shutdown
+    reaches the connection even after TLS has taken the original object over.
+    """
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.ends = time.monotonic() + seconds
+        self.expired = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Shut SOCK (a duplicate is kept) at the deadline, or now if it has passed."""
+        watched = sock.dup()
+        with self._lock:
+            self._sockets.append(watched)
+            expired = self.expired
+        if expired:
+            _shut(watched)
+
+    def expire(self) -> None:
+        """Mark the request late and shut its sockets (called by the deadline thread)."""
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def close(self) -> None:
+        """Close the duplicates (the connection closes its own sockets)."""
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            sock.close()
+
+
+def _shut(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed by the other side
+
+
+def _watched_connection(base: type[http.client.HTTPConnection], deadline: RequestDeadline) -> type:
+    """BASE whose every new socket is watched by DEADLINE."""
+
+    class Watched(base):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = self._create_watched
+
+        def _create_watched(self, *args, **kwargs) -> socket.socket:
+            sock = socket.create_connection(*args, **kwargs)
+            deadline.watch(sock)
+            return sock
+
+    return Watched
+
+
+class _WatchedHTTP(urllib.request.HTTPHandler):
+    """urllib's http handler (proxies and redirects as usual) with the request's deadline."""
+
+    def __init__(self, deadline: RequestDeadline):
+        super().__init__()
+        self._connection = _watched_connection(http.client.HTTPConnection, deadline)
+
+    def http_open(self, req):
+        return self.do_open(self._connection, req)
+
+
+class _WatchedHTTPS(urllib.request.HTTPSHandler):
+    """urllib's https handler (the system's certificate checks) with the request's deadline."""
+
+    def __init__(self, deadline: RequestDeadline):
+        super().__init__()
+        self._connection = _watched_connection(http.client.HTTPSConnection, deadline)
+
+    def https_open(self, req):
+        return self.do_open(self._connection, req)
+
+
+def _late(answered: bool, seconds: float) -> str:
+    if answered:
+        return f"the answer was still arriving after {_seconds(seconds)}, the limit for a whole request"
+    return f"no answer within {_seconds(seconds)}"
+
+
+def _seconds(seconds: float) -> str:
+    return f"{seconds:g} second" + ("" if seconds == 1 else "s")
+
+
+def _transport_failure(exc: BaseException, seconds: float) -> _Retryable:
+    if isinstance(exc, (TimeoutError, socket.timeout)):
+        return _Retryable(f"no answer within {_seconds(seconds)}")
+    if isinstance(exc, urllib.error.URLError):
+        return _Retryable(f"could not connect ({_reason(exc.reason)})")
+    return _Retryable(f"connection failed ({_reason(exc) or type(exc).__name__})")
 
 
 def _reason(reason: object) -> str:
@@ -178,6 +299,9 @@ def _http_failure(url: str, exc: urllib.error.HTTPError) -> Exception:
 
 
 def _read_capped(url: str, response, limit: int) -> bytes:
+    declared = (response.headers.get("Content-Length") or "").strip()
+    if declared.isdigit() and int(declared) > limit:
+        raise ServiceError(url, f"the answer is larger than {limit:,} bytes; refusing it")
     data = response.read(limit + 1)
     if len(data) > limit:
         raise ServiceError(url, f"the answer is larger than {limit:,} bytes; refusing it")
