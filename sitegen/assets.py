@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .errors import Problem, SitegenError
+from .sitefiles import outside_target
 
 THEME_DIR = Path(__file__).parent / "theme"
 VENDOR_DIR = THEME_DIR / "vendor"
@@ -64,7 +65,8 @@ def _static_files(root: Path) -> list[Path]:
     chosen = {p.name: p for p in (THEME_DIR / "static").iterdir() if p.is_file()}
     site_static = root / "assets"
     if site_static.is_dir():
-        chosen.update({p.name: p for p in site_static.iterdir() if p.is_file()})
+        # A link leading outside the site is not read (`check` reports it).
+        chosen.update({p.name: p for p in site_static.iterdir() if p.is_file() and not outside_target(root, p)})
     return list(chosen.values())
 
 

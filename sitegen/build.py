@@ -14,12 +14,12 @@ rendered: a failed build leaves the previous one exactly as it was.
 from __future__ import annotations
 
 import hashlib
-import shutil
 from datetime import date
 from pathlib import Path
 from typing import Callable
 
 import jinja2
+import jinja2.nodes
 
 from . import incremental as inc
 from .incremental import BuildResult
@@ -37,7 +37,8 @@ from .outputs import Output, RenderContext, plan
 from .outputs.pages import frame_values
 from .parallel import default_jobs
 from .render import TEMPLATE_CACHE, make_environment
-from .staging import stage_dir, swap_into_place
+from .sitefiles import outside_links, outside_target
+from .staging import staging, swap_into_place
 from .writeout import copy_static, render_into, update_outputs
 
 
@@ -52,19 +53,51 @@ def load_and_check(root: Path, build_date: date, cache=None, jobs: int = 1,
     problems.extend(check_links(site, urls))
     problems.extend(feed_problems(site))
     problems.extend(check_templates(root, env or make_environment(root)))
+    problems.extend(outside_links(root))
     problems.raise_if_any()
     return site, outputs
 
 
 def check_templates(root: Path, env: jinja2.Environment) -> list[Problem]:
-    """Syntax errors in the site's own template overrides, parsed by ENV."""
+    """Mistakes in the site's own template overrides, parsed by ENV: syntax
+    errors, and templates extended, included or imported that do not exist.
+    Overrides that are links out of the site are left to outside_links."""
     problems = []
     template_dir = root / "templates"
     for path in sorted(template_dir.rglob("*.html")) if template_dir.is_dir() else []:
+        rel = path.relative_to(root).as_posix()
+        if outside_target(root, path):
+            continue
         try:
-            env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
+            tree = env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(path.relative_to(root).as_posix(), exc.lineno, 0, f"template: {exc.message}"))
+            problems.append(Problem(rel, exc.lineno, 0, f"template: {exc.message}"))
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(Problem(rel, 0, 0, f"cannot be read ({exc}); save it as a UTF-8 text file"))
+            continue
+        problems.extend(_missing_templates(env, tree, rel))
+    return problems
+
+
+_REFERENCES = {jinja2.nodes.Extends: "extends", jinja2.nodes.Include: "includes",
+               jinja2.nodes.Import: "imports", jinja2.nodes.FromImport: "imports"}
+
+
+def _missing_templates(env: jinja2.Environment, tree: jinja2.nodes.Template, rel: str) -> list[Problem]:
+    """A problem for each template named in TREE (the file REL) that ENV cannot find.
+
+    Names worked out while rendering, and `ignore missing` includes, are left alone."""
+    problems = []
+    for node in tree.find_all(tuple(_REFERENCES)):
+        name = node.template.value if isinstance(node.template, jinja2.nodes.Const) else None
+        if not isinstance(name, str) or getattr(node, "ignore_missing", False):
+            continue
+        try:
+            env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            problems.append(Problem(rel, node.lineno, 0, f"{_REFERENCES[type(node)]} '{name}', which does not"
+                                    f" exist; create templates/{name} or use the name of a theme template"))
     return problems
 
 
@@ -183,13 +216,10 @@ def _static_hashes(ctx: RenderContext, root: Path, hasher: inc.Hasher) -> dict[s
 
 def _build_cold(ctx: RenderContext, outputs: list[Output], root: Path, out_dir: Path, jobs: int) -> int:
     """Render everything into a new tree and swap it in."""
-    stage = stage_dir(out_dir)
-    try:
+    with staging(out_dir) as stage:
         render_into(ctx, outputs, stage, jobs)
         copy_static(ctx, root, stage, set(ctx.assets) | set(ctx.site.media))
         swap_into_place(stage, out_dir)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
     return len(outputs)
 
 

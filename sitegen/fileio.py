@@ -1,10 +1,14 @@
 """Writing files so that a reader never sees half of one."""
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 from pathlib import Path
-from typing import BinaryIO, Callable
+from contextlib import contextmanager
+from typing import BinaryIO, Callable, Iterator
+
+from .errors import ServiceError
 
 _NAMES = itertools.count()   # temporary names unique within this process, whatever the thread
 
@@ -20,7 +24,7 @@ def atomic_write(path: Path, content: bytes | str | Callable[[BinaryIO], object]
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _new_temporary(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with naming(path), os.fdopen(fd, "wb") as handle:
             if callable(content):
                 content(handle)
             else:
@@ -43,3 +47,42 @@ def _new_temporary(path: Path) -> tuple[int, str]:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666), tmp
         except FileExistsError:   # left by a process that had this number before
             continue
+
+
+# What to do about a file system failure, by errno: the build's output or
+# cache cannot be written, which is no fault in the site's files.
+_FULL = "there is no room left to write it (disk full, quota or file size limit); free some space and build again"
+_ADVICE = {
+    errno.ENOSPC: _FULL, errno.EDQUOT: _FULL, errno.EFBIG: _FULL,
+    errno.EROFS: "the file system is read-only; build somewhere writable (--out DIR, --state DIR)",
+    errno.EACCES: "permission denied; check who owns this folder, or build somewhere else (--out DIR, --state DIR)",
+    errno.EPERM: "not permitted; check who owns this folder, or build somewhere else (--out DIR, --state DIR)",
+    errno.EIO: "the disk reported an input/output error; check the disk, then build again",
+}
+
+
+def file_system_failure(exc: OSError, what: str = "the previous build is untouched") -> ServiceError:
+    """EXC as an outside failure (exit 3) naming the path and what to do; WHAT
+    says the state things are left in."""
+    where = _shown(exc.filename) if exc.filename else "sitegen"
+    advice = _ADVICE.get(exc.errno) or f"{exc.strerror or exc}; check the disk and the folder, then try again"
+    return ServiceError(where, f"cannot write: {advice} ({what})")
+
+
+@contextmanager
+def naming(path: Path | str) -> Iterator[None]:
+    """Give an OSError raised in the block PATH as its file name, if it has none
+    (write(2) failing for a full disk names no file)."""
+    try:
+        yield
+    except OSError as exc:
+        if exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, os.fspath(path)) from exc
+        raise
+
+
+def _shown(path: str | bytes) -> str:
+    """PATH relative to the current folder when inside it, else absolute."""
+    path = os.fsdecode(path)
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import govuk_frontend_jinja
 import jinja2
+from jinja2.loaders import split_template_path
 from jinja2.utils import missing
 
 from .assets import THEME_DIR
+from .sitefiles import outside_target
 
 GOVUK_TEMPLATES = Path(os.path.dirname(govuk_frontend_jinja.__file__)) / "templates"
 
@@ -50,6 +52,22 @@ class NameStrictUndefined(jinja2.ChainableUndefined):
         return iter(())
 
 
+class SiteTemplateLoader(jinja2.FileSystemLoader):
+    """The site's templates/ folder.  A template there that is a link leading
+    outside the site is never read: the theme's template of that name is used
+    instead, and `check` (so every build) reports the link."""
+
+    def __init__(self, site_root: Path):
+        super().__init__(str(site_root / "templates"))
+        self.site_root = site_root
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        candidate = os.path.join(self.searchpath[0], *split_template_path(template))
+        if os.path.lexists(candidate) and outside_target(self.site_root, candidate):
+            raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
 TEMPLATE_CACHE = "templates"   # where a build keeps compiled templates, inside its state folder
 
 
@@ -59,7 +77,7 @@ def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.E
     With CACHE_DIR, compiled templates are kept there between builds (Jinja
     checks each against its source), which saves most of a small rebuild."""
     loader = jinja2.ChoiceLoader([
-        jinja2.FileSystemLoader(str(site_root / "templates")),
+        SiteTemplateLoader(site_root),
         jinja2.FileSystemLoader(str(THEME_DIR / "templates")),
         jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.FileSystemLoader(str(GOVUK_TEMPLATES))}),
     ])

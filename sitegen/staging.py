@@ -1,10 +1,31 @@
 """Writing a build without a reader ever seeing half of it: a staging folder
-beside the output, then one rename for a whole new tree or one per changed file."""
+beside the output, then one atomic exchange for a whole new tree, or one
+rename per changed file.
+
+Every build that stages holds a lock for as long as it runs: an open file
+`.build.lock-TOKEN` (TOKEN is the process id and a random part) locked with
+flock(2), which the kernel releases when the process dies, however it dies.
+Its folders are `.build.staging-TOKEN` and `.build.old-TOKEN`.  Before
+staging, a build removes the folders of every token whose lock it can take:
+their build is dead.  A running build's lock cannot be taken, so two builds
+at once never remove each other's folders.
+"""
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
+import re
+import secrets
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
+
+from .fileio import naming
+
+_KINDS = ("staging", "old", "lock", "locking")
 
 
 def write_file(path: Path | str, content: bytes, made: set | None = None) -> None:
@@ -20,42 +41,194 @@ def write_file(path: Path | str, content: bytes, made: set | None = None) -> Non
             made.add(folder)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
     try:
-        view = memoryview(content)
-        while view:
-            view = view[os.write(fd, view):]
+        with naming(path):
+            view = memoryview(content)
+            while view:
+                view = view[os.write(fd, view):]
     finally:
         os.close(fd)
 
 
-def stage_dir(out_dir: Path) -> Path:
-    """A new, empty staging folder next to OUT_DIR (same file system, so renames are atomic)."""
-    stage = out_dir.parent / f".{out_dir.name}.staging-{os.getpid()}"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
-    return stage
+def sibling(out_dir: Path, kind: str, token: str) -> Path:
+    """The KIND ('staging', 'old', 'lock') entry of build TOKEN beside OUT_DIR."""
+    return out_dir.parent / f".{out_dir.name}.{kind}-{token}"
+
+
+@contextmanager
+def staging(out_dir: Path) -> Iterator[Path]:
+    """A new, empty staging folder next to OUT_DIR (same file system, so renames
+    are atomic), locked as this build's while the block runs and removed after.
+
+    Leftovers of dead builds beside OUT_DIR are removed first."""
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    clean_leftovers(out_dir)
+    token, lock_fd = _take_new_lock(out_dir)
+    stage = sibling(out_dir, "staging", token)
+    try:
+        stage.mkdir()
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(sibling(out_dir, "old", token), ignore_errors=True)
+        # Unlinked before it is unlocked: a cleaner never finds this lock free under its name.
+        sibling(out_dir, "lock", token).unlink(missing_ok=True)
+        os.close(lock_fd)
+
+
+def _take_new_lock(out_dir: Path) -> tuple[str, int]:
+    """A new token and the open, locked file that marks its build as running.
+
+    The file is locked under a temporary name and then renamed, so a lock file
+    is never seen under its real name unlocked."""
+    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    temporary = sibling(out_dir, "locking", token)
+    fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.rename(temporary, sibling(out_dir, "lock", token))
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        os.close(fd)
+        raise
+    return token, fd
+
+
+def clean_leftovers(out_dir: Path) -> list[str]:
+    """Remove what dead builds left beside OUT_DIR; return the names removed.
+
+    A build killed between the two renames of the fallback swap left no
+    OUT_DIR but its `old` tree, which is a whole build: it is put back."""
+    pattern = re.compile(rf"^\.{re.escape(out_dir.name)}\.({'|'.join(_KINDS)})-(.+)$")
+    tokens: dict[str, set[str]] = {}
+    for name in _names(out_dir.parent):
+        if match := pattern.match(name):
+            tokens.setdefault(match[2], set()).add(match[1])
+    removed = []
+    for token, kinds in sorted(tokens.items()):
+        if kinds == {"locking"}:
+            if not _pid_running(token):
+                sibling(out_dir, "locking", token).unlink(missing_ok=True)
+                removed.append(sibling(out_dir, "locking", token).name)
+            continue
+        removed.extend(_clean_token(out_dir, token, kinds - {"locking"}))
+    return removed
+
+
+def _clean_token(out_dir: Path, token: str, kinds: set[str]) -> list[str]:
+    """Remove the KINDS entries of TOKEN if its build is dead (its lock can be taken)."""
+    lock = sibling(out_dir, "lock", token)
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CLOEXEC)
+    except FileNotFoundError:
+        fd = None          # no lock file: a dead build (or one of an older sitegen)
+    try:
+        if fd is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return []  # running
+        old = sibling(out_dir, "old", token)
+        if "old" in kinds and not os.path.lexists(out_dir):
+            os.rename(old, out_dir)
+        for kind in ("staging", "old"):
+            shutil.rmtree(sibling(out_dir, kind, token), ignore_errors=True)
+        lock.unlink(missing_ok=True)
+        return [sibling(out_dir, kind, token).name for kind in sorted(kinds)]
+    finally:
+        if fd is not None:
+            os.close(fd)
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except FileNotFoundError:
+        return []
+
+
+def _pid_running(token: str) -> bool:
+    """Whether the process whose id starts TOKEN is running."""
+    try:
+        os.kill(int(token.split("-", 1)[0]), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def swap_into_place(stage: Path, out_dir: Path) -> None:
-    """Replace OUT_DIR by STAGE with two renames; the old tree is removed last."""
-    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    if out_dir.exists():
-        os.replace(out_dir, old)
-    os.replace(stage, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    """Make the tree at STAGE the tree at OUT_DIR, so that OUT_DIR is at every
+    instant either the whole old tree or the whole new one.
+
+    On Linux one renameat2(RENAME_EXCHANGE) swaps the two; elsewhere (or on a
+    file system without it) two renames, and a build killed between them is
+    put right by the next one (see clean_leftovers).  The old tree ends at
+    STAGE or beside it, and is removed with the staging folder."""
+    if not os.path.lexists(out_dir):
+        os.rename(stage, out_dir)
+        return
+    if exchange(stage, out_dir):
+        return
+    old = sibling(out_dir, "old", stage.name.rsplit("staging-", 1)[1])
+    os.rename(out_dir, old)
+    os.rename(stage, out_dir)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+_renameat2 = None
+
+
+def exchange(first: Path, second: Path) -> bool:
+    """Swap FIRST and SECOND atomically; False if the system cannot."""
+    global _renameat2
+    if _renameat2 is None:
+        try:
+            function = ctypes.CDLL(None, use_errno=True).renameat2
+        except (AttributeError, OSError):
+            _renameat2 = False
+            return False
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        function.restype = ctypes.c_int
+        _renameat2 = function
+    if _renameat2 is False:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), os.fspath(second))
 
 
 def move_into(stage: Path, out_dir: Path) -> None:
-    """Move every file of STAGE to the same place under OUT_DIR (one rename each)."""
+    """Move every file of STAGE to the same place under OUT_DIR (one rename each).
+
+    Assets and media go first and pages last, so that a build stopped part-way
+    never leaves a page pointing at an asset that has not arrived."""
+    moves = []
     for folder, _dirs, files in os.walk(stage):
         rel = Path(folder).relative_to(stage)
-        if files:
-            (out_dir / rel).mkdir(parents=True, exist_ok=True)
-        for name in files:
-            target = out_dir / rel / name
-            # Renaming over an existing file makes ext4 write the new one out
-            # first (auto_da_alloc), milliseconds each; removing it first does not.
-            target.unlink(missing_ok=True)
-            os.rename(Path(folder) / name, target)
+        moves.extend(rel / name for name in files)
+    moves.sort(key=_move_order)
+    made: set[Path] = set()
+    for rel in moves:
+        target = out_dir / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        # Renaming over an existing file makes ext4 write the new one out
+        # first (auto_da_alloc), milliseconds each; removing it first does not.
+        target.unlink(missing_ok=True)
+        os.rename(stage / rel, target)
+
+
+def _move_order(rel: Path) -> tuple[int, str]:
+    text = rel.as_posix()
+    if text.startswith(("assets/", "media/")):
+        return (0, text)
+    return (2 if rel.suffix == ".html" else 1, text)
 
 
 def delete_outputs(out_dir: Path, paths: set[str]) -> None:

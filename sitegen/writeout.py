@@ -14,9 +14,10 @@ import jinja2
 
 from . import incremental as inc
 from .errors import Problem, SitegenError
+from .fileio import naming
 from .outputs import Output, RenderContext, render
 from .parallel import parallel_map
-from .staging import delete_outputs, move_into, stage_dir, write_file
+from .staging import delete_outputs, move_into, staging, write_file
 
 from .content import MEDIA_DIR
 
@@ -25,16 +26,13 @@ def update_outputs(ctx: RenderContext, todo: list[Output], static: set[str], sta
                    out_dir: Path, state_dir: Path, jobs: int) -> None:
     """Render TODO and copy the STATIC paths aside, then move them into OUT_DIR
     and delete the STALE paths."""
-    stage = stage_dir(out_dir)
-    try:
+    with staging(out_dir) as stage:
         render_into(ctx, todo, stage, jobs)
         copy_static(ctx, ctx.site.config.root, stage, static_names(ctx, static))
         # Note what is about to change first: a crash part-way re-renders it next time.
         inc.mark_moving(state_dir, {o.path for o in todo} | static | stale)
         move_into(stage, out_dir)
         delete_outputs(out_dir, stale)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
 
 
 def static_names(ctx: RenderContext, paths: set[str]) -> set[str]:
@@ -71,7 +69,8 @@ def copy_static(ctx: RenderContext, root: Path, target: Path, names: set[str]) -
     for url in ctx.site.media:
         if url in names:
             (target / url.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / MEDIA_DIR / url[len("/media/"):], target / url.lstrip("/"))
+            with naming(target / url.lstrip("/")):
+                shutil.copyfile(root / MEDIA_DIR / url[len("/media/"):], target / url.lstrip("/"))
 
 
 def render_located(ctx: RenderContext, output: Output) -> bytes:

@@ -8,6 +8,8 @@ import click
 
 from .. import incremental
 from ..collector import collector_paused
+from ..fileio import file_system_failure
+from ..incremental import BuildResult
 from . import build_date_option, resolve_build_date, site_option, site_root
 
 
@@ -29,6 +31,16 @@ def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int |
     started = time.perf_counter()
     out, day = (out_dir or root / "build").absolute(), resolve_build_date(build_date)
     state_dir = state_dir.absolute() if state_dir else incremental.default_state_dir(root)
+    try:
+        result = _build(root, out, day, clean, jobs, state_dir)
+    except OSError as exc:   # the disk, not the site: exit 3, and build/ is as it was
+        raise file_system_failure(exc) from None
+    seconds = time.perf_counter() - started
+    click.echo(f"Built {result.pages} pages ({result.files} files, {result.rendered} rendered) "
+               f"into {result.out_dir} in {seconds:.2f}s.")
+
+
+def _build(root: Path, out: Path, day, clean: bool, jobs: int | None, state_dir: Path) -> BuildResult:
     # Checked before the whole generator is imported: a no-change build, or
     # one that only some areas' files changed, costs little.
     with collector_paused():
@@ -40,6 +52,4 @@ def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int |
     if result is None:
         from ..build import build
         result = build(root, out, day, clean=clean, jobs=jobs, state_dir=state_dir, found=found)
-    seconds = time.perf_counter() - started
-    click.echo(f"Built {result.pages} pages ({result.files} files, {result.rendered} rendered) "
-               f"into {result.out_dir} in {seconds:.2f}s.")
+    return result

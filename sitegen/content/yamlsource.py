@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import Problem, SitegenError
+from ..sitefiles import refuse_link_out
 
 try:  # libyaml's parser is several times faster; positions are the same
     _BaseLoader = yaml.CSafeLoader
@@ -122,7 +123,9 @@ def load_yaml_file(path: Path, rel_path: str):
 
 
 def read_text(path: Path, rel_path: str) -> str:
-    """Read PATH as UTF-8, turning bad encodings into a located problem."""
+    """Read PATH as UTF-8, turning bad encodings into a located problem (and a
+    link leading outside the site, sitegen/sitefiles.py)."""
+    refuse_link_out(path, rel_path)
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

@@ -1,0 +1,100 @@
+"""The one rule for symbolic links in a site: nothing outside the site folder
+is read or published through one.
+
+A link whose target is inside the site is followed like any file.  A link that
+leads outside it (directly, through `../..`, through a linked folder or a chain
+of links) is refused wherever site files are read or listed, and reported by
+`outside_links`, which `sitegen check` and every build run.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+from .errors import Problem, SitegenError
+
+# The files and folders of a site that a build reads.
+SOURCES = ("site.yaml", "content", "templates", "assets", "forms")
+
+
+def outside_target(root: Path | str, path: Path | str) -> str | None:
+    """Where PATH really leads, if following its links takes it outside the site
+    at ROOT; None when it stays inside (or is no link at all)."""
+    real = os.path.realpath(path)
+    base = os.path.realpath(root)
+    if real == base or real.startswith(base.rstrip(os.sep) + os.sep):
+        return None
+    return real
+
+
+def root_of(path: Path, rel_path: str) -> Path | None:
+    """The site folder of PATH, named REL_PATH relative to it ('content/x.md');
+    None when REL_PATH is not the tail of PATH."""
+    tail = PurePosixPath(rel_path).parts
+    if not tail or ".." in tail or Path(path).parts[-len(tail):] != tail:
+        return None
+    return Path(*Path(path).parts[:-len(tail)]) if len(Path(path).parts) > len(tail) else Path(".")
+
+
+def outside_problem(rel_path: str, target: str) -> Problem:
+    """The problem for the site file REL_PATH, a link leading to TARGET outside the site."""
+    if os.path.isdir(target):
+        what, fix = "a folder", "copy the folder into the site instead"
+    elif os.path.lexists(target):
+        what, fix = "a file", "copy the file into the site instead"
+    else:
+        what, fix = "a missing file", "remove the link, or copy the file into the site"
+    return Problem(rel_path, 0, 0, f"is a link to {what} outside the site ({target}); {fix}")
+
+
+def outside_links(root: Path) -> list[Problem]:
+    """A problem for every link among the site's sources that leads outside ROOT."""
+    problems = []
+    for rel, target in _links_out(root):
+        problems.append(outside_problem(rel, target))
+    return problems
+
+
+def _links_out(root: Path) -> Iterator[tuple[str, str]]:
+    seen: set[str] = set()
+    for name in SOURCES:
+        path = root / name
+        if not os.path.lexists(path):
+            continue
+        target = outside_target(root, path)
+        if target is not None:
+            yield name, target
+        elif path.is_dir():
+            yield from _walk(root, path, name, seen)
+
+
+def _walk(root: Path, folder: Path, rel: str, seen: set[str]) -> Iterator[tuple[str, str]]:
+    """Links out of the site under FOLDER (shown as REL), following links that
+    stay inside (each real folder once, so a loop of links ends)."""
+    real = os.path.realpath(folder)
+    if real in seen:
+        return
+    seen.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        entry_rel = f"{rel}/{entry.name}"
+        if entry.is_symlink():
+            target = outside_target(root, entry.path)
+            if target is not None:
+                yield entry_rel, target
+                continue
+        if entry.is_dir():
+            yield from _walk(root, Path(entry.path), entry_rel, seen)
+
+
+def refuse_link_out(path: Path, rel_path: str) -> None:
+    """Raise SitegenError if the site file PATH (REL_PATH relative to the site)
+    leads outside the site through a link."""
+    root = root_of(path, rel_path)
+    target = outside_target(root, path) if root is not None else None
+    if target is not None:
+        raise SitegenError([outside_problem(rel_path, target)])
