@@ -60,12 +60,12 @@ def test_wrong_type(site):
 
 def test_missing_required_field(site):
     edit(site, AREA, "  - name: Alan Turing\n    role: Police Constable", "  - name: Alan Turing")
-    assert_problem(check(site), f"{AREA}:10:5:", "team[1]: missing required key 'role' in team member")
+    assert_problem(check(site), f"{AREA}:10:5:", "team[2]: missing required key 'role' in team member")
 
 
 def test_impossible_date(site):
     edit(site, AREA, "start: 2026-12-03T19:00", "start: 2026-02-30T19:00")
-    assert_problem(check(site), f"{AREA}:28:12:", "'2026-02-30T19:00' is not a real date and time")
+    assert_problem(check(site), f"{AREA}:30:12:", "'2026-02-30T19:00' is not a real date and time")
 
 
 def test_impossible_date_in_front_matter(site):
@@ -75,7 +75,7 @@ def test_impossible_date_in_front_matter(site):
 
 def test_event_ending_before_it_starts(site):
     edit(site, AREA, "end: 2026-12-03T20:30", "end: 2026-12-03T18:30")
-    assert_problem(check(site), f"{AREA}:27:5:", "ends before it starts")
+    assert_problem(check(site), f"{AREA}:31:10:", "2026-12-03T18:30 is not after the start (2026-12-03T19:00)")
 
 
 def test_duplicate_news_slug(site):

@@ -89,7 +89,7 @@ def test_endpoints_come_from_site_yaml_or_the_form(site):
 def test_unknown_question_type(site):
     edit(site, FORM, "type: radios", "type: radio")
     assert_problem(check(site), FORM, line_of(site, FORM, "type: radio"),
-                   "pages[1].questions[0].type: expected one of text, textarea, email, tel, number, date, radios,"
+                   "pages[2].questions[1].type: expected one of text, textarea, email, tel, number, date, radios,"
                    " checkboxes, select, address, declaration, found 'radio'; did you mean 'radios'?")
 
 
@@ -145,10 +145,12 @@ def test_unknown_key_with_hint(site):
                    "unknown key 'max_lenght' in question; did you mean 'max_length'?")
 
 
-def test_unquoted_yes_in_options(site):
+def test_unquoted_yes_in_options_is_text(site):
+    # Text is text: YAML 1.1 would read these as true and false; the options keep what was written.
     edit(site, FORM, 'options: ["Small", "Large"]', "options: [Yes, No]")
-    assert_problem(check(site), FORM, line_of(site, FORM, "options: [Yes, No]"),
-                   "YAML reads yes, no, true, false, on and off without quotes as true or false")
+    question = next(q for page in load_site(site, today())[0].forms.form("everything").pages
+                    for q in page.questions if q.options and q.options[0].label == "Yes")
+    assert [(o.value, o.label) for o in question.options] == [("yes", "Yes"), ("no", "No")]
 
 
 def test_reserved_field_name(site):
@@ -197,7 +199,7 @@ def test_yaml_syntax_error_in_a_form(site):
 def test_site_yaml_link_to_an_undefined_form(site):
     edit(site, "site.yaml", "url: /forms/everything/", "url: /forms/everythin/")
     assert_problem(check(site), "site.yaml", line_of(site, "site.yaml", "/forms/everythin/"),
-                   "report_actions[1].url: link '/forms/everythin/' points to the form 'everythin', which is not"
+                   "report_actions[2].url: link '/forms/everythin/' points to the form 'everythin', which is not"
                    " defined (there is no forms/everythin.yaml); did you mean 'everything'?")
 
 

@@ -110,7 +110,7 @@ def test_unknown_key_in_an_outcome(site):
 def test_site_yaml_link_to_an_unknown_triage_node(site):
     edit(site, "site.yaml", "url: /report/", "url: /report/secnd/")
     assert_problem(check(site), "site.yaml", line_of(site, "site.yaml", "/report/secnd/"),
-                   "report_actions[0].url: link '/report/secnd/' points to a triage node that does not exist;"
+                   "report_actions[1].url: link '/report/secnd/' points to a triage node that does not exist;"
                    " did you mean 'second'?")
 
 
@@ -118,5 +118,5 @@ def test_site_yaml_link_to_triage_without_a_tree(site):
     (site / TRIAGE).unlink()
     edit(site, "content/pages/about.md", " or [report something](/report/)", "")
     assert_problem(check(site), "site.yaml", line_of(site, "site.yaml", "url: /report/"),
-                   "report_actions[0].url: link '/report/' points to the triage pages, but there is no"
+                   "report_actions[1].url: link '/report/' points to the triage pages, but there is no"
                    " forms/triage.yaml")

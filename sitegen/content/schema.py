@@ -5,6 +5,11 @@ did-you-mean hint), missing required keys, and each value's kind.  `check`
 returns the cleaned Python value (dates parsed, strings stripped) or None when
 the value is unusable; problems go into the `Problems` passed down, so one run
 reports everything wrong with a file.
+
+Text is text: where YAML 1.1 guessed a number, boolean or null for an unquoted
+value, `Record` and `ListOf` hand the kind the text as written (`given`), so
+`phone: 02071234567` stays 02071234567 and `title: No` stays No; `Int` and
+`Bool` then read that text by their own strict rules.
 """
 from __future__ import annotations
 
@@ -36,6 +41,10 @@ class Where:
         dotted = f"{self.name}.{name}" if self.name and not name.startswith("[") else self.name + name
         return Where(self.path, pos, dotted)
 
+    def item(self, index: int, pos: Pos) -> "Where":
+        """The location of list item INDEX (from 0), named as people count: `team[1]` is the first."""
+        return self.child(f"[{index + 1}]", pos)
+
     def report(self, problems: Problems, message: str) -> None:
         """Record MESSAGE about this value."""
         prefix = f"{self.name}: " if self.name else ""
@@ -43,7 +52,13 @@ class Where:
 
 
 class Kind:
-    """A kind of value.  Subclasses implement `check` and `describe`."""
+    """A kind of value.  Subclasses implement `check` and `describe`.
+
+    `takes_text` kinds receive an unquoted `null`/`Null`/`NULL` as that word;
+    the others take it (like `~` and an empty value) as not given.
+    """
+
+    takes_text = False
 
     def check(self, value: Any, where: Where, problems: Problems) -> Any:  # pragma: no cover
         raise NotImplementedError
@@ -54,6 +69,19 @@ class Kind:
     def wrong(self, value: Any, where: Where, problems: Problems) -> None:
         """Report that VALUE is not of this kind."""
         where.report(problems, f"expected {self.describe()}, found {_show(value)}")
+
+
+NOT_GIVEN_WORDS = ("", "~")
+
+
+def given(kind: Kind, value: Any, written: str | None) -> Any:
+    """What KIND is handed for VALUE, which was written WRITTEN when YAML 1.1 guessed its type
+    (see LocatedDict.written_as): the text as written, or None when nothing was given."""
+    if written is None:
+        return value
+    if value is None and (not kind.takes_text or written in NOT_GIVEN_WORDS):
+        return None
+    return written
 
 
 def _show(value: Any) -> str:
@@ -75,6 +103,7 @@ class Str(Kind):
     multiline: bool = False
     pattern: re.Pattern | None = None
     pattern_help: str = ""
+    takes_text = True
 
     def describe(self) -> str:
         return self.pattern_help or "text"
@@ -113,6 +142,7 @@ class Url(Kind):
 
     schemes: tuple[str, ...] = ("http", "https")
     allow_path: bool = False
+    takes_text = True
 
     def describe(self) -> str:
         what = "an http(s) URL like 'https://example.org/page'"
@@ -130,9 +160,16 @@ class Url(Kind):
         return value
 
 
+MAX_DIGITS = 15  # more than any count sitegen needs, and far below where int() gets slow
+_DIGITS = re.compile(r"-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)")
+TRUE_WORDS = ("true", "yes", "on")
+FALSE_WORDS = ("false", "no", "off")
+
+
 @dataclass
 class Int(Kind):
-    """A whole number within bounds."""
+    """A whole number within bounds, written with the digits 0-9 (commas between
+    thousands allowed), like 12000 or 12,000; quoted or not, it reads the same."""
 
     minimum: int | None = None
     maximum: int | None = None
@@ -140,29 +177,49 @@ class Int(Kind):
     def describe(self) -> str:
         return "a whole number"
 
+    def wrong(self, value, where, problems) -> None:
+        where.report(problems, f"expected a whole number, found {_show(value)}; write it with the digits 0-9,"
+                               " like 12000 (no decimal point, letters or other signs)")
+
     def check(self, value, where, problems):
-        if isinstance(value, str) and value.strip().replace(",", "").isdigit():
-            value = int(value.strip().replace(",", ""))
-        if isinstance(value, bool) or not isinstance(value, int):
-            return self.wrong(value, where, problems)
-        if self.minimum is not None and value < self.minimum:
+        number = self._number(value, where, problems)
+        if number is None:
+            return None
+        if self.minimum is not None and number < self.minimum:
             return where.report(problems, f"must be at least {self.minimum}")
-        if self.maximum is not None and value > self.maximum:
+        if self.maximum is not None and number > self.maximum:
             return where.report(problems, f"must be at most {self.maximum}")
-        return value
+        return number
+
+    def _number(self, value, where: Where, problems: Problems) -> int | None:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        text = value.strip() if isinstance(value, str) else None
+        if text is None or not _DIGITS.fullmatch(text):
+            return self.wrong(value, where, problems)
+        digits = text.lstrip("-").replace(",", "")
+        if len(digits) > MAX_DIGITS:
+            return where.report(problems, f"has {len(digits):,} digits; the most allowed is {MAX_DIGITS}")
+        if len(digits) > 1 and digits.startswith("0"):
+            return where.report(problems, f"'{text}' starts with 0, which YAML would read as an octal number;"
+                                          f" write it without the leading zeros, like {int(digits)}")
+        return int(text.replace(",", ""))
 
 
 @dataclass
 class Bool(Kind):
-    """true or false."""
+    """true or false (yes/no and on/off are read the same way; quoted or not)."""
 
     def describe(self) -> str:
         return "true or false"
 
     def check(self, value, where, problems):
-        if not isinstance(value, bool):
-            return self.wrong(value, where, problems)
-        return value
+        if isinstance(value, bool):
+            return value
+        word = value.strip().lower() if isinstance(value, str) else None
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return word in TRUE_WORDS
+        return self.wrong(value, where, problems)
 
 
 @dataclass
@@ -205,6 +262,7 @@ class Choice(Kind):
     """One of a fixed set of strings."""
 
     options: tuple[str, ...]
+    takes_text = True
 
     def describe(self) -> str:
         return "one of " + ", ".join(self.options)
@@ -231,10 +289,12 @@ class ListOf(Kind):
             return self.wrong(value, where, problems)
         if len(value) > self.max_items:
             return where.report(problems, f"has {len(value)} items; the most allowed is {self.max_items}")
-        positions = value.where if isinstance(value, LocatedList) else (lambda i: where.pos)
+        located = isinstance(value, LocatedList)
         out = []
         for index, item in enumerate(value):
-            checked = self.item.check(item, where.child(f"[{index}]", positions(index)), problems)
+            spot = where.item(index, value.where(index) if located else where.pos)
+            item = given(self.item, item, value.written_as(index) if located else None)
+            checked = self.item.check(item, spot, problems)
             if checked is not None:
                 out.append(checked)
         return out
@@ -267,20 +327,23 @@ class Record(Kind):
         known = {f.name: f for f in self.fields}
         located = isinstance(value, LocatedDict)
         out: dict[str, Any] = {}
+        present = set()
         for key, raw in value.items():
             if key not in known:
                 spot = where.child(key, value.where(key) if located else where.pos)
                 spot.report(problems, f"unknown key '{key}' in {self.name}{did_you_mean(key, known)}")
                 continue
             spot = where.child(key, value.value_where(key) if located else where.pos)
+            raw = given(known[key].kind, raw, value.written_as(key) if located else None)
             if raw is None:
                 continue
+            present.add(key)
             checked = known[key].kind.check(raw, spot, problems)
             if checked is not None:
                 out[key] = checked
         complete = True
         for f in self.fields:
-            if f.required and value.get(f.name) is None:
+            if f.required and f.name not in present:
                 where.report(problems, f"missing required key '{f.name}' in {self.name}")
             if f.required and f.name not in out:
                 complete = False

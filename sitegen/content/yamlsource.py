@@ -1,19 +1,33 @@
-"""YAML that remembers where each value came from.
+"""YAML that remembers where each value came from, and what the editor wrote.
 
 Mappings load as `LocatedDict` and sequences as `LocatedList`; both know the
 line and column of the node itself and of each key or item, so a validator can
 say `area.yaml:12:5: ...` about any value.  Dates and times stay as strings:
 the schema parses them, so an impossible date is a clear message rather than an
 exception from inside PyYAML.
+
+Text is text: YAML 1.1 reads some unquoted values as numbers, booleans or null
+(`02071234567` as the octal number 283457911, `No` as false, `1.10` as 1.1).
+The containers keep each such value exactly as written (`written_as`), and the
+schema takes that text wherever it expects text, so nothing the editor did not
+write reaches a page.  Mapping keys are always the text written.
+
+Untrusted structure is bounded: text over `MAX_TEXT_BYTES`, nesting deeper than
+`MAX_DEPTH`, and more than `MAX_NODES` values once aliases are expanded are
+refused with a located problem, and so is any character XML 1.0 forbids, also
+when written as an escape like "\\x1f".
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any, Iterator
 
 import yaml
 
 from ..errors import Problem, SitegenError
 from ..sitefiles import refuse_link_out
+from .yamlhints import syntax_message
 
 try:  # libyaml's parser is several times faster; positions are the same
     _BaseLoader = yaml.CSafeLoader
@@ -22,6 +36,16 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 Pos = tuple[int, int]
 
+MAX_TEXT_BYTES = 1_000_000   # the largest source file read; the biggest ward file is a few kB
+MAX_DEPTH = 50               # nesting of mappings and lists; sitegen's files need fewer than 10
+MAX_NODES = 100_000          # values in one file, aliases (*name) counted each time they are used
+
+# Characters XML 1.0 does not allow (feeds, sitemaps and pages could not carry them).
+FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[0abtvfe])")
+_NAMED_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "v": "\x0b", "f": "\x0c", "e": "\x1b"}
+_GUESSED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null")}
+
 
 class LocatedDict(dict):
     """A dict with the (line, col) of itself and of each key."""
@@ -29,6 +53,7 @@ class LocatedDict(dict):
     pos: Pos = (0, 0)
     key_pos: dict
     value_pos: dict
+    written: dict
 
     def where(self, key: str) -> Pos:
         """Position of KEY in the source, or of the mapping if it is absent."""
@@ -38,24 +63,59 @@ class LocatedDict(dict):
         """Position of KEY's value (where a wrong value is), or of the key."""
         return self.value_pos.get(key) or self.where(key)
 
+    def written_as(self, key: str) -> str | None:
+        """KEY's value exactly as written, when YAML 1.1 read that unquoted text as a
+        number, true/false or null (`02071234567`, `No`, `~`); otherwise None."""
+        return getattr(self, "written", {}).get(key)
+
 
 class LocatedList(list):
     """A list with the (line, col) of itself and of each item."""
 
     pos: Pos = (0, 0)
     item_pos: list
+    written: dict
 
     def where(self, index: int) -> Pos:
         """Position of item INDEX in the source."""
         return self.item_pos[index] if index < len(self.item_pos) else self.pos
 
+    def written_as(self, index: int) -> str | None:
+        """Item INDEX as written, when YAML 1.1 guessed a number, boolean or null; else None."""
+        return getattr(self, "written", {}).get(index)
 
-def _mark(node: yaml.Node) -> Pos:
-    return node.start_mark.line + 1, node.start_mark.column + 1
+
+def as_written(value: Any) -> Any:
+    """VALUE with its containers as plain dicts and lists, and every scalar whose
+    YAML 1.1 reading would write back differently (`02071234567`, `No`) as its text."""
+    if isinstance(value, (dict, list)):
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        found = {k: _plain_item(value, k, v) for k, v in items}
+        return found if isinstance(value, dict) else list(found.values())
+    return value
+
+
+def _plain_item(container: LocatedDict | LocatedList, key: Any, value: Any) -> Any:
+    text = container.written_as(key) if isinstance(container, (LocatedDict, LocatedList)) else None
+    if text is None or value is None or _dumped(value) == text:
+        return as_written(value)
+    return text
+
+
+def _dumped(value: Any) -> str:
+    return yaml.safe_dump(value, default_flow_style=True).removesuffix("\n...\n").strip()
 
 
 class _LocatingLoader(_BaseLoader):
-    """SafeLoader that builds Located containers and leaves timestamps as text."""
+    """SafeLoader that builds Located containers, keeps guessed scalars' text,
+    leaves timestamps as text and collects problems with string values."""
+
+    line_offset = 0
+    problems: list
+
+    def mark(self, node: yaml.Node) -> Pos:
+        """The (line, col) where NODE starts, counted from 1 and in the whole file."""
+        return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
 
 
 _LocatingLoader.yaml_implicit_resolvers = {
@@ -64,57 +124,152 @@ _LocatingLoader.yaml_implicit_resolvers = {
 }
 
 
-def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> LocatedDict:
+def _guessed_text(node: yaml.Node) -> str | None:
+    """NODE's text when it is an unquoted scalar YAML 1.1 read as something other than text."""
+    # libyaml marks an unquoted scalar with style '' and PyYAML's own parser with None.
+    if isinstance(node, yaml.ScalarNode) and not node.style and node.tag in _GUESSED_TAGS:
+        return node.value
+    return None
+
+
+def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Iterator[LocatedDict]:
     result = LocatedDict()
-    result.pos = _mark(node)
-    result.key_pos = {}
-    result.value_pos = {}
+    result.pos = loader.mark(node)
+    result.key_pos, result.value_pos, result.written = {}, {}, {}
     yield result
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            key = str(key)
+        key = _guessed_text(key_node) or (key if isinstance(key, str) else str(key))
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the key '{key}' appears twice in this mapping", key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
-        result.key_pos[key] = _mark(key_node)
+        result.key_pos[key] = loader.mark(key_node)
         if isinstance(value_node, yaml.ScalarNode):
-            result.value_pos[key] = _mark(value_node)
+            result.value_pos[key] = loader.mark(value_node)
+        if _guessed_text(value_node) is not None:
+            result.written[key] = value_node.value
 
 
-def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> LocatedList:
+def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> Iterator[LocatedList]:
     result = LocatedList()
-    result.pos = _mark(node)
-    result.item_pos = [_mark(child) for child in node.value]
+    result.pos = loader.mark(node)
+    result.item_pos = [loader.mark(child) for child in node.value]
+    result.written = {i: child.value for i, child in enumerate(node.value) if _guessed_text(child) is not None}
     yield result
     result.extend(loader.construct_object(child, deep=True) for child in node.value)
 
 
+def _construct_str(loader: _LocatingLoader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    for char in sorted(set(FORBIDDEN_CHARACTERS.findall(value))):
+        line, col = _escape_position(loader, node, char)
+        loader.problems.append((line, col, character_message(char)))
+    return value
+
+
+def _escape_position(loader: _LocatingLoader, node: yaml.ScalarNode, char: str) -> Pos:
+    """Where CHAR is written in NODE's source (as an escape like \\x1f), or where NODE starts."""
+    source = getattr(loader, "source_text", "")[node.start_mark.index:node.end_mark.index]
+    for match in _ESCAPE.finditer(source):
+        code = match[1]
+        if _NAMED_ESCAPES.get(code) == char or (len(code) > 1 and int(code[1:], 16) == ord(char)):
+            before = source[:match.start()]
+            line = node.start_mark.line + before.count("\n")
+            col = match.start() - before.rfind("\n") if "\n" in before else node.start_mark.column + match.start() + 1
+            return line + 1 + loader.line_offset, col
+    return loader.mark(node)
+
+
+def character_message(char: str) -> str:
+    """What to tell an editor about CHAR, a character XML 1.0 forbids."""
+    code = f"U+{ord(char):04X}"
+    if ord(char) < 0x20:
+        return f"contains the control character {code}; delete it (it is invisible, and web feeds cannot carry it)"
+    return f"contains the character {code}, which web pages and feeds cannot carry; delete it"
+
+
 _LocatingLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _LocatingLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_LocatingLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 
 
 def parse_yaml(text: str, rel_path: str, first_line: int = 1):
-    """Parse YAML TEXT; on a syntax error raise SitegenError naming REL_PATH:LINE:COL.
+    """Parse YAML TEXT into Located containers and scalars; raise SitegenError naming
+    REL_PATH:LINE:COL for a syntax error, a forbidden character, or text too large or
+    too deeply nested.
 
     FIRST_LINE shifts reported lines, for YAML that starts part-way into a file
     (front matter).
     """
+    if len(text) > MAX_TEXT_BYTES:
+        raise SitegenError([Problem(rel_path, first_line, 0, _too_big(len(text)))])
+    loader = _LocatingLoader(text)
+    loader.line_offset, loader.problems, loader.source_text = first_line - 1, [], text
     try:
-        value = yaml.load(text, Loader=_LocatingLoader)  # noqa: S506 - a SafeLoader subclass
+        return _load(loader, rel_path)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + first_line) if mark else first_line
-        col = (mark.column + 1) if mark else 0
-        reason = exc.problem or exc.context or "not valid YAML"
-        raise SitegenError([Problem(rel_path, line, col, f"YAML syntax: {reason}{_yaml_hint(reason)}")])
+        raise SitegenError([_syntax_problem(exc, text, rel_path, first_line)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise SitegenError([_reader_problem(exc, text, rel_path, first_line)]) from None
     except yaml.YAMLError as exc:
-        raise SitegenError([Problem(rel_path, first_line, 0, f"YAML syntax: {exc}")])
-    if first_line != 1:
-        _shift(value, first_line - 1)
+        raise SitegenError([Problem(rel_path, first_line, 0, f"YAML syntax: {exc}; check the file's"
+                                                              " indentation and quotes")]) from None
+    finally:
+        loader.dispose()
+
+
+def _load(loader: _LocatingLoader, rel_path: str):
+    node = loader.get_single_node()
+    if node is None:
+        return None
+    shape = _shape_problem(node)
+    if shape:
+        line, col = loader.mark(shape[0] or node)
+        raise SitegenError([Problem(rel_path, line, col, shape[1])])
+    value = loader.construct_document(node)
+    if loader.problems:
+        raise SitegenError([Problem(rel_path, line, col, message) for line, col, message in loader.problems])
     return value
+
+
+def _shape_problem(root: yaml.Node) -> tuple[yaml.Node | None, str] | None:
+    """The first node nested too deep, or (None) the file holding too many values,
+    walked as loading would expand its aliases."""
+    stack, seen = [(root, 1)], 0
+    while stack:
+        node, depth = stack.pop()
+        seen += 1
+        if depth > MAX_DEPTH:
+            return node, (f"lists and mappings are nested more than {MAX_DEPTH} deep here; sitegen's files need"
+                          " only a few levels, so check the indentation and the brackets")
+        if seen > MAX_NODES:
+            return None, (f"holds more than {MAX_NODES:,} values once its aliases (*name) are expanded;"
+                          " write the values out, or split the file")
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((child, depth + 1) for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+    return None
+
+
+def _too_big(size: int) -> str:
+    return (f"is {size:,} bytes; the most sitegen reads from one file is {MAX_TEXT_BYTES:,},"
+            " so split it into smaller files")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel_path: str, first_line: int) -> Problem:
+    line, col, message = syntax_message(exc, text)
+    return Problem(rel_path, line + first_line, col, message)
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, rel_path: str, first_line: int) -> Problem:
+    before = text[:exc.position]
+    line = before.count("\n")
+    col = exc.position - before.rfind("\n")
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    return Problem(rel_path, line + first_line, col, character_message(char))
 
 
 def load_yaml_file(path: Path, rel_path: str):
@@ -123,36 +278,42 @@ def load_yaml_file(path: Path, rel_path: str):
 
 
 def read_text(path: Path, rel_path: str) -> str:
-    """Read PATH as UTF-8, turning bad encodings into a located problem (and a
-    link leading outside the site, sitegen/sitefiles.py)."""
+    """The text of PATH as editors save it: UTF-8 with or without a byte-order mark,
+    with CRLF or LF line ends (returned with LF only, and no U+FEFF at the start).
+
+    Raises SitegenError (exit 1) located at REL_PATH:LINE:COL when the file is not
+    UTF-8, is over MAX_TEXT_BYTES, holds characters XML 1.0 forbids, cannot be read,
+    or is a link leading outside the site (sitegen/sitefiles.py).
+    """
     refuse_link_out(path, rel_path)
     try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise SitegenError([Problem(rel_path, line, 0, "is not UTF-8 text; save the file as UTF-8")])
+        with path.open("rb") as handle:
+            data = handle.read(MAX_TEXT_BYTES + 1)
     except OSError as exc:
         raise SitegenError([Problem(rel_path, 0, 0, f"cannot be read ({exc.strerror}); check that it is a"
                                                       " readable file, and what it points to if it is a link")])
+    if len(data) > MAX_TEXT_BYTES:
+        raise SitegenError([Problem(rel_path, 0, 0, _too_big(path.stat().st_size))])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise SitegenError([Problem(rel_path, line, 0, "is not UTF-8 text; save the file as UTF-8")])
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    problems = character_problems(text, rel_path)
+    if problems:
+        raise SitegenError(problems)
+    return text
 
 
-def _yaml_hint(reason: str) -> str:
-    if "mapping values are not allowed" in reason:
-        return " (a value containing ': ' needs quotes)"
-    if "found character '\\t'" in reason:
-        return " (indent with spaces, not tabs)"
-    return ""
-
-
-def _shift(value, by: int) -> None:
-    if isinstance(value, LocatedDict):
-        value.pos = (value.pos[0] + by, value.pos[1])
-        value.key_pos = {k: (p[0] + by, p[1]) for k, p in value.key_pos.items()}
-        value.value_pos = {k: (p[0] + by, p[1]) for k, p in value.value_pos.items()}
-        for child in value.values():
-            _shift(child, by)
-    elif isinstance(value, LocatedList):
-        value.pos = (value.pos[0] + by, value.pos[1])
-        value.item_pos = [(p[0] + by, p[1]) for p in value.item_pos]
-        for child in value:
-            _shift(child, by)
+def character_problems(text: str, rel_path: str, first_line: int = 1, limit: int = 20) -> list[Problem]:
+    """A located problem for each line of TEXT holding a character XML 1.0 forbids
+    (the first LIMIT lines of them); FIRST_LINE is the file line TEXT starts on."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=first_line):
+        match = FORBIDDEN_CHARACTERS.search(line)
+        if match:
+            problems.append(Problem(rel_path, number, match.start() + 1, character_message(match[0])))
+            if len(problems) == limit:
+                break
+    return problems

@@ -41,7 +41,7 @@ def check_site_links(root: Path, bundle: FormsBundle) -> list[Problem]:
             message = link_problem(url, bundle) if isinstance(url, str) else ""
             if message:
                 line, col = item.where("url")
-                problems.append(Problem(SITE_FILE, line, col, f"{list_name}[{index}].url: {message}"))
+                problems.append(Problem(SITE_FILE, line, col, f"{list_name}[{index + 1}].url: {message}"))
     return problems
 
 

@@ -132,7 +132,7 @@ class _FormReader:
         """Every page of the form, checked in order."""
         out = []
         for index, raw in enumerate(raw_pages):
-            page = self.page(raw, Where(self.rel, raw_pages.where(index), f"pages[{index}]"))
+            page = self.page(raw, Where(self.rel, raw_pages.where(index), f"pages[{index + 1}]"))
             if page:
                 out.append(page)
         return tuple(out)
@@ -163,7 +163,7 @@ class _FormReader:
     def _questions(self, raw_list, where: Where, page_id: str, relevant: Condition) -> tuple[Question, ...]:
         out = []
         for index, raw in enumerate(raw_list if isinstance(raw_list, LocatedList) else ()):
-            spot = Where(self.rel, raw_list.where(index), f"{where.name}.questions[{index}]")
+            spot = Where(self.rel, raw_list.where(index), f"{where.name}.questions[{index + 1}]")
             question = self.question(raw, spot, page_id, relevant)
             if question:
                 out.append(question)

@@ -1,0 +1,81 @@
+"""YAML syntax errors in plain words: the likely mistake, where it is, what to do.
+
+PyYAML (libyaml) says what its parser met ("mapping values are not allowed in
+this context"); an editor needs the mistake that usually causes it (a value with
+': ' in it that needs quotes, a line indented differently, a tab, a quote never
+closed, `key:value` without a space).  `syntax_message` turns one into the other.
+"""
+from __future__ import annotations
+
+import re
+
+import yaml
+
+PREFIX = "YAML syntax: "
+# `key:value` with no space after the colon (but not a URL's `https://`).
+_NO_SPACE = re.compile(r"^\s*(?:-\s+)?([A-Za-z_][\w-]*):(?=[^\s/:])")
+
+INDENTATION = ("this line is indented differently from the lines around it; line up the keys of one mapping,"
+               " and the '-' items of one list, at the same column, using spaces")
+COLON_IN_VALUE = ("a ': ' (colon and space) inside a value; put the whole value in quotes, like"
+                  " title: \"Update: new times\", or check the indentation of this line")
+TAB = "a tab is used to indent this line; indent with spaces only"
+FLOW = ("a '[' or '{' is not closed; close it, or put the value in quotes if the bracket is part of the text")
+
+
+def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+    """(line, col, message) for EXC raised while parsing TEXT: LINE counts from 0 in
+    TEXT, COL from 1, and MESSAGE names the likely mistake and what to do."""
+    problem, context = exc.problem or "", exc.context or ""
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line, mark.column + 1) if mark else (0, 0)
+    lines = text.split("\n")
+    if "quoted scalar" in context and exc.context_mark and "end of stream" in problem:
+        start = exc.context_mark
+        quote = lines[start.line][start.column:start.column + 1] if start.line < len(lines) else '"'
+        return start.line, start.column + 1, PREFIX + (f"the value starting with {quote} here is never closed;"
+                                                       f" add the closing {quote} at the end of the value")
+    if _is_structure_problem(problem):
+        missing = _missing_space(lines, line)
+        if missing is not None:
+            key_line, key = missing
+            return key_line, 1, PREFIX + (f"'{key}:' needs a space after the colon, like '{key}: value'")
+    return line, col, PREFIX + _plain_words(problem, context, lines, line, col)
+
+
+def _is_structure_problem(problem: str) -> bool:
+    return any(words in problem for words in ("mapping values are not allowed", "could not find expected ':'",
+                                              "did not find expected key", "expected <block end>"))
+
+
+def _missing_space(lines: list[str], error_line: int) -> tuple[int, str] | None:
+    """The nearest line at or above ERROR_LINE (within 3) written `key:value`, and the key."""
+    for number in range(min(error_line, len(lines) - 1), max(error_line - 4, -1), -1):
+        match = _NO_SPACE.match(lines[number])
+        if match:
+            return number, match[1]
+    return None
+
+
+def _plain_words(problem: str, context: str, lines: list[str], line: int, col: int) -> str:
+    if "tab" in problem or "'\\t'" in problem:
+        return TAB
+    if "mapping values are not allowed" in problem:
+        return COLON_IN_VALUE
+    if _is_structure_problem(problem) or "expected '-' indicator" in problem:
+        return INDENTATION
+    if "appears twice" in problem:
+        return f"{problem}; keep one of them (a later one would silently replace the earlier)"
+    if "cannot start any token" in problem:
+        char = lines[line][col - 1:col] if line < len(lines) and col else ""
+        return (f"a value cannot start with '{char}' unless it is in quotes; put the whole value in quotes")
+    if "undefined alias" in problem:
+        return "a value starting with '*' is read as a reference to an '&' anchor; put the value in quotes"
+    if "escape" in problem:
+        return ("a backslash escape in a \"double-quoted\" value is not valid; write the character itself, or use"
+                " 'single quotes', where a backslash is plain text")
+    if "flow" in context or "expected ',' or" in problem:
+        return FLOW
+    if "end of stream" in problem:
+        return "the file ends in the middle of a value; check the quotes and brackets near the end"
+    return f"{problem or context or 'not valid YAML'}; check the indentation and the quotes around this line"
