@@ -1,7 +1,8 @@
 """The `sitegen` command: a click group whose commands live in sitegen/commands/.
 
 Every command takes --site DIR.  A SitegenError becomes its lines on stderr
-and its exit code (1 bad input, 3 an outside service failed); never a traceback.
+(control characters shown as escapes: messages quote text from outside) and
+its exit code (1 bad input, 3 an outside service failed); never a traceback.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 import click
 
 from .errors import SitegenError
+from .terminal import printable
 from .commands import COMMANDS
 
 
@@ -32,7 +34,7 @@ class SitegenGroup(click.Group):
             return super().invoke(ctx)
         except SitegenError as exc:
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                click.echo(printable(problem), err=True)
             if len(exc.problems) > 1:
                 click.echo(f"{len(exc.problems)} problems found.", err=True)
             ctx.exit(exc.exit_code)

@@ -12,6 +12,7 @@ from ..feeds.cache import write_summary
 from ..feeds.run import FeedJob, RunOptions, collect_jobs, refresh_feeds
 from ..feeds.summary import RunSummary
 from ..model import Area
+from ..terminal import printable
 from . import resolve_build_date, site_option, site_root
 
 
@@ -56,7 +57,7 @@ def _warn_about_content(problems: Problems, quiet: bool) -> None:
         return
     if not quiet:
         for problem in problems:
-            click.echo(str(problem), err=True)
+            click.echo(printable(problem), err=True)
     click.echo(f"{len(problems)} problems in the content (run `sitegen check`); "
                "fetching the feeds of the areas that loaded.", err=True)
 
@@ -71,8 +72,8 @@ def _run(jobs: list[FeedJob], options: RunOptions, show_progress: bool) -> RunSu
 def _report(summary: RunSummary, saved: Path, root: Path, quiet: bool) -> None:
     if not quiet:
         for line in summary.problem_lines():
-            click.echo(line, err=True)
-    click.echo(summary.line())
+            click.echo(printable(line), err=True)
+    click.echo(printable(summary.line()))
     if not quiet:
         where = saved.relative_to(root) if saved.is_relative_to(root) else saved
-        click.echo(f"Summary saved to {where.as_posix()}.")
+        click.echo(printable(f"Summary saved to {where.as_posix()}."))

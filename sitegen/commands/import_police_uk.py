@@ -8,6 +8,7 @@ import click
 from ..content.schema import SLUG_RE
 from ..importers.http import HttpClient
 from ..importers.police_uk import DEFAULT_API_URL, import_police_uk
+from ..terminal import printable
 from . import site_option, site_root
 
 
@@ -32,4 +33,4 @@ def import_police_uk_command(site_dir: Path, force_id: str, neighbourhoods: tupl
     """
     report = import_police_uk(site_root(site_dir), force_id, list(neighbourhoods), HttpClient(api_url))
     for line in report.lines():
-        click.echo(line)
+        click.echo(printable(line))  # names and values from the API

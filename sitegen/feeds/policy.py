@@ -7,6 +7,9 @@
   stays, the failure is recorded, and the feed is skipped for a growing
   interval after the second failure in a row.  A `Retry-After` header makes
   the wait at least that long (capped, so a server cannot switch a feed off).
+  The failure's message is kept with its control characters escaped (it may
+  quote the server's status line or headers), so showing the cache or the
+  summary cannot drive a terminal.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
+from ..terminal import printable
 from .cache import FeedRecord
 from .parse import ParsedFeed
 
@@ -60,7 +64,7 @@ def failed(record: FeedRecord, now: datetime, message: str, retry_at: datetime |
     wait_until = now + backoff(failures)
     if retry_at is not None and retry_at > wait_until:
         wait_until = retry_at
-    return replace(record, failures=failures, last_error=message[:ERROR_MAX], failed_at=now,
+    return replace(record, failures=failures, last_error=printable(message)[:ERROR_MAX], failed_at=now,
                    next_attempt=wait_until if wait_until > now else None)
 
 
