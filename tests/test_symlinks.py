@@ -1,0 +1,161 @@
+"""Issue 15 class D: nothing outside the site folder is read or published
+through a symbolic link; `check` (and so every build) names each such link.
+
+Every shape of link (absolute, relative with ../, to a folder, a chain of
+links, dangling) in every place a build reads (media, pages, news, area.yaml,
+template overrides, assets, forms) is refused; a link inside the site works.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import BUILD_DATE, run_cli
+from sitegen.sitefiles import outside_links, outside_target
+
+SECRET = "SECRET-OUTSIDE-THE-SITE"
+
+
+@pytest.fixture
+def outside(tmp_path) -> Path:
+    """A folder beside the site holding files a link might point at."""
+    folder = tmp_path / "outside"
+    (folder / "dir").mkdir(parents=True)
+    (folder / "passwd").write_text(f"root:x:0:0:{SECRET}\n")
+    (folder / "dir" / "passwd").write_text(f"{SECRET}\n")
+    (folder / "page.md").write_text(f"---\ntitle: Stolen\n---\n{SECRET}\n")
+    return folder
+
+
+def _absolute(link: Path, outside: Path, name: str) -> Path:
+    link.symlink_to(outside / name)
+    return outside / name
+
+
+def _relative(link: Path, outside: Path, name: str) -> Path:
+    link.symlink_to(os.path.relpath(outside / name, link.parent))
+    return outside / name
+
+
+def _chain(link: Path, outside: Path, name: str) -> Path:
+    """site link -> another link in the site -> the file outside."""
+    middle = link.parent / f".middle-{link.name}"
+    middle.symlink_to(outside / name)
+    link.symlink_to(middle.name)
+    return outside / name
+
+
+SHAPES = {"absolute": _absolute, "relative ../": _relative, "chain": _chain}
+
+# place in the site -> the file outside it points at
+PLACES = {
+    "content/media/passwd": "passwd",
+    "content/pages/stolen.md": "page.md",
+    "content/areas/north-ward/news/stolen.md": "page.md",
+    "templates/page.html": "passwd",
+    "assets/site.css": "passwd",
+}
+
+
+def _secret_published(build: Path) -> bool:
+    return any(SECRET.encode() in p.read_bytes() for p in build.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("place", PLACES)
+def test_a_link_out_of_the_site_is_reported_and_never_read(make_site, outside, place, shape):
+    site = make_site("minimal")
+    link = site / place
+    link.parent.mkdir(parents=True, exist_ok=True)
+    target = SHAPES[shape](link, outside, PLACES[place])
+    expected = (f"{place}: is a link to a file outside the site ({os.path.realpath(target)});"
+                " copy the file into the site instead")
+    check = run_cli("check", "--site", str(site), "--build-date", BUILD_DATE)
+    assert check.exit_code == 1 and expected in check.stderr.splitlines()
+    build = run_cli("build", "--site", str(site), "--build-date", BUILD_DATE)
+    assert build.exit_code == 1 and expected in build.stderr.splitlines()
+    assert not (site / "build").exists() or not _secret_published(site / "build")
+
+
+def test_the_field_example_media_link_to_etc_passwd(make_site):
+    site = make_site("minimal")
+    (site / "content/media/passwd").symlink_to("/etc/passwd")
+    check = run_cli("check", "--site", str(site), "--build-date", BUILD_DATE)
+    assert check.exit_code == 1
+    assert ("content/media/passwd: is a link to a file outside the site (/etc/passwd);"
+            " copy the file into the site instead") in check.stderr.splitlines()
+
+
+@pytest.mark.parametrize("place", ["content/media/photos", "content/areas/stolen-ward", "forms"])
+def test_a_link_to_a_folder_outside_is_reported_and_its_files_never_read(make_site, outside, place):
+    site = make_site("minimal")
+    link = site / place
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside / "dir")
+    (outside / "dir" / "area.yaml").write_text(f"name: {SECRET}\n")
+    result = run_cli("build", "--site", str(site), "--build-date", BUILD_DATE)
+    assert result.exit_code == 1
+    assert (f"{place}: is a link to a folder outside the site ({os.path.realpath(outside / 'dir')});"
+            " copy the folder into the site instead") in result.stderr.splitlines()
+    assert "Traceback" not in result.output
+
+
+def test_a_dangling_link_pointing_outside_is_reported(make_site, tmp_path):
+    site = make_site("minimal")
+    (site / "content/media/gone.png").symlink_to(tmp_path / "no-such-file.png")
+    result = run_cli("check", "--site", str(site), "--build-date", BUILD_DATE)
+    assert result.exit_code == 1
+    assert f"content/media/gone.png: is a link to a missing file outside the site ({tmp_path}/no-such-file.png)" \
+        in result.stderr
+
+
+def test_an_area_yaml_linked_from_outside_is_not_read(make_site, outside):
+    site = make_site("minimal")
+    area = site / "content/areas/north-ward/area.yaml"
+    (outside / "area.yaml").write_text(area.read_text().replace("North Ward", SECRET))
+    area.unlink()
+    area.symlink_to(outside / "area.yaml")
+    result = run_cli("build", "--site", str(site), "--build-date", BUILD_DATE)
+    assert result.exit_code == 1
+    assert "content/areas/north-ward/area.yaml: is a link to a file outside the site" in result.stderr
+    assert SECRET not in result.output
+
+
+def test_links_inside_the_site_are_followed_as_before(make_site):
+    site = make_site("minimal")
+    shared = site / "shared"
+    shared.mkdir()
+    (shared / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    (site / "content/media/logo.svg").symlink_to("../../shared/logo.svg")
+    (site / "content/media/chain.svg").symlink_to("logo.svg")
+    (site / "content/pages/about-us.md").symlink_to("about.md")
+    result = run_cli("build", "--site", str(site), "--build-date", BUILD_DATE)
+    assert result.exit_code == 0, result.output
+    assert (site / "build/media/logo.svg").read_bytes() == (shared / "logo.svg").read_bytes()
+    assert (site / "build/media/chain.svg").is_file() and (site / "build/about-us/index.html").is_file()
+    assert outside_links(site) == []
+
+
+def test_a_loop_of_links_inside_the_site_ends(make_site):
+    site = make_site("minimal")
+    (site / "content/media/loop").symlink_to(".")
+    assert outside_links(site) == []
+
+
+def test_outside_target_over_link_shapes(tmp_path):
+    site, elsewhere = tmp_path / "site", tmp_path / "site-elsewhere"   # a sibling sharing the name's start
+    (site / "a").mkdir(parents=True)
+    elsewhere.mkdir()
+    (site / "a/file").write_text("x")
+    cases = {"a/in": "file", "a/up-in": "../a/file", "a/out": str(elsewhere), "a/up-out": "../../site-elsewhere",
+             "a/root": "/"}
+    for name, target in cases.items():
+        (site / name).symlink_to(target)
+    assert outside_target(site, site / "a/in") is None
+    assert outside_target(site, site / "a/up-in") is None
+    assert outside_target(site, site / "a/out") == str(elsewhere)
+    assert outside_target(site, site / "a/up-out") == str(elsewhere)
+    assert outside_target(site, site / "a/root") == "/"
+    assert outside_target(site, site) is None
