@@ -195,7 +195,7 @@ class Receiver:
             return self._not_found(request)
         try:
             form = self.forms.get(form_id)
-        except SitegenError:
+        except (SitegenError, OSError):   # a schema file unreadable or half-written
             return self._unavailable(request, None, "schema_unreadable")
         if form is None:
             return self._refusal(request, None, 404, "unknown_form", "Form not found",
@@ -225,7 +225,7 @@ class Receiver:
         form_id = self._form_id(request)
         try:
             return self.forms.get(form_id) if form_id else None
-        except SitegenError:
+        except (SitegenError, OSError):
             return None
 
     def _check_head(self, request: Request, form: FormSchema) -> Response | None:
