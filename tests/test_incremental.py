@@ -67,7 +67,7 @@ def add_area(site, rng):
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "area.yaml").write_text(
         f"name: Ward {slug}\nborough: {rng.choice(['Testshire', 'Otherton'])}\nevents:\n"
-        f"  - title: Meeting\n    start: 2026-12-{rng.randint(1, 28):02d}T18:00\n")
+        f"  - id: meeting\n    title: Meeting\n    start: 2026-12-{rng.randint(1, 28):02d}T18:00\n")
 
 
 def delete_area(site, rng):

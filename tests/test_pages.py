@@ -156,7 +156,7 @@ def test_event_uids_are_stable_when_other_events_change(make_site, tmp_path):
     site = make_site("minimal")
     run_cli("build", "--site", str(site), "--out", str(tmp_path / "a"), "--build-date", BUILD_DATE)
     area = site / "content/areas/north-ward/area.yaml"
-    area.write_text(area.read_text().replace("location: Library", "location: Library\n  - title: New event\n    start: 2026-12-20T10:00"))
+    area.write_text(area.read_text().replace("location: Library", "location: Library\n  - id: new-event\n    title: New event\n    start: 2026-12-20T10:00"))
     run_cli("build", "--site", str(site), "--out", str(tmp_path / "b"), "--build-date", BUILD_DATE)
     uids = lambda p: {l for l in p.read_bytes().decode().split("\r\n") if l.startswith("UID:")}
     before, after = uids(tmp_path / "a/areas/north-ward/events.ics"), uids(tmp_path / "b/areas/north-ward/events.ics")
