@@ -15,10 +15,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.feeds.cache import read_record
+from sitegen.feeds.cache import FeedRecord, read_record, write_record
 from sitegen.feeds.dates import read_date
 from sitegen.feeds.fetch import Limits
 from sitegen.feeds.parse import FeedParseError, parse_feed
+from sitegen.feeds.post import Post
 from sitegen.feeds.run import FeedJob, RunOptions, refresh_one
 
 try:
@@ -66,6 +67,18 @@ def test_field_case_one_stray_byte_garbles_nothing_else(feed_server, tmp_path):
     record = read_record(tmp_path, url)
     assert record.title == "Café updates"
     assert [p.title for p in record.posts] == ["Café meeting – £5 entry", "One stray byte \ufffd here"]
+
+
+def test_a_copy_an_older_parser_made_is_fetched_and_read_again(feed_server, tmp_path):
+    url = feed_server.add("/news.xml", body=STRAY_BYTE_FEED, content_type=UTF8, etag='"v1"')
+    garbled = FeedRecord(url=url, title="CafÃ© updates", posts=(Post("CafÃ© meeting â€“ Â£5 entry", None, None, ""),),
+                         etag='"v1"', content_hash="0" * 64, fetched_at=FETCHED, checked_at=FETCHED)
+    write_record(tmp_path, garbled)
+    options = RunOptions(tmp_path, "sitegen-test", limits=Limits(1, 1, allow_private=True), clock=lambda: FETCHED)
+    assert refresh_one(FeedJob(url), options).kind == "fetched"
+    assert read_record(tmp_path, url).posts[0].title == "Café meeting – £5 entry"
+    assert refresh_one(FeedJob(url), options).kind == "not_modified"  # this parser's copy: a 304 as before
+    assert feed_server.seen("/news.xml")[-1].headers["if-none-match"] == '"v1"'
 
 
 @pytest.mark.parametrize("content_type, declaration", [

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from ..config import SiteConfig
 from ..model import Area
+from ..terminal import printable
 from . import policy
 from .cache import FeedRecord, read_record, site_cache_dir, write_record
 from .fetch import BODY_STATUSES, FetchError, Limits, Network, Request, Response, fetch
@@ -27,7 +28,7 @@ from .parse import FeedParseError
 from .summary import Outcome, RunSummary
 from .workers import FeedParser, parse_processes
 
-PARSER_VERSION = "2"  # part of a copy's content hash: a new parser re-reads unchanged bytes
+PARSER_VERSION = "2"  # starts a copy's content hash: a new parser re-reads copies an older one made
 
 Clock = Callable[[], datetime]
 
@@ -143,7 +144,8 @@ def refresh_one(job: FeedJob, options: RunOptions, parser: FeedParser | None = N
 
 def _waiting_message(record: FeedRecord) -> str:
     until = record.next_attempt.strftime("%Y-%m-%d %H:%M UTC") if record.next_attempt else "later"
-    reason = "gone (HTTP 410)" if record.gone else f"{record.failures} failures in a row, last: {record.last_error}"
+    last = printable(record.last_error)  # a cache written by an older sitegen may hold it raw
+    reason = "gone (HTTP 410)" if record.gone else f"{record.failures} failures in a row, last: {last}"
     return f"skipped until {until}: {reason}"
 
 
@@ -160,7 +162,8 @@ class _Visit:
 
     def attempt(self) -> tuple[FeedRecord, Outcome]:
         """Fetch, conditionally when we hold a copy, and judge the response."""
-        validators = (self.record.etag, self.record.last_modified) if self.record.has_copy else ("", "")
+        current = self.record.has_copy and made_by_this_parser(self.record)
+        validators = (self.record.etag, self.record.last_modified) if current else ("", "")
         request = Request(self.job.url, self.options.user_agent, *validators)
         try:
             response = fetch(request, self.options.limits, self.options.network)
@@ -210,7 +213,16 @@ def content_hash(body: bytes, max_entries: int) -> str:
     """Identifies what a copy was made from: the bytes, the entry count and the parser."""
     digest = hashlib.sha256(body)
     digest.update(f"|{max_entries}|{PARSER_VERSION}".encode())
-    return digest.hexdigest()
+    return f"{PARSER_VERSION}:{digest.hexdigest()}"
+
+
+def made_by_this_parser(record: FeedRecord) -> bool:
+    """True when RECORD's copy was parsed by this PARSER_VERSION.
+
+    An older copy is fetched without validators, so a 304 cannot keep what an
+    older parser got wrong (text decoded with the wrong encoding, guessed dates).
+    """
+    return record.content_hash.startswith(f"{PARSER_VERSION}:")
 
 
 def _status_text(status: int) -> str:
