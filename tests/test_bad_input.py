@@ -60,7 +60,7 @@ def test_wrong_type(site):
 
 def test_missing_required_field(site):
     edit(site, AREA, "  - name: Alan Turing\n    role: Police Constable", "  - name: Alan Turing")
-    assert_problem(check(site), f"{AREA}:10:5:", "team[1]: missing required key 'role' in team member")
+    assert_problem(check(site), f"{AREA}:10:5:", "team[2]: missing required key 'role' in team member")
 
 
 def test_impossible_date(site):
