@@ -97,7 +97,7 @@ def as_written(value: Any) -> Any:
 
 def _plain_item(container: LocatedDict | LocatedList, key: Any, value: Any) -> Any:
     text = container.written_as(key) if isinstance(container, (LocatedDict, LocatedList)) else None
-    if text is None or value is None or _dumped(value) == text:
+    if text is None or (value is None and text in ("", "~")) or _dumped(value) == text:
         return as_written(value)
     return text
 
@@ -182,14 +182,30 @@ def _escape_position(loader: _LocatingLoader, node: yaml.ScalarNode, char: str) 
     return loader.mark(node)
 
 
-def character_message(char: str) -> str:
-    """What to tell an editor about CHAR, a character XML 1.0 forbids."""
-    code = f"U+{ord(char):04X}"
-    if ord(char) < 0x20:
-        return f"contains the control character {code}; delete it (it is invisible, and web feeds cannot carry it)"
-    return f"contains the character {code}, which web pages and feeds cannot carry; delete it"
+def character_message(*chars: str) -> str:
+    """What to tell an editor about CHARS, characters XML 1.0 forbids (found on one line)."""
+    codes = " and ".join(f"U+{ord(char):04X}" for char in chars)
+    plural = len(chars) > 1
+    if all(ord(char) < 0x20 for char in chars):
+        return (f"contains the control character{'s' if plural else ''} {codes}; delete {'them' if plural else 'it'}"
+                " (it may be invisible; web feeds cannot carry it)")
+    return (f"contains the character{'s' if plural else ''} {codes}, which web pages and feeds cannot carry;"
+            f" delete {'them' if plural else 'it'}")
 
 
+def _lenient(construct):
+    """CONSTRUCT, but a number PyYAML cannot convert (`0b_`, `1:_`) stays the text written:
+    the schema reads that text itself, and a ValueError here would be a traceback."""
+    def build(loader: _LocatingLoader, node: yaml.ScalarNode):
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            return node.value
+    return build
+
+
+_LocatingLoader.add_constructor("tag:yaml.org,2002:int", _lenient(yaml.SafeLoader.construct_yaml_int))
+_LocatingLoader.add_constructor("tag:yaml.org,2002:float", _lenient(yaml.SafeLoader.construct_yaml_float))
 _LocatingLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _LocatingLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _LocatingLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
@@ -311,9 +327,10 @@ def character_problems(text: str, rel_path: str, first_line: int = 1, limit: int
     (the first LIMIT lines of them); FIRST_LINE is the file line TEXT starts on."""
     problems = []
     for number, line in enumerate(text.split("\n"), start=first_line):
-        match = FORBIDDEN_CHARACTERS.search(line)
-        if match:
-            problems.append(Problem(rel_path, number, match.start() + 1, character_message(match[0])))
+        found = FORBIDDEN_CHARACTERS.findall(line)
+        if found:
+            col = FORBIDDEN_CHARACTERS.search(line).start() + 1
+            problems.append(Problem(rel_path, number, col, character_message(*dict.fromkeys(found))))
             if len(problems) == limit:
                 break
     return problems

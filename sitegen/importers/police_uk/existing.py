@@ -8,7 +8,7 @@ from typing import Any
 from ...content.arealoader import area_folders
 from ...content.areas import AREA, AREAS_DIR
 from ...content.schema import Where
-from ...content.yamlsource import LocatedDict, LocatedList, load_yaml_file
+from ...content.yamlsource import as_written, load_yaml_file
 from ...errors import Problem, Problems, SitegenError
 
 
@@ -43,12 +43,9 @@ def scan_areas(root: Path) -> list[ExistingArea]:
 
 
 def plain(value: Any) -> Any:
-    """YAML loaded with positions, as plain dicts and lists."""
-    if isinstance(value, (dict, LocatedDict)):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, (list, LocatedList)):
-        return [plain(v) for v in value]
-    return value
+    """YAML loaded with positions, as plain dicts and lists, each value the editor
+    wrote unquoted kept as written where YAML 1.1 would change it (`02071234567`)."""
+    return as_written(value)
 
 
 def match_areas(ids: list[str], existing: list[ExistingArea], force: str) -> dict[str, ExistingArea]:
