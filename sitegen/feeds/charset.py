@@ -42,18 +42,28 @@ def decode_feed(body: bytes, content_type: str = "") -> str:
 
 
 def declared_encoding(body: bytes, content_type: str = "") -> tuple[str, int]:
-    """(the codec to read BODY with, the length of its byte-order mark)."""
+    """(the codec to read BODY with, the length of its byte-order mark).
+
+    A charset in CONTENT_TYPE that cannot be used gives way to the XML
+    declaration; UnknownEncoding when no declared encoding can be used.
+    """
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return encoding, len(bom)
-    label = _http_charset(content_type) or _xml_declared(body)
-    if not label:
-        return DEFAULT, 0
-    name = _codec(label)
-    if name.startswith(_WIDE) and not _looks_wide(body):
-        # A UTF-16 label read in single bytes contradicts itself (XML 1.0, 4.3.3): the bytes are UTF-8's.
-        return DEFAULT, 0
-    return name, 0
+    refused: UnknownEncoding | None = None
+    for label in filter(None, (_http_charset(content_type), _xml_declared(body))):
+        try:
+            name = _codec(label)
+        except UnknownEncoding as exc:  # a server's odd charset: the document's own declaration may do
+            refused = refused or exc
+            continue
+        if name.startswith(_WIDE) and not _looks_wide(body):
+            # A UTF-16 label read in single bytes contradicts itself (XML 1.0, 4.3.3): the bytes are UTF-8's.
+            return DEFAULT, 0
+        return name, 0
+    if refused is not None:
+        raise refused
+    return DEFAULT, 0
 
 
 def _http_charset(content_type: str) -> str:
