@@ -48,7 +48,8 @@ PUBLISH = Record(name="publish", fields=[
     Field("prefix", Str(), doc="Key prefix inside the bucket."),
     Field("region", Str(), doc="AWS region."),
     Field("distribution_id", Str(), doc="CloudFront distribution to invalidate."),
-    Field("max_deletes", Int(0), doc="Refuse to delete more keys than this (default 250)."),
+    Field("max_deletes", Int(0), doc="Refuse to delete more keys than this (default: a tenth of the published"
+                                     " objects, at least 10; see docs/deploy.md)."),
     Field("invalidation_wildcard_over", Int(1), doc="Invalidate '/*' when more paths than this changed (default 100)."),
     Field("headers", ListOf(HEADER_RULE), doc="Header overrides by glob."),
 ])
@@ -138,7 +139,7 @@ class PublishSettings:
     prefix: str = ""
     region: str = ""
     distribution_id: str = ""
-    max_deletes: int = 250
+    max_deletes: int | None = None     # None: relative to the published site (sitegen/publish/publisher.py)
     invalidation_wildcard_over: int = 100
     headers: tuple[dict, ...] = ()
 

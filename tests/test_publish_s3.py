@@ -226,7 +226,8 @@ def test_removed_page_is_deleted_after_every_upload(tmp_path, moto_endpoint, s3,
     assert summary.deleted == 4                    # ward-0's page, feed, calendar and the old CSS
     operations = [name for name, key in calls if not key.endswith(STATE_NAME)]
     writes = [op for op in operations if op in ("PutObject", "DeleteObjects", "CreateInvalidation")]
-    assert writes[-2:] == ["DeleteObjects", "CreateInvalidation"]
+    # Stale pages go before the CDN is told; the old stylesheet only after it has invalidated them.
+    assert writes[-3:] == ["DeleteObjects", "CreateInvalidation", "DeleteObjects"]
     puts = [key[len(PREFIX) + 1:] for name, key in calls if name == "PutObject" and not key.endswith(STATE_NAME)]
     assert puts[0] == "assets/site.cccccccccc.css" and puts[-1] == "sitemap.xml"
     assert [group_of(p) for p in puts] == sorted(group_of(p) for p in puts)     # assets, other, HTML, sitemap

@@ -35,7 +35,11 @@ def resolve_target(settings: PublishSettings, bucket: str | None, prefix: str | 
               help="CloudFront distribution to invalidate (default: publish.distribution_id).")
 @click.option("--dry-run", is_flag=True, help="Print the plan; change nothing.")
 @click.option("--max-deletes", type=click.IntRange(0), default=None,
-              help="Refuse to delete more keys than this (default: publish.max_deletes, else 250).")
+              help="Refuse to delete more keys than this (default: publish.max_deletes, else a tenth of the"
+                   " published objects, at least 10).")
+@click.option("--allow-shrink", is_flag=True,
+              help="Publish a build with fewer than half the files published, deleting what it lacks"
+                   " (lifts the default delete limit, not --max-deletes).")
 @click.option("--json", "as_json", is_flag=True,
               help="Print one JSON object: uploaded, deleted, unchanged, invalidated.")
 @click.option("--jobs", type=click.IntRange(1, 128), default=16, show_default=True, help="Parallel requests.")
@@ -46,12 +50,14 @@ def resolve_target(settings: PublishSettings, bucket: str | None, prefix: str | 
               help="Files this size (bytes) or larger go up in parts.")
 @build_date_option
 def publish_command(site_dir: Path, bucket, prefix, endpoint_url, region, distribution_id, dry_run: bool,
-                    max_deletes, as_json: bool, jobs: int, build_dir, verify: bool, multipart_threshold: int,
+                    max_deletes, allow_shrink: bool, as_json: bool, jobs: int, build_dir, verify: bool, multipart_threshold: int,
                     build_date) -> None:
     """Sync build/ to S3 in a safe order, then invalidate changed pages on CloudFront.
 
     Compares sizes, MD5s and headers, never modification times.  Refuses a build
-    that is empty, has no index.html or fails `sitegen check`.
+    that is empty, has no index.html or fails `sitegen check`, and one with fewer
+    than half the files published unless --allow-shrink.  A publish stopped part-way
+    is finished by the next: the CDN paths still owed are kept in the publish state.
     """
     root = site_root(site_dir)
     settings = load_config(root).publish
@@ -61,8 +67,12 @@ def publish_command(site_dir: Path, bucket, prefix, endpoint_url, region, distri
         build_dir=(build_dir or root / "build").absolute(), target=target,
         max_deletes=settings.max_deletes if max_deletes is None else max_deletes,
         wildcard_over=settings.invalidation_wildcard_over, header_rules=tuple(settings.headers),
-        jobs=jobs, verify=verify, multipart_threshold=multipart_threshold)
+        jobs=jobs, verify=verify, multipart_threshold=multipart_threshold, allow_shrink=allow_shrink)
     summary = run(options, dry_run, as_json)
+    if summary.deferred:
+        click.echo(f"{target.where}: CloudFront had not finished invalidating after"
+                   f" {options.invalidation_wait:.0f}s; {summary.deferred} old assets are kept until the next"
+                   " publish deletes them", err=True)
     if as_json:
         click.echo(json.dumps(summary.as_dict()))
     elif not dry_run:

@@ -101,12 +101,12 @@ def delete_batches(paths: Iterable[str]) -> list[list[str]]:
     return batches
 
 
-def delete_paths(plan: Plan, clients: Clients, target: Target, reporter: Reporter) -> None:
-    """Delete the stale keys, batch by batch; raise if S3 refuses any."""
-    if not plan.deletes:
+def delete_paths(paths: Sequence[str], clients: Clients, target: Target, reporter: Reporter) -> None:
+    """Delete the stale keys PATHS (in delete order), batch by batch; raise if S3 refuses any."""
+    if not paths:
         return
-    reporter.start("Deleting stale keys", len(plan.deletes))
-    for batch in delete_batches(plan.deletes):
+    reporter.start("Deleting stale keys", len(paths))
+    for batch in delete_batches(paths):
         objects = [{"Key": target.key(path)} for path in batch]
         response = clients.s3.delete_objects(Bucket=target.bucket, Delete={"Objects": objects, "Quiet": True})
         if response.get("Errors"):
@@ -117,9 +117,9 @@ def delete_paths(plan: Plan, clients: Clients, target: Target, reporter: Reporte
     reporter.finish()
 
 
-def write_state(clients: Clients, target: Target, state: State) -> None:
-    """Record the publish state under the prefix."""
-    clients.s3.put_object(Bucket=target.bucket, Key=target.key(STATE_NAME), Body=encode(state),
+def write_state(clients: Clients, target: Target, state: State, pending: Sequence[str] = ()) -> None:
+    """Record the publish state under the prefix, with the CDN paths still to invalidate."""
+    clients.s3.put_object(Bucket=target.bucket, Key=target.key(STATE_NAME), Body=encode(state, tuple(pending)),
                           ContentType="application/json", CacheControl=NO_STORE)
 
 
@@ -134,3 +134,20 @@ def invalidate(clients: Clients, distribution_id: str, paths: list[str]) -> list
             "CallerReference": f"sitegen-{stamp}-{start}"})
         ids.append(response["Invalidation"]["Id"])
     return ids
+
+
+def wait_for_invalidations(clients: Clients, distribution_id: str, ids: list[str], seconds: float,
+                           poll: float = 15.0) -> bool:
+    """Wait up to SECONDS until CloudFront reports every invalidation in IDS
+    completed; False if time ran out first."""
+    deadline = time.monotonic() + seconds
+    waiting = list(ids)
+    while waiting:
+        response = clients.cloudfront.get_invalidation(DistributionId=distribution_id, Id=waiting[0])
+        if response["Invalidation"]["Status"].lower() == "completed":
+            waiting.pop(0)
+            continue
+        if time.monotonic() + poll > deadline:
+            return False
+        time.sleep(poll)
+    return True

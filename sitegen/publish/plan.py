@@ -9,7 +9,8 @@ any point leaves no page pointing at a missing asset:
     0 fingerprinted assets ─► 1 other files ─► 2 HTML ─► 3 the sitemap ─► deletes
 
 Deletes run the other way round (sitemap and pages first, assets last), so a
-stale page never outlives the assets it uses.
+stale page never outlives the assets it uses; stale assets go only after the
+CDN has invalidated the pages that used them (sitegen/publish/publisher.py).
 """
 from __future__ import annotations
 
@@ -84,6 +85,16 @@ class Plan:
         return groups
 
     @property
+    def page_deletes(self) -> tuple[str, ...]:
+        """Stale keys other than fingerprinted assets: deleted before the CDN is told."""
+        return tuple(p for p in self.deletes if group_of(p) != ASSETS)
+
+    @property
+    def asset_deletes(self) -> tuple[str, ...]:
+        """Stale fingerprinted assets: deleted only once the pages that used them are invalidated."""
+        return tuple(p for p in self.deletes if group_of(p) == ASSETS)
+
+    @property
     def is_empty(self) -> bool:
         """True when the bucket already matches the build."""
         return not self.uploads and not self.deletes
@@ -146,13 +157,14 @@ def page_urls(path: str) -> list[str]:
     return [url]
 
 
-def invalidation_paths(plan: Plan, wildcard_over: int) -> list[str]:
-    """CDN paths to invalidate: changed and deleted pages, or '/*' above WILDCARD_OVER.
+def invalidation_paths(plan: Plan, wildcard_over: int, pending: Iterable[str] = ()) -> list[str]:
+    """CDN paths to invalidate: changed and deleted pages, and those a stopped
+    publish left PENDING, or '/*' above WILDCARD_OVER (or if pending holds it).
 
     New pages are left out (nothing could have cached them but a short-lived
     error), and so is everything but HTML: assets are fingerprinted, and feeds
     and other files expire within minutes by their Cache-Control.
     """
     changed = [u.path for u in plan.uploads if u.reason != NEW] + list(plan.deletes)
-    paths = sorted({url for p in changed if group_of(p) == HTML for url in page_urls(p)})
-    return [WILDCARD] if len(paths) > wildcard_over else paths
+    paths = sorted({url for p in changed if group_of(p) == HTML for url in page_urls(p)} | set(pending))
+    return [WILDCARD] if len(paths) > wildcard_over or WILDCARD in paths else paths

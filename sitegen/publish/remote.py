@@ -16,7 +16,7 @@ from .clients import Target
 from .headers import Headers
 from .local import LocalFile
 from .plan import RemoteObject
-from .state import STATE_NAME, State, decode
+from .state import STATE_NAME, State, decode, decode_pending
 
 MD5_METADATA = "sitegen-md5"
 Listing = dict[str, tuple[int, str]]
@@ -34,11 +34,12 @@ def list_objects(s3: Any, target: Target) -> Listing:
     return found
 
 
-def read_state(s3: Any, target: Target) -> State:
-    """The publish state recorded under the prefix."""
+def read_state(s3: Any, target: Target) -> tuple[State, tuple[str, ...]]:
+    """The publish state recorded under the prefix, and the CDN paths it says are still to invalidate."""
     body = s3.get_object(Bucket=target.bucket, Key=target.key(STATE_NAME))["Body"]
     with body:
-        return decode(body.read())
+        data = body.read()
+    return decode(data), decode_pending(data)
 
 
 def head_object(s3: Any, target: Target, path: str) -> RemoteObject | None:
@@ -70,17 +71,18 @@ def classify(listing: Listing, state: State, sizes: dict[str, int]) -> tuple[dic
 
 
 def fetch_remote(s3: Any, target: Target, local: Iterable[LocalFile], jobs: int,
-                 verify: bool = False) -> tuple[dict[str, RemoteObject], State]:
-    """What the bucket holds, as RemoteObjects by path, and the recorded state.
+                 verify: bool = False) -> tuple[dict[str, RemoteObject], State, tuple[str, ...]]:
+    """What the bucket holds, as RemoteObjects by path, the recorded state, and
+    the CDN paths a stopped publish left to invalidate.
 
     With VERIFY the state is not trusted: every object that could be unchanged
     is asked about with HEAD.
     """
     listing = list_objects(s3, target)
-    state = read_state(s3, target) if listing.pop(STATE_NAME, None) else {}
+    state, pending = read_state(s3, target) if listing.pop(STATE_NAME, None) else ({}, ())
     known, to_head = classify(listing, {} if verify else state, {f.path: f.size for f in local})
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         for obj in pool.map(lambda path: head_object(s3, target, path), to_head):
             if obj:
                 known[obj.path] = obj
-    return known, state
+    return known, state, pending

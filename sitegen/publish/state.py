@@ -7,6 +7,12 @@ object got and the MD5 and headers it was uploaded with.  An entry is trusted
 only while the object's ETag is still the recorded one; an object that is not
 covered (uploaded by another tool, or by a run that stopped before writing the
 state) is asked about with HEAD once, and recorded after that.
+
+The state also records what a publish still owes the CDN: before the first
+page is uploaded, the paths it will invalidate are written down as
+`pending`, and they stay there until CloudFront has invalidated them.  A
+publish stopped anywhere in between (killed, Ctrl-C, a failure) leaves them
+recorded, and the next publish invalidates them along with its own.
 """
 from __future__ import annotations
 
@@ -31,12 +37,25 @@ class Entry:
 State = dict[str, Entry]
 
 
-def encode(state: State) -> bytes:
-    """The state as canonical JSON bytes."""
+def encode(state: State, pending: tuple[str, ...] = ()) -> bytes:
+    """The state, and the CDN paths still to invalidate (PENDING), as canonical JSON bytes."""
     objects = {path: {"etag": e.etag, "md5": e.md5, "content_type": e.headers.content_type,
                       "cache_control": e.headers.cache_control}
                for path, e in sorted(state.items())}
-    return json.dumps({"format": FORMAT, "objects": objects}, indent=0, sort_keys=True).encode()
+    record = {"format": FORMAT, "objects": objects}
+    if pending:
+        record["pending_invalidations"] = sorted(set(pending))
+    return json.dumps(record, indent=0, sort_keys=True).encode()
+
+
+def decode_pending(data: bytes) -> tuple[str, ...]:
+    """The CDN paths a stopped publish recorded and did not invalidate (none if unreadable)."""
+    try:
+        paths = json.loads(data).get("pending_invalidations", [])
+    except (ValueError, AttributeError):
+        return ()
+    return tuple(sorted({p for p in paths if isinstance(p, str) and p.startswith("/")})) \
+        if isinstance(paths, list) else ()
 
 
 def decode(data: bytes) -> State:
