@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 from itertools import count
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
