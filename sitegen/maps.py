@@ -2,7 +2,10 @@
 as a small static SVG map (no tiles, no script).
 
 The file is GeoJSON (RFC 7946: positions are [longitude, latitude]): a
-Polygon or MultiPolygon, bare or in a Feature or FeatureCollection.  For the
+Polygon or MultiPolygon, bare or in a Feature or FeatureCollection, kept to 6
+decimals (the grid it is written on) and checked as a shape with shapely (no
+ring crossing itself, holes inside their outer ring); rings are turned as RFC
+7946 asks (outer counter-clockwise, holes clockwise).  For the
 map, positions are projected equirectangularly with the longitude scaled by
 cos(latitude) at the middle of the area (true enough at ward scale), fitted
 into a 1000-unit box, and simplified (Douglas-Peucker) to at most
@@ -208,7 +211,7 @@ def _ring(value: Any, where: str) -> Ring:
 def _position(value: Any, where: str) -> Position:
     if not isinstance(value, list) or len(value) not in (2, 3) or not all(_is_number(v) for v in value):
         raise _ShapeError(where, "expected a position [longitude, latitude] of two numbers")
-    lon, lat = float(value[0]), float(value[1])
+    lon, lat = round(float(value[0]), COORDINATE_DECIMALS), round(float(value[1]), COORDINATE_DECIMALS)
     if not -180 <= lon <= 180 or not -90 <= lat <= 90:
         raise _ShapeError(where, f"[{value[0]}, {value[1]}] is not a place on Earth;"
                                  " GeoJSON puts longitude first, then latitude")
@@ -308,19 +311,21 @@ def rfc7946(polygon: Polygon) -> Polygon:
 
 
 def repaired(polygons: tuple[Polygon, ...]) -> tuple[tuple[Polygon, ...], str]:
-    """POLYGONS made valid (shapely.make_valid) and oriented as RFC 7946 asks, and what
-    was wrong in plain words ('' when nothing was; no polygons when nothing is left)."""
+    """POLYGONS made valid (shapely.make_valid) on the grid GeoJSON is written to, and
+    oriented as RFC 7946 asks; and what was wrong in plain words ('' when nothing was).
+    No polygons come back when nothing with an area is left."""
     shapes = [_shape(p) for p in polygons]
     whole = shapes[0] if len(shapes) == 1 else MultiPolygon(shapes)
     reason = shapely.is_valid_reason(whole)
-    if reason == "Valid Geometry":
-        return tuple(rfc7946(p) for p in polygons), ""
-    problem = next((found for p in polygons if (found := polygon_problem(p))), "")
-    what = problem.split(";")[0] if problem else f"two of its polygons overlap{_near(reason)}"
-    # On the grid GeoJSON is written to (6 decimals), so rounding cannot break the repair.
-    fixed = shapely.set_precision(shapely.make_valid(whole), 10 ** -COORDINATE_DECIMALS)
-    parts = [_from_shape(orient(part, sign=1.0)) for part in _polygon_parts(fixed)]
-    return tuple(parts), what
+    what = ""
+    if reason != "Valid Geometry":
+        problem = next((found for p in polygons if (found := polygon_problem(p))), "")
+        what = problem.split(";")[0] if problem else f"two of its polygons overlap{_near(reason)}"
+        whole = shapely.make_valid(whole)
+    # Snapped to the written grid, so that rounding on the way out cannot make it invalid.
+    fixed = shapely.set_precision(whole, 10 ** -COORDINATE_DECIMALS)
+    parts = tuple(_from_shape(orient(part, sign=1.0)) for part in _polygon_parts(fixed))
+    return parts, what or ("" if parts else "it has no area")
 
 
 def _polygon_parts(geometry: BaseGeometry) -> list[ShapelyPolygon]:
@@ -331,8 +336,8 @@ def _polygon_parts(geometry: BaseGeometry) -> list[ShapelyPolygon]:
 
 
 def _from_shape(shape: ShapelyPolygon) -> Polygon:
-    return (tuple((x, y) for x, y, *_ in shape.exterior.coords),) + tuple(
-        tuple((x, y) for x, y, *_ in ring.coords) for ring in shape.interiors)
+    rings = (shape.exterior, *shape.interiors)
+    return tuple(tuple((_round(x), _round(y)) for x, y, *_ in ring.coords) for ring in rings)
 
 
 # ---------------------------------------------------------------- GeoJSON out
