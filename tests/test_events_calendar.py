@@ -9,16 +9,16 @@ from __future__ import annotations
 import json
 import re
 import shutil
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import run_cli
 from sitegen.config import load_config
 from sitegen.content.areas import load_area
 from sitegen.content.context import load_context
@@ -27,10 +27,14 @@ from sitegen.importers.police_uk.mapping import _events
 from sitegen.model import Area, Event, Site
 from sitegen.outputs import RenderContext
 from sitegen.outputs.calendar import render_ics
-from sitegen.outputs.eventledger import SEQUENCE_EPOCH, ledger_path, publish_dates, sequence
+from sitegen.outputs.eventledger import (
+    SEQUENCE_EPOCH,
+    ledger_path,
+    publish_dates,
+    sequence,
+)
 
 LONDON = ZoneInfo("Europe/London")
-UTC = timezone.utc
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 AREA = "content/areas/test-ward/area.yaml"
 SITE_YAML = "name: Test Police\nbase_url: https://www.test.police.example/\n"
@@ -229,8 +233,8 @@ def test_end_after_start_compares_instants(tmp_path, start, end, refused):
     root = write_site(tmp_path / "s", f"  - id: patrol\n    title: Patrol\n    start: {start}\n    end: {end}\n")
     _, problems = load(root)
     if refused:
-        assert problems == [f"{AREA}:7:10: events[1].end: {end[:16]} is not after the start ({start[:16]})"
-                            " in real time; check 'end'"]
+        assert problems == [(f"{AREA}:7:10: events[1].end: {end[:16]} is not after the start ({start[:16]})"
+                             " in real time; check 'end'")]
     else:
         assert problems == []
 
@@ -301,8 +305,8 @@ def test_two_events_with_one_id_are_refused_at_the_second_naming_the_first(tmp_p
                                 "  - id: surgery\n    title: Surgery\n    start: 2027-01-15T10:00\n"
                                 "  - id: panel\n    title: Panel again\n    start: 2027-02-14T19:00\n")
     _, problems = load(root)
-    assert problems == [f"{AREA}:10:9: events[3].id: 'panel' is already the id of events[1] (line 4);"
-                        " give each event its own id"]
+    assert problems == [(f"{AREA}:10:9: events[3].id: 'panel' is already the id of events[1] (line 4);"
+                         " give each event its own id")]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

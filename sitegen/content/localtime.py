@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..errors import Problems
@@ -26,7 +26,7 @@ _ZONE_NAMES = {timedelta(0): "GMT", timedelta(hours=1): "BST"}
 
 def as_utc(value: datetime) -> datetime:
     """VALUE (aware, any zone, fold respected) as the same instant in UTC."""
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def in_gap(naive: datetime) -> bool:
