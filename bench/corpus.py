@@ -60,7 +60,8 @@ priorities:
     date: 2026-10-01
     action: Weekly speed checks.
 events:
-  - title: Ward panel meeting
+  - id: ward-panel
+    title: Ward panel meeting
     start: 2027-01-{1 + index % 27:02d}T19:00
     end: 2027-01-{1 + index % 27:02d}T20:30
     location: Community hall
