@@ -155,16 +155,39 @@ def _csv(tmp_path: Path, rows: list[str]) -> Path:
 
 def test_import_wards_gives_every_script_an_address_that_checks_and_builds(make_site, tmp_path):
     site = make_site()
-    rows = [f"{borough},{ward},E0599{i:04d},,1000,1.0"
-            for i, ((ward, _), (borough, _)) in enumerate(zip(SCRIPTS + SPELLINGS[:1], SPELLINGS[3:] * 5))]
+    wards = SCRIPTS + SPELLINGS[:1]
+    rows = [f"Barking & Dagenham,{ward},E0599{i:04d},,1000,1.0" for i, (ward, _) in enumerate(wards)]
     result = run_cli("import-wards", "--site", str(site), str(_csv(tmp_path, rows)))
     assert result.exit_code == 0, result.output
-    for ward, slug in SCRIPTS + SPELLINGS[:1]:
+    for ward, slug in wards:
         assert f"name: {ward}" in (site / "content/areas" / slug / "area.yaml").read_text(encoding="utf-8")
     assert not (site / "content/areas/area.yaml").exists()
+    out = tmp_path / "out"
+    result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE)
+    assert result.exit_code == 0, result.output
+    borough = (out / "boroughs/barking-and-dagenham/index.html").read_text(encoding="utf-8")
+    assert all(f'href="/areas/{slug}/"' in borough for _, slug in wards)
+    rows.append("Barking and Dagenham,Eastbrook,E05999999,,1000,1.0")   # the borough spelt another way
+    assert run_cli("import-wards", "--site", str(site), str(_csv(tmp_path, rows))).exit_code == 0
     result = run_cli("check", "--site", str(site))
-    assert result.exit_code == 1   # the CSV spells the borough two ways: both places are named
-    assert "would share the address /boroughs/barking-and-dagenham/" in result.output
+    assert result.exit_code == 1
+    assert "content/areas/eastbrook/area.yaml:2:10: borough 'Barking and Dagenham' and 'Barking & Dagenham' at" \
+           " content/areas/aelfred/area.yaml:2:10 would share the address /boroughs/barking-and-dagenham/" in result.output
+
+
+def test_the_field_case_borough_in_chinese_gets_a_real_address(tmp_path):
+    site = tmp_path / "site"   # ../shared/field-cases/borough-empty-slug, copied
+    (site / "content/areas/test-ward").mkdir(parents=True)
+    (site / "site.yaml").write_text("name: Test Police\nbase_url: https://www.test.police.example/\n")
+    (site / "content/areas/test-ward/area.yaml").write_text('name: Test Ward\nborough: "北京"\n', encoding="utf-8")
+    assert run_cli("check", "--site", str(site)).exit_code == 0
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE).exit_code == 0
+    assert "https://www.test.police.example/boroughs/bei-jing/" in (out / "sitemap.xml").read_text()
+    assert 'href="/boroughs/bei-jing/"' in (out / "index.html").read_text(encoding="utf-8")
+    assert sorted(p.relative_to(out).as_posix() for p in (out / "boroughs").rglob("*.html")) == \
+        ["boroughs/bei-jing/index.html"]
+    assert "/boroughs//" not in _built_text(out) and not (out / "boroughs/index.html").exists()
 
 
 def test_import_wards_refuses_a_ward_with_no_address_or_a_shared_one(make_site, tmp_path):
