@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import nh3
 
@@ -103,6 +104,20 @@ def sanitise(markup: str) -> str:
     """Keep only allow-listed elements, attributes and URL schemes (no classes)."""
     return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
                      url_schemes=URL_SCHEMES, link_rel=None)
+
+
+def absolute_urls(markup: str, page_url: str) -> str:
+    """MARKUP (from `MarkdownRenderer.render`) with every relative href and src
+    made absolute against PAGE_URL (a full URL, 'https://host/areas/a/news/b/'),
+    as a browser on that page resolves them: for copies of a page read
+    elsewhere, such as a feed entry's content.  Absolute, mail and phone links
+    are kept; nh3 parses the attributes and writes the result back."""
+    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=_CLASSED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel=None, url_relative=lambda url: urljoin(page_url, url))
+
+
+# What `render` makes: the allow-list, and the classes it adds.
+_CLASSED_ATTRIBUTES = {tag: ALLOWED_ATTRIBUTES.get(tag, set()) | {"class"} for tag in ALLOWED_TAGS}
 
 
 def add_classes(markup: str) -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from ..content.markup import absolute_urls
 from ..maps import feature_json
 from ..model import Site
+from ..xmltext import escape, quoteattr
 from . import Output, RenderContext, renderer
-
-EPOCH = date(1970, 1, 1)
 
 
 def plan_syndication(site: Site) -> list[Output]:
@@ -21,45 +21,28 @@ def plan_syndication(site: Site) -> list[Output]:
 def area_syndication(area) -> list[Output]:
     """One ward's news feed, calendar and (if it has one) boundary."""
     unit = (f"area:{area.slug}",)
-    outputs = [Output(f"areas/{area.slug}/feed.xml", "atom", area.slug, deps=unit),
+    # A feed with no entries is as new as the build (see render_atom), so it changes with the date.
+    outputs = [Output(f"areas/{area.slug}/feed.xml", "atom", area.slug, deps=unit,
+                      dated="" if area.news else area.slug),
                Output(f"areas/{area.slug}/events.ics", "ics", area.slug, deps=unit, dated=area.slug)]
     if area.boundary is not None:
         outputs.append(Output(f"areas/{area.slug}/boundary.geojson", "geojson", area.slug, deps=unit))
     return outputs
 
 
-def escape(text: str) -> str:
-    """TEXT with XML's three special characters escaped (as xml.sax.saxutils.escape;
-    that module would bring urllib.request and the rest of the HTTP stack with it)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def quoteattr(value: str) -> str:
-    """VALUE escaped and quoted as an XML attribute value (as xml.sax.saxutils.quoteattr)."""
-    value = escape(value).replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
-    if '"' not in value:
-        return f'"{value}"'
-    if "'" not in value:
-        return f"'{value}'"
-    return '"' + value.replace('"', "&quot;") + '"'
-
-
 def _atom_time(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def absolute_links(html: str, base_url: str) -> str:
-    """Make site-relative href and src values absolute, as feed readers need."""
-    root = base_url.rstrip("/") + "/"
-    return html.replace('href="/', f'href="{root}').replace('src="/', f'src="{root}')
-
-
 @renderer("atom")
 def render_atom(ctx: RenderContext, key: str) -> bytes:
-    """An Atom feed of one ward's news, newest first."""
+    """An Atom feed of one ward's news, newest first.  Every text is made safe
+    for XML (sitegen.xmltext); links in each entry's content are made absolute
+    against that entry's page, so a feed reader follows them where the page's
+    own links go.  A feed with no news was last updated when it was built."""
     config = ctx.site.config
     area = ctx.site.area(key)
-    updated = max((n.date for n in area.news), default=EPOCH)
+    updated = max((n.date for n in area.news), default=ctx.site.build_date)
     feed_url = config.url(f"{area.url}feed.xml")
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -83,7 +66,7 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
         ]
         if item.summary:
             lines.append(f"    <summary>{escape(item.summary)}</summary>")
-        body = absolute_links(ctx.body_html(item.source), config.base_url)
+        body = absolute_urls(ctx.body_html(item.source), url)
         lines += [f'    <content type="html">{escape(body)}</content>', "  </entry>"]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode("utf-8")
