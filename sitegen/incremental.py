@@ -285,8 +285,9 @@ def feed_units(feeds: dict[str, tuple[str, ...]], cache_dir: Path, hasher: Hashe
 
 
 def dated_facts(area: Area) -> tuple:
-    """What of AREA depends on the build date: its events' last days, and whether it shows feeds."""
-    return (tuple((e.end or e.start).date() for e in area.events), any(s.feed for s in area.social))
+    """What of AREA depends on the build date: its events' last days, and whether
+    it shows the date itself (feeds' freshness; a news feed with no entries is dated the build date)."""
+    return (tuple((e.end or e.start).date() for e in area.events), any(s.feed for s in area.social) or not area.news)
 
 
 def date_signature(facts: tuple, today: date) -> tuple:
