@@ -4,7 +4,9 @@ query or fragment; a broken one is reported on the line that holds it, by the
 full build's check and the area rebuild's alike."""
 from __future__ import annotations
 
+import re
 import string
+import urllib.request
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
@@ -83,9 +85,10 @@ def test_link_to_missing_media_file_is_reported_on_its_line(tmp_path_factory, na
     assert "does not exist" in found[0].message and "gone" in found[0].message
 
 
-def test_field_case_media_link_percent_encoded(tmp_path):
+def test_field_case_media_link_percent_encoded(tmp_path, serve_dir):
     """../shared/field-cases/media-link-percent-encoded: both ways of writing the
-    link are accepted, the file is copied unchanged and the page links to it."""
+    link are accepted, the file is copied unchanged and the page's links lead to
+    it over HTTP."""
     body = ("Download [the crime prevention leaflet](</media/crime prevention leaflet.pdf>),\n"
             "or [the same file written with %20](/media/crime%20prevention%20leaflet.pdf).\n")
     write_site(tmp_path, ["crime prevention leaflet.pdf"], body)
@@ -94,7 +97,10 @@ def test_field_case_media_link_percent_encoded(tmp_path):
     copied = tmp_path / "build/media/crime prevention leaflet.pdf"
     assert copied.read_bytes() == (tmp_path / "content/media/crime prevention leaflet.pdf").read_bytes()
     page = (tmp_path / "build/areas/test-ward/news/leaflets/index.html").read_text()
-    assert page.count('href="/media/crime%20prevention%20leaflet.pdf"') == 2
+    hrefs = re.findall(r'href="(/media/[^"]*)"', page)
+    assert hrefs == ["/media/crime%20prevention%20leaflet.pdf"] * 2
+    with urllib.request.urlopen(serve_dir(tmp_path / "build") + hrefs[0], timeout=10) as response:
+        assert response.read() == copied.read_bytes()
 
 
 def test_field_case_broken_angle_link_is_reported_on_its_own_line(tmp_path):
