@@ -2,7 +2,10 @@
 a real server on 127.0.0.1 that drips its answer a byte at a time."""
 from __future__ import annotations
 
+import datetime
+import ipaddress
 import json
+import ssl
 import time
 
 import pytest
@@ -11,9 +14,9 @@ from sitegen.errors import EXIT_SERVICE, ServiceError
 from sitegen.importers.http import HttpClient, RetryPolicy
 
 try:
-    from feedserver import feed_server  # noqa: F401 (fixture)
+    from feedserver import FeedServer, feed_server  # noqa: F401 (fixture)
 except ImportError:  # tests/ is a package
-    from tests.feedserver import feed_server  # noqa: F401
+    from tests.feedserver import FeedServer, feed_server  # noqa: F401
 
 ANSWER = json.dumps([{"id": "E05000026", "name": "Abbey"}]).encode()
 
@@ -65,3 +68,52 @@ def test_an_answer_over_the_size_cap_is_refused(feed_server, send_length):
     error, _ = failure(api, "/big")
     assert str(error) == f"{feed_server.url('/api/big')}: the answer is larger than 1,000 bytes; refusing it"
     assert error.exit_code == EXIT_SERVICE
+
+
+@pytest.fixture
+def tls_api(tmp_path, monkeypatch):
+    """A FeedServer speaking TLS on 127.0.0.1 with a certificate the system store is told to trust."""
+    cert, key = _self_signed_for_127(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # read by OpenSSL's default verify paths
+    server = FeedServer(tls=context).start()
+    yield server
+    server.stop()
+
+
+def test_the_deadline_holds_over_https_too(tls_api):
+    def https(path: str) -> str:
+        return tls_api.url(path).replace("http://", "https://")
+
+    tls_api.add("/api/fast", body=ANSWER, content_type="application/json")
+    tls_api.add("/api/forces", body=ANSWER + b" " * 20, drip=0.2, content_type="application/json")
+    api = HttpClient(https("/api"), timeout=1.0, policy=RetryPolicy(attempts=1), sleep=lambda _seconds: None)
+    assert api.get_json("/fast") == json.loads(ANSWER)
+    error, took = failure(api, "/forces")
+    assert took < 2.5
+    assert str(error) == (f"{https('/api/forces')}: the answer was still arriving after 1 second, "
+                          "the limit for a whole request; gave up after 1 attempts")
+
+
+def _self_signed_for_127(folder):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path
