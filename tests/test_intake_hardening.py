@@ -39,9 +39,9 @@ from rawhttp import ANSWER, FORM_ID, TOKEN, answers_json, exchange, head, intake
 from sitegen.intake import lambda_handler
 from sitegen.intake.config import IntakeSettings
 from sitegen.intake.core import MAX_DEPTH, BadLength, Receiver, declared_length, document_problem, make_receiver
-from sitegen.intake.wsgi import IntakeApp, serve_in_thread
+from sitegen.intake.wsgi import IntakeApp, make_wsgi_server
 
-BODY_SECONDS = 1.0
+BODY_SECONDS = 0.5
 SECRET = "0123456789abcdef" * 4
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
 
@@ -265,7 +265,7 @@ def fake_s3(behaviour: str) -> Iterator[str]:
 @functools.cache
 def s3_client(endpoint: str):
     """A client like the receiver's (no botocore retries), with short timeouts for the test."""
-    config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=1, read_timeout=1)
+    config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=1, read_timeout=0.3)
     return boto3.session.Session().client("s3", endpoint_url=endpoint, config=config, **CREDENTIALS)
 
 
@@ -278,7 +278,8 @@ def settings_for(schemas: Path, endpoint: str) -> IntakeSettings:
 @contextmanager
 def served(app: Receiver | IntakeApp) -> Iterator[int]:
     """APP (or a receiver's WSGI app) in a wsgiref server thread; yields its port."""
-    server, _url = serve_in_thread(app if isinstance(app, IntakeApp) else IntakeApp(app))
+    server = make_wsgi_server(app if isinstance(app, IntakeApp) else IntakeApp(app))
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         yield server.server_address[1]
     finally:
