@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Container, Iterable
+from collections.abc import Container, Iterable
 from urllib.parse import unquote, urljoin, urlsplit
 
 from .errors import Problem

@@ -91,7 +91,7 @@ def render_sitemap(ctx: RenderContext, key: str) -> bytes:
     body = "".join(f"  <url><loc>{escape(ctx.site.config.url(u))}</loc></url>\n" for u in urls)
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-            f"{body}</urlset>\n").encode("utf-8")
+            f"{body}</urlset>\n").encode()
 
 
 @renderer("robots")
