@@ -14,19 +14,36 @@ import signal
 import subprocess
 import sys
 import time
-
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
-
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from motoserver import aws_env, moto_endpoint  # noqa: F401  (fixtures)
-from test_publish_s3 import (PREFIX, as_bytes, assert_no_page_lacks_an_asset, bucket, cli,  # noqa: F401
-                             distribution, invalidations, keys, s3, site_objects, version_one, version_two,
-                             write_build)
+from test_publish_s3 import (  # noqa: F401
+    PREFIX,
+    as_bytes,
+    assert_no_page_lacks_an_asset,
+    bucket,
+    cli,
+    distribution,
+    invalidations,
+    keys,
+    s3,
+    site_objects,
+    version_one,
+    version_two,
+    write_build,
+)
 
 from sitegen.errors import SitegenError
-from sitegen.publish import PublishOptions, Target, make_clients, publish, refuse_deletes
+from sitegen.publish import (
+    PublishOptions,
+    Target,
+    make_clients,
+    publish,
+    refuse_deletes,
+)
 from sitegen.publish.headers import Headers
 from sitegen.publish.local import LocalFile
 from sitegen.publish.plan import Plan, RemoteObject, page_urls
