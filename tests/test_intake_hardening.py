@@ -17,9 +17,11 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import re
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import uuid
@@ -35,7 +37,7 @@ from botocore.config import Config
 from hypothesis import given, settings as hsettings, strategies as st
 
 from motoserver import FAKE_AWS_ENV, moto_endpoint  # noqa: F401 - fixture
-from rawhttp import ANSWER, FORM_ID, TOKEN, answers_json, exchange, head, intake_serve, write_schemas
+from rawhttp import ANSWER, FORM_ID, SITEGEN, TOKEN, answers_json, exchange, head, intake_serve, write_schemas
 from sitegen.intake import lambda_handler
 from sitegen.intake.config import IntakeSettings
 from sitegen.intake.core import MAX_DEPTH, BadLength, Receiver, declared_length, document_problem, make_receiver
@@ -393,3 +395,21 @@ def test_the_lambda_door_answers_400_too(lambda_receiver, body, outcome, caplog)
     result = lambda_handler.handler(event(body))
     assert result["statusCode"] == 400, result
     assert f"outcome={outcome} status=400" in caplog.text
+
+
+# ---- the command ----
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "no-such-host.invalid"])   # the port is busy; no such host
+def test_intake_serve_that_cannot_listen_says_so_without_a_traceback(schemas, bucket, moto_endpoint, host):
+    busy = socket.create_server(("127.0.0.1", 0))
+    try:
+        port = busy.getsockname()[1]
+        env = {**os.environ, **FAKE_AWS_ENV, "SITEGEN_INTAKE_SECRET": SECRET}
+        result = subprocess.run([str(SITEGEN), "intake", "serve", "--host", host, "--port", str(port), "--bucket",
+                                 bucket, "--endpoint-url", moto_endpoint, "--schemas", str(schemas)],
+                                capture_output=True, text=True, env=env, timeout=60)
+    finally:
+        busy.close()
+    assert result.returncode == 1, result.stderr
+    assert f"{host}:{port}: cannot listen here (" in result.stderr and "--port" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -42,7 +42,7 @@ def serve_command(site_dir: Path, port: int, host: str, **flags) -> None:
     """
     from ..intake.config import SECRET_ENV, require, resolve
     from ..intake.core import make_receiver
-    from ..intake.wsgi import IntakeApp, make_wsgi_server
+    from ..intake.wsgi import IntakeApp
     flags["schemas"] = str(flags["schemas"].absolute()) if flags["schemas"] else None
     settings = resolve(site_root(site_dir), os.environ, flags)
     if not settings.bucket:
@@ -56,7 +56,7 @@ def serve_command(site_dir: Path, port: int, host: str, **flags) -> None:
     receiver = make_receiver(settings, watch=True)
     check_bucket(receiver, settings)
     _show_log()
-    server = make_wsgi_server(IntakeApp(receiver), host, port)
+    server = _listen(IntakeApp(receiver), host, port)
     click.echo(f"Receiving on http://{host}:{server.server_address[1]}/submit/<form> into "
                f"s3://{settings.bucket}/{settings.key_prefix} ({len(receiver.forms.form_ids())} forms; Ctrl-C to stop)")
     try:
@@ -86,6 +86,17 @@ def package_command(site_dir: Path, schemas: Path | None, deps: Path | None, out
     count = write_package(out, folder, deps)
     click.echo(f"Wrote {out} ({count} files, {len(forms)} form schemas); "
                "handler sitegen.intake.lambda_handler.handler")
+
+
+def _listen(app, host: str, port: int):
+    """The receiver's server on HOST:PORT; SitegenError (exit 1) when it cannot listen there."""
+    from ..intake.wsgi import make_wsgi_server
+    try:
+        return make_wsgi_server(app, host, port)
+    except OSError as exc:   # the port is taken, needs privileges, or HOST is not this machine's
+        reason = exc.strerror or type(exc).__name__
+        raise SitegenError([Problem(f"{host}:{port}", 0, 0, f"cannot listen here ({reason}); stop what uses "
+                                                            "the port, or pass another --port or --host")]) from None
 
 
 def check_bucket(receiver, settings) -> None:
