@@ -50,23 +50,24 @@ def _new_temporary(path: Path) -> tuple[int, str]:
 
 
 # What to do about a file system failure, by errno: the build's output or
-# cache cannot be written, which is no fault in the site's files.
-_FULL = "there is no room left to write it (disk full, quota or file size limit); free some space and build again"
+# cache cannot be written (or read), which is no fault in the site's files.
+_FULL = "cannot write: there is no room left to write it (disk full, quota or file size limit); free some space"
+_ELSEWHERE = "check who owns it, or build somewhere else (--out DIR, --state DIR)"
 _ADVICE = {
     errno.ENOSPC: _FULL, errno.EDQUOT: _FULL, errno.EFBIG: _FULL,
-    errno.EROFS: "the file system is read-only; build somewhere writable (--out DIR, --state DIR)",
-    errno.EACCES: "permission denied; check who owns this folder, or build somewhere else (--out DIR, --state DIR)",
-    errno.EPERM: "not permitted; check who owns this folder, or build somewhere else (--out DIR, --state DIR)",
-    errno.EIO: "the disk reported an input/output error; check the disk, then build again",
+    errno.EROFS: "cannot write: the file system is read-only; build somewhere writable (--out DIR, --state DIR)",
+    errno.EACCES: f"permission denied; {_ELSEWHERE}",
+    errno.EPERM: f"operation not permitted; {_ELSEWHERE}",
+    errno.EIO: "the disk reported an input/output error; check the disk",
 }
 
 
 def file_system_failure(exc: OSError, what: str = "the previous build is untouched") -> ServiceError:
-    """EXC as an outside failure (exit 3) naming the path and what to do; WHAT
-    says the state things are left in."""
+    """EXC as an outside failure (exit 3) naming the path and what to do, then
+    try again; WHAT says the state things are left in."""
     where = _shown(exc.filename) if exc.filename else "sitegen"
-    advice = _ADVICE.get(exc.errno) or f"{exc.strerror or exc}; check the disk and the folder, then try again"
-    return ServiceError(where, f"cannot write: {advice} ({what})")
+    advice = _ADVICE.get(exc.errno) or f"{exc.strerror or exc}; check the disk and the folder"
+    return ServiceError(where, f"{advice}, then build again ({what})")
 
 
 @contextmanager
