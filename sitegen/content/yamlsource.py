@@ -189,8 +189,8 @@ def character_message(*chars: str) -> str:
     if all(ord(char) < 0x20 for char in chars):
         return (f"contains the control character{'s' if plural else ''} {codes}; delete {'them' if plural else 'it'}"
                 " (it may be invisible; web feeds cannot carry it)")
-    return (f"contains the character{'s' if plural else ''} {codes}, which web pages and feeds cannot carry;"
-            f" delete {'them' if plural else 'it'}")
+    return (f"contains the character{'s' if plural else ''} {codes}; delete {'them' if plural else 'it'}"
+            " (web pages and feeds cannot carry it)")
 
 
 def _lenient(construct):
