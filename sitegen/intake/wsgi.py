@@ -176,6 +176,9 @@ class QuietHandler(PrivateHandlerMixin, WSGIRequestHandler):
     def get_environ(self) -> dict:
         environ = super().get_environ()
         environ[READ_TIMEOUT_KEY] = self._set_read_timeout
+        lengths = self.headers.get_all("content-length") or []
+        if len(lengths) > 1:   # wsgiref keeps the first; all of them, so the receiver refuses the request (400)
+            environ["CONTENT_LENGTH"] = ", ".join(lengths)
         return environ
 
     def _set_read_timeout(self, seconds: float | None) -> None:
