@@ -186,3 +186,31 @@ def test_area_rebuild_accepts_the_same_links_as_the_full_build(tmp_path):
     (tmp_path / NEWS).write_text(FRONT + "\n".join(links) + "\n[gone](</media/gone (2).pdf>)\n", encoding="utf-8")
     assert rebuild_areas(inc.scan(tmp_path, out, state, False), tmp_path, out, BUILD_DATE, state) is None
     assert [p.line for p in problems(tmp_path)] == [5 + len(links)]
+
+
+# Names of two or more words, without the characters that end or escape a Markdown address.
+spaced_names = st.lists(st.text(set(NAME_CHARS) - URL_MEANINGFUL - set(" ()&."), min_size=1, max_size=8),
+                        min_size=2, max_size=4).map(lambda words: " ".join(words) + ".pdf")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=spaced_names, filler=st.integers(0, 3), image=st.booleans())
+def test_address_with_spaces_that_markdown_leaves_as_text_is_reported_with_the_fix(tmp_path_factory, name,
+                                                                                    filler, image):
+    """CommonMark reads `[text](/media/a b.pdf)` as plain text: the page would show
+    the brackets and no link.  check says where, and its suggestion works."""
+    root = tmp_path_factory.mktemp("site")
+    written = f"{'!' if image else ''}[the leaflet](/media/{name})"
+    write_site(root, [name], "Intro.\n" * filler + f"Get {written} here.\n")
+    [problem] = problems(root)
+    assert (problem.path, problem.line, problem.col) == (NEWS, 5 + filler, 5)
+    assert f"'{written}' is not {'an image' if image else 'a link'}" in problem.message
+    suggested = re.search(r"write it between angle brackets, '(.*)', or with", problem.message)[1]
+    write_site(root, [name], "Intro.\n" * filler + f"Get {suggested} here.\n")
+    assert problems(root) == []
+
+
+def test_link_like_text_in_code_or_prose_is_not_reported(tmp_path):
+    write_site(tmp_path, [], "Write `[text](/media/a b.pdf)` for a link.\n\n    [x](/media/a b.pdf)\n\n"
+                             "The [sic](as written) text, and [a note](see below).\n")
+    assert problems(tmp_path) == []

@@ -57,6 +57,9 @@ class LoadContext:
         finder = LinkLines(lines, [href for href, _ in found])
         for href, is_image in found:
             self.links.append(Link(href, rel, body_line + finder.line_of(href), page_url, is_image))
+        for written in rendered.unread_links:
+            line, col = _position(lines, written)
+            self.problems.add(rel, body_line + line, col, unread_link_message(written))
         return rendered
 
 
@@ -94,6 +97,25 @@ class LinkLines:
         if self._decoded is None:
             self._decoded = [unquote(html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", text))) for text in self.lines]
         return self._decoded
+
+
+def unread_link_message(written: str) -> str:
+    """What to do about WRITTEN, a '[text](address)' Markdown left as text."""
+    text, _, address = written.partition("](")
+    address = address[:-1].strip()
+    what = "an image" if written.startswith("!") else "a link"
+    if " " in address:
+        return (f"'{written}' is not {what}: Markdown reads no address with a space in it; write it between"
+                f" angle brackets, '{text}](<{address}>)', or with %20 for each space")
+    return f"'{written}' is not {what}: Markdown could not read its address; check its brackets and quotes"
+
+
+def _position(lines: list[str], written: str) -> tuple[int, int]:
+    """The 0-based line and 1-based column of WRITTEN in LINES; (0, 0) if it is not on one line."""
+    for index, text in enumerate(lines):
+        if written in text:
+            return index, text.index(written) + 1
+    return 0, 0
 
 
 def _lines_holding(lines: list[str], needle: str) -> list[int]:

@@ -55,6 +55,10 @@ _OPEN_TAG = re.compile(r"<(" + "|".join(CLASSES) + r")(?=[\s/>])")
 _HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
 _SRC = re.compile(r'<img\s[^>]*?src="([^"]*)"')
 _H1 = re.compile(r"<h1[\s>]")
+# Text Markdown left as it was written, '[text](address)', because it could not
+# read the address (CommonMark reads none with a space unless it is in <...>).
+_UNREAD_LINK = re.compile(r"!?\[[^\]\n]*\]\(((?:/|\./|\.\./|#|https?:|mailto:|tel:)[^)\n]*)\)")
+_CODE = re.compile(r"<(code|pre)[\s>].*?</\1>", re.DOTALL)
 
 
 @dataclass
@@ -65,6 +69,7 @@ class Rendered:
     links: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
     has_h1: bool = False
+    unread_links: list[str] = field(default_factory=list)   # '[text](address)' left as text
 
 
 class MarkdownRenderer:
@@ -97,7 +102,15 @@ class MarkdownRenderer:
 def _rendered(page_html: str, scanned: str, raw: str) -> Rendered:
     """PAGE_HTML with the links and images found in SCANNED, and whether RAW has an h1."""
     return Rendered(html=page_html, links=[html.unescape(h) for h in _HREF.findall(scanned)],
-                    images=[html.unescape(s) for s in _SRC.findall(scanned)], has_h1=bool(_H1.search(raw)))
+                    images=[html.unescape(s) for s in _SRC.findall(scanned)], has_h1=bool(_H1.search(raw)),
+                    unread_links=_unread_links(scanned))
+
+
+def _unread_links(scanned: str) -> list[str]:
+    """Each '[text](address)' in the text of SCANNED (outside code) that Markdown did not make a link."""
+    if "](" not in scanned:
+        return []
+    return [html.unescape(m[0]) for m in _UNREAD_LINK.finditer(_CODE.sub("", scanned))]
 
 
 def sanitise(markup: str) -> str:
