@@ -15,6 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import yaml
 from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -382,6 +383,23 @@ def test_imported_events_get_stable_distinct_ids():
     assert [e["id"] for e in first] == ["beat-surgery-2026-12-05-1000", "beat-surgery-2026-12-05-1400",
                                         "cycle-marking-2027-01-09", "bei-jing-meeting-2027-01-10"]
     assert first == again
+
+
+@FAST
+@given(start=near_transitions(), minutes=st.integers(1, 180))
+def test_imported_event_times_are_times_check_accepts(tmp_path, start, minutes):
+    """data.police.uk gives naive London times: any of them, around any clock change, is written
+    so that check accepts it, at the instant a calendar would read the API's time."""
+    end = start + timedelta(minutes=minutes)
+    notes: list[str] = []
+    (event,) = _events([{"title": "Beat surgery", "start_date": f"{start:%Y-%m-%dT%H:%M:00}",
+                         "end_date": f"{end:%Y-%m-%dT%H:%M:00}"}], "n1", notes)
+    root = write_site(tmp_path / "s", yaml.safe_dump([event], sort_keys=False))
+    area, problems = load(root)
+    assert problems == []
+    assert as_utc(area.events[0].start) == start.replace(tzinfo=LONDON).astimezone(UTC)
+    assert bool(notes) == (not exists(start) or len(readings(start)) > 1
+                           or not exists(end) or len(readings(end)) > 1)
 
 
 # --- 5. iCalendar valid for any text ----------------------------------------------------------

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ...content.events import suggested_id
+from ...content.localtime import as_utc, in_fold, in_gap, offset_text
 from ...content.schema import EMAIL_RE, PHONE_RE
 from .api import Neighbourhood
 from .text import clip, html_to_text, one_line
@@ -156,7 +157,7 @@ def _priority(record: dict, nid: str, notes: list[str]) -> dict | None:
 def _events(records: list, nid: str, notes: list[str]) -> list[dict]:
     events, seen = [], set()
     for record in records:
-        event = _event(record)
+        event = _event(record, nid, notes)
         if event is None:
             notes.append(f"{nid}: skipped an event with no title or no start time")
         elif (event["start"], event["title"]) not in seen:
@@ -177,16 +178,19 @@ def _unique_ids(events: list[dict]) -> list[dict]:
     return events
 
 
-def _event(record: dict) -> dict | None:
+def _event(record: dict, nid: str, notes: list[str]) -> dict | None:
     title = clip(one_line(record.get("title")), LIMITS["title"])
     start = _minute(record.get("start_date"))
     if not title or not start:
         return None
+    start, start_at = _uk_time(start, nid, notes)
     # A stable id from the API's own data (title and day), so a re-import keeps each event's calendar UID.
     event = {"id": suggested_id({"title": title, "start": start}), "title": title, "start": start}
     end = _minute(record.get("end_date"))
-    if end and end > start:
-        event["end"] = end
+    if end:
+        end, end_at = _uk_time(end, nid, notes)
+        if as_utc(end_at) > as_utc(start_at):
+            event["end"] = end
     location = clip(_join_address([record.get("address")]), LIMITS["location"])
     if location:
         event["location"] = location
@@ -194,6 +198,23 @@ def _event(record: dict) -> dict | None:
     if description:
         event["description"] = description
     return event
+
+
+def _uk_time(text: str, nid: str, notes: list[str]) -> tuple[str, datetime]:
+    """A London time 'YYYY-MM-DDTHH:MM' as area.yaml must hold it, and its instant: one the
+    clocks skip becomes the instant a calendar would read it as; one that happens twice gets
+    the offset of its first reading (BST).  Each with a note."""
+    naive = datetime.fromisoformat(text)
+    local = naive.replace(tzinfo=LONDON)
+    if in_gap(naive):
+        local = as_utc(local).astimezone(LONDON)
+        notes.append(f"{nid}: event time {text} does not exist in UK time; imported as {local:%Y-%m-%dT%H:%M}")
+        return f"{local:%Y-%m-%dT%H:%M}", local
+    if in_fold(naive):
+        written = f"{text}{offset_text(local.utcoffset())}"
+        notes.append(f"{nid}: event time {text} happens twice in UK time; imported as the first, {written}")
+        return written, local
+    return text, local
 
 
 def _day(value: Any) -> str | None:
