@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # kept out of imports: a no-change build should not pay for t
 
     from .model import Area
 
-STATE_FORMAT = 7
+STATE_FORMAT = 8
 STATE_FILE = "state.pickle"
 MOVING_FILE = "moving.json"   # outputs being moved into place; the state does not vouch for them
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -134,7 +134,7 @@ def _moving(state_dir: Path) -> set[str] | None:
 SETTLE_NS = 2_000_000_000
 UNTRUSTED = -1
 
-Entries = tuple[tuple[str, bool], ...]   # a folder's (name, is a folder) pairs
+Entries = tuple[tuple[str, bool | None], ...]   # a folder's (name, is a folder; None: a link) pairs
 
 
 class Hasher:
@@ -144,11 +144,14 @@ class Hasher:
     (as git's index does); a folder whose modification time is as last time
     has the same names in it, so is not listed again.  Symbolic links are
     listed whatever they point to, and followed on every scan: what they
-    point to can change without their folder changing."""
+    point to can change without their folder changing.  A link inside SITE_ROOT
+    that leads outside it is not followed (sitegen/sitefiles.py): where it
+    leads stands for its content, and the build refuses it."""
 
     def __init__(self, previous: dict[str, tuple[int, int, str]],
-                 folders: dict[str, tuple[int, Entries]] | None = None):
+                 folders: dict[str, tuple[int, Entries]] | None = None, site_root: Path | None = None):
         self.previous, self.old_folders = previous, folders or {}
+        self.site_root = site_root
         self.stamps: dict[str, tuple[int, int, str]] = {}
         self.folders: dict[str, tuple[int, Entries]] = {}
         self.settled = time.time_ns() - SETTLE_NS
@@ -184,7 +187,7 @@ class Hasher:
         else:
             try:
                 with os.scandir(folder) as entries:
-                    names = tuple(sorted((e.name, is_dir) for e in entries
+                    names = tuple(sorted((e.name, None if e.is_symlink() else is_dir) for e in entries
                                          if (is_dir := e.is_dir(follow_symlinks=False))
                                          or e.is_file(follow_symlinks=False) or e.is_symlink()))
             except OSError:
@@ -192,6 +195,13 @@ class Hasher:
             mtime = self._trusted(mtime)
         self.folders[folder] = (mtime, names)
         return names
+
+    def link_out(self, path: str) -> str | None:
+        """Where the link PATH leads, if that is outside the site; else None."""
+        if self.site_root is None:
+            return None
+        from .sitefiles import outside_target
+        return outside_target(self.site_root, path)
 
     def _trusted(self, mtime_ns: int) -> int:
         return mtime_ns if mtime_ns < self.settled else UNTRUSTED
@@ -209,6 +219,8 @@ class Hasher:
             path = f"{folder}/{name}"
             if is_dir:
                 self._collect(path, f"{prefix}{name}/", found)
+            elif is_dir is None and (target := self.link_out(path)):
+                found.append(f"{prefix}{name}->{target}")
             elif value := self.file(path):   # '' for a link to nothing (yet), or to a folder
                 found.append(f"{prefix}{name}={value}")
 
@@ -230,10 +242,14 @@ def source_units(root: Path, hasher: Hasher) -> dict[str, str]:
              "static": digest(hasher.tree(root / "assets"), hasher.tree(THEME_DIR / "static"),
                               hasher.tree(THEME_DIR / "vendor"))}
     for entry in _entries(root / "content" / "areas"):
-        if entry.is_dir():
+        if entry.is_symlink() and (target := hasher.link_out(entry.path)):
+            units[f"area:{entry.name}"] = digest("link", target)
+        elif entry.is_dir():
             units[f"area:{entry.name}"] = hasher.tree(entry.path)
     for entry in _entries(root / "content" / "pages"):
-        if entry.name.endswith(".md") and entry.is_file():
+        if entry.is_symlink() and (target := hasher.link_out(entry.path)):
+            units[f"page:{entry.name[:-3]}"] = digest("link", target)
+        elif entry.name.endswith(".md") and entry.is_file():
             units[f"page:{entry.name[:-3]}"] = hasher.file(entry.path, entry.stat())
     units["areas"] = digest(*(f"{k}={v}" for k, v in units.items() if k.startswith("area:")))
     units["pages"] = digest(*(f"{k}={v}" for k, v in units.items() if k.startswith("page:")))
@@ -387,7 +403,7 @@ def scan(root: Path, out_dir: Path, state_dir: Path, clean: bool) -> Scan:
     state = BuildState() if clean else load_state(state_dir)
     if state.out_dir != str(out_dir) or not out_dir.is_dir():
         state = BuildState()
-    hasher = Hasher(state.stamps, state.folders)
+    hasher = Hasher(state.stamps, state.folders, root)
     return Scan(state, hasher, code_hash(hasher), source_units(root, hasher))
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import BUILD_DATE, run_cli
 
+from sitegen.incremental import Hasher, source_units
 from sitegen.sitefiles import outside_links, outside_target
 
 SECRET = "SECRET-OUTSIDE-THE-SITE"
@@ -159,3 +160,29 @@ def test_outside_target_over_link_shapes(tmp_path):
     assert outside_target(site, site / "a/up-out") == str(elsewhere)
     assert outside_target(site, site / "a/root") == "/"
     assert outside_target(site, site) is None
+
+
+def test_the_source_scan_does_not_read_through_a_link_out(make_site, outside):
+    """The incremental scan hashes where such a link leads, never what it leads to."""
+    site = make_site("minimal")
+    (site / "content/media/passwd").symlink_to(outside / "passwd")
+    (site / "content/pages/stolen.md").symlink_to(outside / "page.md")
+    (site / "content/areas/stolen-ward").symlink_to(outside / "dir")
+    before = source_units(site, Hasher({}, {}, site))
+    for name in ("passwd", "page.md", "dir/passwd"):
+        (outside / name).write_text("changed outside the site")
+    assert source_units(site, Hasher({}, {}, site)) == before
+    (site / "content/media/passwd").unlink()
+    (site / "content/media/passwd").symlink_to(outside / "page.md")
+    assert source_units(site, Hasher({}, {}, site))["media"] != before["media"]
+
+
+def test_a_link_out_added_after_a_build_stops_the_next_build(make_site, outside):
+    site = make_site("minimal")
+    assert run_cli("build", "--site", str(site), "--build-date", BUILD_DATE).exit_code == 0
+    before = {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()}
+    (site / "content/areas/north-ward/news/stolen.md").symlink_to(outside / "page.md")
+    result = run_cli("build", "--site", str(site), "--build-date", BUILD_DATE)
+    assert result.exit_code == 1
+    assert "content/areas/north-ward/news/stolen.md: is a link to a file outside the site" in result.stderr
+    assert {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()} == before
