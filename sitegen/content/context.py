@@ -48,7 +48,7 @@ class LoadContext:
 
     def _record(self, rendered: Rendered, body: str, body_line: int, rel: str, page_url: str) -> Rendered:
         """Note RENDERED's links, and report a '# ' heading (the page title is the only one)."""
-        lines = body.splitlines()
+        lines = body.split("\n")   # as the file counts lines (splitlines would also break at U+2028 and others)
         if rendered.has_h1:
             line = next((i for i, text in enumerate(lines) if text.startswith("# ")), 0)
             self.problems.add(rel, body_line + line, 1,
@@ -57,8 +57,8 @@ class LoadContext:
         finder = LinkLines(lines, [href for href, _ in found])
         for href, is_image in found:
             self.links.append(Link(href, rel, body_line + finder.line_of(href), page_url, is_image))
-        for written in rendered.unread_links:
-            line, col = _position(lines, written)
+        for nth, written in enumerate(rendered.unread_links):
+            line, col = _position(lines, written, rendered.unread_links[:nth].count(written))
             self.problems.add(rel, body_line + line, col, unread_link_message(written))
         return rendered
 
@@ -110,11 +110,16 @@ def unread_link_message(written: str) -> str:
     return f"'{written}' is not {what}: Markdown could not read its address; check its brackets and quotes"
 
 
-def _position(lines: list[str], written: str) -> tuple[int, int]:
-    """The 0-based line and 1-based column of WRITTEN in LINES; (0, 0) if it is not on one line."""
+def _position(lines: list[str], written: str, earlier: int) -> tuple[int, int]:
+    """The 0-based line and 1-based column of WRITTEN in LINES after its first
+    EARLIER times there; (0, 0) if it is not found on one line."""
     for index, text in enumerate(lines):
-        if written in text:
-            return index, text.index(written) + 1
+        col = text.find(written)
+        while col >= 0:
+            if not earlier:
+                return index, col + 1
+            earlier -= 1
+            col = text.find(written, col + 1)
     return 0, 0
 
 
