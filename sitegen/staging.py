@@ -68,8 +68,8 @@ def staging(out_dir: Path) -> Iterator[Path]:
         stage.mkdir()
         yield stage
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
-        shutil.rmtree(sibling(out_dir, "old", token), ignore_errors=True)
+        remove_tree(stage)
+        remove_tree(sibling(out_dir, "old", token))
         # Unlinked before it is unlocked: a cleaner never finds this lock free under its name.
         sibling(out_dir, "lock", token).unlink(missing_ok=True)
         os.close(lock_fd)
@@ -131,12 +131,21 @@ def _clean_token(out_dir: Path, token: str, kinds: set[str]) -> list[str]:
         if "old" in kinds and not os.path.lexists(out_dir):
             os.rename(old, out_dir)
         for kind in ("staging", "old"):
-            shutil.rmtree(sibling(out_dir, kind, token), ignore_errors=True)
+            remove_tree(sibling(out_dir, kind, token))
         lock.unlink(missing_ok=True)
         return [sibling(out_dir, kind, token).name for kind in sorted(kinds)]
     finally:
         if fd is not None:
             os.close(fd)
+
+
+def remove_tree(path: Path) -> None:
+    """Remove the folder at PATH, or the link there if it is one (an output
+    folder that was a link is swapped out as the link itself)."""
+    if path.is_symlink():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _names(folder: Path) -> list[str]:
