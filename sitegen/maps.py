@@ -311,21 +311,21 @@ def rfc7946(polygon: Polygon) -> Polygon:
 
 
 def repaired(polygons: tuple[Polygon, ...]) -> tuple[tuple[Polygon, ...], str]:
-    """POLYGONS made valid (shapely.make_valid) on the grid GeoJSON is written to, and
+    """POLYGONS on the grid GeoJSON is written to, made valid (shapely.make_valid) and
     oriented as RFC 7946 asks; and what was wrong in plain words ('' when nothing was).
-    No polygons come back when nothing with an area is left."""
+    A valid shape keeps each ring's first position.  No polygons come back when
+    nothing with an area is left."""
+    polygons = tuple(tuple(tuple((_round(x), _round(y)) for x, y in ring) for ring in p) for p in polygons)
     shapes = [_shape(p) for p in polygons]
     whole = shapes[0] if len(shapes) == 1 else MultiPolygon(shapes)
     reason = shapely.is_valid_reason(whole)
-    what = ""
-    if reason != "Valid Geometry":
-        problem = next((found for p in polygons if (found := polygon_problem(p))), "")
-        what = problem.split(";")[0] if problem else f"two of its polygons overlap{_near(reason)}"
-        whole = shapely.make_valid(whole)
-    # Snapped to the written grid, so that rounding on the way out cannot make it invalid.
-    fixed = shapely.set_precision(whole, 10 ** -COORDINATE_DECIMALS)
-    parts = tuple(_from_shape(orient(part, sign=1.0)) for part in _polygon_parts(fixed))
-    return parts, what or ("" if parts else "it has no area")
+    if reason == "Valid Geometry":
+        return tuple(rfc7946(p) for p in polygons), ""
+    problem = next((found for p in polygons if (found := polygon_problem(p))), "")
+    what = problem.split(";")[0] if problem else f"two of its polygons overlap{_near(reason)}"
+    # Snapped to the written grid, so that rounding on the way out cannot break the repair.
+    fixed = shapely.set_precision(shapely.make_valid(whole), 10 ** -COORDINATE_DECIMALS)
+    return tuple(_from_shape(orient(part, sign=1.0)) for part in _polygon_parts(fixed)), what
 
 
 def _polygon_parts(geometry: BaseGeometry) -> list[ShapelyPolygon]:
