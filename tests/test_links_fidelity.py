@@ -83,7 +83,9 @@ def test_link_to_missing_media_file_is_reported_on_its_line(tmp_path_factory, na
     link = data.draw(st.sampled_from(written_ways(missing)))
     # A good link to the file that exists comes first, so the bad one is not the body's first link.
     good = written_ways(name)[0]
-    write_site(root, [name], f"{good}\n" + "Intro.\n" * filler + f"Download {link} today.\n", engine)
+    # Filler lines hold characters str.splitlines breaks at, which the file does not.
+    write_site(root, [name], f"{good}\n" + "Intro\u2028 and\x85 more\u2029.\n" * filler + f"Download {link} today.\n",
+               engine)
     found = problems(root)
     assert [(p.path, p.line) for p in found] == [(NEWS, 5 + 1 + filler)], found
     assert "does not exist" in found[0].message and "gone" in found[0].message
@@ -201,12 +203,12 @@ def test_address_with_spaces_that_markdown_leaves_as_text_is_reported_with_the_f
     the brackets and no link.  check says where, and its suggestion works."""
     root = tmp_path_factory.mktemp("site")
     written = f"{'!' if image else ''}[the leaflet](/media/{name})"
-    write_site(root, [name], "Intro.\n" * filler + f"Get {written} here.\n")
+    write_site(root, [name], "Intro\u2028.\n" * filler + f"Get {written} here.\n")
     [problem] = problems(root)
     assert (problem.path, problem.line, problem.col) == (NEWS, 5 + filler, 5)
     assert f"'{written}' is not {'an image' if image else 'a link'}" in problem.message
     suggested = re.search(r"write it between angle brackets, '(.*)', or with", problem.message)[1]
-    write_site(root, [name], "Intro.\n" * filler + f"Get {suggested} here.\n")
+    write_site(root, [name], "Intro\u2028.\n" * filler + f"Get {suggested} here.\n")
     assert problems(root) == []
 
 
