@@ -17,11 +17,9 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 import re
 import socket
 import struct
-import subprocess
 import sys
 import threading
 import uuid
@@ -36,8 +34,9 @@ import pytest
 from botocore.config import Config
 from hypothesis import given, settings as hsettings, strategies as st
 
-from motoserver import FAKE_AWS_ENV, moto_endpoint  # noqa: F401 - fixture
-from rawhttp import ANSWER, FORM_ID, SITEGEN, TOKEN, answers_json, exchange, head, intake_serve, write_schemas
+from conftest import run_cli
+from motoserver import FAKE_AWS_ENV, aws_env, moto_endpoint  # noqa: F401 - fixtures
+from rawhttp import ANSWER, FORM_ID, TOKEN, answers_json, exchange, head, intake_serve, write_schemas
 from sitegen.intake import lambda_handler
 from sitegen.intake.config import IntakeSettings
 from sitegen.intake.core import MAX_DEPTH, BadLength, Receiver, declared_length, document_problem, make_receiver
@@ -401,16 +400,12 @@ def test_the_lambda_door_answers_400_too(lambda_receiver, body, outcome, caplog)
 # ---- the command ----
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "no-such-host.invalid"])   # the port is busy; no such host
-def test_intake_serve_that_cannot_listen_says_so_without_a_traceback(schemas, bucket, moto_endpoint, host):
-    busy = socket.create_server(("127.0.0.1", 0))
-    try:
+def test_intake_serve_that_cannot_listen_says_so_without_a_traceback(schemas, bucket, moto_endpoint, host, aws_env,
+                                                                   monkeypatch):
+    monkeypatch.setenv("SITEGEN_INTAKE_SECRET", SECRET)
+    with socket.create_server(("127.0.0.1", 0)) as busy:
         port = busy.getsockname()[1]
-        env = {**os.environ, **FAKE_AWS_ENV, "SITEGEN_INTAKE_SECRET": SECRET}
-        result = subprocess.run([str(SITEGEN), "intake", "serve", "--host", host, "--port", str(port), "--bucket",
-                                 bucket, "--endpoint-url", moto_endpoint, "--schemas", str(schemas)],
-                                capture_output=True, text=True, env=env, timeout=60)
-    finally:
-        busy.close()
-    assert result.returncode == 1, result.stderr
-    assert f"{host}:{port}: cannot listen here (" in result.stderr and "--port" in result.stderr
-    assert "Traceback" not in result.stderr
+        result = run_cli("intake", "serve", "--host", host, "--port", str(port), "--bucket", bucket,
+                         "--endpoint-url", moto_endpoint, "--schemas", str(schemas))
+    assert result.exit_code == 1, result.output
+    assert f"{host}:{port}: cannot listen here (" in result.output and "--port" in result.output
