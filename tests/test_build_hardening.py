@@ -10,6 +10,7 @@ E: build/ exists and is a whole build at every instant, also while builds are
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import random
@@ -27,6 +28,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.build import check_templates
+from sitegen.fileio import file_system_failure
 from sitegen.render import make_environment
 from sitegen.staging import clean_leftovers, sibling, staging, swap_into_place
 
@@ -320,3 +322,15 @@ def test_killed_clean_builds_leave_the_previous_build_whole(make_site):
     assert watcher.gaps == 0
     assert run_cli(*build_args(site)).exit_code == 0
     assert leftovers(site) == []
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM,
+                                  errno.EIO, errno.ENOTDIR, errno.EEXIST])
+def test_every_file_system_failure_names_the_path_and_exits_3(code):
+    error = file_system_failure(OSError(code, os.strerror(code), "/srv/site/build/index.html"))
+    assert error.exit_code == 3
+    [problem] = error.problems
+    assert problem.path == "/srv/site/build/index.html"
+    assert problem.message.endswith("then build again (the previous build is untouched)")
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        assert problem.message.startswith("cannot write: there is no room left")
