@@ -77,8 +77,8 @@ def test_a_broken_boundary_is_refused_saying_what_is_wrong(geometry, message):
 
 def test_a_self_crossing_ring_says_what_to_do():
     _, problems = check(polygon(BOW_TIE))
-    assert problems == [f"{FILE}: coordinates: ring 1 (the outer boundary) crosses itself near 51.00500, 0.00500;"
-                        " redraw it, or let import-police-uk fetch it again"]
+    assert problems == [(f"{FILE}: coordinates: ring 1 (the outer boundary) crosses itself near 51.00500, 0.00500;"
+                         " redraw it, or let import-police-uk fetch it again")]
 
 
 def test_a_clockwise_shell_is_read_and_turned_counter_clockwise():
