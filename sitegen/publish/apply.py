@@ -1,7 +1,8 @@
-"""Apply a plan with boto3: uploads group by group, then deletes, then one CDN
-invalidation.  Each group finishes before the next starts, so a publish that
-stops anywhere (crash, Ctrl-C, S3 failure) leaves every live page's assets in
-place; running it again converges.
+"""Apply a plan with boto3: uploads group by group, batched deletes, the
+publish state, CDN invalidations and the wait for them (sitegen/publish/publisher.py
+puts these in order).  Each group finishes before the next starts, so a
+publish that stops anywhere (crash, Ctrl-C, S3 failure) leaves every live
+page's assets in place; running it again converges.
 """
 from __future__ import annotations
 
