@@ -30,7 +30,7 @@ def link_problems(links: Iterable[Link], urls: Container[str]) -> list[Problem]:
     """Problems with LINKS, as check_links."""
     problems = []
     for link in links:
-        message = _image_problem(link, urls) if link.is_image else _link_problem(link, urls)
+        message = _stray_percent(link) or (_image_problem(link, urls) if link.is_image else _link_problem(link, urls))
         if message:
             problems.append(Problem(link.source, link.line, 0, message))
     return problems
@@ -69,6 +69,17 @@ def _leads_to(target: str, urls: Container[str]) -> bool:
     if target in urls:
         return True
     return target.endswith("/index.html") and target[: -len("index.html")] in urls
+
+
+# A '%' that starts no escape: browsers send it as it is, and servers (S3 among them) refuse such addresses.
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _stray_percent(link: Link) -> str | None:
+    if "%" not in link.href or not _STRAY_PERCENT.search(link.href) or site_path(link.href, link.base_url) is None:
+        return None
+    return (f"{'image' if link.is_image else 'link'} '{link.href}' has a '%' that starts no escape;"
+            " write '%25' for each percent sign in the name")
 
 
 def _link_problem(link: Link, urls: Container[str]) -> str | None:

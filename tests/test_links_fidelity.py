@@ -118,7 +118,7 @@ def test_field_case_broken_angle_link_is_reported_on_its_own_line(tmp_path):
 
 PAGE = "/areas/test-ward/news/here/"
 SITE_PATHS = {"/", "/areas/test-ward/", "/areas/test-ward/news/here/", "/areas/test-ward/news/there/",
-              "/areas/test-ward/feed.xml", "/media/a b.pdf", "/about/"}
+              "/areas/test-ward/feed.xml", "/media/a b.pdf", "/about/", "/media/100% sure.pdf"}
 
 
 @pytest.mark.parametrize("href, path", [
@@ -152,6 +152,8 @@ def test_links_to_what_the_site_builds_are_accepted(href):
     ("/about", "needs a trailing slash: '/about/'"),
     ("../nowhere/", "points to an area or page that does not exist"),
     ("/media/a%2520b.pdf", "points to a page that does not exist (/media/a%20b.pdf)"),
+    ("/media/100%%20sure.pdf", "has a '%' that starts no escape; write '%25'"),
+    ("../100% sure/", "has a '%' that starts no escape"),
 ])
 def test_links_to_what_the_site_does_not_build_are_reported(href, message):
     [problem] = link_problems([Link(href, NEWS, 7, PAGE)], SITE_PATHS)
