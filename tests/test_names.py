@@ -12,6 +12,11 @@ from hypothesis import strategies as st
 
 from conftest import BUILD_DATE, run_cli
 from sitegen.content import MAX_SLUG, slugify
+from sitegen.content.areas import AREA
+from sitegen.content.schema import Where
+from sitegen.content.site import group_boroughs
+from sitegen.errors import Problems
+from sitegen.model import Area
 from test_police_uk import api, area_yaml, run_import, sleeps  # noqa: F401 - fixtures used by name
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -73,6 +78,27 @@ def test_long_names_keep_a_readable_prefix_and_a_hash(text):
         assert len(slug) <= MAX_SLUG and re.search(r"-[0-9a-f]{8}$", slug)
         assert full.startswith(slug[:-9])
         assert slugify(text + "x") != slug or slugify(text + "x", max_length=10_000) == full
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=60).filter(str.strip), min_size=1, max_size=6))
+def test_any_borough_names_give_pages_at_distinct_addresses_or_located_problems(names):
+    problems = Problems()
+    areas = []
+    for index, name in enumerate(names):
+        where = Where(f"content/areas/a{index}/area.yaml", (2, 10), "borough")
+        borough = AREA.check({"name": f"A{index}", "borough": name}, where, problems)
+        if borough and borough.get("borough"):
+            areas.append(Area(slug=f"a{index}", name=f"A{index}", source=where.path, borough=borough["borough"],
+                              borough_at=(2, 10)))
+    boroughs = group_boroughs(areas, problems)
+    assert all(SLUG.match(b.slug) and len(b.slug) <= MAX_SLUG for b in boroughs)
+    assert len({b.slug for b in boroughs}) == len(boroughs)
+    paged = {a.source for b in boroughs for a in b.areas}
+    for index, name in enumerate(names):   # an area whose borough has no page has a located problem
+        path = f"content/areas/a{index}/area.yaml"
+        assert path in paged or any((p.path, p.line, p.col) == (path, 2, 10) or f"'{name.strip()}'" in p.message
+                                    for p in problems), (name, problems)
 
 
 # ---------------------------------------------------------------- the site
