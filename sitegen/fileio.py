@@ -4,8 +4,8 @@ from __future__ import annotations
 import errno
 import itertools
 import os
-from pathlib import Path
 from contextlib import contextmanager
+from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
 from .errors import ServiceError
@@ -62,12 +62,13 @@ _ADVICE = {
 }
 
 
-def file_system_failure(exc: OSError, what: str = "the previous build is untouched") -> ServiceError:
+def file_system_failure(exc: OSError, what: str = "the previous build is untouched",
+                        again: str = "build again") -> ServiceError:
     """EXC as an outside failure (exit 3) naming the path and what to do, then
-    try again; WHAT says the state things are left in."""
+    AGAIN; WHAT says the state things are left in."""
     where = _shown(exc.filename) if exc.filename else "sitegen"
     advice = _ADVICE.get(exc.errno) or f"{exc.strerror or exc}; check the disk and the folder"
-    return ServiceError(where, f"{advice}, then build again ({what})")
+    return ServiceError(where, f"{advice}, then {again} ({what})")
 
 
 @contextmanager

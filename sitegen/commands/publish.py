@@ -8,6 +8,7 @@ import click
 
 from ..build import load_and_check
 from ..config import PublishSettings, load_config
+from ..fileio import file_system_failure
 from ..publish import (PublishOptions, Summary, Target, execute, make_clients, prepare, refuse_deletes,
                        summarise)
 from ..publish.report import plan_lines, reporter_for, summary_line
@@ -68,7 +69,10 @@ def publish_command(site_dir: Path, bucket, prefix, endpoint_url, region, distri
         max_deletes=settings.max_deletes if max_deletes is None else max_deletes,
         wildcard_over=settings.invalidation_wildcard_over, header_rules=tuple(settings.headers),
         jobs=jobs, verify=verify, multipart_threshold=multipart_threshold, allow_shrink=allow_shrink)
-    summary = run(options, dry_run, as_json)
+    try:
+        summary = run(options, dry_run, as_json)
+    except OSError as exc:   # build/ could not be read: the disk, not the site
+        raise file_system_failure(exc, "the live site is consistent", "publish again") from None
     if summary.deferred:
         click.echo(f"{target.where}: CloudFront had not finished invalidating after"
                    f" {options.invalidation_wait:.0f}s; {summary.deferred} old assets are kept until the next"
