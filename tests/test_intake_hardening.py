@@ -182,7 +182,8 @@ def test_declared_length_of_any_number_of_digits(sizes):
         assert declared_length("7" * size) == (int("7" * size) if size <= 18 else sys.maxsize)
 
 
-JSON_TEXT = st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=8)
+SURROGATES = st.integers(min_value=0xD800, max_value=0xDFFF).map(chr)   # what a \uXXXX escape can give
+JSON_TEXT = st.text(alphabet=st.characters() | SURROGATES, max_size=8)
 DOCUMENTS = st.recursive(st.none() | st.booleans() | st.integers() | JSON_TEXT,
                          lambda inner: st.lists(inner, max_size=3) | st.dictionaries(JSON_TEXT, inner, max_size=3),
                          max_leaves=12)
@@ -409,3 +410,17 @@ def test_intake_serve_that_cannot_listen_says_so_without_a_traceback(schemas, bu
                          "--endpoint-url", moto_endpoint, "--schemas", str(schemas))
     assert result.exit_code == 1, result.output
     assert f"{host}:{port}: cannot listen here (" in result.output and "--port" in result.output
+
+
+@hsettings(max_examples=30, deadline=None)
+@given(text=st.text(max_size=6), surrogate=SURROGATES, where=st.sampled_from(["message", "tags", "key"]))
+def test_any_lone_surrogate_anywhere_is_400_over_http(receiver_server, text, surrogate, where):
+    port, _ = receiver_server
+    odd = text + surrogate + text
+    document = {"message": odd if where == "message" else "ok", "website": ""}
+    if where == "tags":
+        document["tags"] = [text, odd]
+    elif where == "key":
+        document[odd] = "x"
+    answer = exchange(port, json_post(json.dumps(document).encode("ascii")))   # the surrogate as a \u escape
+    assert answer.status == 400, answer.response
