@@ -14,7 +14,8 @@ order, each refusal storing nothing:
 JSON requests get JSON answers.  Form posts (the HTML form, with or without
 JavaScript) get a 303: to `forms/<id>/done/?ref=REF` when stored, or back to
 `forms/<id>/?errors=name1,name2#problem` when refused, which the form page
-shows in its error summary.  Log lines carry the form, reference, size and
+shows in its error summary; a refused post made without JavaScript (no client
+token) gets 422 and a page listing each problem instead (answer_problems.py).  Log lines carry the form, reference, size and
 outcome, never an answer.
 """
 from __future__ import annotations
@@ -32,6 +33,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..errors import SitegenError
 from .answers import (FORM, JSON, BadBody, FieldError, field_errors, honeypot_filled, idempotency_digest,
                       media_type, parse, stored_answers)
+from .answer_problems import problems_page, without_javascript
 from .config import IntakeSettings
 from .responses import Response, empty, json_response, page_response, redirect
 from .schemas import FORM_ID, FormSchema, SchemaStore
@@ -258,6 +260,9 @@ class Receiver:
         errors = field_errors(form.validator(received.astimezone(self.zone).date()), answers, form.properties,
                               form.messages)
         if errors:
+            if not request.wants_json and without_javascript(answers):   # the static page cannot say what is wrong
+                self.log(form.form_id, "", len(request.body), "invalid", 422)
+                return problems_page(errors, self._site(f"forms/{form.form_id}/"))
             return self._refuse_answers(request, form, errors, "invalid")
         return self._store(request, form, answers, received)
 

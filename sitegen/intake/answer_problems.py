@@ -1,0 +1,41 @@
+"""The page a person sees when their answers were refused and no JavaScript ran.
+
+With JavaScript, forms.js has already checked the answers; a refused post
+goes back to the form (`?errors=...#problem`), which restores the draft and
+shows each message.  Without it the static form page cannot say what was
+wrong, so the receiver answers 422 with this page instead: a GOV.UK-style error
+summary listing each problem in the form's own words (`x-sitegen-messages`,
+the same messages forms.js shows), and the advice to use the browser's Back
+button, which keeps everything typed (the form has no `maxlength`, so that is
+everything).
+"""
+from __future__ import annotations
+
+import html
+
+from ..forms.model import CLIENT_TOKEN
+from .answers import FieldError
+from .responses import BASE_HEADERS, PAGE_CSP, Response
+
+
+def without_javascript(answers: object) -> bool:
+    """Whether the post came from a page where forms.js did not run (no client token)."""
+    token = answers.get(CLIENT_TOKEN) if isinstance(answers, dict) else None
+    return not (isinstance(token, str) and token.strip())
+
+
+def problems_page(errors: list[FieldError], form_url: str) -> Response:
+    """422: 'There is a problem' with each of ERRORS' messages, and the way back to FORM_URL."""
+    items = "".join(f"<li>{html.escape(error.message)}</li>" for error in errors)
+    body = ("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>Error: There is a problem with your answers</title></head><body><main>"
+            "<div class=\"govuk-error-summary\" role=\"alert\"><h1 class=\"govuk-error-summary__title\">"
+            "There is a problem</h1><div class=\"govuk-error-summary__body\">"
+            f"<ul class=\"govuk-list govuk-error-summary__list\">{items}</ul></div></div>"
+            "<p>Nothing has been sent yet. Use your browser’s Back button to return to the form: what you typed is "
+            "still there. Change these answers, then send the form again.</p>"
+            f"<p><a href=\"{html.escape(form_url)}\">Start the form again</a> (your answers will be cleared)</p>"
+            "<p>If a crime is happening now or someone is in danger, call 999.</p></main></body></html>\n")
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Security-Policy", PAGE_CSP), *BASE_HEADERS]
+    return Response(422, headers, body.encode("utf-8"))
