@@ -11,9 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..content.areas import AREAS_DIR
+from ..content.yamlsource import as_written, load_yaml_file
 from ..content import slugify
 from ..errors import Problem, SitegenError
 from ..fileio import atomic_write
@@ -130,8 +129,8 @@ def _slugs_by_code(areas_dir: Path) -> dict[str, str]:
     found = {}
     for path in sorted(areas_dir.glob("*/area.yaml")):
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            data = as_written(load_yaml_file(path, path.name))  # bounded, and `code: 0123` stays 0123
+        except SitegenError:
             continue
         code = data.get("code") if isinstance(data, dict) else None
         if isinstance(code, str) and code.strip():
