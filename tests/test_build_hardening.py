@@ -202,6 +202,19 @@ def test_a_running_builds_staging_is_kept_and_a_dead_ones_is_removed(tmp_path):
     assert leftovers(tmp_path) == []
 
 
+def test_builds_at_once_all_finish_and_leave_one_whole_build(make_site, tmp_path):
+    site = make_site("minimal")
+    assert run_cli(*build_args(site)).exit_code == 0
+    with Watcher(site / "build") as watcher:
+        running = [sitegen(*build_args(site, "--clean")) for _ in range(2)]
+        outcomes = [(process.wait(timeout=120), process.stderr.read()) for process in running]
+    assert outcomes == [(0, "")] * 2 and watcher.gaps == 0
+    clean = tmp_path / "clean"
+    assert run_cli(*build_args(site, "--out", str(clean), "--state", str(tmp_path / "state"))).exit_code == 0
+    assert snapshot(site / "build") == snapshot(clean)
+    assert leftovers(site) == []
+
+
 @settings(max_examples=25, deadline=None)
 @given(kinds=st.lists(st.sets(st.sampled_from(["staging", "old"]), min_size=1), min_size=1, max_size=4),
        with_lock=st.lists(st.booleans(), min_size=4, max_size=4), out_exists=st.booleans())
