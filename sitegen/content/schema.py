@@ -119,7 +119,7 @@ class Str(Kind):
         if len(value) > self.max_len:
             return where.report(problems, f"is {len(value)} characters long; keep it under {self.max_len}")
         if not self.multiline and "\n" in value:
-            return where.report(problems, "must be on one line")
+            return where.report(problems, "must be on one line; write it without line breaks")
         if self.pattern and not self.pattern.match(value):
             return self.wrong(value, where, problems)
         return value
@@ -288,7 +288,8 @@ class ListOf(Kind):
         if not isinstance(value, list):
             return self.wrong(value, where, problems)
         if len(value) > self.max_items:
-            return where.report(problems, f"has {len(value)} items; the most allowed is {self.max_items}")
+            return where.report(problems, f"has {len(value)} items; the most allowed is {self.max_items},"
+                                          " so remove some")
         located = isinstance(value, LocatedList)
         out = []
         for index, item in enumerate(value):
@@ -331,7 +332,8 @@ class Record(Kind):
         for key, raw in value.items():
             if key not in known:
                 spot = where.child(key, value.where(key) if located else where.pos)
-                spot.report(problems, f"unknown key '{key}' in {self.name}{did_you_mean(key, known)}")
+                hint = did_you_mean(key, known) or "; remove it, or correct its spelling"
+                spot.report(problems, f"unknown key '{key}' in {self.name}{hint}")
                 continue
             spot = where.child(key, value.value_where(key) if located else where.pos)
             raw = given(known[key].kind, raw, value.written_as(key) if located else None)
@@ -344,7 +346,8 @@ class Record(Kind):
         complete = True
         for f in self.fields:
             if f.required and f.name not in present:
-                where.report(problems, f"missing required key '{f.name}' in {self.name}")
+                where.report(problems, f"missing required key '{f.name}' in {self.name}; add '{f.name}:'"
+                                       " with its value")
             if f.required and f.name not in out:
                 complete = False
         for rule in self.rules:
