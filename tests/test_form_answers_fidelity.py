@@ -1,0 +1,275 @@
+"""Form answers as people type them (issue 14, class 9).
+
+* No question kind gets an attribute that makes the browser discard or refuse
+  input (`maxlength`, `minlength`, `pattern`, `size`, ...), and every form is
+  `novalidate`: limits are explained in the error summary instead, by forms.js
+  and by the receiver, in the same words.
+* A month may be typed as a word or an abbreviation (`June`, `jun`, `Sept.`):
+  the receiver's date-parts parser and forms.js read one table of inputs, and
+  many generated ones, exactly alike; both trim the same white space.
+* A blank optional date is 'Not given' on Check your answers.
+
+The field cases form-maxlength-truncation and form-date-month-name are
+tests/sites/lost-item (their site, plus one optional date question).
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from dataclasses import replace
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import BUILD_DATE, ROOT, SITES, run_cli
+from sitegen.forms.fields import field
+from sitegen.forms.model import ALWAYS, QUESTION_TYPES, Match, Option, Question
+from sitegen.forms.patterns import SPACE_CHARS, date_from_parts, month_number
+from sitegen.forms.submission import answers_from_post, clean
+from test_intake_support import (FORM, SECRET, aws_env, call, client_for, make_app, moto_endpoint,  # noqa: F401
+                                 submissions)
+from sitegen.intake.config import IntakeSettings
+
+# Attributes with which a browser cuts, blocks or second-guesses what people type.
+REFUSING = {"maxlength", "minlength", "pattern", "size", "min", "max", "step"}
+LONG_DESCRIPTION = ("The rucksack is navy blue with a red luggage tag and a broken zip. " * 4)[:260] \
+    + " Laptop serial AB12345."
+TOO_LONG = "Description must be 200 characters or fewer"
+LAST_YEAR = str(date.today().year - 1)
+
+
+# ---- no attribute that discards input, for every question kind ----
+
+questions = st.builds(
+    Question, name=st.sampled_from(["answer", "what_happened", "q1"]), type=st.sampled_from(QUESTION_TYPES),
+    label=st.just("A question"), page=st.just("p"), required=st.booleans(),
+    min_length=st.none() | st.integers(0, 50), max_length=st.none() | st.integers(1, 10000),
+    pattern=st.sampled_from(["", "[A-Z]{2}[0-9]{2}", "[a-z ]+"]),
+    options=st.just((Option("a", "A"), Option("b", "B", exclusive=True))), postcode_required=st.booleans(),
+    relevant=st.sampled_from([ALWAYS, Match("other", ("yes",))]), autocomplete=st.sampled_from(["", "address"]))
+
+
+def _attribute_sets(params) -> list[dict]:
+    """Every `attributes` mapping anywhere in a macro's parameters."""
+    if isinstance(params, dict):
+        found = [params["attributes"]] if isinstance(params.get("attributes"), dict) else []
+        return found + [a for value in params.values() for a in _attribute_sets(value)]
+    if isinstance(params, list):
+        return [a for value in params for a in _attribute_sets(value)]
+    return []
+
+
+@settings(max_examples=100, deadline=None)
+@given(question=questions, sensitive=st.booleans())
+def test_no_question_kind_is_given_an_attribute_that_discards_input(question, sensitive):
+    params = field(question, sensitive)["params"]
+    for attributes in _attribute_sets(params):
+        assert not REFUSING & {name.lower() for name in attributes}, (question.type, attributes)
+
+
+class _Inputs(HTMLParser):
+    """The attributes of every input, textarea, select and form in a page."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("input", "textarea", "select", "form"):
+            self.found.append((tag, dict(attrs)))
+
+
+def _built(tmp_path_factory, site: Path) -> Path:
+    out = tmp_path_factory.mktemp(site.name) / "build"
+    result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE,
+                     "--state", str(out.parent / "state"))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def lost_item(tmp_path_factory) -> Path:
+    """The field cases' site, built."""
+    return _built(tmp_path_factory, SITES / "lost-item")
+
+
+def test_built_forms_keep_everything_typed_and_leave_checks_to_the_error_summary(tmp_path_factory, lost_item,
+                                                                                 example_build):
+    pages = [*example_build.glob("forms/*/index.html"), *lost_item.glob("forms/*/index.html"),
+             *_built(tmp_path_factory, SITES / "forms-basic").glob("forms/*/index.html")]
+    forms = 0
+    for page in pages:
+        parser = _Inputs()
+        parser.feed(page.read_text(encoding="utf-8"))
+        for tag, attrs in parser.found:
+            if tag == "form" and "data-sitegen-rules" in attrs:
+                forms += 1
+                assert "novalidate" in attrs, page
+            assert not REFUSING & set(attrs), (page, tag, attrs)
+    assert forms >= 7     # every native form: 5 examples, the field cases' and the everything form
+
+
+# ---- month names: the receiver and forms.js read the same table ----
+
+# (day, month, year as typed and trimmed) -> the date both read, or None when the parts cannot be read
+DATE_TABLE = [
+    ("29", "June", "2026", "2026-06-29"), ("29", "june", "2026", "2026-06-29"), ("29", "JUN", "2026", "2026-06-29"),
+    ("29", "jun", "2026", "2026-06-29"), ("29", "Jun.", "2026", "2026-06-29"), ("1", "Sept", "2026", "2026-09-01"),
+    ("1", "sept.", "2026", "2026-09-01"), ("1", "SEP", "2026", "2026-09-01"), ("1", "September", "2026", "2026-09-01"),
+    ("5", "6", "2026", "2026-06-05"), ("05", "06", "2026", "2026-06-05"), ("31", "dec", "1999", "1999-12-31"),
+    ("1", "Mar", "2026", "2026-03-01"), ("1", "may", "2026", "2026-05-01"), ("1", "May.", "2026", "2026-05-01"),
+    ("1", "februar", "2024", "2024-02-01"), ("1", "13", "2026", "2026-13-01"), ("1", "0", "2026", "2026-00-01"),
+    ("1", "Ju", "2026", None), ("1", "Junee", "2026", None), ("1", "jun..", "2026", None), ("1", "juni", "2026", None),
+    ("1", "6.", "2026", None), ("1", "Mai", "2026", None), ("1", "１", "2026", None), ("1", "٦", "2026", None),
+    ("1", "ｊｕｎｅ", "2026", None), ("1", "\u212aug", "2026", None), ("1", "June", "26", None),
+    ("1", "June", "02026", None), ("123", "June", "2026", None), ("", "June", "2026", None), ("1", "", "2026", None),
+    ("1", "6 ", "2026", None), ("1", "J une", "2026", None), ("1", "Sept.ember", "2026", None),
+]
+
+month_like = st.text(alphabet=st.sampled_from("JjUuNnEeSsPpTtAaRrMmYyOoCcVvDdBbLlGgFf0123456789.\u212a\u0130ı "),
+                     max_size=11)
+space_like = st.text(alphabet=st.sampled_from(SPACE_CHARS + "\u200b\u180e\x00a\r\nz"), max_size=8)
+
+
+def sample(strategy, count: int) -> list:
+    """COUNT examples of STRATEGY, collected for one batch in the browser."""
+    found: list = []
+
+    @settings(max_examples=count, deadline=None, database=None)
+    @given(strategy)
+    def collect(example):
+        found.append(example)
+
+    collect()
+    return found
+
+
+@pytest.mark.parametrize("day, month, year, iso", DATE_TABLE)
+def test_the_receiver_reads_the_date_table(day, month, year, iso):
+    assert date_from_parts(day, month, year) == iso
+    schema = {"properties": {"d": {"x-sitegen-type": "date"}}}
+    posted = answers_from_post(schema, {"d-day": [f" {day}"], "d-month": [f"{month}\r\n"], "d-year": [year]})
+    if iso:
+        assert posted == {"d": iso}
+
+
+@pytest.fixture(scope="module")
+def lost_item_url(lost_item, serve_dir) -> str:
+    return serve_dir(lost_item) + "/forms/report-lost-item/"
+
+
+def js(page, url: str, script: str, arg):
+    """Run SCRIPT(forms, arg) in the built form page, forms being forms.js's exports."""
+    page.goto(url)
+    return page.evaluate(f"""async (arg) => {{
+        const forms = await import(document.querySelector('script[src*="/forms."]').src);
+        return ({script})(forms, arg);
+    }}""", arg)
+
+
+@pytest.mark.browser
+def test_forms_js_reads_months_and_trims_exactly_as_the_receiver(page, lost_item_url):
+    months = sorted({m for _, m, _, _ in DATE_TABLE} | set(sample(month_like, 100)))
+    spaces = sample(space_like, 100) + [" x ", "\ufeffx", "x\x1c", "\x85x\u3000"]
+    found = js(page, lost_item_url, """(forms, [table, months, spaces]) => ({
+        dates: table.map(([d, m, y]) => forms.dateFromParts(d, m, y)),
+        months: months.map((m) => forms.monthNumber(m)),
+        cleaned: spaces.map((s) => forms.clean(s)),
+    })""", [[row[:3] for row in DATE_TABLE], months, spaces])
+    assert found["dates"] == [iso for *_, iso in DATE_TABLE]
+    assert found["months"] == [month_number(m) for m in months]
+    assert found["cleaned"] == [clean(s) for s in spaces]
+
+
+# ---- the field cases, in Chromium and at the receiver ----
+
+@pytest.mark.browser
+def test_pasted_text_and_a_month_name_stay_and_the_limit_is_explained(page, lost_item_url):
+    page.goto(lost_item_url)
+    page.focus("#item_description")
+    page.keyboard.insert_text(LONG_DESCRIPTION)               # what pasting does
+    assert page.input_value("#item_description") == LONG_DESCRIPTION and len(LONG_DESCRIPTION) == 283
+    page.fill("#lost_date-day", "29")
+    page.focus("#lost_date-month")
+    page.keyboard.type("June")
+    assert page.input_value("#lost_date-month") == "June"
+    page.fill("#lost_date-year", LAST_YEAR)
+    page.click("[data-sitegen-continue] button")
+    summary = page.locator(".govuk-error-summary__list")
+    assert summary.inner_text().strip() == TOO_LONG               # the date with 'June' is fine
+    assert TOO_LONG in page.inner_text("#item_description-error")   # and beside the field
+    assert page.input_value("#item_description") == LONG_DESCRIPTION
+
+
+@pytest.mark.browser
+def test_without_javascript_nothing_typed_is_cut(page_without_js, lost_item_url):
+    page = page_without_js
+    page.goto(lost_item_url)
+    page.focus("#item_description")
+    page.keyboard.insert_text(LONG_DESCRIPTION)
+    page.focus("#lost_date-month")
+    page.keyboard.type("sept.")
+    assert page.input_value("#item_description") == LONG_DESCRIPTION
+    assert page.input_value("#lost_date-month") == "sept."
+    assert page.evaluate("document.querySelector('form[data-sitegen-rules]').noValidate")
+
+
+@pytest.mark.browser
+def test_a_blank_optional_date_is_not_given_on_check_your_answers(page, lost_item_url):
+    page.goto(lost_item_url)
+    page.fill("#item_description", "A navy rucksack")
+    for part, value in (("day", "29"), ("month", "jun"), ("year", LAST_YEAR)):
+        page.fill(f"#lost_date-{part}", value)
+    page.click("[data-sitegen-continue] button")
+    page.wait_for_selector("#page-found:not([hidden])")
+    page.click("[data-sitegen-continue] button")
+    page.wait_for_selector("[data-sitegen-check]:not([hidden])")
+    rows = dict(page.locator(".govuk-summary-list__row").evaluate_all(
+        "rows => rows.map(r => [r.querySelector('dt').textContent, r.querySelector('.sitegen-answer').textContent])"))
+    assert rows == {"Date lost": f"29 June {LAST_YEAR}", "Date found": "Not given",
+                    "Description": "A navy rucksack"}
+
+
+@pytest.fixture
+def receiver(lost_item, moto_endpoint, aws_env):
+    """The receiver for the lost-item form, storing into a fresh moto bucket; (app, s3, bucket)."""
+    s3 = client_for(moto_endpoint)
+    bucket = f"intake-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=bucket)
+    intake = IntakeSettings(bucket=bucket, prefix="reports/", endpoint_url=moto_endpoint, region="us-east-1",
+                            schemas=str(lost_item / "forms"), site_url="https://www.test.police.example/",
+                            secret=SECRET, retries=2, backoff_seconds=0.01, rate_per_minute=0)
+    return make_app(intake), s3, bucket
+
+
+def _post(app, **fields: str):
+    return call(app, path="/submit/report-lost-item", body=urlencode(fields).encode("ascii"), content_type=FORM)
+
+
+@pytest.mark.parametrize("month", ["June", "jun", "JUN", "6", "06"])
+def test_a_month_written_as_a_word_is_stored_as_that_month(receiver, month):
+    app, s3, bucket = receiver
+    answer = _post(app, item_description="A navy rucksack", **{"lost_date-day": "29", "lost_date-month": month,
+                                                                  "lost_date-year": "2025"}, client_token="v1.a.b")
+    assert answer.status == 303
+    assert answer.headers["location"].startswith("https://www.test.police.example/forms/report-lost-item/done/?ref=")
+    [stored] = submissions(s3, bucket).values()
+    assert stored["answers"]["lost_date"] == "2025-06-29"
+
+
+def test_without_javascript_the_receiver_explains_the_limit_in_the_forms_words(receiver):
+    app, s3, bucket = receiver
+    fields = {"item_description": LONG_DESCRIPTION, "lost_date-day": "29", "lost_date-month": "June",
+              "lost_date-year": "2025", "client_token": "", "website": ""}
+    answer = _post(app, **fields)
+    assert answer.status == 422
+    page = answer.body.decode("utf-8")
+    assert f"<li>{TOO_LONG}</li>" in page and "Back button" in page and "There is a problem" in page
+    assert _post(app, **{**fields, "client_token": "v1.a.b"}).status == 303      # forms.js ran: back to the page
+    assert not submissions(s3, bucket)
