@@ -245,6 +245,19 @@ def test_hostile_yaml_is_a_located_problem(make_site, kind, attack):
         result.stderr[:2000]
 
 
+yamlish = st.text(st.sampled_from(list("ab1 0x:-[]{}\"'\n\t#&*!|>%@`?,.~\\") + ["\x1f", "é", "\ufeff"]),
+                  max_size=80)
+
+
+@FAST
+@given(yamlish)
+def test_any_text_parses_or_is_a_located_problem(text):
+    try:
+        parse_yaml(text, "f.yaml", first_line=3)
+    except SitegenError as exc:
+        assert all(p.path == "f.yaml" and p.line >= 3 and p.message for p in exc.problems), exc.problems
+
+
 def test_nesting_up_to_the_bound_is_fine():
     value = parse_yaml("a: " + "[" * (MAX_DEPTH - 2) + "]" * (MAX_DEPTH - 2) + "\n", "f.yaml")
     assert isinstance(value["a"], list)

@@ -140,7 +140,8 @@ def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Itera
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
-        key = _guessed_text(key_node) or (key if isinstance(key, str) else str(key))
+        written = _guessed_text(key_node)
+        key = written if written is not None else key if isinstance(key, str) else str(key)
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the key '{key}' appears twice in this mapping", key_node.start_mark)
