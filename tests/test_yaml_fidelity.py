@@ -223,25 +223,28 @@ ATTACKS = {
     "billion laughs": ("block", LAUGHS, "once its aliases (*name) are expanded"),
     "over a megabyte": ("block", "z: '" + "x" * MAX_TEXT_BYTES + "'\n", "the most sitegen reads from one file"),
 }
-FILES = {"area": "content/areas/north-ward/area.yaml", "news": "content/areas/north-ward/news/bike-marking.md",
-         "site": "site.yaml", "page": "content/pages/about.md"}
+FILES = {"area": ("minimal", "content/areas/north-ward/area.yaml"),
+         "news": ("minimal", "content/areas/north-ward/news/bike-marking.md"),
+         "site": ("minimal", "site.yaml"), "page": ("minimal", "content/pages/about.md"),
+         "form": ("forms-basic", "forms/everything.yaml"), "triage": ("forms-basic", "forms/triage.yaml")}
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
 @pytest.mark.parametrize("kind", list(FILES))
 def test_hostile_yaml_is_a_located_problem(make_site, kind, attack):
-    site = make_site("minimal")
+    name, rel = FILES[kind]
+    site = make_site(name)
     style, text, words = ATTACKS[attack]
-    path = site / FILES[kind]
+    path = site / rel
     original = path.read_text(encoding="utf-8")
-    if kind in ("news", "page"):
+    if rel.endswith(".md"):
         body = f"extra: {text}\n" if style == "flow" else text
         path.write_text(original.replace("---\n", "---\n" + body, 1), encoding="utf-8")
     else:
         path.write_text(original + (f"extra: {text}\n" if style == "flow" else text), encoding="utf-8")
     result = _run_check(site)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert any(line.startswith(FILES[kind] + ":") and words in line for line in result.stderr.splitlines()), \
+    assert any(line.startswith(rel + ":") and words in line for line in result.stderr.splitlines()), \
         result.stderr[:2000]
 
 
