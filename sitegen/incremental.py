@@ -152,6 +152,7 @@ class Hasher:
                  folders: dict[str, tuple[int, Entries]] | None = None, site_root: Path | None = None):
         self.previous, self.old_folders = previous, folders or {}
         self.site_root = site_root
+        self.links_out: set[str] = set()   # links found leading out of the site: the full build refuses them
         self.stamps: dict[str, tuple[int, int, str]] = {}
         self.folders: dict[str, tuple[int, Entries]] = {}
         self.settled = time.time_ns() - SETTLE_NS
@@ -201,7 +202,10 @@ class Hasher:
         if self.site_root is None:
             return None
         from .sitefiles import outside_target
-        return outside_target(self.site_root, path)
+        target = outside_target(self.site_root, path)
+        if target is not None:
+            self.links_out.add(os.fspath(path))
+        return target
 
     def _trusted(self, mtime_ns: int) -> int:
         return mtime_ns if mtime_ns < self.settled else UNTRUSTED

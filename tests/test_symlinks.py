@@ -186,3 +186,14 @@ def test_a_link_out_added_after_a_build_stops_the_next_build(make_site, outside)
     assert result.exit_code == 1
     assert "content/areas/north-ward/news/stolen.md: is a link to a file outside the site" in result.stderr
     assert {p: p.read_bytes() for p in (site / "build").rglob("*") if p.is_file()} == before
+
+
+def test_a_link_out_in_an_area_folder_stops_the_area_rebuild_too(make_site, outside):
+    """Even where the area loader reads nothing (a stray file), the build says what `check` says."""
+    site = make_site("minimal")
+    assert run_cli("build", "--site", str(site), "--build-date", BUILD_DATE).exit_code == 0
+    (site / "content/areas/north-ward/notes.txt").symlink_to(outside / "passwd")
+    expected = "content/areas/north-ward/notes.txt: is a link to a file outside the site"
+    for command in ("check", "build"):
+        result = run_cli(command, "--site", str(site), "--build-date", BUILD_DATE)
+        assert result.exit_code == 1 and expected in result.stderr
