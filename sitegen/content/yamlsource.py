@@ -327,6 +327,8 @@ def character_problems(text: str, rel_path: str, first_line: int = 1, limit: int
     """A located problem for each line of TEXT holding a character XML 1.0 forbids
     (the first LIMIT lines of them); FIRST_LINE is the file line TEXT starts on."""
     problems = []
+    if not FORBIDDEN_CHARACTERS.search(text):
+        return problems
     for number, line in enumerate(text.split("\n"), start=first_line):
         found = FORBIDDEN_CHARACTERS.findall(line)
         if found:
