@@ -186,12 +186,10 @@ def _escape_position(loader: _LocatingLoader, node: yaml.ScalarNode, char: str) 
 def character_message(*chars: str) -> str:
     """What to tell an editor about CHARS, characters XML 1.0 forbids (found on one line)."""
     codes = " and ".join(f"U+{ord(char):04X}" for char in chars)
-    plural = len(chars) > 1
-    if all(ord(char) < 0x20 for char in chars):
-        return (f"contains the control character{'s' if plural else ''} {codes}; delete {'them' if plural else 'it'}"
-                " (it may be invisible; web feeds cannot carry it)")
-    return (f"contains the character{'s' if plural else ''} {codes}; delete {'them' if plural else 'it'}"
-            " (web pages and feeds cannot carry it)")
+    kind = "control character" if all(ord(char) < 0x20 for char in chars) else "character"
+    if len(chars) > 1:
+        return f"contains the {kind}s {codes}; delete them (they may be invisible; web feeds cannot carry them)"
+    return f"contains the {kind} {codes}; delete it (it may be invisible; web feeds cannot carry it)"
 
 
 def _lenient(construct):
