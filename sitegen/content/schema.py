@@ -14,9 +14,10 @@ value, `Record` and `ListOf` hand the kind the text as written (`given`), so
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import Problems, did_you_mean
@@ -36,12 +37,12 @@ class Where:
     pos: Pos
     name: str
 
-    def child(self, name: str, pos: Pos) -> "Where":
+    def child(self, name: str, pos: Pos) -> Where:
         """The location of a value nested under this one."""
         dotted = f"{self.name}.{name}" if self.name and not name.startswith("[") else self.name + name
         return Where(self.path, pos, dotted)
 
-    def item(self, index: int, pos: Pos) -> "Where":
+    def item(self, index: int, pos: Pos) -> Where:
         """The location of list item INDEX (from 0), named as people count: `team[1]` is the first."""
         return self.child(f"[{index + 1}]", pos)
 

@@ -20,8 +20,9 @@ when written as an escape like "\\x1f".
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 

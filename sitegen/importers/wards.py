@@ -11,9 +11,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..content import slugify
 from ..content.areas import AREAS_DIR
 from ..content.yamlsource import as_written, load_yaml_file
-from ..content import slugify
 from ..errors import Problem, SitegenError
 from ..fileio import atomic_write
 from .scaffold import area_yaml
