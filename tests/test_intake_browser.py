@@ -147,16 +147,18 @@ def test_report_crime_without_javascript_end_to_end(page_without_js, e2e):
     assert stored_report(e2e, reference)["answers"] == expected_answers(description)
 
 
-def test_a_refused_post_without_javascript_comes_back_to_the_problem_box(page_without_js, e2e):
+def test_a_refused_post_without_javascript_lists_each_problem_and_back_keeps_the_answers(page_without_js, e2e):
     page = page_without_js
     before = len(submissions(e2e.s3, e2e.bucket))
     page.goto(f"{e2e.url}/forms/report-crime/")
     fill_everything(page, "A date of birth in the future")
-    for part, value in zip(("day", "month", "year"), ("1", "1", "2099")):   # the browser cannot check 'past'
+    for part, value in zip(("day", "month", "year"), ("1", "Jan", "2099")):   # the browser cannot check 'past'
         page.fill(f"#date_of_birth-{part}", value)
-    page.click("[data-sitegen-send] button[type=submit]")
-    page.wait_for_url("**/forms/report-crime/?errors=*")
-    assert parse_qs(urlsplit(page.url).query)["errors"] == ["date_of_birth"]
-    assert urlsplit(page.url).fragment == "problem"
-    assert page.is_visible("#problem") and "There is a problem" in page.text_content("#problem")
+    with page.expect_navigation() as navigation:
+        page.click("[data-sitegen-send] button[type=submit]")
+    assert navigation.value.status == 422
+    assert "There is a problem" in page.inner_text("h1")
+    assert page.inner_text("li") == "Your answer to ‘Date of birth’ must be today or in the past"
+    page.go_back()
+    assert page.input_value("#date_of_birth-month") == "Jan"     # what was typed is still there
     assert len(submissions(e2e.s3, e2e.bucket)) == before
