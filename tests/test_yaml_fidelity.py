@@ -196,6 +196,9 @@ def test_list_positions_count_from_one(size, data):
     ("a: @home\n", 1, "a value cannot start with '@' unless it is in quotes"),
     ("a: *home\n", 1, "put the value in quotes"),
     ("a: [b, c\n", 2, "a '[' or '{' is not closed"),
+    ("a: !foo bar\n", 1, "a value starting with '!' is read as a YAML tag; put the value in quotes"),
+    ("a: &x 1\nb: &x 2\n", 2, "an anchor name (&name) is used twice"),
+    ("a: 1\n---\nb: 2\n", 2, "a line '---' starts a second document"),
     ('a: "b\\ud800"\n', 1, "a backslash escape in a \"double-quoted\" value is not valid"),
 ])
 def test_syntax_errors_name_the_likely_mistake(text, line, words):

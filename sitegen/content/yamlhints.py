@@ -69,6 +69,13 @@ def _plain_words(problem: str, context: str, lines: list[str], line: int, col: i
     if "cannot start any token" in problem:
         char = lines[line][col - 1:col] if line < len(lines) and col else ""
         return (f"a value cannot start with '{char}' unless it is in quotes; put the whole value in quotes")
+    if "constructor for the tag" in problem:
+        return "a value starting with '!' is read as a YAML tag; put the value in quotes"
+    if "second occurrence" in problem:
+        return "an anchor name (&name) is used twice; give each anchor its own name, or put the value in quotes"
+    if "another document" in problem:
+        return ("a line '---' starts a second document; a file holds one, so remove that line (in a Markdown file,"
+                " front matter ends at the second '---')")
     if "undefined alias" in problem:
         return "a value starting with '*' is read as a reference to an '&' anchor; put the value in quotes"
     if "escape" in problem:
