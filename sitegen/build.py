@@ -38,7 +38,7 @@ from .outputs.pages import frame_values
 from .parallel import default_jobs
 from .render import TEMPLATE_CACHE, make_environment
 from .sitefiles import outside_links, outside_target
-from .staging import staging, swap_into_place
+from .staging import clean_leftovers, staging, swap_into_place
 from .writeout import copy_static, render_into, update_outputs
 
 
@@ -111,6 +111,7 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
     state_dir = state_dir or inc.default_state_dir(root)
     with collector_paused() as loaded:
         if found is None:
+            clean_leftovers(out_dir)
             found = inc.scan(root, out_dir, state_dir, clean)
             done = inc.up_to_date(found, root, out_dir, build_date) or \
                 rebuild_areas(found, root, out_dir, build_date, state_dir)

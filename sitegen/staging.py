@@ -12,12 +12,10 @@ at once never remove each other's folders.
 """
 from __future__ import annotations
 
-import ctypes
 import errno
 import fcntl
 import os
 import re
-import secrets
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,7 +78,7 @@ def _take_new_lock(out_dir: Path) -> tuple[str, int]:
 
     The file is locked under a temporary name and then renamed, so a lock file
     is never seen under its real name unlocked."""
-    token = f"{os.getpid()}-{secrets.token_hex(4)}"
+    token = f"{os.getpid()}-{os.urandom(4).hex()}"
     temporary = sibling(out_dir, "locking", token)
     fd = os.open(temporary, os.O_RDWR | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o644)
     try:
@@ -193,6 +191,7 @@ def exchange(first: Path, second: Path) -> bool:
     """Swap FIRST and SECOND atomically; False if the system cannot."""
     global _renameat2
     if _renameat2 is None:
+        import ctypes   # here: a build with nothing to do cleans leftovers but swaps nothing
         try:
             function = ctypes.CDLL(None, use_errno=True).renameat2
         except (AttributeError, OSError):
@@ -205,6 +204,7 @@ def exchange(first: Path, second: Path) -> bool:
         return False
     if _renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
         return True
+    import ctypes
     code = ctypes.get_errno()
     if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False

@@ -215,6 +215,15 @@ def test_builds_at_once_all_finish_and_leave_one_whole_build(make_site, tmp_path
     assert leftovers(site) == []
 
 
+def test_a_build_with_nothing_to_do_still_clears_dead_builds_leftovers(make_site):
+    site = make_site("minimal")
+    assert run_cli(*build_args(site)).exit_code == 0
+    for kind in ("staging", "old"):
+        (sibling(site / "build", kind, "4200000-dead") / "areas").mkdir(parents=True)
+    result = run_cli(*build_args(site))
+    assert ", 0 rendered)" in result.output and leftovers(site) == []
+
+
 @settings(max_examples=25, deadline=None)
 @given(kinds=st.lists(st.sets(st.sampled_from(["staging", "old"]), min_size=1), min_size=1, max_size=4),
        with_lock=st.lists(st.booleans(), min_size=4, max_size=4), out_exists=st.booleans())

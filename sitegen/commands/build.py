@@ -10,6 +10,7 @@ from .. import incremental
 from ..collector import collector_paused
 from ..fileio import file_system_failure
 from ..incremental import BuildResult
+from ..staging import clean_leftovers
 from . import build_date_option, resolve_build_date, site_option, site_root
 
 
@@ -43,6 +44,7 @@ def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int |
 def _build(root: Path, out: Path, day, clean: bool, jobs: int | None, state_dir: Path) -> BuildResult:
     # Checked before the whole generator is imported: a no-change build, or
     # one that only some areas' files changed, costs little.
+    clean_leftovers(out)   # every build, also one with nothing to do, clears what dead ones left
     with collector_paused():
         found = incremental.scan(root, out, state_dir, clean)
         result = incremental.up_to_date(found, root, out, day)
