@@ -221,3 +221,42 @@ def test_the_validators_agree_on_dates_relative_to_today(built_schemas):
     for value, fine in (("2026-11-28", True), ("2026-11-29", False), ("2020-01-01", True)):
         assert make_validator(schema, date.fromisoformat(TODAY)).is_valid(value) == fine
         assert ajv_verdicts({"d": schema}, [("d", value)]) == [fine]
+
+
+# ---- editors' patterns: whatever `sitegen check` lets through means the same to both ----
+
+pattern_pieces = st.sampled_from(["a", "b", "1", ".", "-", "[", "]", "^", "$", "{", "}", "{2}", "{1,3}", "(?:", "(", ")",
+                                  "|", "*", "+", "?", "\\", "\\.", "\\-", "\\/", "\\x41", "\\u00e9", ",", " ", "[^a]",
+                                  "[a-c]", "/", ":"])
+editor_patterns = st.lists(pattern_pieces, min_size=1, max_size=8).map("".join)
+answers_like = st.text(alphabet=st.sampled_from("ab1-. A\u00e9\n\r\u2028\u2029{}[]/,:"), max_size=5)
+
+
+def test_editor_patterns_that_check_allows_mean_the_same_in_python_and_ecma_262():
+    from sitegen.forms.patterns import anchored, pattern_problem
+    from sitegen.forms.submission import make_validator
+    patterns = sorted({p for p in sample(editor_patterns, 400) if not pattern_problem(p)})
+    answers = sample(answers_like, 12) + ["a", "a\n", "a\r", "a\u2028", "ab", ""]
+    schemas_by_id = {str(i): {"type": "string", "pattern": anchored(p)} for i, p in enumerate(patterns)}
+    cases = [(key, text) for key in schemas_by_id for text in answers]
+    judged = ajv_verdicts(schemas_by_id, cases)      # ajv compiles every pattern: one it cannot read fails here
+    today = date.fromisoformat(TODAY)
+    validators = {key: make_validator(schema, today) for key, schema in schemas_by_id.items()}
+    wrong = [(patterns[int(key)], text, ajv) for (key, text), ajv in zip(cases, judged)
+             if validators[key].is_valid(text) != ajv]
+    assert not wrong, wrong[:10]
+    assert len(patterns) >= 30
+
+
+@pytest.mark.parametrize("pattern", ["a\\-b", "a{,3}", "a}", "[]a]", "[[a]", "a++", "[0-9]{2}+", "\\e", "(?i)a", "\\d"])
+def test_check_refuses_patterns_that_python_and_javascript_read_differently(pattern):
+    from sitegen.forms.patterns import pattern_problem
+    assert pattern_problem(pattern)
+
+
+def test_a_dot_in_an_editors_pattern_stops_at_every_line_end_in_both():
+    from sitegen.forms.patterns import anchored
+    schemas_by_id = {"dot": {"type": "string", "pattern": anchored("a.b")}}
+    texts = ["axb", "a\nb", "a\rb", "a\u2028b", "a\u2029b", "a\u0085b"]
+    assert ajv_verdicts(schemas_by_id, [("dot", t) for t in texts]) == [True, False, False, False, False, True]
+    assert [bool(re.search(anchored("a.b"), t)) for t in texts] == [True, False, False, False, False, True]

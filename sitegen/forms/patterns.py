@@ -41,9 +41,61 @@ _YEAR = re.compile(r"[0-9]{4}")
 _UNPORTABLE = re.compile(r"\(\?(?!:)|\\[dDwWsSbBpPkKzZAG0-9]")
 
 
+# '.' outside a class: JavaScript's stops at CR, LS and PS as well as LF, Python's only at LF.
+_ANY_BUT_LINE_END = r"[^\n\r\u2028\u2029]"
+_SYNTAX = set("^$\\.*+?()[]{}|/")
+_QUANTIFIER = re.compile(r"\{[0-9]+(?:,[0-9]*)?\}")
+_HEX_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4})")
+
+
 def anchored(pattern: str) -> str:
-    """An editor's pattern made to match the whole answer (and nothing after it)."""
-    return f"^(?:{pattern}){END}"
+    """An editor's pattern made to match the whole answer (and nothing after it), its '.' as JavaScript reads it."""
+    return f"^(?:{_portable(pattern)}){END}"
+
+
+def _tokens(pattern: str):
+    """(text, in_class, problem) for each character or escape of PATTERN, as ECMA-262 with the u flag reads it."""
+    i, in_class = 0, False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            hex_escape = _HEX_ESCAPE.match(pattern, i)
+            size = hex_escape.end() - i if hex_escape else 2
+            token = pattern[i:i + size]
+            allowed = hex_escape or token[1:] in _SYNTAX or token[1:] in ("n", "r", "t", "f", "v") \
+                or (token == "\\-" and in_class)
+            yield token, in_class, "" if allowed else token
+            i += size
+            continue
+        if in_class:    # '[' inside a class: literal in JavaScript, a nested set to come in Python
+            in_class = char != "]"
+            yield char, True, "[" if char == "[" else ""
+        elif char == "[":
+            start = i + 1 + (pattern[i + 1:i + 2] == "^")
+            yield pattern[i:start], False, "[]" if pattern[start:start + 1] == "]" else ""
+            in_class, i = True, start
+            continue
+        elif char == "{":
+            quantifier = _QUANTIFIER.match(pattern, i)
+            yield (quantifier.group(), False, "") if quantifier else (char, False, "{")
+            i = quantifier.end() if quantifier else i + 1
+            continue
+        else:
+            yield char, False, char if char in "}]" else ""
+        i += 1
+
+
+def _problems(pattern: str):
+    """What JavaScript cannot read in PATTERN, token by token; also possessive repeats ('a++', Python 3.11's)."""
+    repeat = ""
+    for text, in_class, problem in _tokens(pattern):
+        yield problem or (repeat + "+" if repeat and text == "+" else "")
+        repeat = text if not in_class and not repeat and (text in ("*", "+", "?") or text.startswith("{")) else ""
+
+
+def _portable(pattern: str) -> str:
+    return "".join(_ANY_BUT_LINE_END if text == "." and not in_class else text
+                   for text, in_class, _ in _tokens(pattern))
 
 
 def month_number(text: str) -> int | None:
@@ -83,4 +135,9 @@ def pattern_problem(pattern: str) -> str:
     if bad:
         return (f"uses '{bad.group()}', which browsers and Python read differently; "
                 "write character classes like [0-9] or [A-Za-z] and plain (?:...) groups")
+    unreadable = next((problem for problem in _problems(pattern) if problem), "")
+    if unreadable:
+        return (f"uses '{unreadable}', which JavaScript (and so the browser and JSON Schema validators) "
+                "cannot read; escape only punctuation that has a meaning (like \\. or \\+), write a literal "
+                "'{', '}', '[' or ']' as \\{, \\}, \\[ or \\], and write repeats as {2}, {2,} or {2,5}")
     return ""
