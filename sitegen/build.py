@@ -69,7 +69,7 @@ def check_templates(root: Path, env: jinja2.Environment) -> list[Problem]:
         if outside_target(root, path):
             continue
         try:
-            tree = env.parse(path.read_text(encoding="utf-8"), path.name, str(path))
+            tree = env.parse(path.read_text(encoding="utf-8-sig"), path.name, str(path))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(rel, exc.lineno, 0, f"template: {exc.message}"))
             continue

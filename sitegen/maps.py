@@ -151,7 +151,7 @@ def _geometries(value: Any, where: str) -> list[tuple[str, Any]]:
             raise _ShapeError(_join(where, "features"), "expected a list of features")
         found = []
         for index, feature in enumerate(features):
-            found += _geometries_of_feature(feature, f"{_join(where, 'features')}[{index}]")
+            found += _geometries_of_feature(feature, f"{_join(where, 'features')}[{index + 1}]")
         return found
     if kind == "Feature":
         return _geometries_of_feature(value, where)
@@ -184,7 +184,7 @@ def _polygon_coordinates(geometry: Any, where: str, found: list[_ShapeError]) ->
             return [(at, coordinates)]
         if kind == "MultiPolygon":
             _expect_list(coordinates, at, "a list of polygons")
-            return [(f"{at}[{i}]", p) for i, p in enumerate(coordinates)]
+            return [(f"{at}[{i}]", p) for i, p in enumerate(coordinates, start=1)]
         raise _ShapeError(_join(where, "type"), f"is '{kind}'; a boundary must be a Polygon or MultiPolygon")
     except _ShapeError as error:
         found.append(error)
@@ -195,12 +195,12 @@ def _polygon(value: Any, where: str) -> Polygon:
     _expect_list(value, where, "a list of rings (outer boundary first, then any holes)")
     if not value:
         raise _ShapeError(where, "a polygon needs at least its outer ring")
-    return tuple(_ring(ring, f"{where}[{i}]") for i, ring in enumerate(value))
+    return tuple(_ring(ring, f"{where}[{i}]") for i, ring in enumerate(value, start=1))
 
 
 def _ring(value: Any, where: str) -> Ring:
     _expect_list(value, where, "a list of [longitude, latitude] positions")
-    ring = tuple(_position(p, f"{where}[{i}]") for i, p in enumerate(value))
+    ring = tuple(_position(p, f"{where}[{i}]") for i, p in enumerate(value, start=1))
     if len(ring) < 4:
         raise _ShapeError(where, f"a ring needs at least 4 positions, found {len(ring)}")
     if ring[0] != ring[-1]:

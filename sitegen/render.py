@@ -58,7 +58,7 @@ class SiteTemplateLoader(jinja2.FileSystemLoader):
     instead, and `check` (so every build) reports the link."""
 
     def __init__(self, site_root: Path):
-        super().__init__(str(site_root / "templates"))
+        super().__init__(str(site_root / "templates"), encoding="utf-8-sig")  # as editors save them
         self.site_root = site_root
 
     def get_source(self, environment: jinja2.Environment, template: str):

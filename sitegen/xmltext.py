@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import re
 
-# Everything outside XML 1.0's Char production.  Python strings keep a lone
+# Everything outside XML 1.0's Char production (also what `sitegen check` refuses
+# in editors' text: sitegen.content.yamlsource).  Python strings keep a lone
 # surrogate as one code point; a valid pair is already one character above U+FFFF.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+NOT_XML_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:
     """TEXT without the characters XML 1.0 forbids (C0 controls other than tab,
     line feed and carriage return; lone surrogates; U+FFFE and U+FFFF)."""
-    return _NOT_XML.sub("", text)
+    return NOT_XML_CHARACTERS.sub("", text)
 
 
 def escape(text: str) -> str:

@@ -65,13 +65,13 @@ def test_bad_json_is_reported_at_its_line_and_column():
     ({"coordinates": []}, "type: missing; expected Polygon, MultiPolygon, Feature or FeatureCollection"),
     ([1, 2], "expected a GeoJSON object"),
     ({"type": "Polygon", "coordinates": [square(-0.1, 51.5)[:-1]]},
-     "coordinates[0]: the ring is not closed; repeat the first position at the end (RFC 7946)"),
+     "coordinates[1]: the ring is not closed; repeat the first position at the end (RFC 7946)"),
     ({"type": "Polygon", "coordinates": [[[0, 51], [1, 51], [0, 51]]]},
-     "coordinates[0]: a ring needs at least 4 positions, found 3"),
+     "coordinates[1]: a ring needs at least 4 positions, found 3"),
     ({"type": "Polygon", "coordinates": [[[51.5, -0.1], [51.5, 95], [52, 95], [51.5, -0.1]]]},
-     "coordinates[0][1]: [51.5, 95] is not a place on Earth; GeoJSON puts longitude first, then latitude"),
+     "coordinates[1][2]: [51.5, 95] is not a place on Earth; GeoJSON puts longitude first, then latitude"),
     ({"type": "Polygon", "coordinates": [[["-0.1", "51.5"]]]},
-     "coordinates[0][0]: expected a position [longitude, latitude] of two numbers"),
+     "coordinates[1][1]: expected a position [longitude, latitude] of two numbers"),
     ({"type": "FeatureCollection", "features": {}}, "features: expected a list of features"),
     ({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": None}]}, "has no polygon"),
     ({"type": "Feature", "geometry": {"type": "Polygon", "coordinates": [square(-10, 40, 30)]}},
@@ -88,7 +88,7 @@ def test_wrong_shapes_are_located_problems(value, message):
 def test_every_bad_polygon_is_reported():
     value = {"type": "MultiPolygon", "coordinates": [[square(0, 51)[:-1]], [[[0, 91]]]]}
     _, problems = check(value)
-    assert [p.split(": ")[1] for p in problems] == ["coordinates[0][0]", "coordinates[1][0][0]"]
+    assert [p.split(": ")[1] for p in problems] == ["coordinates[1][1]", "coordinates[2][1][1]"]
 
 
 # ---------------------------------------------------------------- drawing

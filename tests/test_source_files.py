@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sitegen.content.frontmatter import split_front_matter
 from sitegen.content.yamlsource import as_written, parse_yaml, read_text
 from sitegen.errors import SitegenError
+from sitegen.render import THEME_DIR
 
 FAST = settings(max_examples=100, deadline=None)
 
@@ -25,6 +26,7 @@ KINDS = {
     "form": SITES / "forms-basic/forms/everything.yaml",
     "triage": SITES / "forms-basic/forms/triage.yaml",
 }
+THEME_TEMPLATES = THEME_DIR / "templates"
 FORBIDDEN = [chr(c) for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]]
 
 
@@ -64,8 +66,10 @@ def test_a_site_saved_with_bom_and_crlf_builds_exactly_the_same(tmp_path, name):
     clean, saved = tmp_path / "clean", tmp_path / "saved"
     for target in (clean, saved):
         shutil.copytree(SITES / name, target, ignore=shutil.ignore_patterns("expected", ".cache"))
+        (target / "templates").mkdir(exist_ok=True)   # a template override, saved the same way
+        shutil.copy(THEME_TEMPLATES / "404.html", target / "templates" / "404.html")
     for path in saved.rglob("*"):
-        if path.suffix in (".yaml", ".md"):
+        if path.suffix in (".yaml", ".md", ".html"):
             path.write_bytes(as_saved(path.read_text(encoding="utf-8"), True, True, " \t"))
     for site in (clean, saved):
         result = run_cli("build", "--site", str(site), "--build-date", BUILD_DATE)

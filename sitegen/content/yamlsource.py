@@ -28,6 +28,7 @@ import yaml
 
 from ..errors import Problem, SitegenError
 from ..sitefiles import refuse_link_out
+from ..xmltext import NOT_XML_CHARACTERS
 from .yamlhints import syntax_message
 
 try:  # libyaml's parser is several times faster; positions are the same
@@ -41,8 +42,6 @@ MAX_TEXT_BYTES = 1_000_000   # the largest source file read; the biggest ward fi
 MAX_DEPTH = 50               # nesting of mappings and lists; sitegen's files need fewer than 10
 MAX_NODES = 100_000          # values in one file, aliases (*name) counted each time they are used
 
-# Characters XML 1.0 does not allow (feeds, sitemaps and pages could not carry them).
-FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[0abtvfe])")
 _NAMED_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "v": "\x0b", "f": "\x0c", "e": "\x1b"}
 _GUESSED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null")}
@@ -165,7 +164,7 @@ def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> Ite
 
 def _construct_str(loader: _LocatingLoader, node: yaml.ScalarNode) -> str:
     value = loader.construct_scalar(node)
-    for char in sorted(set(FORBIDDEN_CHARACTERS.findall(value))):
+    for char in sorted(set(NOT_XML_CHARACTERS.findall(value))):
         line, col = _escape_position(loader, node, char)
         loader.problems.append((line, col, character_message(char)))
     return value
@@ -326,12 +325,12 @@ def character_problems(text: str, rel_path: str, first_line: int = 1, limit: int
     """A located problem for each line of TEXT holding a character XML 1.0 forbids
     (the first LIMIT lines of them); FIRST_LINE is the file line TEXT starts on."""
     problems = []
-    if not FORBIDDEN_CHARACTERS.search(text):
+    if not NOT_XML_CHARACTERS.search(text):
         return problems
     for number, line in enumerate(text.split("\n"), start=first_line):
-        found = FORBIDDEN_CHARACTERS.findall(line)
+        found = NOT_XML_CHARACTERS.findall(line)
         if found:
-            col = FORBIDDEN_CHARACTERS.search(line).start() + 1
+            col = NOT_XML_CHARACTERS.search(line).start() + 1
             problems.append(Problem(rel_path, number, col, character_message(*dict.fromkeys(found))))
             if len(problems) == limit:
                 break
