@@ -14,26 +14,31 @@ tests/sites/lost-item (their site, plus one optional date question).
 """
 from __future__ import annotations
 
-import json
-import shutil
 import uuid
-from dataclasses import replace
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from conftest import BUILD_DATE, SITES, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_intake_support import (  # noqa: F401
+    FORM,
+    SECRET,
+    aws_env,
+    call,
+    client_for,
+    make_app,
+    moto_endpoint,
+    submissions,
+)
 
-from conftest import BUILD_DATE, ROOT, SITES, run_cli
 from sitegen.forms.fields import field
 from sitegen.forms.model import ALWAYS, QUESTION_TYPES, Match, Option, Question
 from sitegen.forms.patterns import SPACE_CHARS, date_from_parts, month_number
 from sitegen.forms.submission import answers_from_post, clean
-from test_intake_support import (FORM, SECRET, aws_env, call, client_for, make_app, moto_endpoint,  # noqa: F401
-                                 submissions)
 from sitegen.intake.config import IntakeSettings
 
 # Attributes with which a browser cuts, blocks or second-guesses what people type.

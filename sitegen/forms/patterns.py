@@ -10,6 +10,7 @@ Schema validator that follows the spec) read them the same way:
 from __future__ import annotations
 
 import re
+import warnings
 
 # White space as either language counts it: Python's str.isspace() (which adds
 # U+001C-U+001F and U+0085) together with ECMAScript's \s (which adds U+FEFF).
@@ -127,10 +128,15 @@ def date_from_parts(day: str, month: str, year: str) -> str | None:
 
 def pattern_problem(pattern: str) -> str:
     """Why PATTERN cannot be used, or '' when it can."""
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return f"is not a valid regular expression: {exc}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)     # a set Python will read differently one day: '[[', '--'
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            return f"is not a valid regular expression: {exc}"
+        except FutureWarning as exc:
+            return (f"may change meaning in a future Python ({exc}); write a '[' inside [...] as \\[, "
+                    "and do not double '-', '&', '~' or '|' there")
     bad = _UNPORTABLE.search(pattern)
     if bad:
         return (f"uses '{bad.group()}', which browsers and Python read differently; "
