@@ -1,5 +1,6 @@
 """What the local HTTP servers (`sitegen serve`, `sitegen intake serve`, `make
-serve`) print about their clients: nothing that names them.
+serve`) print about their clients (nothing that names them), how long they wait
+for one (a bounded total), and what they say when they cannot listen.
 
 The standard library's servers print the client's address with every request
 line, and with a traceback whenever a request fails: a client that stalls
@@ -7,20 +8,39 @@ part-way through its headers, resets the connection or sends garbage.  These
 mixins replace both: client-side failures are silent, and a failure inside the
 server is one line naming only the exception's type (its message and
 traceback could quote the request, an answer or the address).
+
+A socket timeout bounds each read, not a request: a client dripping one byte
+a second never trips it.  `BoundedRequestMixin` gives the request line and
+headers one total deadline (`head_seconds`), enforced by the shared deadline
+thread of sitegen.feeds.deadlines, which shuts the connection for reading when
+it passes; the client gets 408 and the connection is closed.
 """
 from __future__ import annotations
 
 import http.server
 import logging
+import socket
 import sys
+import threading
+import time
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import TypeVar
+
+from .errors import Problem, SitegenError
+from .feeds.deadlines import DEADLINES
 
 LOG = logging.getLogger("sitegen.server")
+HEAD_SECONDS = 10.0      # total wait for a request line and its headers
+SOCKET_SECONDS = 30.0    # any single read or write on a client's connection
+MAX_REQUEST_LINE = 65536
+Server = TypeVar("Server")
 
 
 class PrivateServerMixin:
     """For socketserver servers: a failed request is logged without the client's address or a traceback."""
 
-    def handle_error(self, request, client_address) -> None:  # noqa: ARG002 - socketserver's signature
+    def handle_error(self, request, client_address) -> None:
         """Log the exception being handled in one line: its type only."""
         log_failure(sys.exc_info()[1])
 
@@ -28,7 +48,7 @@ class PrivateServerMixin:
 class PrivateHandlerMixin:
     """For http.server request handlers: no access log (it names the client and quotes the request line)."""
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - stdlib's name
+    def log_message(self, format: str, *args) -> None:
         pass
 
 
@@ -45,3 +65,110 @@ def log_failure(exc: BaseException | None) -> None:
 
 class PrivateThreadingHTTPServer(PrivateServerMixin, http.server.ThreadingHTTPServer):
     """http.server's threading server, keeping clients out of its output."""
+
+
+class _HeadCutoff:
+    """Shuts CONNECTION for reading if the request head is still being read at the deadline."""
+
+    def __init__(self, connection: socket.socket):
+        self.connection = connection
+        self.expired = False
+        self._finished = False
+        self._lock = threading.Lock()
+
+    def expire(self) -> None:
+        """Called by the deadline thread: wake the blocked read (it sees the end of the stream)."""
+        with self._lock:
+            if self._finished:
+                return
+            self.expired = True
+            try:
+                self.connection.shutdown(socket.SHUT_RD)
+            except OSError:
+                pass   # the client has already gone
+
+    def finish(self) -> bool:
+        """The head has been read (or given up on); whether the deadline cut it off."""
+        with self._lock:
+            self._finished = True
+            return self.expired
+
+
+class BoundedRequestMixin:
+    """For http.server request handlers: the request line and headers must arrive within
+    `head_seconds` in total (else 408 and the connection closes), and every socket read or
+    write within `timeout` seconds.  Both are class attributes, so a test can shorten them."""
+
+    timeout: float | None = SOCKET_SECONDS
+    head_seconds: float = HEAD_SECONDS
+
+    def read_head(self) -> bool:
+        """Read and parse the request line and headers within the deadline.
+
+        True when a request is ready to answer.  False when there is none: the client sent
+        nothing or went away, the deadline passed (408 sent), or the request was malformed
+        (its error status sent).
+        """
+        cutoff = _HeadCutoff(self.connection)
+        token = DEADLINES.schedule(time.monotonic() + self.head_seconds, cutoff.expire)
+        try:
+            parsed = self._read_and_parse(cutoff)
+        finally:
+            DEADLINES.cancel(token)
+            expired = cutoff.finish()
+        if expired and parsed is not False:   # False: parse_request has already answered
+            self._refuse_late()
+            return False
+        return bool(parsed)
+
+    def _read_and_parse(self, cutoff: _HeadCutoff) -> bool | None:
+        """parse_request()'s verdict; None when no request line arrived in time (no answer sent yet)."""
+        self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
+        if len(self.raw_requestline) > MAX_REQUEST_LINE:
+            self._blank_request()
+            self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+            return False
+        if not self.raw_requestline or cutoff.expired:   # the client went away, or the line was cut off
+            self.close_connection = True
+            return None
+        return self.parse_request()
+
+    def _refuse_late(self) -> None:
+        self.close_connection = True
+        if not getattr(self, "command", None):
+            self._blank_request()
+        try:
+            self.send_error(HTTPStatus.REQUEST_TIMEOUT, "The request took too long to arrive")
+        except OSError:
+            pass   # the client has gone too
+
+    def _blank_request(self) -> None:
+        self.requestline, self.request_version, self.command = "", "", ""
+
+    def handle_one_request(self) -> None:
+        """http.server's loop step, with the head read by read_head()."""
+        try:
+            if not self.read_head():
+                self.close_connection = True
+                return
+            method = getattr(self, f"do_{self.command}", None)
+            if method is None:
+                self.send_error(HTTPStatus.NOT_IMPLEMENTED, "Unsupported method")
+                return
+            method()
+            self.wfile.flush()
+        except TimeoutError:   # a single read or write stalled past `timeout`
+            self.close_connection = True
+
+
+def listen(make_server: Callable[[], Server], host: str, port: int,
+           advice: str = "stop what uses the port, or pass another --port or --host") -> Server:
+    """MAKE_SERVER() (which binds HOST:PORT).
+
+    SitegenError (exit 1) when it cannot listen there: 'HOST:PORT: cannot listen here (REASON); ADVICE'.
+    """
+    try:
+        return make_server()
+    except OSError as exc:   # the port is taken, needs privileges, or HOST is not this machine's
+        reason = exc.strerror or type(exc).__name__
+        raise SitegenError([Problem(f"{host}:{port}", 0, 0, f"cannot listen here ({reason}); {advice}")]) from None

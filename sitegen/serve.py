@@ -1,21 +1,28 @@
 """Preview server: serves build/, rebuilds when a source changes, and reloads
 open pages.  Live reload is injected into responses by the server only, so the
-built files stay exactly what a publish would upload."""
+built files stay exactly what a publish would upload.
+
+A rebuild that fails, for the site's input or the disk, prints why (escaped for
+the terminal: messages quote file names and text) and the last good build stays
+served.  Clients get the bounds of sitegen.localserver: a total deadline for the
+request head, and a timeout on every read and write."""
 from __future__ import annotations
 
 import functools
 import http.server
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import click
 import watchfiles
 
 from .build import build
-from .errors import SitegenError
-from .localserver import PrivateHandlerMixin, PrivateThreadingHTTPServer
+from .errors import Problem, SitegenError
+from .fileio import file_system_failure
+from .localserver import BoundedRequestMixin, PrivateHandlerMixin, PrivateThreadingHTTPServer, listen
+from .terminal import printable
 
 RELOAD_PATH = "/__sitegen/reload.js"
 VERSION_PATH = "/__sitegen/version"
@@ -31,6 +38,7 @@ RELOAD_JS = b"""(function () {
 })();
 """
 WATCHED = ("site.yaml", "content", "templates", "forms", "assets")
+HOST = "127.0.0.1"
 
 
 class BuildVersion:
@@ -46,12 +54,13 @@ class BuildVersion:
             self.value += 1
 
 
-class PreviewHandler(PrivateHandlerMixin, http.server.SimpleHTTPRequestHandler):
-    """Serves the build folder, adding the live-reload script to HTML; logs nothing about clients."""
+class PreviewHandler(PrivateHandlerMixin, BoundedRequestMixin, http.server.SimpleHTTPRequestHandler):
+    """Serves the build folder, adding the live-reload script to HTML; logs nothing about clients;
+    waits for a client within BoundedRequestMixin's bounds."""
 
     version: BuildVersion
 
-    def do_GET(self) -> None:  # noqa: N802 - stdlib's name
+    def do_GET(self) -> None:
         if self.path == RELOAD_PATH:
             return self._send(200, "text/javascript", RELOAD_JS)
         if self.path == VERSION_PATH:
@@ -84,17 +93,26 @@ class PreviewHandler(PrivateHandlerMixin, http.server.SimpleHTTPRequestHandler):
 
 
 def rebuild(root: Path, out_dir: Path, build_date: date, version: BuildVersion) -> bool:
-    """Build once, printing problems instead of stopping; True on success."""
+    """Build once, printing problems (the site's, or the disk's) instead of stopping; True on success."""
     try:
         result = build(root, out_dir, build_date)
     except SitegenError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        click.echo("Build failed; still serving the last good build.", err=True)
+        report_failure(exc.problems)
+        return False
+    except OSError as exc:   # the disk, not the site: say so and keep serving
+        report_failure(file_system_failure(exc, "still serving the last good build", "save a file to build "
+                                                                                      "again").problems)
         return False
     version.bump()
     click.echo(f"Built {result.pages} pages.")
     return True
+
+
+def report_failure(problems: list[Problem]) -> None:
+    """PROBLEMS on stderr, one line each with control characters shown as escapes, then what happens next."""
+    for problem in problems:
+        click.echo(printable(problem), err=True)
+    click.echo("Build failed; still serving the last good build.", err=True)
 
 
 def watch_and_rebuild(root: Path, on_change: Callable[[], object], stop: threading.Event) -> None:
@@ -108,11 +126,13 @@ class Preview:
     """A running preview: the HTTP server and the watcher that rebuilds."""
 
     def __init__(self, root: Path, out_dir: Path, port: int, build_date: date):
+        """Listen on 127.0.0.1:PORT (SitegenError naming it when it cannot), build, then serve and watch."""
         self.version = BuildVersion()
-        rebuild(root, out_dir, build_date, self.version)
         handler = functools.partial(type("Handler", (PreviewHandler,), {"version": self.version}),
                                     directory=str(out_dir))
-        self.server = PrivateThreadingHTTPServer(("127.0.0.1", port), handler)
+        self.server = listen(lambda: PrivateThreadingHTTPServer((HOST, port), handler), HOST, port,
+                             "stop what uses the port, or pass another --port")
+        rebuild(root, out_dir, build_date, self.version)
         self.stop_event = threading.Event()
         on_change = functools.partial(rebuild, root, out_dir, build_date, self.version)
         self.threads = [threading.Thread(target=watch_and_rebuild, args=(root, on_change, self.stop_event), daemon=True),
@@ -123,7 +143,7 @@ class Preview:
     @property
     def url(self) -> str:
         """Where the preview is served."""
-        return f"http://127.0.0.1:{self.server.server_address[1]}/"
+        return f"http://{HOST}:{self.server.server_address[1]}/"
 
     def stop(self) -> None:
         """Stop serving and watching."""
@@ -135,7 +155,7 @@ class Preview:
 def serve(root: Path, out_dir: Path, port: int, build_date: date) -> None:
     """Build, then serve OUT_DIR on 127.0.0.1:PORT, rebuilding on change until Ctrl-C."""
     preview = Preview(root, out_dir, port, build_date)
-    click.echo(f"Serving {out_dir} on {preview.url} (Ctrl-C to stop)")
+    click.echo(f"Serving {printable(out_dir)} on {preview.url} (Ctrl-C to stop)")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

@@ -91,12 +91,8 @@ def package_command(site_dir: Path, schemas: Path | None, deps: Path | None, out
 def _listen(app, host: str, port: int):
     """The receiver's server on HOST:PORT; SitegenError (exit 1) when it cannot listen there."""
     from ..intake.wsgi import make_wsgi_server
-    try:
-        return make_wsgi_server(app, host, port)
-    except OSError as exc:   # the port is taken, needs privileges, or HOST is not this machine's
-        reason = exc.strerror or type(exc).__name__
-        raise SitegenError([Problem(f"{host}:{port}", 0, 0, f"cannot listen here ({reason}); stop what uses "
-                                                            "the port, or pass another --port or --host")]) from None
+    from ..localserver import listen
+    return listen(lambda: make_wsgi_server(app, host, port), host, port)
 
 
 def check_bucket(receiver, settings) -> None:

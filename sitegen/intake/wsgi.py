@@ -2,7 +2,8 @@
 limit, and `make_wsgi_server()` for local use (wsgiref, a thread per request).
 Production runs the Lambda handler instead; see docs/intake.md.
 
-The body is read only after the request line and headers pass (route, form,
+The request line and headers must arrive within a total deadline (10 s, then
+408; sitegen/localserver.py).  The body is read only after they pass (route, form,
 content type, Content-Length within the limit), never more than the limit, and
 within a total deadline (`body_timeout_seconds`): a body that stalls or ends
 before its Content-Length is refused with 400.  Whatever goes wrong, the app
@@ -13,10 +14,10 @@ from __future__ import annotations
 import socketserver
 import threading
 import time
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer, make_server
 
-from ..localserver import PrivateHandlerMixin, PrivateServerMixin, log_failure
+from ..localserver import BoundedRequestMixin, PrivateHandlerMixin, PrivateServerMixin, log_failure
 from .core import BadLength, Receiver, Request, declared_length
 from .ratelimit import RateLimiter
 from .responses import Response
@@ -167,11 +168,11 @@ class _PrivateServerHandler(ServerHandler):
         log_failure(exc_info[1])
 
 
-class QuietHandler(PrivateHandlerMixin, WSGIRequestHandler):
-    """No access log (the receiver logs its own lines, without answers or addresses); slow clients time
-    out; the body reader can bound each socket read (READ_TIMEOUT_KEY)."""
-
-    timeout = 30
+class QuietHandler(PrivateHandlerMixin, BoundedRequestMixin, WSGIRequestHandler):
+    """No access log (the receiver logs its own lines, without answers or addresses); the request line
+    and headers must arrive within a total deadline (BoundedRequestMixin.head_seconds, then 408), each
+    socket read or write within `timeout`; the body reader bounds its reads by the body deadline
+    (READ_TIMEOUT_KEY)."""
 
     def get_environ(self) -> dict:
         environ = super().get_environ()
@@ -185,13 +186,9 @@ class QuietHandler(PrivateHandlerMixin, WSGIRequestHandler):
         self.connection.settimeout(self.timeout if seconds is None else max(seconds, 0.001))
 
     def handle(self) -> None:
-        """wsgiref's handle(), with _PrivateServerHandler in place of ServerHandler."""
-        self.raw_requestline = self.rfile.readline(65537)
-        if len(self.raw_requestline) > 65536:
-            self.requestline = self.request_version = self.command = ""
-            self.send_error(414)
-            return
-        if not self.parse_request():   # an error status has been sent
+        """wsgiref's handle(), with the head read within its deadline and _PrivateServerHandler in place
+        of ServerHandler."""
+        if not self.read_head():   # nothing to answer, or an error status has been sent
             return
         handler = _PrivateServerHandler(self.rfile, self.wfile, self.get_stderr(), self.get_environ(),
                                         multithread=False)
