@@ -14,6 +14,7 @@ tests/sites/lost-item (their site, plus one optional date question).
 """
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import date
 from html.parser import HTMLParser
@@ -278,3 +279,75 @@ def test_without_javascript_the_receiver_explains_the_limit_in_the_forms_words(r
     assert f"<li>{TOO_LONG}</li>" in page and "Back button" in page and "There is a problem" in page
     assert _post(app, **{**fields, "client_token": "v1.a.b"}).status == 303      # forms.js ran: back to the page
     assert not submissions(s3, bucket)
+
+
+# ---- the page and the receiver: the same verdict and the same message, for many posts ----
+
+def _part_values(kind: str) -> st.SearchStrategy:
+    common = st.sampled_from(["", " ", "\u3000", "x", "AB12", "a" * 21, "ab\n", "1", "12", "June", "sept.", "13"])
+    by_kind = {
+        "day": st.sampled_from(["1", "29", "31", "0", "x", "1.5", "٣", "1,2", "-1"]), "month": st.sampled_from(
+            ["6", "06", "June", "jun", "Sept.", "Ju", "13", "feb"]), "year": st.sampled_from(["2026", "2030", "26"]),
+        "postcode": st.sampled_from(["IG11 8AA", "ig118aa", "SW1A1AA", "12345"]),
+        "email": st.sampled_from(["ann@example.com", "ann@example", "ann@ex ample.com"]),
+        "tel": st.sampled_from(["(020) 7946 0000", "+44 7700 900 982", "123"]),
+        "number": st.sampled_from(["3", "0", "11", "-1", "3.5", "three"]),
+        "line": st.text(alphabet="ab \n", max_size=3) | st.just("x" * 201),
+    }
+    return common | by_kind.get(kind, st.text(max_size=25)) | st.text(max_size=6)
+
+
+def _kind_of(name: str, rules: dict) -> str:
+    base, _, part = name.partition("-")
+    if part in ("day", "month", "year", "postcode"):
+        return part
+    if part:
+        return "line"
+    question = next(q for q in rules["questions"] if q["name"] == base)
+    return question["type"]
+
+
+@st.composite
+def _posts(draw, rules: dict) -> dict[str, list[str]]:
+    """Posted pairs for the form of RULES: some names left out, some values valid, many not."""
+    names = [n for q in rules["questions"] for n in (
+        [f"{q['name']}-{p}" for p in ("day", "month", "year")] if q["type"] == "date" else
+        [f"{q['name']}-{p}" for p in ("line1", "line2", "town", "postcode")] if q["type"] == "address" else [q["name"]])]
+    pairs: dict[str, list[str]] = {}
+    for name in names:
+        question = next(q for q in rules["questions"] if name.partition("-")[0] == q["name"])
+        if not draw(st.integers(0, 3)):
+            continue
+        if question.get("options"):
+            values = [o["value"] for o in question["options"]] + ["purple"]
+            pairs[name] = draw(st.lists(st.sampled_from(values), min_size=1, max_size=2))
+        elif question["type"] == "declaration":
+            pairs[name] = [draw(st.sampled_from(["yes", "no"]))]
+        else:
+            pairs[name] = [draw(_part_values(_kind_of(name, rules)))]
+    return pairs
+
+
+@pytest.mark.browser
+def test_the_page_and_the_receiver_give_the_same_message_for_every_post(page, tmp_path_factory, serve_dir):
+    from sitegen.intake.answers import field_errors
+    from sitegen.forms.submission import make_validator
+    out = _built(tmp_path_factory, SITES / "forms-basic")
+    url = serve_dir(out) + "/forms/everything/"
+    schema = json.loads((out / "forms" / "everything" / "schema.json").read_text(encoding="utf-8"))
+    page.goto(url)
+    rules = json.loads(page.get_attribute("form[data-sitegen-rules]", "data-sitegen-rules"))
+    posts = sample(_posts(rules), 100)
+    today = "2026-11-28"
+    in_page = js(page, url, """(forms, [rules, posts, today]) => posts.map((pairs) =>
+        Object.fromEntries(forms.validateAnswers(rules, pairs, today).map((e) => [e.name, e.message])))""",
+                 [rules, posts, today])
+    validator = make_validator(schema, date.fromisoformat(today))
+    messages = {n: p.get("x-sitegen-messages", {}) for n, p in schema["properties"].items()}
+    differ = []
+    for pairs, by_page in zip(posts, in_page):
+        errors = field_errors(validator, answers_from_post(schema, pairs), list(schema["properties"]), messages)
+        by_receiver = {e.field: e.message for e in errors}
+        if by_page != by_receiver:
+            differ.append(f"{pairs}\n  page {by_page}\n  receiver {by_receiver}")
+    assert not differ, f"{len(differ)} of {len(posts)} differ:\n" + "\n".join(differ[:8])

@@ -10,7 +10,9 @@ into a JSON object, guided only by the schema:
 * `date` joins `NAME-year`, `NAME-month` and `NAME-day` into `YYYY-MM-DD`
   (a day of one or two digits; a month of one or two digits or a month name
   of three letters or more, like `June`, `jun` or `Sept.`; a four-digit year;
-  anything else is kept as typed, so the pattern refuses it);
+  anything else is kept as typed, `YEAR-MONTH-DAY` with a missing part empty
+  (and `%` and `-` inside a part written `%25` and `%2D`), so the pattern
+  refuses it; a box posted twice makes a list of every value);
 * `address` gathers `NAME-line1`, `-line2`, `-town` and `-postcode` into an object;
 * `number` becomes an integer when it is written as one;
 * any other field is its one value (a list when it was posted more than once,
@@ -89,11 +91,19 @@ def _date(name: str, values: dict) -> tuple:
     day, month, year = (values.get(f"{name}-{part}") for part in ("day", "month", "year"))
     if not (day or month or year):
         return None, names
-    if all(v and len(v) == 1 for v in (day, month, year)):
+    parts = (year or [], month or [], day or [])
+    if any(len(v) > 1 for v in parts):        # a box posted twice: a list, which the schema refuses
+        return [value for v in parts for value in v], names
+    if all(parts):
         iso = date_from_parts(day[0], month[0], year[0])
         if iso:
             return iso, names
-    return "-".join(",".join(v or ()) for v in (year, month, day)), names
+    return "-".join(_escape_dash(v[0]) if v else "" for v in parts), names
+
+
+def _escape_dash(part: str) -> str:
+    """A date part as typed, with '%' and '-' escaped so the three parts can be told apart again."""
+    return part.replace("%", "%25").replace("-", "%2D")
 
 
 def _address(name: str, values: dict) -> tuple:

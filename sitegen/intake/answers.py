@@ -121,18 +121,31 @@ def idempotency_digest(secret: str, form_id: str, answers: dict) -> bytes:
 
 def field_errors(validator: Draft202012Validator, answers: object, order: list[str],
                  messages: dict[str, dict]) -> list[FieldError]:
-    """What is wrong with ANSWERS, one error per field in ORDER (the form's), with people's messages."""
-    found: dict[str, str] = {}
+    """What is wrong with ANSWERS, one error per field in ORDER (the form's), with people's messages.
+
+    A field with several problems gets the message forms.js would show: the
+    first kind in KIND_ORDER, the order in which forms.js checks an answer.
+    """
+    kinds: dict[str, str] = {}
     for error in validator.iter_errors(answers):
         for name, kind in _located(error, answers):
-            if name not in found:
-                texts = messages.get(name, {})
-                found[name] = texts.get(kind) or texts.get("invalid") or _GENERIC.get(kind, "Check this answer")
+            if name not in kinds or _KIND_RANK.get(kind, len(_KIND_RANK)) < _KIND_RANK.get(kinds[name], len(_KIND_RANK)):
+                kinds[name] = kind
     rank = {name: i for i, name in enumerate(order)}
-    return [FieldError(n, found[n]) for n in sorted(found, key=lambda n: (rank.get(n, len(rank)), n))]
+    return [FieldError(n, _message(messages.get(n, {}), kinds[n]))
+            for n in sorted(kinds, key=lambda n: (rank.get(n, len(rank)), n))]
+
+
+def _message(texts: dict, kind: str) -> str:
+    return texts.get(kind) or texts.get("invalid") or _GENERIC.get(kind, "Check this answer")
 
 
 _GENERIC = {"unexpected": "Unexpected answer", "document": "The answers must be a JSON object"}
+# The order in which forms.js checks one answer (each question type uses a part of it).
+KIND_ORDER = ("required", "invalid", "missing_day", "missing_month", "missing_year", "line1", "town", "too_short",
+              "too_long", "number", "pattern", "real", "postcode_missing", "postcode", "too_small", "too_large",
+              "past", "future")
+_KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
 
 
 def _located(error: ValidationError, answers: object) -> list[tuple[str, str]]:
@@ -155,7 +168,7 @@ def _kind(error: ValidationError, path: list) -> str:
     if error.validator == "x-sitegen-date":
         return str(error.validator_value)
     if len(path) == 1 and error.validator == "pattern" and error.validator_value == DATE:
-        return "real"
+        return _date_kind(error.instance)
     if len(path) >= 1 and error.validator == "required" and isinstance(error.instance, dict):
         missing = [n for n in error.validator_value if n not in error.instance]
         return _ADDRESS_KINDS.get(missing[0], "invalid") if missing else "invalid"
@@ -172,3 +185,16 @@ def _is_blank_error(error: ValidationError) -> bool:
     """Whether ERROR says a required text answer is empty or only white space."""
     return ((error.validator == "pattern" and error.validator_value == NOT_BLANK)
             or (error.validator == "minLength" and error.validator_value == 1 and error.instance == ""))
+
+
+def _date_kind(instance: str) -> str:
+    """Why a date is refused, read from the parts answers_from_post kept as typed ('YYYY-MM-DD' order).
+
+    As forms.js: a missing day, month or year; anything else is not a 'real' date.
+    """
+    parts = instance.split("-")
+    if len(parts) != 3:
+        return "real"
+    year, month, day = parts
+    return next((f"missing_{name}" for name, part in (("day", day), ("month", month), ("year", year)) if not part),
+                "real")
