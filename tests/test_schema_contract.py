@@ -185,7 +185,7 @@ def test_the_receiver_accepts_exactly_what_the_schema_accepts(built_schemas, int
     judged = ajv_verdicts(built_schemas, cases)
     disagreements = []
     for (form_id, doc), ajv_accepts in zip(cases, judged):
-        answer = call(app, path=f"/submit/{form_id}", body=json.dumps(doc).encode("utf-8"), content_type=JSON)
+        answer = _post(app, form_id, doc)
         assert answer.status in (200, 201, 422), (answer.status, answer.body)
         if (answer.status != 422) != ajv_accepts:
             disagreements.append(f"{form_id}: receiver {answer.status}, ajv {'accepts' if ajv_accepts else 'refuses'}: "
@@ -193,6 +193,15 @@ def test_the_receiver_accepts_exactly_what_the_schema_accepts(built_schemas, int
     assert not disagreements, "\n".join(disagreements[:20])
     accepted = sum(judged)
     assert 0.2 * len(cases) < accepted < 0.9 * len(cases), (accepted, len(cases))   # both sides are exercised
+
+
+def _post(app, form_id: str, doc: object):
+    """The receiver's answer to DOC; a 503 (the shared moto server too slow, on a busy machine) is tried again."""
+    for _ in range(3):
+        answer = call(app, path=f"/submit/{form_id}", body=json.dumps(doc).encode("utf-8"), content_type=JSON)
+        if answer.status != 503:
+            break
+    return answer
 
 
 # The issue's examples, and the field cases' answers, on report-crime (every bundled form has these kinds).

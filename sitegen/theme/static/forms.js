@@ -199,7 +199,7 @@ function make(tag, className, text) {
 }
 
 // "29 June 2026" on check your answers; the parts as typed when they are no date; "" when blank.
-export function formatDate(q, pairs) {
+function formatDate(q, pairs) {
   const [d, m, y] = DATE_PARTS.map((p) => valuesOf(pairs, `${q.name}-${p}`)[0] || "");
   const iso = dateFromParts(d, m, y);
   const month = iso && MONTHS[Number(iso.slice(5, 7)) - 1];
