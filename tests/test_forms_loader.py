@@ -159,6 +159,14 @@ def test_reserved_field_name(site):
                    "'website' is reserved for the form's spam checks; choose another name")
 
 
+@pytest.mark.parametrize("pattern, words", [("[A-Z]{2}[0-9]{2}+", "pattern uses '{2}+', which JavaScript"),
+                                            ("[A-Z]{,2}", "pattern uses '{', which JavaScript"),
+                                            ("[[A-Z]]", "pattern may change meaning in a future Python")])
+def test_pattern_that_javascript_cannot_read(site, pattern, words):
+    edit(site, FORM, 'pattern: "[A-Z]{2}[0-9]{2}"', f'pattern: "{pattern}"')
+    assert_problem(check(site), FORM, line_of(site, FORM, "pattern:"), words)
+
+
 def test_pattern_that_browsers_read_differently(site):
     edit(site, FORM, 'pattern: "[A-Z]{2}[0-9]{2}"', 'pattern: "[A-Z]{2}\\\\d{2}"')
     assert_problem(check(site), FORM, line_of(site, FORM, "pattern:"),
