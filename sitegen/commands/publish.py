@@ -12,6 +12,7 @@ from ..fileio import file_system_failure
 from ..publish import (PublishOptions, Summary, Target, execute, make_clients, prepare, refuse_deletes,
                        summarise)
 from ..publish.report import plan_lines, reporter_for, summary_line
+from ..terminal import printable
 from . import build_date_option, resolve_build_date, site_option, site_root
 
 
@@ -74,13 +75,13 @@ def publish_command(site_dir: Path, bucket, prefix, endpoint_url, region, distri
     except OSError as exc:   # build/ could not be read: the disk, not the site
         raise file_system_failure(exc, "the live site is consistent", "publish again") from None
     if summary.deferred:
-        click.echo(f"{target.where}: CloudFront had not finished invalidating after"
+        click.echo(f"{printable(target.where)}: CloudFront had not finished invalidating after"
                    f" {options.invalidation_wait:.0f}s; {summary.deferred} old assets are kept until the next"
                    " publish deletes them", err=True)
     if as_json:
         click.echo(json.dumps(summary.as_dict()))
     elif not dry_run:
-        click.echo(f"Published to {target.where}: " + summary_line(
+        click.echo(f"Published to {printable(target.where)}: " + summary_line(
             summary.uploaded, summary.deleted, summary.unchanged, summary.invalidated))
 
 

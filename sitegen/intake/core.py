@@ -31,6 +31,7 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import SitegenError
+from ..terminal import printable
 from .answers import (FORM, JSON, BadBody, FieldError, field_errors, honeypot_filled, idempotency_digest,
                       media_type, parse, stored_answers)
 from .answer_problems import problems_page, without_javascript
@@ -184,10 +185,11 @@ class Receiver:
             extra=(("Retry-After", str(wait)),), log_form=self._form_id(request) or ""))
 
     def log(self, form_id: str | None, reference: str, size: int, outcome: str, status: int) -> None:
-        """One line per request: never an answer (and a form id only when it is a well-formed one)."""
-        shown = form_id if form_id and FORM_ID.match(form_id) else ("-" if not form_id else "(malformed)")
-        LOG.info("intake form=%s ref=%s bytes=%d outcome=%s status=%d", shown, reference or "-", size, outcome,
-                 status)
+        """One line per request: never an answer, a form id only when it is a well-formed one (the whole of
+        it: `$` would let a line feed through), and any other text with control characters escaped."""
+        shown = form_id if form_id and FORM_ID.fullmatch(form_id) else ("-" if not form_id else "(malformed)")
+        LOG.info("intake form=%s ref=%s bytes=%d outcome=%s status=%d", shown, printable(reference or "-"), size,
+                 printable(outcome), status)
 
     # ---- the steps ----
 

@@ -32,6 +32,7 @@ from datetime import datetime
 from typing import Callable
 
 from ..errors import Problem, SitegenError
+from ..terminal import printable
 from .references import derive_body, make_reference
 
 LOG = logging.getLogger("sitegen.intake")
@@ -132,7 +133,7 @@ class S3Writer:
                     break
                 if attempt < self.retries:
                     self.sleep(random.uniform(0, self.backoff * 2 ** attempt))
-        LOG.warning("intake s3 failed: %s", _describe(last))
+        LOG.warning("intake s3 failed: %s", printable(_describe(last)))   # S3's error code is its text
         raise StorageUnavailable(_describe(last))
 
 
@@ -189,6 +190,6 @@ class SubmissionStore:
         if existing is None:
             raise StorageUnavailable("claim vanished")
         if existing.get("digest") != claim["digest"]:
-            LOG.info("intake reference clash form=%s attempt=%d", form_id, attempt)
+            LOG.info("intake reference clash form=%s attempt=%d", printable(form_id), attempt)
             return None
         return existing

@@ -1,5 +1,9 @@
 """How a publish tells people what it does: a progress bar on a terminal,
 nothing in tests and pipelines, and the plan as text for --dry-run.
+
+File names in build/ and keys in the bucket are text from outside: the plan
+shows them through `printable`, so an escape sequence in a name reaches the
+terminal as visible text, never as a command to it.
 """
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import IO, Any
 
 import click
 
+from ..terminal import printable
 from .plan import GROUP_NAMES, Plan
 
 
@@ -53,17 +58,18 @@ def reporter_for(stream: IO[str] | None = None) -> Reporter:
 
 
 def plan_lines(plan: Plan, invalidations: list[str], where: str) -> list[str]:
-    """The plan as lines for people: one per upload and delete, in the order they run."""
-    lines = [f"Plan for {where}:"]
+    """The plan as lines for people: one per upload and delete, in the order they run; every
+    name, key and path with its control characters shown as escapes (sitegen.terminal)."""
+    lines = [f"Plan for {printable(where)}:"]
     for number, uploads in plan.groups():
         lines.append(f"  {GROUP_NAMES[number]}:")
-        lines.extend(f"    upload  {u.path}  ({u.reason})" for u in uploads)
+        lines.extend(f"    upload  {printable(u.path)}  ({u.reason})" for u in uploads)
     if plan.deletes:
         lines.append("  stale keys:")
-        lines.extend(f"    delete  {path}" for path in plan.deletes)
+        lines.extend(f"    delete  {printable(path)}" for path in plan.deletes)
     if invalidations:
         lines.append("  CDN:")
-        lines.extend(f"    invalidate  {path}" for path in invalidations)
+        lines.extend(f"    invalidate  {printable(path)}" for path in invalidations)
     lines.append(summary_line(len(plan.uploads), len(plan.deletes), len(plan.unchanged), invalidations,
                               dry_run=True))
     return lines
