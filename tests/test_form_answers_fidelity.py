@@ -201,6 +201,7 @@ def test_pasted_text_and_a_month_name_stay_and_the_limit_is_explained(page, lost
     page.focus("#item_description")
     page.keyboard.insert_text(LONG_DESCRIPTION)               # what pasting does
     assert page.input_value("#item_description") == LONG_DESCRIPTION and len(LONG_DESCRIPTION) == 283
+    assert page.inner_text(".govuk-character-count__status") == "You have 83 characters too many"
     page.fill("#lost_date-day", "29")
     page.focus("#lost_date-month")
     page.keyboard.type("June")
@@ -222,6 +223,7 @@ def test_without_javascript_nothing_typed_is_cut(page_without_js, lost_item_url)
     page.focus("#lost_date-month")
     page.keyboard.type("sept.")
     assert page.input_value("#item_description") == LONG_DESCRIPTION
+    assert page.inner_text("#item_description-info") == "You can enter up to 200 characters"
     assert page.input_value("#lost_date-month") == "sept."
     assert page.evaluate("document.querySelector('form[data-sitegen-rules]').noValidate")
 

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from .model import ALWAYS, DECLARATION_VALUE, Question
 
+LARGE_LIMIT = 1000   # characters; above it the count shows only when three quarters are used
 WIDTHS = {"tel": "govuk-input--width-20", "number": "govuk-input--width-10", "email": ""}
 ADDRESS_LABELS = (("line1", "Address line 1", "address-line1", ""),
                   ("line2", "Address line 2 (optional)", "address-line2", ""),
@@ -24,8 +25,8 @@ ADDRESS_LABELS = (("line1", "Address line 1", "address-line1", ""),
 def field(question: Question, sensitive: bool) -> dict:
     """{'name', 'macro', 'params'} for QUESTION; SENSITIVE forms drop autocomplete tokens."""
     builder = _BUILDERS[question.type]
-    return {"name": question.name, "type": question.type, "macro": builder[0],
-            "params": builder[1](question, sensitive)}
+    macro = "character_count" if question.type == "textarea" and question.max_length else builder[0]
+    return {"name": question.name, "type": question.type, "macro": macro, "params": builder[1](question, sensitive)}
 
 
 def _label_text(question: Question) -> str:
@@ -73,9 +74,14 @@ def _input(question: Question, sensitive: bool) -> dict:
 
 
 def _textarea(question: Question, sensitive: bool) -> dict:
-    return {"id": question.name, "name": question.name, "rows": question.rows,
-            "label": {"text": _label_text(question), "classes": "govuk-label--s"}, "hint": _hint(question),
-            "attributes": _attributes(question)}
+    """A GOV.UK character count: its limit is a data attribute, so nothing typed is cut, and people
+    see how many characters are left (with JavaScript, only near a large limit)."""
+    params = {"id": question.name, "name": question.name, "rows": question.rows,
+              "label": {"text": _label_text(question), "classes": "govuk-label--s"}, "hint": _hint(question),
+              "attributes": _attributes(question)}
+    if question.max_length:
+        params |= {"maxlength": question.max_length, "threshold": 75 if question.max_length > LARGE_LIMIT else None}
+    return params
 
 
 def _date(question: Question, sensitive: bool) -> dict:
