@@ -33,8 +33,8 @@ def problems_page(errors: list[FieldError], form_url: str) -> Response:
             "<div class=\"govuk-error-summary\" role=\"alert\"><h1 class=\"govuk-error-summary__title\">"
             "There is a problem</h1><div class=\"govuk-error-summary__body\">"
             f"<ul class=\"govuk-list govuk-error-summary__list\">{items}</ul></div></div>"
-            "<p>Nothing has been sent yet. Use your browser’s Back button to return to the form: what you typed is "
-            "still there. Change these answers, then send the form again.</p>"
+            "<p>Nothing has been sent yet. Use your browser’s Back button to return to the form (in most browsers "
+            "what you typed is still there), change these answers, then send the form again.</p>"
             f"<p><a href=\"{html.escape(form_url)}\">Start the form again</a> (your answers will be cleared)</p>"
             "<p>If a crime is happening now or someone is in danger, call 999.</p></main></body></html>\n")
     headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Security-Policy", PAGE_CSP), *BASE_HEADERS]
