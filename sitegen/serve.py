@@ -100,8 +100,8 @@ def rebuild(root: Path, out_dir: Path, build_date: date, version: BuildVersion) 
         report_failure(exc.problems)
         return False
     except OSError as exc:   # the disk, not the site: say so and keep serving
-        report_failure(file_system_failure(exc, "still serving the last good build", "save a file to build "
-                                                                                      "again").problems)
+        failure = file_system_failure(exc, "the folder served is untouched", "save a file to build again")
+        report_failure(failure.problems)
         return False
     version.bump()
     click.echo(f"Built {result.pages} pages.")
