@@ -138,7 +138,7 @@ class BoundedRequestMixin:
         if not getattr(self, "command", None):
             self._blank_request()
         try:
-            self.send_error(HTTPStatus.REQUEST_TIMEOUT, "The request took too long to arrive")
+            self.send_error(HTTPStatus.REQUEST_TIMEOUT, explain="The request line and headers took too long to arrive.")
         except OSError:
             pass   # the client has gone too
 
