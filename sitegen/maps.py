@@ -244,7 +244,7 @@ def _join(where: str, key: str) -> str:
 # ---------------------------------------------------------------- validity (RFC 7946, OGC simple features)
 
 FIX = "redraw it, or let import-police-uk fetch it again"
-_PLACE_RE = re.compile(r"^(?P<what>.*?)\[(?P<lon>\S+) (?P<lat>\S+)\]$")
+_PLACE_RE = re.compile(r"^(?P<what>.*?)\[(?P<lon>\S+) (?P<lat>\S+)\]\Z")
 
 
 def _invalid_parts(polygons: list[Polygon], places: list[str]) -> list[_ShapeError]:

@@ -23,10 +23,10 @@ from urllib.parse import urlsplit
 from ..errors import Problems, did_you_mean
 from .yamlsource import LocatedDict, LocatedList, Pos
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{1,20}$")
-COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+\Z")
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{1,20}\Z")
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 
 
 @dataclass

@@ -14,8 +14,8 @@ from ..errors import Problems
 from .messages import MESSAGE_KINDS
 from .model import CATEGORIES, QUESTION_TYPES
 
-NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
-AUTOCOMPLETE_RE = re.compile(r"^[a-z0-9 -]{1,60}$")
+NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,49}\Z")
+AUTOCOMPLETE_RE = re.compile(r"^[a-z0-9 -]{1,60}\Z")
 YAML_BOOL_HINT = ("YAML reads yes, no, true, false, on and off without quotes as true or false; "
                   "write the text in quotes, like \"Yes\"")
 

@@ -41,7 +41,7 @@ from .schemas import FORM_ID, FormSchema, SchemaStore
 from .storage import StorageUnavailable, SubmissionStore
 
 LOG = logging.getLogger("sitegen.intake")
-SUBMIT_PATH = re.compile(r"^/submit/([^/]+)/?$")
+SUBMIT_PATH = re.compile(r"^/submit/([^/]+)/?\Z")
 RETRY_AFTER_UNAVAILABLE = "30"
 ASCII_DIGITS = re.compile(r"[0-9]+")    # not str.isdigit(), which also takes '²' and other scripts' digits
 MAX_LENGTH_DIGITS = 18                  # more digits than this is more than any body limit

@@ -26,7 +26,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 BODY_LENGTH = 8
 FILLER_WORDS = {"a", "an", "and", "for", "of", "on", "or", "report", "the", "to", "us", "your"}
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
-_SHAPE = re.compile(r"^([A-Z0-9]{1,6})-([0-9]{4})-([0-9A-HJKMNP-TV-Z]{8})([0-9A-HJKMNP-TV-Z])$")
+_SHAPE = re.compile(r"^([A-Z0-9]{1,6})-([0-9]{4})-([0-9A-HJKMNP-TV-Z]{8})([0-9A-HJKMNP-TV-Z])\Z")
 
 
 def form_prefix(form_id: str, schema: dict | None = None) -> str:

@@ -23,7 +23,7 @@ from ..errors import Problem, SitegenError
 from ..forms.submission import make_validator
 from .references import form_prefix
 
-FORM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FORM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
 @dataclass(eq=False)

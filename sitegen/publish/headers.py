@@ -58,7 +58,7 @@ TABLE: dict[str, tuple[str, str]] = {
     ".pdf": ("application/pdf", HOUR),
 }
 
-FINGERPRINTED = re.compile(r"^assets/(?:.+/)?[^/]+\.[0-9a-fA-F]{10}\.[A-Za-z0-9]+$")
+FINGERPRINTED = re.compile(r"^assets/(?:.+/)?[^/]+\.[0-9a-fA-F]{10}\.[A-Za-z0-9]+\Z")
 
 
 @dataclass(frozen=True, order=True)

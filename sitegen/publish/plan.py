@@ -30,7 +30,7 @@ HEADERS_CHANGED = "headers changed"
 ASSETS, OTHER, HTML, SITEMAP = range(4)
 GROUP_NAMES = ("fingerprinted assets", "other files", "pages", "sitemap")
 
-PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}$")
+PLAIN_MD5 = re.compile(r"^[0-9a-f]{32}\Z")
 WILDCARD = "/*"
 
 
