@@ -14,7 +14,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 from corpus import write_corpus  # noqa: E402
-
 from sitegen.content.frontmatter import body_of  # noqa: E402
 from sitegen.content.markup import ENGINES, MarkdownRenderer  # noqa: E402
 

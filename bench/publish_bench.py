@@ -39,7 +39,6 @@ import boto3
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from motoserver import FAKE_AWS_ENV, MotoServer  # noqa: E402
-
 from sitegen.publish import PublishOptions, Target, publish  # noqa: E402
 
 WARDS_CSV = ROOT.parent / "shared" / "data" / "london-wards.csv"

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import pickle
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from .fileio import atomic_write
 from .incremental import digest

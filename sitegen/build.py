@@ -14,23 +14,23 @@ rendered: a failed build leaves the previous one exactly as it was.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import jinja2
 import jinja2.nodes
 
 from . import incremental as inc
-from .incremental import BuildResult
 from .areacache import AreaStore
 from .arearebuild import rebuild_areas
-from .collector import collector_paused
 from .assets import collect_assets
+from .collector import collector_paused
 from .content.markup import MarkdownRenderer
 from .content.site import MEDIA_DIR, load_site
 from .errors import Problem
 from .feeds.checks import feed_problems
+from .incremental import BuildResult
 from .links import check_links
 from .model import Site
 from .outputs import Output, RenderContext, plan

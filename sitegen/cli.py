@@ -11,9 +11,9 @@ import sys
 
 import click
 
+from .commands import COMMANDS
 from .errors import SitegenError
 from .terminal import printable
-from .commands import COMMANDS
 
 
 class SitegenGroup(click.Group):

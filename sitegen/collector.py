@@ -9,8 +9,8 @@ frozen out of its walks (`gc.freeze`, as long-lived servers do before forking).
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 
 @contextmanager

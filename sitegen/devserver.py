@@ -75,7 +75,7 @@ class MotoProcess:
         """The endpoint URL for boto3."""
         return f"http://{HOST}:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> "MotoProcess":
+    def start(self, timeout: float = 30.0) -> MotoProcess:
         """Start the server and wait until it answers."""
         self.process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -128,7 +128,7 @@ class DevStack:
     server: object = None
     receiver_url: str = ""
 
-    def start(self) -> "DevStack":
+    def start(self) -> DevStack:
         """Start moto, create the bucket, start the receiver."""
         from .intake.config import IntakeSettings, require
         from .intake.core import make_receiver
@@ -156,7 +156,7 @@ class DevStack:
         if self.moto is not None:
             self.moto.stop()
 
-    def __enter__(self) -> "DevStack":
+    def __enter__(self) -> DevStack:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -199,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--build-date", default=None, help="Treat this day (YYYY-MM-DD) as today.")
     args = parser.parse_args(argv)
     from datetime import datetime
+
     from .commands import resolve_build_date, site_root
     if not port_is_free(args.port):
         print(f"Port {args.port} on {HOST} is in use: stop what uses it, or pass --port N.", file=sys.stderr)

@@ -9,8 +9,8 @@ traceback.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
 
 EXIT_OK = 0
 EXIT_INPUT = 1      # the user's input is wrong (content, config, a refused publish)

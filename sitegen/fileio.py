@@ -4,9 +4,10 @@ from __future__ import annotations
 import errno
 import itertools
 import os
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator
+from typing import BinaryIO
 
 from .errors import ServiceError
 

@@ -7,9 +7,9 @@ Loaders in `sitegen.content` build these from files; outputs in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property
 from operator import attrgetter
-from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # the model itself needs no config code

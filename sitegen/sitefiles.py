@@ -9,8 +9,8 @@ of links) is refused wherever site files are read or listed, and reported by
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from .errors import Problem, SitegenError
 

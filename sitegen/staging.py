@@ -17,9 +17,9 @@ import fcntl
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from .fileio import naming
 
@@ -191,7 +191,7 @@ def exchange(first: Path, second: Path) -> bool:
     """Swap FIRST and SECOND atomically; False if the system cannot."""
     global _renameat2
     if _renameat2 is None:
-        import ctypes   # here: a build with nothing to do cleans leftovers but swaps nothing
+        import ctypes  # here: a build with nothing to do cleans leftovers but swaps nothing
         try:
             function = ctypes.CDLL(None, use_errno=True).renameat2
         except (AttributeError, OSError):

@@ -13,13 +13,12 @@ from pathlib import Path
 import jinja2
 
 from . import incremental as inc
+from .content import MEDIA_DIR
 from .errors import Problem, SitegenError
 from .fileio import naming
 from .outputs import Output, RenderContext, render
 from .parallel import parallel_map
 from .staging import delete_outputs, move_into, staging, write_file
-
-from .content import MEDIA_DIR
 
 
 def update_outputs(ctx: RenderContext, todo: list[Output], static: set[str], stale: set[str],

@@ -61,7 +61,7 @@ class FeedServer:
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
-    def start(self) -> "FeedServer":
+    def start(self) -> FeedServer:
         """Serve in a background thread."""
         self._thread.start()
         return self

@@ -7,8 +7,15 @@ import pytest
 
 from conftest import ROOT, today
 from sitegen.content.site import load_site
-from test_browser_forms import (NATIVE_FORMS, assert_accessible, axe_context, fill, last_post, rules_of,
-                                site, tab)  # noqa: F401 - site and tab are fixtures shared with the JavaScript tests
+from test_browser_forms import (
+    NATIVE_FORMS,
+    assert_accessible,
+    axe_context,
+    fill,
+    last_post,
+    rules_of,
+    site,  # noqa: F401 - site and tab are fixtures shared with the JavaScript tests
+    )
 
 pytestmark = pytest.mark.browser
 

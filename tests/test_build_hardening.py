@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DATE, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import BUILD_DATE, run_cli
 from sitegen.build import check_templates
 from sitegen.fileio import file_system_failure
 from sitegen.render import make_environment

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
-from conftest import run_cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import run_cli
 from sitegen.config import load_config
 from sitegen.content.areas import load_area
 from sitegen.content.context import load_context

@@ -7,7 +7,7 @@ Dates: read from the string the feed wrote, accepted only when fully understood
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from xml.sax.saxutils import escape
 
 import pytest
@@ -28,8 +28,8 @@ except ImportError:  # tests/ is a package
 
 BASE = "https://news.test.example/feed.xml"
 UTF8 = "application/rss+xml; charset=utf-8"
-FETCHED = datetime(2026, 12, 1, 6, 0, tzinfo=timezone.utc)
-UTC = timezone.utc
+FETCHED = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
+UTC = UTC
 
 # The field cases' feeds (../shared/field-cases/feed-utf8-stray-byte and feed-nonstandard-date).
 STRAY_BYTE_FEED = (

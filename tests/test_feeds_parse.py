@@ -1,7 +1,7 @@
 """Parsing and sanitising feed bytes: pure functions, no network."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -24,7 +24,7 @@ def test_keeps_the_newest_entries_newest_first():
     assert [p.title for p in feed.posts] == [f"Patrol update {n}" for n in (7, 6, 5, 4, 3)]
     first = feed.posts[0]
     assert first.link == "https://news.example/abbey/7"
-    assert first.published == datetime(2026, 11, 7, 10, 0, tzinfo=timezone.utc)
+    assert first.published == datetime(2026, 11, 7, 10, 0, tzinfo=UTC)
     assert first.summary_html == '<p class="govuk-body-s">Officers were out on patrol, day 7.</p>'
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -25,7 +25,7 @@ try:
 except ImportError:  # tests/ is a package
     from tests.feedserver import ENTITY_BOMB, HOSTILE_RSS, HTML_PAGE, INVALID_XML, feed_server, rss  # noqa: F401
 
-START = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+START = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 
 
 class Clock:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -24,7 +24,7 @@ except ImportError:  # tests/ is a package
     from tests.feedserver import ATOM_TEXT_WITH_MARKUP, HOSTILE_RSS, feed_server  # noqa: F401
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "sitegen" / "theme" / "templates"
-FETCHED = datetime(2026, 11, 20, 3, 0, tzinfo=timezone.utc)
+FETCHED = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 FEED = "https://social.example/@abbey.rss"
 
 
@@ -44,7 +44,7 @@ MASTODON = SocialLink("mastodon", "https://social.example/@abbey", FEED)
 def store(config: SiteConfig, **fields) -> FeedRecord:
     record = FeedRecord(**{"url": FEED, "title": "Abbey team", "fetched_at": FETCHED, "checked_at": FETCHED,
                            "posts": (Post("Out on patrol", "https://social.example/@abbey/1",
-                                          datetime(2026, 11, 19, 23, 30, tzinfo=timezone.utc),
+                                          datetime(2026, 11, 19, 23, 30, tzinfo=UTC),
                                           '<p class="govuk-body-s">Hello</p>'),), **fields})
     write_record(config.root / config.feeds.cache_dir, record)
     return record
@@ -77,7 +77,7 @@ def test_a_feed_not_confirmed_for_too_long_is_stale(config, today, stale):
 
 
 def test_a_304_keeps_the_feed_fresh(config):
-    store(config, fetched_at=datetime(2026, 1, 1, tzinfo=timezone.utc))
+    store(config, fetched_at=datetime(2026, 1, 1, tzinfo=UTC))
     assert latest_posts(config, area(MASTODON), date(2026, 11, 21))[0].stale is False
 
 

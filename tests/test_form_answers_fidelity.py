@@ -22,9 +22,15 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import BUILD_DATE, SITES, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from conftest import BUILD_DATE, SITES, run_cli
+from sitegen.forms.fields import field
+from sitegen.forms.model import ALWAYS, QUESTION_TYPES, Match, Option, Question
+from sitegen.forms.patterns import SPACE_CHARS, date_from_parts, month_number
+from sitegen.forms.submission import answers_from_post, clean
+from sitegen.intake.config import IntakeSettings
 from test_intake_support import (  # noqa: F401
     FORM,
     SECRET,
@@ -35,12 +41,6 @@ from test_intake_support import (  # noqa: F401
     moto_endpoint,
     submissions,
 )
-
-from sitegen.forms.fields import field
-from sitegen.forms.model import ALWAYS, QUESTION_TYPES, Match, Option, Question
-from sitegen.forms.patterns import SPACE_CHARS, date_from_parts, month_number
-from sitegen.forms.submission import answers_from_post, clean
-from sitegen.intake.config import IntakeSettings
 
 # Attributes with which a browser cuts, blocks or second-guesses what people type.
 REFUSING = {"maxlength", "minlength", "pattern", "size", "min", "max", "step"}
@@ -332,8 +332,8 @@ def _posts(draw, rules: dict) -> dict[str, list[str]]:
 
 @pytest.mark.browser
 def test_the_page_and_the_receiver_give_the_same_message_for_every_post(page, tmp_path_factory, serve_dir):
-    from sitegen.intake.answers import field_errors
     from sitegen.forms.submission import make_validator
+    from sitegen.intake.answers import field_errors
     out = _built(tmp_path_factory, SITES / "forms-basic")
     url = serve_dir(out) + "/forms/everything/"
     schema = json.loads((out / "forms" / "everything" / "schema.json").read_text(encoding="utf-8"))

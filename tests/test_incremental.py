@@ -292,6 +292,7 @@ def test_an_area_edit_rewrites_only_its_shard_of_the_area_cache(make_site, tmp_p
 def test_an_area_cache_made_by_other_code_is_not_used(make_site, tmp_path, change):
     import dataclasses
     import pickle
+
     from sitegen.areacache import shard_of
     site = make_site("minimal")
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")

@@ -17,8 +17,8 @@ import yaml
 
 from conftest import BUILD_DATE, ROOT, run_cli
 from sitegen.intake.config import IntakeSettings
-from sitegen.intake.references import is_valid
 from sitegen.intake.core import utc_now
+from sitegen.intake.references import is_valid
 from sitegen.intake.wsgi import make_wsgi_server
 from test_intake_support import SECRET, client_for, make_app, moto_endpoint, submissions  # noqa: F401
 

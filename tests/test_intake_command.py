@@ -15,14 +15,23 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
 from sitegen import devserver
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
 from sitegen.intake.config import IntakeSettings, require, resolve
-from test_intake_support import (JSON, SECRET, aws_env, bucket, free_port, json_body, moto_endpoint, s3,  # noqa: F401
-                                 schemas, submissions)
-
-from conftest import run_cli
+from test_intake_support import (  # noqa: F401
+    JSON,
+    SECRET,
+    aws_env,
+    bucket,
+    free_port,
+    json_body,
+    moto_endpoint,
+    s3,
+    schemas,
+    submissions,
+)
 
 SITEGEN = Path(sys.executable).parent / "sitegen"
 SITE_YAML = "name: Test Police\nbase_url: https://police.example/\n"

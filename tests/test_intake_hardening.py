@@ -23,16 +23,18 @@ import struct
 import sys
 import threading
 import uuid
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 import boto3
 import pytest
 from botocore.config import Config
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from conftest import run_cli
 from motoserver import FAKE_AWS_ENV, aws_env, moto_endpoint  # noqa: F401 - fixtures
@@ -380,7 +382,7 @@ def event(body: object, base64: bool = False) -> dict:
 def lambda_receiver(schemas, moto_endpoint, bucket):
     settings = replace(settings_for(schemas, moto_endpoint), bucket=bucket)
     lambda_handler.use_receiver(make_receiver(settings, client=s3_client(moto_endpoint),
-                                              clock=lambda: datetime(2026, 11, 28, tzinfo=timezone.utc)))
+                                              clock=lambda: datetime(2026, 11, 28, tzinfo=UTC)))
     yield
     lambda_handler.use_receiver(None)
 

@@ -17,8 +17,21 @@ from sitegen.errors import SitegenError
 from sitegen.intake import lambda_handler
 from sitegen.intake.config import lambda_settings
 from sitegen.intake.core import make_receiver
-from test_intake_support import (FIXTURES, ORIGIN, RECEIVED, SECRET, VALID_ANSWERS, aws_env, bucket,  # noqa: F401
-                                 client_for, free_port, moto_endpoint, s3, schemas, submissions)
+from test_intake_support import (  # noqa: F401
+    FIXTURES,
+    ORIGIN,
+    RECEIVED,
+    SECRET,
+    VALID_ANSWERS,
+    aws_env,
+    bucket,
+    client_for,
+    free_port,
+    moto_endpoint,
+    s3,
+    schemas,
+    submissions,
+)
 
 
 def load(name: str) -> dict:

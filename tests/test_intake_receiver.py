@@ -6,7 +6,7 @@ import hashlib
 import io
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from botocore.exceptions import EndpointConnectionError
@@ -15,9 +15,28 @@ from sitegen.forms.submission import make_validator
 from sitegen.intake import storage
 from sitegen.intake.references import is_valid
 from sitegen.intake.storage import S3Writer, SubmissionStore
-from test_intake_support import (FORM, JSON, ORIGIN, RECEIVED, SITE_URL, VALID_ANSWERS, app, aws_env, bucket,  # noqa: F401
-                                 call, form_body, free_port, json_body, make_app, moto_endpoint, s3, schemas,
-                                 settings, stored, submissions)
+from test_intake_support import (  # noqa: F401
+    FORM,
+    JSON,
+    ORIGIN,
+    RECEIVED,
+    SITE_URL,
+    VALID_ANSWERS,
+    app,
+    aws_env,
+    bucket,
+    call,
+    form_body,
+    free_port,
+    json_body,
+    make_app,
+    moto_endpoint,
+    s3,
+    schemas,
+    settings,
+    stored,
+    submissions,
+)
 
 
 def schema_of(schemas) -> dict:
@@ -116,8 +135,8 @@ def test_identical_posts_without_a_token_are_one_report(app, s3, bucket):
 
 
 def test_a_retry_after_midnight_on_new_years_eve_keeps_reference_and_key(settings, s3, bucket):
-    before = datetime(2026, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
-    after = datetime(2027, 1, 1, 0, 0, 5, tzinfo=timezone.utc)
+    before = datetime(2026, 12, 31, 23, 59, 59, tzinfo=UTC)
+    after = datetime(2027, 1, 1, 0, 0, 5, tzinfo=UTC)
     one = call(make_app(settings, clock=lambda: before), body=json_body()).json()["reference"]
     two = call(make_app(settings, clock=lambda: after), body=json_body()).json()["reference"]
     assert one == two and one.startswith("CR-2026-")

@@ -8,8 +8,16 @@ import os
 import pytest
 
 from sitegen.intake.ratelimit import RateLimiter
-from sitegen.intake.references import (ALPHABET, check_character, derive_body, encode, form_prefix, is_valid,
-                                       make_reference, normalise)
+from sitegen.intake.references import (
+    ALPHABET,
+    check_character,
+    derive_body,
+    encode,
+    form_prefix,
+    is_valid,
+    make_reference,
+    normalise,
+)
 
 
 @pytest.mark.parametrize("form_id, prefix", [

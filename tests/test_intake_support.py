@@ -10,7 +10,7 @@ import io
 import json
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 from wsgiref.util import setup_testing_defaults
@@ -18,14 +18,13 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 
 from motoserver import aws_env, free_port, moto_endpoint  # noqa: F401  (fixtures)
-
 from sitegen.intake.config import IntakeSettings
 from sitegen.intake.core import make_receiver
 from sitegen.intake.wsgi import IntakeApp
 
 FIXTURES = Path(__file__).parent / "fixtures" / "intake"
 SECRET = "5f0c1b7e2a9d4c3e8b6a1f0e9d8c7b6a5f4e3d2c1b0a99887766554433221100"
-RECEIVED = datetime(2026, 11, 28, 10, 15, 30, 123000, tzinfo=timezone.utc)
+RECEIVED = datetime(2026, 11, 28, 10, 15, 30, 123000, tzinfo=UTC)
 SITE_URL = "https://www.example.police.uk/"
 ORIGIN = "https://www.example.police.uk"
 FORM = "application/x-www-form-urlencoded"

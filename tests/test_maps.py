@@ -96,7 +96,7 @@ def test_every_bad_polygon_is_reported():
 
 def test_projection_scales_longitude_by_the_cosine_of_latitude():
     (ring,), = [[square(10.0, 60.0 - 0.005, 0.01)]]
-    projected, width, height = project((((tuple(map(tuple, ring)),),)))
+    projected, width, height = project(((tuple(map(tuple, ring)),),))
     assert height == 1000
     assert width == round(980 * math.cos(math.radians(60))) + 20     # half as wide as high at 60°N
     xs = [x for x, _ in projected[0][0]]

@@ -6,9 +6,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
-from conftest import BUILD_DATE, SITES, run_cli
+from conftest import BUILD_DATE, run_cli
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 

@@ -6,6 +6,7 @@ import http.server
 import json
 import re
 import threading
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,8 @@ import yaml
 import sitegen.importers.http as http_module
 from browser import axe_violations, describe
 from conftest import BUILD_DATE, run_cli
-from sitegen.importers.http import HttpClient, RetryPolicy, TokenBucket, parse_retry_after
 from sitegen.errors import ServiceError
+from sitegen.importers.http import HttpClient, RetryPolicy, TokenBucket, parse_retry_after
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "police_uk"
 
@@ -493,8 +494,8 @@ def test_token_bucket_keeps_the_rate_even_if_the_clock_stands_still():
 
 
 def test_retry_after_as_seconds_or_a_date():
-    from datetime import datetime, timezone
-    now = datetime(2026, 11, 28, 12, 0, 0, tzinfo=timezone.utc)
+    from datetime import datetime
+    now = datetime(2026, 11, 28, 12, 0, 0, tzinfo=UTC)
     assert parse_retry_after("3") == 3.0
     assert parse_retry_after("Sat, 28 Nov 2026 12:00:30 GMT", now) == 30.0
     assert parse_retry_after("Sat, 28 Nov 2026 11:00:00 GMT", now) == 0.0

@@ -19,7 +19,21 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
 from motoserver import aws_env, moto_endpoint  # noqa: F401  (fixtures)
+from sitegen.errors import SitegenError
+from sitegen.publish import (
+    PublishOptions,
+    Target,
+    make_clients,
+    publish,
+    refuse_deletes,
+)
+from sitegen.publish.headers import Headers
+from sitegen.publish.local import LocalFile
+from sitegen.publish.plan import Plan, RemoteObject, page_urls
+from sitegen.publish.publisher import Prepared
+from sitegen.publish.state import STATE_NAME
 from test_publish_s3 import (  # noqa: F401
     PREFIX,
     as_bytes,
@@ -35,20 +49,6 @@ from test_publish_s3 import (  # noqa: F401
     version_two,
     write_build,
 )
-
-from sitegen.errors import SitegenError
-from sitegen.publish import (
-    PublishOptions,
-    Target,
-    make_clients,
-    publish,
-    refuse_deletes,
-)
-from sitegen.publish.headers import Headers
-from sitegen.publish.local import LocalFile
-from sitegen.publish.plan import Plan, RemoteObject, page_urls
-from sitegen.publish.publisher import Prepared
-from sitegen.publish.state import STATE_NAME
 
 OLD_CSS = "assets/site.aaaaaaaaaa.css"
 

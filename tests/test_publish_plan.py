@@ -9,8 +9,22 @@ import pytest
 from sitegen.publish.apply import DELETE_BATCH, delete_batches
 from sitegen.publish.headers import HOUR, IMMUTABLE, SHORT, Headers, headers_for, is_fingerprinted
 from sitegen.publish.local import LocalFile
-from sitegen.publish.plan import (ASSETS, CONTENT_CHANGED, HEADERS_CHANGED, HTML, NEW, OTHER, SITEMAP, WILDCARD,
-                                  RemoteObject, group_of, invalidation_paths, make_plan, page_urls, remote_md5)
+from sitegen.publish.plan import (
+    ASSETS,
+    CONTENT_CHANGED,
+    HEADERS_CHANGED,
+    HTML,
+    NEW,
+    OTHER,
+    SITEMAP,
+    WILDCARD,
+    RemoteObject,
+    group_of,
+    invalidation_paths,
+    make_plan,
+    page_urls,
+    remote_md5,
+)
 from sitegen.publish.report import BarReporter, Reporter, plan_lines, reporter_for
 from sitegen.publish.state import Entry, decode, encode
 

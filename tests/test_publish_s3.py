@@ -18,7 +18,6 @@ from botocore.exceptions import EndpointConnectionError
 from click.testing import CliRunner
 
 from motoserver import aws_env, free_port, moto_endpoint  # noqa: F401  (fixtures)
-
 from sitegen.cli import main
 from sitegen.errors import ServiceError
 from sitegen.publish import PublishOptions, Target, make_clients, publish

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
+
 from test_intake_support import (  # noqa: F401
     JSON,
     RECEIVED,

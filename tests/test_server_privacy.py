@@ -21,8 +21,18 @@ import boto3
 import pytest
 
 from motoserver import FAKE_AWS_ENV, moto_endpoint  # noqa: F401 - fixture
-from rawhttp import (ANSWER, TOKEN, ServerProcess, answers_json, exchange, free_port, head, intake_serve,
-                     wait_until_answering, write_schemas)
+from rawhttp import (
+    ANSWER,
+    TOKEN,
+    ServerProcess,
+    answers_json,
+    exchange,
+    free_port,
+    head,
+    intake_serve,
+    wait_until_answering,
+    write_schemas,
+)
 
 HEADER_SECONDS = 1.0   # the receiver's wait for stalled headers, shortened from 30 s for the test
 SITES = Path(__file__).parent / "sites"

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+
 from motoserver import FAKE_AWS_ENV, moto_endpoint  # noqa: F401 - fixture
 from rawhttp import HOST, Exchange, ServerProcess, free_port, wait_until_answering, write_schemas
 

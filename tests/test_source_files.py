@@ -6,10 +6,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DATE, SITES, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import BUILD_DATE, SITES, run_cli
 from sitegen.content.frontmatter import split_front_matter
 from sitegen.content.yamlsource import as_written, parse_yaml, read_text
 from sitegen.errors import SitegenError

@@ -11,8 +11,8 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import BUILD_DATE, run_cli
 
+from conftest import BUILD_DATE, run_cli
 from sitegen.incremental import Hasher, source_units
 from sitegen.sitefiles import outside_links, outside_target
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import tempfile
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from itertools import count
 from pathlib import Path
 
@@ -142,7 +142,7 @@ def test_any_control_character_from_a_server_is_escaped_in_the_cache_and_the_sum
         url = feed_server.add(path, body=rss(), headers={"Content-Encoding": f"br{payload.replace(chr(13), '')}"})
     with tempfile.TemporaryDirectory() as cache:
         options = RunOptions(Path(cache), "sitegen-test", limits=Limits(1, 1, allow_private=True),
-                             clock=lambda: datetime(2026, 11, 28, tzinfo=timezone.utc))
+                             clock=lambda: datetime(2026, 11, 28, tzinfo=UTC))
         outcome = refresh_one(FeedJob(url, ("content/areas/abbey/area.yaml",)), options)
         record = read_record(Path(cache), url)
         cached = feed_file(Path(cache), url).read_text(encoding="utf-8")

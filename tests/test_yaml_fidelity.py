@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import BUILD_DATE, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import BUILD_DATE, run_cli
 from sitegen.content.schema import Bool, Choice, Field, Int, ListOf, Record, Str, Where
 from sitegen.content.yamlsource import MAX_DEPTH, MAX_TEXT_BYTES, parse_yaml
 from sitegen.errors import Problems, SitegenError

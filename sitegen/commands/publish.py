@@ -9,8 +9,7 @@ import click
 from ..build import load_and_check
 from ..config import PublishSettings, load_config
 from ..fileio import file_system_failure
-from ..publish import (PublishOptions, Summary, Target, execute, make_clients, prepare, refuse_deletes,
-                       summarise)
+from ..publish import PublishOptions, Summary, Target, execute, make_clients, prepare, refuse_deletes, summarise
 from ..publish.report import plan_lines, reporter_for, summary_line
 from ..terminal import printable
 from . import build_date_option, resolve_build_date, site_option, site_root

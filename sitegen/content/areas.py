@@ -8,12 +8,11 @@ from ..errors import Problems, SitegenError
 from ..maps import load_boundary
 from ..model import Area, Contact, NewsItem, Priority, SocialLink, TeamMember
 from . import markdown_files, slugify
-from .names import AddressName
-from .frontmatter import split_front_matter
 from .context import LoadContext
 from .events import EVENTS, events_from
-from .schema import (SLUG_RE, Bool, Choice, Date, Email, Field, Int, ListOf, Phone, Record,
-                     Slug, Str, Text, Url, Where)
+from .frontmatter import split_front_matter
+from .names import AddressName
+from .schema import SLUG_RE, Bool, Choice, Date, Email, Field, Int, ListOf, Phone, Record, Slug, Str, Text, Url, Where
 from .yamlsource import LocatedDict, load_yaml_file, read_text
 
 AREAS_DIR = "content/areas"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from ..errors import SitegenError
 from ..model import Page
-from .context import LoadContext
 from . import markdown_files
+from .context import LoadContext
 from .frontmatter import split_front_matter
 from .schema import SLUG_RE, Field, Record, Str, Where
 from .yamlsource import read_text

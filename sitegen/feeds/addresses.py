@@ -9,7 +9,7 @@ to exactly the address that was checked, so a second DNS answer cannot swap it.
 from __future__ import annotations
 
 import ipaddress
-from typing import Callable
+from collections.abc import Callable
 
 Resolver = Callable[[str, int], list[str]]
 
@@ -20,7 +20,7 @@ class AddressRefused(Exception):
 
 def system_resolver(host: str, port: int) -> list[str]:
     """Every address HOST resolves to for a TCP connection, in the system's order."""
-    import socket   # here, not above: a build checks feed addresses without resolving them
+    import socket  # here, not above: a build checks feed addresses without resolving them
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return list(dict.fromkeys(info[4][0] for info in infos))
 

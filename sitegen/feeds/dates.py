@@ -16,7 +16,7 @@ Anything else, a date without a time or without a zone included, is no date.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                 "october", "november", "december")
@@ -79,6 +79,6 @@ def _instant(match: re.Match, month: int, year: int) -> datetime | None:
     try:
         local = datetime(year, month, int(match["day"]), int(match["hour"]), int(match["minute"]),
                          int(match["second"] or 0), tzinfo=zone)
-        return local.astimezone(timezone.utc)
+        return local.astimezone(UTC)
     except (ValueError, OverflowError):  # 31 June, 24:00, a leap second, year 1 at -01:00...
         return None

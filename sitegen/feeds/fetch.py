@@ -15,8 +15,8 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import quote, urljoin, urlsplit
 
 from .addresses import AddressRefused, Resolver, checked_addresses, system_resolver
@@ -77,7 +77,7 @@ class Limits:
         return self.connect_timeout + self.read_timeout
 
     @classmethod
-    def from_settings(cls, settings) -> "Limits":
+    def from_settings(cls, settings) -> Limits:
         """Limits from site.yaml's FeedSettings."""
         return cls(settings.connect_timeout, settings.read_timeout, settings.max_bytes,
                    settings.max_redirects, settings.allow_private_hosts)
@@ -194,7 +194,7 @@ def _exchange(target: _Target, headers: dict[str, str], limits: Limits, network:
         conn.close()
 
 
-def _request(conn: "_PinnedConnection", target: _Target, headers: dict[str, str], limits: Limits) -> Response:
+def _request(conn: _PinnedConnection, target: _Target, headers: dict[str, str], limits: Limits) -> Response:
     conn.request("GET", target.path, headers=headers)
     resp = conn.getresponse()
     kept = {name: resp.headers.get(name, "") for name in KEPT_HEADERS if resp.headers.get(name)}
@@ -202,7 +202,7 @@ def _request(conn: "_PinnedConnection", target: _Target, headers: dict[str, str]
     return Response(resp.status, target.url, kept, body)
 
 
-def _read_body(resp: http.client.HTTPResponse, conn: "_PinnedConnection", headers: dict[str, str],
+def _read_body(resp: http.client.HTTPResponse, conn: _PinnedConnection, headers: dict[str, str],
                limits: Limits) -> bytes:
     """The body, refused as soon as it grows past limits.max_bytes."""
     encoding = headers.get("content-encoding", "identity").strip().lower()

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import xml.sax
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pyexpat import ErrorString, errors
 
 from .charset import UnknownEncoding, decode_feed
@@ -71,7 +71,7 @@ def parse_feed(body: bytes, url: str, max_entries: int, *, content_type: str = "
     _check_parsed(parsed, body)
     feed = parsed.get("feed", {})
     title = _text(feed.get("title", ""), feed.get("title_detail"))
-    latest = (now or datetime.now(timezone.utc)) + FUTURE_TOLERANCE
+    latest = (now or datetime.now(UTC)) + FUTURE_TOLERANCE
     posts = tuple(_post(entry, url, latest) for entry in newest(parsed.get("entries", []), max_entries, latest))
     return ParsedFeed(shorten(title, TITLE_MAX), safe_link(feed.get("link"), url), posts)
 

@@ -10,11 +10,11 @@ import hashlib
 import http
 import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Callable, Iterable
 from urllib.parse import urlsplit
 
 from ..config import SiteConfig
@@ -35,7 +35,7 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     """The current time in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ class RunOptions:
     parse_processes: int | None = None  # None: one per core for big runs (see workers)
 
     @classmethod
-    def for_site(cls, config: SiteConfig, **overrides) -> "RunOptions":
+    def for_site(cls, config: SiteConfig, **overrides) -> RunOptions:
         """Options from site.yaml's feeds settings; OVERRIDES replace any of them."""
         settings = config.feeds
         options = dict(cache_dir=site_cache_dir(config), user_agent=user_agent(config),

@@ -37,7 +37,7 @@ class FeedParser:
         self._processes = processes
         self._pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "FeedParser":
+    def __enter__(self) -> FeedParser:
         if self._processes:
             # forkserver/spawn, never fork: the run forks no process while its threads hold locks.
             method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"

@@ -14,8 +14,21 @@ from ..content.schema import SLUG_RE, Where
 from ..content.yamlsource import LocatedDict, LocatedList, load_yaml_file
 from ..errors import SitegenError, did_you_mean
 from .messages import default_messages
-from .model import (ALWAYS, CHOICE_TYPES, DEFAULT_EXIT_URL, RESERVED_NAMES, SENSITIVE_CATEGORIES, Condition,
-                    Form, FormPage, Match, Not, Option, Question, all_of)
+from .model import (
+    ALWAYS,
+    CHOICE_TYPES,
+    DEFAULT_EXIT_URL,
+    RESERVED_NAMES,
+    SENSITIVE_CATEGORIES,
+    Condition,
+    Form,
+    FormPage,
+    Match,
+    Not,
+    Option,
+    Question,
+    all_of,
+)
 from .patterns import pattern_problem
 from .spec import CONDITION, FORM, PAGE, QUESTION
 

@@ -9,8 +9,9 @@ no-JavaScript hints are all compiled from these same conditions.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence, Union
+from typing import Union
 
 QUESTION_TYPES = ("text", "textarea", "email", "tel", "number", "date", "radios", "checkboxes", "select",
                   "address", "declaration")
@@ -51,7 +52,7 @@ class Match:
 class Not:
     """True when COND is false."""
 
-    cond: "Condition"
+    cond: Condition
 
     def holds(self, answers: Answers) -> bool:
         """Whether COND does not hold for ANSWERS."""
@@ -62,7 +63,7 @@ class Not:
 class All:
     """True when every one of CONDS holds (so All() is always true)."""
 
-    conds: tuple["Condition", ...] = ()
+    conds: tuple[Condition, ...] = ()
 
     def holds(self, answers: Answers) -> bool:
         """Whether every condition holds for ANSWERS."""

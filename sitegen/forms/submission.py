@@ -24,8 +24,8 @@ past or future, relative to the day of validation.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import Iterable, Mapping
 
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend

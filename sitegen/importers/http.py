@@ -20,9 +20,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from .. import __version__
@@ -97,8 +98,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 class NotFound(SitegenError):
@@ -159,7 +160,7 @@ class HttpClient:
             DEADLINES.cancel(token)
             deadline.close()
 
-    def _exchange(self, url: str, deadline: "RequestDeadline") -> bytes:
+    def _exchange(self, url: str, deadline: RequestDeadline) -> bytes:
         """One GET of URL within DEADLINE: the body, or the failure as an exception."""
         request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
         opener = urllib.request.build_opener(_WatchedHTTP(deadline), _WatchedHTTPS(deadline))

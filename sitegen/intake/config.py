@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Callable, Mapping
 from urllib.parse import urlsplit
 
 from ..errors import Problem, SitegenError

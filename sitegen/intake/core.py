@@ -24,17 +24,27 @@ import json
 import logging
 import re
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Callable, Mapping
+from datetime import UTC, datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..errors import SitegenError
 from ..terminal import printable
-from .answers import (FORM, JSON, BadBody, FieldError, field_errors, honeypot_filled, idempotency_digest,
-                      media_type, parse, stored_answers)
 from .answer_problems import problems_page, without_javascript
+from .answers import (
+    FORM,
+    JSON,
+    BadBody,
+    FieldError,
+    field_errors,
+    honeypot_filled,
+    idempotency_digest,
+    media_type,
+    parse,
+    stored_answers,
+)
 from .config import IntakeSettings
 from .responses import Response, empty, json_response, page_response, redirect
 from .schemas import FORM_ID, FormSchema, SchemaStore
@@ -120,7 +130,7 @@ class Request:
 
 def utc_now() -> datetime:
     """The current time in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Receiver:
@@ -132,7 +142,7 @@ class Receiver:
         try:
             self.zone = ZoneInfo(settings.timezone)
         except (ZoneInfoNotFoundError, ValueError):
-            self.zone = timezone.utc
+            self.zone = UTC
 
     # ---- the doors call these ----
 
@@ -352,7 +362,7 @@ def submission_document(form: FormSchema, reference: str, received: datetime, an
         "form": form.form_id,
         "form_version": form.version,
         "schema": form.schema_id,
-        "received": received.astimezone(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "received": received.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "answers": answers,
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -51,7 +51,7 @@ def page_response(status: int, title: str, message: str, back_url: str = "", *ex
 def redirect(location: str) -> Response:
     """303 See Other to LOCATION."""
     return Response(303, [("Location", location), ("Content-Type", "text/plain; charset=utf-8"), *BASE_HEADERS],
-                    f"See {location}\n".encode("utf-8"))
+                    f"See {location}\n".encode())
 
 
 def empty(status: int, *extra: tuple[str, str]) -> Response:

@@ -27,9 +27,9 @@ import json
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 from ..errors import Problem, SitegenError
 from ..terminal import printable

@@ -6,8 +6,9 @@ split across processes and any one output rebuilt on its own.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from ..assets import Asset
 from ..content.frontmatter import body_of
@@ -80,8 +81,8 @@ def renderer(kind: str) -> Callable[[Renderer], Renderer]:
 
 def plan(site: Site) -> list[Output]:
     """Every output of SITE, in a stable order."""
-    from . import calendar, pages, syndication  # noqa: F401 - registers renderers
     from ..forms import outputs as forms  # noqa: F401 - registers renderers
+    from . import calendar, pages, syndication  # noqa: F401 - registers renderers
     outputs = pages.plan_pages(site) + syndication.plan_syndication(site) + forms.plan_forms(site)
     for area in site.areas:
         outputs += area_outputs(area)

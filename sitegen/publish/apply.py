@@ -9,9 +9,10 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from boto3.s3.transfer import TransferConfig
 

@@ -9,9 +9,10 @@ AWS_ENDPOINT_URL_CLOUDFRONT work as usual when it is not given.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import boto3
 from boto3.exceptions import Boto3Error

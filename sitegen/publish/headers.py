@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from typing import Iterable, Mapping
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300, stale-while-revalidate=3600"

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 from urllib.parse import quote
 
 from .headers import Headers, is_fingerprinted

@@ -7,8 +7,9 @@ with.  Only objects the state does not cover, and that could be unchanged
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Iterable
+from typing import Any
 
 from botocore.exceptions import ClientError
 

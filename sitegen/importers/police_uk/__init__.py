@@ -24,7 +24,8 @@ from .api import DEFAULT_API_URL, fetch_neighbourhoods
 from .existing import scan_areas
 from .planning import plan_import
 from .report import PoliceImportReport
-from .writing import stage_area as _stage, write_planned
+from .writing import stage_area as _stage
+from .writing import write_planned
 
 __all__ = ["DEFAULT_API_URL", "import_police_uk"]
 

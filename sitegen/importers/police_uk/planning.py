@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ...content.areas import AREAS_DIR, BOUNDARY_FILE
 from ...content import slugify
+from ...content.areas import AREAS_DIR, BOUNDARY_FILE
 from ...errors import Problems
 from ...maps import feature_json, parse_boundary, repaired
 from .api import Neighbourhood
