@@ -1,6 +1,6 @@
 # sitegen: two commands on a fresh machine with Python 3.11, Node 20 and make.
 #   make build  - install everything, build the bundled example site into build/
-#   make test   - install what the tests need (Chromium included) and run the suite
+#   make test   - install what the tests need (Chromium included), run lint and types, then the suite
 #   make serve  - build, then preview on http://127.0.0.1:8000 with live reload
 
 PYTHON ?= python3
@@ -9,13 +9,18 @@ BIN    := $(VENV)/bin
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: build test serve install install-test assets chromium clean bench bench-lighthouse
+.PHONY: build test lint serve install install-test assets chromium clean bench bench-lighthouse
 
 build: install assets
 	$(BIN)/sitegen build
 
-test: install-test assets chromium
+test: install-test assets chromium lint
 	$(BIN)/python -m pytest
+
+# Lint and types: ruff over the code, tests and benchmarks; mypy over sitegen/ (both configured in pyproject.toml).
+lint: install-test
+	$(BIN)/ruff check sitegen tests bench
+	$(BIN)/mypy
 
 # Preview with live reload, plus a local form receiver storing into moto's S3 on loopback.
 serve: install-test assets
