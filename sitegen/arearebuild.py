@@ -62,7 +62,9 @@ def rebuild_areas(found: inc.Scan, root: Path, out_dir: Path, build_date: date,
     outputs = _same_shape(state, loads, config.feeds.allow_private_hosts)
     if outputs is None:
         return None
-    rendered = _render(found, config, {slug: load.area for slug, load in loads.items()}, outputs, feeds,
+    # _same_shape gave outputs, so every load has its area.
+    areas = {slug: load.area for slug, load in loads.items() if load.area is not None}
+    rendered = _render(found, config, areas, outputs, feeds,
                        build_date, out_dir, state_dir)
     cache.save_fresh()
     return inc.BuildResult(state.pages, len(state.outputs), rendered, out_dir)
@@ -142,7 +144,8 @@ def _same_shape(state: inc.BuildState, loads: dict[str, AreaLoad], allow_private
 
 def _paths_by_area(outputs: dict[str, str], slugs) -> dict[str, set[str]]:
     """The build paths under areas/SLUG/ for each of SLUGS."""
-    wanted, found = set(slugs), {}
+    wanted = set(slugs)
+    found: dict[str, set[str]] = {}
     for path in outputs:
         if path.startswith("areas/"):
             slug = path.split("/", 2)[1]
@@ -160,8 +163,8 @@ class _BuiltUrls:
     def __init__(self, state: inc.BuildState):
         self.outputs, self.assets, self.media = state.outputs, state.asset_paths, state.media_paths
 
-    def __contains__(self, url: str) -> bool:
-        if not url.startswith("/"):
+    def __contains__(self, url: object) -> bool:
+        if not isinstance(url, str) or not url.startswith("/"):
             return False
         path = url[1:]
         if path in self.media:

@@ -80,14 +80,17 @@ def check_templates(root: Path, env: jinja2.Environment) -> list[Problem]:
     return problems
 
 
-_REFERENCES = {jinja2.nodes.Extends: "extends", jinja2.nodes.Include: "includes",
-               jinja2.nodes.Import: "imports", jinja2.nodes.FromImport: "imports"}
+_Reference = jinja2.nodes.Extends | jinja2.nodes.Include | jinja2.nodes.Import | jinja2.nodes.FromImport
+_REFERENCES: dict[type[_Reference], str] = {
+    jinja2.nodes.Extends: "extends", jinja2.nodes.Include: "includes",
+    jinja2.nodes.Import: "imports", jinja2.nodes.FromImport: "imports"}
 
 
 def _missing_templates(env: jinja2.Environment, tree: jinja2.nodes.Template, rel: str) -> list[Problem]:
     """A problem for each template named in TREE (the file REL) that ENV cannot find.
 
     Names worked out while rendering, and `ignore missing` includes, are left alone."""
+    assert env.loader is not None, "make_environment always gives a loader"
     problems = []
     for node in tree.find_all(tuple(_REFERENCES)):
         name = node.template.value if isinstance(node.template, jinja2.nodes.Const) else None

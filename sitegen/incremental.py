@@ -361,13 +361,17 @@ class TemplateHashes:
             if current in seen:
                 continue
             seen.add(current)
-            source = self.env.loader.get_source(self.env, current)[0]
+            source = self._source(current)
             for ref in jinja2.meta.find_referenced_templates(self.env.parse(source)):
                 todo.append(ref) if ref else todo.extend(self.env.list_templates(extensions=["html"]))
         return seen
 
     def _source_hash(self, name: str) -> str:
-        return digest(self.env.loader.get_source(self.env, name)[0])
+        return digest(self._source(name))
+
+    def _source(self, name: str) -> str:
+        assert self.env.loader is not None, "make_environment always gives a loader"
+        return self.env.loader.get_source(self.env, name)[0]
 
 
 @dataclass(frozen=True)
@@ -430,6 +434,8 @@ def dated_changes(state: BuildState, build_date: date) -> set[str]:
     """Slugs of the areas whose pages change when the date moves from the last build's to BUILD_DATE."""
     if state.build_date == build_date:
         return set()
+    if state.build_date is None:  # a state from before build dates were kept: every dated page may differ
+        return set(state.dated)
     return {slug for slug, facts in state.dated.items()
             if date_signature(facts, state.build_date) != date_signature(facts, build_date)}
 

@@ -6,6 +6,7 @@ Loaders in `sitegen.content` build these from files; outputs in
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # the model itself needs no config code
     from .config import SiteConfig
+    from .forms.model import FormsBundle
+    from .maps import Boundary
 
 
 class Compact:
@@ -26,12 +29,18 @@ class Compact:
     def __reduce__(self):
         cls = type(self)
         if cls not in _FIELD_GETTERS:
-            names = cls.__slots__
-            _FIELD_GETTERS[cls] = attrgetter(*names) if len(names) > 1 else (lambda o, n=names[0]: (getattr(o, n),))
+            names: tuple[str, ...] = cls.__slots__
+            _FIELD_GETTERS[cls] = attrgetter(*names) if len(names) > 1 else _one_field_getter(names[0])
         return (cls, _FIELD_GETTERS[cls](self))
 
 
-_FIELD_GETTERS: dict[type, object] = {}
+_FIELD_GETTERS: dict[type, Callable[[object], tuple]] = {}
+_Day = date  # the type, for a field itself named 'date'
+
+
+def _one_field_getter(name: str) -> Callable[[object], tuple]:
+    """Like attrgetter(NAME) but giving a 1-tuple, as attrgetter does for several names."""
+    return lambda obj: (getattr(obj, name),)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +66,9 @@ class Priority(Compact):
     """'You said, we did': an issue residents raised and what the team did."""
 
     issue: str
-    date: date
+    date: _Day
     action: str = ""
-    action_date: date | None = None
+    action_date: _Day | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +145,7 @@ class Area(Compact):
     social: tuple[SocialLink, ...] = ()
     news: tuple[NewsItem, ...] = ()
     description: str = ""           # paragraphs separated by blank lines (plain text)
-    boundary: object = None         # a sitegen.maps.Boundary, from boundary.geojson
+    boundary: Boundary | None = None  # from boundary.geojson
     borough_at: tuple[int, int] = (0, 0)   # line, column of 'borough:' in area.yaml, for messages
 
     @property
@@ -199,7 +208,7 @@ class Site:
     pages: tuple[Page, ...]
     links: tuple[Link, ...] = ()
     media: tuple[str, ...] = ()
-    forms: object = None   # sitegen.forms.model.FormsBundle: the forms and the triage tree
+    forms: FormsBundle | None = None   # the forms and the triage tree
 
     def page(self, slug: str) -> Page | None:
         """The site page with SLUG, if there is one."""

@@ -43,13 +43,23 @@ def _output(path: str, kind: str, key: str, template: str) -> Output:
     return Output(path, kind, key, deps=("forms",), template=template)
 
 
+def _bundle(ctx: RenderContext) -> FormsBundle:
+    """The site's forms; these renderers run only for outputs plan_forms made from them (KeyError if none)."""
+    if ctx.site.forms is None:
+        raise KeyError("forms")
+    return ctx.site.forms
+
+
 def _form(ctx: RenderContext, form_id: str) -> Form:
-    return ctx.site.forms.form(form_id)
+    form = _bundle(ctx).form(form_id)
+    if form is None:
+        raise KeyError(form_id)
+    return form
 
 
 def _crumbs(ctx: RenderContext) -> list:
     crumbs = [("Home", "/")]
-    if ctx.site.forms.triage:
+    if _bundle(ctx).triage:
         crumbs.append(("Report", "/report/"))
     return crumbs
 
@@ -91,8 +101,10 @@ def render_hosted_form(ctx: RenderContext, key: str) -> bytes:
 @renderer("triage")
 def render_triage(ctx: RenderContext, key: str) -> bytes:
     """One triage node: a question with answers as links, or an outcome."""
-    triage: Triage = ctx.site.forms.triage
-    node = triage.node(key)
+    triage = _bundle(ctx).triage
+    node = triage.node(key) if triage else None
+    if triage is None or node is None:
+        raise KeyError(key)
     is_start = key == triage.start
     crumbs = [("Home", "/")] + ([] if is_start else [("Report", "/report/")])
     parents = triage.parents(key)

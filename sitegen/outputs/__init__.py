@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..assets import Asset
 from ..content.frontmatter import body_of
 from ..content.markup import MarkdownRenderer
 from ..content.yamlsource import read_text
 from ..model import Site
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 class Output(NamedTuple):
@@ -44,7 +47,7 @@ class RenderContext:
     """What every renderer may read."""
 
     site: Site
-    env: object            # jinja2.Environment
+    env: jinja2.Environment
     assets: dict[str, Asset]
     frame: dict[str, str]  # pages.frame_values(site), or the last build's when the site is partial
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)

@@ -191,6 +191,8 @@ def render_news(ctx: RenderContext, key: str) -> bytes:
 def render_page(ctx: RenderContext, key: str) -> bytes:
     """A site page from content/pages/."""
     page = ctx.site.page(key)
+    if page is None:
+        raise KeyError(key)
     template = "404.html" if key == "404" else "page.html"
     return page_html(ctx, template, page.url, page.title, [("Home", "/")], content=page,
                      body_html=ctx.body_html(page.source), description=page.summary)

@@ -76,6 +76,8 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
 def render_geojson(ctx: RenderContext, key: str) -> bytes:
     """One ward's boundary as a GeoJSON Feature (RFC 7946: longitude, latitude)."""
     area = ctx.site.area(key)
+    if area.boundary is None:  # planned only for areas with a boundary
+        raise KeyError(key)
     return feature_json(area.boundary.polygons, {"name": area.name, "url": ctx.site.config.url(area.url)})
 
 
