@@ -24,9 +24,9 @@ ID_TITLE_CHARS = 50   # of the title, in a suggested id
 def suggested_id(raw: dict) -> str:
     """An id to suggest for the event written RAW: its title and date, like
     'ward-panel-meeting-2027-01-14' (from what can be read of them)."""
-    title = raw.get("title") if isinstance(raw.get("title"), str) else ""
-    day = re.match(r"\d{4}-\d{2}-\d{2}", raw.get("start") if isinstance(raw.get("start"), str) else "")
-    words = slugify(title, max_length=ID_TITLE_CHARS) or "event"
+    title, start = raw.get("title"), raw.get("start")
+    day = re.match(r"\d{4}-\d{2}-\d{2}", start if isinstance(start, str) else "")
+    words = slugify(title if isinstance(title, str) else "", max_length=ID_TITLE_CHARS) or "event"
     return f"{words}-{day[0]}" if day else words
 
 
@@ -61,7 +61,7 @@ class _EventRecord(Record):
 class _Recorded(Kind):
     """ITEM, noting each value checked with where it was and what it gave."""
 
-    def __init__(self, item: Kind, seen: list[tuple[Where, object, object]]):
+    def __init__(self, item: Kind, seen: list[tuple[Where, object, dict | None]]):
         self.item, self.seen = item, seen
 
     def describe(self) -> str:
@@ -77,7 +77,7 @@ class EventList(ListOf):
     """A list of events whose ids are all different."""
 
     def check(self, value, where: Where, problems: Problems):
-        seen: list[tuple[Where, object, object]] = []
+        seen: list[tuple[Where, object, dict | None]] = []
         out = ListOf(_Recorded(self.item, seen), self.max_items).check(value, where, problems)
         first: dict[str, Where] = {}
         for item_where, raw, checked in seen:

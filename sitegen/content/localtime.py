@@ -41,6 +41,14 @@ def in_fold(naive: datetime) -> bool:
     return not in_gap(naive) and local.replace(fold=0).utcoffset() != local.replace(fold=1).utcoffset()
 
 
+def utc_offset(aware: datetime) -> timedelta:
+    """AWARE's offset from UTC; raises ValueError for a naive datetime."""
+    offset = aware.utcoffset()
+    if offset is None:
+        raise ValueError(f"{aware} has no time zone")
+    return offset
+
+
 def offset_text(offset: timedelta) -> str:
     """'+01:00' for an offset from UTC."""
     sign, minutes = ("-" if offset < timedelta(0) else "+"), abs(int(offset.total_seconds())) // 60
@@ -85,7 +93,7 @@ def fold_message(naive: datetime) -> str:
     """What to tell an editor who wrote NAIVE, a time in the repeated autumn hour, bare."""
     start, end = _edges(naive, in_fold)
     local = naive.replace(tzinfo=LONDON)
-    first, second = local.replace(fold=0).utcoffset(), local.replace(fold=1).utcoffset()
+    first, second = utc_offset(local.replace(fold=0)), utc_offset(local.replace(fold=1))
     text = f"{naive:%Y-%m-%dT%H:%M}"
     return (f"{text} happens twice in UK time (clocks go back from {_hhmm(end)} to {_hhmm(start)} that night);"
             f" write {text}{offset_text(first)} for the first ({_zone(first)})"
@@ -106,7 +114,7 @@ def resolve(naive: datetime, offset: timedelta | None) -> datetime | str:
     if in_gap(naive):
         return gap_message(naive)
     local = naive.replace(tzinfo=LONDON)
-    readings = {local.replace(fold=f).utcoffset(): local.replace(fold=f) for f in (0, 1)}
+    readings = {utc_offset(local.replace(fold=f)): local.replace(fold=f) for f in (0, 1)}
     if offset is None:
         return fold_message(naive) if len(readings) > 1 else local
     if offset in readings:

@@ -197,13 +197,16 @@ class Int(Kind):
             return value
         text = value.strip() if isinstance(value, str) else None
         if text is None or not _DIGITS.fullmatch(text):
-            return self.wrong(value, where, problems)
+            self.wrong(value, where, problems)
+            return None
         digits = text.lstrip("-").replace(",", "")
         if len(digits) > MAX_DIGITS:
-            return where.report(problems, f"has {len(digits):,} digits; the most allowed is {MAX_DIGITS}")
+            where.report(problems, f"has {len(digits):,} digits; the most allowed is {MAX_DIGITS}")
+            return None
         if len(digits) > 1 and digits.startswith("0"):
-            return where.report(problems, f"'{text}' starts with 0, which YAML would read as an octal number;"
-                                          f" write it without the leading zeros, like {int(digits)}")
+            where.report(problems, f"'{text}' starts with 0, which YAML would read as an octal number;"
+                                   f" write it without the leading zeros, like {int(digits)}")
+            return None
         return int(text.replace(",", ""))
 
 
@@ -291,11 +294,11 @@ class ListOf(Kind):
         if len(value) > self.max_items:
             return where.report(problems, f"has {len(value)} items; the most allowed is {self.max_items},"
                                           " so remove some")
-        located = isinstance(value, LocatedList)
+        located = value if isinstance(value, LocatedList) else None
         out = []
         for index, item in enumerate(value):
-            spot = where.item(index, value.where(index) if located else where.pos)
-            item = given(self.item, item, value.written_as(index) if located else None)
+            spot = where.item(index, located.where(index) if located is not None else where.pos)
+            item = given(self.item, item, located.written_as(index) if located is not None else None)
             checked = self.item.check(item, spot, problems)
             if checked is not None:
                 out.append(checked)
@@ -327,17 +330,17 @@ class Record(Kind):
         if not isinstance(value, dict):
             return self.wrong(value, where, problems)
         known = {f.name: f for f in self.fields}
-        located = isinstance(value, LocatedDict)
+        located = value if isinstance(value, LocatedDict) else None
         out: dict[str, Any] = {}
         present = set()
         for key, raw in value.items():
             if key not in known:
-                spot = where.child(key, value.where(key) if located else where.pos)
+                spot = where.child(key, located.where(key) if located is not None else where.pos)
                 hint = did_you_mean(key, known) or "; remove it, or correct its spelling"
                 spot.report(problems, f"unknown key '{key}' in {self.name}{hint}")
                 continue
-            spot = where.child(key, value.value_where(key) if located else where.pos)
-            raw = given(known[key].kind, raw, value.written_as(key) if located else None)
+            spot = where.child(key, located.value_where(key) if located is not None else where.pos)
+            raw = given(known[key].kind, raw, located.written_as(key) if located is not None else None)
             if raw is None:
                 continue
             present.add(key)

@@ -45,7 +45,8 @@ def group_boroughs(areas: list[Area], problems: Problems) -> tuple[Borough, ...]
     for area in sorted(areas, key=lambda a: a.source):
         if area.borough:
             by_name.setdefault(area.borough, []).append(area)
-    boroughs, first_by_slug = [], {}
+    boroughs: list[Borough] = []
+    first_by_slug: dict[str, Area] = {}
     for name in sorted(by_name):
         slug, first = slugify(name), by_name[name][0]
         if not slug:

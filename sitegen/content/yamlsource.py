@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -31,10 +31,13 @@ from ..sitefiles import refuse_link_out
 from ..xmltext import NOT_XML_CHARACTERS
 from .yamlhints import syntax_message
 
-try:  # libyaml's parser is several times faster; positions are the same
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+if TYPE_CHECKING:  # a base class must be one type to the checker; both loaders have SafeLoader's interface
     _BaseLoader = yaml.SafeLoader
+else:
+    try:  # libyaml's parser is several times faster; positions are the same
+        _BaseLoader = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+        _BaseLoader = yaml.SafeLoader
 
 Pos = tuple[int, int]
 
@@ -95,7 +98,7 @@ def as_written(value: Any) -> Any:
     return value
 
 
-def _plain_item(container: LocatedDict | LocatedList, key: Any, value: Any) -> Any:
+def _plain_item(container: dict | list, key: Any, value: Any) -> Any:
     text = container.written_as(key) if isinstance(container, (LocatedDict, LocatedList)) else None
     if text is None or (value is None and text in ("", "~")) or _dumped(value) == text:
         return as_written(value)
@@ -112,6 +115,7 @@ class _LocatingLoader(_BaseLoader):
 
     line_offset = 0
     problems: list
+    source_text = ""
 
     def mark(self, node: yaml.Node) -> Pos:
         """The (line, col) where NODE starts, counted from 1 and in the whole file."""
@@ -324,13 +328,14 @@ def read_text(path: Path, rel_path: str) -> str:
 def character_problems(text: str, rel_path: str, first_line: int = 1, limit: int = 20) -> list[Problem]:
     """A located problem for each line of TEXT holding a character XML 1.0 forbids
     (the first LIMIT lines of them); FIRST_LINE is the file line TEXT starts on."""
-    problems = []
+    problems: list[Problem] = []
     if not NOT_XML_CHARACTERS.search(text):
         return problems
     for number, line in enumerate(text.split("\n"), start=first_line):
-        found = NOT_XML_CHARACTERS.findall(line)
-        if found:
-            col = NOT_XML_CHARACTERS.search(line).start() + 1
+        first = NOT_XML_CHARACTERS.search(line)
+        if first:
+            found = NOT_XML_CHARACTERS.findall(line)
+            col = first.start() + 1
             problems.append(Problem(rel_path, number, col, character_message(*dict.fromkeys(found))))
             if len(problems) == limit:
                 break

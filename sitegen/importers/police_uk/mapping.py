@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from ...content.events import suggested_id
-from ...content.localtime import as_utc, in_fold, in_gap, offset_text
+from ...content.localtime import as_utc, in_fold, in_gap, offset_text, utc_offset
 from ...content.schema import EMAIL_RE, PHONE_RE
 from .api import Neighbourhood
 from .text import clip, html_to_text, one_line
@@ -80,7 +80,8 @@ def _member(person: dict, nid: str, notes: list[str]) -> dict | None:
 
 
 def _contact_details(detail: dict) -> dict:
-    return detail.get("contact_details") if isinstance(detail.get("contact_details"), dict) else {}
+    details = detail.get("contact_details")
+    return details if isinstance(details, dict) else {}
 
 
 def _contact(detail: dict, nid: str, notes: list[str]) -> dict:
@@ -211,7 +212,7 @@ def _uk_time(text: str, nid: str, notes: list[str]) -> tuple[str, datetime]:
         notes.append(f"{nid}: event time {text} does not exist in UK time; imported as {local:%Y-%m-%dT%H:%M}")
         return f"{local:%Y-%m-%dT%H:%M}", local
     if in_fold(naive):
-        written = f"{text}{offset_text(local.utcoffset())}"
+        written = f"{text}{offset_text(utc_offset(local))}"
         notes.append(f"{nid}: event time {text} happens twice in UK time; imported as the first, {written}")
         return written, local
     return text, local
