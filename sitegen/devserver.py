@@ -25,8 +25,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the receiver is imported only when the stack starts
+    from .intake.wsgi import ThreadingWSGIServer
 
 HOST = "127.0.0.1"
 BUCKET = "sitegen-preview-submissions"
@@ -56,7 +61,7 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def use_fake_aws(environ: dict = os.environ) -> None:
+def use_fake_aws(environ: MutableMapping[str, str] = os.environ) -> None:
     """Point boto3 in this process at fake credentials, never the developer's AWS account."""
     for name in UNSET_AWS:
         environ.pop(name, None)
@@ -125,7 +130,7 @@ class DevStack:
     bucket: str = BUCKET
     prefix: str = PREFIX
     moto: MotoProcess | None = None
-    server: object = None
+    server: ThreadingWSGIServer | None = None
     receiver_url: str = ""
 
     def start(self) -> DevStack:
@@ -167,6 +172,7 @@ def run_stack(root: Path, out_dir: Path, port: int, build_date) -> None:
     """Moto, the receiver, then the preview (sitegen.serve.serve) with forms posting to the receiver."""
     from .serve import serve
     with DevStack(out_dir / "forms", f"http://{HOST}:{port}/") as stack:
+        assert stack.moto is not None, "started on entering the stack"
         os.environ["SITEGEN_FORMS_ENDPOINT"] = stack.forms_endpoint
         print(f"Forms post to {stack.forms_endpoint}/<form>; submissions are stored in s3://{stack.bucket}/"
               f"{stack.prefix} on a local S3 (moto) at {stack.moto.endpoint}. Nothing leaves this machine.")
@@ -179,13 +185,18 @@ def _stop_on_signal(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+class _IntakeLogHandler(logging.StreamHandler):
+    """The preview's handler for the receiver's lines, marked so it is added only once."""
+
+    sitegen_devserver = True
+
+
 def _show_intake_log() -> None:
     """The receiver's lines (form, reference, size, outcome) on stderr, once."""
     logger = logging.getLogger("sitegen.intake")
     if any(getattr(h, "sitegen_devserver", False) for h in logger.handlers):
         return
-    handler = logging.StreamHandler()
-    handler.sitegen_devserver = True
+    handler = _IntakeLogHandler()
     handler.setFormatter(logging.Formatter("receiver: %(message)s"))
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)

@@ -54,7 +54,7 @@ def _new_temporary(path: Path) -> tuple[int, str]:
 # cache cannot be written (or read), which is no fault in the site's files.
 _FULL = "cannot write: there is no room left to write it (disk full, quota or file size limit); free some space"
 _ELSEWHERE = "check who owns it, or build somewhere else (--out DIR, --state DIR)"
-_ADVICE = {
+_ADVICE: dict[int | None, str] = {
     errno.ENOSPC: _FULL, errno.EDQUOT: _FULL, errno.EFBIG: _FULL,
     errno.EROFS: "cannot write: the file system is read-only; build somewhere writable (--out DIR, --state DIR)",
     errno.EACCES: f"permission denied; {_ELSEWHERE}",

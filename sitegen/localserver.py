@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from .errors import Problem, SitegenError
 from .feeds.deadlines import DEADLINES
@@ -94,13 +94,19 @@ class _HeadCutoff:
             return self.expired
 
 
-class BoundedRequestMixin:
+if TYPE_CHECKING:  # the mixin uses the handler's socket, files and error pages
+    _HandlerBase = http.server.BaseHTTPRequestHandler
+else:
+    _HandlerBase = object
+
+
+class BoundedRequestMixin(_HandlerBase):
     """For http.server request handlers: the request line and headers must arrive within
     `head_seconds` in total (else 408 and the connection closes), and every socket read or
     write within `timeout` seconds.  Both are class attributes, so a test can shorten them."""
 
-    timeout: float | None = SOCKET_SECONDS
-    head_seconds: float = HEAD_SECONDS
+    timeout: ClassVar[float | None] = SOCKET_SECONDS
+    head_seconds: ClassVar[float] = HEAD_SECONDS
 
     def read_head(self) -> bool:
         """Read and parse the request line and headers within the deadline.

@@ -22,7 +22,7 @@ def system_resolver(host: str, port: int) -> list[str]:
     """Every address HOST resolves to for a TCP connection, in the system's order."""
     import socket  # here, not above: a build checks feed addresses without resolving them
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def is_public(address: str) -> bool:

@@ -68,8 +68,8 @@ def _zone(text: str) -> timezone | None:
             return None
         sign = -1 if text[0] == "-" else 1
         return timezone(sign * timedelta(hours=hours, minutes=minutes))
-    hours = _ZONE_HOURS.get(text.lower())
-    return None if hours is None else timezone(timedelta(hours=hours))
+    zone_hours = _ZONE_HOURS.get(text.lower())
+    return None if zone_hours is None else timezone(timedelta(hours=zone_hours))
 
 
 def _instant(match: re.Match, month: int, year: int) -> datetime | None:

@@ -209,7 +209,8 @@ def _read_body(resp: http.client.HTTPResponse, conn: _PinnedConnection, headers:
     if encoding not in ("", "identity"):
         raise FetchError(f"unsupported Content-Encoding '{encoding}' (we ask for identity)")
     declared = _declared_length(headers.get("content-length", ""), limits.max_bytes)
-    chunks, total = [], 0
+    chunks: list[bytes] = []
+    total = 0
     while True:
         conn.bound_next_read()
         chunk = resp.read1(CHUNK)

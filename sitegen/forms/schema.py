@@ -72,7 +72,7 @@ def _conditional_rules(form: Form) -> list[dict]:
             groups.setdefault(question.relevant, []).append(question)
     rules = []
     for cond, questions in groups.items():
-        then = {"properties": {q.name: constraints(q) for q in questions}}
+        then: dict[str, object] = {"properties": {q.name: constraints(q) for q in questions}}
         required = [q.name for q in questions if q.required]
         if required:
             then["required"] = required

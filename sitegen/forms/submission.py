@@ -88,10 +88,10 @@ def _number(name: str, values: dict) -> tuple:
 
 def _date(name: str, values: dict) -> tuple:
     names = {f"{name}-{part}" for part in ("day", "month", "year")}
-    day, month, year = (values.get(f"{name}-{part}") for part in ("day", "month", "year"))
+    day, month, year = (values.get(f"{name}-{part}") or [] for part in ("day", "month", "year"))
     if not (day or month or year):
         return None, names
-    parts = (year or [], month or [], day or [])
+    parts = (year, month, day)
     if any(len(v) > 1 for v in parts):        # a box posted twice: a list, which the schema refuses
         return [value for v in parts for value in v], names
     if all(parts):

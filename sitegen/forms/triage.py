@@ -47,7 +47,7 @@ def _node(ctx: LoadContext, node_id: str, raw, pos, start: str) -> TriageNode | 
     if not SLUG_RE.match(node_id):
         where.report(ctx.problems, "a node id is lowercase letters, digits and hyphens (it becomes the address)")
         return None
-    if not isinstance(raw, dict) or not ({"question", "title"} & raw.keys()):
+    if not isinstance(raw, LocatedDict) or not ({"question", "title"} & raw.keys()):
         where.report(ctx.problems, "a node needs 'question' (with 'answers') or 'title' (an outcome page)")
         return None
     if "question" in raw:
@@ -147,7 +147,7 @@ def _cycles(triage: Triage) -> list[Problem]:
 
     def visit(node_id: str, path: list[str]) -> None:
         node = triage.node(node_id)
-        for answer in node.answers:
+        for answer in node.answers if node else ():
             target = answer.next
             if target in path:
                 loop = " → ".join(path[path.index(target):] + [target])
@@ -165,6 +165,8 @@ def _cycles(triage: Triage) -> list[Problem]:
 
 def _emergency_first(triage: Triage) -> list[Problem]:
     start = triage.node(triage.start)
+    if start is None:  # load_triage reports a missing start
+        return []
     leads_to_999 = any(getattr(triage.node(a.next), "call", "") == "emergency" for a in start.answers)
     if leads_to_999:
         return []
