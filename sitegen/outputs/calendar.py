@@ -10,7 +10,7 @@ from ..content.localtime import as_utc, in_fold
 from ..model import Event
 from ..xmltext import xml_safe
 from . import RenderContext, renderer
-from .eventledger import publish_dates, sequence
+from .eventledger import Published, publish_dates
 
 # Europe/London since 1996: GMT in winter, BST from the last Sunday of March
 # to the last Sunday of October (RFC 5545 section 3.6.5).
@@ -64,11 +64,12 @@ def _utc_day(day: date) -> str:
     return f"{day:%Y%m%d}T000000Z"
 
 
-def _vevent(event: Event, since: date, url: str) -> list[str]:
-    """The content lines of one event, which has been published as it is since SINCE."""
+def _vevent(event: Event, published: Published, url: str) -> list[str]:
+    """The content lines of one event, published as PUBLISHED says (see eventledger)."""
+    since = published.since
     lines = ["BEGIN:VEVENT", f"UID:{ics_text(event.uid)}",
              # When this version of the event was made: the date its ledger gives (see eventledger).
-             f"DTSTAMP:{_utc_day(since)}", f"LAST-MODIFIED:{_utc_day(since)}", f"SEQUENCE:{sequence(since)}",
+             f"DTSTAMP:{_utc_day(since)}", f"LAST-MODIFIED:{_utc_day(since)}", f"SEQUENCE:{published.sequence}",
              _ics_time("DTSTART", event.start)]
     if event.end:
         lines.append(_ics_time("DTEND", event.end))
@@ -84,17 +85,17 @@ def _vevent(event: Event, since: date, url: str) -> list[str]:
 def render_ics(ctx: RenderContext, key: str) -> bytes:
     """An iCalendar file of one ward's upcoming events, in Europe/London time.
 
-    Records in the area's event ledger when each event's content was first
-    published (so rendering a calendar writes .cache/build/events/KEY.json)."""
+    Records in the area's event ledger each event's SEQUENCE and when its
+    content was first published (so rendering a calendar writes .cache/build/events/KEY.json)."""
     site = ctx.site
     area = site.area(key)
-    since = publish_dates(site.config.root, area.slug, area.events, site.build_date)
+    published = publish_dates(site.config.root, area.slug, area.events, site.build_date)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//sitegen//{ics_text(site.config.name)}//EN",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{ics_text(area.name + ' police events')}", "X-WR-TIMEZONE:Europe/London"]
     lines += VTIMEZONE
     url = site.config.url(area.url)
     for event in area.upcoming_events(site.build_date):
-        lines += _vevent(event, since[event.uid], url)
+        lines += _vevent(event, published[event.uid], url)
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")

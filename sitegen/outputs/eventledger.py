@@ -1,14 +1,18 @@
-"""When each event was first published as it is now: what a calendar's
-SEQUENCE and LAST-MODIFIED are made from.
+"""When each event was last published with new content, and its iCalendar
+SEQUENCE: what a calendar's DTSTAMP, LAST-MODIFIED and SEQUENCE are made from.
 
 One small JSON file per area in the build cache (`.cache/build/events/<slug>.json`):
-`{uid: {"hash": <hash of the event's published fields>, "since": "YYYY-MM-DD"}}`.
-When an event's published fields change, "since" becomes the build date (or
-stays, if the ledger already holds a later date); SEQUENCE is the number of
-whole days from 2020-01-01 to "since".  So SEQUENCE never goes down: a lost or
-unreadable ledger starts again from the build date, which is no earlier than
-any date it held (unless builds were dated back by hand).  Edits made on the
-same build date share that date's number.
+`{uid: {"hash": <hash of the event's published fields>, "since": "YYYY-MM-DD",
+"sequence": <int>}}`.
+
+Ten per day: an event first seen (or whose ledger was lost or unreadable) gets
+SEQUENCE = 10 x the whole days from 2020-01-01 to the build date.  Every change
+of its published fields, even a second one on the same build date, raises it:
+to max(old + 1, 10 x days), and "since" becomes the build date.  So up to nine
+same-day corrections each rise by one and stay below the next day's floor,
+which a lost ledger restarts from; more than nine still rise by one each.
+SEQUENCE never goes down (unless builds are dated back by hand and the ledger is
+lost, or a ledger holding more than nine same-day edits is lost the next day).
 
 Written only when the calendar is rendered, which `sitegen check` never does.
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -26,6 +31,16 @@ from ..model import Event
 
 LEDGER_DIR = "events"
 SEQUENCE_EPOCH = date(2020, 1, 1)
+SEQUENCES_PER_DAY = 10
+
+
+@dataclass(frozen=True)
+class Published:
+    """How an event is published now: SINCE, the build date its current content
+    was first published (its DTSTAMP and LAST-MODIFIED), and its SEQUENCE."""
+
+    since: date
+    sequence: int
 
 
 def ledger_path(root: Path, area_slug: str) -> Path:
@@ -42,14 +57,14 @@ def published_hash(event: Event) -> str:
     return hashlib.blake2b(json.dumps(fields).encode("utf-8"), digest_size=12).hexdigest()
 
 
-def sequence(since: date) -> int:
-    """The iCalendar SEQUENCE of an event whose content dates from SINCE."""
-    return (since - SEQUENCE_EPOCH).days
+def sequence_floor(day: date) -> int:
+    """The lowest SEQUENCE of content published on DAY: ten per day since 2020-01-01."""
+    return SEQUENCES_PER_DAY * (day - SEQUENCE_EPOCH).days
 
 
 def read_ledger(path: Path) -> dict[str, dict]:
-    """The ledger at PATH; empty if it is missing or unreadable (so dates restart
-    from the build date, never earlier)."""
+    """The ledger at PATH; empty if it is missing or unreadable (so sequences
+    restart from the build date's floor, never lower)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -57,31 +72,47 @@ def read_ledger(path: Path) -> dict[str, dict]:
     return data if isinstance(data, dict) else {}
 
 
-def _since(entry: object, content: str, today: date) -> date:
-    """The date content CONTENT of an event dates from, given its ledger ENTRY."""
-    if not isinstance(entry, dict):
-        return today
+def _known(entry: object) -> tuple[str, Published] | None:
+    """(hash, how published) from a ledger ENTRY, or None if it is not one.  An
+    entry written before sequences were kept published SEQUENCE = its days."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("hash"), str):
+        return None
     try:
-        known = date.fromisoformat(entry["since"])
+        since = date.fromisoformat(entry["since"])
     except (KeyError, TypeError, ValueError):
-        return today
-    return known if entry.get("hash") == content else max(known, today)
+        return None
+    number = entry.get("sequence", (since - SEQUENCE_EPOCH).days)
+    if not isinstance(number, int) or isinstance(number, bool):
+        return None
+    return entry["hash"], Published(since, number)
 
 
-def publish_dates(root: Path, area_slug: str, events: tuple[Event, ...], today: date) -> dict[str, date]:
-    """uid -> the date each of EVENTS has been published as it is now, recording
-    any new content as of TODAY in the area's ledger.  A ledger that cannot be
-    written is an outside failure (ServiceError, exit 3)."""
+def _publish(entry: object, content: str, today: date) -> Published:
+    """How an event whose published fields hash to CONTENT is published when
+    built on TODAY, given its ledger ENTRY."""
+    known = _known(entry)
+    if known is None:
+        return Published(today, sequence_floor(today))
+    old_hash, old = known
+    if old_hash == content:
+        return old
+    return Published(max(old.since, today), max(old.sequence + 1, sequence_floor(today)))
+
+
+def publish_dates(root: Path, area_slug: str, events: tuple[Event, ...], today: date) -> dict[str, Published]:
+    """uid -> how each of EVENTS is published when built on TODAY, recording any
+    new content in the area's ledger.  A ledger that cannot be written is an
+    outside failure (ServiceError, exit 3)."""
     path = ledger_path(root, area_slug)
     old = read_ledger(path)
-    new, dates = {}, {}
+    new, published = {}, {}
     for event in events:
         content = published_hash(event)
-        dates[event.uid] = _since(old.get(event.uid), content, today)
-        new[event.uid] = {"hash": content, "since": dates[event.uid].isoformat()}
+        now = published[event.uid] = _publish(old.get(event.uid), content, today)
+        new[event.uid] = {"hash": content, "since": now.since.isoformat(), "sequence": now.sequence}
     if new != old:
         try:
             atomic_write(path, json.dumps(new, indent=1, sort_keys=True) + "\n")
         except OSError as exc:
             raise ServiceError(str(path), f"cannot write the event ledger ({exc.strerror or exc})") from exc
-    return dates
+    return published
