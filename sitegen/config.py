@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .content.markup import ENGINES
-from .content.schema import Bool, Choice, Colour, Field, Int, ListOf, Record, Str, Url, Where
+from .content.schema import Bool, Choice, Colour, Field, Int, ListOf, Phone, Record, Str, Url, Where
 from .content.yamlsource import load_yaml_file
 from .errors import Problem, Problems, SitegenError
 
@@ -85,9 +85,9 @@ SITE = Record(name="site.yaml", fields=[
         Field("link", Colour, doc="Link colour."),
     ]), doc="The force's colours (must keep 4.5:1 contrast with white)."),
     Field("phone", Record(name="phone", fields=[
-        Field("emergency", Str(max_len=20), doc="Emergency number (default 999)."),
-        Field("non_emergency", Str(max_len=20), doc="Non-emergency number (default 101)."),
-        Field("textphone", Str(max_len=20), doc="Relay UK emergency number for deaf, hard of hearing or speech-impaired people (default 18000)."),
+        Field("emergency", Phone, doc="Emergency number (default 999)."),
+        Field("non_emergency", Phone, doc="Non-emergency number (default 101)."),
+        Field("textphone", Phone, doc="Relay UK emergency number for deaf, hard of hearing or speech-impaired people (default 18000)."),
     ]), doc="Numbers shown on every page."),
     Field("report_actions", ListOf(LINK, max_items=12), doc="The ways to report, shown on the home and ward pages."),
     Field("services", ListOf(LINK, max_items=40), doc="Other services, shown on the home page."),

@@ -81,7 +81,7 @@ def test_empty_and_tilde_are_not_given_but_null_is_a_word_in_text():
     record = Record(name="test", fields=[Field("title", Str(), required=True), Field("count", Int())])
     assert _check(record, "title: Null\ncount: null\n") == ({"title": "Null"}, [])
     out, problems = _check(record, "title: ~\n")
-    assert out is None and problems == ["f.yaml:1:1: missing required key 'title' in test; add 'title:' with its value"]
+    assert out is None and problems == ["f.yaml:1:8: title: has no value (~ means nothing); write its value"]
 
 
 @FAST

@@ -20,7 +20,7 @@ class Document:
 
 def split_front_matter(text: str, rel_path: str) -> Document:
     """Split TEXT into front matter and body, or raise a located SitegenError."""
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     closing = _closing_fence(lines, rel_path)
     meta = parse_yaml("".join(lines[1:closing]), rel_path, first_line=2)
     if meta is None:
@@ -32,8 +32,19 @@ def split_front_matter(text: str, rel_path: str) -> Document:
 
 def body_of(text: str, rel_path: str) -> str:
     """Only the Markdown body of TEXT (the front matter was checked when the site loaded)."""
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     return "".join(lines[_closing_fence(lines, rel_path) + 1:])
+
+
+def _lines(text: str) -> list[str]:
+    """TEXT's lines, each with its line end, split at LF only.
+
+    read_text has already turned every line end into LF; str.splitlines would also
+    split at U+2028, U+2029, U+0085, form feed and others inside a value, and so
+    shift every line number after one.
+    """
+    *lines, last = text.split("\n")
+    return [line + "\n" for line in lines] + ([last] if last else [])
 
 
 def _closing_fence(lines: list[str], rel_path: str) -> int:

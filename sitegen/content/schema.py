@@ -305,6 +305,13 @@ class ListOf(Kind):
         return out
 
 
+def _no_value(required: Field, written: str | None) -> str:
+    """What to say when the REQUIRED key is there, but its value (WRITTEN) means nothing."""
+    meaning = f" ({written} means nothing)" if written else ""
+    what = required.doc.split(";")[0].rstrip(".")
+    return f"has no value{meaning}; write its value" + (f" ({what})" if what else "")
+
+
 @dataclass
 class Field:
     """One key of a Record: its kind, whether it is required, and what it is for."""
@@ -340,8 +347,15 @@ class Record(Kind):
                 spot.report(problems, f"unknown key '{key}' in {self.name}{hint}")
                 continue
             spot = where.child(key, located.value_where(key) if located is not None else where.pos)
-            raw = given(known[key].kind, raw, located.written_as(key) if located is not None else None)
+            written = located.written_as(key) if located is not None else None
+            raw = given(known[key].kind, raw, written)
             if raw is None:
+                if known[key].required:
+                    present.add(key)
+                    if written == "" and located is not None:
+                        spot = where.child(key, located.where(key))
+                        spot.pos = (spot.pos[0], spot.pos[1] + len(key) + 1)
+                    spot.report(problems, _no_value(known[key], written))
                 continue
             present.add(key)
             checked = known[key].kind.check(raw, spot, problems)

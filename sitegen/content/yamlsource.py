@@ -47,6 +47,8 @@ MAX_NODES = 100_000          # values in one file, aliases (*name) counted each 
 
 _ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[0abtvfe])")
 _NAMED_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "v": "\x0b", "f": "\x0c", "e": "\x1b"}
+# After a key: the colon, spaces, then '#' and a non-space: a value YAML reads as a comment.
+_VALUE_AS_COMMENT = re.compile(r":[ \t]+(#\S.*)")
 _GUESSED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null")}
 
 
@@ -155,6 +157,28 @@ def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Itera
             result.value_pos[key] = loader.mark(value_node)
         if _guessed_text(value_node) is not None:
             result.written[key] = value_node.value
+        if result[key] is None and value_node.value == "":
+            _note_value_read_as_comment(loader, key, key_node)
+
+
+def _note_value_read_as_comment(loader: _LocatingLoader, key: str, key_node: yaml.Node) -> None:
+    """Record a problem when KEY has no value because what follows `KEY: ` is a '#'
+    with no space after it (`brand: #d4351c`): YAML reads that as a comment, which
+    the editor almost never means.  `key:  # note` stays an allowed comment."""
+    start = key_node.end_mark.index
+    end = loader.source_text.find("\n", start)
+    match = _VALUE_AS_COMMENT.match(loader.source_text, start, end if end >= 0 else len(loader.source_text))
+    if match:
+        written = match[1].rstrip()
+        line, _ = loader.mark(key_node)
+        col = key_node.end_mark.column + match.start(1) - start + 1
+        loader.problems.append((line, col, f"{key}: '{written}' is read as a comment, so {key} has no value;"
+                                           f" put it in quotes: {key}: {_quoted(written)}"))
+
+
+def _quoted(text: str) -> str:
+    """TEXT as a quoted YAML scalar that reads back as TEXT."""
+    return f'"{text}"' if '"' not in text and "\\" not in text else "'" + text.replace("'", "''") + "'"
 
 
 def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> Iterator[LocatedList]:
