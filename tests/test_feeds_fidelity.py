@@ -162,7 +162,14 @@ def test_field_case_a_date_read_only_in_part_is_no_date_and_listed_last(feed_ser
     ("2026-06-29T15:07:41", None), ("Mon, 29 Jun 2026 15:07:41", None),
     ("Mon, 29 Jun 2026 15:07:41 A", None),  # RFC 822's military letters: their sign is unknowable
     ("Mon, 29 Jun 2026 15:07:41 CEST", None), ("Mon, 31 Jun 2026 15:07:41 GMT", None),
-    ("Mon, 29 Jun 2026 24:00:00 GMT", None), ("June 29, 2026 3:07 PM", None), ("", None), ("yesterday", None)])
+    ("Mon, 29 Jun 2026 24:00:00 GMT", None), ("June 29, 2026 3:07 PM", None), ("", None), ("yesterday", None),
+    ("Monday, 29 Jun 2026 15:07:41 GMT", datetime(2026, 6, 29, 15, 7, 41, tzinfo=UTC)),
+    ("Fri, 29 Jun 2026 15:07:41 GMT", None),  # 29 June 2026 is a Monday: which part is wrong?
+    ("Sun, 28 Jun 2026 23:30:00 -0100", datetime(2026, 6, 29, 0, 30, tzinfo=UTC)),  # the written day's weekday
+    ("Mon, 28 Jun 2026 23:30:00 -0100", None),  # ...not the UTC day's
+    ("Thu, 01 Jan 1970 00:00:00 +0000", None), ("Mon, 01 Jan 0001 00:00:00 +0000", None),
+    ("1970-01-01T00:00:00Z", None), ("0001-01-01T00:00:00Z", None), ("Sat, 31 Dec 1994 23:59:59 GMT", None),
+    ("Sun, 01 Jan 1995 00:00:00 GMT", datetime(1995, 1, 1, tzinfo=UTC))])
 def test_dates_as_written(written, instant):
     assert read_date(written) == instant
     feed = parse_feed(rss_bytes([("Dated", "Mon, 01 Jun 2026 10:00:00 GMT"), ("Post", written)]), BASE, 5,
@@ -207,11 +214,13 @@ def offset_text(minutes: int, colon: bool) -> str:
     return f"{sign}{hours:02d}{':' if colon else ''}{mins:02d}"
 
 
-def rfc822(local: datetime, zone: str, weekday: bool, seconds: bool, long_month: bool, short_year: bool) -> str:
+def rfc822(local: datetime, zone: str, weekday: bool, seconds: bool, long_month: bool, short_year: bool,
+           weekday_shift: int = 0) -> str:
+    """LOCAL as RFC 822 writes it; WEEKDAY_SHIFT days off names a wrong weekday."""
     month = (LONG_MONTHS if long_month else MONTHS)[local.month - 1]
     year = f"{local.year % 100:02d}" if short_year else str(local.year)
     text = f"{local.day:02d} {month} {year} {local:%H:%M}" + (f":{local:%S}" if seconds else "") + f" {zone}"
-    return f"{WEEKDAYS[local.weekday()]}, {text}" if weekday else text
+    return f"{WEEKDAYS[(local.weekday() + weekday_shift) % 7]}, {text}" if weekday else text
 
 
 def rfc3339(local: datetime, zone: str, separator: str, fraction: str) -> str:
@@ -228,7 +237,8 @@ UNREADABLE = [lambda d: f"{d.year}/{d.month}/{d.day} {d:%H:%M:%S}", lambda d: f"
 
 @st.composite
 def written_dates(draw) -> tuple[str, datetime | None]:
-    """(a date as some feed writes it, the instant it names exactly or None)."""
+    """(a date as some feed writes it, the instant it names exactly or None: none for a
+    wrong weekday or a date before 1995, which no feed can truly have)."""
     instant = draw(st.datetimes(datetime(1951, 1, 1), datetime(2049, 12, 31))).replace(microsecond=0, tzinfo=UTC)
     kind = draw(st.sampled_from(["rfc822 name", "rfc822 offset", "rfc3339", "unreadable"]))
     if kind == "unreadable":
@@ -247,9 +257,12 @@ def written_dates(draw) -> tuple[str, datetime | None]:
         separator, fraction = draw(st.sampled_from(["T", "t", " "])), draw(st.sampled_from(["", ".5", ".123456"]))
         text = rfc3339(local, zone, separator, fraction)
     else:
-        text = rfc822(local, zone, draw(st.booleans()), seconds, draw(st.booleans()),
-                      draw(st.booleans()) and 1950 <= local.year <= 2049)
-    return text, instant
+        weekday, shift = draw(st.booleans()), draw(st.sampled_from([0, 0, 0, 1, 3, 6]))
+        text = rfc822(local, zone, weekday, seconds, draw(st.booleans()),
+                      draw(st.booleans()) and 1950 <= local.year <= 2049, shift)
+        if weekday and shift:
+            return text, None
+    return text, instant if instant.year >= 1995 else None
 
 
 @given(written_dates())

@@ -11,7 +11,9 @@ accepts only dates it understands fully:
   RFC 822 gave them the wrong sign, so nobody can tell which instant they mean.
 - RFC 3339 / ISO 8601 (Atom): `2026-06-01T10:00[:00[.5]]` with `Z` or an offset.
 
-Anything else, a date without a time or without a zone included, is no date.
+Anything else, a date without a time or without a zone included, is no date; so
+is a date whose weekday is not that day's (`Fri, 29 Jun 2026`: a Monday), and a
+placeholder or impossible date before 1995 (`Thu, 01 Jan 1970`, year 1).
 """
 from __future__ import annotations
 
@@ -23,11 +25,14 @@ _MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", 
 _MONTHS = {name: number for number, full in enumerate(_MONTH_NAMES, start=1) for name in (full, full[:3])}
 _ZONE_HOURS = {"ut": 0, "utc": 0, "gmt": 0, "z": 0, "bst": 1, "est": -5, "edt": -4, "cst": -6,
                "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7}
+_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # date.weekday() order
 _WEEKDAYS = "(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
+# No web feed predates 1995: an earlier date is a placeholder (1 Jan 1970, year 1), not a real one.
+EARLIEST_YEAR = 1995
 _OFFSET = r"[+-]\d{2}:?\d{2}"
 
 _RFC822 = re.compile(
-    rf"(?:{_WEEKDAYS}\s*,\s*)?(?P<day>\d{{1,2}})\s+(?P<month>[a-z]{{3,9}})\s+(?P<year>\d{{4}}|\d{{2}})\s+"
+    rf"(?:(?P<weekday>{_WEEKDAYS})\s*,\s*)?(?P<day>\d{{1,2}})\s+(?P<month>[a-z]{{3,9}})\s+(?P<year>\d{{4}}|\d{{2}})\s+"
     rf"(?P<hour>\d{{1,2}}):(?P<minute>\d{{2}})(?::(?P<second>\d{{2}}))?\s*"
     rf"(?P<zone>{_OFFSET}|[a-z]{{1,3}})(?:\s*\([^()]*\))?",
     re.IGNORECASE)
@@ -79,6 +84,10 @@ def _instant(match: re.Match, month: int, year: int) -> datetime | None:
     try:
         local = datetime(year, month, int(match["day"]), int(match["hour"]), int(match["minute"]),
                          int(match["second"] or 0), tzinfo=zone)
-        return local.astimezone(UTC)
+        instant = local.astimezone(UTC)
     except (ValueError, OverflowError):  # 31 June, 24:00, a leap second, year 1 at -01:00...
         return None
+    weekday = match.groupdict().get("weekday")
+    if weekday and weekday[:3].lower() != _WEEKDAY_NAMES[local.weekday()]:
+        return None
+    return instant if instant.year >= EARLIEST_YEAR else None
