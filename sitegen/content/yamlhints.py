@@ -43,6 +43,49 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]
     return line, col, PREFIX + _plain_words(problem, context, lines, line, col)
 
 
+# `key: "quoted"more` (or 'quoted', [list], {map}) on one line: group 1 the key, 2 the value.
+_KEY_VALUE = re.compile(r"^\s*(?:-\s+)?(\S[^#]*?):\s+(([\"'\[{]).*?)\s*$")
+_CLOSERS = {'"': '"', "'": "'", "[": "]", "{": "}"}
+
+
+def quoted(text: str) -> str:
+    """TEXT as a quoted YAML value that reads back as TEXT (one line, no escapes needed)."""
+    return f'"{text}"' if '"' not in text and "\\" not in text else "'" + text.replace("'", "''") + "'"
+
+
+def _text_after_closing(text: str, col: int) -> str | None:
+    """The message for `key: "quoted"more`: text after a value's closing quote or bracket
+    (at COL in the line TEXT), or None when the line is not like that."""
+    match = _KEY_VALUE.match(text)
+    closer = _CLOSERS[match[3]] if match else ""
+    if not match or not text[:col - 1].rstrip().endswith(closer):
+        return None
+    key, value = match[1], match[2]
+    what = "quote" if closer in "\"'" else "bracket"
+    return (f"the value starts with {match[3]} and goes on after the closing {what}, so YAML cannot tell where it"
+            f" ends; put the whole value in quotes, like {key}: {quoted(value)}")
+
+
+def _dash_after_key(text: str, col: int) -> str:
+    """The message for `key: - x`: a '- ' on the key's line is read as a list item."""
+    value = text[col - 1:].split(" #")[0].strip()
+    return (f"a value starting with '- ' is read as a list item, which cannot follow a key on its line; put the"
+            f" value in quotes, like {_key_before(text, col)}: {quoted(value)}, or start a list on the next"
+            " line, indented")
+
+
+def _special_value(text: str, col: int) -> str:
+    """The message for a value YAML gives its own meaning (`=`, `<<`) at COL in TEXT."""
+    value = text[col - 1:].split(" #")[0].strip()
+    return (f"'{value}' on its own means something special to YAML, not the text; put it in quotes,"
+            f" like {_key_before(text, col)}: {quoted(value)}")
+
+
+def _key_before(text: str, col: int) -> str:
+    """The key written before the value at COL in the line TEXT (`- title: x` gives title)."""
+    return text[:col - 1].strip().removeprefix("- ").rstrip(":").strip() or "key"
+
+
 def _is_structure_problem(problem: str) -> bool:
     return any(words in problem for words in ("mapping values are not allowed", "could not find expected ':'",
                                               "did not find expected key", "expected <block end>"))
@@ -60,6 +103,15 @@ def _missing_space(lines: list[str], error_line: int) -> tuple[int, str] | None:
 def _plain_words(problem: str, context: str, lines: list[str], line: int, col: int) -> str:
     if "tab" in problem or "'\\t'" in problem:
         return TAB
+    text = lines[line] if line < len(lines) else ""
+    if "did not find expected key" in problem:
+        after_quote = _text_after_closing(text, col)
+        if after_quote:
+            return after_quote
+    if "block sequence entries are not allowed" in problem:
+        return _dash_after_key(text, col)
+    if "constructor for the tag" in problem and not text[col - 1:col] == "!":
+        return _special_value(text, col)
     if "mapping values are not allowed" in problem:
         return COLON_IN_VALUE
     if _is_structure_problem(problem) or "expected '-' indicator" in problem:

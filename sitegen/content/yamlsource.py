@@ -29,7 +29,7 @@ import yaml
 from ..errors import Problem, SitegenError
 from ..sitefiles import refuse_link_out
 from ..xmltext import NOT_XML_CHARACTERS
-from .yamlhints import syntax_message
+from .yamlhints import quoted, syntax_message
 
 if TYPE_CHECKING:  # a base class must be one type to the checker; both loaders have SafeLoader's interface
     _BaseLoader = yaml.SafeLoader
@@ -173,12 +173,7 @@ def _note_value_read_as_comment(loader: _LocatingLoader, key: str, key_node: yam
         line, _ = loader.mark(key_node)
         col = key_node.end_mark.column + match.start(1) - start + 1
         loader.problems.append((line, col, f"{key}: '{written}' is read as a comment, so {key} has no value;"
-                                           f" put it in quotes: {key}: {_quoted(written)}"))
-
-
-def _quoted(text: str) -> str:
-    """TEXT as a quoted YAML scalar that reads back as TEXT."""
-    return f'"{text}"' if '"' not in text and "\\" not in text else "'" + text.replace("'", "''") + "'"
+                                           f" put it in quotes: {key}: {quoted(written)}"))
 
 
 def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> Iterator[LocatedList]:
