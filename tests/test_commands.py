@@ -112,6 +112,6 @@ def test_import_wards_bad_csv_names_the_line(make_site, tmp_path):
     bad.write_text("borough,ward,ons_code,old_code,population_2015\nCamden,Belsize,E05000128,00AGGA,many\n")
     result = run_cli("import-wards", str(bad), "--site", str(site))
     assert result.exit_code == 1
-    assert f"{bad}:2:" in result.stderr and "not a whole number" in result.stderr
+    assert f"{bad}:2:" in result.stderr and "expected a whole number" in result.stderr
     result = run_cli("import-wards", str(CSV), "--borough", "Atlantis", "--site", str(site))
     assert result.exit_code == 1 and "no wards in borough 'Atlantis'" in result.stderr

@@ -7,6 +7,7 @@ An area that already exists is left exactly as its editors wrote it.
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,11 +15,15 @@ from pathlib import Path
 from ..content import slugify
 from ..content.areas import AREAS_DIR
 from ..content.yamlsource import as_written, load_yaml_file
-from ..errors import Problem, SitegenError
+from ..errors import Problem, ServiceError, SitegenError
 from ..fileio import atomic_write
+from .checked import area_yaml_problems, checked_value
 from .scaffold import area_yaml
 
 COLUMNS = ("borough", "ward", "ons_code", "old_code", "population_2015")
+# CSV column -> the area.yaml key its value becomes.
+AREA_KEYS = {"borough": "borough", "ward": "name", "ons_code": "code", "old_code": "old_code",
+             "population_2015": "population"}
 
 
 @dataclass
@@ -42,32 +47,120 @@ class WardRow:
 
 
 def read_wards(csv_path: Path) -> list[WardRow]:
-    """Read and check the CSV; raise SitegenError naming each bad line."""
+    """Read and check the CSV (UTF-8, with or without Excel's BOM; CRLF or LF).
+
+    Each value is checked as `check` will read it from the area.yaml the import
+    writes.  Raises SitegenError naming CSV:LINE:COL for every bad row (bytes
+    that are not UTF-8, broken quoting, a row of the wrong length, a bad value)
+    before anything is written.
+    """
     name = str(csv_path)
-    try:
-        handle = csv_path.open(newline="", encoding="utf-8-sig")
-    except OSError as exc:
-        raise SitegenError([Problem(name, 0, 0, f"cannot be read: {exc.strerror}")])
-    with handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise SitegenError([Problem(name, 1, 0, f"missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")])
-        rows, problems = [], []
-        for row in reader:
-            line = reader.line_num
-            if not row["ward"] or not row["borough"]:
-                problems.append(Problem(name, line, 0, "needs both a borough and a ward name"))
-                continue
-            population = row["population_2015"].replace(",", "").strip()
-            if population and not population.isdigit():
-                problems.append(Problem(name, line, 0, f"population '{population}' is not a whole number"))
-                continue
-            rows.append(WardRow(row["borough"].strip(), row["ward"].strip(), row["ons_code"].strip(),
-                                row["old_code"].strip(), int(population) if population else None, line))
+    lines = list(io.StringIO(_decoded(csv_path), newline=""))   # split at CR, LF or CRLF only
+    reader = csv.reader(iter(lines), strict=True)
+    header, rows, problems = None, [], []
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            col = _open_quote_column(lines[start - 1]) if start <= len(lines) else 0
+            problems.append(Problem(name, start, col, f"is not valid CSV ({exc}); a value that starts with a double"
+                                    " quote must end with one, and a quote inside it is written twice (\"\")"))
+            break   # the reader cannot find where the next row starts
+        if header is None:
+            header = [column.strip() for column in record]
+            _check_header(name, header)
+        elif any(value.strip() for value in record):
+            raw = lines[start - 1] if reader.line_num == start else ""
+            row = _ward_row(name, start, header, record, raw, problems)
+            if row is not None:
+                rows.append(row)
+    if header is None:
+        _check_header(name, [])
     if problems:
         raise SitegenError(problems)
     return rows
+
+
+def _decoded(csv_path: Path) -> str:
+    """The CSV's text; SitegenError naming LINE:COL of the first byte that is not UTF-8."""
+    name = str(csv_path)
+    try:
+        data = csv_path.read_bytes()
+    except OSError as exc:
+        raise SitegenError([Problem(name, 0, 0, f"cannot be read: {exc.strerror}")]) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = len(data[line_start:exc.start].decode("utf-8-sig", errors="replace")) + 1
+        raise SitegenError([Problem(name, line, col, f"byte 0x{data[exc.start]:02X} is not UTF-8 (the file was"
+                                    " saved as Latin-1 or Windows-1252); save the CSV as 'CSV UTF-8' in Excel"
+                                    " (or as UTF-8 in your editor) and import it again")]) from None
+
+
+def _check_header(name: str, header: list[str]) -> None:
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise SitegenError([Problem(name, 1, 0, f"missing column(s) {', '.join(missing)};"
+                                    f" the first line must name the columns {', '.join(COLUMNS)}")])
+
+
+def _open_quote_column(raw_line: str) -> int:
+    """Where the quote RAW_LINE leaves open starts, counting from 1; 0 if it closes every quote."""
+    opened = 0
+    for index, char in enumerate(raw_line):
+        if char == '"':
+            opened = 0 if opened else index + 1
+    return opened
+
+
+def _field_columns(raw_line: str) -> list[int]:
+    """Where each value of RAW_LINE (one CSV row on one line) starts, counting from 1."""
+    columns, quoted = [1], False
+    for index, char in enumerate(raw_line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            columns.append(index + 2)
+    return columns
+
+
+def _ward_row(name: str, line: int, header: list[str], record: list[str], raw: str,
+              problems: list[Problem]) -> WardRow | None:
+    """RECORD (the row at LINE, written RAW if on one line, else "") as a WardRow,
+    or None with its problems added to PROBLEMS."""
+    columns = _field_columns(raw) if raw else []
+
+    def column_of(index: int) -> int:
+        if index < len(columns):
+            return columns[index]
+        return len(raw.rstrip("\r\n")) + 1 if raw else 0
+
+    if len(record) != len(header):
+        problems.append(Problem(name, line, column_of(min(len(record), len(header))),
+                                f"has {len(record)} columns; the header has {len(header)}. Give each row"
+                                f" the {len(header)} values {', '.join(header)}, in that order (put a value"
+                                " holding a comma in double quotes)"))
+        return None
+    values = {column: value.strip() for column, value in zip(header, record, strict=True)}
+    if not values["ward"] or not values["borough"]:
+        problems.append(Problem(name, line, 0, "needs both a borough and a ward name"))
+        return None
+    checked, found = {}, len(problems)
+    for column, key in AREA_KEYS.items():
+        if not values[column]:
+            continue
+        checked[key], messages = checked_value(key, values[column])
+        problems.extend(Problem(name, line, column_of(header.index(column)), f"{column} {message}")
+                        for message in messages)
+    if len(problems) > found:
+        return None
+    return WardRow(checked["borough"], checked["name"], checked.get("code", ""), checked.get("old_code", ""),
+                   checked.get("population"), line)
 
 
 def ward_slugs(rows: list[WardRow], csv_name: str = "CSV") -> dict[WardRow, str]:
@@ -112,21 +205,47 @@ def import_wards(root: Path, csv_path: Path, borough: str | None) -> ImportRepor
         raise SitegenError([Problem(str(csv_path), 0, 0, f"no wards in borough '{borough}'; "
                                     f"boroughs in this file: {', '.join(boroughs)}")])
     report, by_code = ImportReport(), _slugs_by_code(root / AREAS_DIR)
+    planned: dict[str, str] = {}
     for row in chosen:
         slug = slugs[row]
         target = root / AREAS_DIR / slug / "area.yaml"
         if target.exists() or row.code in by_code:
             report.kept.append(slug if target.exists() else by_code[row.code])
-            continue
-        atomic_write(target, area_yaml(_fields(row)))
-        report.created.append(slug)
+        else:
+            planned[slug] = area_yaml(_fields(row))
+    _refuse_invalid(planned, {slugs[row]: row.line for row in chosen}, str(csv_path))
+    for slug, text in planned.items():
+        _write_area(root, slug, text, report)
     return report
+
+
+def _refuse_invalid(planned: dict[str, str], lines: dict[str, int], csv_name: str) -> None:
+    """Raise SitegenError at the CSV's lines if check would refuse any area.yaml in PLANNED (slug -> text).
+
+    read_wards checked each value; this checks the whole file, so nothing is written that check refuses."""
+    problems = [Problem(csv_name, lines[slug], 0, f"the area.yaml for this ward would be refused: {p.message}")
+                for slug, text in planned.items()
+                for p in area_yaml_problems(text, f"{AREAS_DIR}/{slug}/area.yaml")]
+    if problems:
+        raise SitegenError(problems)
+
+
+def _write_area(root: Path, slug: str, text: str, report: ImportReport) -> None:
+    """Write area SLUG's area.yaml (each area whole, through a rename); a disk failure is exit 3."""
+    target = root / AREAS_DIR / slug / "area.yaml"
+    try:
+        atomic_write(target, text)
+    except OSError as exc:
+        raise ServiceError(target.relative_to(root).as_posix(), f"cannot be written ({exc.strerror}); the"
+                           f" {len(report.created)} areas created before it are whole, and importing again"
+                           " keeps them and creates the rest") from None
+    report.created.append(slug)
 
 
 def _slugs_by_code(areas_dir: Path) -> dict[str, str]:
     """ONS code -> folder name of the existing areas that have one (unreadable files are skipped:
     check reports them)."""
-    found = {}
+    found: dict[str, str] = {}
     for path in sorted(areas_dir.glob("*/area.yaml")):
         try:
             data = as_written(load_yaml_file(path, path.name))  # bounded, and `code: 0123` stays 0123
@@ -139,7 +258,8 @@ def _slugs_by_code(areas_dir: Path) -> dict[str, str]:
 
 
 def _fields(row: WardRow) -> dict:
-    fields = {"name": row.ward, "borough": row.borough, "code": row.code, "old_code": row.old_code}
+    fields: dict[str, str | int] = {"name": row.ward, "borough": row.borough, "code": row.code,
+                                    "old_code": row.old_code}
     if row.population is not None:
         fields["population"] = row.population
     return {k: v for k, v in fields.items() if v not in ("", None)}
