@@ -13,6 +13,7 @@ Time is injectable (`clock`, `sleep`) so tests never wait for real.
 from __future__ import annotations
 
 import email.utils
+import functools
 import http.client
 import json
 import socket
@@ -227,20 +228,31 @@ def _shut(sock: socket.socket) -> None:
         pass  # already closed by the other side
 
 
-def _watched_connection(base: type[http.client.HTTPConnection], deadline: RequestDeadline) -> type:
-    """BASE whose every new socket is watched by DEADLINE."""
+def _watched_connect(deadline: RequestDeadline) -> Callable[..., socket.socket]:
+    """socket.create_connection, with each new socket watched by DEADLINE."""
 
-    class Watched(base):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._create_connection = self._create_watched
+    def connect(*args, **kwargs) -> socket.socket:
+        sock = socket.create_connection(*args, **kwargs)
+        deadline.watch(sock)
+        return sock
 
-        def _create_watched(self, *args, **kwargs) -> socket.socket:
-            sock = socket.create_connection(*args, **kwargs)
-            deadline.watch(sock)
-            return sock
+    return connect
 
-    return Watched
+
+class _WatchedHTTPConnection(http.client.HTTPConnection):
+    """An HTTP connection whose every new socket is watched by DEADLINE."""
+
+    def __init__(self, *args, deadline: RequestDeadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _watched_connect(deadline)
+
+
+class _WatchedHTTPSConnection(http.client.HTTPSConnection):
+    """An HTTPS connection whose every new socket is watched by DEADLINE."""
+
+    def __init__(self, *args, deadline: RequestDeadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._create_connection = _watched_connect(deadline)
 
 
 class _WatchedHTTP(urllib.request.HTTPHandler):
@@ -248,7 +260,7 @@ class _WatchedHTTP(urllib.request.HTTPHandler):
 
     def __init__(self, deadline: RequestDeadline):
         super().__init__()
-        self._connection = _watched_connection(http.client.HTTPConnection, deadline)
+        self._connection = functools.partial(_WatchedHTTPConnection, deadline=deadline)
 
     def http_open(self, req):
         return self.do_open(self._connection, req)
@@ -259,7 +271,7 @@ class _WatchedHTTPS(urllib.request.HTTPSHandler):
 
     def __init__(self, deadline: RequestDeadline):
         super().__init__()
-        self._connection = _watched_connection(http.client.HTTPSConnection, deadline)
+        self._connection = functools.partial(_WatchedHTTPSConnection, deadline=deadline)
 
     def https_open(self, req):
         return self.do_open(self._connection, req)

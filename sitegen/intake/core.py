@@ -26,7 +26,8 @@ import re
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -139,6 +140,7 @@ class Receiver:
     def __init__(self, settings: IntakeSettings, forms: SchemaStore, store: SubmissionStore,
                  clock: Callable[[], datetime] = utc_now):
         self.settings, self.forms, self.store, self.clock = settings, forms, store, clock
+        self.zone: tzinfo
         try:
             self.zone = ZoneInfo(settings.timezone)
         except (ZoneInfoNotFoundError, ValueError):
@@ -153,7 +155,10 @@ class Receiver:
             if response is None and len(request.body) > self.settings.max_body_bytes:
                 response = self._too_large(request)
             if response is None:
-                response = self._submit(request, self._form(request))
+                form = self._form(request)
+                if form is None:  # gone since the precheck (schemas reloaded): answered as a failure
+                    raise LookupError("the form's schema went away")
+                response = self._submit(request, form)
         except Exception as exc:  # noqa: BLE001 - a bug must not leak answers into logs or tracebacks
             return self.failed(request, exc)
         return self._finish(request, response)
@@ -276,6 +281,7 @@ class Receiver:
                 self.log(form.form_id, "", len(request.body), "invalid", 422)
                 return problems_page(errors, self._site(f"forms/{form.form_id}/"))
             return self._refuse_answers(request, form, errors, "invalid")
+        assert isinstance(answers, dict), "the schema admits only an object"
         return self._store(request, form, answers, received)
 
     def _store(self, request: Request, form: FormSchema, answers: dict, received: datetime) -> Response:
@@ -375,5 +381,5 @@ def make_receiver(settings: IntakeSettings, watch: bool = False, client=None,
     client = client or make_client(settings)
     require_conditional_writes(client)
     writer = S3Writer(client, settings.bucket, settings.kms_key_id, settings.retries, settings.backoff_seconds)
-    return Receiver(settings, SchemaStore(settings.schemas, watch=watch), SubmissionStore(writer, settings.key_prefix),
+    return Receiver(settings, SchemaStore(Path(settings.schemas), watch=watch), SubmissionStore(writer, settings.key_prefix),
                     clock)

@@ -92,4 +92,4 @@ def normalise(text: str) -> str:
 def is_valid(reference: str) -> bool:
     """Whether REFERENCE has the shape and a correct check character."""
     match = _SHAPE.match(reference)
-    return bool(match) and check_holds(match.group(2) + match.group(3) + match.group(4))
+    return match is not None and check_holds(match.group(2) + match.group(3) + match.group(4))

@@ -164,6 +164,8 @@ class ThreadingWSGIServer(PrivateServerMixin, socketserver.ThreadingMixIn, WSGIS
 class _PrivateServerHandler(ServerHandler):
     """wsgiref's per-request handler, logging a failure in one line instead of a traceback."""
 
+    request_handler: WSGIRequestHandler | None = None   # set as wsgiref's own handle() does
+
     def log_exception(self, exc_info) -> None:
         log_failure(exc_info[1])
 
@@ -190,10 +192,14 @@ class QuietHandler(PrivateHandlerMixin, BoundedRequestMixin, WSGIRequestHandler)
         of ServerHandler."""
         if not self.read_head():   # nothing to answer, or an error status has been sent
             return
-        handler = _PrivateServerHandler(self.rfile, self.wfile, self.get_stderr(), self.get_environ(),
-                                        multithread=False)
+        # typeshed types rfile as BufferedIOBase and ServerHandler's stdin as IO[bytes]; wsgiref passes it so too
+        handler = _PrivateServerHandler(self.rfile, self.wfile, self.get_stderr(),  # type: ignore[arg-type]
+                                        self.get_environ(), multithread=False)
         handler.request_handler = self
-        handler.run(self.server.get_app())
+        assert isinstance(self.server, WSGIServer), "a QuietHandler serves a ThreadingWSGIServer"
+        app = self.server.get_app()
+        assert app is not None, "make_wsgi_server sets the app"
+        handler.run(app)
 
 
 def make_wsgi_server(app: IntakeApp, host: str = "127.0.0.1", port: int = 0) -> ThreadingWSGIServer:
