@@ -11,23 +11,46 @@ from pathlib import Path
 
 from ..config import SITE_FILE, SiteConfig
 from ..content.context import LoadContext
+from ..content.schema import SLUG_RE
 from ..content.yamlsource import LocatedDict, LocatedList, load_yaml_file
 from ..errors import Problem, did_you_mean
 from .loader import FORMS_DIR, TRIAGE_FILE, form_files, load_form
-from .model import FormsBundle
-from .triage import load_triage
+from .model import Form, FormsBundle, Triage, TriageNode
+from .triage import TRIAGE_PATH, load_triage
 
 LINK_LISTS = ("report_actions", "services", "footer_links")
 
 
 def load_forms_bundle(ctx: LoadContext, config: SiteConfig) -> FormsBundle:
-    """Load ROOT/forms/*.yaml and forms/triage.yaml; problems go into CTX."""
-    forms = [f for f in (load_form(ctx, path, config.forms_endpoint) for path in form_files(ctx.root)) if f]
+    """Load ROOT/forms/*.yaml and forms/triage.yaml; problems go into CTX.
+
+    A file that exists but cannot be loaded is in the bundle as a stand-in
+    (`stand_in=True`), so the triage tree, site.yaml and Markdown links that name
+    it are not reported as leading nowhere: an editor sees only that file's own
+    problems.  Stand-ins are never built, as a site with problems is not.
+    """
+    forms = [load_form(ctx, path, config.forms_endpoint) or _stand_in_form(ctx, path)
+             for path in form_files(ctx.root)]
+    loaded = [form for form in forms if form]
     triage_path = ctx.root / FORMS_DIR / TRIAGE_FILE
-    triage = load_triage(ctx, triage_path, {f.id for f in forms}) if triage_path.is_file() else None
-    bundle = FormsBundle(tuple(forms), triage)
+    triage = None
+    if triage_path.is_file():
+        triage = load_triage(ctx, triage_path, {f.id for f in loaded}) or Triage(
+            TRIAGE_PATH, STAND_IN_START, (TriageNode(STAND_IN_START),), stand_in=True)
+    bundle = FormsBundle(tuple(loaded), triage)
     ctx.problems.extend(check_site_links(ctx.root, bundle))
     return bundle
+
+
+STAND_IN_START = "start"
+
+
+def _stand_in_form(ctx: LoadContext, path: Path) -> Form | None:
+    """A stand-in for the form file at PATH, which could not be loaded; None when its
+    name cannot be a form's address (load_form said so)."""
+    if path.suffix != ".yaml" or not SLUG_RE.match(path.stem):
+        return None
+    return Form(id=path.stem, title=path.stem, source=ctx.rel(path), stand_in=True)
 
 
 def check_site_links(root: Path, bundle: FormsBundle) -> list[Problem]:
@@ -63,6 +86,8 @@ def link_problem(url: str, bundle: FormsBundle) -> str:
 def _triage_link_problem(url: str, parts: list[str], bundle: FormsBundle) -> str:
     if bundle.triage is None:
         return f"link '{url}' points to the triage pages, but there is no forms/triage.yaml"
+    if bundle.triage.stand_in:
+        return ""
     if len(parts) > 1:
         node_ids = [n.id for n in bundle.triage.nodes if n.id != bundle.triage.start]
         if parts[1] not in node_ids:

@@ -172,6 +172,9 @@ class Form:
     done_title: str = "Report sent"
     quick_exit_url: str = DEFAULT_EXIT_URL
     pages: tuple[FormPage, ...] = ()
+    # True for a form whose file exists but could not be loaded: it stands in, so links to the form
+    # are not also reported as leading nowhere (only the file's own problems are, and nothing is built).
+    stand_in: bool = False
 
     @property
     def url(self) -> str:
@@ -240,6 +243,7 @@ class Triage:
     source: str
     start: str
     nodes: tuple[TriageNode, ...] = ()
+    stand_in: bool = False   # forms/triage.yaml exists but could not be loaded (see Form.stand_in)
 
     def node(self, node_id: str) -> TriageNode | None:
         """The node called NODE_ID, if any."""
