@@ -81,7 +81,7 @@ def test_new_area_refuses_an_existing_or_bad_slug(make_site):
     result = run_cli("new-area", "north-ward", "--name", "North", "--site", str(site))
     assert result.exit_code == 1 and "already exists" in result.stderr
     result = run_cli("new-area", "../escape", "--name", "X", "--site", str(site))
-    assert result.exit_code == 1 and "lowercase letters" in result.stderr
+    assert result.exit_code == 2 and "lowercase letters" in result.stderr
     assert not (site.parent / "escape").exists()
 
 

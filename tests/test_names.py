@@ -242,9 +242,9 @@ def test_import_wards_knows_an_area_by_its_ons_code(make_site, tmp_path):
 def test_new_area_bounds_its_slug_and_refuses_a_borough_with_no_address(make_site):
     site = make_site()
     result = run_cli("new-area", "--site", str(site), "a" * (MAX_SLUG + 1), "--name", "King's Cross")
-    assert result.exit_code == 1 and "like 'kings-cross'" in result.output
+    assert result.exit_code == 2 and "like 'kings-cross'" in result.output
     result = run_cli("new-area", "--site", str(site), "kings-cross", "--name", "King's Cross", "--borough", "🙂")
-    assert result.exit_code == 1 and "borough '🙂' gives an empty address" in result.output
+    assert result.exit_code == 2 and "borough '🙂' gives an empty address" in result.output
     assert not (site / "content/areas/kings-cross").exists()
 
 

@@ -1,6 +1,7 @@
 """sitegen new-area"""
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -10,31 +11,53 @@ from ..content.areas import AREAS_DIR
 from ..content.schema import SLUG_RE
 from ..errors import Problem, SitegenError
 from ..fileio import atomic_write
+from ..importers.checked import area_yaml_problems, checked_value
 from ..importers.scaffold import area_yaml
+from ..terminal import printable
 from . import site_option, site_root
+
+
+def _slug(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not SLUG_RE.match(value) or len(value) > MAX_SLUG:
+        name = ctx.params.get("name") or ""
+        raise click.BadParameter(f"'{printable(value)}': an area's SLUG is lowercase letters, digits and hyphens,"
+                                 f" at most {MAX_SLUG} characters, like '{slugify(name) or 'abbey-road'}'")
+    return value
+
+
+def _area_value(key: str) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
+    """A click callback refusing, as a usage error, a value check would refuse as area.yaml key KEY."""
+    def callback(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is None:
+            return None
+        checked, messages = checked_value(key, value)
+        if messages:
+            raise click.BadParameter(printable("; ".join(messages)))  # messages may quote the value
+        return checked
+    return callback
 
 
 @click.command("new-area")
 @site_option
-@click.argument("slug")
-@click.option("--name", required=True, help="The ward's name as residents know it.")
-@click.option("--borough", default=None, help="The borough or district it belongs to.")
+@click.argument("slug", callback=_slug)
+@click.option("--name", required=True, is_eager=True, callback=_area_value("name"),
+              help="The ward's name as residents know it.")
+@click.option("--borough", default=None, callback=_area_value("borough"),
+              help="The borough or district it belongs to.")
 def new_area_command(site_dir: Path, slug: str, name: str, borough: str | None) -> None:
     """Scaffold content/areas/SLUG/ with an area.yaml that passes check."""
     root = site_root(site_dir)
     target = root / AREAS_DIR / slug / "area.yaml"
-    if not SLUG_RE.match(slug) or len(slug) > MAX_SLUG:
-        raise SitegenError([Problem(f"{AREAS_DIR}/{slug}", 0, 0, f"SLUG must be lowercase letters, digits and"
-                                    f" hyphens, at most {MAX_SLUG} characters, like '{slugify(name) or 'abbey-road'}'")])
-    if borough and not slugify(borough):
-        raise SitegenError([Problem("--borough", 0, 0, f"borough '{borough}' gives an empty address;"
-                                    " write it with letters or digits (any alphabet will do)")])
     if target.exists():
         raise SitegenError([Problem(target.relative_to(root).as_posix(), 0, 0,
                                     "already exists; choose another slug or edit the existing area")])
-    fields = {"name": name.strip()}
+    fields = {"name": name}
     if borough:
-        fields["borough"] = borough.strip()
-    atomic_write(target, area_yaml(fields))
+        fields["borough"] = borough
+    text = area_yaml(fields)
+    problems = area_yaml_problems(text, target.relative_to(root).as_posix())
+    if problems:   # each value was checked above; this guards the file as a whole
+        raise SitegenError(problems)
+    atomic_write(target, text)
     (target.parent / "news").mkdir(exist_ok=True)
     click.echo(f"Created {target.relative_to(root)}. Fill it in, then run 'sitegen check'.")
