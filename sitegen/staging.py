@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .fileio import naming
+from .outputfolder import BUILD_MARKER, MARKER_TEXT
 
 _KINDS = ("staging", "old", "lock", "locking")
 
@@ -57,13 +58,16 @@ def staging(out_dir: Path) -> Iterator[Path]:
     """A new, empty staging folder next to OUT_DIR (same file system, so renames
     are atomic), locked as this build's while the block runs and removed after.
 
-    Leftovers of dead builds beside OUT_DIR are removed first."""
+    Leftovers of dead builds beside OUT_DIR are removed first.  The stage
+    starts with the build marker, so every build's output folder has one
+    (sitegen/outputfolder.py: only a marked folder is ever replaced)."""
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     clean_leftovers(out_dir)
     token, lock_fd = _take_new_lock(out_dir)
     stage = sibling(out_dir, "staging", token)
     try:
         stage.mkdir()
+        write_file(stage / BUILD_MARKER, MARKER_TEXT)
         yield stage
     finally:
         remove_tree(stage)

@@ -10,6 +10,7 @@ from .. import incremental
 from ..collector import collector_paused
 from ..fileio import file_system_failure
 from ..incremental import BuildResult
+from ..outputfolder import default_out, refuse_unsafe_out, refuse_unsafe_state
 from ..staging import clean_leftovers
 from . import build_date_option, resolve_build_date, site_option, site_root
 
@@ -17,7 +18,8 @@ from . import build_date_option, resolve_build_date, site_option, site_root
 @click.command("build")
 @site_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the site (default: build/ in the site folder).")
+              help="Where to write the site (default: build/ in the site folder). Replaced whole: it must be"
+                   " new, empty or an earlier build, and outside the site's sources.")
 @click.option("--clean", is_flag=True, help="Ignore the build state and render everything.")
 @click.option("--jobs", type=click.IntRange(1, 256), default=None, help="Worker processes (default: the cores).")
 @click.option("--state", "state_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -30,8 +32,10 @@ def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int |
     Reads the feed cache, never the network."""
     root = site_root(site_dir)
     started = time.perf_counter()
-    out, day = (out_dir or root / "build").absolute(), resolve_build_date(build_date)
+    out, day = (out_dir or default_out(root)).absolute(), resolve_build_date(build_date)
     state_dir = state_dir.absolute() if state_dir else incremental.default_state_dir(root)
+    refuse_unsafe_out(root, out)   # a build replaces its output folder whole
+    refuse_unsafe_state(root, state_dir, out)
     try:
         result = _build(root, out, day, clean, jobs, state_dir)
     except OSError as exc:   # the disk, not the site: exit 3, and build/ is as it was

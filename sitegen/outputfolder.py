@@ -1,0 +1,86 @@
+"""Which folders a build may replace, and which may hold its state.
+
+A build replaces its output folder whole (sitegen/staging.py), so `--out`
+must never name a folder that holds anything else.  Every build writes the
+marker file BUILD_MARKER into its output; a build replaces only a folder that
+has the marker, is empty or missing, or is the site's own default build/ (one
+made by a sitegen from before the marker, which gets the marker on that build).
+It never replaces the site folder, a folder holding it, or anything inside the
+site's sources or .git.  The state folder (`--state`) may not be any of those
+either, nor lie inside the output folder, which each build replaces.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .errors import EXIT_USAGE, Problem, SitegenError
+from .sitefiles import SOURCES, shown_path
+
+BUILD_MARKER = ".sitegen-build"
+MARKER_TEXT = (b"This folder is a sitegen build: `sitegen build` replaces it whole.\n"
+               b"Keep nothing else here.\n")
+# What a build must never write into: the site's sources, and its history.
+_KEPT = (*SOURCES, ".git")
+
+
+def default_out(root: Path) -> Path:
+    """The output folder of the site at ROOT unless --out says otherwise."""
+    return root / "build"
+
+
+def refuse_unsafe_out(root: Path, out: Path) -> None:
+    """Raise SitegenError (exit 2, usage) if a build of the site at ROOT must not
+    replace the folder OUT (both absolute; OUT need not exist)."""
+    real_out = os.path.realpath(out)
+    if fault := _in_site_fault(root, real_out):
+        _refuse("--out", out, f"{fault}; a build replaces its --out folder whole: choose a new folder,"
+                " such as build/ (the default)")
+    if real_out != os.path.realpath(default_out(root)) and not _replaceable(Path(real_out)):
+        _refuse("--out", out, f"is a folder that is not a sitegen build (it has no {BUILD_MARKER} file) and a"
+                " build replaces its --out folder whole: choose a new or empty folder, or remove this one first")
+
+
+def refuse_unsafe_state(root: Path, state: Path, out: Path) -> None:
+    """Raise SitegenError (exit 2, usage) if the build state of the site at ROOT
+    must not be kept in STATE, when the build writes into OUT (both absolute)."""
+    real_state = os.path.realpath(state)
+    if fault := _in_site_fault(root, real_state):
+        _refuse("--state", state, f"{fault}; choose a folder of its own, such as .cache/build (the default)")
+    if _within(real_state, os.path.realpath(out)):
+        _refuse("--state", state, "is inside the --out folder, which each build replaces; choose a folder"
+                " outside it, such as .cache/build (the default)")
+
+
+def _in_site_fault(root: Path, real: str) -> str | None:
+    """What is wrong with the real path REAL as a folder a build writes, or None."""
+    real_root = os.path.realpath(root)
+    if _within(real_root, real):
+        return "is the site folder or holds it"
+    for name in _KEPT:
+        if _within(real, os.path.realpath(root / name)):
+            return f"is the site's {name} or inside it"
+    return None
+
+
+def _replaceable(folder: Path) -> bool:
+    """Whether FOLDER is missing, empty or marked as a build."""
+    try:
+        with os.scandir(folder) as entries:
+            names = {entry.name for entry in entries}
+    except FileNotFoundError:
+        return True
+    except NotADirectoryError:
+        return False
+    return not names or BUILD_MARKER in names
+
+
+def _within(path: str, folder: str) -> bool:
+    """Whether the real path PATH is FOLDER or inside it."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _refuse(option: str, path: Path, message: str) -> None:
+    relative = os.path.relpath(path)
+    shown = os.fspath(path) if relative.startswith("..") else relative
+    raise SitegenError([Problem(shown_path(shown), 0, 0, f"{option} {message}")], exit_code=EXIT_USAGE)
