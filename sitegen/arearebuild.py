@@ -50,8 +50,9 @@ def rebuild_areas(found: inc.Scan, root: Path, out_dir: Path, build_date: date,
     """Rebuild OUT_DIR if only some areas changed since the build FOUND was
     scanned against; None (having written nothing) if the full rebuild must."""
     state = found.state
-    if not state.outputs or state.code != found.code or found.hasher.links_out or not _only_areas_changed(found):
-        return None   # (a link out of the site: the full build names it)
+    if not state.outputs or state.code != found.code or found.hasher.links_out or found.hasher.bad_names \
+            or not _only_areas_changed(found):
+        return None   # (a link out of the site, or a bad file name: the full build names it)
     feeds = found.last_feeds(root)
     touched = _touched(found, feeds, build_date)
     if not touched or len(touched) > MOST_AREAS:

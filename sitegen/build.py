@@ -37,7 +37,7 @@ from .outputs import Output, RenderContext, plan
 from .outputs.pages import frame_values
 from .parallel import default_jobs
 from .render import TEMPLATE_CACHE, make_environment
-from .sitefiles import outside_links, outside_target
+from .sitefiles import bad_names, outside_links, outside_target
 from .staging import clean_leftovers, staging, swap_into_place
 from .writeout import copy_static, render_into, update_outputs
 
@@ -54,6 +54,7 @@ def load_and_check(root: Path, build_date: date, cache=None, jobs: int = 1,
     problems.extend(feed_problems(site))
     problems.extend(check_templates(root, env or make_environment(root)))
     problems.extend(outside_links(root))
+    problems.extend(bad_names(root))
     problems.raise_if_any()
     return site, outputs
 

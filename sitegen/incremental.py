@@ -154,6 +154,7 @@ class Hasher:
         self.previous, self.old_folders = previous, folders or {}
         self.site_root = site_root
         self.links_out: set[str] = set()   # links found leading out of the site: the full build refuses them
+        self.bad_names: set[str] = set()   # names sitefiles.name_fault refuses: the full build reports them
         self.stamps: dict[str, tuple[int, int, str]] = {}
         self.folders: dict[str, tuple[int, Entries]] = {}
         self.settled = time.time_ns() - SETTLE_NS
@@ -196,6 +197,8 @@ class Hasher:
                 return None
             mtime = self._trusted(mtime)
         self.folders[folder] = (mtime, names)
+        from .sitefiles import name_fault
+        self.bad_names.update(f"{folder}/{name}" for name, _ in names if name_fault(name))
         return names
 
     def link_out(self, path: str) -> str | None:

@@ -5,14 +5,20 @@ A link whose target is inside the site is followed like any file.  A link that
 leads outside it (directly, through `../..`, through a linked folder or a chain
 of links) is refused wherever site files are read or listed, and reported by
 `outside_links`, which `sitegen check` and every build run.
+
+The one rule for names: a source file or folder name must be valid UTF-8 and
+hold no control character (`name_fault`); `bad_names` reports every other one,
+in `sitegen check` and every build, and publish refuses one in build/.
 """
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem, SitegenError
+from .terminal import printable
 
 # The files and folders of a site that a build reads.
 SOURCES = ("site.yaml", "content", "templates", "assets", "forms")
@@ -98,3 +104,47 @@ def refuse_link_out(path: Path, rel_path: str) -> None:
     target = outside_target(root, path) if root is not None else None
     if target is not None:
         raise SitegenError([outside_problem(rel_path, target)])
+
+
+# A file or folder name holding one of these cannot be shown, typed or published
+# safely: C0 controls (tab, line feed, ESC...), DEL and the C1 controls.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def name_fault(name: str) -> str | None:
+    """What is wrong with the file or folder NAME, as os.listdir gives it (bytes
+    that are not UTF-8 arrive as lone surrogates), or None for a good name."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid UTF-8"
+    if _CONTROL_CHARACTERS.search(name):
+        return "holds a control character"
+    return None
+
+
+def shown_path(rel_path: str) -> str:
+    """REL_PATH safe to print: bytes that are not UTF-8 as `\\xe9`, control
+    characters as escapes (sitegen.terminal.printable)."""
+    return printable(os.fsencode(rel_path).decode("utf-8", "backslashreplace"))
+
+
+def name_problem(rel_path: str, fault: str) -> Problem:
+    """The problem for the file or folder REL_PATH whose name has FAULT (from name_fault)."""
+    return Problem(shown_path(rel_path), 0, 0, f"the name {fault}; rename it using printable characters only"
+                   " (letters, digits, '-', '_', '.'), saved as UTF-8")
+
+
+def bad_names(root: Path) -> list[Problem]:
+    """A problem for every file or folder among the site's sources (SOURCES under
+    ROOT) whose name name_fault refuses.  Links are not followed: a link's own
+    name is checked, and where it leads is checked where it lies in the site."""
+    problems = []
+    for source in SOURCES:
+        for folder, dirs, files in os.walk(root / source):
+            rel_folder = Path(folder).relative_to(root).as_posix()
+            for name in sorted(dirs + files):
+                if fault := name_fault(name):
+                    problems.append(name_problem(f"{rel_folder}/{name}", fault))
+            dirs[:] = [d for d in dirs if not name_fault(d)]   # reported once, at the folder
+    return problems

@@ -7,6 +7,8 @@ from pathlib import Path
 
 from slugify import slugify as _slugify
 
+from ..sitefiles import name_fault
+
 MEDIA_DIR = "content/media"   # files copied as they are to /media/
 MAX_SLUG = 80      # characters in an address part: readable, and far below NAME_MAX (255 bytes)
 HASH_CHARS = 8     # hex digits of the hash that ends a shortened slug
@@ -41,10 +43,11 @@ def _shorten(slug: str, max_length: int) -> str:
 def markdown_files(folder: Path) -> list[Path]:
     """The *.md files in FOLDER, sorted; none if it is not a folder.  Links are
     followed and anything that is not a file is left out, as the build's scan
-    does (os.scandir knows a plain file's type without a stat of its own)."""
+    does (os.scandir knows a plain file's type without a stat of its own).
+    Names sitefiles.name_fault refuses are left out too: `check` reports them."""
     try:
         with os.scandir(folder) as entries:
-            names = [e.name for e in entries if e.name.endswith(".md") and e.is_file()]
+            names = [e.name for e in entries if e.name.endswith(".md") and e.is_file() and not name_fault(e.name)]
     except OSError:
         return []
     return [folder / name for name in sorted(names)]

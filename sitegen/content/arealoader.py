@@ -10,6 +10,7 @@ from typing import Protocol
 from ..errors import Problem
 from ..model import Area, Compact, Link
 from ..parallel import parallel_map
+from ..sitefiles import name_fault
 from .areas import AREAS_DIR, load_area
 from .context import LoadContext
 
@@ -39,7 +40,9 @@ def area_folders(root: Path) -> list[Path]:
     """The area folders of the site, sorted."""
     base = root / AREAS_DIR
     try:
-        names = sorted(e.name for e in os.scandir(base) if e.is_dir() and not e.name.startswith("."))
+        # A bad name is left to `check`, which reports it.
+        names = sorted(e.name for e in os.scandir(base)
+                       if e.is_dir() and not e.name.startswith(".") and not name_fault(e.name))
     except (FileNotFoundError, NotADirectoryError):
         return []
     return [base / name for name in names]

@@ -8,7 +8,7 @@ from ..config import load_config
 from ..errors import Problems
 from ..forms.bundle import load_forms_bundle
 from ..model import Area, Borough, Site
-from ..sitefiles import outside_target
+from ..sitefiles import name_fault, outside_target
 from . import MEDIA_DIR, slugify
 from .arealoader import AreaCache, load_all_areas
 from .context import load_context
@@ -69,9 +69,11 @@ def _clash(name: str, other: Area, slug: str) -> str:
 
 def list_media(root: Path) -> list[str]:
     """Site paths of the files under content/media, copied as they are to /media/
-    (links leading outside the site left out: `check` reports them)."""
+    (links leading outside the site, and names sitefiles.name_fault refuses,
+    left out: `check` reports them)."""
     base = root / MEDIA_DIR
     if not base.is_dir() or outside_target(root, base):
         return []
-    return sorted("/media/" + p.relative_to(base).as_posix() for p in base.rglob("*")
-                  if p.is_file() and not p.name.startswith(".") and not outside_target(root, p))
+    return sorted("/media/" + rel for p in base.rglob("*")
+                  if p.is_file() and not p.name.startswith(".") and not outside_target(root, p)
+                  and not name_fault(rel := p.relative_to(base).as_posix()))

@@ -13,6 +13,7 @@ from ..content.context import LoadContext
 from ..content.schema import SLUG_RE, Where
 from ..content.yamlsource import LocatedDict, LocatedList, load_yaml_file
 from ..errors import SitegenError, did_you_mean
+from ..sitefiles import name_fault
 from .messages import default_messages
 from .model import (
     ALWAYS,
@@ -58,7 +59,7 @@ def form_files(root: Path) -> list[Path]:
     if not base.is_dir():
         return []
     return sorted(p for p in base.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml")
-                  and p.name != TRIAGE_FILE and not p.name.startswith("."))
+                  and p.name != TRIAGE_FILE and not p.name.startswith(".") and not name_fault(p.name))
 
 
 def load_form(ctx: LoadContext, path: Path, default_endpoint: str) -> Form | None:

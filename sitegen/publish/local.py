@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, SitegenError
+from ..outputfolder import BUILD_MARKER
+from ..sitefiles import name_fault, name_problem, outside_target, shown_path
 from .headers import Headers, headers_for
 from .state import STATE_NAME
 
@@ -37,14 +39,34 @@ def file_md5(path: Path) -> str:
 
 
 def list_paths(build_dir: Path) -> list[str]:
-    """Every regular file under BUILD_DIR as a sorted '/'-separated relative path."""
+    """Every regular file under BUILD_DIR as a sorted '/'-separated relative path,
+    but the build marker.  Links that stay inside BUILD_DIR are followed as
+    os.walk does (a linked file is published, a linked folder's files are not).
+
+    Raises SitegenError, naming the entry, for a link (to a file or a folder)
+    leading outside BUILD_DIR, and for a name sitefiles.name_fault refuses:
+    nothing outside the build is ever read, and no such name becomes a key."""
     found = []
-    for folder, _dirs, files in os.walk(build_dir):
+    for folder, dirs, files in os.walk(build_dir):
+        for name in sorted(dirs + files):
+            _refuse_entry(build_dir, Path(folder, name))
         for name in files:
             full = Path(folder, name)
             if full.is_file():
                 found.append(full.relative_to(build_dir).as_posix())
-    return sorted(found)
+    return sorted(p for p in found if p != BUILD_MARKER)
+
+
+def _refuse_entry(build_dir: Path, path: Path) -> None:
+    """Raise SitegenError if PATH, an entry under BUILD_DIR, must not be published."""
+    rel = path.relative_to(build_dir).as_posix()
+    if fault := name_fault(rel):
+        raise SitegenError([name_problem(f"{_shown(build_dir)}/{rel}", fault)])
+    # os.walk enters no linked folder, so only a link itself can lead out.
+    if path.is_symlink() and (target := outside_target(build_dir, path)) is not None:
+        raise SitegenError([Problem(shown_path(f"{_shown(build_dir)}/{rel}"), 0, 0,
+                                    f"is a link to {shown_path(target)}, outside the build folder; publish reads"
+                                    " nothing outside it: remove the link and run `sitegen build`")])
 
 
 def scan(build_dir: Path, rules: Iterable[Mapping[str, str]] = (), jobs: int = 8) -> list[LocalFile]:

@@ -1,0 +1,168 @@
+"""Issue 15 follow-up: a source file or folder name that is not valid UTF-8 or
+holds a control character (C0, DEL, C1) is refused by `check`, so by every
+build, at its path shown escaped; publish refuses one in build/ with a located
+message, never a traceback, and uploads nothing.
+
+The one rule is sitegen.sitefiles.name_fault; these tests range over bad names
+made of arbitrary bytes, in every source folder, as files and as folders.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import BUILD_DATE, run_cli
+from motoserver import aws_env, moto_endpoint  # noqa: F401  (fixtures)
+from sitegen.sitefiles import bad_names
+from sitegen.terminal import printable
+
+AREA_NEWS = "content/areas/north-ward/news"
+PLACES = ["content/media", "content/media/leaflets", "content/pages", AREA_NEWS,
+          "content/areas/north-ward", "content/areas", "forms", "templates", "assets"]
+CONTROLS = [chr(c) for c in (*range(1, 0x20), 0x7F, *range(0x80, 0xA0)) if chr(c) != "/"]
+
+
+def not_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+# A name part that breaks the rule: bytes that are not UTF-8, or a control character (as UTF-8).
+bad_parts = st.one_of(
+    st.binary(min_size=1, max_size=6).map(lambda b: b.replace(b"\0", b"\xff").replace(b"/", b"\xfe"))
+    .filter(not_utf8),
+    st.sampled_from(CONTROLS).map(lambda c: c.encode("utf-8")))
+plain = st.text(alphabet="abcdefghij-_", min_size=0, max_size=5).map(str.encode)
+good_names = st.text(st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="/\0"),
+                     min_size=1, max_size=12).filter(lambda s: s not in (".", ".."))
+
+
+@pytest.fixture
+def site(make_site) -> Path:
+    folder = make_site("minimal")
+    for place in PLACES:
+        (folder / place).mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def make_entry(folder: Path, name: bytes, as_folder: bool) -> bytes:
+    """A file (or folder) NAME in FOLDER; its full path as bytes."""
+    path = os.fsencode(folder) + b"/" + name
+    if as_folder:
+        os.mkdir(path)
+    else:
+        with open(path, "wb") as handle:
+            handle.write(b"---\ntitle: x\n---\n")
+    return path
+
+
+def remove_entry(path: bytes) -> None:
+    shutil.rmtree(path) if os.path.isdir(path) else os.unlink(path)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(place=st.sampled_from(PLACES), head=plain, bad=bad_parts, tail=st.sampled_from([b"", b".md", b".pdf"]),
+       as_folder=st.booleans())
+def test_every_bad_name_in_every_source_folder_is_reported_once_escaped(site, place, head, bad, tail, as_folder):
+    name = head + bad + tail
+    path = make_entry(site / place, name, as_folder)
+    try:
+        problems = bad_names(site)
+    finally:
+        remove_entry(path)
+    assert len(problems) == 1, problems
+    shown = problems[0].path
+    assert shown == printable((place.encode() + b"/" + name).decode("utf-8", "backslashreplace"))
+    assert printable(shown) == shown and shown.encode("utf-8")      # safe to print, anywhere
+    assert ("not valid UTF-8" if not_utf8(name) else "control character") in problems[0].message
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(place=st.sampled_from(PLACES), name=good_names)
+def test_printable_names_in_any_script_are_not_reported(site, place, name):
+    path = make_entry(site / place, os.fsencode(name), as_folder=False)
+    try:
+        assert bad_names(site) == []
+    finally:
+        remove_entry(path)
+
+
+def check(site: Path):
+    return run_cli("check", "--site", str(site), "--build-date", BUILD_DATE)
+
+
+# The reviewer's cases: the raw name, where it goes, and the path check must print.
+FIELD_CASES = {
+    "media not UTF-8": (b"leaf\xe9.pdf", "content/media", "content/media/leaf\\xe9.pdf: the name is not valid UTF-8"),
+    "news not UTF-8": (b"caf\xe9.md", AREA_NEWS, f"{AREA_NEWS}/caf\\xe9.md: the name is not valid UTF-8"),
+    "media with ESC": (b"leaf\x1b[2J.pdf", "content/media",
+                       "content/media/leaf\\x1b[2J.pdf: the name holds a control character"),
+    "page with a line feed": (b"about\nAll good.md", "content/pages",
+                              "content/pages/about\\nAll good.md: the name holds a control character"),
+    "page with C1 CSI": ("x\u009b31m.md".encode(), "content/pages",
+                         "content/pages/x\\x9b31m.md: the name holds a control character"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FIELD_CASES))
+def test_check_and_build_refuse_the_reviewers_names_at_their_path(site, case):
+    name, place, expected = FIELD_CASES[case]
+    make_entry(site / place, name, as_folder=False)
+    result = check(site)
+    assert result.exit_code == 1 and expected in result.stderr, result.output
+    assert "Traceback" not in result.output
+    built = run_cli("build", "--site", str(site), "--build-date", BUILD_DATE)
+    assert built.exit_code == 1 and expected in built.stderr
+    assert not (site / "build").exists()
+
+
+def test_a_bad_news_name_added_after_a_build_stops_the_area_rebuild(site):
+    assert run_cli("build", "--site", str(site), "--build-date", BUILD_DATE).exit_code == 0
+    before = sorted(p.relative_to(site).as_posix() for p in (site / "build").rglob("*"))
+    news = site / AREA_NEWS
+    shutil.copy(next(news.glob("*.md")), os.fsencode(news) + b"/caf\xe9.md")
+    result = run_cli("build", "--site", str(site), "--build-date", BUILD_DATE)
+    assert result.exit_code == 1 and f"{AREA_NEWS}/caf\\xe9.md: the name is not valid UTF-8" in result.stderr
+    assert sorted(p.relative_to(site).as_posix() for p in (site / "build").rglob("*")) == before
+    assert not any("/caf" in p for p in before)
+
+
+# --- publish: a bad name in build/ ---------------------------------------------------------
+
+@pytest.fixture
+def bucket(moto_endpoint, aws_env) -> str:  # noqa: F811
+    name = f"sitegen-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=moto_endpoint).create_bucket(Bucket=name)
+    return name
+
+
+def publish(site: Path, endpoint: str, bucket: str):
+    return run_cli("publish", "--site", str(site), "--endpoint-url", endpoint, "--bucket", bucket, "--json")
+
+
+@pytest.mark.parametrize("name, shown", [(b"leaf\xe9.pdf", "media/leaf\\xe9.pdf: the name is not valid UTF-8"),
+                                         (b"x\x1b]0;pwned\x07.pdf", "media/x\\x1b]0;pwned\\x07.pdf: the name"),
+                                         (b"caf\xe9", "media/caf\\xe9: the name is not valid UTF-8")])
+def test_publish_refuses_a_bad_name_in_build_and_uploads_nothing(tmp_path, moto_endpoint, bucket, name, shown):  # noqa: F811
+    site = tmp_path / "site"
+    (site / "build" / "media").mkdir(parents=True)
+    (site / "site.yaml").write_text("name: Test Police\nbase_url: https://police.example/\n")
+    (site / "build" / "index.html").write_text("<!doctype html><title>Home</title>")
+    for n in range(16):
+        (site / "build" / f"page-{n}.html").write_text(f"<!doctype html><title>{n}</title>")
+    entry = os.fsencode(site / "build" / "media") + b"/" + name
+    os.mkdir(entry) if not name.endswith(b".pdf") else open(entry, "wb").close()
+    result = publish(site, moto_endpoint, bucket)
+    assert result.exit_code == 1, result.output
+    assert f"build/{shown}" in result.stderr and "Traceback" not in result.output
+    assert boto3.client("s3", endpoint_url=moto_endpoint).list_objects_v2(Bucket=bucket).get("KeyCount") == 0
