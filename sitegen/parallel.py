@@ -25,7 +25,9 @@ def default_jobs() -> int:
 
 
 def _run_chunk(chunk: list) -> list:
-    return [_TASK(item) for item in chunk]
+    task = _TASK
+    assert task is not None, "set in each worker before any chunk"
+    return [task(item) for item in chunk]
 
 
 def chunks(items: list[T], count: int) -> list[list[T]]:

@@ -55,6 +55,7 @@ _RENDER: tuple | None = None
 
 
 def _render_one(output: Output) -> None:
+    assert _RENDER is not None, "set in each worker before any output"
     ctx, target, made = _RENDER
     write_file(f"{target}/{output.path}", render_located(ctx, output), made)
 
@@ -84,8 +85,9 @@ def render_located(ctx: RenderContext, output: Output) -> bytes:
 
 def _template_location(exc: jinja2.TemplateError) -> tuple[str, int]:
     """The template file and line an error came from (Jinja puts them in the traceback)."""
-    if getattr(exc, "filename", None):
-        return exc.filename, getattr(exc, "lineno", 0) or 0
+    filename = getattr(exc, "filename", None)   # TemplateSyntaxError and TemplateNotFound have one
+    if filename:
+        return filename, getattr(exc, "lineno", 0) or 0
     found = ("templates", 0)
     tb = exc.__traceback__
     while tb is not None:

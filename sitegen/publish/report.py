@@ -8,7 +8,7 @@ terminal as visible text, never as a command to it.
 from __future__ import annotations
 
 import sys
-from typing import IO, Any
+from typing import Any, TextIO
 
 import click
 
@@ -32,7 +32,7 @@ class Reporter:
 class BarReporter(Reporter):
     """A click progress bar on STREAM (stderr), one per step."""
 
-    def __init__(self, stream: IO[str]):
+    def __init__(self, stream: TextIO):
         self.stream = stream
         self.bar: Any = None
 
@@ -51,7 +51,7 @@ class BarReporter(Reporter):
             self.bar = None
 
 
-def reporter_for(stream: IO[str] | None = None) -> Reporter:
+def reporter_for(stream: TextIO | None = None) -> Reporter:
     """A progress bar when STREAM (default stderr) is a terminal, else silence."""
     stream = stream or sys.stderr
     return BarReporter(stream) if stream.isatty() else Reporter()
