@@ -17,9 +17,10 @@ import fcntl
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 from .fileio import naming
 from .outputfolder import BUILD_MARKER, MARKER_TEXT
@@ -188,7 +189,7 @@ def swap_into_place(stage: Path, out_dir: Path) -> None:
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-_renameat2 = None
+_renameat2: Callable[..., int] | Literal[False] | None = None   # None: not looked up yet; False: none
 
 
 def exchange(first: Path, second: Path) -> bool:
@@ -220,7 +221,7 @@ def move_into(stage: Path, out_dir: Path) -> None:
 
     Assets and media go first and pages last, so that a build stopped part-way
     never leaves a page pointing at an asset that has not arrived."""
-    moves = []
+    moves: list[Path] = []
     for folder, _dirs, files in os.walk(stage):
         rel = Path(folder).relative_to(stage)
         moves.extend(rel / name for name in files)
