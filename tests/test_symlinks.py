@@ -8,12 +8,16 @@ template overrides, assets, forms) is refused; a link inside the site works.
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
+import boto3
 import pytest
 
 from conftest import BUILD_DATE, run_cli
+from motoserver import aws_env, moto_endpoint  # noqa: F401  (fixtures)
 from sitegen.incremental import Hasher, source_units
+from sitegen.outputfolder import BUILD_MARKER
 from sitegen.sitefiles import outside_links, outside_target
 
 SECRET = "SECRET-OUTSIDE-THE-SITE"
@@ -197,3 +201,58 @@ def test_a_link_out_in_an_area_folder_stops_the_area_rebuild_too(make_site, outs
     for command in ("check", "build"):
         result = run_cli(command, "--site", str(site), "--build-date", BUILD_DATE)
         assert result.exit_code == 1 and expected in result.stderr
+
+
+# --- publish reads nothing outside build/ --------------------------------------------------
+
+@pytest.fixture
+def bucket(moto_endpoint, aws_env) -> str:  # noqa: F811
+    name = f"sitegen-{uuid.uuid4().hex[:12]}"
+    boto3.client("s3", endpoint_url=moto_endpoint).create_bucket(Bucket=name)
+    return name
+
+
+def _link_to_passwd(build: Path, outside: Path) -> Path:
+    (build / "passwd.txt").symlink_to(outside / "passwd")
+    return outside / "passwd"
+
+
+def _link_to_folder(build: Path, outside: Path) -> Path:
+    (build / "media" / "docs").symlink_to(outside / "dir")
+    return outside / "dir"
+
+
+def _relative_chain(build: Path, outside: Path) -> Path:
+    (build / "media" / "inner.txt").symlink_to(os.path.relpath(outside / "passwd", build / "media"))
+    (build / "areas" / "stolen.html").symlink_to("../media/inner.txt")
+    return outside / "passwd"
+
+
+BUILD_LINKS = {"passwd.txt": _link_to_passwd, "media/docs": _link_to_folder, "areas/stolen.html": _relative_chain}
+
+
+@pytest.mark.parametrize("entry", sorted(BUILD_LINKS))
+def test_publish_refuses_a_link_out_of_build_and_uploads_nothing(make_site, outside, moto_endpoint, bucket,  # noqa: F811
+                                                                   entry):
+    site = make_site("minimal")
+    assert run_cli("build", "--site", str(site), "--build-date", BUILD_DATE).exit_code == 0
+    target = BUILD_LINKS[entry](site / "build", outside)
+    result = run_cli("publish", "--site", str(site), "--endpoint-url", moto_endpoint, "--bucket", bucket,
+                     "--build-date", BUILD_DATE, "--json")
+    assert result.exit_code == 1, result.output
+    assert f"build/{entry}: is a link to {os.path.realpath(target)}, outside the build folder" in result.stderr
+    assert "Traceback" not in result.output
+    assert boto3.client("s3", endpoint_url=moto_endpoint).list_objects_v2(Bucket=bucket).get("KeyCount") == 0
+
+
+def test_publish_sends_a_link_inside_build_and_never_the_build_marker(make_site, moto_endpoint, bucket):  # noqa: F811
+    site = make_site("minimal")
+    assert run_cli("build", "--site", str(site), "--build-date", BUILD_DATE).exit_code == 0
+    (site / "build" / "home.html").symlink_to("index.html")
+    result = run_cli("publish", "--site", str(site), "--endpoint-url", moto_endpoint, "--bucket", bucket,
+                     "--build-date", BUILD_DATE, "--json")
+    assert result.exit_code == 0, result.output
+    s3 = boto3.client("s3", endpoint_url=moto_endpoint)
+    keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
+    assert "home.html" in keys and "index.html" in keys
+    assert BUILD_MARKER not in keys and (site / "build" / BUILD_MARKER).is_file()

@@ -43,30 +43,33 @@ def list_paths(build_dir: Path) -> list[str]:
     but the build marker.  Links that stay inside BUILD_DIR are followed as
     os.walk does (a linked file is published, a linked folder's files are not).
 
-    Raises SitegenError, naming the entry, for a link (to a file or a folder)
+    Raises SitegenError, naming each entry, for a link (to a file or a folder)
     leading outside BUILD_DIR, and for a name sitefiles.name_fault refuses:
     nothing outside the build is ever read, and no such name becomes a key."""
-    found = []
+    found: list[str] = []
+    problems: list[Problem] = []
     for folder, dirs, files in os.walk(build_dir):
-        for name in sorted(dirs + files):
-            _refuse_entry(build_dir, Path(folder, name))
+        problems.extend(p for name in dirs + files if (p := _entry_problem(build_dir, Path(folder, name))))
         for name in files:
             full = Path(folder, name)
             if full.is_file():
                 found.append(full.relative_to(build_dir).as_posix())
+    if problems:
+        raise SitegenError(problems)
     return sorted(p for p in found if p != BUILD_MARKER)
 
 
-def _refuse_entry(build_dir: Path, path: Path) -> None:
-    """Raise SitegenError if PATH, an entry under BUILD_DIR, must not be published."""
+def _entry_problem(build_dir: Path, path: Path) -> Problem | None:
+    """Why PATH, an entry under BUILD_DIR, must not be published; None if it may."""
     rel = path.relative_to(build_dir).as_posix()
     if fault := name_fault(rel):
-        raise SitegenError([name_problem(f"{_shown(build_dir)}/{rel}", fault)])
+        return name_problem(f"{_shown(build_dir)}/{rel}", fault)
     # os.walk enters no linked folder, so only a link itself can lead out.
     if path.is_symlink() and (target := outside_target(build_dir, path)) is not None:
-        raise SitegenError([Problem(shown_path(f"{_shown(build_dir)}/{rel}"), 0, 0,
-                                    f"is a link to {shown_path(target)}, outside the build folder; publish reads"
-                                    " nothing outside it: remove the link and run `sitegen build`")])
+        return Problem(shown_path(f"{_shown(build_dir)}/{rel}"), 0, 0,
+                       f"is a link to {shown_path(target)}, outside the build folder; publish reads"
+                       " nothing outside it: remove the link and run `sitegen build`")
+    return None
 
 
 def scan(build_dir: Path, rules: Iterable[Mapping[str, str]] = (), jobs: int = 8) -> list[LocalFile]:
