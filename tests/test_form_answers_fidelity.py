@@ -15,6 +15,7 @@ tests/sites/lost-item (their site, plus one optional date question).
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import date
 from html.parser import HTMLParser
@@ -28,7 +29,7 @@ from hypothesis import strategies as st
 from conftest import BUILD_DATE, SITES, run_cli
 from sitegen.forms.fields import field
 from sitegen.forms.model import ALWAYS, QUESTION_TYPES, Match, Option, Question
-from sitegen.forms.patterns import SPACE_CHARS, date_from_parts, month_number
+from sitegen.forms.patterns import DATE, SPACE_CHARS, date_from_parts, month_number, whole_number
 from sitegen.forms.submission import answers_from_post, clean
 from sitegen.intake.config import IntakeSettings
 from test_intake_support import (  # noqa: F401
@@ -138,6 +139,16 @@ DATE_TABLE = [
     ("1", "6 ", "2026", None), ("1", "J une", "2026", None), ("1", "Sept.ember", "2026", None),
 ]
 
+# (as typed, the integer it is or None): GOV.UK lets people type separators and a pound sign.
+NUMBER_TABLE = [
+    ("1000", 1000), ("1,000", 1000), ("1 000", 1000), ("£500", 500), ("£1,000", 1000), ("-£5", -5), ("-1", -1),
+    ("12,345,678", 12345678), ("0", 0), ("007", 7), ("1,00", None), ("1,0000", None), (",100", None),
+    ("1,000 000", None), ("£ 5", None), ("5£", None), ("£-5", None), ("1.5", None), ("1.000", None), ("three", None),
+    ("", None), ("1,000,", None), ("1  000", None), ("١٢", None), ("1\u00a0000", None), ("--1", None),
+]
+number_like = st.text(alphabet=st.sampled_from("0123456789, £-.\u00a0"), max_size=12)
+YEARS = ["0000", "0001", "1066", "1899", "1900", "1901", "1999", "2000", "2026", "9999"]
+
 month_like = st.text(alphabet=st.sampled_from("JjUuNnEeSsPpTtAaRrMmYyOoCcVvDdBbLlGgFf0123456789.\u212a\u0130ı "),
                      max_size=11)
 space_like = st.text(alphabet=st.sampled_from(SPACE_CHARS + "\u200b\u180e\x00a\r\nz"), max_size=8)
@@ -165,6 +176,25 @@ def test_the_receiver_reads_the_date_table(day, month, year, iso):
         assert posted == {"d": iso}
 
 
+@pytest.mark.parametrize("written, number", NUMBER_TABLE)
+def test_the_receiver_reads_numbers_as_people_write_them(written, number):
+    assert whole_number(written) == number
+    posted = answers_from_post({"properties": {"n": {"x-sitegen-type": "number"}}}, {"n": [written]})
+    kept_as_typed = written or None     # a blank answer is no answer
+    assert posted.get("n") == (kept_as_typed if number is None else number)
+
+
+@settings(max_examples=100, deadline=None)
+@given(year=st.integers(0, 9999), month=st.integers(1, 12), day=st.integers(1, 31))
+def test_a_date_is_accepted_exactly_when_it_is_real_and_from_1900_on(year, month, day):
+    iso = f"{year:04d}-{month:02d}-{day:02d}"
+    try:
+        real = date(year, month, day).year >= 1900
+    except ValueError:
+        real = False
+    assert bool(re.match(DATE, iso)) == real, iso
+
+
 @pytest.fixture(scope="module")
 def lost_item_url(lost_item, serve_dir) -> str:
     return serve_dir(lost_item) + "/forms/report-lost-item/"
@@ -183,14 +213,17 @@ def js(page, url: str, script: str, arg):
 def test_forms_js_reads_months_and_trims_exactly_as_the_receiver(page, lost_item_url):
     months = sorted({m for _, m, _, _ in DATE_TABLE} | set(sample(month_like, 100)))
     spaces = sample(space_like, 100) + [" x ", "\ufeffx", "x\x1c", "\x85x\u3000"]
-    found = js(page, lost_item_url, """(forms, [table, months, spaces]) => ({
+    numbers = [written for written, _ in NUMBER_TABLE] + sample(number_like, 100)
+    found = js(page, lost_item_url, """(forms, [table, months, spaces, numbers]) => ({
         dates: table.map(([d, m, y]) => forms.dateFromParts(d, m, y)),
         months: months.map((m) => forms.monthNumber(m)),
         cleaned: spaces.map((s) => forms.clean(s)),
-    })""", [[row[:3] for row in DATE_TABLE], months, spaces])
+        numbers: numbers.map((n) => forms.wholeNumber(n)),
+    })""", [[row[:3] for row in DATE_TABLE], months, spaces, numbers])
     assert found["dates"] == [iso for *_, iso in DATE_TABLE]
     assert found["months"] == [month_number(m) for m in months]
     assert found["cleaned"] == [clean(s) for s in spaces]
+    assert found["numbers"] == [whole_number(n) for n in numbers]
 
 
 # ---- the field cases, in Chromium and at the receiver ----
@@ -271,6 +304,19 @@ def test_a_month_written_as_a_word_is_stored_as_that_month(receiver, month):
     assert stored["answers"]["lost_date"] == "2025-06-29"
 
 
+@pytest.mark.parametrize("year", ["0000", "0001", "1899"])
+def test_a_year_before_1900_is_refused_as_no_real_date_posted_or_sent_as_json(receiver, year):
+    app, s3, bucket = receiver
+    answer = _post(app, item_description="A navy rucksack", client_token="",
+                   **{"lost_date-day": "1", "lost_date-month": "1", "lost_date-year": year})
+    assert answer.status == 422
+    assert "<li>Date lost must be a real date</li>" in answer.body.decode("utf-8")
+    sent = json.dumps({"item_description": "A navy rucksack", "lost_date": f"{year}-01-01"}).encode("utf-8")
+    answer = call(app, path="/submit/report-lost-item", body=sent)
+    assert answer.status == 422 and "Date lost must be a real date" in answer.body.decode("utf-8")
+    assert not submissions(s3, bucket)
+
+
 def test_without_javascript_the_receiver_explains_the_limit_in_the_forms_words(receiver):
     app, s3, bucket = receiver
     fields = {"item_description": LONG_DESCRIPTION, "lost_date-day": "29", "lost_date-month": "June",
@@ -289,11 +335,13 @@ def _part_values(kind: str) -> st.SearchStrategy:
     common = st.sampled_from(["", " ", "\u3000", "x", "AB12", "a" * 21, "ab\n", "1", "12", "June", "sept.", "13"])
     by_kind = {
         "day": st.sampled_from(["1", "29", "31", "0", "x", "1.5", "٣", "1,2", "-1"]), "month": st.sampled_from(
-            ["6", "06", "June", "jun", "Sept.", "Ju", "13", "feb"]), "year": st.sampled_from(["2026", "2030", "26"]),
+            ["6", "06", "June", "jun", "Sept.", "Ju", "13", "feb"]), "year": st.sampled_from(["2026", "2030", "26",
+                                                                                            *YEARS]),
         "postcode": st.sampled_from(["IG11 8AA", "ig118aa", "SW1A1AA", "12345"]),
         "email": st.sampled_from(["ann@example.com", "ann@example", "ann@ex ample.com"]),
         "tel": st.sampled_from(["(020) 7946 0000", "+44 7700 900 982", "123"]),
-        "number": st.sampled_from(["3", "0", "11", "-1", "3.5", "three"]),
+        "number": st.sampled_from(["3", "0", "11", "-1", "3.5", "three", *(w for w, _ in NUMBER_TABLE)])
+        | number_like,
         "line": st.text(alphabet="ab \n", max_size=3) | st.just("x" * 201),
     }
     return common | by_kind.get(kind, st.text(max_size=25)) | st.text(max_size=6)

@@ -21,15 +21,20 @@ _SPACE_CLASS = (r"\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u202
 NOT_BLANK = f"[^{_SPACE_CLASS}]"      # searched for, not anchored: some character that is not a space
 END = r"(?![\s\S])"                   # the very end of the answer, in both languages
 
-# A real calendar date YYYY-MM-DD, leap years included, so a receiver that only
-# checks patterns still refuses 31 April and 29 February 2027.
-DATE = (r"^(?:[0-9]{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+# A real calendar date YYYY-MM-DD from 1900 on, leap years included, so a receiver
+# that only checks patterns still refuses 31 April, 29 February 2027 and year 0000
+# (nothing reported to the police happened before 1900: such a year is a slip).
+EARLIEST_YEAR = 1900
+DATE = (r"^(?:(?:19[0-9]{2}|[2-9][0-9]{3})-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
         r"|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)|02-(?:0[1-9]|1[0-9]|2[0-8]))"
-        r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)" + END)
+        r"|(?:(?:19|[2-9][0-9])(?:0[48]|[2468][048]|[13579][26])|(?:[2468][048]|[3579][26])00)-02-29)" + END)
 POSTCODE = r"^(?:[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}|[Gg][Ii][Rr] ?0[Aa]{2})" + END
 EMAIL = r"^[^@ \t\r\n]+@[^@ \t\r\n]+\.[^@ \t\r\n]+" + END
 TEL = r"^\+?\(?[0-9](?:[ \(\)\-]{0,2}[0-9]){6,14}" + END
-WHOLE_NUMBER = r"^-?[0-9]+" + END
+# A whole number as people write it (GOV.UK: let people type separators and a pound sign):
+# digits, optionally grouped in threes by commas or by spaces, optionally after '£'.
+# forms.js's WHOLE_NUMBER is this same expression.
+WHOLE_NUMBER = r"^-?£?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)" + END
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
@@ -113,6 +118,14 @@ def month_number(text: str) -> int | None:
         return None
     found = [number for number, name in enumerate(MONTH_NAMES, 1) if name.startswith(word.group(1).lower())]
     return found[0] if len(found) == 1 else None
+
+
+def whole_number(text: str) -> int | None:
+    """The integer TEXT (already trimmed) writes: 1000 for '1000', '1,000', '1 000', '£1,000'
+    or '£1000'; -5 for '-5' or '-£5'.  None unless it matches WHOLE_NUMBER."""
+    if not re.match(WHOLE_NUMBER, text):
+        return None
+    return int(text.replace("£", "").replace(",", "").replace(" ", ""))
 
 
 def date_from_parts(day: str, month: str, year: str) -> str | None:

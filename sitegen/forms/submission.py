@@ -14,7 +14,8 @@ into a JSON object, guided only by the schema:
   (and `%` and `-` inside a part written `%25` and `%2D`), so the pattern
   refuses it; a box posted twice makes a list of every value);
 * `address` gathers `NAME-line1`, `-line2`, `-town` and `-postcode` into an object;
-* `number` becomes an integer when it is written as one;
+* `number` becomes an integer when it is written as one (`patterns.whole_number`:
+  digits, grouped in threes by commas or spaces or not, after an optional `£`);
 * any other field is its one value (a list when it was posted more than once,
   which the schema refuses); unknown fields are kept, and refused.
 
@@ -31,7 +32,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
 from .model import ADDRESS_PARTS
-from .patterns import DATE, SPACE_CHARS, WHOLE_NUMBER, date_from_parts
+from .patterns import DATE, SPACE_CHARS, date_from_parts, whole_number
 
 Pairs = Mapping[str, Iterable[str]]
 
@@ -81,9 +82,8 @@ def _checkboxes(name: str, values: dict) -> tuple:
 
 def _number(name: str, values: dict) -> tuple:
     value, names = _single(name, values)
-    if isinstance(value, str) and re.match(WHOLE_NUMBER, value):
-        value = int(value)
-    return value, names
+    number = whole_number(value) if isinstance(value, str) else None
+    return (value if number is None else number), names
 
 
 def _date(name: str, values: dict) -> tuple:

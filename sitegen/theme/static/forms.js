@@ -10,6 +10,9 @@ const ADDRESS_PARTS = ["line1", "line2", "town", "postcode"];
 const ADDRESS_LINE_MAX = 200;
 const SPAM_FIELDS = ["website", "client_token"];
 const SPECIFIC = /^(missing_|line1|town|postcode|too_long|invalid)/; // errors about one input of several
+// A whole number as people write it: grouped in threes by commas or spaces, after an optional "£".
+// The same expression as patterns.WHOLE_NUMBER.
+const WHOLE_NUMBER = /^-?£?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)$/u;
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
   "October", "November", "December"];
 
@@ -63,11 +66,16 @@ function checkText(q, v) {
 function checkNumber(q, v) {
   if (v.length > 1) return ["invalid"];
   if (!v.length) return q.required ? ["required"] : null;
-  if (!/^-?[0-9]+$/.test(v[0])) return ["number"];
-  const n = Number(v[0]);
+  const n = wholeNumber(v[0]);
+  if (n === null) return ["number"];
   if (q.min != null && n < q.min) return ["too_small"];
   if (q.max != null && n > q.max) return ["too_large"];
   return null;
+}
+
+// The number TEXT (trimmed) writes ("£1,000" is 1000), or null. As patterns.whole_number.
+export function wholeNumber(text) {
+  return WHOLE_NUMBER.test(text) ? Number(text.replace(/[£, ]/gu, "")) : null;
 }
 
 function checkChoice(q, v) {
