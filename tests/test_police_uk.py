@@ -502,3 +502,19 @@ def test_retry_after_as_seconds_or_a_date():
     assert parse_retry_after("soon") is None and parse_retry_after(None) is None
     assert RetryPolicy().delay(1, 1000.0) == 120.0          # a huge Retry-After is capped
     assert [RetryPolicy().delay(n, None) for n in (1, 2, 3, 8)] == [0.5, 1.0, 2.0, 30.0]
+
+
+def test_control_characters_from_the_api_are_removed_and_long_text_clipped_and_both_reported(make_site, api, sleeps):
+    site = make_site("example")
+    api.replace("/api/leicestershire/NC04/events", [])
+    api.replace("/api/leicestershire/NC04", {"name": "Hinckley\x1b[31m Central\x07",
+                                             "description": "Town\x00 centre. " + "word " * 1500,
+                                             "population": "²"})
+    result = run_import(site, api, "--force", "leicestershire")
+    assert result.exit_code == 0, result.output
+    written = area_yaml(site, "hinckley-31m-central")
+    assert written["name"] == "Hinckley[31m Central" and written["description"].startswith("Town centre.")
+    assert len(written["description"]) <= 5000 and "population" not in written
+    assert "removed the control character(s) U+0000, U+0007, U+001B" in result.output
+    assert "NC04: the API's description is 7,512 characters long; clipped to 5000" in result.output
+    assert run_cli("check", "--site", str(site)).exit_code == 0

@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import yaml
 
-from ...content.areas import AREA
-from ...content.schema import Where
-from ...content.yamlsource import parse_yaml
 from ...errors import Problem, Problems
+from ..checked import area_yaml_problems
 
 HEADER = """\
 # Imported from data.police.uk (force '{force}', neighbourhood '{nid}') by `sitegen import-police-uk`.
@@ -36,7 +34,5 @@ def area_yaml_text(fields: dict, force: str, nid: str) -> str:
 
 def check_area_yaml(data: bytes, rel: str, problems: Problems) -> None:
     """Add to PROBLEMS whatever in DATA (the area.yaml at REL) the build would refuse."""
-    found = Problems()
-    AREA.check(parse_yaml(data.decode("utf-8"), rel), Where(rel, (1, 1), ""), found)
     problems.extend(Problem(p.path, p.line, p.col, f"the import would write this invalid value: {p.message}")
-                    for p in found)
+                    for p in area_yaml_problems(data.decode("utf-8"), rel))

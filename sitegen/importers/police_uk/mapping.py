@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from ...content.events import suggested_id
 from ...content.localtime import as_utc, in_fold, in_gap, offset_text, utc_offset
 from ...content.schema import EMAIL_RE, PHONE_RE
+from ...xmltext import NOT_XML_CHARACTERS
 from .api import Neighbourhood
 from .text import clip, html_to_text, one_line
 
@@ -30,9 +31,10 @@ MAX_TEAM, MAX_PRIORITIES, MAX_EVENTS, MAX_SOCIAL = 50, 50, 200, 20
 def area_fields(n: Neighbourhood, force: str, notes: list[str]) -> dict:
     """The area.yaml keys the API supplies for N (empty ones left out)."""
     detail = n.detail
+    _note_removed_characters(n, notes)
     fields = {
-        "name": clip(one_line(detail.get("name")), LIMITS["name"]) or n.id,
-        "description": clip(html_to_text(detail.get("description")), LIMITS["description"]),
+        "name": _clipped(one_line(detail.get("name")), "name", n.id, notes) or n.id,
+        "description": _clipped(html_to_text(detail.get("description")), "description", n.id, notes),
         "population": _population(detail.get("population")),
         "police_uk_force": force,
         "police_uk_id": n.id,
@@ -43,6 +45,24 @@ def area_fields(n: Neighbourhood, force: str, notes: list[str]) -> dict:
         "events": _events(n.events, n.id, notes),
     }
     return {k: v for k, v in fields.items() if v not in (None, "", [], {})}
+
+
+def _note_removed_characters(n: Neighbourhood, notes: list[str]) -> None:
+    """Say in NOTES which characters text.html_to_text removes from N's text (check refuses them)."""
+    found: set[str] = set()
+    stack: list[Any] = [n.detail, n.people, n.priorities, n.events]
+    while stack:   # a loop, not recursion: the API's JSON may nest deeply
+        value = stack.pop()
+        if isinstance(value, str):
+            found.update(NOT_XML_CHARACTERS.findall(value))
+        elif isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    if found:
+        codes = ", ".join(f"U+{ord(char):04X}" for char in sorted(found))
+        notes.append(f"{n.id}: removed the control character(s) {codes} from the API's text"
+                     " (web pages and feeds cannot carry them)")
 
 
 def boundary_polygon(points: list, nid: str, notes: list[str]) -> tuple | None:
@@ -66,16 +86,28 @@ def boundary_polygon(points: list, nid: str, notes: list[str]) -> tuple | None:
 
 def _population(value: Any) -> int | None:
     text = str(value).replace(",", "").strip() if isinstance(value, (str, int)) else ""
-    return int(text) if text.isdigit() else None
+    # [0-9] and not isdigit(): '²' is a digit to Python but no number to int(); 15 digits is check's limit
+    return int(text) if re.fullmatch(r"[0-9]{1,15}", text) else None
+
+
+def _clipped(text: str, what: str, nid: str, notes: list[str]) -> str:
+    """TEXT clipped to LIMITS[WHAT] characters (what check allows), with a note for the report when it is cut."""
+    limit = LIMITS[what]
+    if len(text) > limit:
+        note = f"{nid}: the API's {what} is {len(text):,} characters long; clipped to {limit}"
+        if note not in notes:
+            notes.append(note)
+    return clip(text, limit)
 
 
 def _member(person: dict, nid: str, notes: list[str]) -> dict | None:
-    name = clip(one_line(person.get("name")), LIMITS["name"])
+    name = _clipped(one_line(person.get("name")), "name", nid, notes)
     if not name:
         notes.append(f"{nid}: skipped a team member with no name")
         return None
-    member = {"name": name, "role": clip(one_line(person.get("rank")), LIMITS["role"]) or "Neighbourhood officer"}
-    bio = clip(html_to_text(person.get("bio")), LIMITS["bio"])
+    role = _clipped(one_line(person.get("rank")), "role", nid, notes) or "Neighbourhood officer"
+    member = {"name": name, "role": role}
+    bio = _clipped(html_to_text(person.get("bio")), "bio", nid, notes)
     return member | ({"bio": bio} if bio else {})
 
 
@@ -99,7 +131,7 @@ def _contact(detail: dict, nid: str, notes: list[str]) -> dict:
         notes.append(f"{nid}: skipped the phone number '{phone}', which does not look like one")
     address = _address(details, detail.get("locations"))
     if address:
-        contact["address"] = clip(address, LIMITS["address"])
+        contact["address"] = _clipped(address, "address", nid, notes)
     return contact
 
 
@@ -140,13 +172,13 @@ def _web_url(value: Any) -> str:
 
 
 def _priority(record: dict, nid: str, notes: list[str]) -> dict | None:
-    issue = clip(html_to_text(record.get("issue")), LIMITS["issue"])
+    issue = _clipped(html_to_text(record.get("issue")), "issue", nid, notes)
     issued = _day(record.get("issue-date"))
     if not issue or not issued:
         notes.append(f"{nid}: skipped a priority with no issue or no issue date")
         return None
     priority = {"issue": issue, "date": issued}
-    action = clip(html_to_text(record.get("action")), LIMITS["action"])
+    action = _clipped(html_to_text(record.get("action")), "action", nid, notes)
     if action:
         priority["action"] = action
     acted = _day(record.get("action-date"))
@@ -180,7 +212,7 @@ def _unique_ids(events: list[dict]) -> list[dict]:
 
 
 def _event(record: dict, nid: str, notes: list[str]) -> dict | None:
-    title = clip(one_line(record.get("title")), LIMITS["title"])
+    title = _clipped(one_line(record.get("title")), "title", nid, notes)
     start = _minute(record.get("start_date"))
     if not title or not start:
         return None
@@ -192,10 +224,10 @@ def _event(record: dict, nid: str, notes: list[str]) -> dict | None:
         end, end_at = _uk_time(end, nid, notes)
         if as_utc(end_at) > as_utc(start_at):
             event["end"] = end
-    location = clip(_join_address([record.get("address")]), LIMITS["location"])
+    location = _clipped(_join_address([record.get("address")]), "location", nid, notes)
     if location:
         event["location"] = location
-    description = clip(html_to_text(record.get("description")), LIMITS["event_description"])
+    description = _clipped(html_to_text(record.get("description")), "event_description", nid, notes)
     if description:
         event["description"] = description
     return event

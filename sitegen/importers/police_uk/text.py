@@ -11,6 +11,8 @@ from typing import Any
 
 import nh3
 
+from ...xmltext import NOT_XML_CHARACTERS
+
 BLOCK_TAGS = {"p", "div", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table", "tr"}
 DROP_WITH_CONTENT = {"script", "style", "template", "iframe", "noscript", "object", "embed", "svg", "math",
                      "title", "textarea", "select", "noembed", "noframes", "xmp"}
@@ -38,13 +40,15 @@ class _TextCollector(HTMLParser):
 
 
 def html_to_text(value: Any) -> str:
-    """Untrusted HTML (or plain text) from the API as plain text: paragraphs split by blank lines.
+    """Untrusted HTML (or plain text) from the API as plain text: paragraphs split by blank lines,
+    without the characters XML cannot carry (control characters, lone surrogates).
 
     nh3 first keeps only a few block tags, with no attributes, and drops
     scripts, styles and the like with their content; the rest becomes text.
     """
     if not isinstance(value, str) or not value.strip():
         return ""
+    value = NOT_XML_CHARACTERS.sub("", value)   # control characters and the like: check refuses them
     if not re.search(r"<[A-Za-z!/?]", value):
         return _paragraphs(html.unescape(value).replace("\r", "").split("\n"))
     cleaned = nh3.clean(value, tags=BLOCK_TAGS | {"br"}, attributes={}, clean_content_tags=DROP_WITH_CONTENT,
