@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from conftest import BUILD_DATE, run_cli
 from sitegen.build import check_templates
 from sitegen.fileio import file_system_failure
+from sitegen.outputfolder import BUILD_MARKER
 from sitegen.render import make_environment
 from sitegen.staging import clean_leftovers, sibling, staging, swap_into_place
 
@@ -269,7 +270,7 @@ def test_swap_exchanges_whole_trees(tmp_path):
     with staging(out) as stage:
         (stage / "new.html").write_text("new")
         swap_into_place(stage, out)
-        assert sorted(os.listdir(out)) == ["new.html"]
+        assert sorted(os.listdir(out)) == [BUILD_MARKER, "new.html"]   # every stage starts marked as a build
     assert leftovers(tmp_path) == []
 
 
