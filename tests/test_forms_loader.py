@@ -225,3 +225,26 @@ def test_every_problem_is_reported_at_once(site):
     assert "4 problems found." in result.stderr   # the typo also leaves node 'phone' unreachable
     assert "answer 'Something else' leads nowhere: there is no node 'phoen'; did you mean 'phone'?" in result.stderr
     assert "node 'phone' cannot be reached from the start node 'first'" in result.stderr
+
+
+# -- a file that exists but cannot be loaded: only its own problems ---------------------------------
+
+BROKEN = {
+    "form YAML": ("forms/everything.yaml", "title:", "title: =\nx:"),
+    "form required key": ("forms/everything.yaml", "title:", "title: ~\nx:"),
+    "triage YAML": ("forms/triage.yaml", "start:", "start: =\nx:"),
+    "triage required key": ("forms/triage.yaml", "start:", "start: ~\nx:"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_file_that_fails_to_load_reports_only_its_own_problems(make_site, case):
+    """The triage tree, site.yaml and a page link to the broken file; none of them is said to lead nowhere."""
+    rel, old, new = BROKEN[case]
+    site = make_site("forms-basic")
+    edit(site, rel, old, new)
+    result = check(site)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    problems = [line for line in result.stderr.splitlines() if line.startswith(("forms/", "site.yaml", "content/"))]
+    assert problems and all(line.startswith(rel + ":") for line in problems), result.stderr
+    assert not any(words in result.stderr for words in ("not defined", "there is no forms/", "does not exist"))

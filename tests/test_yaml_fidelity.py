@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BUILD_DATE, run_cli
+from sitegen.content.frontmatter import body_of, split_front_matter
 from sitegen.content.schema import Bool, Choice, Field, Int, ListOf, Record, Str, Where
 from sitegen.content.yamlsource import MAX_DEPTH, MAX_TEXT_BYTES, parse_yaml
 from sitegen.errors import Problems, SitegenError
@@ -200,6 +201,19 @@ def test_list_positions_count_from_one(size, data):
     ("a: &x 1\nb: &x 2\n", 2, "an anchor name (&name) is used twice"),
     ("a: 1\n---\nb: 2\n", 2, "a line '---' starts a second document"),
     ('a: "b\\ud800"\n', 1, "a backslash escape in a \"double-quoted\" value is not valid"),
+    ("title: =\n", 1, "'=' on its own means something special to YAML, not the text; put it in quotes,"
+                      " like title: \"=\""),
+    ("a: 1\ntitle: <<\n", 2, "'<<' on its own means something special to YAML, not the text; put it in quotes,"
+                            " like title: \"<<\""),
+    ("- label: =\n", 1, "put it in quotes, like label: \"=\""),
+    ('title: "a"b\n', 1, "the value starts with \" and goes on after the closing quote, so YAML cannot tell"
+                         " where it ends; put the whole value in quotes, like title: '\"a\"b'"),
+    ("a: 1\ntitle: 'it' s\n", 2, "goes on after the closing quote, so YAML cannot tell where it ends; put the whole"
+                              " value in quotes, like title: \"'it' s\""),
+    ("title: [a] b\n", 1, "goes on after the closing bracket, so YAML cannot tell where it ends; put the whole"
+                          " value in quotes, like title: \"[a] b\""),
+    ("title: - x\n", 1, "a value starting with '- ' is read as a list item, which cannot follow a key on its line;"
+                        " put the value in quotes, like title: \"- x\""),
 ])
 def test_syntax_errors_name_the_likely_mistake(text, line, words):
     with pytest.raises(SitegenError) as caught:
@@ -271,6 +285,140 @@ def test_nesting_up_to_the_bound_is_fine():
 
 def test_aliases_within_the_bound_load():
     assert parse_yaml("a: &x [1, 2]\nb: *x\n", "f.yaml") == {"a": [1, 2], "b": [1, 2]}
+
+
+@pytest.mark.parametrize("text", ["title: =\n", "title: <<\n", 'title: "a"b\n', "title: - x\n"])
+def test_syntax_messages_never_blame_a_tag_or_the_indentation_when_the_value_needs_quotes(text):
+    with pytest.raises(SitegenError) as caught:
+        parse_yaml(text, "f.yaml")
+    [problem] = caught.value.problems
+    assert "tag" not in problem.message and "indented differently" not in problem.message
+    assert "in quotes" in problem.message
+    assert "not allowed in this context" not in problem.message
+
+
+# -- a value YAML reads as a comment (`brand: #d4351c`) ---------------------------------------
+
+# What follows '#': the first character is not a space, so YAML still reads a comment.
+after_hash = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"), blacklist_characters="\ufeff"),
+                     max_size=30).map(str.rstrip)
+hash_values = st.tuples(st.characters(whitelist_categories=("L", "N", "P", "S"), blacklist_characters="#"),
+                        after_hash).map(lambda parts: "#" + parts[0] + parts[1])
+keys = st.from_regex(r"[a-z][a-z_]{0,12}", fullmatch=True)
+
+
+@FAST
+@given(keys, hash_values, st.integers(min_value=0, max_value=3), st.sampled_from(["", "- "]), st.integers(1, 40))
+def test_an_unquoted_value_starting_with_hash_is_a_located_problem(key, value, depth, item, first_line):
+    indent = "  " * depth
+    lines = [f"{'  ' * level}k{level}:" for level in range(depth)] + [f"{indent}{item}{key}: {value}"]
+    with pytest.raises(SitegenError) as caught:
+        parse_yaml("\n".join(lines) + "\n", "f.yaml", first_line=first_line)
+    [problem] = caught.value.problems
+    col = len(indent) + len(item) + len(key) + 3
+    assert (problem.line, problem.col) == (first_line + depth, col), problem
+    assert problem.message.startswith(f"{key}: '{value}' is read as a comment, so {key} has no value;"
+                                      f" put it in quotes: {key}: ")
+    suggested = problem.message.split(f"put it in quotes: {key}: ", 1)[1]
+    assert parse_yaml(f"{key}: {suggested}\n", "f.yaml") == {key: value}
+
+
+@FAST
+@given(keys, st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=20), st.integers(1, 4))
+def test_a_real_comment_after_a_key_stays_allowed(key, note, spaces):
+    assert parse_yaml(f"{key}:{' ' * spaces}# {note}\nother: 1\n", "f.yaml") == {key: None, "other": 1}
+
+
+VALUE_AS_COMMENT = {
+    "site.yaml": ("site.yaml", '  brand: "#4c2c92"', "  brand: #d4351c", 5, 10, "brand", "#d4351c"),
+    "area": ("content/areas/north-ward/area.yaml", "summary: The north of the town.",
+             "summary: #StopKnifeCrime week of action", 5, 10, "summary", "#StopKnifeCrime week of action"),
+    "news": ("content/areas/north-ward/news/bike-marking.md", "summary: Free bike marking at the library.",
+             "summary: #StopKnifeCrime week of action", 4, 10, "summary", "#StopKnifeCrime week of action"),
+    "page": ("content/pages/about.md", "summary: Who runs it.", "summary: #1 tip", 3, 10, "summary", "#1 tip"),
+}
+
+
+@pytest.mark.parametrize("case", VALUE_AS_COMMENT)
+def test_field_cases_value_read_as_comment_in_every_file_kind(make_site, case):
+    rel, old, new, line, col, key, value = VALUE_AS_COMMENT[case]
+    site = make_site("minimal")
+    _edit(site, rel, old, new)
+    _assert_problem(_run_check(site), f"{rel}:{line}:{col}:",
+                    f"{key}: '{value}' is read as a comment, so {key} has no value;"
+                    f' put it in quotes: {key}: "{value}"')
+
+
+def test_field_case_form_hint_read_as_comment(make_site):
+    site = make_site("forms-basic")
+    _edit(site, "forms/everything.yaml", "title:", "hint: #1 tip - give the serial number\ntitle:")
+    _assert_problem(_run_check(site), "forms/everything.yaml:2:7:", "hint: '#1 tip - give the serial number' is"
+                    ' read as a comment, so hint has no value; put it in quotes: hint: "#1 tip - give the serial number"')
+
+
+# -- line numbers in front matter holding U+2028, U+0085 and other separators -------------------
+
+# Line ends to str.splitlines (and, the first three, to YAML 1.1) that are not line ends in a file.
+YAML_BREAKS = ["\u2028", "\u2029", "\u0085"]
+SEPARATORS = [*YAML_BREAKS, "\x1c", "\x1d", "\x1e", "\v", "\f"]
+
+
+def _first_problem(text: str) -> tuple[int, int]:
+    with pytest.raises(SitegenError) as caught:
+        split_front_matter(text, "n.md")
+    return caught.value.problems[0].line, caught.value.problems[0].col
+
+
+@FAST
+@given(st.lists(st.sampled_from(YAML_BREAKS), min_size=1, max_size=6), st.lists(st.sampled_from(SEPARATORS), max_size=6),
+       st.integers(min_value=0, max_value=5), st.sampled_from(['"', "'"]))
+def test_front_matter_lines_count_line_feeds_only(in_meta, in_body, blank_lines, quote):
+    value = quote + "x".join(["first", *in_meta, "last"]) + quote
+    body = "\n" * blank_lines + "Body" + "".join(in_body) + " line.\n"
+    text = f"---\ntitle: T\nsummary: {value}\nother: {value}\n---\n" + body
+    doc = split_front_matter(text, "n.md")
+    assert (doc.body_line, doc.body) == (6, body)
+    assert body_of(text, "n.md") == body
+    assert doc.meta.where("other") == (4, 1)
+    plain = quote + "x".join(["first", *["y"] * len(in_meta), "last"]) + quote
+    for broken in ["other:x", "other: #x", "other: [", "other: =", 'other: "a"b', "other: '", "other: \"\\x1f\""]:
+        def edited(summary: str) -> str:
+            return text.replace(f"summary: {value}", f"summary: {summary}").replace(f"other: {value}", broken)
+        assert _first_problem(edited(value)) == _first_problem(edited(plain))
+
+
+def test_field_case_a_bad_link_after_u2028_is_reported_on_its_line(make_site):
+    site = make_site("minimal")
+    _edit(site, NEWS, "summary: Free bike marking at the library.",
+          'summary: "first\u2028second\u0085third"')
+    _edit(site, NEWS, "- See [South Ward](/areas/south-ward/).", "- See [Nowhere](/nowhere/).")
+    line = (site / NEWS).read_text(encoding="utf-8").split("\n").index("- See [Nowhere](/nowhere/).") + 1
+    assert line == 11
+    _assert_problem(_run_check(site), f"{NEWS}:{line}:", "link '/nowhere/' points to a page that does not exist")
+
+
+# -- a required key written with no value ------------------------------------------------------
+
+@FAST
+@given(keys, st.sampled_from(["~", ""]), st.sampled_from([Str(), Int(), Bool()]), st.integers(0, 5))
+def test_a_required_key_with_no_value_is_reported_at_that_key(key, written, kind, before):
+    record = Record(name="test", fields=[Field(key, kind, required=True, doc="What it is.")]
+                    + [Field(f"zz{i}", Str()) for i in range(before)])
+    text = "".join(f"zz{i}: x\n" for i in range(before)) + f"{key}: {written}\n"
+    out, problems = _check(record, text)
+    col = len(key) + 3 if written else len(key) + 2
+    meaning = " (~ means nothing)" if written else ""
+    assert out is None
+    assert problems == [f"f.yaml:{before + 1}:{col}: {key}: has no value{meaning}; write its value (What it is)"]
+
+
+def test_field_case_name_tilde_is_reported_at_its_line():
+    from sitegen.content.areas import AREA as AREA_SCHEMA
+    problems = Problems()
+    AREA_SCHEMA.check(parse_yaml("borough: Testshire\nname: ~\n", "area.yaml"), Where("area.yaml", (1, 1), ""),
+                      problems)
+    assert [str(p) for p in problems] == ["area.yaml:2:7: name: has no value (~ means nothing);"
+                                          " write its value (Ward name)"]
 
 
 # -- helpers -----------------------------------------------------------------------------

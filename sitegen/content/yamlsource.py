@@ -19,6 +19,7 @@ when written as an escape like "\\x1f".
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -263,6 +264,8 @@ def _load(loader: _LocatingLoader, rel_path: str):
     if node is None:
         return None
     shape = _shape_problem(node)
+    if not shape and _OTHER_BREAKS.search(loader.source_text):
+        _recount_nodes(node, _LineFeeds(loader.source_text))
     if shape:
         line, col = loader.mark(shape[0] or node)
         raise SitegenError([Problem(rel_path, line, col, shape[1])])
@@ -270,6 +273,39 @@ def _load(loader: _LocatingLoader, rel_path: str):
     if loader.problems:
         raise SitegenError([Problem(rel_path, line, col, message) for line, col, message in loader.problems])
     return value
+
+
+# YAML 1.1, and so PyYAML's marks, also count NEL, LS and PS as line ends; editors and sitegen count "\n" only.
+_OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
+class _LineFeeds:
+    """Where each line of a text starts, lines ending at "\n" only."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def recount(self, mark: yaml.Mark | None) -> yaml.Mark | None:
+        """MARK with its line and column (from 0) counted from its character index."""
+        if mark is None:
+            return None
+        line = bisect.bisect_right(self.starts, mark.index) - 1
+        return yaml.Mark(mark.name, mark.index, line, mark.index - self.starts[line], None, None)
+
+
+def _recount_nodes(root: yaml.Node, lines: _LineFeeds) -> None:
+    """Correct the marks of ROOT and every node under it (each once, aliases included)."""
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        node.start_mark, node.end_mark = lines.recount(node.start_mark), lines.recount(node.end_mark)
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(child for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
 
 
 def _shape_problem(root: yaml.Node) -> tuple[yaml.Node | None, str] | None:
@@ -298,6 +334,9 @@ def _too_big(size: int) -> str:
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel_path: str, first_line: int) -> Problem:
+    if _OTHER_BREAKS.search(text):
+        lines = _LineFeeds(text)
+        exc.problem_mark, exc.context_mark = lines.recount(exc.problem_mark), lines.recount(exc.context_mark)
     line, col, message = syntax_message(exc, text)
     return Problem(rel_path, line + first_line, col, message)
 
