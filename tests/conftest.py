@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from sitegen.cli import main
 
-pytest_plugins = ["browser"]
+# Helper modules whose fixtures every test module may use by name, without importing them.
+pytest_plugins = ["browser", "motoserver", "feedserver", "test_intake_support"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"

@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import BUILD_DATE, run_cli
+from sitegen.config import SITE
+from sitegen.content.schema import PHONE_RE, Where
+from sitegen.content.yamlsource import parse_yaml
+from sitegen.errors import Problems
 
 AREA = "content/areas/north-ward/area.yaml"
 NEWS = "content/areas/north-ward/news/bike-marking.md"
@@ -181,3 +187,42 @@ def test_not_utf8(site):
 def test_analytics_script_on_another_site_is_refused(site):
     edit(site, "site.yaml", "footer_links:", "analytics:\n  script: https://analytics.example.com/script.js\nfooter_links:")
     assert_problem(check(site), "site.yaml:", "script must be a path on this site")
+
+
+# -- site.yaml phone numbers: the same Phone kind as an area's contact.phone ----------------------
+
+PHONE_KEYS = ("emergency", "non_emergency", "textphone")
+not_a_phone = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=25).filter(
+    lambda text: text.strip() and not PHONE_RE.match(text.strip()))
+
+
+def _site_phone_problems(key: str, written: str) -> list[str]:
+    text = f"name: T\nbase_url: https://t.example/\nphone:\n  {key}: {written}\n"
+    problems = Problems()
+    SITE.check(parse_yaml(text, "site.yaml"), Where("site.yaml", (1, 1), ""), problems)
+    return [str(p) for p in problems]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(PHONE_KEYS), not_a_phone)
+def test_every_site_phone_number_that_is_not_one_is_refused_at_its_line(key, text):
+    written = '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    problems = _site_phone_problems(key, written)
+    assert len(problems) == 1 and problems[0].startswith(f"site.yaml:4:{len(key) + 5}: phone.{key}: expected"
+                                                         " a phone number"), problems
+
+
+@pytest.mark.parametrize("key", PHONE_KEYS)
+@pytest.mark.parametrize("number", ["999", "101", "18000", "0300 123 1212", "+44 20 7123 4567", "01632 960-001",
+                                    "0101"])
+def test_site_phone_numbers_that_are_numbers_are_kept_as_written(key, number):
+    assert _site_phone_problems(key, number) == []
+
+
+@pytest.mark.parametrize("key, written", [("non_emergency", '"call us now"'), ("textphone", "18_000"),
+                                          ("non_emergency", "No")])
+def test_field_cases_site_phone_numbers_are_checked(site, key, written):
+    edit(site, "site.yaml", "description:", f"phone:\n  {key}: {written}\ndescription:")
+    shown = written.strip('"')
+    assert_problem(check(site), f"site.yaml:4:{len(key) + 5}:",
+                   f"phone.{key}: expected a phone number (digits, spaces, + ( ) -), found '{shown}'")

@@ -11,9 +11,9 @@ from sitegen.cli import main
 from sitegen.feeds.cache import SUMMARY_FILE, read_record
 
 try:
-    from feedserver import feed_server, rss  # noqa: F401 (fixture)
+    from feedserver import rss
 except ImportError:  # tests/ is a package
-    from tests.feedserver import feed_server, rss  # noqa: F401
+    from tests.feedserver import rss
 
 AREA = """name: {name}
 social:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from conftest import BUILD_DATE, run_cli
-from feedserver import ATOM_TEXT_WITH_MARKUP, HOSTILE_RSS, feed_server  # noqa: F401 (fixture)
+from feedserver import ATOM_TEXT_WITH_MARKUP, HOSTILE_RSS
 
 
 def add_feeds(site, hostile_url: str, atom_url: str) -> None:

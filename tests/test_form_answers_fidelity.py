@@ -32,16 +32,7 @@ from sitegen.forms.model import ALWAYS, QUESTION_TYPES, Match, Option, Question
 from sitegen.forms.patterns import DATE, SPACE_CHARS, date_from_parts, month_number, whole_number
 from sitegen.forms.submission import answers_from_post, clean
 from sitegen.intake.config import IntakeSettings
-from test_intake_support import (  # noqa: F401
-    FORM,
-    SECRET,
-    aws_env,
-    call,
-    client_for,
-    make_app,
-    moto_endpoint,
-    submissions,
-)
+from test_intake_support import FORM, SECRET, call, client_for, make_app, submissions
 
 # Attributes with which a browser cuts, blocks or second-guesses what people type.
 REFUSING = {"maxlength", "minlength", "pattern", "size", "min", "max", "step"}

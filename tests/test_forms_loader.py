@@ -245,6 +245,7 @@ def test_a_file_that_fails_to_load_reports_only_its_own_problems(make_site, case
     edit(site, rel, old, new)
     result = check(site)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    problems = [line for line in result.stderr.splitlines() if line.startswith(("forms/", "site.yaml", "content/"))]
+    problems = [line for line in result.stderr.splitlines()
+                if line.startswith(("forms/", "site.yaml", "content/"))]
     assert problems and all(line.startswith(rel + ":") for line in problems), result.stderr
     assert not any(words in result.stderr for words in ("not defined", "there is no forms/", "does not exist"))

@@ -20,7 +20,7 @@ from sitegen.intake.config import IntakeSettings
 from sitegen.intake.core import utc_now
 from sitegen.intake.references import is_valid
 from sitegen.intake.wsgi import make_wsgi_server
-from test_intake_support import SECRET, client_for, make_app, moto_endpoint, submissions  # noqa: F401
+from test_intake_support import SECRET, client_for, make_app, submissions
 
 pytestmark = pytest.mark.browser
 

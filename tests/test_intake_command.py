@@ -16,22 +16,12 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
+from motoserver import free_port
 from sitegen import devserver
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
 from sitegen.intake.config import IntakeSettings, require, resolve
-from test_intake_support import (  # noqa: F401
-    JSON,
-    SECRET,
-    aws_env,
-    bucket,
-    free_port,
-    json_body,
-    moto_endpoint,
-    s3,
-    schemas,
-    submissions,
-)
+from test_intake_support import JSON, SECRET, json_body, submissions
 
 SITEGEN = Path(sys.executable).parent / "sitegen"
 SITE_YAML = "name: Test Police\nbase_url: https://police.example/\n"

@@ -12,20 +12,7 @@ import pytest
 
 from sitegen.intake.references import is_valid
 from sitegen.intake.wsgi import serve_in_thread
-from test_intake_support import (  # noqa: F401
-    FORM,
-    JSON,
-    aws_env,
-    bucket,
-    form_body,
-    json_body,
-    make_app,
-    moto_endpoint,
-    s3,
-    schemas,
-    settings,
-    submissions,
-)
+from test_intake_support import FORM, JSON, form_body, json_body, make_app, submissions
 
 COUNT = 200
 

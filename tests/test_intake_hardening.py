@@ -37,7 +37,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from conftest import run_cli
-from motoserver import FAKE_AWS_ENV, aws_env, moto_endpoint  # noqa: F401 - fixtures
+from motoserver import FAKE_AWS_ENV
 from rawhttp import ANSWER, FORM_ID, TOKEN, answers_json, exchange, head, intake_serve, write_schemas
 from sitegen.intake import lambda_handler
 from sitegen.intake.config import IntakeSettings

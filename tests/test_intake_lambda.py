@@ -13,25 +13,12 @@ import zipfile
 import pytest
 
 from conftest import run_cli
+from motoserver import free_port
 from sitegen.errors import SitegenError
 from sitegen.intake import lambda_handler
 from sitegen.intake.config import lambda_settings
 from sitegen.intake.core import make_receiver
-from test_intake_support import (  # noqa: F401
-    FIXTURES,
-    ORIGIN,
-    RECEIVED,
-    SECRET,
-    VALID_ANSWERS,
-    aws_env,
-    bucket,
-    client_for,
-    free_port,
-    moto_endpoint,
-    s3,
-    schemas,
-    submissions,
-)
+from test_intake_support import FIXTURES, ORIGIN, RECEIVED, SECRET, VALID_ANSWERS, client_for, submissions
 
 
 def load(name: str) -> dict:

@@ -11,29 +11,22 @@ from datetime import UTC, datetime
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
+from motoserver import free_port
 from sitegen.forms.submission import make_validator
 from sitegen.intake import storage
 from sitegen.intake.references import is_valid
 from sitegen.intake.storage import S3Writer, SubmissionStore
-from test_intake_support import (  # noqa: F401
+from test_intake_support import (
     FORM,
     JSON,
     ORIGIN,
     RECEIVED,
     SITE_URL,
     VALID_ANSWERS,
-    app,
-    aws_env,
-    bucket,
     call,
     form_body,
-    free_port,
     json_body,
     make_app,
-    moto_endpoint,
-    s3,
-    schemas,
-    settings,
     stored,
     submissions,
 )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path

@@ -20,7 +20,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from motoserver import aws_env, moto_endpoint  # noqa: F401  (fixtures)
 from sitegen.errors import SitegenError
 from sitegen.publish import (
     PublishOptions,
@@ -34,16 +33,13 @@ from sitegen.publish.local import LocalFile
 from sitegen.publish.plan import Plan, RemoteObject, page_urls
 from sitegen.publish.publisher import Prepared
 from sitegen.publish.state import STATE_NAME
-from test_publish_s3 import (  # noqa: F401
+from test_publish_s3 import (
     PREFIX,
     as_bytes,
     assert_no_page_lacks_an_asset,
-    bucket,
     cli,
-    distribution,
     invalidations,
     keys,
-    s3,
     site_objects,
     version_one,
     version_two,

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import time
-import uuid
 from pathlib import Path
 
 import boto3

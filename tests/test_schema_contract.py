@@ -24,18 +24,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis_jsonschema import from_schema
 
-from test_intake_support import (  # noqa: F401
-    JSON,
-    RECEIVED,
-    aws_env,
-    bucket,
-    call,
-    make_app,
-    moto_endpoint,
-    s3,
-    schemas,
-)
-from test_intake_support import settings as intake_settings  # noqa: F401 - a fixture; 'settings' is hypothesis's
+from test_intake_support import JSON, RECEIVED, call, make_app
 
 ROOT = Path(__file__).resolve().parent.parent
 JUDGE = ROOT / "tests" / "js" / "validate_schema.mjs"

@@ -20,7 +20,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from motoserver import FAKE_AWS_ENV, moto_endpoint  # noqa: F401 - fixture
+from motoserver import FAKE_AWS_ENV
 from rawhttp import (
     ANSWER,
     TOKEN,

@@ -26,7 +26,7 @@ from pathlib import Path
 import boto3
 import pytest
 
-from motoserver import FAKE_AWS_ENV, moto_endpoint  # noqa: F401 - fixture
+from motoserver import FAKE_AWS_ENV
 from rawhttp import HOST, Exchange, ServerProcess, free_port, wait_until_answering, write_schemas
 
 HEAD_SECONDS = 1.0     # the servers' total wait for a request head, shortened from 10 s

@@ -15,7 +15,6 @@ import boto3
 import pytest
 
 from conftest import BUILD_DATE, run_cli
-from motoserver import aws_env, moto_endpoint  # noqa: F401  (fixtures)
 from sitegen.incremental import Hasher, source_units
 from sitegen.outputfolder import BUILD_MARKER
 from sitegen.sitefiles import outside_links, outside_target

@@ -32,7 +32,6 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from motoserver import aws_env, moto_endpoint  # noqa: F401 - fixtures
 from rawhttp import HOST, answers_json, exchange, free_port, head, wait_until_answering, write_schemas
 from sitegen.cli import main
 from sitegen.errors import Problem
