@@ -13,9 +13,9 @@ from sitegen.feeds.deadlines import Deadlines
 from sitegen.feeds.fetch import FetchError, Limits, Network, Request, fetch, plain_connect
 
 try:
-    from feedserver import FeedServer, feed_server, rss  # noqa: F401 (fixture)
+    from feedserver import FeedServer, rss
 except ImportError:  # tests/ is a package
-    from tests.feedserver import FeedServer, feed_server, rss  # noqa: F401
+    from tests.feedserver import FeedServer, rss
 
 LOCAL = Limits(connect_timeout=1, read_timeout=1, max_bytes=2 * 1024 * 1024, max_redirects=3, allow_private=True)
 PUBLIC_LOOKING = "93.184.216.34"  # what the stub resolver claims for public names; never contacted

@@ -21,9 +21,9 @@ from sitegen.feeds.workers import FeedParser
 from sitegen.model import Area, SocialLink
 
 try:
-    from feedserver import ENTITY_BOMB, HOSTILE_RSS, HTML_PAGE, INVALID_XML, feed_server, rss  # noqa: F401 (fixture)
+    from feedserver import ENTITY_BOMB, HOSTILE_RSS, HTML_PAGE, INVALID_XML, rss
 except ImportError:  # tests/ is a package
-    from tests.feedserver import ENTITY_BOMB, HOSTILE_RSS, HTML_PAGE, INVALID_XML, feed_server, rss  # noqa: F401
+    from tests.feedserver import ENTITY_BOMB, HOSTILE_RSS, HTML_PAGE, INVALID_XML, rss
 
 START = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
 

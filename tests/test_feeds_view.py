@@ -19,9 +19,9 @@ from sitegen.model import Area, SocialLink
 from sitegen.render import NETWORK_NAMES, iso_date, long_date
 
 try:
-    from feedserver import ATOM_TEXT_WITH_MARKUP, HOSTILE_RSS, feed_server  # noqa: F401 (fixture)
+    from feedserver import ATOM_TEXT_WITH_MARKUP, HOSTILE_RSS
 except ImportError:  # tests/ is a package
-    from tests.feedserver import ATOM_TEXT_WITH_MARKUP, HOSTILE_RSS, feed_server  # noqa: F401
+    from tests.feedserver import ATOM_TEXT_WITH_MARKUP, HOSTILE_RSS
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "sitegen" / "theme" / "templates"
 FETCHED = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)

@@ -14,9 +14,9 @@ from sitegen.errors import EXIT_SERVICE, ServiceError
 from sitegen.importers.http import HttpClient, RetryPolicy
 
 try:
-    from feedserver import FeedServer, feed_server  # noqa: F401 (fixture)
+    from feedserver import FeedServer
 except ImportError:  # tests/ is a package
-    from tests.feedserver import FeedServer, feed_server  # noqa: F401
+    from tests.feedserver import FeedServer
 
 ANSWER = json.dumps([{"id": "E05000026", "name": "Abbey"}]).encode()
 

@@ -1,7 +1,8 @@
 """Shared pieces of the intake tests (this module has no tests of its own).
 
-A fresh bucket per test in the session's moto server (tests/motoserver.py),
-the example site's built schemas, a receiver with a fixed clock and secret,
+A pytest plugin (registered in conftest.py): its fixtures need no import.
+The example site's built schemas, settings for a fresh bucket (tests/motoserver.py's
+`bucket`) in the session's moto server, a receiver with a fixed clock and secret,
 valid answers to `report-crime` in both body types, and a WSGI caller.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from wsgiref.util import setup_testing_defaults
 
 import pytest
 
-from motoserver import aws_env, free_port, moto_endpoint  # noqa: F401  (fixtures)
+from motoserver import client_for
 from sitegen.intake.config import IntakeSettings
 from sitegen.intake.core import make_receiver
 from sitegen.intake.wsgi import IntakeApp
@@ -116,20 +117,6 @@ def call(app, method: str = "POST", path: str = "/submit/report-crime", body: by
 
 
 @pytest.fixture
-def s3(moto_endpoint, aws_env):
-    """A boto3 client for the moto server."""
-    return client_for(moto_endpoint)
-
-
-@pytest.fixture
-def bucket(s3) -> str:
-    """A new, empty bucket."""
-    name = f"intake-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    return name
-
-
-@pytest.fixture
 def schemas(example_build) -> Path:
     """The example site's built forms/ folder (schema.json files)."""
     return example_build / "forms"
@@ -143,19 +130,10 @@ def settings(bucket, moto_endpoint, schemas) -> IntakeSettings:
                           rate_per_minute=0)
 
 
-_CLIENTS: dict[str, object] = {}
-
-
-def client_for(endpoint: str):
-    """One S3 client per endpoint for the session (making one takes a while), with fake credentials."""
-    if endpoint not in _CLIENTS:
-        from sitegen.intake.storage import make_client
-        _CLIENTS[endpoint] = make_client(IntakeSettings(endpoint_url=endpoint, region="us-east-1", max_connections=64),
-                                         credentials=FAKE_CREDENTIALS)
-    return _CLIENTS[endpoint]
-
-
-FAKE_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+@pytest.fixture
+def intake_settings(settings) -> IntakeSettings:
+    """`settings`, for a test module where that name is hypothesis's."""
+    return settings
 
 
 def make_app(settings: IntakeSettings, clock=lambda: RECEIVED, client=None, **changes) -> IntakeApp:

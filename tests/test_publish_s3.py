@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 from click.testing import CliRunner
 
-from motoserver import aws_env, free_port, moto_endpoint  # noqa: F401  (fixtures)
+from motoserver import free_port
 from sitegen.cli import main
 from sitegen.errors import ServiceError
 from sitegen.publish import PublishOptions, Target, make_clients, publish
@@ -78,33 +78,6 @@ def write_build(site: Path, files: dict[str, str | bytes], site_yaml: str = SITE
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content.encode() if isinstance(content, str) else content)
     return build
-
-
-@pytest.fixture
-def s3(moto_endpoint, aws_env):
-    return boto3.client("s3", endpoint_url=moto_endpoint)
-
-
-@pytest.fixture
-def bucket(s3) -> str:
-    name = f"sitegen-{uuid.uuid4().hex[:12]}"
-    s3.create_bucket(Bucket=name)
-    return name
-
-
-@pytest.fixture
-def distribution(moto_endpoint, aws_env) -> str:
-    cloudfront = boto3.client("cloudfront", endpoint_url=moto_endpoint)
-    config = {
-        "CallerReference": uuid.uuid4().hex, "Comment": "", "Enabled": True,
-        "Origins": {"Quantity": 1, "Items": [{"Id": "s3", "DomainName": "site.s3.amazonaws.com",
-                                              "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-        "DefaultCacheBehavior": {"TargetOriginId": "s3", "ViewerProtocolPolicy": "redirect-to-https",
-                                 "MinTTL": 0, "ForwardedValues": {"QueryString": False,
-                                                                  "Cookies": {"Forward": "none"}},
-                                 "TrustedSigners": {"Enabled": False, "Quantity": 0}},
-    }
-    return cloudfront.create_distribution(DistributionConfig=config)["Distribution"]["Id"]
 
 
 def invalidations(moto_endpoint: str, distribution_id: str) -> list[list[str]]:

@@ -21,9 +21,9 @@ from sitegen.feeds.run import FeedJob, RunOptions, refresh_one
 from sitegen.terminal import printable
 
 try:
-    from feedserver import feed_server, rss  # noqa: F401 (fixture)
+    from feedserver import rss
 except ImportError:  # tests/ is a package
-    from tests.feedserver import feed_server, rss  # noqa: F401
+    from tests.feedserver import rss
 
 BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 RETITLE, CLEAR, FAKE_LINE = "\x1b]0;owned\x07", "\x1b[2J", "\rFeeds: 3 checked: all good.\n"
