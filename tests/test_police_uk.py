@@ -11,12 +11,18 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sitegen.importers.http as http_module
 from browser import axe_violations, describe
 from conftest import BUILD_DATE, run_cli
 from sitegen.errors import ServiceError
+from sitegen.importers.checked import area_yaml_problems
 from sitegen.importers.http import HttpClient, RetryPolicy, TokenBucket, parse_retry_after
+from sitegen.importers.police_uk.api import Neighbourhood
+from sitegen.importers.police_uk.area_yaml import area_yaml_text
+from sitegen.importers.police_uk.mapping import area_fields
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "police_uk"
 
@@ -518,3 +524,20 @@ def test_control_characters_from_the_api_are_removed_and_long_text_clipped_and_b
     assert "removed the control character(s) U+0000, U+0007, U+001B" in result.output
     assert "NC04: the API's description is 7,512 characters long; clipped to 5000" in result.output
     assert run_cli("check", "--site", str(site)).exit_code == 0
+
+
+API_TEXT = (st.text(st.characters(categories=None), max_size=60)
+            | st.sampled_from(["<p>a\x1b</p>", "\ud800x", "²", "x" * 6000]))
+
+
+@settings(max_examples=100, deadline=None)
+@given(detail=st.fixed_dictionaries({"name": API_TEXT, "description": API_TEXT,
+                                     "population": API_TEXT | st.integers()}),
+       people=st.lists(st.fixed_dictionaries({"name": API_TEXT, "rank": API_TEXT, "bio": API_TEXT}), max_size=3),
+       priorities=st.lists(st.fixed_dictionaries({"issue": API_TEXT, "action": API_TEXT,
+                                                  "issue-date": st.just("2026-10-01T00:00:00")}), max_size=2))
+def test_whatever_the_api_sends_the_area_yaml_written_passes_check(detail, people, priorities):
+    neighbourhood = Neighbourhood("NC04", detail, people, priorities, [], [])
+    fields = area_fields(neighbourhood, "leicestershire", [])
+    text = area_yaml_text(fields, "leicestershire", "NC04")
+    assert area_yaml_problems(text, "content/areas/nc04/area.yaml") == [], text
