@@ -14,8 +14,9 @@ from click.testing import CliRunner
 
 from sitegen.cli import main
 
-# Helper modules whose fixtures every test module may use by name, without importing them.
-pytest_plugins = ["browser", "motoserver", "feedserver", "test_intake_support"]
+# Modules whose fixtures every test module may use by name, without importing them (test_police_uk:
+# the fake police.uk API; test_browser_forms: the example site served with a receiver, and a tab).
+pytest_plugins = ["browser", "motoserver", "feedserver", "test_intake_support", "test_police_uk", "test_browser_forms"]
 
 ROOT = Path(__file__).resolve().parent.parent
 SITES = Path(__file__).resolve().parent / "sites"

@@ -14,7 +14,7 @@ from shapely.geometry import LinearRing, Polygon, shape
 from conftest import BUILD_DATE, run_cli
 from sitegen.errors import Problems
 from sitegen.maps import feature_json, parse_boundary, repaired
-from test_police_uk import api, run_import, sleeps  # noqa: F401 - fixtures used by name
+from test_police_uk import run_import
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "boundaries" / "london-wards-sample.geojson"
 FILE = "content/areas/x/boundary.geojson"
@@ -163,7 +163,7 @@ def _api_ring(ring: list) -> list[dict]:
     (BOW_TIE, "the API's boundary was repaired: ring 1 (the outer boundary) crosses itself near 51.00500, 0.00500"),
     (square(-1.14, 52.63)[::-1], None),
 ])
-def test_an_imported_boundary_is_repaired_oriented_and_said(make_site, api, sleeps, ring, said):  # noqa: F811
+def test_an_imported_boundary_is_repaired_oriented_and_said(make_site, api, sleeps, ring, said):
     site = make_site("example")
     api.replace("/api/leicestershire/NC04/events", [])   # events are not what these tests are about
     api.replace("/api/leicestershire/NC04/boundary", _api_ring(ring))
@@ -175,7 +175,7 @@ def test_an_imported_boundary_is_repaired_oriented_and_said(make_site, api, slee
     assert run_cli("check", "--site", str(site)).exit_code == 0
 
 
-def test_an_imported_boundary_with_nothing_left_is_not_written(make_site, api, sleeps):  # noqa: F811
+def test_an_imported_boundary_with_nothing_left_is_not_written(make_site, api, sleeps):
     site = make_site("example")
     api.replace("/api/leicestershire/NC04/events", [])   # events are not what these tests are about
     api.replace("/api/leicestershire/NC04/boundary", _api_ring([[0, 51], [0.01, 51], [0.02, 51], [0, 51]]))

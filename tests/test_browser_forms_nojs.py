@@ -7,15 +7,7 @@ import pytest
 
 from conftest import ROOT, today
 from sitegen.content.site import load_site
-from test_browser_forms import (
-    NATIVE_FORMS,
-    assert_accessible,
-    axe_context,
-    fill,
-    last_post,
-    rules_of,
-    site,  # noqa: F401 - site and tab are fixtures shared with the JavaScript tests
-    )
+from test_browser_forms import NATIVE_FORMS, assert_accessible, axe_context, fill, last_post, rules_of
 
 pytestmark = pytest.mark.browser
 

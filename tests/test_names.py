@@ -17,7 +17,7 @@ from sitegen.content.schema import Where
 from sitegen.content.site import group_boroughs
 from sitegen.errors import Problems
 from sitegen.model import Area
-from test_police_uk import api, area_yaml, run_import, sleeps  # noqa: F401 - fixtures used by name
+from test_police_uk import area_yaml, run_import
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 CSV_HEAD = "borough,ward,ons_code,old_code,population_2015,area_sq_km\n"
@@ -249,7 +249,7 @@ def test_new_area_bounds_its_slug_and_refuses_a_borough_with_no_address(make_sit
 
 
 @pytest.mark.parametrize("name", ["Ward " * 100, "北京" * 250, "🙂" * 300])
-def test_police_uk_neighbourhood_with_a_very_long_name_imports(make_site, api, sleeps, name):  # noqa: F811
+def test_police_uk_neighbourhood_with_a_very_long_name_imports(make_site, api, sleeps, name):
     site = make_site("example")
     api.replace("/api/leicestershire/NC04/events", [])   # events are not what this test is about
     api.replace("/api/leicestershire/NC04", {"name": name[:500], "description": "A very long name."})
