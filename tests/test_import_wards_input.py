@@ -140,3 +140,15 @@ def test_new_area_bad_values_are_usage_errors(make_site, args, says):
     result = run_cli("new-area", *args, "--site", str(site))
     assert result.exit_code == 2 and says in result.stderr
     assert "\x1b" not in result.stderr
+
+
+def test_a_folder_that_cannot_be_written_is_exit_3_and_the_areas_before_it_are_whole(make_site):
+    site = make_site("minimal")
+    (site / "content/areas/kilburn").write_text("a file where the area's folder would go\n")
+    result, _ = import_csv(site, f"{HEADER}\nCamden,Holborn,E1,00A,5,1\nCamden,Kilburn,E2,00B,6,1\n".encode())
+    assert result.exit_code == 3
+    assert result.stderr.startswith("content/areas/kilburn/area.yaml: cannot be written (")
+    assert "the 1 areas created before it are whole" in result.stderr
+    assert (site / "content/areas/holborn/area.yaml").read_text(encoding="utf-8").startswith("name: Holborn\n")
+    assert sorted(p.name for p in (site / "content/areas").iterdir()) == ["holborn", "kilburn", "north-ward",
+                                                                            "south-ward"]
