@@ -27,7 +27,8 @@ from .arearebuild import rebuild_areas
 from .assets import collect_assets
 from .collector import collector_paused
 from .content.markup import MarkdownRenderer
-from .content.site import MEDIA_DIR, load_site
+from .content.medianames import media_file
+from .content.site import load_site
 from .errors import Problem
 from .feeds.checks import feed_problems
 from .incremental import BuildResult
@@ -215,7 +216,7 @@ def _static_hashes(ctx: RenderContext, root: Path, hasher: inc.Hasher) -> dict[s
     """Assets and media are copied, not rendered: their hash is their content's."""
     hashes = {a.path: hashlib.blake2b(a.content, digest_size=16).hexdigest() for a in ctx.assets.values()}
     for url in ctx.site.media:
-        hashes[url.lstrip("/")] = hasher.file(root / MEDIA_DIR / url[len("/media/"):])
+        hashes[url.lstrip("/")] = hasher.file(media_file(root, url))
     return hashes
 
 

@@ -3,13 +3,18 @@
 A link is compared with what the site builds by the path a browser would ask
 for, decoded: `/media/crime%20prevention%20leaflet.pdf` (how Markdown writes
 `</media/crime prevention leaflet.pdf>`) finds `content/media/crime prevention
-leaflet.pdf`.  The full build and the area rebuild (sitegen/arearebuild.py)
+leaflet.pdf`.  Both sides are compared in Unicode NFC: a link typed `café` finds
+a file a Mac saved as `cafe` + U+0301, and the build publishes that file, and
+writes that link, at the NFC address (see content/markup.nfc_href).  A link
+with a scheme pages do not link to (`javascript:`, `file:`, `data:`) is
+reported: the sanitiser would leave an `<a>` without an address.  The full build and the area rebuild (sitegen/arearebuild.py)
 both ask `link_problems`, each with its own set of the site's paths.
 """
 from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 from collections.abc import Container, Iterable
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -30,7 +35,8 @@ def link_problems(links: Iterable[Link], urls: Container[str]) -> list[Problem]:
     """Problems with LINKS, as check_links."""
     problems = []
     for link in links:
-        message = _stray_percent(link) or (_image_problem(link, urls) if link.is_image else _link_problem(link, urls))
+        message = _scheme_problem(link) or _stray_percent(link) or (
+            _image_problem(link, urls) if link.is_image else _link_problem(link, urls))
         if message:
             problems.append(Problem(link.source, link.line, 0, message))
     return problems
@@ -41,6 +47,13 @@ def link_problems(links: Iterable[Link], urls: Container[str]) -> list[Problem]:
 _NEEDS_PARSING = re.compile(r"//|[?#%.\\\x00-\x20\x7f]")
 # Links are resolved from a page at this origin, as a browser does ('../' stops at the root).
 _ORIGIN = "https://site.invalid"
+# The schemes a page may link to (content/markup.URL_SCHEMES, which the sanitiser keeps).
+LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+
+
+def nfc(path: str) -> str:
+    """PATH in Unicode NFC (how the site publishes names: see module docstring)."""
+    return path if path.isascii() or unicodedata.is_normalized("NFC", path) else unicodedata.normalize("NFC", path)
 
 
 def site_path(href: str, base_url: str) -> str | None:
@@ -52,7 +65,7 @@ def site_path(href: str, base_url: str) -> str | None:
     '#fragment' forms alike), then percent-decoded and normalised:
     '../bikes/?x#y' from '/areas/abbey/news/' is '/areas/abbey/bikes/'."""
     if href[:1] == "/" and not _NEEDS_PARSING.search(href):
-        return href   # already a plain site path (most links): nothing to resolve
+        return nfc(href)   # already a plain site path (most links): nothing to resolve
     parts = urlsplit(href)
     if parts.scheme or parts.netloc or href.startswith("#"):
         return None
@@ -60,7 +73,22 @@ def site_path(href: str, base_url: str) -> str | None:
     normal = posixpath.normpath(path)
     if normal.startswith("//"):   # normpath keeps POSIX's special leading '//'
         normal = "/" + normal.lstrip("/")
-    return normal + ("/" if path.endswith(("/", "/.", "/..")) and normal != "/" else "")
+    return nfc(normal + ("/" if path.endswith(("/", "/.", "/..")) and normal != "/" else ""))
+
+
+def _scheme_problem(link: Link) -> str | None:
+    """Why LINK's scheme is one pages cannot have ('javascript:', 'file:', 'c:'), or None."""
+    try:
+        scheme = urlsplit(link.href).scheme   # lower case; tabs, line feeds and leading spaces dropped
+    except ValueError:
+        return None
+    if not scheme or scheme in LINK_SCHEMES:
+        return None
+    if link.is_image:
+        return (f"image '{link.href}' starts with '{scheme}:', which a page cannot show;"
+                " save the image in content/media/ and write '/media/NAME'")
+    return (f"link '{link.href}' starts with '{scheme}:', which a page cannot link to;"
+            " links must start with https://, /, mailto: or tel:")
 
 
 def _leads_to(target: str, urls: Container[str]) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 import jinja2
 
 from . import incremental as inc
-from .content import MEDIA_DIR
+from .content.medianames import media_file
 from .errors import Problem, SitegenError
 from .fileio import naming
 from .outputs import Output, RenderContext, render
@@ -70,7 +70,7 @@ def copy_static(ctx: RenderContext, root: Path, target: Path, names: set[str]) -
         if url in names:
             (target / url.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
             with naming(target / url.lstrip("/")):
-                shutil.copyfile(root / MEDIA_DIR / url[len("/media/"):], target / url.lstrip("/"))
+                shutil.copyfile(media_file(root, url), target / url.lstrip("/"))
 
 
 def render_located(ctx: RenderContext, output: Output) -> bytes:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 import urllib.request
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -218,3 +219,72 @@ def test_link_like_text_in_code_or_prose_is_not_reported(tmp_path):
     write_site(tmp_path, [], "Write `[text](/media/a b.pdf)` for a link.\n\n    [x](/media/a b.pdf)\n\n"
                              "The [sic](as written) text, and [a note](see below).\n")
     assert problems(tmp_path) == []
+
+
+# ---- names in either Unicode normal form; addresses pages cannot have ----
+
+ACCENTED = "éüßøçñÅåÉ ąłż日本語ḗ한"     # with NFD forms of one, two or more code points (and none: ß, 日)
+accented_names = st.text(ACCENTED + "abc -_", min_size=1, max_size=12).map(str.strip).filter(
+    lambda n: n and any(unicodedata.normalize("NFD", c) != c for c in n)).map(lambda n: n + ".pdf")
+normal_forms = st.sampled_from(["NFC", "NFD"])
+
+
+def _in(form: str, text: str) -> str:
+    return unicodedata.normalize(form, text)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=accented_names, saved=normal_forms, typed=normal_forms, engine=engines, data=st.data())
+def test_a_link_finds_its_file_whichever_normal_form_each_is_in(tmp_path_factory, name, saved, typed, engine, data):
+    """A Mac saves names decomposed (NFD); editors type them composed (NFC): the check
+    compares both in NFC, so any pairing is accepted, and a missing file is still reported."""
+    root = tmp_path_factory.mktemp("site")
+    link = data.draw(st.sampled_from(written_ways(_in(typed, name))))
+    write_site(root, [_in(saved, name)], f"Get {link} here.\n[gone](/media/{quote(_in(typed, 'gone ' + name))})\n",
+               engine)
+    found = problems(root)
+    assert [(p.line, "does not exist" in p.message) for p in found] == [(6, True)], found
+
+
+@pytest.mark.parametrize("saved, typed", [("NFD", "NFC"), ("NFC", "NFD"), ("NFD", "NFD"), ("NFC", "NFC")])
+@pytest.mark.parametrize("engine", ["commonmark", "python-markdown"])
+def test_field_case_a_composed_link_to_a_decomposed_file_is_served(tmp_path, serve_dir, saved, typed, engine):
+    """`café.pdf` saved by a Mac (NFD) and linked as typed (NFC), or the other way round: the
+    file is published at the NFC name, every link is written to it, and it is fetched over HTTP."""
+    name = "café leaflet.pdf"
+    body = f"Get [the leaflet](</media/{_in(typed, name)}>) or ![its cover](/media/{quote(_in(typed, 'café.png'))}).\n"
+    write_site(tmp_path, [_in(saved, name), _in(saved, "café.png")], body, engine)
+    assert problems(tmp_path) == []
+    build(tmp_path, tmp_path / "build", BUILD_DATE, state_dir=tmp_path / "state")
+    assert sorted(p.name for p in (tmp_path / "build/media").iterdir()) == [_in("NFC", "café leaflet.pdf"),
+                                                                         _in("NFC", "café.png")]
+    page = (tmp_path / "build/areas/test-ward/news/leaflets/index.html").read_text()
+    # Python-Markdown writes the name as it is, CommonMark escaped; a browser sends both escaped.
+    addresses = [quote(unquote(a)) for a in re.findall(r'(?:href|src)="(/media/[^"]*)"', page)]
+    assert addresses == ["/media/caf%C3%A9%20leaflet.pdf", "/media/caf%C3%A9.png"]
+    for address, file in zip(addresses, [name, "café.png"]):
+        with urllib.request.urlopen(serve_dir(tmp_path / "build") + address, timeout=10) as response:
+            assert response.read() == b"%PDF-1.4 " + _in(saved, file).encode()
+
+
+SCHEMES_REFUSED = ["javascript:alert(1)", "JavaScript:alert(1)", "vbscript:msgbox(1)", "data:text/html,hi",
+                   "file:///etc/passwd", "c:/Users/ann/leaflet.pdf", "ftp://files.example/leaflet.pdf",
+                   "localhost:8000/about/"]
+
+
+@pytest.mark.parametrize("href", SCHEMES_REFUSED)
+@pytest.mark.parametrize("engine", ["commonmark", "python-markdown"])
+def test_a_link_with_a_scheme_pages_cannot_have_is_reported_on_its_line(tmp_path, href, engine):
+    write_site(tmp_path, [], f"[fine](https://www.gov.uk/) [mail](mailto:a@b.example) [call](tel:101)\n\n"
+                             f"Click [here]({href}) now.\n", engine)
+    [problem] = problems(tmp_path)
+    scheme = href.split(":")[0].lower()
+    assert (problem.path, problem.line) == (NEWS, 7)
+    assert problem.message == (f"link '{href}' starts with '{scheme}:', which a page cannot link to;"
+                               " links must start with https://, /, mailto: or tel:")
+
+
+def test_an_image_with_a_scheme_pages_cannot_show_is_reported(tmp_path):
+    write_site(tmp_path, [], "![x](javascript:alert(1))\n")
+    [problem] = problems(tmp_path)
+    assert problem.line == 5 and "starts with 'javascript:', which a page cannot show" in problem.message

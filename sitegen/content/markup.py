@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 import nh3
 
@@ -114,9 +115,37 @@ def _unread_links(scanned: str) -> list[str]:
 
 
 def sanitise(markup: str) -> str:
-    """Keep only allow-listed elements, attributes and URL schemes (no classes)."""
-    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+    """Keep only allow-listed elements, attributes and URL schemes (no classes),
+    with every site address in NFC (nfc_href)."""
+    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=_nfc_addresses,
                      url_schemes=URL_SCHEMES, link_rel=None)
+
+
+# Characters a path keeps as they are when its name is written again (RFC 3986 pchar and '/').
+_PATH_SAFE = "/!$&'()*+,;=:@~"
+
+
+def nfc_href(href: str) -> str:
+    """HREF (a link or image address) with its path in Unicode NFC when it is a
+    site address (no scheme, no host), so `cafe` + U+0301 (how a Mac names
+    files, and so how a name copied from one is written) and `café` lead to the
+    one address the site publishes (media names are NFC: content/site.list_media).
+    Other addresses, and paths already in NFC, are returned unchanged.  The
+    path is written percent-escaped: '/media/cafe%CC%81.pdf' -> '/media/caf%C3%A9.pdf'."""
+    if href.isascii() and "%" not in href:
+        return href
+    try:
+        parts = urlsplit(href)
+    except ValueError:     # an unclosed '[' in the host: not a site address
+        return href
+    decoded = unquote(parts.path)
+    if parts.scheme or parts.netloc or unicodedata.is_normalized("NFC", decoded):
+        return href
+    return urlunsplit(parts._replace(path=quote(unicodedata.normalize("NFC", decoded), safe=_PATH_SAFE)))
+
+
+def _nfc_addresses(_element: str, attribute: str, value: str) -> str:
+    return nfc_href(value) if attribute in ("href", "src") else value
 
 
 def absolute_urls(markup: str, page_url: str) -> str:

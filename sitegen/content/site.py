@@ -12,6 +12,7 @@ from ..sitefiles import name_fault, outside_target
 from . import MEDIA_DIR, slugify
 from .arealoader import AreaCache, load_all_areas
 from .context import load_context
+from .medianames import media_url
 from .pages import load_pages
 
 
@@ -68,12 +69,12 @@ def _clash(name: str, other: Area, slug: str) -> str:
 
 
 def list_media(root: Path) -> list[str]:
-    """Site paths of the files under content/media, copied as they are to /media/
+    """Site paths of the files under content/media (names in NFC), copied as they are to /media/
     (links leading outside the site, and names sitefiles.name_fault refuses,
     left out: `check` reports them)."""
     base = root / MEDIA_DIR
     if not base.is_dir() or outside_target(root, base):
         return []
-    return sorted("/media/" + rel for p in base.rglob("*")
-                  if p.is_file() and not p.name.startswith(".") and not outside_target(root, p)
-                  and not name_fault(rel := p.relative_to(base).as_posix()))
+    return sorted({media_url(rel) for p in base.rglob("*")     # NFC names: see content/medianames.py
+                   if p.is_file() and not p.name.startswith(".") and not outside_target(root, p)
+                   and not name_fault(rel := p.relative_to(base).as_posix())})
