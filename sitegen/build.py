@@ -1,6 +1,7 @@
 """The build, in one screen: load, plan, check, render, write atomically.
 
-    site.yaml + content/ ──► load_site ──► plan ──► check links ──► hash inputs ──► render what changed ──► swap into build/
+    site.yaml + content/ ──► load_site ──► plan ──► check links ──► hash inputs
+                         ──► render what changed ──► swap into build/
 
 A build never touches the network (feeds come from their cache) and never reads
 the clock (dates come from content or the injected build date), so the same

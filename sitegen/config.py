@@ -34,7 +34,8 @@ FEEDS = Record(name="feeds", fields=[
     Field("max_bytes", Int(1024), doc="Largest feed accepted, in bytes (default 2 MB)."),
     Field("max_redirects", Int(0, 10), doc="Redirects followed (default 3)."),
     Field("max_entries", Int(1, 50), doc="Newest posts kept per feed (default 5)."),
-    Field("stale_after_days", Int(1, 365), doc="Mark a feed as possibly out of date after this many days (default 14)."),
+    Field("stale_after_days", Int(1, 365),
+          doc="Mark a feed as possibly out of date after this many days (default 14)."),
 ])
 
 HEADER_RULE = Record(name="header rule", fields=[
@@ -87,7 +88,8 @@ SITE = Record(name="site.yaml", fields=[
     Field("phone", Record(name="phone", fields=[
         Field("emergency", Phone, doc="Emergency number (default 999)."),
         Field("non_emergency", Phone, doc="Non-emergency number (default 101)."),
-        Field("textphone", Phone, doc="Relay UK emergency number for deaf, hard of hearing or speech-impaired people (default 18000)."),
+        Field("textphone", Phone, doc="Relay UK emergency number for deaf, hard of hearing or speech-impaired people"
+                                      " (default 18000)."),
     ]), doc="Numbers shown on every page."),
     Field("report_actions", ListOf(LINK, max_items=12), doc="The ways to report, shown on the home and ward pages."),
     Field("services", ListOf(LINK, max_items=40), doc="Other services, shown on the home page."),
@@ -178,7 +180,8 @@ def load_config(root: Path) -> SiteConfig:
     path = root / SITE_FILE
     if not path.is_file():
         raise SitegenError([Problem(SITE_FILE, 0, 0,
-                                    f"not found in {root}; run sitegen in the folder that holds site.yaml, or pass --site DIR")])
+                                    f"not found in {root}; run sitegen in the folder that holds site.yaml,"
+                                    " or pass --site DIR")])
     problems = Problems()
     data = SITE.check(load_yaml_file(path, SITE_FILE), Where(SITE_FILE, (1, 1), ""), problems)
     problems.raise_if_any()

@@ -135,7 +135,8 @@ class Preview:
         rebuild(root, out_dir, build_date, self.version)
         self.stop_event = threading.Event()
         on_change = functools.partial(rebuild, root, out_dir, build_date, self.version)
-        self.threads = [threading.Thread(target=watch_and_rebuild, args=(root, on_change, self.stop_event), daemon=True),
+        self.threads = [threading.Thread(target=watch_and_rebuild, args=(root, on_change, self.stop_event),
+                                         daemon=True),
                         threading.Thread(target=self.server.serve_forever, daemon=True)]
         for thread in self.threads:
             thread.start()

@@ -51,8 +51,8 @@ def resolve_target(settings: PublishSettings, bucket: str | None, prefix: str | 
               help="Files this size (bytes) or larger go up in parts.")
 @build_date_option
 def publish_command(site_dir: Path, bucket, prefix, endpoint_url, region, distribution_id, dry_run: bool,
-                    max_deletes, allow_shrink: bool, as_json: bool, jobs: int, build_dir, verify: bool, multipart_threshold: int,
-                    build_date) -> None:
+                    max_deletes, allow_shrink: bool, as_json: bool, jobs: int, build_dir, verify: bool,
+                    multipart_threshold: int, build_date) -> None:
     """Sync build/ to S3 in a safe order, then invalidate changed pages on CloudFront.
 
     Compares sizes, MD5s and headers, never modification times.  Refuses a build

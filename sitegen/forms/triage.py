@@ -59,7 +59,8 @@ def _question_node(ctx: LoadContext, node_id: str, raw: LocatedDict, where: Wher
     data = QUESTION_NODE.check(raw, where, ctx.problems)
     if data is None or "question" not in data:
         return None
-    answers = [a for a in (_answer(ctx, item, Where(TRIAGE_PATH, raw["answers"].where(i), f"{where.name}.answers[{i + 1}]"))
+    answers = [a for a in (_answer(ctx, item, Where(TRIAGE_PATH, raw["answers"].where(i),
+                                                    f"{where.name}.answers[{i + 1}]"))
                            for i, item in enumerate(data.get("answers", ()))) if a]
     if "answers" in data and len(data["answers"]) < 2:
         Where(TRIAGE_PATH, raw.where("answers"), where.name).report(ctx.problems,

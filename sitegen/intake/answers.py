@@ -129,7 +129,8 @@ def field_errors(validator: Draft202012Validator, answers: object, order: list[s
     kinds: dict[str, str] = {}
     for error in validator.iter_errors(answers):
         for name, kind in _located(error, answers):
-            if name not in kinds or _KIND_RANK.get(kind, len(_KIND_RANK)) < _KIND_RANK.get(kinds[name], len(_KIND_RANK)):
+            unranked = len(_KIND_RANK)
+            if name not in kinds or _KIND_RANK.get(kind, unranked) < _KIND_RANK.get(kinds[name], unranked):
                 kinds[name] = kind
     rank = {name: i for i, name in enumerate(order)}
     return [FieldError(n, _message(messages.get(n, {}), kinds[n]))

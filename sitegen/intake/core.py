@@ -15,8 +15,8 @@ JSON requests get JSON answers.  Form posts (the HTML form, with or without
 JavaScript) get a 303: to `forms/<id>/done/?ref=REF` when stored, or back to
 `forms/<id>/?errors=name1,name2#problem` when refused, which the form page
 shows in its error summary; a refused post made without JavaScript (no client
-token) gets 422 and a page listing each problem instead (answer_problems.py).  Log lines carry the form, reference, size and
-outcome, never an answer.
+token) gets 422 and a page listing each problem instead (answer_problems.py).  Log lines carry the form,
+reference, size and outcome, never an answer.
 """
 from __future__ import annotations
 
@@ -381,5 +381,5 @@ def make_receiver(settings: IntakeSettings, watch: bool = False, client=None,
     client = client or make_client(settings)
     require_conditional_writes(client)
     writer = S3Writer(client, settings.bucket, settings.kms_key_id, settings.retries, settings.backoff_seconds)
-    return Receiver(settings, SchemaStore(Path(settings.schemas), watch=watch), SubmissionStore(writer, settings.key_prefix),
-                    clock)
+    return Receiver(settings, SchemaStore(Path(settings.schemas), watch=watch),
+                    SubmissionStore(writer, settings.key_prefix), clock)

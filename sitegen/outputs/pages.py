@@ -162,7 +162,8 @@ def render_area(ctx: RenderContext, key: str) -> bytes:
     site = ctx.site
     area = site.area(key)
     return page_html(ctx, "area.html", area.url, f"{area.name} neighbourhood police", _area_crumbs(site, area),
-                     area=area, events=area.upcoming_events(site.build_date), feeds=latest_posts(site.config, area, site.build_date),
+                     area=area, events=area.upcoming_events(site.build_date),
+                     feeds=latest_posts(site.config, area, site.build_date),
                      description=area.summary or f"Your neighbourhood police team in {area.name}.")
 
 

@@ -89,7 +89,8 @@ NOT_IN_SITEMAP = {"form_done"}
 def render_sitemap(ctx: RenderContext, key: str) -> bytes:
     """sitemap.xml listing every HTML page but the 404."""
     from . import plan
-    urls = sorted(o.url for o in (ctx.outputs or plan(ctx.site)) if o.path.endswith(".html") and o.path != "404.html" and o.kind not in NOT_IN_SITEMAP)
+    urls = sorted(o.url for o in (ctx.outputs or plan(ctx.site))
+                  if o.path.endswith(".html") and o.path != "404.html" and o.kind not in NOT_IN_SITEMAP)
     body = "".join(f"  <url><loc>{escape(ctx.site.config.url(u))}</loc></url>\n" for u in urls)
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
