@@ -122,7 +122,7 @@ def report(args, port: int, cache: Path) -> None:
                          max_entries=settings.max_entries, concurrency=args.concurrency, per_host=per_host,
                          parse_processes=args.parse_processes)
     floor = args.feeds * args.latency_ms / 1000 / args.concurrency
-    load = ", load %.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
+    load = f", load {os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else ""
     print(f"feeds_bench: {args.feeds} feeds of {len(feed_body(0)):,} bytes, {args.latency_ms:g} ms per answer"
           f" ({'304s too' if args.latency_on_304 else '304s at once'}), concurrency {args.concurrency},"
           f" per host {per_host}, parse processes {parse_processes(args.feeds, args.parse_processes)},"

@@ -21,7 +21,10 @@ LOCAL = Limits(connect_timeout=1, read_timeout=1, max_bytes=2 * 1024 * 1024, max
 PUBLIC_LOOKING = "93.184.216.34"  # what the stub resolver claims for public names; never contacted
 
 
-def get(url: str, limits: Limits = LOCAL, network: Network = Network(), **request) -> object:
+SYSTEM_NETWORK = Network()
+
+
+def get(url: str, limits: Limits = LOCAL, network: Network = SYSTEM_NETWORK, **request) -> object:
     return fetch(Request(url, "sitegen-test (+https://police.example/; Example Police)", **request), limits, network)
 
 

@@ -156,7 +156,8 @@ def test_event_uids_are_stable_when_other_events_change(make_site, tmp_path):
     area = site / "content/areas/north-ward/area.yaml"
     area.write_text(area.read_text().replace("location: Library", "location: Library\n  - id: new-event\n    title: New event\n    start: 2026-12-20T10:00"))
     run_cli("build", "--site", str(site), "--out", str(tmp_path / "b"), "--build-date", BUILD_DATE)
-    uids = lambda p: {l for l in p.read_bytes().decode().split("\r\n") if l.startswith("UID:")}
+    def uids(path):
+        return {line for line in path.read_bytes().decode().split("\r\n") if line.startswith("UID:")}
     before, after = uids(tmp_path / "a/areas/north-ward/events.ics"), uids(tmp_path / "b/areas/north-ward/events.ics")
     assert before < after and len(after - before) == 1
 

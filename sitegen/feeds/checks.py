@@ -42,7 +42,7 @@ def url_problem(url: str, allow_private: bool) -> str:
     """Why `sitegen feeds` would refuse URL without trying, or ''."""
     try:
         parts = urlsplit(url)
-        parts.port
+        _ = parts.port   # reading it checks it: ValueError when not a number from 0 to 65535
     except ValueError as exc:
         return f"not a valid URL ({exc})"
     if parts.username is not None or parts.password is not None:

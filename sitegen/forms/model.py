@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Union
 
 QUESTION_TYPES = ("text", "textarea", "email", "tel", "number", "date", "radios", "checkboxes", "select",
                   "address", "declaration")
@@ -70,7 +69,7 @@ class All:
         return all(c.holds(answers) for c in self.conds)
 
 
-Condition = Union[Match, Not, All]
+Condition = Match | Not | All
 ALWAYS = All()
 
 
