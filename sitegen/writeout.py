@@ -80,7 +80,7 @@ def render_located(ctx: RenderContext, output: Output) -> bytes:
     except jinja2.TemplateError as exc:
         name, line = _template_location(exc)
         where = os.path.relpath(name, ctx.site.config.root) if os.path.isabs(name) else name
-        raise SitegenError([Problem(where, line, 0, f"template error while making {output.path}: {exc}")])
+        raise SitegenError([Problem(where, line, 0, f"template error while making {output.path}: {exc}")]) from exc
 
 
 def _template_location(exc: jinja2.TemplateError) -> tuple[str, int]:

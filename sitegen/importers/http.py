@@ -146,7 +146,7 @@ class HttpClient:
                 return _parse_json(url, self._fetch(url))
             except _Retryable as failure:
                 if attempt == self.policy.attempts:
-                    raise ServiceError(url, f"{failure.reason}; gave up after {attempt} attempts")
+                    raise ServiceError(url, f"{failure.reason}; gave up after {attempt} attempts") from failure
                 self.sleep(self.policy.delay(attempt, failure.retry_after))
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -171,11 +171,11 @@ class HttpClient:
                 answered = True
                 body = _read_capped(url, response, self.max_bytes)
         except urllib.error.HTTPError as exc:
-            raise _http_failure(url, exc)
+            raise _http_failure(url, exc) from exc
         except (OSError, http.client.HTTPException) as exc:
             if deadline.expired:
-                raise _Retryable(_late(answered, self.timeout))
-            raise _transport_failure(exc, self.timeout)
+                raise _Retryable(_late(answered, self.timeout)) from exc
+            raise _transport_failure(exc, self.timeout) from exc
         if deadline.expired:  # the socket was shut mid-body: what arrived is cut short
             raise _Retryable(_late(answered, self.timeout))
         return body
@@ -325,4 +325,4 @@ def _parse_json(url: str, data: bytes) -> Any:
     try:
         return json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ServiceError(url, f"the answer is not valid JSON ({exc})")
+        raise ServiceError(url, f"the answer is not valid JSON ({exc})") from exc

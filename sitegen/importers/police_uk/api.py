@@ -33,7 +33,8 @@ def fetch_neighbourhoods(client: HttpClient, force: str, ids: list[str]) -> list
     try:
         listing = client.get_json(listing_path)
     except NotFound as exc:
-        raise NotFound(exc.url, f"is '{force}' a police.uk force id (like 'metropolitan' or 'leicestershire')?")
+        raise NotFound(exc.url, f"is '{force}' a police.uk force id"
+                                " (like 'metropolitan' or 'leicestershire')?") from exc
     known = _listed_ids(client.base_url + listing_path, listing)
     chosen = choose_ids(known, ids, force)
     return [fetch_one(client, force, nid) for nid in chosen]
@@ -57,7 +58,7 @@ def fetch_one(client: HttpClient, force: str, nid: str) -> Neighbourhood:
     try:
         detail = client.get_json(base)
     except NotFound as exc:
-        raise ServiceError(exc.url, "listed by /neighbourhoods but not found (HTTP 404)")
+        raise ServiceError(exc.url, "listed by /neighbourhoods but not found (HTTP 404)") from exc
     if not isinstance(detail, dict):
         raise ServiceError(client.base_url + base, "expected a neighbourhood record (a JSON object)")
     return Neighbourhood(id=nid, detail=detail, people=_optional_list(client, base + "/people"),
