@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import uuid
 from pathlib import Path
 
 import boto3
@@ -19,7 +18,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BUILD_DATE, run_cli
-from motoserver import aws_env, moto_endpoint  # noqa: F401  (fixtures)
 from sitegen.sitefiles import bad_names
 from sitegen.terminal import printable
 
@@ -139,13 +137,6 @@ def test_a_bad_news_name_added_after_a_build_stops_the_area_rebuild(site):
 
 # --- publish: a bad name in build/ ---------------------------------------------------------
 
-@pytest.fixture
-def bucket(moto_endpoint, aws_env) -> str:  # noqa: F811
-    name = f"sitegen-{uuid.uuid4().hex[:12]}"
-    boto3.client("s3", endpoint_url=moto_endpoint).create_bucket(Bucket=name)
-    return name
-
-
 def publish(site: Path, endpoint: str, bucket: str):
     return run_cli("publish", "--site", str(site), "--endpoint-url", endpoint, "--bucket", bucket, "--json")
 
@@ -153,7 +144,7 @@ def publish(site: Path, endpoint: str, bucket: str):
 @pytest.mark.parametrize("name, shown", [(b"leaf\xe9.pdf", "media/leaf\\xe9.pdf: the name is not valid UTF-8"),
                                          (b"x\x1b]0;pwned\x07.pdf", "media/x\\x1b]0;pwned\\x07.pdf: the name"),
                                          (b"caf\xe9", "media/caf\\xe9: the name is not valid UTF-8")])
-def test_publish_refuses_a_bad_name_in_build_and_uploads_nothing(tmp_path, moto_endpoint, bucket, name, shown):  # noqa: F811
+def test_publish_refuses_a_bad_name_in_build_and_uploads_nothing(tmp_path, moto_endpoint, bucket, name, shown):
     site = tmp_path / "site"
     (site / "build" / "media").mkdir(parents=True)
     (site / "site.yaml").write_text("name: Test Police\nbase_url: https://police.example/\n")

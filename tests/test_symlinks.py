@@ -8,7 +8,6 @@ template overrides, assets, forms) is refused; a link inside the site works.
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import boto3
@@ -204,13 +203,6 @@ def test_a_link_out_in_an_area_folder_stops_the_area_rebuild_too(make_site, outs
 
 # --- publish reads nothing outside build/ --------------------------------------------------
 
-@pytest.fixture
-def bucket(moto_endpoint, aws_env) -> str:  # noqa: F811
-    name = f"sitegen-{uuid.uuid4().hex[:12]}"
-    boto3.client("s3", endpoint_url=moto_endpoint).create_bucket(Bucket=name)
-    return name
-
-
 def _link_to_passwd(build: Path, outside: Path) -> Path:
     (build / "passwd.txt").symlink_to(outside / "passwd")
     return outside / "passwd"
@@ -231,7 +223,7 @@ BUILD_LINKS = {"passwd.txt": _link_to_passwd, "media/docs": _link_to_folder, "ar
 
 
 @pytest.mark.parametrize("entry", sorted(BUILD_LINKS))
-def test_publish_refuses_a_link_out_of_build_and_uploads_nothing(make_site, outside, moto_endpoint, bucket,  # noqa: F811
+def test_publish_refuses_a_link_out_of_build_and_uploads_nothing(make_site, outside, moto_endpoint, bucket,
                                                                    entry):
     site = make_site("minimal")
     assert run_cli("build", "--site", str(site), "--build-date", BUILD_DATE).exit_code == 0
@@ -244,7 +236,7 @@ def test_publish_refuses_a_link_out_of_build_and_uploads_nothing(make_site, outs
     assert boto3.client("s3", endpoint_url=moto_endpoint).list_objects_v2(Bucket=bucket).get("KeyCount") == 0
 
 
-def test_publish_sends_a_link_inside_build_and_never_the_build_marker(make_site, moto_endpoint, bucket):  # noqa: F811
+def test_publish_sends_a_link_inside_build_and_never_the_build_marker(make_site, moto_endpoint, bucket):
     site = make_site("minimal")
     assert run_cli("build", "--site", str(site), "--build-date", BUILD_DATE).exit_code == 0
     (site / "build" / "home.html").symlink_to("index.html")
