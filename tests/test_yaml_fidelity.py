@@ -38,7 +38,8 @@ def _plain_and_guessed(text: str) -> bool:
     return isinstance(loaded, dict) and not isinstance(loaded.get("key"), str)
 
 
-guessed_scalars = st.one_of(*[st.from_regex(regexp, fullmatch=True) for regexp in sorted(GUESSES, key=str)]).filter(_plain_and_guessed)
+guessed_scalars = st.one_of(*[st.from_regex(regexp, fullmatch=True)
+                              for regexp in sorted(GUESSES, key=str)]).filter(_plain_and_guessed)
 
 TEXT_RECORD = Record(name="test", fields=[Field("title", Str()), Field("items", ListOf(Str()))])
 
@@ -231,7 +232,7 @@ def test_syntax_errors_in_front_matter_give_the_file_line(make_site):
 # -- issue 15 A/B: bounded structure, never a traceback ----------------------------------------
 
 LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n" for p, n in zip("abcdef", "bcdefg"))
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 10)}]\n" for p, n in zip("abcdef", "bcdefg", strict=True))
 ATTACKS = {
     "250 lists deep": ("flow", "[" * 250 + "]" * 250, "nested more than"),
     "500 mappings deep": ("flow", "{a: " * 500 + "1" + "}" * 500, "nested more than"),
@@ -386,6 +387,19 @@ def test_front_matter_lines_count_line_feeds_only(in_meta, in_body, blank_lines,
     for broken in ["other:x", "other: #x", "other: [", "other: =", 'other: "a"b', "other: '", "other: \"\\x1f\""]:
         edited = text.replace(f"other: {value}", broken)
         assert _first_problem(edited) == _first_problem(edited.replace(f"summary: {value}", f"summary: {plain}"))
+
+
+@FAST
+@given(st.sampled_from(YAML_BREAKS), st.from_regex(r"[A-Za-z][A-Za-z ]{0,10}", fullmatch=True),
+       st.sampled_from(["last", "last: x", "- last"]))
+def test_an_unquoted_line_separator_is_named_where_it_is(separator, first, last):
+    text = f"a: 1\nsummary: {first}{separator}{last}\nb: 2\n"
+    with pytest.raises(SitegenError) as caught:
+        parse_yaml(text, "f.yaml")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.col) == (2, len("summary: ") + len(first) + 1), problem
+    assert f"an invisible U+{ord(separator):04X} (line separator) here, which YAML reads as the end of the line;" \
+           " delete it, or put the whole value in quotes" in problem.message
 
 
 def test_field_case_a_bad_link_after_u2028_is_reported_on_its_line(make_site):

@@ -35,6 +35,9 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]
         quote = lines[start.line][start.column:start.column + 1] if start.line < len(lines) else '"'
         return start.line, start.column + 1, PREFIX + (f"the value starting with {quote} here is never closed;"
                                                        f" add the closing {quote} at the end of the value")
+    hidden = _hidden_line_end(lines, line) if _is_structure_problem(problem) else None
+    if hidden:
+        return hidden
     if _is_structure_problem(problem):
         missing = _missing_space(lines, line)
         if missing is not None:
@@ -84,6 +87,23 @@ def _special_value(text: str, col: int) -> str:
 def _key_before(text: str, col: int) -> str:
     """The key written before the value at COL in the line TEXT (`- title: x` gives title)."""
     return text[:col - 1].strip().removeprefix("- ").rstrip(":").strip() or "key"
+
+
+# Line ends to YAML 1.1, but invisible inside a line to an editor (NEL, line and paragraph separators).
+_HIDDEN_LINE_END = re.compile("[\x85\u2028\u2029]")
+_QUOTED_BEFORE = re.compile(r"^\s*(?:-\s+)?(?:[^:#]*:\s+)?[\"']")   # `key: "...` - inside quotes, it is text
+
+
+def _hidden_line_end(lines: list[str], error_line: int) -> tuple[int, int, str] | None:
+    """(line, col, message) for a NEL, LS or PS on ERROR_LINE or the line above, which
+    YAML reads as the end of the line: the value after it looks like a badly indented key."""
+    for number in range(min(error_line, len(lines) - 1), max(error_line - 2, -1), -1):
+        found = _HIDDEN_LINE_END.search(lines[number])
+        if found and not _QUOTED_BEFORE.match(lines[number][:found.start()]):
+            return number, found.start() + 1, PREFIX + (
+                f"an invisible U+{ord(found[0]):04X} (line separator) here, which YAML reads as the end of the"
+                " line; delete it, or put the whole value in quotes")
+    return None
 
 
 def _is_structure_problem(problem: str) -> bool:

@@ -265,7 +265,12 @@ def _load(loader: _LocatingLoader, rel_path: str):
         return None
     shape = _shape_problem(node)
     if not shape and _OTHER_BREAKS.search(loader.source_text):
-        _recount_nodes(node, _LineFeeds(loader.source_text))
+        lines = _LineFeeds(loader.source_text)
+        quoted_spans = _recount_nodes(node, lines)
+        unquoted = _unquoted_breaks(loader.source_text, quoted_spans, lines)
+        if unquoted:
+            raise SitegenError([Problem(rel_path, line + loader.line_offset, col, message)
+                                for line, col, message in unquoted])
     if shape:
         line, col = loader.mark(shape[0] or node)
         raise SitegenError([Problem(rel_path, line, col, shape[1])])
@@ -285,27 +290,47 @@ class _LineFeeds:
     def __init__(self, text: str):
         self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
 
-    def recount(self, mark: yaml.Mark | None) -> yaml.Mark | None:
+    def recount(self, mark: yaml.Mark) -> yaml.Mark:
         """MARK with its line and column (from 0) counted from its character index."""
-        if mark is None:
-            return None
-        line = bisect.bisect_right(self.starts, mark.index) - 1
-        return yaml.Mark(mark.name, mark.index, line, mark.index - self.starts[line], None, None)
+        line, column = self.position(mark.index)
+        return yaml.Mark(mark.name, mark.index, line, column, None, 0)
+
+    def position(self, index: int) -> tuple[int, int]:
+        """The (line, column), both from 0, of character INDEX."""
+        line = bisect.bisect_right(self.starts, index) - 1
+        return line, index - self.starts[line]
 
 
-def _recount_nodes(root: yaml.Node, lines: _LineFeeds) -> None:
-    """Correct the marks of ROOT and every node under it (each once, aliases included)."""
-    stack, seen = [root], set()
+def _recount_nodes(root: yaml.Node, lines: _LineFeeds) -> list[tuple[int, int]]:
+    """Correct the marks of ROOT and every node under it (each once, aliases included);
+    return the (start, end) character spans of its quoted scalars."""
+    stack, seen, quoted = [root], set(), []
     while stack:
         node = stack.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
         node.start_mark, node.end_mark = lines.recount(node.start_mark), lines.recount(node.end_mark)
+        if isinstance(node, yaml.ScalarNode) and node.style in ('"', "'"):
+            quoted.append((node.start_mark.index, node.end_mark.index))
         if isinstance(node, yaml.MappingNode):
             stack.extend(child for pair in node.value for child in pair)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
+    return quoted
+
+
+def _unquoted_breaks(text: str, quoted: list[tuple[int, int]], lines: _LineFeeds) -> list[tuple[int, int, str]]:
+    """(line, col, message) for each NEL, LS or PS in TEXT outside the QUOTED spans: YAML
+    ends the line there, so `summary: A<U+2028>b: x` would silently become two keys."""
+    found = []
+    for match in _OTHER_BREAKS.finditer(text):
+        if not any(start <= match.start() < end for start, end in quoted):
+            line, column = lines.position(match.start())
+            found.append((line + 1, column + 1,
+                          f"an invisible U+{ord(match[0]):04X} (line separator) here, which YAML reads as the end"
+                          " of the line; delete it, or put the whole value in quotes"))
+    return found
 
 
 def _shape_problem(root: yaml.Node) -> tuple[yaml.Node | None, str] | None:
@@ -336,7 +361,10 @@ def _too_big(size: int) -> str:
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel_path: str, first_line: int) -> Problem:
     if _OTHER_BREAKS.search(text):
         lines = _LineFeeds(text)
-        exc.problem_mark, exc.context_mark = lines.recount(exc.problem_mark), lines.recount(exc.context_mark)
+        if exc.problem_mark:
+            exc.problem_mark = lines.recount(exc.problem_mark)
+        if exc.context_mark:
+            exc.context_mark = lines.recount(exc.context_mark)
     line, col, message = syntax_message(exc, text)
     return Problem(rel_path, line + first_line, col, message)
 
@@ -367,15 +395,16 @@ def read_text(path: Path, rel_path: str) -> str:
         with path.open("rb") as handle:
             data = handle.read(MAX_TEXT_BYTES + 1)
     except OSError as exc:
-        raise SitegenError([Problem(rel_path, 0, 0, f"cannot be read ({exc.strerror}); check that it is a"
-                                                      " readable file, and what it points to if it is a link")])
+        problem = Problem(rel_path, 0, 0, f"cannot be read ({exc.strerror}); check that it is a readable file,"
+                                          " and what it points to if it is a link")
+        raise SitegenError([problem]) from None
     if len(data) > MAX_TEXT_BYTES:
         raise SitegenError([Problem(rel_path, 0, 0, _too_big(path.stat().st_size))])
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SitegenError([Problem(rel_path, line, 0, "is not UTF-8 text; save the file as UTF-8")])
+        raise SitegenError([Problem(rel_path, line, 0, "is not UTF-8 text; save the file as UTF-8")]) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     problems = character_problems(text, rel_path)
     if problems:
