@@ -249,3 +249,20 @@ def test_a_file_that_fails_to_load_reports_only_its_own_problems(make_site, case
                 if line.startswith(("forms/", "site.yaml", "content/"))]
     assert problems and all(line.startswith(rel + ":") for line in problems), result.stderr
     assert not any(words in result.stderr for words in ("not defined", "there is no forms/", "does not exist"))
+
+
+@pytest.mark.parametrize("rel, old, new", [
+    ("forms/report-lost-property.yaml", "\ntitle:", "\ntitle: =\nx:"),
+    ("forms/triage.yaml", "\nstart:", "\nstart: =\nx:"),
+    ("forms/report-crime.yaml", "\ntitle:", "\ntitle: =\nx:"),
+])
+def test_field_cases_a_broken_example_form_reports_only_its_own_problem(make_site, rel, old, new):
+    site = make_site("example")
+    text = (site / rel).read_text(encoding="utf-8")
+    text = ("\n" + text).replace(old, new, 1)[1:]
+    (site / rel).write_text(text, encoding="utf-8")
+    result = check(site)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    problems = [line for line in result.stderr.splitlines() if ":" in line and not line.endswith("found.")]
+    assert len(problems) == 1 and problems[0].startswith(rel + ":") and "'=' on its own means something special" \
+        in problems[0], result.stderr
