@@ -105,6 +105,8 @@ class SocialLink(Compact):
     network: str
     url: str
     feed: str = ""
+    # line, column of 'feed:' in area.yaml, for messages (not part of what the link is)
+    feed_at: tuple[int, int] = field(default=(0, 0), compare=False)
 
 
 class NewsItem(NamedTuple):

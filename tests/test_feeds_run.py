@@ -235,8 +235,9 @@ def test_the_summary_counts_every_outcome_and_is_saved(feed_server, options):
     assert summary.counts() == {"fetched": 1, "not_modified": 0, "failed": 1, "gone": 1, "backed_off": 0}
     assert summary.line().startswith("Feeds: 3 checked in ")
     assert summary.line().endswith(": 1 fetched, 0 not modified, 1 failed, 1 gone, 0 backed off.")
-    assert f"content/areas/alibon/area.yaml: feed {broken}: HTTP 500 Internal Server Error (nothing to show yet)" \
-        in summary.problem_lines()
+    assert (f"content/areas/alibon/area.yaml: feed {broken}: HTTP 500 Internal Server Error; check that the address"
+            " opens in a browser, and correct it if it has moved; it is tried again on the next run, and nothing is"
+            " shown until it works") in summary.problem_lines()
     saved = json.loads(write_summary(options.cache_dir, summary.to_json()).read_text())
     assert saved["counts"]["failed"] == 1 and saved["feeds"] == 3
     assert {p["url"] for p in saved["problems"]} == {broken, gone}

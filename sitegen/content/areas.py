@@ -101,7 +101,17 @@ def load_area(ctx: LoadContext, folder: Path) -> Area | None:
     data = AREA.check(raw, Where(rel, (1, 1), ""), ctx.problems) or {}
     area = _area_from(ctx, folder.name, rel, data, load_news(ctx, folder))
     borough_at = raw.value_where("borough") if isinstance(raw, LocatedDict) and "borough" in data else (0, 0)
-    return replace(area, boundary=_load_boundary(ctx, folder), borough_at=borough_at)
+    social = tuple(replace(link, feed_at=_feed_at(raw, link.feed)) if link.feed else link for link in area.social)
+    return replace(area, boundary=_load_boundary(ctx, folder), borough_at=borough_at, social=social)
+
+
+def _feed_at(raw: object, feed: str) -> tuple[int, int]:
+    """Where the first 'feed: FEED' of the social links is in area.yaml (RAW as read), or (0, 0)."""
+    links = raw.get("social") if isinstance(raw, LocatedDict) else None
+    for link in links if isinstance(links, list) else ():
+        if isinstance(link, LocatedDict) and link.get("feed") == feed:
+            return link.where("feed")
+    return (0, 0)
 
 
 def _load_boundary(ctx: LoadContext, folder: Path):

@@ -11,7 +11,7 @@ import http
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -40,10 +40,12 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True)
 class FeedJob:
-    """One feed URL and the area files that list it."""
+    """One feed URL and the area files that list it (and, for messages, where
+    each lists it: 'PATH:LINE:COL' of its 'feed:' key)."""
 
     url: str
     areas: tuple[str, ...] = ()
+    places: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def host(self) -> str:
@@ -57,11 +59,13 @@ class FeedJob:
 def collect_jobs(areas: Iterable[Area]) -> list[FeedJob]:
     """One job per distinct feed URL in AREAS' social links, in order of first use."""
     found: dict[str, list[str]] = {}
+    places: dict[str, list[str]] = {}
     for area in areas:
         for link in area.social:
             if link.feed and area.source not in found.setdefault(link.feed, []):
                 found[link.feed].append(area.source)
-    return [FeedJob(url, tuple(sources)) for url, sources in found.items()]
+                places.setdefault(link.feed, []).append(f"{area.source}:{link.feed_at[0]}:{link.feed_at[1]}")
+    return [FeedJob(url, tuple(sources), tuple(places[url])) for url, sources in found.items()]
 
 
 @dataclass(frozen=True)

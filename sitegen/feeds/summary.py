@@ -40,9 +40,10 @@ class RunSummary:
         return f"Feeds: {len(self.outcomes):,} checked in {self.seconds:.1f}s: {parts}."
 
     def problem_lines(self) -> list[str]:
-        """One line per feed that did not come back fine, as AREA: feed URL: what happened."""
-        return [f"{o.job.areas[0] if o.job.areas else 'feeds'}: feed {o.job.url}: {o.message}"
-                f"{_copy_note(o)}" for o in self.problems()]
+        """One line per feed that did not come back fine, as
+        'PATH:LINE:COL: feed URL: what happened; what to do' (PATH:LINE:COL being
+        where the first area.yaml lists it; just PATH, or 'feeds', when unknown)."""
+        return [f"{_where(o)}: feed {o.job.url}: {o.message}; {_advice(o)}" for o in self.problems()]
 
     def problems(self) -> list[Outcome]:
         """Outcomes other than fetched and not modified, by URL."""
@@ -58,7 +59,17 @@ class RunSummary:
                              for o in self.problems()]}
 
 
-def _copy_note(outcome: Outcome) -> str:
+def _where(outcome: Outcome) -> str:
+    job = outcome.job
+    return job.places[0] if job.places else job.areas[0] if job.areas else "feeds"
+
+
+def _advice(outcome: Outcome) -> str:
+    """What an editor can do about OUTCOME, and what the site shows meanwhile."""
     if outcome.kind == "gone":
-        return " (no longer shown)"
-    return " (showing the last good copy)" if outcome.has_copy else " (nothing to show yet)"
+        return ("the site says this feed is gone for good, so it is no longer shown;"
+                " remove the 'feed:' line, or give the feed's new address")
+    retry = "it is tried again then" if outcome.kind == "backed_off" else "it is tried again on the next run"
+    shown = ("the last good copy is shown meanwhile" if outcome.has_copy
+             else "nothing is shown until it works")
+    return f"check that the address opens in a browser, and correct it if it has moved; {retry}, and {shown}"
