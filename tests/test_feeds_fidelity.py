@@ -21,11 +21,6 @@ from sitegen.feeds.parse import FeedParseError, parse_feed
 from sitegen.feeds.post import Post
 from sitegen.feeds.run import FeedJob, RunOptions, refresh_one
 
-try:
-    from feedserver import feed_server  # noqa: F401 (fixture)
-except ImportError:  # tests/ is a package
-    from tests.feedserver import feed_server  # noqa: F401
-
 BASE = "https://news.test.example/feed.xml"
 UTF8 = "application/rss+xml; charset=utf-8"
 FETCHED = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
