@@ -288,3 +288,17 @@ def test_an_image_with_a_scheme_pages_cannot_show_is_reported(tmp_path):
     write_site(tmp_path, [], "![x](javascript:alert(1))\n")
     [problem] = problems(tmp_path)
     assert problem.line == 5 and "starts with 'javascript:', which a page cannot show" in problem.message
+
+
+@pytest.mark.parametrize("name", ["0 _0_.pdf", "a *b* c.pdf", "x __y__ z.pdf", "p **q** r.pdf", "_a b_.pdf"])
+def test_an_unread_address_with_emphasis_markers_is_reported_as_written(tmp_path, name):
+    """Markdown reads '_0_' in '[x](/media/0 _0_.pdf)' as emphasis: the message still quotes
+    the link as written, at its column, and its suggestion works."""
+    written = f"[the leaflet](/media/{name})"
+    write_site(tmp_path, [name], f"Get {written} here.\n")
+    [problem] = problems(tmp_path)
+    assert (problem.line, problem.col) == (5, 5)
+    assert problem.message.startswith(f"'{written}' is not a link"), problem.message
+    suggested = re.search(r"write it between angle brackets, '(.*)', or with", problem.message)[1]
+    write_site(tmp_path, [name], f"Get {suggested} here.\n")
+    assert problems(tmp_path) == []

@@ -57,8 +57,8 @@ class LoadContext:
         finder = LinkLines(lines, [href for href, _ in found])
         for href, is_image in found:
             self.links.append(Link(href, rel, body_line + finder.line_of(href), page_url, is_image))
-        for nth, written in enumerate(rendered.unread_links):
-            line, col = _position(lines, written, rendered.unread_links[:nth].count(written))
+        for nth, shown in enumerate(rendered.unread_links):
+            line, col, written = _position(lines, shown, rendered.unread_links[:nth].count(shown))
             self.problems.add(rel, body_line + line, col, unread_link_message(written))
         return rendered
 
@@ -110,17 +110,18 @@ def unread_link_message(written: str) -> str:
     return f"'{written}' is not {what}: Markdown could not read its address; check its brackets and quotes"
 
 
-def _position(lines: list[str], written: str, earlier: int) -> tuple[int, int]:
-    """The 0-based line and 1-based column of WRITTEN in LINES after its first
-    EARLIER times there; (0, 0) if it is not found on one line."""
+def _position(lines: list[str], shown: str, earlier: int) -> tuple[int, int, str]:
+    """(0-based line, 1-based column, the text as written) of SHOWN in LINES after
+    its first EARLIER times there, SHOWN being the text without any emphasis
+    markers ('*', '_', '~') Markdown read in it; (0, 0, SHOWN) if it is not found
+    on one line."""
+    written = re.compile("[*_~]*".join(re.escape(char) for char in shown))
     for index, text in enumerate(lines):
-        col = text.find(written)
-        while col >= 0:
+        for found in written.finditer(text):
             if not earlier:
-                return index, col + 1
+                return index, found.start() + 1, found[0]
             earlier -= 1
-            col = text.find(written, col + 1)
-    return 0, 0
+    return 0, 0, shown
 
 
 def _lines_holding(lines: list[str], needle: str) -> list[int]:

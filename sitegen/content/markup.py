@@ -107,11 +107,17 @@ def _rendered(page_html: str, scanned: str, raw: str) -> Rendered:
                     unread_links=_unread_links(scanned))
 
 
+# Emphasis Markdown found inside such text ('/media/0 _0_.pdf' shows as '0 <em>0</em>'): its
+# markers are gone from the HTML, so the text is given without them (context finds it as written).
+_EMPHASIS_TAG = re.compile(r"</?(?:em|strong|del|s)>")
+
+
 def _unread_links(scanned: str) -> list[str]:
-    """Each '[text](address)' in the text of SCANNED (outside code) that Markdown did not make a link."""
+    """Each '[text](address)' in the text of SCANNED (outside code) that Markdown did not make a link,
+    without the emphasis markers ('*', '_', '~') Markdown may have read in it."""
     if "](" not in scanned:
         return []
-    return [html.unescape(m[0]) for m in _UNREAD_LINK.finditer(_CODE.sub("", scanned))]
+    return [html.unescape(_EMPHASIS_TAG.sub("", m[0])) for m in _UNREAD_LINK.finditer(_CODE.sub("", scanned))]
 
 
 def sanitise(markup: str) -> str:
