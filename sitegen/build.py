@@ -28,7 +28,7 @@ from .arearebuild import rebuild_areas
 from .assets import collect_assets
 from .collector import collector_paused
 from .content.markup import MarkdownRenderer
-from .content.medianames import media_file
+from .content.medianames import media_file, media_name_clashes
 from .content.site import load_site
 from .errors import Problem
 from .feeds.checks import feed_problems
@@ -57,6 +57,7 @@ def load_and_check(root: Path, build_date: date, cache=None, jobs: int = 1,
     problems.extend(check_templates(root, env or make_environment(root)))
     problems.extend(outside_links(root))
     problems.extend(bad_names(root))
+    problems.extend(media_name_clashes(root))
     problems.raise_if_any()
     return site, outputs
 

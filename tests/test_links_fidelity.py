@@ -267,6 +267,17 @@ def test_field_case_a_composed_link_to_a_decomposed_file_is_served(tmp_path, ser
             assert response.read() == b"%PDF-1.4 " + _in(saved, file).encode()
 
 
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=accented_names)
+def test_two_media_files_named_alike_but_for_their_normal_form_are_reported(tmp_path_factory, name):
+    """`café.pdf` saved twice, once composed and once decomposed: one address for both, so check
+    names the second instead of publishing one in place of the other."""
+    root = tmp_path_factory.mktemp("site")
+    write_site(root, [_in("NFC", name), _in("NFD", name)], "No links.\n")
+    later = sorted([_in("NFC", name), _in("NFD", name)])[1]
+    assert [(p.path, "the same name as" in p.message) for p in problems(root)] == [(f"content/media/{later}", True)]
+
+
 SCHEMES_REFUSED = ["javascript:alert(1)", "JavaScript:alert(1)", "vbscript:msgbox(1)", "data:text/html,hi",
                    "file:///etc/passwd", "c:/Users/ann/leaflet.pdf", "ftp://files.example/leaflet.pdf",
                    "localhost:8000/about/"]

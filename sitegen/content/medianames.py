@@ -12,6 +12,7 @@ import os
 import unicodedata
 from pathlib import Path
 
+from ..errors import Problem
 from . import MEDIA_DIR
 
 MEDIA_URL = "/media/"
@@ -45,3 +46,23 @@ def _entry_named(folder: Path, name: str) -> str:
     except OSError:
         return name
     return next((entry for entry in entries if unicodedata.normalize("NFC", entry) == name), name)
+
+
+def media_name_clashes(root: Path) -> list[Problem]:
+    """A problem for each media file under ROOT whose name is another's in a
+    different Unicode normal form (a Mac's `cafe` + U+0301 beside `café`): both
+    would be published at one address, so one would silently replace the other."""
+    base = root / MEDIA_DIR
+    first: dict[str, str] = {}
+    problems = []
+    for path in sorted(base.rglob("*")) if base.is_dir() else []:
+        rel = path.relative_to(base).as_posix()
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        same = first.setdefault(unicodedata.normalize("NFC", rel), rel)
+        if same != rel:
+            problems.append(Problem(f"{MEDIA_DIR}/{rel}", 0, 0,
+                                    f"has the same name as {MEDIA_DIR}/{same} with its accents written another "
+                                    "way (Unicode NFC and NFD), so both would be published at one address; "
+                                    "rename or delete one of them"))
+    return problems
