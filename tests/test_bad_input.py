@@ -226,3 +226,16 @@ def test_field_cases_site_phone_numbers_are_checked(site, key, written):
     shown = written.strip('"')
     assert_problem(check(site), f"site.yaml:4:{len(key) + 5}:",
                    f"phone.{key}: expected a phone number (digits, spaces, + ( ) -), found '{shown}'")
+
+
+@pytest.mark.parametrize("old, new", [("title: About this site", "title: ="),          # a YAML mistake
+                                      ("title: About this site", "title: ~"),          # no title
+                                      ("---\ntitle", "--\ntitle")])                    # no front matter
+def test_a_page_that_fails_to_load_reports_only_its_own_problem(site, old, new):
+    """A news item links to /about/; a broken about.md is reported, and the link is not also
+    said to lead nowhere (the page's file is there, with a problem of its own)."""
+    edit(site, "content/pages/about.md", old, new)
+    result = check(site)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    problems = [line for line in result.stderr.splitlines() if line.startswith("content/")]
+    assert problems and all(line.startswith("content/pages/about.md:") for line in problems), result.stderr

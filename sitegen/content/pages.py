@@ -37,10 +37,17 @@ def _load_page(ctx: LoadContext, path) -> Page | None:
         doc = split_front_matter(read_text(path, rel), rel)
     except SitegenError as exc:
         ctx.problems.extend(exc.problems)
-        return None
+        return _stand_in(slug, rel)
     meta = PAGE.check(doc.meta, Where(rel, (2, 1), ""), ctx.problems) or {}
     url = "/404.html" if slug == "404" else f"/{slug}/"
     ctx.survey_markdown(doc.body, doc.body_line, rel, url)
     if "title" not in meta:
-        return None
+        return _stand_in(slug, rel)
     return Page(slug=slug, title=meta["title"], summary=meta.get("summary", ""), source=rel)
+
+
+def _stand_in(slug: str, rel: str) -> Page:
+    """A page whose file exists but has problems (already reported): it keeps its
+    address, so links to it are not also reported as leading nowhere.  Nothing is
+    built from it, since a site with problems is never built."""
+    return Page(slug=slug, title=slug, summary="", source=rel)
