@@ -10,6 +10,8 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -152,7 +154,7 @@ def feed_server():
 def rss(title: str = "Abbey SNT", items: list[tuple[str, str, str, str]] | None = None) -> bytes:
     """An RSS 2.0 feed; ITEMS are (title, link, RFC 822 date, description as escaped XML)."""
     items = items if items is not None else [
-        (f"Patrol update {n}", f"https://news.example/abbey/{n}", f"Mon, {n:02d} Nov 2026 10:00:00 +0000",
+        (f"Patrol update {n}", f"https://news.example/abbey/{n}", format_datetime(datetime(2026, 11, n, 10, tzinfo=UTC)),
          f"&lt;p&gt;Officers were out on patrol, day {n}.&lt;/p&gt;") for n in range(1, 8)]
     body = "".join(f"<item><title>{t}</title><link>{link}</link><pubDate>{d}</pubDate>"
                    f"<description>{desc}</description></item>" for t, link, d, desc in items)

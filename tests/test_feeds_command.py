@@ -48,7 +48,7 @@ def test_fetches_every_feed_and_exits_0_when_some_fail(feed_server, tmp_path):
     result = invoke("--site", str(site))
     assert result.exit_code == 0, result.output
     assert "Feeds: 2 checked in" in result.stdout and "1 fetched, 0 not modified, 1 failed" in result.stdout
-    assert f"content/areas/alibon/area.yaml: feed {broken}: HTTP 500 Internal Server Error" in result.stderr
+    assert f"content/areas/alibon/area.yaml:5:5: feed {broken}: HTTP 500 Internal Server Error" in result.stderr
     assert "Summary saved to .cache/feeds/run-summary.json." in result.stdout
     summary = json.loads((site / ".cache" / "feeds" / SUMMARY_FILE).read_text())
     assert summary["counts"]["fetched"] == 1 and summary["counts"]["failed"] == 1

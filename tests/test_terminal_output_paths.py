@@ -204,13 +204,19 @@ def test_publish_dry_run_prints_hostile_file_names_and_keys_escaped(tmp_path, mo
     build = tmp_path / "build"
     (build / "media").mkdir(parents=True)
     (build / "index.html").write_text("<!doctype html><title>Home</title><h1>Home</h1>")
-    for attack in ATTACKS:
-        (build / "media" / f"photo{attack}.png").write_bytes(b"\x89PNG\r\n")
-    result = CliRunner().invoke(main, ["publish", "--site", str(tmp_path), "--endpoint-url", moto_endpoint,
-                                       "--bucket", bucket, "--prefix", "site", "--dry-run"])
+    hostile = [build / "media" / f"photo{attack}.png" for attack in ATTACKS]
+    for path in hostile:
+        path.write_bytes(b"\x89PNG\r\n")
+    args = ["publish", "--site", str(tmp_path), "--endpoint-url", moto_endpoint, "--bucket", bucket,
+            "--prefix", "site", "--dry-run", "--allow-shrink"]
+    refused = CliRunner().invoke(main, args)   # such names are refused (sitefiles.name_fault), shown escaped
+    assert refused.exit_code == 1 and not raw_controls(refused.output), refused.output
+    assert "photo\\x1b]0;owned\\x07.png: the name holds a control character" in refused.output
+    for path in hostile:
+        path.unlink()
+    result = CliRunner().invoke(main, args)    # the bucket's own stale keys are listed escaped
     assert result.exit_code == 0, result.output
     assert not raw_controls(result.output), result.output
-    assert "upload  media/photo\\x1b]0;owned\\x07.png  (new)" in result.output
     assert "delete  old\\x1b[2J.txt" in result.output
 
 
