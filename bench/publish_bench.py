@@ -38,7 +38,8 @@ import boto3
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from motoserver import FAKE_AWS_ENV, MotoServer  # noqa: E402
+from motoserver import FAKE_AWS_ENV  # noqa: E402
+from sitegen.devserver import MotoProcess  # noqa: E402
 from sitegen.publish import PublishOptions, Target, publish  # noqa: E402
 
 WARDS_CSV = ROOT.parent / "shared" / "data" / "london-wards.csv"
@@ -127,7 +128,8 @@ def time_aws(aws: Path, build: Path, endpoint: str, bucket: str) -> tuple[float,
 
 def run(build: Path, aws: Path, jobs: int) -> list[tuple[str, tuple[float, int], tuple[float, int]]]:
     """Every measurement, in the order a real site lives through them."""
-    with MotoServer() as server:
+    server = MotoProcess().start()
+    try:
         s3 = boto3.client("s3", endpoint_url=server.endpoint)
         for bucket in ("bench-sitegen", "bench-awscli"):
             s3.create_bucket(Bucket=bucket)
@@ -139,6 +141,8 @@ def run(build: Path, aws: Path, jobs: int) -> list[tuple[str, tuple[float, int],
         rows.append(("fresh checkout (mtimes new)", time_sitegen(build, server.endpoint, "bench-sitegen", jobs),
                      time_aws(aws, build, server.endpoint, "bench-awscli")))
         return rows
+    finally:
+        server.stop()
 
 
 def main() -> None:
