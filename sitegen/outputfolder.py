@@ -52,6 +52,27 @@ def refuse_unsafe_state(root: Path, state: Path, out: Path) -> None:
                 " outside it, such as .cache/build (the default)")
 
 
+def refuse_unsafe_build_dir(root: Path, build_dir: Path) -> None:
+    """Raise SitegenError (exit 2, usage) if `sitegen publish` of the site at ROOT
+    must not upload the folder BUILD_DIR (both absolute): one that is or holds the
+    site folder, lies in its sources or .git, or (other than the default build/)
+    lacks the BUILD_MARKER every build writes.  A missing BUILD_DIR passes here;
+    publish reports it as an empty build."""
+    real_dir = os.path.realpath(build_dir)
+    if fault := _in_site_fault(root, real_dir):
+        _refuse("--build-dir", build_dir, f"{fault}; publish uploads its --build-dir whole: pass the folder"
+                " `sitegen build` wrote, such as build/ (the default)")
+    if real_dir != os.path.realpath(default_out(root)) and not _marked(Path(real_dir)):
+        _refuse("--build-dir", build_dir, f"is not a sitegen build (it has no {BUILD_MARKER} file) and publish"
+                " uploads its --build-dir whole: run `sitegen build --out` that folder first, or pass the"
+                " folder a build wrote")
+
+
+def _marked(folder: Path) -> bool:
+    """Whether FOLDER is missing or holds the build marker."""
+    return not folder.exists() or (folder / BUILD_MARKER).is_file()
+
+
 def _in_site_fault(root: Path, real: str) -> str | None:
     """What is wrong with the real path REAL as a folder a build writes, or None."""
     real_root = os.path.realpath(root)

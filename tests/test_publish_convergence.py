@@ -16,11 +16,13 @@ import sys
 import time
 from pathlib import Path
 
+import boto3
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.errors import SitegenError
+from conftest import BUILD_DATE, run_cli
+from sitegen.errors import EXIT_USAGE, SitegenError
 from sitegen.publish import (
     PublishOptions,
     Target,
@@ -228,3 +230,44 @@ def test_an_interrupted_publish_never_waits_for_ever(tmp_path, moto_endpoint, s3
     assert summary.deferred == 1 and f"{PREFIX}/{OLD_CSS}" in keys(s3, bucket)
     assert publish(PublishOptions(build_dir=build, target=target)).deleted == 1
     assert f"{PREFIX}/{OLD_CSS}" not in keys(s3, bucket)
+
+
+# --build-dir relative to the site folder -> words of the refusal (issue 15 class D: publish uploads only a build)
+UNSAFE_BUILD_DIRS = {
+    ".": "is the site folder or holds it",
+    "..": "is the site folder or holds it",
+    "content": "is the site's content or inside it",
+    ".git": "is the site's .git or inside it",
+    ".cache": "is not a sitegen build (it has no .sitegen-build file)",
+    "../secrets": "is not a sitegen build (it has no .sitegen-build file)",
+}
+
+
+@pytest.mark.parametrize("build_dir", sorted(UNSAFE_BUILD_DIRS))
+def test_publish_uploads_only_a_folder_a_build_wrote(make_site, moto_endpoint, bucket, build_dir):
+    site = make_site("minimal")
+    (site / ".git").mkdir()
+    (site / ".git" / "config").write_text("[remote]\n")
+    (site / ".cache").mkdir(exist_ok=True)
+    (site / ".cache" / "state.pickle").write_bytes(b"\x80")
+    secrets = site.parent / "secrets"
+    secrets.mkdir()
+    (secrets / ".env").write_text("AWS_SECRET_ACCESS_KEY=x\n")
+    (secrets / "index.html").write_text("<!doctype html><title>x</title>")
+    result = run_cli("publish", "--site", str(site), "--endpoint-url", moto_endpoint, "--bucket", bucket,
+                     "--build-dir", str(site / build_dir), "--build-date", BUILD_DATE, "--json")
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert f"--build-dir {UNSAFE_BUILD_DIRS[build_dir]}" in result.stderr
+    assert "Traceback" not in result.output
+    assert boto3.client("s3", endpoint_url=moto_endpoint).list_objects_v2(Bucket=bucket).get("KeyCount") == 0
+
+
+def test_publish_uploads_a_build_written_elsewhere(make_site, moto_endpoint, bucket):
+    site = make_site("minimal")
+    elsewhere = site.parent / "release"
+    assert run_cli("build", "--site", str(site), "--build-date", BUILD_DATE, "--out", str(elsewhere)).exit_code == 0
+    result = run_cli("publish", "--site", str(site), "--endpoint-url", moto_endpoint, "--bucket", bucket,
+                     "--build-dir", str(elsewhere), "--build-date", BUILD_DATE, "--json")
+    assert result.exit_code == 0, result.output
+    keys = {o["Key"] for o in boto3.client("s3", endpoint_url=moto_endpoint).list_objects_v2(Bucket=bucket)["Contents"]}
+    assert "index.html" in keys

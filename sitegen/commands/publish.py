@@ -9,6 +9,7 @@ import click
 from ..build import load_and_check
 from ..config import PublishSettings, load_config
 from ..fileio import file_system_failure
+from ..outputfolder import refuse_unsafe_build_dir
 from ..publish import PublishOptions, Summary, Target, execute, make_clients, prepare, refuse_deletes, summarise
 from ..publish.report import plan_lines, reporter_for, summary_line
 from ..terminal import printable
@@ -63,9 +64,11 @@ def publish_command(site_dir: Path, bucket, prefix, endpoint_url, region, distri
     root = site_root(site_dir)
     settings = load_config(root).publish
     target = resolve_target(settings, bucket, prefix, region, endpoint_url, distribution_id)
+    build_dir = (build_dir or root / "build").absolute()
+    refuse_unsafe_build_dir(root, build_dir)
     load_and_check(root, resolve_build_date(build_date))
     options = PublishOptions(
-        build_dir=(build_dir or root / "build").absolute(), target=target,
+        build_dir=build_dir, target=target,
         max_deletes=settings.max_deletes if max_deletes is None else max_deletes,
         wildcard_over=settings.invalidation_wildcard_over, header_rules=tuple(settings.headers),
         jobs=jobs, verify=verify, multipart_threshold=multipart_threshold, allow_shrink=allow_shrink)
