@@ -5,14 +5,16 @@ One small JSON file per area in the build cache (`.cache/build/events/<slug>.jso
 `{uid: {"hash": <hash of the event's published fields>, "since": "YYYY-MM-DD",
 "sequence": <int>}}`.
 
-Ten per day: an event first seen (or whose ledger was lost or unreadable) gets
-SEQUENCE = 10 x the whole days from 2020-01-01 to the build date.  Every change
-of its published fields, even a second one on the same build date, raises it:
-to max(old + 1, 10 x days), and "since" becomes the build date.  So up to nine
-same-day corrections each rise by one and stay below the next day's floor,
-which a lost ledger restarts from; more than nine still rise by one each.
-SEQUENCE never goes down (unless builds are dated back by hand and the ledger is
-lost, or a ledger holding more than nine same-day edits is lost the next day).
+Ten per day: an event with no ledger record (new, or its ledger was lost or
+unreadable) gets the top of its build date's range, SEQUENCE = 10 x days + 9,
+days being the whole days from 2020-01-01 to the build date.  Every change of
+its published fields, even a second one on the same build date, raises it: to
+max(old + 1, 10 x days), and "since" becomes the build date.  So a ledger lost
+after up to nine edits on a build date still restarts at or above what they
+gave; more than nine still rise by one each.  SEQUENCE never goes down (unless
+builds are dated back by hand and the ledger is lost, or the ledger is lost on
+the day the event was first seen after it was edited that day, or after more
+than nine edits on one day).
 
 Written only when the calendar is rendered, which `sitegen check` never does.
 """
@@ -62,9 +64,15 @@ def sequence_floor(day: date) -> int:
     return SEQUENCES_PER_DAY * (day - SEQUENCE_EPOCH).days
 
 
+def sequence_unrecorded(day: date) -> int:
+    """The SEQUENCE of an event with no ledger record built on DAY: the top of
+    DAY's ten, so it is at least what up to nine edits on DAY gave before."""
+    return sequence_floor(day) + SEQUENCES_PER_DAY - 1
+
+
 def read_ledger(path: Path) -> dict[str, dict]:
     """The ledger at PATH; empty if it is missing or unreadable (so sequences
-    restart from the build date's floor, never lower)."""
+    restart from the top of the build date's ten)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -92,7 +100,7 @@ def _publish(entry: object, content: str, today: date) -> Published:
     built on TODAY, given its ledger ENTRY."""
     known = _known(entry)
     if known is None:
-        return Published(today, sequence_floor(today))
+        return Published(today, sequence_unrecorded(today))
     old_hash, old = known
     if old_hash == content:
         return old
