@@ -27,7 +27,7 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
-from .errors import Problem, SitegenError
+from .errors import EXIT_USAGE, Problem, SitegenError
 from .feeds.deadlines import DEADLINES
 
 LOG = logging.getLogger("sitegen.server")
@@ -171,10 +171,13 @@ def listen(make_server: Callable[[], Server], host: str, port: int,
            advice: str = "stop what uses the port, or pass another --port or --host") -> Server:
     """MAKE_SERVER() (which binds HOST:PORT).
 
-    SitegenError (exit 1) when it cannot listen there: 'HOST:PORT: cannot listen here (REASON); ADVICE'.
+    SitegenError with exit 2 (a usage problem: the command line asked for a place
+    it cannot have, so choose another --port or --host; 1 is kept for wrong site
+    input) when it cannot listen there: 'HOST:PORT: cannot listen here (REASON); ADVICE'.
     """
     try:
         return make_server()
     except OSError as exc:   # the port is taken, needs privileges, or HOST is not this machine's
         reason = exc.strerror or type(exc).__name__
-        raise SitegenError([Problem(f"{host}:{port}", 0, 0, f"cannot listen here ({reason}); {advice}")]) from None
+        raise SitegenError([Problem(f"{host}:{port}", 0, 0, f"cannot listen here ({reason}); {advice}")],
+                           exit_code=EXIT_USAGE) from None

@@ -410,7 +410,7 @@ def test_intake_serve_that_cannot_listen_says_so_without_a_traceback(schemas, bu
         port = busy.getsockname()[1]
         result = run_cli("intake", "serve", "--host", host, "--port", str(port), "--bucket", bucket,
                          "--endpoint-url", moto_endpoint, "--schemas", str(schemas))
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert f"{host}:{port}: cannot listen here (" in result.output and "--port" in result.output
 
 

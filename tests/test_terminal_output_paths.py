@@ -169,11 +169,11 @@ def test_a_disk_failure_in_a_preview_rebuild_is_a_message_and_serving_goes_on(si
 # --- sitegen serve: a port it cannot listen on ---------------------------------------------------
 
 @pytest.mark.parametrize("holder", ["127.0.0.1", "0.0.0.0"])
-def test_serve_on_a_busy_port_is_a_located_problem_and_exit_1(site, holder):
+def test_serve_on_a_busy_port_is_a_located_problem_and_exit_2(site, holder):
     with socket.create_server((holder, 0)) as busy:
         port = busy.getsockname()[1]
         result = CliRunner().invoke(main, ["serve", "--site", str(site), "--port", str(port)])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output   # a usage problem: choose another --port
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert f"127.0.0.1:{port}: cannot listen here (" in result.output and "--port" in result.output
     assert not (site / "build").exists()   # refused before building
