@@ -197,7 +197,7 @@ def test_list_positions_count_from_one(size, data):
     ("a: 1\na: 2\n", 2, "the key 'a' appears twice in this mapping; keep one of them"),
     ("a: @home\n", 1, "a value cannot start with '@' unless it is in quotes"),
     ("a: *home\n", 1, "put the value in quotes"),
-    ("a: [b, c\n", 2, "a '[' or '{' is not closed"),
+    ("a: [b, c\n", 1, "the '[' here is not closed; add the ']'"),
     ("a: !foo bar\n", 1, "a value starting with '!' is read as a YAML tag; put the value in quotes"),
     ("a: &x 1\nb: &x 2\n", 2, "an anchor name (&name) is used twice"),
     ("a: 1\n---\nb: 2\n", 2, "a line '---' starts a second document"),
@@ -221,6 +221,60 @@ def test_syntax_errors_name_the_likely_mistake(text, line, words):
         parse_yaml(text, "f.yaml")
     [problem] = caught.value.problems
     assert problem.line == line and words in problem.message, problem
+
+
+@pytest.mark.parametrize("text, line, col, words", [
+    # Field reports: the opening bracket, not the line after the file's end.
+    ("name: [unclosed\nrank: PC\n", 1, 7, "the '[' here is not closed; add the ']'"),
+    ("name: A\nrole: PC\nward: abbey\ncontact: {email: a@b.example\n", 4, 10, "the '{' here is not closed"),
+    ("contact: {phone: #123, email: a@b.example}\n", 1, 10,
+     "because the '#' at line 1, column 18 starts a comment (inside '[...]' and '{...}' too, ' #' starts one)"
+     " and hides the rest of the line; put the value in quotes, like \"#123\""),
+    ("tags: [a, 'b]', \"c[\", d\n", 1, 7, "the '[' here is not closed"),
+])
+def test_an_unclosed_bracket_is_reported_where_it_opens(text, line, col, words):
+    with pytest.raises(SitegenError) as caught:
+        parse_yaml(text, "f.yaml")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.col) == (line, col) and words in problem.message, problem
+
+
+@settings(max_examples=60, deadline=None)
+@given(before=st.integers(0, 5), after=st.integers(0, 3), indent=st.integers(0, 6),
+       items=st.lists(st.from_regex(r"[a-z][a-z0-9 ]{0,8}[a-z0-9]", fullmatch=True), min_size=1, max_size=4),
+       bracket=st.sampled_from("[{"))
+def test_any_unclosed_bracket_is_reported_at_its_opening(before, after, indent, items, bracket):
+    entries = items if bracket == "[" else [f"k{n}: {item}" for n, item in enumerate(items)]
+    lines = [f"key{n}: value {n}" for n in range(before)]
+    lines.append(f"name:{' ' * (indent + 1)}{bracket}{', '.join(entries)}")
+    lines += [f"more{n}: value" for n in range(after)]
+    with pytest.raises(SitegenError) as caught:
+        parse_yaml("\n".join(lines) + "\n", "f.yaml")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.col) == (before + 1, 7 + indent), problem
+    assert f"the '{bracket}' here is not closed" in problem.message
+
+
+@pytest.mark.parametrize("text, line, col, words", [
+    # Field report: the overriding 'name' was called a duplicate key.
+    ("- &p {name: A, role: PC}\n- <<: *p\n  name: B\n", 2, 3,
+     "'<<' (YAML merge keys) is not supported; write the keys out"),
+    ("name: !!null x\n", 1, 7, "'!!null' is a YAML tag, which sitegen does not take; remove the '!!null' and"
+                               " write the value as text"),
+    ("a: 1\nopen: !!bool yes\n", 2, 7, "remove the '!!bool'"),
+    ("phone: &p !!int 0207\n", 1, 11, "remove the '!!int'"),
+    ("tags: [a, !!float 1]\n", 1, 11, "remove the '!!float'"),
+    ("team:\n  - name: !!binary eA==\n", 2, 11, "remove the '!!binary'"),
+])
+def test_merge_keys_and_explicit_tags_are_refused_where_written(text, line, col, words):
+    with pytest.raises(SitegenError) as caught:
+        parse_yaml(text, "f.yaml")
+    [problem] = caught.value.problems
+    assert (problem.line, problem.col) == (line, col) and words in problem.message, problem
+
+
+def test_a_str_tag_and_quoted_exclamation_marks_are_text():
+    assert parse_yaml('a: !!str 0207\nb: "!!null"\nc: x!!y\n', "f.yaml") == {"a": "0207", "b": "!!null", "c": "x!!y"}
 
 
 def test_syntax_errors_in_front_matter_give_the_file_line(make_site):

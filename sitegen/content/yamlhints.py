@@ -38,6 +38,10 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]
     hidden = _hidden_line_end(lines, line) if _is_structure_problem(problem) else None
     if hidden:
         return hidden
+    if "flow" in context or "expected ',' or" in problem:
+        unclosed = unclosed_flow(text, mark.index if mark else len(text))
+        if unclosed:
+            return unclosed
     if _is_structure_problem(problem):
         missing = _missing_space(lines, line)
         if missing is not None:
@@ -158,3 +162,64 @@ def _plain_words(problem: str, context: str, lines: list[str], line: int, col: i
     if "end of stream" in problem:
         return "the file ends in the middle of a value; check the quotes and brackets near the end"
     return f"{problem or context or 'not valid YAML'}; check the indentation and the quotes around this line"
+
+
+def unclosed_flow(text: str, end: int) -> tuple[int, int, str] | None:
+    """(line from 0, col from 1, message) for the outermost '[' or '{' in TEXT[:END]
+    left open, naming a ' #' inside it (which YAML reads as a comment, there too);
+    None when every bracket before END is closed."""
+    opened: list[int] = []
+    comment_inside: int | None = None
+    index = 0
+    while index < end:
+        char = text[index]
+        starts_token = index == 0 or text[index - 1] in " \t\n[{,"
+        if char in "\"'" and starts_token:
+            index = _after_quoted(text, index)
+            continue
+        if char == "#" and (index == 0 or text[index - 1] in " \t\n"):
+            if opened and comment_inside is None:
+                comment_inside = index
+            newline = text.find("\n", index)
+            index = newline if newline >= 0 else len(text)
+            continue
+        if char in "[{":
+            opened.append(index)
+        elif char in "]}" and opened:
+            opened.pop()
+        index += 1
+    if not opened:
+        return None
+    return _unclosed_message(text, opened[0], comment_inside)
+
+
+def _after_quoted(text: str, start: int) -> int:
+    """The index just after the quoted value starting at START (or the end of TEXT)."""
+    quote, index = text[start], start + 1
+    while index < len(text):
+        if quote == '"' and text[index] == "\\":
+            index += 2
+            continue
+        if text[index] == quote:
+            return index + 1
+        index += 1
+    return len(text)
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n"), index - (before.rfind("\n") + 1) + 1
+
+
+def _unclosed_message(text: str, opener: int, comment: int | None) -> tuple[int, int, str]:
+    line, col = _position(text, opener)
+    bracket, closer = text[opener], _CLOSERS[text[opener]]
+    if comment is None:
+        return line, col, PREFIX + (f"the '{bracket}' here is not closed; add the '{closer}' at the end of the"
+                                    " value, or put the whole value in quotes if the bracket is part of the text")
+    hash_line, hash_col = _position(text, comment)
+    written = re.split(r"[,}\]\n]", text[comment:])[0].strip()
+    return line, col, PREFIX + (
+        f"the '{bracket}' here is not closed, because the '#' at line {hash_line + 1}, column {hash_col} starts a"
+        f" comment (inside '[...]' and '{{...}}' too, ' #' starts one) and hides the rest of the line; put the"
+        f" value in quotes, like {quoted(written)}")

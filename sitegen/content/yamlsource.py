@@ -264,6 +264,10 @@ def _load(loader: _LocatingLoader, rel_path: str):
     if node is None:
         return None
     shape = _shape_problem(node)
+    if not shape:
+        refused = _refused_syntax(loader, node)
+        if refused:
+            raise SitegenError([Problem(rel_path, line, col, message) for line, col, message in refused])
     if not shape and _OTHER_BREAKS.search(loader.source_text):
         lines = _LineFeeds(loader.source_text)
         quoted_spans = _recount_nodes(node, lines)
@@ -278,6 +282,50 @@ def _load(loader: _LocatingLoader, rel_path: str):
     if loader.problems:
         raise SitegenError([Problem(rel_path, line, col, message) for line, col, message in loader.problems])
     return value
+
+
+# An explicit tag (`!!null x`, `!thing x`), possibly after an anchor: group 1 is the tag.
+_EXPLICIT_TAG = re.compile(r"(?:&\S+[ \t]+)?(![^ \t\n,\]}]*)")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+def _refused_syntax(loader: _LocatingLoader, root: yaml.Node) -> list[tuple[int, int, str]]:
+    """(line, col, message) for each YAML feature editors never need and that would
+    change what is published without showing it: explicit tags (`name: !!null x`
+    publishes nothing, `!!bool yes` true) and '<<' merge keys (whose overriding
+    keys look like duplicates).  `!!str` is allowed: it only says "text"."""
+    lines = _LineFeeds(loader.source_text)
+    found: list[tuple[int, int, str]] = []
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        tag = _EXPLICIT_TAG.match(loader.source_text, node.start_mark.index)
+        if tag and tag[1] not in ("!!str", "!"):
+            found.append(_located(loader, lines, tag.start(1), _tag_message(tag[1])))
+        if isinstance(node, yaml.MappingNode):
+            for key, _ in node.value:
+                if key.tag == _MERGE_TAG:
+                    found.append(_located(loader, lines, key.start_mark.index, "'<<' (YAML merge keys) is not"
+                                                                                " supported; write the keys out"))
+            stack.extend(child for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return sorted(found)
+
+
+def _tag_message(tag: str) -> str:
+    """What to do about TAG: a '!!' tag was meant as one; a single '!' is likely text."""
+    if tag.startswith("!!"):
+        return f"'{tag}' is a YAML tag, which sitegen does not take; remove the '{tag}' and write the value as text"
+    return "a value starting with '!' is read as a YAML tag; put the value in quotes"
+
+
+def _located(loader: _LocatingLoader, lines: _LineFeeds, index: int, message: str) -> tuple[int, int, str]:
+    line, column = lines.position(index)
+    return line + 1 + loader.line_offset, column + 1, message
 
 
 # YAML 1.1, and so PyYAML's marks, also count NEL, LS and PS as line ends; editors and sitegen count "\n" only.
