@@ -6,14 +6,17 @@ leads outside it (directly, through `../..`, through a linked folder or a chain
 of links) is refused wherever site files are read or listed, and reported by
 `outside_links`, which `sitegen check` and every build run.
 
-The one rule for names: a source file or folder name must be valid UTF-8 and
-hold no control character (`name_fault`); `bad_names` reports every other one,
-in `sitegen check` and every build, and publish refuses one in build/.
+The one rule for names: a source file or folder name must be valid UTF-8,
+hold no control character, bidi mark or invisible space, and neither start nor
+end with white space (`name_fault`); `bad_names` reports every other one, and
+names in one folder that differ only in case, in `sitegen check` and every
+build; publish refuses a name name_fault refuses in build/.
 """
 from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
@@ -111,15 +114,48 @@ def refuse_link_out(path: Path, rel_path: str) -> None:
 _CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
 
 
+# Characters that make a name read other than it is: bidi marks and overrides
+# (`cod\u202eFDP.exe` shows as `codexe.PDF`), and spaces that look like a plain
+# space but are not one (no-break, figure, narrow no-break) or take no room
+# (zero-width space, byte-order mark).  ZWJ and ZWNJ stay allowed: scripts need them.
+_INVISIBLE_CHARACTERS = {
+    0x061C: "ARABIC LETTER MARK", 0x200E: "LEFT-TO-RIGHT MARK", 0x200F: "RIGHT-TO-LEFT MARK",
+    0x202A: "LEFT-TO-RIGHT EMBEDDING", 0x202B: "RIGHT-TO-LEFT EMBEDDING", 0x202C: "POP DIRECTIONAL FORMATTING",
+    0x202D: "LEFT-TO-RIGHT OVERRIDE", 0x202E: "RIGHT-TO-LEFT OVERRIDE", 0x2066: "LEFT-TO-RIGHT ISOLATE",
+    0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE", 0x2069: "POP DIRECTIONAL ISOLATE",
+    0x00A0: "NO-BREAK SPACE", 0x2007: "FIGURE SPACE", 0x202F: "NARROW NO-BREAK SPACE",
+    0x200B: "ZERO WIDTH SPACE", 0xFEFF: "ZERO WIDTH NO-BREAK SPACE",
+}
+
+
 def name_fault(name: str) -> str | None:
     """What is wrong with the file or folder NAME, as os.listdir gives it (bytes
-    that are not UTF-8 arrive as lone surrogates), or None for a good name."""
+    that are not UTF-8 arrive as lone surrogates), or None for a good name.
+    NAME may be a '/'-separated path: each part is held to the rule.  Faults:
+    not UTF-8; a control character; a bidi or invisible-space character (named,
+    with its position, counted from 1 in the part); white space at either end."""
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
         return "is not valid UTF-8"
     if _CONTROL_CHARACTERS.search(name):
         return "holds a control character"
+    for part in name.split("/"):
+        if fault := _part_fault(part):
+            return fault
+    return None
+
+
+def _part_fault(part: str) -> str | None:
+    """The invisible-character or white-space fault of one name PART, or None."""
+    for position, char in enumerate(part, start=1):
+        if (label := _INVISIBLE_CHARACTERS.get(ord(char))) is not None:
+            return (f"holds the invisible character U+{ord(char):04X} {label} at character {position},"
+                    " which makes the name read other than it is")
+    if part[:1].isspace():
+        return "starts with white space, which cannot be seen in a link or a list of files"
+    if part[-1:].isspace():
+        return "ends with white space, which cannot be seen in a link or a list of files"
     return None
 
 
@@ -137,14 +173,38 @@ def name_problem(rel_path: str, fault: str) -> Problem:
 
 def bad_names(root: Path) -> list[Problem]:
     """A problem for every file or folder among the site's sources (SOURCES under
-    ROOT) whose name name_fault refuses.  Links are not followed: a link's own
-    name is checked, and where it leads is checked where it lies in the site."""
+    ROOT) whose name name_fault refuses, and for every name that differs from
+    another in its folder only in upper and lower case (case_clashes).  Links are
+    not followed: a link's own name is checked, and where it leads is checked
+    where it lies in the site."""
     problems = []
     for source in SOURCES:
         for folder, dirs, files in os.walk(root / source):
             rel_folder = Path(folder).relative_to(root).as_posix()
+            good = []
             for name in sorted(dirs + files):
                 if fault := name_fault(name):
                     problems.append(name_problem(f"{rel_folder}/{name}", fault))
+                else:
+                    good.append(name)
+            problems.extend(case_clashes(rel_folder, good))
             dirs[:] = [d for d in dirs if not name_fault(d)]   # reported once, at the folder
+    return problems
+
+
+def case_clashes(rel_folder: str, names: list[str]) -> list[Problem]:
+    """A problem for each of NAMES (the entries of the site folder REL_FOLDER, in
+    order) that is an earlier one in other upper and lower case (`Q.PDF` beside
+    `q.pdf`): a Mac or Windows checkout keeps only one of them.  Names that differ
+    only in Unicode normal form are left to content/medianames.py."""
+    first: dict[str, str] = {}
+    problems = []
+    for name in names:
+        composed = unicodedata.normalize("NFC", name)
+        same = first.setdefault(composed.casefold(), name)
+        if same != name and unicodedata.normalize("NFC", same) != composed:
+            problems.append(Problem(shown_path(f"{rel_folder}/{name}"), 0, 0,
+                                    f"has the same name as {shown_path(f'{rel_folder}/{same}')} but for upper and"
+                                    " lower case, so a Mac or Windows checkout keeps only one of them;"
+                                    " rename or delete one"))
     return problems

@@ -41,8 +41,10 @@ bad_parts = st.one_of(
     .filter(not_utf8),
     st.sampled_from(CONTROLS).map(lambda c: c.encode("utf-8")))
 plain = st.text(alphabet="abcdefghij-_", min_size=0, max_size=5).map(str.encode)
-good_names = st.text(st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="/\0"),
-                     min_size=1, max_size=12).filter(lambda s: s not in (".", ".."))
+INVISIBLES = [chr(c) for c in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),
+                                0x00A0, 0x2007, 0x202F, 0x200B, 0xFEFF)]
+good_names = st.text(st.characters(exclude_categories=("Cc", "Cs"), exclude_characters="/\0" + "".join(INVISIBLES)),
+                     min_size=1, max_size=12).filter(lambda s: s not in (".", "..") and s.strip() == s)
 
 
 @pytest.fixture
@@ -157,3 +159,88 @@ def test_publish_refuses_a_bad_name_in_build_and_uploads_nothing(tmp_path, moto_
     assert result.exit_code == 1, result.output
     assert f"build/{shown}" in result.stderr and "Traceback" not in result.output
     assert boto3.client("s3", endpoint_url=moto_endpoint).list_objects_v2(Bucket=bucket).get("KeyCount") == 0
+
+
+# --- names that read other than they are, and names that differ only in case --------------------
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(place=st.sampled_from(PLACES), head=plain, bad=st.sampled_from(INVISIBLES),
+       tail=st.sampled_from([b"", b".md", b".pdf"]), as_folder=st.booleans())
+def test_every_bidi_mark_or_invisible_space_is_reported_at_its_character(site, place, head, bad, tail, as_folder):
+    name = head + bad.encode() + b"x" + tail
+    path = make_entry(site / place, name, as_folder)
+    try:
+        problems = bad_names(site)
+    finally:
+        remove_entry(path)
+    assert len(problems) == 1, problems
+    assert problems[0].path == printable(f"{place}/{name.decode()}")
+    assert f"U+{ord(bad):04X}" in problems[0].message and f"at character {len(head) + 1}," in problems[0].message
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(place=st.sampled_from(PLACES), core=st.text("abc.-", min_size=1, max_size=5),
+       space=st.sampled_from([" ", "  ", "\u3000", "\u2003"]), at_start=st.booleans(), as_folder=st.booleans())
+def test_white_space_at_either_end_of_a_name_is_reported(site, place, core, space, at_start, as_folder):
+    name = space + core if at_start else core + space
+    path = make_entry(site / place, name.encode(), as_folder)
+    try:
+        problems = bad_names(site)
+    finally:
+        remove_entry(path)
+    assert [p.path for p in problems] == [f"{place}/{name}"]
+    assert ("starts" if at_start else "ends") + " with white space" in problems[0].message
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(place=st.sampled_from(PLACES), name=st.text("abcdefgxyzäéß", min_size=1, max_size=6),
+       tail=st.sampled_from(["", ".md", ".pdf"]), data=st.data())
+def test_names_differing_only_in_case_in_one_folder_are_reported(site, place, name, tail, data):
+    first = name + tail
+    second = data.draw(st.sampled_from([first.upper(), first.title(), first.swapcase()]).filter(lambda n: n != first))
+    paths = [make_entry(site / place, n.encode(), as_folder=False) for n in (first, second)]
+    try:
+        problems = bad_names(site)
+    finally:
+        for path in paths:
+            remove_entry(path)
+    later, earlier = max(first, second), min(first, second)
+    assert [p.path for p in problems] == [f"{place}/{later}"]
+    assert f"same name as {place}/{earlier} but for upper and lower case" in problems[0].message
+
+
+def test_the_same_name_in_two_folders_is_no_clash(site):
+    make_entry(site / "content/media", b"Q.PDF", as_folder=False)
+    make_entry(site / "content/media/leaflets", b"q.pdf", as_folder=False)
+    assert bad_names(site) == []
+
+
+# The reviewer's cases: the name, where it goes, and what check must print.
+INVISIBLE_CASES = {
+    "bidi override": ("report\u202eFDP.exe", "content/media",
+                      "content/media/report\\u202eFDP.exe: the name holds the invisible character U+202E"),
+    "no-break space": ("ward\u00a0map.pdf", "content/media",
+                       "content/media/ward\u00a0map.pdf: the name holds the invisible character U+00A0"),
+    "leading space": (" minutes.pdf", "content/media", "content/media/ minutes.pdf: the name starts with white space"),
+    "trailing space": ("about.md ", "content/pages", "content/pages/about.md : the name ends with white space"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INVISIBLE_CASES))
+def test_check_refuses_names_that_read_other_than_they_are(site, case):
+    name, place, expected = INVISIBLE_CASES[case]
+    make_entry(site / place, name.encode(), as_folder=False)
+    result = check(site)
+    assert result.exit_code == 1 and expected in result.stderr, result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("place, names", [("content/media", ("Q.PDF", "q.pdf")),
+                                          (AREA_NEWS, ("2026-01-05-Patrols.md", "2026-01-05-patrols.md")),
+                                          ("content/pages", ("About.md", "about.md"))])
+def test_check_refuses_names_differing_only_in_case(site, place, names):
+    for name in names:
+        make_entry(site / place, name.encode(), as_folder=False)
+    result = check(site)
+    assert result.exit_code == 1, result.output
+    assert f"{place}/{names[1]}: has the same name as {place}/{names[0]} but for upper and lower case" in result.stderr
