@@ -2,11 +2,16 @@
 and the machine-readable outputs (Atom, iCalendar, sitemap)."""
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import BUILD_DATE, run_cli
+from sitegen.telhref import tel_href
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -216,3 +221,46 @@ def test_csp_allows_each_forms_endpoint_and_nothing_else(make_site, tmp_path):
     page = html.unescape((tmp_path / "b/index.html").read_text())
     assert ("form-action 'self' https://intake.example.org https://receiver.example.net;" in page)
     assert ("connect-src 'self' https://intake.example.org https://receiver.example.net;" in page)
+
+
+# --- tel: links -----------------------------------------------------------------------------------
+
+_separators = st.sampled_from(["", " ", "  ", "-", ".", "\u00a0"])
+
+
+@st.composite
+def written_phone_numbers(draw) -> tuple[str, str]:
+    """(a phone number as an editor might write it, the digits it dials with a leading + if global):
+    international with or without a '(0)' trunk prefix, national, or short like '9 9 9'."""
+    groups = draw(st.lists(st.text("0123456789", min_size=1, max_size=4), min_size=1, max_size=4))
+    written = "".join(draw(_separators) + group for group in groups).strip(" -.\u00a0")
+    digits = "".join(groups)
+    form = draw(st.sampled_from(["national", "global", "global-trunk"]))
+    if form == "national":
+        return written, digits
+    country = draw(st.sampled_from(["44", "353", "1", "33"]))
+    trunk = draw(st.sampled_from(["(0)", " (0) ", "(0) "])) if form == "global-trunk" else " "
+    return f"+{country}{trunk}{written}", f"+{country}{digits}"
+
+
+@settings(max_examples=100, deadline=None)
+@given(number=written_phone_numbers())
+def test_tel_hrefs_are_digits_and_a_leading_plus_dialling_the_same_number(number):
+    written, dialled = number
+    href = tel_href(written)
+    assert re.fullmatch(r"tel:\+?[0-9]+", href), href
+    assert href == f"tel:{dialled}"
+
+
+def test_tel_links_keep_the_written_text_and_dial_the_right_number(make_site, tmp_path):
+    """A reviewer's cases: '+44 (0)20 7946 0766' dials +442079460766 and '9 9 9' dials 999."""
+    site = make_site("minimal")
+    (site / "site.yaml").write_text((site / "site.yaml").read_text() + "phone:\n  emergency: 9 9 9\n")
+    area = site / "content/areas/north-ward/area.yaml"
+    area.write_text(area.read_text().replace("phone: 020 7946 0001", "phone: +44 (0)20 7946 0766"))
+    result = run_cli("build", "--site", str(site), "--out", str(tmp_path / "b"), "--build-date", BUILD_DATE)
+    assert result.exit_code == 0, result.output
+    ward = (tmp_path / "b/areas/north-ward/index.html").read_text()
+    assert 'href="tel:+442079460766">+44 (0)20 7946 0766</a>' in ward
+    assert 'href="tel:999">9 9 9</a>' in ward
+    assert not re.search(r'href="tel:(?![+]?[0-9]+")', ward)
