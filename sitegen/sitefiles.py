@@ -1,10 +1,13 @@
-"""The one rule for symbolic links in a site: nothing outside the site folder
+"""The one rule for symbolic links in a site: nothing but the site's sources
 is read or published through one.
 
-A link whose target is inside the site is followed like any file.  A link that
-leads outside it (directly, through `../..`, through a linked folder or a chain
-of links) is refused wherever site files are read or listed, and reported by
-`outside_links`, which `sitegen check` and every build run.
+A link whose target is in a source folder (SOURCE_FOLDERS), at no hidden name,
+is followed like any file.  A link that leads outside the site (directly,
+through `../..`, through a linked folder or a chain of links) is refused
+wherever site files are read or listed; one that leads elsewhere in the site
+(.git, .cache, build/, .env, node_modules, a dot-folder: `stray_target`) is
+refused where media are listed and source files read.  `outside_links`, which
+`sitegen check` and every build run, reports both.
 
 The one rule for names: a source file or folder name must be valid UTF-8,
 hold no control character, bidi mark or invisible space, and neither start nor
@@ -25,6 +28,8 @@ from .terminal import printable
 
 # The files and folders of a site that a build reads.
 SOURCES = ("site.yaml", "content", "templates", "assets", "forms")
+# Where a link among the sources may lead: a source folder, to no hidden entry.
+SOURCE_FOLDERS = ("content", "templates", "assets", "forms")
 
 
 def outside_target(root: Path | str, path: Path | str) -> str | None:
@@ -35,6 +40,42 @@ def outside_target(root: Path | str, path: Path | str) -> str | None:
     if real == base or real.startswith(base.rstrip(os.sep) + os.sep):
         return None
     return real
+
+
+def stray_target(root: Path | str, path: Path | str) -> str | None:
+    """Where PATH really leads, if a link on the way takes it inside the site at
+    ROOT but not into its source folders (SOURCE_FOLDERS), or to a hidden entry
+    (a name starting with '.') within one: .git, .cache, build/, .env, node_modules,
+    a dot-folder under content/.  None when no link is on the way, or the links
+    lead to a source; a path leading outside the site is outside_target's."""
+    base = os.path.realpath(root)
+    real = os.path.realpath(path)
+    if real == os.path.join(base, os.path.relpath(os.path.abspath(path), os.path.abspath(root))):
+        return None   # no link on the way: the path is where it lies
+    if outside_target(base, real) is not None:
+        return None
+    for folder in SOURCE_FOLDERS:
+        real_folder = os.path.realpath(os.path.join(base, folder))
+        if real == real_folder or real.startswith(real_folder.rstrip(os.sep) + os.sep):
+            hidden = any(part.startswith(".") for part in Path(os.path.relpath(real, real_folder)).parts
+                         if part != os.curdir)
+            return real if hidden else None
+    return real
+
+
+def stray_problem(root: Path | str, rel_path: str, target: str) -> Problem:
+    """The problem for the site file REL_PATH, a link leading to TARGET inside the
+    site at ROOT but not to a source (stray_target)."""
+    shown = os.path.relpath(target, os.path.realpath(root))
+    return Problem(shown_path(rel_path), 0, 0,
+                   f"is a link to {shown_path(shown)}, which is not a source of the site (links may lead only"
+                   " into content/, templates/, assets/ and forms/, to no name starting with '.'); copy the"
+                   " file into content/ instead, or remove the link")
+
+
+def is_hidden(rel_path: str) -> bool:
+    """Whether the '/'-separated REL_PATH has a part whose name starts with '.'."""
+    return any(part.startswith(".") for part in rel_path.split("/"))
 
 
 def root_of(path: Path, rel_path: str) -> Path | None:
@@ -58,11 +99,25 @@ def outside_problem(rel_path: str, target: str) -> Problem:
 
 
 def outside_links(root: Path) -> list[Problem]:
-    """A problem for every link among the site's sources that leads outside ROOT."""
+    """A problem for every link among the site's sources that leads outside ROOT,
+    or inside it but not to a source (stray_target)."""
     problems = []
     for rel, target in _links_out(root):
         problems.append(outside_problem(rel, target))
+    for rel, target in _stray_links(root):
+        problems.append(stray_problem(root, rel, target))
     return problems
+
+
+def _stray_links(root: Path) -> Iterator[tuple[str, str]]:
+    """(REL, target) of every link among the sources under ROOT that stray_target
+    refuses; links out of the site are _links_out's."""
+    for name in SOURCE_FOLDERS:
+        for folder, dirs, files in os.walk(root / name):
+            for entry in sorted(dirs + files):
+                path = os.path.join(folder, entry)
+                if os.path.islink(path) and (target := stray_target(root, path)) is not None:
+                    yield Path(path).relative_to(root).as_posix(), target
 
 
 def _links_out(root: Path) -> Iterator[tuple[str, str]]:
@@ -107,6 +162,8 @@ def refuse_link_out(path: Path, rel_path: str) -> None:
     target = outside_target(root, path) if root is not None else None
     if target is not None:
         raise SitegenError([outside_problem(rel_path, target)])
+    if root is not None and (target := stray_target(root, path)) is not None:
+        raise SitegenError([stray_problem(root, rel_path, target)])
 
 
 # A file or folder name holding one of these cannot be shown, typed or published

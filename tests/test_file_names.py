@@ -18,6 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import BUILD_DATE, run_cli
+from sitegen.content.medianames import media_name_clashes
+from sitegen.content.site import list_media
 from sitegen.sitefiles import bad_names
 from sitegen.terminal import printable
 
@@ -244,3 +246,37 @@ def test_check_refuses_names_differing_only_in_case(site, place, names):
     result = check(site)
     assert result.exit_code == 1, result.output
     assert f"{place}/{names[1]}: has the same name as {place}/{names[0]} but for upper and lower case" in result.stderr
+
+
+# --- hidden media: a name starting with '.' at any depth is never published ---------------------------
+
+hidden_parts = st.text("abc-_", min_size=0, max_size=4).map(lambda s: "." + s).filter(lambda s: s not in (".", ".."))
+visible_parts = st.text("abc-_", min_size=1, max_size=4)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(visible_parts, max_size=3), hidden=hidden_parts, at=st.integers(0, 3),
+       leaf=st.sampled_from(["config", "x.pdf", ".DS_Store"]))
+def test_hidden_media_at_any_depth_are_never_listed(site, parts, hidden, at, leaf):
+    parts = [*parts[:at], hidden, *parts[at:], leaf]
+    path = site / "content/media" / "/".join(parts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[core]\n")
+    try:
+        media = list_media(site)
+        clashes = media_name_clashes(site)
+    finally:
+        shutil.rmtree(site / "content/media" / parts[0]) if len(parts) > 1 else path.unlink()
+    assert media == ["/media/bike.svg"] and clashes == []
+
+
+def test_the_reviewers_hidden_media_are_not_built(site):
+    media = site / "content/media"
+    (media / ".git").mkdir()
+    (media / ".git/config").write_text("[remote]\n")
+    (media / ".DS_Store").write_bytes(b"\0")
+    (media / ".hidden.pdf").write_bytes(b"%PDF")
+    (media / "leaflets/.drafts").mkdir(parents=True)
+    (media / "leaflets/.drafts/plan.pdf").write_bytes(b"%PDF")
+    assert run_cli("build", "--site", str(site), "--build-date", BUILD_DATE).exit_code == 0
+    assert sorted(p.name for p in (site / "build/media").rglob("*")) == ["bike.svg"]

@@ -126,12 +126,12 @@ def test_an_area_yaml_linked_from_outside_is_not_read(make_site, outside):
     assert SECRET not in result.output
 
 
-def test_links_inside_the_site_are_followed_as_before(make_site):
+def test_links_to_sources_are_followed_as_before(make_site):
     site = make_site("minimal")
-    shared = site / "shared"
-    shared.mkdir()
+    shared = site / "assets" / "shared"     # a source folder: links may lead only into one
+    shared.mkdir(parents=True)
     (shared / "logo.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
-    (site / "content/media/logo.svg").symlink_to("../../shared/logo.svg")
+    (site / "content/media/logo.svg").symlink_to("../../assets/shared/logo.svg")
     (site / "content/media/chain.svg").symlink_to("logo.svg")
     (site / "content/pages/about-us.md").symlink_to("about.md")
     result = run_cli("build", "--site", str(site), "--build-date", BUILD_DATE)
@@ -247,3 +247,64 @@ def test_publish_sends_a_link_inside_build_and_never_the_build_marker(make_site,
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])}
     assert "home.html" in keys and "index.html" in keys
     assert BUILD_MARKER not in keys and (site / "build" / BUILD_MARKER).is_file()
+
+
+# --- links that stay in the site but lead to what is not a source (issue 15 class D, round 3) -------------
+
+# what a link leads to, relative to the site -> content written there
+NOT_SOURCES = {".git/config": "[core]\n", ".env": "AWS_SECRET_ACCESS_KEY=x\n", ".cache/build/state.pickle": "p",
+               "build/index.html": "<p>old</p>", "node_modules/ajv/package.json": "{}", "site.yaml": None,
+               "content/.drafts/plan.md": "---\ntitle: x\n---\n", "content/media/.git/config": "[core]\n",
+               ".git": None, "shared/logo.svg": "<svg/>"}
+LINK_PLACES = ["content/media/leaked.txt", "content/media/sub/leaked.txt", "content/pages/leaked.md",
+               "content/areas/north-ward/news/leaked.md", "templates/leaked.html", "assets/leaked.css",
+               "forms/leaked.yaml"]
+
+
+def _not_source(site: Path, target: str) -> Path:
+    path = site / target
+    if NOT_SOURCES[target] is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(NOT_SOURCES[target])
+    elif not path.exists():
+        path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize("absolute", [False, True])
+@pytest.mark.parametrize("place", LINK_PLACES)
+@pytest.mark.parametrize("target", sorted(NOT_SOURCES))
+def test_a_link_to_what_is_not_a_source_is_reported_at_the_link(make_site, target, place, absolute):
+    site = make_site("minimal")
+    path = _not_source(site, target)
+    link = site / place
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(path if absolute else os.path.relpath(path, link.parent))
+    problems = [p for p in outside_links(site) if p.path == place]
+    assert len(problems) == 1, outside_links(site)
+    assert f"is a link to {target}, which is not a source of the site" in problems[0].message
+
+
+@pytest.mark.parametrize("target", ["content/pages/about.md", "content/media/bike.svg", "assets", "content/media"])
+def test_a_link_to_a_source_is_no_problem(make_site, target):
+    site = make_site("minimal")
+    link = site / "content/media/linked"
+    link.symlink_to(os.path.relpath(site / target, link.parent))
+    assert outside_links(site) == []
+
+
+def test_the_reviewers_gitconfig_link_fails_check_and_build_and_is_never_published(make_site, moto_endpoint,
+                                                                                    bucket):
+    site = make_site("minimal")
+    _not_source(site, ".git/config")
+    (site / "content/media/gitconfig.txt").symlink_to("../../.git/config")
+    expected = ("content/media/gitconfig.txt: is a link to .git/config, which is not a source of the site"
+                " (links may lead only into content/, templates/, assets/ and forms/")
+    check = run_cli("check", "--site", str(site), "--build-date", BUILD_DATE)
+    assert check.exit_code == 1 and expected in check.stderr, check.output
+    assert run_cli("build", "--site", str(site), "--build-date", BUILD_DATE).exit_code == 1
+    assert not (site / "build").exists()
+    published = run_cli("publish", "--site", str(site), "--endpoint-url", moto_endpoint, "--bucket", bucket,
+                        "--build-date", BUILD_DATE, "--json")
+    assert published.exit_code == 1 and expected in published.stderr and "Traceback" not in published.output
+    assert boto3.client("s3", endpoint_url=moto_endpoint).list_objects_v2(Bucket=bucket).get("KeyCount") == 0

@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 
 from ..errors import Problem
+from ..sitefiles import is_hidden
 from . import MEDIA_DIR
 
 MEDIA_URL = "/media/"
@@ -57,7 +58,7 @@ def media_name_clashes(root: Path) -> list[Problem]:
     problems = []
     for path in sorted(base.rglob("*")) if base.is_dir() else []:
         rel = path.relative_to(base).as_posix()
-        if not path.is_file() or path.name.startswith("."):
+        if is_hidden(rel) or not path.is_file():
             continue
         same = first.setdefault(unicodedata.normalize("NFC", rel), rel)
         if same != rel:

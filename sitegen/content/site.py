@@ -8,7 +8,7 @@ from ..config import load_config
 from ..errors import Problems
 from ..forms.bundle import load_forms_bundle
 from ..model import Area, Borough, Site
-from ..sitefiles import name_fault, outside_target
+from ..sitefiles import is_hidden, name_fault, outside_target, stray_target
 from . import MEDIA_DIR, slugify
 from .arealoader import AreaCache, load_all_areas
 from .context import load_context
@@ -69,12 +69,14 @@ def _clash(name: str, other: Area, slug: str) -> str:
 
 
 def list_media(root: Path) -> list[str]:
-    """Site paths of the files under content/media (names in NFC), copied as they are to /media/
-    (links leading outside the site, and names sitefiles.name_fault refuses,
-    left out: `check` reports them)."""
+    """Site paths of the files under content/media (names in NFC), copied as they are to /media/.
+    Hidden files, and files in hidden folders (a name starting with '.', at any
+    depth: .DS_Store, .git/config), are never published.  Links leading outside
+    the site or to what is not a source (sitefiles.stray_target), and names
+    sitefiles.name_fault refuses, are left out: `check` reports them."""
     base = root / MEDIA_DIR
     if not base.is_dir() or outside_target(root, base):
         return []
     return sorted({media_url(rel) for p in base.rglob("*")     # NFC names: see content/medianames.py
-                   if p.is_file() and not p.name.startswith(".") and not outside_target(root, p)
-                   and not name_fault(rel := p.relative_to(base).as_posix())})
+                   if not is_hidden(rel := p.relative_to(base).as_posix()) and p.is_file()
+                   and not outside_target(root, p) and not stray_target(root, p) and not name_fault(rel)})
