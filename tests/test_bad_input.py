@@ -2,6 +2,8 @@
 says what to do, every problem at once, and never a traceback."""
 from __future__ import annotations
 
+import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,24 @@ from hypothesis import strategies as st
 
 from conftest import BUILD_DATE, run_cli
 from sitegen.config import SITE
-from sitegen.content.schema import PHONE_RE, Where
+from sitegen.content.schema import (
+    PHONE_RE,
+    Bool,
+    Choice,
+    Colour,
+    Date,
+    DateTime,
+    Email,
+    Field,
+    Int,
+    ListOf,
+    Phone,
+    Record,
+    Slug,
+    Str,
+    Url,
+    Where,
+)
 from sitegen.content.yamlsource import parse_yaml
 from sitegen.errors import Problems
 
@@ -239,3 +258,54 @@ def test_a_page_that_fails_to_load_reports_only_its_own_problem(site, old, new):
     assert result.exit_code == 1 and "Traceback" not in result.output
     problems = [line for line in result.stderr.splitlines() if line.startswith("content/")]
     assert problems and all(line.startswith("content/pages/about.md:") for line in problems), result.stderr
+
+
+# -- class 12: every schema message ends with what to write ------------------------------------
+
+KINDS = [Str(), Slug, Email, Phone, Colour, Url(), Url(allow_path=True), Int(minimum=0, maximum=500), Bool(),
+         Date(), DateTime(), Choice(("web", "phone")), ListOf(Str()), Record([Field("name", Str())], name="team")]
+# What a message may end with: an instruction to the editor.
+_SAYS_WHAT_TO_DO = re.compile(r"; (write|remove|keep|add|check|did you mean|delete|put)\b")
+_WRONG_VALUES = st.one_of(st.text(max_size=12), st.integers(-10**6, 10**6), st.booleans(), st.none(),
+                          st.lists(st.text(max_size=3), max_size=2), st.dictionaries(st.text(max_size=3),
+                                                                                      st.text(max_size=3),
+                                                                                      max_size=2))
+
+
+@settings(max_examples=100, deadline=None)
+@given(kind=st.sampled_from(KINDS), value=_WRONG_VALUES)
+def test_every_schema_message_says_what_to_write(kind, value):
+    problems = Problems()
+    kind.check(value, Where("f.yaml", (1, 1), "key"), problems)
+    for problem in problems:
+        assert _SAYS_WHAT_TO_DO.search(problem.message), problem.message
+
+
+@pytest.mark.parametrize("kind, value, words", [
+    (Int(minimum=0), -1, "is -1, but must be at least 0; write 0 or a larger whole number"),
+    (Int(minimum=1), "0", "is 0, but must be at least 1; write 1 or a larger whole number"),
+    (Int(maximum=10), "12", "must be at most 10; write 10 or a smaller whole number"),
+    (Bool(), "Y", "expected true or false, found 'Y'; write true or false"),
+    (Str(), [], "expected text, found a list; write plain text instead"),
+    (Date(), "2026-11-1", "expected a date written YYYY-MM-DD, found '2026-11-1'; write 2026-11-01"),
+    (Date(), "2026-2-30", "found '2026-2-30'; write the year, month and day with hyphens, like 2026-11-01"),
+    (Date(), "2026-02-30", "'2026-02-30' is not a real date; check the month (01-12) and the day"),
+    (Email, "police", "expected an email address, found 'police'; write an email address, like"),
+])
+def test_field_cases_schema_messages_say_what_to_write(kind, value, words):
+    problems = Problems()
+    kind.check(value, Where("f.yaml", (1, 1), "key"), problems)
+    [problem] = problems
+    assert words in problem.message, problem.message
+
+
+@settings(max_examples=100, deadline=None)
+@given(day=st.dates(min_value=date(1000, 1, 1)))
+def test_a_date_with_one_digit_parts_suggests_the_written_date(day):
+    problems = Problems()
+    Date().check(f"{day.year}-{day.month}-{day.day}", Where("f.yaml", (1, 1), "date"), problems)
+    if day.month < 10 or day.day < 10:
+        [problem] = problems
+        assert problem.message.endswith(f"; write {day.isoformat()}"), problem.message
+    else:
+        assert not list(problems)

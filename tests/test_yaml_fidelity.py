@@ -76,7 +76,7 @@ def test_keys_are_the_text_written(text):
 
 def test_a_choice_names_what_was_written():
     _, problems = _check(Record(name="test", fields=[Field("network", Choice(("x", "web")))]), "network: No\n")
-    assert problems == ["f.yaml:1:10: network: expected one of x, web, found 'No'"]
+    assert problems == ["f.yaml:1:10: network: expected one of x, web, found 'No'; write one of them exactly as shown"]
 
 
 def test_empty_and_tilde_are_not_given_but_null_is_a_word_in_text():
@@ -129,7 +129,8 @@ def test_true_and_false_accept_yes_no_on_off(word, value):
 
 def test_true_or_false_refuses_other_words():
     _, problems = _check(Record(name="test", fields=[Field("example", Bool())]), "example: 1\n")
-    assert problems == ["f.yaml:1:10: example: expected true or false, found '1'"]
+    assert problems == ["f.yaml:1:10: example: expected true or false, found '1';"
+                        " write true or false (yes/no and on/off mean the same)"]
 
 
 def test_field_case_unquoted_phone_is_published_as_written(tmp_path):
@@ -183,7 +184,8 @@ def test_list_positions_count_from_one(size, data):
     bad = data.draw(st.integers(min_value=1, max_value=size))
     items = "".join("  - []\n" if n == bad else f"  - item {n}\n" for n in range(1, size + 1))
     _, problems = _check(TEXT_RECORD, "items:\n" + items)
-    assert problems == [f"f.yaml:{bad + 1}:5: items[{bad}]: expected text, found a list"]
+    assert problems == [f"f.yaml:{bad + 1}:5: items[{bad}]: expected text, found a list;"
+                        " write plain text instead (in quotes if it starts with '[', '{', '-' or '#')"]
 
 
 @pytest.mark.parametrize("text, line, words", [

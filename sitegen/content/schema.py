@@ -67,9 +67,14 @@ class Kind:
     def describe(self) -> str:  # pragma: no cover
         raise NotImplementedError
 
+    def advice(self, value: Any) -> str:
+        """What to write instead of VALUE, which is not of this kind (an imperative, like
+        "write true or false")."""
+        return f"write {self.describe()}"
+
     def wrong(self, value: Any, where: Where, problems: Problems) -> None:
-        """Report that VALUE is not of this kind."""
-        where.report(problems, f"expected {self.describe()}, found {_show(value)}")
+        """Report that VALUE is not of this kind, and what to write instead."""
+        where.report(problems, f"expected {self.describe()}, found {_show(value)}; {self.advice(value)}")
 
 
 NOT_GIVEN_WORDS = ("", "~")
@@ -104,10 +109,16 @@ class Str(Kind):
     multiline: bool = False
     pattern: re.Pattern | None = None
     pattern_help: str = ""
+    example: str = ""
     takes_text = True
 
     def describe(self) -> str:
         return self.pattern_help or "text"
+
+    def advice(self, value: Any) -> str:
+        if self.pattern_help:
+            return f"write {self.pattern_help}" + (f", like '{self.example}'" if self.example else "")
+        return "write plain text instead (in quotes if it starts with '[', '{', '-' or '#')"
 
     def check(self, value, where, problems):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -132,8 +143,9 @@ def Text(max_len: int = 5000) -> Str:
 
 
 Slug = Str(max_len=80, pattern=SLUG_RE, pattern_help="lowercase letters, digits and hyphens (like 'abbey-road')")
-Email = Str(max_len=254, pattern=EMAIL_RE, pattern_help="an email address")
-Phone = Str(max_len=30, pattern=PHONE_RE, pattern_help="a phone number (digits, spaces, + ( ) -)")
+Email = Str(max_len=254, pattern=EMAIL_RE, pattern_help="an email address", example="abbey.ward@police.example")
+Phone = Str(max_len=30, pattern=PHONE_RE, pattern_help="a phone number (digits, spaces, + ( ) -)",
+            example="020 7946 0123")
 Colour = Str(max_len=7, pattern=COLOUR_RE, pattern_help="a colour like '#1d70b8'")
 
 
@@ -148,6 +160,10 @@ class Url(Kind):
     def describe(self) -> str:
         what = "an http(s) URL like 'https://example.org/page'"
         return what + (" or a site path like '/about/'" if self.allow_path else "")
+
+    def advice(self, value: Any) -> str:
+        return "write the whole address, starting with https://" + (
+            ", or a path on this site starting with /" if self.allow_path else "")
 
     def check(self, value, where, problems):
         if not isinstance(value, str) or not value.strip():
@@ -187,9 +203,11 @@ class Int(Kind):
         if number is None:
             return None
         if self.minimum is not None and number < self.minimum:
-            return where.report(problems, f"must be at least {self.minimum}")
+            return where.report(problems, f"is {number}, but must be at least {self.minimum}; write {self.minimum}"
+                                          " or a larger whole number")
         if self.maximum is not None and number > self.maximum:
-            return where.report(problems, f"must be at most {self.maximum}")
+            return where.report(problems, f"is {number}, but must be at most {self.maximum}; write {self.maximum}"
+                                          " or a smaller whole number")
         return number
 
     def _number(self, value, where: Where, problems: Problems) -> int | None:
@@ -201,7 +219,8 @@ class Int(Kind):
             return None
         digits = text.lstrip("-").replace(",", "")
         if len(digits) > MAX_DIGITS:
-            where.report(problems, f"has {len(digits):,} digits; the most allowed is {MAX_DIGITS}")
+            where.report(problems, f"has {len(digits):,} digits; the most allowed is {MAX_DIGITS}, so write a"
+                                   " smaller number")
             return None
         if len(digits) > 1 and digits.startswith("0"):
             where.report(problems, f"'{text}' starts with 0, which YAML would read as an octal number;"
@@ -216,6 +235,9 @@ class Bool(Kind):
 
     def describe(self) -> str:
         return "true or false"
+
+    def advice(self, value: Any) -> str:
+        return "write true or false (yes/no and on/off mean the same)"
 
     def check(self, value, where, problems):
         if isinstance(value, bool):
@@ -233,6 +255,10 @@ class Date(Kind):
     def describe(self) -> str:
         return "a date written YYYY-MM-DD"
 
+    def advice(self, value: Any) -> str:
+        padded = _padded_date(value.strip()) if isinstance(value, str) else None
+        return f"write {padded}" if padded else "write the year, month and day with hyphens, like 2026-11-01"
+
     def check(self, value, where, problems):
         text = str(value).strip() if isinstance(value, (str, int)) else None
         if not text or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
@@ -240,7 +266,20 @@ class Date(Kind):
         try:
             return date.fromisoformat(text)
         except ValueError:
-            return where.report(problems, f"'{text}' is not a real date; check the month and the day")
+            return where.report(problems, f"'{text}' is not a real date; check the month (01-12) and the day"
+                                          " (01 to the month's last day), written YYYY-MM-DD")
+
+
+def _padded_date(text: str) -> str | None:
+    """TEXT written YYYY-MM-DD when it is a real date with one-digit parts (2026-11-1 gives
+    2026-11-01), else None."""
+    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+    except ValueError:
+        return None
 
 
 @dataclass
@@ -250,6 +289,9 @@ class DateTime(Kind):
     def describe(self) -> str:
         return "a date and time written YYYY-MM-DDTHH:MM, like 2026-12-03T19:00"
 
+    def advice(self, value: Any) -> str:
+        return "write the date, a T, then the 24-hour time, like 2026-12-03T19:00"
+
     def check(self, value, where, problems):
         text = str(value).strip() if isinstance(value, str) else None
         match = text and re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?", text)
@@ -258,7 +300,8 @@ class DateTime(Kind):
         try:
             return datetime.fromisoformat(f"{match[1]}T{match[2]}:{match[3]}:{match[4] or '00'}")
         except ValueError:
-            return where.report(problems, f"'{text}' is not a real date and time; check the month, day and hour")
+            return where.report(problems, f"'{text}' is not a real date and time; check the month (01-12), the day"
+                                          " and the hour (00-23), written like 2026-12-03T19:00")
 
 
 @dataclass
@@ -274,7 +317,8 @@ class Choice(Kind):
     def check(self, value, where, problems):
         if not isinstance(value, str) or value not in self.options:
             hint = did_you_mean(str(value), self.options) if isinstance(value, str) else ""
-            return where.report(problems, f"expected {self.describe()}, found {_show(value)}{hint}")
+            return where.report(problems, f"expected {self.describe()}, found {_show(value)}"
+                                          f"{hint or '; write one of them exactly as shown'}")
         return value
 
 
@@ -287,6 +331,9 @@ class ListOf(Kind):
 
     def describe(self) -> str:
         return "a list"
+
+    def advice(self, value: Any) -> str:
+        return "write each item on its own line below the key, starting with '- '"
 
     def check(self, value, where, problems):
         if not isinstance(value, list):
@@ -332,6 +379,9 @@ class Record(Kind):
 
     def describe(self) -> str:
         return f"a mapping of {self.name} keys"
+
+    def advice(self, value: Any) -> str:
+        return "write its keys on the lines below, each 'key: value' and indented by two spaces"
 
     def check(self, value, where, problems):
         if not isinstance(value, dict):
