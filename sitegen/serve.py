@@ -13,6 +13,7 @@ import http.server
 import threading
 from collections.abc import Callable
 from datetime import date
+from html import escape
 from pathlib import Path
 
 import click
@@ -42,16 +43,30 @@ HOST = "127.0.0.1"
 
 
 class BuildVersion:
-    """A counter bumped after each successful build; pages poll it."""
+    """A counter pages poll, bumped after each good build (and each failed one while there is no
+    build, so the problems page follows), and the problems of the last failed attempt (empty after
+    a good one)."""
 
     def __init__(self) -> None:
         self.value = 0
+        self.problems: list[Problem] = []
         self.lock = threading.Lock()
 
-    def bump(self) -> None:
-        """Note a new build."""
+    def bump(self, problems: list[Problem] | None = None, announce: bool = True) -> None:
+        """Note a build attempt: a good one (no PROBLEMS), or one that failed with PROBLEMS;
+        ANNOUNCE tells open pages to reload."""
         with self.lock:
-            self.value += 1
+            self.value += 1 if announce else 0
+            self.problems = list(problems or [])
+
+
+def no_build_page(problems: list[Problem]) -> bytes:
+    """The page served (status 503) while the site has never built: PROBLEMS, control characters shown
+    as escapes and HTML-escaped."""
+    items = "".join(f"<li>{escape(printable(problem))}</li>" for problem in problems) or "<li>Building…</li>"
+    return (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>No build yet</title></head>'
+            f"<body><h1>The site does not build yet</h1><p>Fix these problems and save; this page reloads"
+            f" when the site builds.</p><ul>{items}</ul></body></html>").encode()
 
 
 class PreviewHandler(PrivateHandlerMixin, BoundedRequestMixin, http.server.SimpleHTTPRequestHandler):
@@ -65,11 +80,17 @@ class PreviewHandler(PrivateHandlerMixin, BoundedRequestMixin, http.server.Simpl
             return self._send(200, "text/javascript", RELOAD_JS)
         if self.path == VERSION_PATH:
             return self._send(200, "text/plain", str(self.version.value).encode())
+        if not Path(self.directory).is_dir():   # no good build yet: say why, until there is one
+            page = no_build_page(self.version.problems).replace(b"</body>", self._reload_tag(), 1)
+            return self._send(503, "text/html; charset=utf-8", page)
         html = self._html_for(self.path.split("?", 1)[0])
         if html is None:
             return super().do_GET()
-        script = f'<script src="{RELOAD_PATH}"></script></body>'.encode()
-        self._send(200, "text/html; charset=utf-8", html.replace(b"</body>", script, 1))
+        self._send(200, "text/html; charset=utf-8", html.replace(b"</body>", self._reload_tag(), 1))
+
+    @staticmethod
+    def _reload_tag() -> bytes:
+        return f'<script src="{RELOAD_PATH}"></script></body>'.encode()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         not_found = Path(self.directory) / "404.html"
@@ -97,22 +118,28 @@ def rebuild(root: Path, out_dir: Path, build_date: date, version: BuildVersion) 
     try:
         result = build(root, out_dir, build_date)
     except SitegenError as exc:
-        report_failure(exc.problems)
-        return False
+        problems = exc.problems
     except OSError as exc:   # the disk, not the site: say so and keep serving
-        failure = file_system_failure(exc, "the folder served is untouched", "save a file to build again")
-        report_failure(failure.problems)
-        return False
-    version.bump()
-    click.echo(f"Built {result.pages} pages.")
-    return True
+        problems = file_system_failure(exc, "the folder served is untouched", "save a file to build again").problems
+    else:
+        version.bump()
+        click.echo(f"Built {result.pages} pages.")
+        return True
+    has_build = out_dir.is_dir()
+    version.bump(problems, announce=not has_build)
+    report_failure(problems, has_build)
+    return False
 
 
-def report_failure(problems: list[Problem]) -> None:
-    """PROBLEMS on stderr, one line each with control characters shown as escapes, then what happens next."""
+def report_failure(problems: list[Problem], has_build: bool = True) -> None:
+    """PROBLEMS on stderr, one line each with control characters shown as escapes, then what happens
+    next: the last good build stays served, or (HAS_BUILD false) a page listing the problems."""
     for problem in problems:
         click.echo(printable(problem), err=True)
-    click.echo("Build failed; still serving the last good build.", err=True)
+    if has_build:
+        click.echo("Build failed; still serving the last good build.", err=True)
+    else:
+        click.echo("Build failed; no build yet: the preview shows these problems until the site builds.", err=True)
 
 
 def watch_and_rebuild(root: Path, on_change: Callable[[], object], stop: threading.Event) -> None:

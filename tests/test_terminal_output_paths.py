@@ -42,7 +42,7 @@ from sitegen.publish.headers import headers_for
 from sitegen.publish.local import LocalFile
 from sitegen.publish.plan import NEW, Plan, Upload
 from sitegen.publish.report import plan_lines
-from sitegen.serve import BuildVersion, rebuild, report_failure
+from sitegen.serve import BuildVersion, Preview, rebuild, report_failure
 
 SITES = Path(__file__).parent / "sites"
 BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
@@ -164,6 +164,30 @@ def test_a_disk_failure_in_a_preview_rebuild_is_a_message_and_serving_goes_on(si
         process.wait(timeout=20)
         printed.thread.join(timeout=5)
     assert "Traceback" not in printed.text, printed.text
+
+
+def test_a_preview_of_a_site_that_never_built_serves_its_problems_until_it_builds(site, tmp_path, capsys):
+    """No stock 'File not found' and no 'still serving the last good build' when there is none: a
+    503 page lists the problems (escaped), the terminal says 'no build yet', and the next good build
+    is served."""
+    broken = site / "content" / "areas" / "north-ward" / "news" / "bad<b>&.md"
+    broken.write_text("---\ntitle: Bad\n---\nA control character \x1b here.\n")
+    preview = Preview(site, tmp_path / "build", 0, date(2026, 11, 28))
+    try:
+        assert "no build yet" in capsys.readouterr().err
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(preview.url + "areas/", timeout=10)
+        page = refused.value.read().decode()
+        assert refused.value.code == 503 and "File not found" not in page
+        assert "bad&lt;b&gt;&amp;.md:" in page and "<b>" not in page
+        broken.unlink()   # the watcher rebuilds
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "build").is_dir() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        with urllib.request.urlopen(preview.url + "areas/north-ward/", timeout=10) as answer:
+            assert answer.status == 200 and "Test Police" in answer.read().decode()
+    finally:
+        preview.stop()
 
 
 # --- sitegen serve: a port it cannot listen on ---------------------------------------------------
