@@ -38,7 +38,7 @@ def link_problems(links: Iterable[Link], urls: Container[str]) -> list[Problem]:
         message = _scheme_problem(link) or _stray_percent(link) or (
             _image_problem(link, urls) if link.is_image else _link_problem(link, urls))
         if message:
-            problems.append(Problem(link.source, link.line, 0, message))
+            problems.append(Problem(link.source, link.line, link.col, message))
     return problems
 
 

@@ -197,6 +197,7 @@ class Link(NamedTuple):
     line: int
     base_url: str
     is_image: bool = False
+    col: int = 0   # where the address is written on LINE, from 1; 0 when not found
 
 
 @dataclass(frozen=True)

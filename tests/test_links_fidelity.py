@@ -169,6 +169,34 @@ def test_link_lines_follow_what_the_editor_wrote():
                                         "/ref%20x/"]] == [0, 1, 2, 2, 4, 4]
 
 
+def test_link_positions_are_where_the_editor_wrote_each_link():
+    lines = ["[a](</x y.pdf>) and", "[b](/x%20y.pdf)", r"[c](/a\(1\).pdf) [d](/x&amp;y)", "", "[r]: </ref x/>",
+             "[r][] [r][]", "see ![pic [1]](/i.png) and <https://x.example/>", "  [q]: /q/"]
+    hrefs = ["/x%20y.pdf", "/x%20y.pdf", "/a(1).pdf", "/x&y", "/ref%20x/", "/ref%20x/", "/i.png",
+             "https://x.example/", "/q/"]
+    finder = LinkLines(lines, hrefs)
+    assert [finder.position_of(h) for h in hrefs] == [(0, 1), (1, 1), (2, 1), (2, 18), (4, 1), (4, 1), (6, 5),
+                                                      (6, 29), (7, 3)]
+
+
+link_texts = st.text(string.ascii_letters + " ", min_size=1, max_size=10).map(str.strip).filter(bool)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lead=st.text(string.ascii_letters + " .,", max_size=20), filler=st.integers(0, 3), text=link_texts,
+       image=st.booleans(), escaped=st.booleans(), engine=engines)
+def test_a_broken_link_is_reported_at_its_line_and_column(tmp_path_factory, lead, filler, text, image, escaped,
+                                                          engine):
+    """Field report: `links.md:8: link ...` had no column; the problem is at the link's '['
+    (or an image's '!'), however its address is written."""
+    root = tmp_path_factory.mktemp("site")
+    address = "/media/gone%20away.pdf" if escaped else "</media/gone away.pdf>"
+    written = f"{'!' if image else ''}[{text}]({address})"
+    write_site(root, [], "Intro.\n\n" * filler + f"{lead}{written} here.\n", engine)
+    [problem] = problems(root)
+    assert (problem.path, problem.line, problem.col) == (NEWS, 5 + 2 * filler, len(lead) + 1), problem
+
+
 # Names of each kind the generated tests range over, for the slower area-rebuild test.
 TRICKY_NAMES = ["crime prevention leaflet.pdf", "café (1).pdf", "50% off.pdf", "what #1 is.pdf", "why? how.pdf",
                 "it's.pdf", "a&b+c=d.pdf", "日本語 ’leaflet’.pdf", "%20.pdf"]

@@ -56,7 +56,8 @@ class LoadContext:
         found = [(h, False) for h in rendered.links] + [(s, True) for s in rendered.images]
         finder = LinkLines(lines, [href for href, _ in found])
         for href, is_image in found:
-            self.links.append(Link(href, rel, body_line + finder.line_of(href), page_url, is_image))
+            line, col = finder.position_of(href)
+            self.links.append(Link(href, rel, body_line + line, page_url, is_image, col))
         for nth, shown in enumerate(rendered.unread_links):
             line, col, written = _position(lines, shown, rendered.unread_links[:nth].count(shown))
             self.problems.add(rel, body_line + line, col, unread_link_message(written))
@@ -68,7 +69,8 @@ _BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 
 class LinkLines:
-    """Finds the line of a Markdown body on which each of its links is written.
+    """Finds the line and column of a Markdown body at which each of its links'
+    addresses is written.
 
     Markdown changes a link's address on its way to HTML (`</a b.pdf>` becomes
     `/a%20b.pdf`, `\\(` becomes `(`, `&amp;` becomes `&`), so when the address
@@ -83,19 +85,37 @@ class LinkLines:
         self._seen: Counter[str] = Counter()
 
     def line_of(self, href: str) -> int:
-        """The 0-based line holding the next, in order, of the links to HREF
-        (the last such line if it is used more often than written, as a
-        reference link is; 0 if no line holds it)."""
+        """The 0-based line of `position_of(HREF)`."""
+        return self.position_of(href)[0]
+
+    def position_of(self, href: str) -> tuple[int, int]:
+        """(0-based line, 1-based column) where the next, in order, of the links to
+        HREF is written: its '[' (or the '!' of an image, or the '[' of a reference
+        definition), else its address (the last such place if it is used more often
+        than written, as a reference link is; (0, 0) if no line holds it)."""
         nth = self._seen[href]
         self._seen[href] += 1
-        found = _lines_holding(self.lines, href)
+        found = _places_holding(self.lines, href)
         if len(found) < self._uses[href]:   # some written another way: compare decoded
-            found = _lines_holding(self._decoded_lines(), unquote(href))
-        return found[min(nth, len(found) - 1)] if found else 0
+            found = self._decoded_places(unquote(href))
+        if not found:
+            return 0, 0
+        line, col = found[min(nth, len(found) - 1)]
+        return line, _link_start(self.lines[line], col)
+
+    def _decoded_places(self, needle: str) -> list[tuple[int, int]]:
+        """Each (line, column in the line as written) where the decoded text starts with NEEDLE."""
+        places = []
+        for index, decoded in enumerate(self._decoded_lines()):
+            if needle and needle in decoded:
+                written = self.lines[index]
+                places += [(index, col + 1) for col in range(len(written))
+                           if _decoded(written[col:]).startswith(needle)]
+        return places
 
     def _decoded_lines(self) -> list[str]:
         if self._decoded is None:
-            self._decoded = [unquote(html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", text))) for text in self.lines]
+            self._decoded = [_decoded(text) for text in self.lines]
         return self._decoded
 
 
@@ -124,8 +144,31 @@ def _position(lines: list[str], shown: str, earlier: int) -> tuple[int, int, str
     return 0, 0, shown
 
 
-def _lines_holding(lines: list[str], needle: str) -> list[int]:
-    """Each index of LINES once for every time NEEDLE appears on it."""
+def _link_start(text: str, col: int) -> int:
+    """The 1-based column of the '[' (or '![') opening the link whose address starts at
+    COL in the line TEXT: `[text](address)` or a definition `[name]: address`; COL when
+    the address is not written like that (an autolink `<https://...>`)."""
+    before = text[:col - 1].removesuffix("<")
+    if before.endswith("]("):
+        depth, index = 0, len(before) - 2
+        while index >= 0:
+            depth += {"]": 1, "[": -1}.get(before[index], 0) if before[index - 1:index] != "\\" else 0
+            if depth == 0:
+                return index + (0 if index and before[index - 1] == "!" else 1)
+            index -= 1
+        return col
+    definition = re.match(r"\s{0,3}\[[^\]]+\]:\s*$", before)
+    return definition.end(0) - len(definition[0].lstrip()) + 1 if definition else col
+
+
+def _decoded(text: str) -> str:
+    """TEXT with entities, Markdown backslash escapes and percent escapes undone."""
+    return unquote(html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", text)))
+
+
+def _places_holding(lines: list[str], needle: str) -> list[tuple[int, int]]:
+    """(0-based line, 1-based column) of each time NEEDLE appears in LINES."""
     if not needle:
         return []
-    return [i for i, text in enumerate(lines) for _ in range(text.count(needle))]
+    return [(i, match.start() + 1) for i, text in enumerate(lines) if needle in text
+            for match in re.finditer(re.escape(needle), text)]
