@@ -50,13 +50,21 @@ def problem_lines(stderr: str) -> list[str]:
 
 # The reviewer's rows, each with where the problem is and what the message must say.
 FIELD_CASES = [
-    (b"Camden,Holborn,E1,00A,\xb2\n", 2, 23, ["is not UTF-8", "save the CSV as 'CSV UTF-8' in Excel"]),
-    ("Camden,Holborn,E1,00A,²,1\n".encode(), 2, 23, ["population_2015", "whole number"]),
-    (b"Camden,Holborn,E1,00A," + b"1" * 5000 + b",1\n", 2, 23, ["population_2015 has 5,000 digits"]),
+    (b"Camden,Holborn,E05000001,00A,\xb2\n", 2, 30, ["is not UTF-8", "save the CSV as 'CSV UTF-8' in Excel"]),
+    ("Camden,Holborn,E05000001,00A,²,1\n".encode(), 2, 30, ["population_2015", "whole number"]),
+    (b"Camden,Holborn,E05000001,00A," + b"1" * 5000 + b",1\n", 2, 30, ["population_2015 has 5,000 digits"]),
     (b"Camden,Holborn\n", 2, 15, ["has 2 columns; the header has 6"]),
     (b'Camden,"Holborn\n', 2, 8, ["is not valid CSV", "must end with one"]),
-    (b"Camden,Holb\x1born,E1,00A,5,1\n", 2, 8, ["ward contains the control character U+001B"]),
-    (b"Camden," + b"x" * 400 + b",E1,00A,5,1\n", 2, 8, ["ward is 400 characters long; keep it under 100"]),
+    (b"Camden,Holb\x1born,E05000001,00A,5,1\n", 2, 8, ["ward contains the control character U+001B"]),
+    (b"Camden," + b"x" * 400 + b",E05000001,00A,5,1\n", 2, 8, ["ward is 400 characters long; keep it under 100"]),
+]
+# Round three: ONS codes of the wrong shape, a population written with a leading zero.
+FIELD_CASES += [
+    (b"Camden,Holborn,XYZ,00A,5,1\n", 2, 16, ["ons_code 'XYZ' is not an ONS ward code", "like E05000128"]),
+    (b"Camden,Holborn,#E05,00A,5,1\n", 2, 16, ["ons_code '#E05' is not an ONS ward code"]),
+    (b"Camden,Holborn,E0500001,00A,5,1\n", 2, 16, ["is not an ONS ward code"]),
+    (b"Camden,Holborn,E05000001,00A,017,1\n", 2, 30,
+     ["population_2015 '017' starts with 0; write it without the leading zero, like 17"]),
 ]
 
 
@@ -65,7 +73,7 @@ def test_a_bad_row_is_a_located_problem_and_nothing_is_written(make_site, row, l
     site = make_site("minimal")
     before = areas(site)
     # A good row first: all or nothing, so it is not written either.
-    result, csv_path = import_csv(site, f"{HEADER}\nCamden,Kilburn,E2,00B,100,1\n".encode() + row)
+    result, csv_path = import_csv(site, f"{HEADER}\nCamden,Kilburn,E05000002,00B,100,1\n".encode() + row)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{csv_path}:{line + 1}:{col}: "), result.stderr
     for words in says:
@@ -75,11 +83,11 @@ def test_a_bad_row_is_a_located_problem_and_nothing_is_written(make_site, row, l
 
 def test_excel_csv_utf8_with_bom_and_crlf_is_read(make_site):
     site = make_site("minimal")
-    data = "\ufeff" + f"{HEADER}\r\nCamden,Kilburn,E2,00B,\"12,000\",1\r\nCamden,Holborn,E1,00A,,1\r\n"
+    data = "\ufeff" + f"{HEADER}\r\nCamden,Kilburn,E05000002,00B,\"12,000\",1\r\nCamden,Holborn,E05000001,00A,,1\r\n"
     result, _ = import_csv(site, data.encode("utf-8"))
     assert result.exit_code == 0, result.output
     kilburn = (site / "content/areas/kilburn/area.yaml").read_text(encoding="utf-8")
-    assert kilburn.startswith("name: Kilburn\nborough: Camden\ncode: E2\nold_code: 00B\npopulation: 12000\n")
+    assert kilburn.startswith("name: Kilburn\nborough: Camden\ncode: E05000002\nold_code: 00B\npopulation: 12000\n")
     assert (site / "content/areas/holborn/area.yaml").is_file()
     assert run_cli("check", "--site", str(site)).exit_code == 0
 
@@ -145,10 +153,29 @@ def test_new_area_bad_values_are_usage_errors(make_site, args, says):
 def test_a_folder_that_cannot_be_written_is_exit_3_and_the_areas_before_it_are_whole(make_site):
     site = make_site("minimal")
     (site / "content/areas/kilburn").write_text("a file where the area's folder would go\n")
-    result, _ = import_csv(site, f"{HEADER}\nCamden,Holborn,E1,00A,5,1\nCamden,Kilburn,E2,00B,6,1\n".encode())
+    result, _ = import_csv(site, f"{HEADER}\nCamden,Holborn,E05000001,00A,5,1\nCamden,Kilburn,E05000002,00B,6,1\n".encode())
     assert result.exit_code == 3
     assert result.stderr.startswith("content/areas/kilburn/area.yaml: cannot be written (")
     assert "the 1 areas created before it are whole" in result.stderr
     assert (site / "content/areas/holborn/area.yaml").read_text(encoding="utf-8").startswith("name: Holborn\n")
     assert sorted(p.name for p in (site / "content/areas").iterdir()) == ["holborn", "kilburn", "north-ward",
                                                                             "south-ward"]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(others=st.integers(0, 3), same_name=st.booleans())
+def test_two_rows_with_one_ons_code_are_refused_at_the_second_naming_the_first(others, same_name):
+    """Two rows sharing an ONS code (the same ward twice, or two wards), with other rows between:
+    refused at the second row's ons_code, naming the first's line; nothing written."""
+    between = [f"Camden,Ward {i},E0500010{i},,5,1" for i in range(others)]
+    second = "Camden,Holborn again" if not same_name else "Hackney,Holborn"
+    rows = ["Camden,Holborn,E05000001,00A,5,1", *between, f"{second},E05000001,,6,1"]
+    with fresh_site() as site:
+        before = areas(site)
+        result, csv_path = import_csv(site, "\n".join([HEADER, *rows, ""]).encode())
+        assert result.exit_code == 1, result.output
+        column = len(second) + 2
+        assert result.stderr.startswith(
+            f"{csv_path}:{others + 3}:{column}: ons_code 'E05000001' is already the code of 'Holborn' (Camden)"
+            " on line 2;"), result.stderr
+        assert areas(site) == before

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,9 @@ from .checked import area_yaml_problems, checked_value
 from .scaffold import area_yaml
 
 COLUMNS = ("borough", "ward", "ons_code", "old_code", "population_2015")
+# An ONS ward code: England E05, Wales W05, Scotland S13, Northern Ireland N08, then six digits.
+ONS_WARD_CODE = re.compile(r"(?:E05|W05|S13|N08)[0-9]{6}")
+LEADING_ZERO = re.compile(r"0[0-9,]{1,20}")
 # CSV column -> the area.yaml key its value becomes.
 AREA_KEYS = {"borough": "borough", "ward": "name", "ons_code": "code", "old_code": "old_code",
              "population_2015": "population"}
@@ -44,6 +48,7 @@ class WardRow:
     old_code: str
     population: int | None
     line: int
+    code_column: int = field(default=0, compare=False)
 
 
 def read_wards(csv_path: Path) -> list[WardRow]:
@@ -79,9 +84,39 @@ def read_wards(csv_path: Path) -> list[WardRow]:
                 rows.append(row)
     if header is None:
         _check_header(name, [])
+    problems.extend(_repeated_codes(name, rows))
     if problems:
         raise SitegenError(problems)
     return rows
+
+
+def _repeated_codes(name: str, rows: list[WardRow]) -> list[Problem]:
+    """A problem at each row whose ONS code an earlier row already has (two areas for one ward)."""
+    first: dict[str, WardRow] = {}
+    problems = []
+    for row in rows:
+        if not row.code:
+            continue
+        if row.code in first:
+            other = first[row.code]
+            problems.append(Problem(name, row.line, row.code_column, f"ons_code '{row.code}' is already the code of"
+                                    f" '{other.ward}' ({other.borough}) on line {other.line}; each ward has its own"
+                                    " code, so correct one of them or remove the repeated row"))
+        else:
+            first[row.code] = row
+    return problems
+
+
+def _csv_value_problem(column: str, value: str) -> str | None:
+    """What is wrong with VALUE of COLUMN as a CSV editor wrote it, before it is read as area.yaml
+    would read it; None when nothing is."""
+    if column == "ons_code" and not ONS_WARD_CODE.fullmatch(value):
+        return (f"ons_code '{value}' is not an ONS ward code; write E05 (England), W05 (Wales), S13 (Scotland)"
+                " or N08 (Northern Ireland) and six digits, like E05000128, or leave it empty")
+    if column == "population_2015" and LEADING_ZERO.fullmatch(value):
+        return (f"population_2015 '{value}' starts with 0; write it without the leading zero,"
+                f" like {int(value.replace(',', ''))}")
+    return None
 
 
 def _decoded(csv_path: Path) -> str:
@@ -154,13 +189,17 @@ def _ward_row(name: str, line: int, header: list[str], record: list[str], raw: s
     for column, key in AREA_KEYS.items():
         if not values[column]:
             continue
+        wrong = _csv_value_problem(column, values[column])
+        if wrong is not None:
+            problems.append(Problem(name, line, column_of(header.index(column)), wrong))
+            continue
         checked[key], messages = checked_value(key, values[column])
         problems.extend(Problem(name, line, column_of(header.index(column)), f"{column} {message}")
                         for message in messages)
     if len(problems) > found:
         return None
     return WardRow(checked["borough"], checked["name"], checked.get("code", ""), checked.get("old_code", ""),
-                   checked.get("population"), line)
+                   checked.get("population"), line, column_of(header.index("ons_code")))
 
 
 def ward_slugs(rows: list[WardRow], csv_name: str = "CSV") -> dict[WardRow, str]:
