@@ -391,7 +391,7 @@ def test_a_broken_link_in_an_edited_area_is_reported_and_changes_nothing(make_si
     (site / NEWS).write_text((site / NEWS).read_text() + "\nSee [the old page](/areas/gone-ward/).\n")
     result = try_build(site, tmp_path / "out", tmp_path / "state")
     assert result.exit_code == 1
-    assert result.stderr.strip() == (f"{NEWS}:7: link '/areas/gone-ward/' points to an area or page"
+    assert result.stderr.strip() == (f"{NEWS}:7:5: link '/areas/gone-ward/' points to an area or page"
                                      " that does not exist; correct the address or remove the link")
     assert tree(tmp_path / "out") == before
 
