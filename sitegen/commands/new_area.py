@@ -20,9 +20,27 @@ from . import site_option, site_root
 def _slug(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if not SLUG_RE.match(value) or len(value) > MAX_SLUG:
         name = ctx.params.get("name") or ""
-        raise click.BadParameter(f"'{printable(value)}': an area's SLUG is lowercase letters, digits and hyphens,"
-                                 f" at most {MAX_SLUG} characters, like '{slugify(name) or 'abbey-road'}'")
+        suggestion = slugify(value)[:MAX_SLUG].strip("-") or slugify(name) or "abbey-road"
+        raise click.BadParameter(f"'{printable(value)}' {slug_fault(value)}; try '{suggestion}' (an area's SLUG is"
+                                 f" lowercase letters, digits and single hyphens between them, at most {MAX_SLUG}"
+                                 " characters)")
     return value
+
+
+def slug_fault(value: str) -> str:
+    """What is first wrong with VALUE as an area's slug, like 'has two hyphens in a row' ('' if nothing)."""
+    if not value:
+        return "is empty"
+    if len(value) > MAX_SLUG:
+        return f"is {len(value)} characters long"
+    if "--" in value:
+        return "has two hyphens in a row"
+    if value.startswith("-") or value.endswith("-"):
+        return "starts or ends with a hyphen"
+    if value != value.lower():
+        return "has capital letters"
+    bad = next((char for char in value if not (char.isascii() and (char.isalnum() or char == "-"))), None)
+    return f"holds '{printable(bad)}', which is not a letter a-z, a digit or a hyphen" if bad else ""
 
 
 def _area_value(key: str) -> Callable[[click.Context, click.Parameter, str | None], str | None]:
