@@ -541,3 +541,28 @@ def test_whatever_the_api_sends_the_area_yaml_written_passes_check(detail, peopl
     fields = area_fields(neighbourhood, "leicestershire", [])
     text = area_yaml_text(fields, "leicestershire", "NC04")
     assert area_yaml_problems(text, "content/areas/nc04/area.yaml") == [], text
+
+
+@pytest.mark.parametrize(("population", "shown"), [(-1, "-1"), ("-1", "-1"), ("many", "many"), ("1.5", "1.5"),
+                                                   ("²", "²"), (10**20, str(10**20))])
+def test_a_population_left_out_is_noted(population, shown):
+    """A population the API gives that is no whole number of people is left out, with a note."""
+    notes: list[str] = []
+    fields = area_fields(Neighbourhood("NC04", {"name": "X", "population": population}, [], [], [], []),
+                         "leicestershire", notes)
+    assert fields.get("population") is None
+    assert f"NC04: skipped the population '{shown}', which is not a whole number of people" in notes
+
+
+@pytest.mark.parametrize("key", ["facebook", "twitter", "url_force"])
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/", "data:text/html,x", "//example.org",
+                                 "https://exa mple.org/"])
+def test_a_social_link_left_out_is_noted(key, url):
+    """A social or web link that is not http(s) is left out, with a note naming it, as for phones."""
+    detail = {"name": "X", "url_force": url} if key == "url_force" else {
+        "name": "X", "contact_details": {key: url}}
+    notes: list[str] = []
+    fields = area_fields(Neighbourhood("NC04", detail, [], [], [], []), "leicestershire", notes)
+    assert not any(link["url"] == url for link in fields.get("social", []))
+    assert any(note.startswith("NC04: skipped the ") and f" link '{url}', which is not an http:// or https://"
+               " address" in note for note in notes), notes

@@ -35,12 +35,12 @@ def area_fields(n: Neighbourhood, force: str, notes: list[str]) -> dict:
     fields = {
         "name": _clipped(one_line(detail.get("name")), "name", n.id, notes) or n.id,
         "description": _clipped(html_to_text(detail.get("description")), "description", n.id, notes),
-        "population": _population(detail.get("population")),
+        "population": _population(detail.get("population"), n.id, notes),
         "police_uk_force": force,
         "police_uk_id": n.id,
         "team": [m for m in (_member(p, n.id, notes) for p in n.people[:MAX_TEAM]) if m],
         "contact": _contact(detail, n.id, notes),
-        "social": _social(detail),
+        "social": _social(detail, n.id, notes),
         "priorities": [p for p in (_priority(r, n.id, notes) for r in n.priorities[:MAX_PRIORITIES]) if p],
         "events": _events(n.events, n.id, notes),
     }
@@ -84,10 +84,21 @@ def boundary_polygon(points: list, nid: str, notes: list[str]) -> tuple | None:
     return ((tuple(ring),),)
 
 
-def _population(value: Any) -> int | None:
-    text = str(value).replace(",", "").strip() if isinstance(value, (str, int)) else ""
+def _population(value: Any, nid: str, notes: list[str]) -> int | None:
+    """VALUE as a whole number of people, or None (with a note when the API gave something else)."""
+    text = str(value).replace(",", "").strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
     # [0-9] and not isdigit(): '²' is a digit to Python but no number to int(); 15 digits is check's limit
-    return int(text) if re.fullmatch(r"[0-9]{1,15}", text) else None
+    if re.fullmatch(r"[0-9]{1,15}", text):
+        return int(text)
+    if value is not None and one_line(str(value)):
+        notes.append(f"{nid}: skipped the population '{_quoted(value)}', which is not a whole number of people")
+    return None
+
+
+def _quoted(value: Any) -> str:
+    """VALUE on one line, cut to 80 characters, for a note."""
+    text = one_line(str(value))
+    return text if len(text) <= 80 else text[:79] + "…"
 
 
 def _clipped(text: str, what: str, nid: str, notes: list[str]) -> str:
@@ -150,7 +161,8 @@ def _join_address(parts: list[Any]) -> str:
     return ", ".join(piece for piece in pieces if piece)
 
 
-def _social(detail: dict) -> list[dict]:
+def _social(detail: dict, nid: str, notes: list[str]) -> list[dict]:
+    """The social and web links the API gives, http(s) only; a note for each other one skipped."""
     details = _contact_details(detail)
     links, seen = [], set()
     for key, network in SOCIAL_KEYS:
@@ -158,10 +170,20 @@ def _social(detail: dict) -> list[dict]:
         if url and url not in seen:
             links.append({"network": network, "url": url})
             seen.add(url)
+        elif not url:
+            _note_skipped_link(details.get(key), network, nid, notes)
     force_page = _web_url(detail.get("url_force"))
+    if not force_page:
+        _note_skipped_link(detail.get("url_force"), "web", nid, notes)
     if force_page and not any(link["network"] == "web" for link in links):
         links.append({"network": "web", "url": force_page})
     return links[:MAX_SOCIAL]
+
+
+def _note_skipped_link(value: Any, network: str, nid: str, notes: list[str]) -> None:
+    if value is not None and one_line(str(value)):
+        notes.append(f"{nid}: skipped the {network} link '{_quoted(value)}', which is not an http:// or https://"
+                     " address")
 
 
 def _web_url(value: Any) -> str:
