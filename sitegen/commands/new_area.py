@@ -20,7 +20,8 @@ from . import site_option, site_root
 def _slug(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if not SLUG_RE.match(value) or len(value) > MAX_SLUG:
         name = ctx.params.get("name") or ""
-        suggestion = slugify(value)[:MAX_SLUG].strip("-") or slugify(name) or "abbey-road"
+        fitting = (s for s in (slugify(value), slugify(name)) if SLUG_RE.match(s) and len(s) <= MAX_SLUG)
+        suggestion = next(fitting, "abbey-road")
         raise click.BadParameter(f"'{printable(value)}' {slug_fault(value)}; try '{suggestion}' (an area's SLUG is"
                                  f" lowercase letters, digits and single hyphens between them, at most {MAX_SLUG}"
                                  " characters)")
