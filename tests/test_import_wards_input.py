@@ -138,9 +138,9 @@ def test_whatever_new_area_accepts_check_accepts(name, borough):
 
 
 @pytest.mark.parametrize(("args", "says"), [
-    (["Foo", "--name", "Foo"], "Invalid value for 'SLUG': 'Foo' has capital letters; try 'foo'"),
-    (["a--b", "--name", "A"], "Invalid value for 'SLUG': 'a--b' has two hyphens in a row; try 'a-b'"),
-    (["ab-", "--name", "A"], "Invalid value for 'SLUG': 'ab-' starts or ends with a hyphen; try 'ab'"),
+    (["Foo", "--name", "Foo"], "Invalid value for 'SLUG': 'Foo' has capital letters; use one like 'foo'"),
+    (["a--b", "--name", "A"], "Invalid value for 'SLUG': 'a--b' has two hyphens in a row; use one like 'a-b'"),
+    (["ab-", "--name", "A"], "Invalid value for 'SLUG': 'ab-' starts or ends with a hyphen; use one like 'ab'"),
     (["a_b", "--name", "A"], "Invalid value for 'SLUG': 'a_b' holds '_', which is not a letter a-z"),
     (["x", "--name", "X", "--borough", "!!!"], "Invalid value for '--borough': borough '!!!' gives an empty address"),
     (["ok", "--name", "a\x1b[31mb"], "Invalid value for '--name': contains the control character U+001B"),

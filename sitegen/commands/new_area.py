@@ -20,11 +20,12 @@ from . import site_option, site_root
 def _slug(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if not SLUG_RE.match(value) or len(value) > MAX_SLUG:
         name = ctx.params.get("name") or ""
-        fitting = (s for s in (slugify(value), slugify(name)) if SLUG_RE.match(s) and len(s) <= MAX_SLUG)
-        suggestion = next(fitting, "abbey-road")
-        raise click.BadParameter(f"'{printable(value)}' {slug_fault(value)}; try '{suggestion}' (an area's SLUG is"
-                                 f" lowercase letters, digits and single hyphens between them, at most {MAX_SLUG}"
-                                 " characters)")
+        # An over-long SLUG would only be cut short with a hash: the ward's name gives a better one.
+        tried = (slugify(name), slugify(value)) if len(value) > MAX_SLUG else (slugify(value), slugify(name))
+        suggestion = next((s for s in tried if SLUG_RE.match(s) and len(s) <= MAX_SLUG), "abbey-road")
+        raise click.BadParameter(f"'{printable(value)}' {slug_fault(value)}; use one like '{suggestion}'"
+                                 f" (an area's SLUG is lowercase letters, digits and single hyphens between them,"
+                                 f" at most {MAX_SLUG} characters)")
     return value
 
 
