@@ -6,13 +6,15 @@ request is recorded (path and headers) so tests can see what the client sent.
 """
 from __future__ import annotations
 
+import ipaddress
 import ssl
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
@@ -197,3 +199,31 @@ INVALID_XML = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Broken
 
 HTML_PAGE = b"""<!DOCTYPE html><html lang="en"><head><title>Abbey police</title></head>
 <body><h1>Welcome</h1><p>This is a web page, not a feed.</p></body></html>"""
+
+
+def self_signed_certificate(folder: Path, host: str) -> tuple[Path, Path]:
+    """A self-signed certificate and key for HOST (a DNS name or an IP address), as
+    PEM files in FOLDER: (cert path, key path), valid for a day, for TLS test servers."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    try:
+        alt_name: x509.GeneralName = x509.IPAddress(ipaddress.ip_address(host))
+    except ValueError:
+        alt_name = x509.DNSName(host)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
+    now = datetime.now(UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(hours=1))
+            .not_valid_after(now + timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([alt_name]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_path, key_path

@@ -1,7 +1,6 @@
 """One fetch against a real server on 127.0.0.1: statuses, limits, redirects, addresses, TLS."""
 from __future__ import annotations
 
-import datetime
 import socket
 import ssl
 import threading
@@ -13,9 +12,9 @@ from sitegen.feeds.deadlines import Deadlines
 from sitegen.feeds.fetch import FetchError, Limits, Network, Request, fetch, plain_connect
 
 try:
-    from feedserver import FeedServer, rss
+    from feedserver import FeedServer, rss, self_signed_certificate
 except ImportError:  # tests/ is a package
-    from tests.feedserver import FeedServer, rss
+    from tests.feedserver import FeedServer, rss, self_signed_certificate
 
 LOCAL = Limits(connect_timeout=1, read_timeout=1, max_bytes=2 * 1024 * 1024, max_redirects=3, allow_private=True)
 PUBLIC_LOOKING = "93.184.216.34"  # what the stub resolver claims for public names; never contacted
@@ -199,7 +198,7 @@ def test_a_public_name_connects_to_the_checked_address_with_its_own_host_header(
 
 @pytest.fixture
 def tls_server(tmp_path):
-    cert, key = _self_signed(tmp_path)
+    cert, key = self_signed_certificate(tmp_path, "feeds.localtest")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     server = FeedServer(tls=context).start()
@@ -216,28 +215,6 @@ def test_https_verifies_the_certificate_against_the_host_name(tls_server):
     assert response.status == 200 and response.body == rss()
     with pytest.raises(FetchError, match="TLS failed"):
         get(f"https://feeds.localtest:{server.port}/abbey.rss", network=Network(resolve=lambda h, p: names[h]))
-
-
-def _self_signed(folder):
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "feeds.localtest")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.DNSName("feeds.localtest")]), critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
 
 
 def test_deadlines_run_due_actions_and_skip_cancelled_ones():

@@ -2,8 +2,6 @@
 a real server on 127.0.0.1 that drips its answer a byte at a time."""
 from __future__ import annotations
 
-import datetime
-import ipaddress
 import json
 import ssl
 import time
@@ -14,9 +12,9 @@ from sitegen.errors import EXIT_SERVICE, ServiceError
 from sitegen.importers.http import HttpClient, RetryPolicy
 
 try:
-    from feedserver import FeedServer
+    from feedserver import FeedServer, self_signed_certificate
 except ImportError:  # tests/ is a package
-    from tests.feedserver import FeedServer
+    from tests.feedserver import FeedServer, self_signed_certificate
 
 ANSWER = json.dumps([{"id": "E05000026", "name": "Abbey"}]).encode()
 
@@ -73,7 +71,7 @@ def test_an_answer_over_the_size_cap_is_refused(feed_server, send_length):
 @pytest.fixture
 def tls_api(tmp_path, monkeypatch):
     """A FeedServer speaking TLS on 127.0.0.1 with a certificate the system store is told to trust."""
-    cert, key = _self_signed_for_127(tmp_path)
+    cert, key = self_signed_certificate(tmp_path, "127.0.0.1")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # read by OpenSSL's default verify paths
@@ -94,26 +92,3 @@ def test_the_deadline_holds_over_https_too(tls_api):
     assert took < 2.5
     assert str(error) == (f"{https('/api/forces')}: the answer was still arriving after 1 second, "
                           "the limit for a whole request; gave up after 1 attempts")
-
-
-def _self_signed_for_127(folder):
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(hours=1))
-            .not_valid_after(now + datetime.timedelta(days=1))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-            .sign(key, hashes.SHA256()))
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    return cert_path, key_path
