@@ -349,6 +349,8 @@ def test_sequence_never_goes_down_and_rises_with_every_edit(tmp_path, steps):
     for edit, days, lose_ledger in steps:
         # Same-day builds are likely (days == 0 and small steps), so several edits share a day.
         today += timedelta(days=days)
+        if last is None:
+            first_seen = today      # the day of the first build is the day the event is first seen
         lost = lose_ledger and last is not None and today >= latest and today != first_seen
         latest = max(latest, today)
         title = title + "!" if edit else title
