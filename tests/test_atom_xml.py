@@ -118,7 +118,7 @@ def test_feed_is_well_formed_atom_for_any_text(tmp_path, title, summary, site_na
 
 
 def test_field_case_atom_control_characters(tmp_path):
-    """../shared/field-cases/atom-control-characters: whatever check says of
+    """Field case atom-control-characters (its input copied here): whatever check says of
     the editor's text, a model holding those characters (here the title a YAML
     escape made) makes a well-formed feed keeping the words around them."""
     site = a_site(tmp_path, [("escaped-title", "Street surgery\x1f results", "Held\x0c on\ufffe Monday",
@@ -180,7 +180,7 @@ def test_entry_links_lead_where_the_page_links_lead(tmp_path, links, image):
 
 
 def test_field_case_atom_relative_links(tmp_path):
-    """../shared/field-cases/atom-relative-links."""
+    """Field case atom-relative-links (its input copied here)."""
     site = a_site(tmp_path, [
         ("first-story", "First story", "", "The first story.\n"),
         ("second-story", "Second story", "", "Read [the first story](../first-story/) and [our ward page](/areas/test-ward/).\n"),

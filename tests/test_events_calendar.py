@@ -240,7 +240,7 @@ def test_end_after_start_compares_instants(tmp_path, start, end, refused):
 
 
 def test_field_case_ics_dst_gap(tmp_path):
-    """../shared/field-cases/ics-dst-gap: the impossible start is refused where it is written."""
+    """Field case ics-dst-gap (input copied here): the impossible start is refused where it is written."""
     root = tmp_path / "site"
     shutil.copytree(FIXTURES / "ics-dst-gap", root)
     result = run_cli("check", "--site", str(root))
@@ -272,7 +272,7 @@ def test_dtstamp_is_a_build_date_not_the_events_start(tmp_path):
 # --- 7. Calendar identity ---------------------------------------------------------------------
 
 def test_field_case_ics_uid_changes_on_edit(tmp_path):
-    """../shared/field-cases/ics-uid-changes-on-edit (with the id the check asks for): a corrected
+    """Field case ics-uid-changes-on-edit (input copied here) (with the id the check asks for): a corrected
     title, a same-day correction of it, then a moved start, keep one UID; SEQUENCE rises with every
     edit: a new event the top of its day's ten, an edit that day's number or one more."""
     root = tmp_path / "site"

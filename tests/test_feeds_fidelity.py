@@ -26,7 +26,7 @@ UTF8 = "application/rss+xml; charset=utf-8"
 FETCHED = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
 UTC = UTC
 
-# The field cases' feeds (../shared/field-cases/feed-utf8-stray-byte and feed-nonstandard-date).
+# The field cases' feeds (feed-utf8-stray-byte and feed-nonstandard-date, copied here).
 STRAY_BYTE_FEED = (
     '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Café updates</title>'
     '<link>https://news.test.example/</link><item><title>Café meeting – £5 entry</title>'

@@ -93,7 +93,7 @@ def test_link_to_missing_media_file_is_reported_on_its_line(tmp_path_factory, na
 
 
 def test_field_case_media_link_percent_encoded(tmp_path, serve_dir):
-    """../shared/field-cases/media-link-percent-encoded: both ways of writing the
+    """Field case media-link-percent-encoded (its input copied here): both ways of writing the
     link are accepted, the file is copied unchanged and the page's links lead to
     it over HTTP."""
     body = ("Download [the crime prevention leaflet](</media/crime prevention leaflet.pdf>),\n"

@@ -202,7 +202,7 @@ def test_import_wards_gives_every_script_an_address_that_checks_and_builds(make_
 
 
 def test_the_field_case_borough_in_chinese_gets_a_real_address(tmp_path):
-    site = tmp_path / "site"   # ../shared/field-cases/borough-empty-slug, copied
+    site = tmp_path / "site"   # the field case borough-empty-slug, copied here
     (site / "content/areas/test-ward").mkdir(parents=True)
     (site / "site.yaml").write_text("name: Test Police\nbase_url: https://www.test.police.example/\n")
     (site / "content/areas/test-ward/area.yaml").write_text('name: Test Ward\nborough: "北京"\n', encoding="utf-8")

@@ -81,7 +81,7 @@ def test_a_site_saved_with_bom_and_crlf_builds_exactly_the_same(tmp_path, name):
 
 
 def test_field_case_news_saved_with_a_bom(tmp_path):
-    """../shared/field-cases/bom-front-matter: check passes; no U+FEFF in the page or feed."""
+    """Field case bom-front-matter (input copied here): check passes; no U+FEFF in the page or feed."""
     site = tmp_path / "site"
     shutil.copytree(SITES / "minimal", site, ignore=shutil.ignore_patterns("expected", ".cache"))
     for rel in ("content/areas/north-ward/news/bike-marking.md", "content/areas/north-ward/area.yaml"):
@@ -134,7 +134,7 @@ def test_a_forbidden_character_written_as_a_yaml_escape_is_refused_where_written
 
 
 def test_field_case_control_characters_are_refused_by_check(tmp_path):
-    """../shared/field-cases/atom-control-characters: check exits 1 naming both lines."""
+    """Field case atom-control-characters (input copied here): check exits 1 naming both lines."""
     site = tmp_path / "site"
     files = {
         "site.yaml": "name: Test Police\nbase_url: https://www.test.police.example/\n",

@@ -134,7 +134,7 @@ def test_true_or_false_refuses_other_words():
 
 
 def test_field_case_unquoted_phone_is_published_as_written(tmp_path):
-    """../shared/field-cases/yaml11-octal-number: the page shows 02071234567 and tel:02071234567."""
+    """Field case yaml11-octal-number (input copied here): the page shows 02071234567 and tel:02071234567."""
     site = _write_site(tmp_path, {"content/areas/test-ward/area.yaml":
                                   "name: Test Ward\nborough: Testshire\ncontact:\n  phone: 02071234567\n"})
     result = run_cli("build", "--site", str(site), "--build-date", BUILD_DATE)
