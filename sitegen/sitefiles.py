@@ -100,27 +100,9 @@ def outside_problem(rel_path: str, target: str) -> Problem:
 
 def outside_links(root: Path) -> list[Problem]:
     """A problem for every link among the site's sources that leads outside ROOT,
-    or inside it but not to a source (stray_target)."""
-    problems = []
-    for rel, target in _links_out(root):
-        problems.append(outside_problem(rel, target))
-    for rel, target in _stray_links(root):
-        problems.append(stray_problem(root, rel, target))
-    return problems
-
-
-def _stray_links(root: Path) -> Iterator[tuple[str, str]]:
-    """(REL, target) of every link among the sources under ROOT that stray_target
-    refuses; links out of the site are _links_out's."""
-    for name in SOURCE_FOLDERS:
-        for folder, dirs, files in os.walk(root / name):
-            for entry in sorted(dirs + files):
-                path = os.path.join(folder, entry)
-                if os.path.islink(path) and (target := stray_target(root, path)) is not None:
-                    yield Path(path).relative_to(root).as_posix(), target
-
-
-def _links_out(root: Path) -> Iterator[tuple[str, str]]:
+    or inside it but not to a source (stray_target).  One walk: only the links
+    (known from the folder listing, no stat of their own) are resolved."""
+    problems: list[Problem] = []
     seen: set[str] = set()
     for name in SOURCES:
         path = root / name
@@ -128,14 +110,16 @@ def _links_out(root: Path) -> Iterator[tuple[str, str]]:
             continue
         target = outside_target(root, path)
         if target is not None:
-            yield name, target
+            problems.append(outside_problem(name, target))
         elif path.is_dir():
-            yield from _walk(root, path, name, seen)
+            problems.extend(_walk(root, path, name, seen))
+    return problems
 
 
-def _walk(root: Path, folder: Path, rel: str, seen: set[str]) -> Iterator[tuple[str, str]]:
-    """Links out of the site under FOLDER (shown as REL), following links that
-    stay inside (each real folder once, so a loop of links ends)."""
+def _walk(root: Path, folder: Path, rel: str, seen: set[str]) -> Iterator[Problem]:
+    """The links under FOLDER (shown as REL) that lead out of the site or to what
+    is not a source, following links that stay among the sources (each real
+    folder once, so a loop of links ends)."""
     real = os.path.realpath(folder)
     if real in seen:
         return
@@ -147,9 +131,11 @@ def _walk(root: Path, folder: Path, rel: str, seen: set[str]) -> Iterator[tuple[
     for entry in entries:
         entry_rel = f"{rel}/{entry.name}"
         if entry.is_symlink():
-            target = outside_target(root, entry.path)
-            if target is not None:
-                yield entry_rel, target
+            if (target := outside_target(root, entry.path)) is not None:
+                yield outside_problem(entry_rel, target)
+                continue
+            if (target := stray_target(root, entry.path)) is not None:
+                yield stray_problem(root, entry_rel, target)
                 continue
         if entry.is_dir():
             yield from _walk(root, Path(entry.path), entry_rel, seen)
