@@ -264,7 +264,7 @@ def _load(loader: _LocatingLoader, rel_path: str):
     if node is None:
         return None
     shape = _shape_problem(node)
-    if not shape:
+    if not shape and ("!" in loader.source_text or "<<" in loader.source_text):   # else nothing to refuse
         refused = _refused_syntax(loader, node)
         if refused:
             raise SitegenError([Problem(rel_path, line, col, message) for line, col, message in refused])
@@ -294,7 +294,7 @@ def _refused_syntax(loader: _LocatingLoader, root: yaml.Node) -> list[tuple[int,
     change what is published without showing it: explicit tags (`name: !!null x`
     publishes nothing, `!!bool yes` true) and '<<' merge keys (whose overriding
     keys look like duplicates).  `!!str` is allowed: it only says "text"."""
-    lines = _LineFeeds(loader.source_text)
+    lines: _LineFeeds | None = None
     found: list[tuple[int, int, str]] = []
     stack, seen = [root], set()
     while stack:
@@ -304,10 +304,12 @@ def _refused_syntax(loader: _LocatingLoader, root: yaml.Node) -> list[tuple[int,
         seen.add(id(node))
         tag = _EXPLICIT_TAG.match(loader.source_text, node.start_mark.index)
         if tag and tag[1] not in ("!!str", "!"):
+            lines = lines or _LineFeeds(loader.source_text)
             found.append(_located(loader, lines, tag.start(1), _tag_message(tag[1])))
         if isinstance(node, yaml.MappingNode):
             for key, _ in node.value:
                 if key.tag == _MERGE_TAG:
+                    lines = lines or _LineFeeds(loader.source_text)
                     found.append(_located(loader, lines, key.start_mark.index, "'<<' (YAML merge keys) is not"
                                                                                 " supported; write the keys out"))
             stack.extend(child for pair in node.value for child in pair)
