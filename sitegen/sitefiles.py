@@ -171,12 +171,18 @@ _INVISIBLE_CHARACTERS = {
 }
 
 
+# White space at either end of a part of a '/'-separated name.
+_SPACE_AT_AN_END = re.compile(r"(?:^|/)\s|\s(?:/|$)")
+
+
 def name_fault(name: str) -> str | None:
     """What is wrong with the file or folder NAME, as os.listdir gives it (bytes
     that are not UTF-8 arrive as lone surrogates), or None for a good name.
     NAME may be a '/'-separated path: each part is held to the rule.  Faults:
     not UTF-8; a control character; a bidi or invisible-space character (named,
     with its position, counted from 1 in the part); white space at either end."""
+    if name.isascii() and name.isprintable() and not _SPACE_AT_AN_END.search(name):
+        return None   # the common case, on every scan: no character to look at one by one
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
