@@ -15,7 +15,7 @@ import html
 
 from ..forms.model import CLIENT_TOKEN
 from .answers import FieldError
-from .responses import BASE_HEADERS, PAGE_CSP, Response
+from .responses import Response, html_page
 
 
 def without_javascript(answers: object) -> bool:
@@ -27,15 +27,10 @@ def without_javascript(answers: object) -> bool:
 def problems_page(errors: list[FieldError], form_url: str) -> Response:
     """422: 'There is a problem' with each of ERRORS' messages, and the way back to FORM_URL."""
     items = "".join(f"<li>{html.escape(error.message)}</li>" for error in errors)
-    body = ("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            "<title>Error: There is a problem with your answers</title></head><body><main>"
-            "<div class=\"govuk-error-summary\" role=\"alert\"><h1 class=\"govuk-error-summary__title\">"
+    main = ("<div class=\"govuk-error-summary\" role=\"alert\"><h1 class=\"govuk-error-summary__title\">"
             "There is a problem</h1><div class=\"govuk-error-summary__body\">"
             f"<ul class=\"govuk-list govuk-error-summary__list\">{items}</ul></div></div>"
             "<p>Nothing has been sent yet. Use your browser’s Back button to return to the form (in most browsers "
             "what you typed is still there), change these answers, then send the form again.</p>"
-            f"<p><a href=\"{html.escape(form_url)}\">Start the form again</a> (your answers will be cleared)</p>"
-            "<p>If a crime is happening now or someone is in danger, call 999.</p></main></body></html>\n")
-    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Security-Policy", PAGE_CSP), *BASE_HEADERS]
-    return Response(422, headers, body.encode("utf-8"))
+            f"<p><a href=\"{html.escape(form_url)}\">Start the form again</a> (your answers will be cleared)</p>")
+    return html_page(422, "Error: There is a problem with your answers", main)
