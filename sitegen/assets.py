@@ -66,7 +66,8 @@ def _static_files(root: Path) -> list[Path]:
     site_static = root / "assets"
     if site_static.is_dir():
         # A link leading outside the site is not read (`check` reports it).
-        chosen.update({p.name: p for p in site_static.iterdir() if p.is_file() and not outside_target(root, p)})
+        chosen.update({p.name: p for p in site_static.iterdir() if p.is_file()
+                       and not outside_target(root, p)})
     return list(chosen.values())
 
 

@@ -14,7 +14,8 @@ from .errors import ServiceError
 _NAMES = itertools.count()   # temporary names unique within this process, whatever the thread
 
 
-def atomic_write(path: Path, content: bytes | str | Callable[[BinaryIO], object], *, cache: bool = False) -> None:
+def atomic_write(path: Path, content: bytes | str | Callable[[BinaryIO], object], *,
+                 cache: bool = False) -> None:
     """Write CONTENT to PATH through a temporary file and a rename.
 
     CONTENT may be a function that writes to the open file, so large data
@@ -52,11 +53,13 @@ def _new_temporary(path: Path) -> tuple[int, str]:
 
 # What to do about a file system failure, by errno: the build's output or
 # cache cannot be written (or read), which is no fault in the site's files.
-_FULL = "cannot write: there is no room left to write it (disk full, quota or file size limit); free some space"
+_FULL = ("cannot write: there is no room left to write it (disk full, quota or file size limit); "
+         "free some space")
 _ELSEWHERE = "check who owns it, or build somewhere else (--out DIR, --state DIR)"
 _ADVICE: dict[int | None, str] = {
     errno.ENOSPC: _FULL, errno.EDQUOT: _FULL, errno.EFBIG: _FULL,
-    errno.EROFS: "cannot write: the file system is read-only; build somewhere writable (--out DIR, --state DIR)",
+    errno.EROFS: "cannot write: the file system is read-only; "
+                 "build somewhere writable (--out DIR, --state DIR)",
     errno.EACCES: f"permission denied; {_ELSEWHERE}",
     errno.EPERM: f"operation not permitted; {_ELSEWHERE}",
     errno.EIO: "the disk reported an input/output error; check the disk",

@@ -144,7 +144,8 @@ class BoundedRequestMixin(_HandlerBase):
         if not getattr(self, "command", None):
             self._blank_request()
         try:
-            self.send_error(HTTPStatus.REQUEST_TIMEOUT, explain="The request line and headers took too long to arrive.")
+            self.send_error(HTTPStatus.REQUEST_TIMEOUT,
+                            explain="The request line and headers took too long to arrive.")
         except OSError:
             pass   # the client has gone too
 

@@ -171,7 +171,8 @@ def _type_of(value: Any, where: str) -> str:
         raise _ShapeError(where, "expected a GeoJSON object like {\"type\": \"Polygon\", ...}")
     kind = value.get("type")
     if not isinstance(kind, str):
-        raise _ShapeError(_join(where, "type"), "missing; expected Polygon, MultiPolygon, Feature or FeatureCollection")
+        raise _ShapeError(_join(where, "type"),
+                          "missing; expected Polygon, MultiPolygon, Feature or FeatureCollection")
     return kind
 
 

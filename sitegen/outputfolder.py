@@ -37,8 +37,9 @@ def refuse_unsafe_out(root: Path, out: Path) -> None:
         _refuse("--out", out, f"{fault}; a build replaces its --out folder whole: choose a new folder,"
                 " such as build/ (the default)")
     if real_out != os.path.realpath(default_out(root)) and not _replaceable(Path(real_out)):
-        _refuse("--out", out, f"is a folder that is not a sitegen build (it has no {BUILD_MARKER} file) and a"
-                " build replaces its --out folder whole: choose a new or empty folder, or remove this one first")
+        _refuse("--out", out, "is a folder that is not a sitegen build (it has no "
+                              f"{BUILD_MARKER} file) and a build replaces its --out folder "
+                              "whole: choose a new or empty folder, or remove this one first")
 
 
 def refuse_unsafe_state(root: Path, state: Path, out: Path) -> None:
@@ -63,9 +64,9 @@ def refuse_unsafe_build_dir(root: Path, build_dir: Path) -> None:
         _refuse("--build-dir", build_dir, f"{fault}; publish uploads its --build-dir whole: pass the folder"
                 " `sitegen build` wrote, such as build/ (the default)")
     if real_dir != os.path.realpath(default_out(root)) and not _marked(Path(real_dir)):
-        _refuse("--build-dir", build_dir, f"is not a sitegen build (it has no {BUILD_MARKER} file) and publish"
-                " uploads its --build-dir whole: run `sitegen build --out` that folder first, or pass the"
-                " folder a build wrote")
+        _refuse("--build-dir", build_dir,
+                f"is not a sitegen build (it has no {BUILD_MARKER} file) and publish uploads its --build-dir "
+                "whole: run `sitegen build --out` that folder first, or pass the folder a build wrote")
 
 
 def _marked(folder: Path) -> bool:

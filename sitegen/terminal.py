@@ -11,8 +11,8 @@ these characters as visible escapes, as Python writes them (`\\x1b`, `\\n`,
 from __future__ import annotations
 
 _CONTROLS = [*range(0x20), *range(0x7F, 0xA0)]  # C0 (CR and LF too), DEL and C1 (CSI, OSC...)
-_FORMATTING = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A),  # bidi marks, overrides
-               0x2028, 0x2029]                                                           # line, paragraph separators
+# Bidi marks and overrides, then the line and paragraph separators.
+_FORMATTING = [0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029]
 _KEPT = {0x09}  # a tab moves the cursor on, nothing more
 _NAMED = {0x0A: "\\n", 0x0D: "\\r"}
 

@@ -41,7 +41,14 @@ from motoserver import FAKE_AWS_ENV
 from rawhttp import ANSWER, FORM_ID, TOKEN, answers_json, exchange, head, intake_serve, write_schemas
 from sitegen.intake import lambda_handler
 from sitegen.intake.config import IntakeSettings
-from sitegen.intake.core import MAX_DEPTH, BadLength, Receiver, declared_length, document_problem, make_receiver
+from sitegen.intake.core import (
+    MAX_DEPTH,
+    BadLength,
+    Receiver,
+    declared_length,
+    document_problem,
+    make_receiver,
+)
 from sitegen.intake.wsgi import IntakeApp, make_wsgi_server
 
 BODY_SECONDS = 0.5

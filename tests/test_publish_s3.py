@@ -211,7 +211,7 @@ def test_removed_page_is_deleted_after_every_upload(tmp_path, moto_endpoint, s3,
 def test_keys_outside_the_prefix_are_never_touched(tmp_path, moto_endpoint, s3, bucket):
     for key in ("other/index.html", "site2/index.html", "sitemap.xml", "siteextra"):
         s3.put_object(Bucket=bucket, Key=key, Body=b"not ours")
-    outside = {k: v for k, v in keys(s3, bucket).items()}
+    outside = dict(keys(s3, bucket))
     write_build(tmp_path, version_one())
     cli(tmp_path, moto_endpoint, bucket)
     write_build(tmp_path, version_two())

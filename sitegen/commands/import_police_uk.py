@@ -14,7 +14,8 @@ from . import site_option, site_root
 
 def _force_id(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if not SLUG_RE.match(value):
-        raise click.BadParameter("a police.uk force id is lowercase letters, digits and hyphens, like 'metropolitan'")
+        raise click.BadParameter("a police.uk force id is lowercase letters, "
+                                 "digits and hyphens, like 'metropolitan'")
     return value
 
 
@@ -25,7 +26,8 @@ def _force_id(ctx: click.Context, param: click.Parameter, value: str) -> str:
 @click.option("--neighbourhood", "neighbourhoods", multiple=True, metavar="ID",
               help="Import only this neighbourhood (repeat for several). Default: every one of the force.")
 @click.option("--api-url", default=DEFAULT_API_URL, show_default=True, help="Base URL of the police.uk API.")
-def import_police_uk_command(site_dir: Path, force_id: str, neighbourhoods: tuple[str, ...], api_url: str) -> None:
+def import_police_uk_command(site_dir: Path, force_id: str, neighbourhoods: tuple[str, ...],
+                             api_url: str) -> None:
     """Create or refresh areas from the data.police.uk neighbourhood API.
 
     What came from the API is refreshed; news pages, keys the API does not

@@ -28,12 +28,16 @@ def intake_group() -> None:
 @click.option("--kms-key-id", default=None, help="Encrypt with this KMS key (SSE-KMS); default SSE-S3.")
 @click.option("--schemas", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of <form>/schema.json (default: build/forms in the site folder).")
-@click.option("--site-url", default=None, help="Where people are sent back to (default: the site's base_url).")
-@click.option("--allowed-origin", default=None, help="The origin given CORS headers (default: the site URL's).")
-@click.option("--max-body-bytes", type=click.IntRange(1024), default=None, help="Largest body (default 262144).")
+@click.option("--site-url", default=None,
+              help="Where people are sent back to (default: the site's base_url).")
+@click.option("--allowed-origin", default=None,
+              help="The origin given CORS headers (default: the site URL's).")
+@click.option("--max-body-bytes", type=click.IntRange(1024), default=None,
+              help="Largest body (default 262144).")
 @click.option("--rate-per-minute", type=click.IntRange(0), default=None,
               help="Submissions per minute per client address; 0 for no limit (default 30).")
-@click.option("--rate-burst", type=click.IntRange(1), default=None, help="Submissions at once per client (default 10).")
+@click.option("--rate-burst", type=click.IntRange(1), default=None,
+              help="Submissions at once per client (default 10).")
 def serve_command(site_dir: Path, port: int, host: str, **flags) -> None:
     """Run the receiver locally until Ctrl-C (production uses the Lambda handler).
 
@@ -46,19 +50,22 @@ def serve_command(site_dir: Path, port: int, host: str, **flags) -> None:
     flags["schemas"] = str(flags["schemas"].absolute()) if flags["schemas"] else None
     settings = resolve(site_root(site_dir), os.environ, flags)
     if not settings.bucket:
-        raise click.UsageError("no bucket: pass --bucket, set intake.bucket in site.yaml or SITEGEN_INTAKE_BUCKET")
+        raise click.UsageError("no bucket: pass --bucket, set intake.bucket "
+                               "in site.yaml or SITEGEN_INTAKE_BUCKET")
     settings = require(settings, ephemeral_secret=True)
     if not os.environ.get(SECRET_ENV):
         click.echo(f"{SECRET_ENV} is not set: using a random secret for this run.", err=True)
     if not Path(settings.schemas).is_dir():
-        raise SitegenError([Problem(settings.schemas, 0, 0, "schema folder not found; run `sitegen build` first "
-                                                            "or pass --schemas DIR")])
+        raise SitegenError([Problem(settings.schemas, 0, 0,
+                                    "schema folder not found; run `sitegen build` first "
+                                    "or pass --schemas DIR")])
     receiver = make_receiver(settings, watch=True)
     check_bucket(receiver, settings)
     _show_log()
     server = _listen(IntakeApp(receiver), host, port)
-    click.echo(f"Receiving on http://{host}:{server.server_address[1]}/submit/<form> into "
-               f"s3://{settings.bucket}/{settings.key_prefix} ({len(receiver.forms.form_ids())} forms; Ctrl-C to stop)")
+    click.echo(f"Receiving on http://{host}:{server.server_address[1]}/submit/<form> "
+               f"into s3://{settings.bucket}/{settings.key_prefix} "
+               f"({len(receiver.forms.form_ids())} forms; Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -81,8 +88,9 @@ def package_command(site_dir: Path, schemas: Path | None, deps: Path | None, out
     folder = (schemas or site_root(site_dir) / "build" / "forms").absolute()
     forms = schema_files(folder)
     if not forms:
-        raise SitegenError([Problem(str(folder), 0, 0, "no <form>/schema.json here; run `sitegen build` first "
-                                                       "or pass --schemas DIR")])
+        raise SitegenError([Problem(str(folder), 0, 0,
+                                    "no <form>/schema.json here; "
+                                    "run `sitegen build` first or pass --schemas DIR")])
     count = write_package(out, folder, deps)
     click.echo(f"Wrote {out} ({count} files, {len(forms)} form schemas); "
                "handler sitegen.intake.lambda_handler.handler")

@@ -23,9 +23,9 @@ def _slug(ctx: click.Context, param: click.Parameter, value: str) -> str:
         # An over-long SLUG would only be cut short with a hash: the ward's name gives a better one.
         tried = (slugify(name), slugify(value)) if len(value) > MAX_SLUG else (slugify(value), slugify(name))
         suggestion = next((s for s in tried if SLUG_RE.match(s) and len(s) <= MAX_SLUG), "abbey-road")
-        raise click.BadParameter(f"'{printable(value)}' {slug_fault(value)}; use one like '{suggestion}'"
-                                 f" (an area's SLUG is lowercase letters, digits and single hyphens between them,"
-                                 f" at most {MAX_SLUG} characters)")
+        raise click.BadParameter(f"'{printable(value)}' {slug_fault(value)}; use one like "
+                                 f"'{suggestion}' (an area's SLUG is lowercase letters, digits "
+                                 f"and single hyphens between them, at most {MAX_SLUG} characters)")
     return value
 
 

@@ -47,7 +47,8 @@ def markdown_files(folder: Path) -> list[Path]:
     Names sitefiles.name_fault refuses are left out too: `check` reports them."""
     try:
         with os.scandir(folder) as entries:
-            names = [e.name for e in entries if e.name.endswith(".md") and e.is_file() and not name_fault(e.name)]
+            names = [e.name for e in entries if e.name.endswith(".md") and e.is_file()
+                     and not name_fault(e.name)]
     except OSError:
         return []
     return [folder / name for name in sorted(names)]

@@ -12,7 +12,23 @@ from .context import LoadContext
 from .events import EVENTS, events_from
 from .frontmatter import split_front_matter
 from .names import AddressName
-from .schema import SLUG_RE, Bool, Choice, Date, Email, Field, Int, ListOf, Phone, Record, Slug, Str, Text, Url, Where
+from .schema import (
+    SLUG_RE,
+    Bool,
+    Choice,
+    Date,
+    Email,
+    Field,
+    Int,
+    ListOf,
+    Phone,
+    Record,
+    Slug,
+    Str,
+    Text,
+    Url,
+    Where,
+)
 from .yamlsource import LocatedDict, load_yaml_file, read_text
 
 AREAS_DIR = "content/areas"
@@ -60,7 +76,8 @@ AREA = Record(name="area.yaml", fields=[
           doc="Borough or district the ward is in; its page is /boroughs/<name as an address>/."),
     Field("code", Str(max_len=20), doc="ONS ward code (E05...)."),
     Field("old_code", Str(max_len=20), doc="Older ward code some systems still use."),
-    Field("police_uk_force", Slug, doc="data.police.uk force id, like 'metropolitan' (set by import-police-uk)."),
+    Field("police_uk_force", Slug,
+          doc="data.police.uk force id, like 'metropolitan' (set by import-police-uk)."),
     Field("police_uk_id", Str(max_len=60), doc="data.police.uk neighbourhood id (set by import-police-uk)."),
     Field("population", Int(0), doc="Residents (for context only)."),
     Field("summary", Text(1000), doc="One or two sentences introducing the ward."),
@@ -101,7 +118,8 @@ def load_area(ctx: LoadContext, folder: Path) -> Area | None:
     data = AREA.check(raw, Where(rel, (1, 1), ""), ctx.problems) or {}
     area = _area_from(ctx, folder.name, rel, data, load_news(ctx, folder))
     borough_at = raw.value_where("borough") if isinstance(raw, LocatedDict) and "borough" in data else (0, 0)
-    social = tuple(replace(link, feed_at=_feed_at(raw, link.feed)) if link.feed else link for link in area.social)
+    social = tuple(replace(link, feed_at=_feed_at(raw, link.feed)) if link.feed else link
+                   for link in area.social)
     return replace(area, boundary=_load_boundary(ctx, folder), borough_at=borough_at, social=social)
 
 

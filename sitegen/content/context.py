@@ -48,7 +48,8 @@ class LoadContext:
 
     def _record(self, rendered: Rendered, body: str, body_line: int, rel: str, page_url: str) -> Rendered:
         """Note RENDERED's links, and report a '# ' heading (the page title is the only one)."""
-        lines = body.split("\n")   # as the file counts lines (splitlines would also break at U+2028 and others)
+        # As the file counts lines (splitlines would also break at U+2028 and others).
+        lines = body.split("\n")
         if rendered.has_h1:
             line = next((i for i, text in enumerate(lines) if text.startswith("# ")), 0)
             self.problems.add(rel, body_line + line, 1,

@@ -51,7 +51,8 @@ class _EventRecord(Record):
             return None
         start, end = out.get("start"), out.get("end")
         if start and end and as_utc(end) <= as_utc(start):
-            spot = where.child("end", value.value_where("end") if isinstance(value, LocatedDict) else where.pos)
+            spot = where.child("end", value.value_where("end") if isinstance(value, LocatedDict)
+                               else where.pos)
             spot.report(problems, f"{end:%Y-%m-%dT%H:%M} is not after the start ({start:%Y-%m-%dT%H:%M}) in"
                                   " real time; check 'end'")
             return None
@@ -85,9 +86,11 @@ class EventList(ListOf):
                 continue
             if checked["id"] in first:
                 other = first[checked["id"]]
-                spot = item_where.child("id", raw.value_where("id") if isinstance(raw, LocatedDict) else item_where.pos)
-                spot.report(problems, f"'{checked['id']}' is already the id of {other.name} (line {other.pos[0]});"
-                                      " give each event its own id")
+                spot = item_where.child("id", raw.value_where("id") if isinstance(raw, LocatedDict)
+                                        else item_where.pos)
+                spot.report(problems,
+                            f"'{checked['id']}' is already the id of {other.name} "
+                            f"(line {other.pos[0]}); give each event its own id")
                 out = [e for e in out if e is not checked]
             else:
                 first[checked["id"]] = item_where
@@ -99,7 +102,8 @@ EVENT = _EventRecord(name="event", fields=[
                           " is edited (its calendar identity), like 'ward-panel-2027-01-14'."),
     Field("title", Str(max_len=150), required=True, doc="What the event is."),
     Field("start", UkDateTime(), required=True,
-          doc="UK start time, YYYY-MM-DDTHH:MM (+01:00 or +00:00 after it only in the hour the clocks go back)."),
+          doc="UK start time, YYYY-MM-DDTHH:MM (+01:00 or +00:00 "
+              "after it only in the hour the clocks go back)."),
     Field("end", UkDateTime(), doc="UK end time, written as 'start', after it."),
     Field("location", Str(max_len=300), doc="Where it happens."),
     Field("description", Text(2000), doc="A few sentences about it."),

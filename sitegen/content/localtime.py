@@ -95,9 +95,9 @@ def fold_message(naive: datetime) -> str:
     local = naive.replace(tzinfo=LONDON)
     first, second = utc_offset(local.replace(fold=0)), utc_offset(local.replace(fold=1))
     text = f"{naive:%Y-%m-%dT%H:%M}"
-    return (f"{text} happens twice in UK time (clocks go back from {_hhmm(end)} to {_hhmm(start)} that night);"
-            f" write {text}{offset_text(first)} for the first ({_zone(first)})"
-            f" or {text}{offset_text(second)} for the second ({_zone(second)})")
+    return (f"{text} happens twice in UK time (clocks go back from {_hhmm(end)} to "
+            f"{_hhmm(start)} that night); write {text}{offset_text(first)} for the first "
+            f"({_zone(first)}) or {text}{offset_text(second)} for the second ({_zone(second)})")
 
 
 def _parse_offset(text: str) -> timedelta:
@@ -142,7 +142,8 @@ class UkDateTime(DateTime):
         try:
             naive = datetime.fromisoformat(f"{match[1]}T{match[2]}:{match[3]}:{match[4] or '00'}")
         except ValueError:
-            return where.report(problems, f"'{text}' is not a real date and time; check the month, day and hour")
+            return where.report(problems,
+                                f"'{text}' is not a real date and time; check the month, day and hour")
         offset = _parse_offset(match[5]) if match[5] else None
         if offset is not None and abs(offset) >= timedelta(hours=24):
             return where.report(problems, f"'{match[5]}' is not a UTC offset; write +01:00 or +00:00")

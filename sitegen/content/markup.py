@@ -123,7 +123,8 @@ def _unread_links(scanned: str) -> list[str]:
 def sanitise(markup: str) -> str:
     """Keep only allow-listed elements, attributes and URL schemes (no classes),
     with every site address in NFC (nfc_href)."""
-    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=_nfc_addresses,
+    return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     attribute_filter=_nfc_addresses,
                      url_schemes=URL_SCHEMES, link_rel=None)
 
 

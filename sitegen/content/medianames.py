@@ -63,7 +63,7 @@ def media_name_clashes(root: Path) -> list[Problem]:
         same = first.setdefault(unicodedata.normalize("NFC", rel), rel)
         if same != rel:
             problems.append(Problem(f"{MEDIA_DIR}/{rel}", 0, 0,
-                                    f"has the same name as {MEDIA_DIR}/{same} with its accents written another "
-                                    "way (Unicode NFC and NFD), so both would be published at one address; "
-                                    "rename or delete one of them"))
+                                    f"has the same name as {MEDIA_DIR}/{same} with its accents "
+                                    "written another way (Unicode NFC and NFD), so both would "
+                                    "be published at one address; rename or delete one of them"))
     return problems

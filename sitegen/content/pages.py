@@ -28,7 +28,8 @@ def _load_page(ctx: LoadContext, path) -> Page | None:
     rel = ctx.rel(path)
     slug = path.stem
     if not SLUG_RE.match(slug) and slug != "404":
-        ctx.problems.add(rel, 0, 0, "file name must be lowercase letters, digits and hyphens, like 'about-us.md'")
+        ctx.problems.add(rel, 0, 0,
+                         "file name must be lowercase letters, digits and hyphens, like 'about-us.md'")
         return None
     if slug in RESERVED:
         ctx.problems.add(rel, 0, 0, f"'{slug}' is a path the site already uses; rename the file")

@@ -142,8 +142,10 @@ def Text(max_len: int = 5000) -> Str:
     return Str(max_len=max_len, multiline=True)
 
 
-Slug = Str(max_len=80, pattern=SLUG_RE, pattern_help="lowercase letters, digits and hyphens (like 'abbey-road')")
-Email = Str(max_len=254, pattern=EMAIL_RE, pattern_help="an email address", example="abbey.ward@police.example")
+Slug = Str(max_len=80, pattern=SLUG_RE,
+           pattern_help="lowercase letters, digits and hyphens (like 'abbey-road')")
+Email = Str(max_len=254, pattern=EMAIL_RE, pattern_help="an email address",
+            example="abbey.ward@police.example")
 Phone = Str(max_len=30, pattern=PHONE_RE, pattern_help="a phone number (digits, spaces, + ( ) -)",
             example="020 7946 0123")
 Colour = Str(max_len=7, pattern=COLOUR_RE, pattern_help="a colour like '#1d70b8'")
@@ -203,11 +205,13 @@ class Int(Kind):
         if number is None:
             return None
         if self.minimum is not None and number < self.minimum:
-            return where.report(problems, f"is {number}, but must be at least {self.minimum}; write {self.minimum}"
-                                          " or a larger whole number")
+            return where.report(problems,
+                                f"is {number}, but must be at least {self.minimum}; "
+                                f"write {self.minimum} or a larger whole number")
         if self.maximum is not None and number > self.maximum:
-            return where.report(problems, f"is {number}, but must be at most {self.maximum}; write {self.maximum}"
-                                          " or a smaller whole number")
+            return where.report(problems,
+                                f"is {number}, but must be at most {self.maximum}; "
+                                f"write {self.maximum} or a smaller whole number")
         return number
 
     def _number(self, value, where: Where, problems: Problems) -> int | None:
@@ -300,8 +304,9 @@ class DateTime(Kind):
         try:
             return datetime.fromisoformat(f"{match[1]}T{match[2]}:{match[3]}:{match[4] or '00'}")
         except ValueError:
-            return where.report(problems, f"'{text}' is not a real date and time; check the month (01-12), the day"
-                                          " and the hour (00-23), written like 2026-12-03T19:00")
+            return where.report(problems,
+                                f"'{text}' is not a real date and time; check the month (01-12), "
+                                "the day and the hour (00-23), written like 2026-12-03T19:00")
 
 
 @dataclass

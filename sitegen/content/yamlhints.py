@@ -33,8 +33,9 @@ def syntax_message(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]
     if "quoted scalar" in context and exc.context_mark and "end of stream" in problem:
         start = exc.context_mark
         quote = lines[start.line][start.column:start.column + 1] if start.line < len(lines) else '"'
-        return start.line, start.column + 1, PREFIX + (f"the value starting with {quote} here is never closed;"
-                                                       f" add the closing {quote} at the end of the value")
+        return start.line, start.column + 1, PREFIX + (f"the value starting with {quote} here "
+                                                       "is never closed; add the closing "
+                                                       f"{quote} at the end of the value")
     hidden = _hidden_line_end(lines, line) if _is_structure_problem(problem) else None
     if hidden:
         return hidden
@@ -69,16 +70,16 @@ def _text_after_closing(text: str, col: int) -> str | None:
         return None
     key, value = match[1], match[2]
     what = "quote" if closer in "\"'" else "bracket"
-    return (f"the value starts with {match[3]} and goes on after the closing {what}, so YAML cannot tell where it"
-            f" ends; put the whole value in quotes, like {key}: {quoted(value)}")
+    return (f"the value starts with {match[3]} and goes on after the closing {what}, so YAML "
+            f"cannot tell where it ends; put the whole value in quotes, like {key}: {quoted(value)}")
 
 
 def _dash_after_key(text: str, col: int) -> str:
     """The message for `key: - x`: a '- ' on the key's line is read as a list item."""
     value = text[col - 1:].split(" #")[0].strip()
-    return (f"a value starting with '- ' is read as a list item, which cannot follow a key on its line; put the"
-            f" value in quotes, like {_key_before(text, col)}: {quoted(value)}, or start a list on the next"
-            " line, indented")
+    return ("a value starting with '- ' is read as a list item, which cannot follow a "
+            f"key on its line; put the value in quotes, like {_key_before(text, col)}: "
+            f"{quoted(value)}, or start a list on the next line, indented")
 
 
 def _special_value(text: str, col: int) -> str:
@@ -105,8 +106,8 @@ def _hidden_line_end(lines: list[str], error_line: int) -> tuple[int, int, str] 
         found = _HIDDEN_LINE_END.search(lines[number])
         if found and not _QUOTED_BEFORE.match(lines[number][:found.start()]):
             return number, found.start() + 1, PREFIX + (
-                f"an invisible U+{ord(found[0]):04X} (line separator) here, which YAML reads as the end of the"
-                " line; delete it, or put the whole value in quotes")
+                f"an invisible U+{ord(found[0]):04X} (line separator) here, which YAML "
+                "reads as the end of the line; delete it, or put the whole value in quotes")
     return None
 
 
@@ -134,7 +135,7 @@ def _plain_words(problem: str, context: str, lines: list[str], line: int, col: i
             return after_quote
     if "block sequence entries are not allowed" in problem:
         return _dash_after_key(text, col)
-    if "constructor for the tag" in problem and not text[col - 1:col] == "!":
+    if "constructor for the tag" in problem and text[col - 1:col] != "!":
         return _special_value(text, col)
     if "mapping values are not allowed" in problem:
         return COLON_IN_VALUE
@@ -148,15 +149,16 @@ def _plain_words(problem: str, context: str, lines: list[str], line: int, col: i
     if "constructor for the tag" in problem:
         return "a value starting with '!' is read as a YAML tag; put the value in quotes"
     if "second occurrence" in problem:
-        return "an anchor name (&name) is used twice; give each anchor its own name, or put the value in quotes"
+        return ("an anchor name (&name) is used twice; give each anchor its own name, "
+                "or put the value in quotes")
     if "another document" in problem:
-        return ("a line '---' starts a second document; a file holds one, so remove that line (in a Markdown file,"
-                " front matter ends at the second '---')")
+        return ("a line '---' starts a second document; a file holds one, so remove "
+                "that line (in a Markdown file, front matter ends at the second '---')")
     if "undefined alias" in problem:
         return "a value starting with '*' is read as a reference to an '&' anchor; put the value in quotes"
     if "escape" in problem:
-        return ("a backslash escape in a \"double-quoted\" value is not valid; write the character itself, or use"
-                " 'single quotes', where a backslash is plain text")
+        return ("a backslash escape in a \"double-quoted\" value is not valid; write the "
+                "character itself, or use 'single quotes', where a backslash is plain text")
     if "flow" in context or "expected ',' or" in problem:
         return FLOW
     if "end of stream" in problem:
@@ -215,11 +217,12 @@ def _unclosed_message(text: str, opener: int, comment: int | None) -> tuple[int,
     line, col = _position(text, opener)
     bracket, closer = text[opener], _CLOSERS[text[opener]]
     if comment is None:
-        return line, col, PREFIX + (f"the '{bracket}' here is not closed; add the '{closer}' at the end of the"
-                                    " value, or put the whole value in quotes if the bracket is part of the text")
+        return line, col, PREFIX + (f"the '{bracket}' here is not closed; add the "
+                                    f"'{closer}' at the end of the value, or put the whole "
+                                    "value in quotes if the bracket is part of the text")
     hash_line, hash_col = _position(text, comment)
     written = re.split(r"[,}\]\n]", text[comment:])[0].strip()
     return line, col, PREFIX + (
-        f"the '{bracket}' here is not closed, because the '#' at line {hash_line + 1}, column {hash_col} starts a"
-        f" comment (inside '[...]' and '{{...}}' too, ' #' starts one) and hides the rest of the line; put the"
-        f" value in quotes, like {quoted(written)}")
+        f"the '{bracket}' here is not closed, because the '#' at line {hash_line + 1}, column "
+        f"{hash_col} starts a comment (inside '[...]' and '{{...}}' too, ' #' starts one) and "
+        f"hides the rest of the line; put the value in quotes, like {quoted(written)}")

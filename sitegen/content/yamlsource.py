@@ -181,7 +181,8 @@ def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> Ite
     result = LocatedList()
     result.pos = loader.mark(node)
     result.item_pos = [loader.mark(child) for child in node.value]
-    result.written = {i: child.value for i, child in enumerate(node.value) if _guessed_text(child) is not None}
+    result.written = {i: child.value for i, child in enumerate(node.value)
+                      if _guessed_text(child) is not None}
     yield result
     result.extend(loader.construct_object(child, deep=True) for child in node.value)
 
@@ -202,7 +203,10 @@ def _escape_position(loader: _LocatingLoader, node: yaml.ScalarNode, char: str) 
         if _NAMED_ESCAPES.get(code) == char or (len(code) > 1 and int(code[1:], 16) == ord(char)):
             before = source[:match.start()]
             line = node.start_mark.line + before.count("\n")
-            col = match.start() - before.rfind("\n") if "\n" in before else node.start_mark.column + match.start() + 1
+            if "\n" in before:
+                col = match.start() - before.rfind("\n")
+            else:
+                col = node.start_mark.column + match.start() + 1
             return line + 1 + loader.line_offset, col
     return loader.mark(node)
 
@@ -212,7 +216,8 @@ def character_message(*chars: str) -> str:
     codes = " and ".join(f"U+{ord(char):04X}" for char in chars)
     kind = "control character" if all(ord(char) < 0x20 for char in chars) else "character"
     if len(chars) > 1:
-        return f"contains the {kind}s {codes}; delete them (they may be invisible; web feeds cannot carry them)"
+        return (f"contains the {kind}s {codes}; delete them "
+                "(they may be invisible; web feeds cannot carry them)")
     return f"contains the {kind} {codes}; delete it (it may be invisible; web feeds cannot carry it)"
 
 
@@ -310,8 +315,8 @@ def _refused_syntax(loader: _LocatingLoader, root: yaml.Node) -> list[tuple[int,
             for key, _ in node.value:
                 if key.tag == _MERGE_TAG:
                     lines = lines or _LineFeeds(loader.source_text)
-                    found.append(_located(loader, lines, key.start_mark.index, "'<<' (YAML merge keys) is not"
-                                                                                " supported; write the keys out"))
+                    found.append(_located(loader, lines, key.start_mark.index,
+                                          "'<<' (YAML merge keys) is not supported; write the keys out"))
             stack.extend(child for pair in node.value for child in pair)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
@@ -321,7 +326,8 @@ def _refused_syntax(loader: _LocatingLoader, root: yaml.Node) -> list[tuple[int,
 def _tag_message(tag: str) -> str:
     """What to do about TAG: a '!!' tag was meant as one; a single '!' is likely text."""
     if tag.startswith("!!"):
-        return f"'{tag}' is a YAML tag, which sitegen does not take; remove the '{tag}' and write the value as text"
+        return (f"'{tag}' is a YAML tag, which sitegen does not take; "
+                f"remove the '{tag}' and write the value as text")
     return "a value starting with '!' is read as a YAML tag; put the value in quotes"
 
 
@@ -330,7 +336,8 @@ def _located(loader: _LocatingLoader, lines: _LineFeeds, index: int, message: st
     return line + 1 + loader.line_offset, column + 1, message
 
 
-# YAML 1.1, and so PyYAML's marks, also count NEL, LS and PS as line ends; editors and sitegen count "\n" only.
+# YAML 1.1, and so PyYAML's marks, also count NEL, LS and PS as line ends;
+# editors and sitegen count "\n" only.
 _OTHER_BREAKS = re.compile("[\x85\u2028\u2029]")
 
 
@@ -370,7 +377,8 @@ def _recount_nodes(root: yaml.Node, lines: _LineFeeds) -> list[tuple[int, int]]:
     return quoted
 
 
-def _unquoted_breaks(text: str, quoted: list[tuple[int, int]], lines: _LineFeeds) -> list[tuple[int, int, str]]:
+def _unquoted_breaks(text: str, quoted: list[tuple[int, int]],
+                     lines: _LineFeeds) -> list[tuple[int, int, str]]:
     """(line, col, message) for each NEL, LS or PS in TEXT outside the QUOTED spans: YAML
     ends the line there, so `summary: A<U+2028>b: x` would silently become two keys."""
     found = []
@@ -378,8 +386,8 @@ def _unquoted_breaks(text: str, quoted: list[tuple[int, int]], lines: _LineFeeds
         if not any(start <= match.start() < end for start, end in quoted):
             line, column = lines.position(match.start())
             found.append((line + 1, column + 1,
-                          f"an invisible U+{ord(match[0]):04X} (line separator) here, which YAML reads as the end"
-                          " of the line; delete it, or put the whole value in quotes"))
+                          f"an invisible U+{ord(match[0]):04X} (line separator) here, which YAML "
+                          "reads as the end of the line; delete it, or put the whole value in quotes"))
     return found
 
 
@@ -391,8 +399,8 @@ def _shape_problem(root: yaml.Node) -> tuple[yaml.Node | None, str] | None:
         node, depth = stack.pop()
         seen += 1
         if depth > MAX_DEPTH:
-            return node, (f"lists and mappings are nested more than {MAX_DEPTH} deep here; sitegen's files need"
-                          " only a few levels, so check the indentation and the brackets")
+            return node, (f"lists and mappings are nested more than {MAX_DEPTH} deep here; sitegen's "
+                          "files need only a few levels, so check the indentation and the brackets")
         if seen > MAX_NODES:
             return None, (f"holds more than {MAX_NODES:,} values once its aliases (*name) are expanded;"
                           " write the values out, or split the file")
@@ -445,8 +453,9 @@ def read_text(path: Path, rel_path: str) -> str:
         with path.open("rb") as handle:
             data = handle.read(MAX_TEXT_BYTES + 1)
     except OSError as exc:
-        problem = Problem(rel_path, 0, 0, f"cannot be read ({exc.strerror}); check that it is a readable file,"
-                                          " and what it points to if it is a link")
+        problem = Problem(rel_path, 0, 0,
+                          f"cannot be read ({exc.strerror}); check that it is a "
+                          "readable file, and what it points to if it is a link")
         raise SitegenError([problem]) from None
     if len(data) > MAX_TEXT_BYTES:
         raise SitegenError([Problem(rel_path, 0, 0, _too_big(path.stat().st_size))])
@@ -454,7 +463,8 @@ def read_text(path: Path, rel_path: str) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise SitegenError([Problem(rel_path, line, 0, "is not UTF-8 text; save the file as UTF-8")]) from None
+        raise SitegenError([Problem(rel_path, line, 0,
+                                    "is not UTF-8 text; save the file as UTF-8")]) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     problems = character_problems(text, rel_path)
     if problems:

@@ -100,7 +100,8 @@ def record_to_json(record: FeedRecord) -> dict:
 
 def record_from_json(data: dict) -> FeedRecord | None:
     """A record from JSON data written by record_to_json; None if it is not one."""
-    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or not isinstance(data.get("url"), str):
+    if (not isinstance(data, dict) or data.get("version") != CACHE_VERSION
+            or not isinstance(data.get("url"), str)):
         return None
     return FeedRecord(
         url=data["url"], title=_str(data.get("title")), link=safe_link(data.get("link")),

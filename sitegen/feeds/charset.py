@@ -19,7 +19,8 @@ _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
          (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # XML 1.0 appendix F: "<?" without a byte-order mark in the two UTF-16 byte orders.
 _UTF16_WITHOUT_BOM = ((b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))
-_XML_DECLARATION_ENCODING = re.compile(rb"<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._-]{0,39})[\"']")
+_XML_DECLARATION_ENCODING = re.compile(
+    rb"<\?xml[^>]*?\sencoding\s*=\s*[\"']([A-Za-z][A-Za-z0-9._-]{0,39})[\"']")
 # Python codecs that are not character encodings of documents: they would read
 # backslash escapes or host names, not text.
 _NOT_DOCUMENT_ENCODINGS = frozenset({"unicode-escape", "raw-unicode-escape", "idna", "punycode", "undefined",
@@ -94,7 +95,9 @@ def _codec(label: str) -> str:
     try:
         name = codecs.lookup(label).name
     except LookupError:
-        raise UnknownEncoding(f"the feed declares the character encoding '{label[:40]}', which is unknown") from None
+        raise UnknownEncoding(
+            f"the feed declares the character encoding '{label[:40]}', which is unknown") from None
     if name in _NOT_DOCUMENT_ENCODINGS or not getattr(codecs.lookup(label), "_is_text_encoding", True):
-        raise UnknownEncoding(f"the feed declares '{label[:40]}', which is not a character encoding for documents")
+        raise UnknownEncoding(f"the feed declares '{label[:40]}', which "
+                              "is not a character encoding for documents")
     return name

@@ -30,7 +30,8 @@ def area_feed_problems(area: Area, allow_private: bool) -> list[Problem]:
             continue
         where = f"social link {index} ({link.network})"
         if link.feed in seen:   # feed_at is where the first listing is: say which line to remove
-            problems.append(Problem(area.source, 0, 0, f"{where}: feed {link.feed} is listed twice; remove one"))
+            problems.append(Problem(area.source, 0, 0,
+                                    f"{where}: feed {link.feed} is listed twice; remove one"))
             continue
         seen.add(link.feed)
         message = url_problem(link.feed, allow_private)

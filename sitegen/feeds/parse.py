@@ -67,12 +67,14 @@ def parse_feed(body: bytes, url: str, max_entries: int, *, content_type: str = "
     # No base URL for feedparser (a quarter of its time goes on joining URLs): relative
     # links are resolved against URL by safe_link, once, for the posts we keep.
     import feedparser  # here, not at the top: builds read the cache (and Post) without it
-    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False, response_headers=_AS_UTF8)
+    parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False,
+                              response_headers=_AS_UTF8)
     _check_parsed(parsed, body)
     feed = parsed.get("feed", {})
     title = _text(feed.get("title", ""), feed.get("title_detail"))
     latest = (now or datetime.now(UTC)) + FUTURE_TOLERANCE
-    posts = tuple(_post(entry, url, latest) for entry in newest(parsed.get("entries", []), max_entries, latest))
+    posts = tuple(_post(entry, url, latest)
+                  for entry in newest(parsed.get("entries", []), max_entries, latest))
     return ParsedFeed(shorten(title, TITLE_MAX), safe_link(feed.get("link"), url), posts)
 
 

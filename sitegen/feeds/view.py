@@ -64,7 +64,8 @@ def latest_posts(config: SiteConfig, area: Area, today: date) -> list[FeedView]:
     return views
 
 
-def feed_view(record: FeedRecord | None, link: SocialLink, config: SiteConfig, today: date) -> FeedView | None:
+def feed_view(record: FeedRecord | None, link: SocialLink, config: SiteConfig,
+              today: date) -> FeedView | None:
     """LINK's feed as shown, from its cache RECORD; None when there is nothing to show."""
     if record is None or record.gone or not record.posts or record.checked_at is None:
         return None

@@ -91,5 +91,6 @@ def _triage_link_problem(url: str, parts: list[str], bundle: FormsBundle) -> str
     if len(parts) > 1:
         node_ids = [n.id for n in bundle.triage.nodes if n.id != bundle.triage.start]
         if parts[1] not in node_ids:
-            return f"link '{url}' points to a triage node that does not exist{did_you_mean(parts[1], node_ids)}"
+            return (f"link '{url}' points to a triage node that does not exist"
+                    f"{did_you_mean(parts[1], node_ids)}")
     return ""

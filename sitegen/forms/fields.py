@@ -26,7 +26,8 @@ def field(question: Question, sensitive: bool) -> dict:
     """{'name', 'macro', 'params'} for QUESTION; SENSITIVE forms drop autocomplete tokens."""
     builder = _BUILDERS[question.type]
     macro = "character_count" if question.type == "textarea" and question.max_length else builder[0]
-    return {"name": question.name, "type": question.type, "macro": macro, "params": builder[1](question, sensitive)}
+    return {"name": question.name, "type": question.type, "macro": macro,
+            "params": builder[1](question, sensitive)}
 
 
 def _label_text(question: Question) -> str:
@@ -64,7 +65,8 @@ def _autocomplete(question: Question, sensitive: bool, token: str = ""):
 def _input(question: Question, sensitive: bool) -> dict:
     qtype = question.type
     return {
-        "id": question.name, "name": question.name, "type": {"email": "email", "tel": "tel"}.get(qtype, "text"),
+        "id": question.name, "name": question.name,
+        "type": {"email": "email", "tel": "tel"}.get(qtype, "text"),
         "label": {"text": _label_text(question), "classes": "govuk-label--s"}, "hint": _hint(question),
         "classes": WIDTHS.get(qtype, ""), "autocomplete": _autocomplete(question, sensitive),
         "inputmode": "numeric" if qtype == "number" else None,
@@ -80,7 +82,8 @@ def _textarea(question: Question, sensitive: bool) -> dict:
               "label": {"text": _label_text(question), "classes": "govuk-label--s"}, "hint": _hint(question),
               "attributes": _attributes(question)}
     if question.max_length:
-        params |= {"maxlength": question.max_length, "threshold": 75 if question.max_length > LARGE_LIMIT else None}
+        params |= {"maxlength": question.max_length,
+                   "threshold": 75 if question.max_length > LARGE_LIMIT else None}
     return params
 
 
@@ -149,11 +152,13 @@ def _address(question: Question, sensitive: bool) -> dict:
     fieldset = _legend(question) | {"role": "group"}
     if hint:
         fieldset["describedBy"] = f"{question.name}-hint"
-    return {"fieldset": fieldset, "hint": hint | {"id": f"{question.name}-hint"} if hint else None, "items": items}
+    return {"fieldset": fieldset, "hint": hint | {"id": f"{question.name}-hint"} if hint else None,
+            "items": items}
 
 
 _BUILDERS = {
-    "text": ("input", _input), "email": ("input", _input), "tel": ("input", _input), "number": ("input", _input),
+    "text": ("input", _input), "email": ("input", _input), "tel": ("input", _input),
+    "number": ("input", _input),
     "textarea": ("textarea", _textarea), "date": ("date", _date), "radios": ("radios", _radios),
     "checkboxes": ("checkboxes", _checkboxes), "select": ("select", _select),
     "declaration": ("checkboxes", _declaration), "address": ("address", _address),

@@ -66,8 +66,9 @@ def load_form(ctx: LoadContext, path: Path, default_endpoint: str) -> Form | Non
     """Load one form file; problems go into CTX, and None comes back when it is unusable."""
     rel = ctx.rel(path)
     if path.suffix != ".yaml" or not SLUG_RE.match(path.stem):
-        ctx.problems.add(rel, 0, 0, "a form file is named like 'report-crime.yaml': lowercase letters, digits and"
-                                    " hyphens, ending '.yaml' (the name becomes the form's address)")
+        ctx.problems.add(rel, 0, 0,
+                         "a form file is named like 'report-crime.yaml': lowercase letters, "
+                         "digits and hyphens, ending '.yaml' (the name becomes the form's address)")
         return None
     try:
         raw = load_yaml_file(path, rel)
@@ -113,7 +114,8 @@ class _FormReader:
             start_label=data.get("start_label", "Start now"),
             intro_html=self.markdown(self.raw, data, "before_you_start"),
             next_steps_html=self.markdown(self.raw, data, "what_happens_next"),
-            submit_label=data.get("submit_label", "Send report"), done_title=data.get("done_title", "Report sent"),
+            submit_label=data.get("submit_label", "Send report"),
+            done_title=data.get("done_title", "Report sent"),
             quick_exit_url=data.get("quick_exit_url") or DEFAULT_EXIT_URL, pages=pages)
 
     def markdown(self, raw: LocatedDict, data: dict, key: str) -> str:
@@ -134,13 +136,16 @@ class _FormReader:
             for key in ("pages", "endpoint", "submit_label", "done_title", "what_happens_next"):
                 if key in self.raw:
                     self.at(self.raw, key).report(
-                        self.problems, f"'{key}' does not apply to a hosted form (one with 'hosted_url'); remove it")
+                        self.problems,
+                        f"'{key}' does not apply to a hosted form (one with 'hosted_url'); remove it")
         elif not self.raw.get("pages"):
             Where(self.rel, (1, 1), "").report(
-                self.problems, "a form needs 'pages' (its questions) or 'hosted_url' (a service run elsewhere)")
+                self.problems,
+                "a form needs 'pages' (its questions) or 'hosted_url' (a service run elsewhere)")
         for key in ("provider", "start_label"):
             if key in self.raw and not hosted:
-                self.at(self.raw, key).report(self.problems, f"'{key}' only applies to a hosted form; remove it")
+                self.at(self.raw, key).report(self.problems,
+                                              f"'{key}' only applies to a hosted form; remove it")
 
     def pages(self, raw_pages) -> tuple[FormPage, ...]:
         """Every page of the form, checked in order."""
@@ -170,7 +175,8 @@ class _FormReader:
     def _unique_page(self, page_id: str, raw, where: Where) -> None:
         if page_id in self.page_ids:
             self.at(raw, "id", where.name).report(
-                self.problems, f"duplicate page id '{page_id}': it is already used at line {self.page_ids[page_id]}")
+                self.problems,
+                f"duplicate page id '{page_id}': it is already used at line {self.page_ids[page_id]}")
         else:
             self.page_ids[page_id] = raw.where("id")[0]
 
@@ -200,7 +206,8 @@ class _FormReader:
     def _unique_name(self, name: str, raw, where: Where) -> None:
         spot = self.at(raw, "name", where.name)
         if name in RESERVED_NAMES:
-            spot.report(self.problems, f"'{name}' is reserved for the form's spam checks; choose another name")
+            spot.report(self.problems,
+                        f"'{name}' is reserved for the form's spam checks; choose another name")
         elif name in self.name_lines:
             spot.report(self.problems,
                         f"duplicate field name '{name}': it is already used at line {self.name_lines[name]}")
@@ -212,15 +219,18 @@ class _FormReader:
         allowed = COMMON_KEYS | TYPE_KEYS[qtype]
         for key in raw:
             if key not in allowed and key in QUESTION_KEYS:
-                self.at(raw, key, where.name).report(self.problems, f"'{key}' does not apply to a {qtype} question")
+                self.at(raw, key, where.name).report(self.problems,
+                                                     f"'{key}' does not apply to a {qtype} question")
         for message in _type_problems(data):
             self.at(raw, message[0], where.name).report(self.problems, message[1])
 
-    def condition(self, raw, key: str, where: Where, skip_page: str | None) -> tuple[Match | None, Condition, str]:
+    def condition(self, raw, key: str, where: Where,
+                  skip_page: str | None) -> tuple[Match | None, Condition, str]:
         """The condition under KEY of RAW: the Match, when it applies (the Match and its field was asked),
         and its words for people.  (None, ALWAYS, '') when absent or wrong."""
         cond = raw.get(key) if isinstance(raw, LocatedDict) else None
-        data = CONDITION.check(cond, self.at(raw, key, f"{where.name}.{key}"), self.problems) if cond else None
+        data = CONDITION.check(cond, self.at(raw, key, f"{where.name}.{key}"),
+                               self.problems) if cond else None
         if not data or not {"field", "is"} <= data.keys():
             return None, ALWAYS, ""
         trigger = self._trigger(data["field"], cond, key, where, skip_page)
@@ -235,8 +245,9 @@ class _FormReader:
         if trigger is None:
             spot.report(self.problems, self._missing_field_message(field, skip_page))
         elif trigger.type not in CHOICE_TYPES:
-            spot.report(self.problems, f"condition on '{field}', a {trigger.type} question; conditions can only"
-                                       " use the answer to a radios, checkboxes or select question")
+            spot.report(self.problems,
+                        f"condition on '{field}', a {trigger.type} question; conditions can "
+                        "only use the answer to a radios, checkboxes or select question")
             return None
         return trigger
 
@@ -248,7 +259,8 @@ class _FormReader:
             return f"condition on '{field}', which is asked later; a condition can only use an earlier answer"
         return f"condition on unknown field '{field}'{did_you_mean(field, self.asked)}"
 
-    def _options_exist(self, trigger: Question, values: tuple[str, ...], cond, key: str, where: Where) -> bool:
+    def _options_exist(self, trigger: Question, values: tuple[str, ...], cond, key: str,
+                       where: Where) -> bool:
         known = [o.value for o in trigger.options]
         unknown = [v for v in values if v not in known]
         for value in unknown:
@@ -287,7 +299,8 @@ def _type_problems(data: dict) -> list[tuple[str, str]]:
     if qtype == "declaration" and data.get("required") is False:
         problems.append(("required", "a declaration is always required; remove 'required: false'"))
     if qtype == "address" and data.get("autocomplete") not in (None, "address", "off"):
-        problems.append(("autocomplete", "an address takes 'autocomplete: address' (the person's own) or 'off'"))
+        problems.append(("autocomplete",
+                         "an address takes 'autocomplete: address' (the person's own) or 'off'"))
     return problems
 
 
@@ -304,7 +317,8 @@ def _option_problems(qtype: str, options: list[dict]) -> list[tuple[str, str]]:
     return problems
 
 
-def _build_question(data: dict, page_id: str, relevant: Condition, show: Match | None, condition_text: str) -> Question:
+def _build_question(data: dict, page_id: str, relevant: Condition, show: Match | None,
+                    condition_text: str) -> Question:
     qtype = data["type"]
     max_length = data.get("max_length", DEFAULT_MAX_LENGTH.get(qtype))
     messages = default_messages(qtype, data["label"], data.get("summary_label", ""),
@@ -313,7 +327,8 @@ def _build_question(data: dict, page_id: str, relevant: Condition, show: Match |
     messages.update(data.get("messages", {}))
     return Question(
         name=data["name"], type=qtype, label=data["label"], page=page_id, hint=data.get("hint", ""),
-        summary_label=data.get("summary_label", ""), required=qtype == "declaration" or data.get("required", False),
+        summary_label=data.get("summary_label", ""),
+        required=qtype == "declaration" or data.get("required", False),
         min_length=data.get("min_length"), max_length=max_length, pattern=data.get("pattern", ""),
         options=tuple(Option(o["value"], o["label"], o.get("hint", ""), o.get("exclusive", False))
                       for o in data.get("options", ())),

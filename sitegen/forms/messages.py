@@ -6,8 +6,8 @@ carries them (`x-sitegen-messages`) so a receiver can show the same words.
 """
 from __future__ import annotations
 
-MESSAGE_KINDS = ("required", "too_short", "too_long", "pattern", "number", "too_small", "too_large", "invalid",
-                 "missing_day", "missing_month", "missing_year", "real", "past", "future",
+MESSAGE_KINDS = ("required", "too_short", "too_long", "pattern", "number", "too_small", "too_large",
+                 "invalid", "missing_day", "missing_month", "missing_year", "real", "past", "future",
                  "line1", "town", "postcode_missing", "postcode")
 
 
@@ -51,7 +51,8 @@ def _type_messages(qtype: str, subject: str, minimum, maximum) -> dict[str, str]
                 "too_small": f"{subject} must be {minimum} or more",
                 "too_large": f"{subject} must be {maximum} or less"}
     if qtype == "date":
-        return {"missing_day": f"{subject} must include a day", "missing_month": f"{subject} must include a month",
+        return {"missing_day": f"{subject} must include a day",
+                "missing_month": f"{subject} must include a month",
                 "missing_year": f"{subject} must include a year", "real": f"{subject} must be a real date",
                 "past": f"{subject} must be today or in the past",
                 "future": f"{subject} must be today or in the future"}

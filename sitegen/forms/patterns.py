@@ -55,12 +55,14 @@ _HEX_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4})")
 
 
 def anchored(pattern: str) -> str:
-    """An editor's pattern made to match the whole answer (and nothing after it), its '.' as JavaScript reads it."""
+    """An editor's pattern made to match the whole answer (and nothing after it),
+    its '.' as JavaScript reads it."""
     return f"^(?:{_portable(pattern)}){END}"
 
 
 def _tokens(pattern: str):
-    """(text, in_class, problem) for each character or escape of PATTERN, as ECMA-262 with the u flag reads it."""
+    """(text, in_class, problem) for each character or escape of PATTERN, as ECMA-262
+    with the u flag reads it."""
     i, in_class = 0, False
     while i < len(pattern):
         char = pattern[i]
@@ -92,11 +94,13 @@ def _tokens(pattern: str):
 
 
 def _problems(pattern: str):
-    """What JavaScript cannot read in PATTERN, token by token; also possessive repeats ('a++', Python 3.11's)."""
+    """What JavaScript cannot read in PATTERN, token by token; also possessive repeats
+    ('a++', Python 3.11's)."""
     repeat = ""
     for text, in_class, problem in _tokens(pattern):
         yield problem or (repeat + "+" if repeat and text == "+" else "")
-        repeat = text if not in_class and not repeat and (text in ("*", "+", "?") or text.startswith("{")) else ""
+        is_repeat = text in ("*", "+", "?") or text.startswith("{")
+        repeat = text if not in_class and not repeat and is_repeat else ""
 
 
 def _portable(pattern: str) -> str:
@@ -142,7 +146,8 @@ def date_from_parts(day: str, month: str, year: str) -> str | None:
 def pattern_problem(pattern: str) -> str:
     """Why PATTERN cannot be used, or '' when it can."""
     with warnings.catch_warnings():
-        warnings.simplefilter("error", FutureWarning)     # a set Python will read differently one day: '[[', '--'
+        # A set Python will read differently one day: '[[', '--'.
+        warnings.simplefilter("error", FutureWarning)
         try:
             re.compile(pattern)
         except re.error as exc:

@@ -24,7 +24,8 @@ def condition_json(cond: Condition):
 
 def question_rules(question: Question) -> dict:
     """What forms.js needs to know to check, show and summarise one question."""
-    rules = {"name": question.name, "type": question.type, "label": question.short_label, "page": question.page,
+    rules = {"name": question.name, "type": question.type, "label": question.short_label,
+             "page": question.page,
              "when": condition_json(question.relevant), "required": question.required,
              "messages": dict(question.messages)}
     optional = {"min_length": question.min_length, "max_length": question.max_length,
@@ -32,7 +33,8 @@ def question_rules(question: Question) -> dict:
                 "min": question.minimum, "max": question.maximum}
     rules |= {k: v for k, v in optional.items() if v not in (None, "")}
     if question.options:
-        rules["options"] = [{"value": o.value, "label": o.label, "exclusive": o.exclusive} for o in question.options]
+        rules["options"] = [{"value": o.value, "label": o.label, "exclusive": o.exclusive}
+                            for o in question.options]
     if question.type == "address":
         rules["postcode"] = {"pattern": POSTCODE, "required": question.postcode_required}
     return rules

@@ -20,7 +20,18 @@ searched for in required address lines), and the honeypot must be empty.
 """
 from __future__ import annotations
 
-from .model import ALWAYS, CLIENT_TOKEN, DECLARATION_VALUE, HONEYPOT, All, Condition, Form, Match, Not, Question
+from .model import (
+    ALWAYS,
+    CLIENT_TOKEN,
+    DECLARATION_VALUE,
+    HONEYPOT,
+    All,
+    Condition,
+    Form,
+    Match,
+    Not,
+    Question,
+)
 from .patterns import DATE, EMAIL, NOT_BLANK, POSTCODE, TEL, anchored
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -41,7 +52,8 @@ def compile_schema(form: Form, base_url: str) -> dict:
         "$schema": DIALECT,
         "$id": f"{base_url.rstrip('/')}/forms/{form.id}/schema.json",
         "title": form.title,
-        "description": f"Answers to '{form.title}'. Each property is a question's field name; see docs/forms.md.",
+        "description": f"Answers to '{form.title}'. Each property is "
+                       "a question's field name; see docs/forms.md.",
         "type": "object",
         "properties": {q.name: _property(q) for q in form.questions} | SPAM_FIELDS,
         "required": [q.name for q in form.questions if q.required and q.relevant == ALWAYS],
@@ -54,7 +66,8 @@ def compile_schema(form: Form, base_url: str) -> dict:
 
 
 def _annotations(question: Question) -> dict:
-    return {"title": question.label, "x-sitegen-type": question.type, "x-sitegen-messages": dict(question.messages)}
+    return {"title": question.label, "x-sitegen-type": question.type,
+            "x-sitegen-messages": dict(question.messages)}
 
 
 def _property(question: Question) -> dict:

@@ -9,7 +9,21 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..content.schema import Bool, Choice, Field, Int, Kind, ListOf, Record, Slug, Str, Text, Url, Where, _show
+from ..content.schema import (
+    Bool,
+    Choice,
+    Field,
+    Int,
+    Kind,
+    ListOf,
+    Record,
+    Slug,
+    Str,
+    Text,
+    Url,
+    Where,
+    _show,
+)
 from ..errors import Problems
 from .messages import MESSAGE_KINDS
 from .model import CATEGORIES, QUESTION_TYPES
@@ -113,7 +127,8 @@ QUESTION = Record(name="question", fields=[
     Field("max", Int(), doc="Number: the largest allowed."),
     Field("postcode", Choice(("required", "optional")), doc="Address: whether the postcode must be given."),
     Field("rows", Int(2, 40), doc="Textarea: visible lines."),
-    Field("autocomplete", Str(max_len=60, pattern=AUTOCOMPLETE_RE, pattern_help="an autocomplete token like 'email'"),
+    Field("autocomplete",
+          Str(max_len=60, pattern=AUTOCOMPLETE_RE, pattern_help="an autocomplete token like 'email'"),
           doc="The HTML autocomplete token (text, email, tel; 'address' for an address)."),
     Field("show_when", CONDITION, doc="Ask this question only when an earlier answer matches."),
     Field("messages", MESSAGES, doc="Error messages that replace the defaults."),
@@ -166,7 +181,8 @@ QUESTION_NODE = Record(name="question node", fields=[
 OUTCOME_NODE = Record(name="outcome node", fields=[
     Field("title", Str(max_len=120), required=True, doc="The page heading, like 'Call 999 now'."),
     Field("body", Text(5000), doc="Markdown: what to do."),
-    Field("call", Choice(("emergency", "non_emergency")), doc="Show this number from site.yaml in large type."),
+    Field("call", Choice(("emergency", "non_emergency")),
+          doc="Show this number from site.yaml in large type."),
     Field("link", Record(name="link", fields=[
         Field("title", Str(max_len=80), required=True, doc="Button text."),
         Field("url", Url(allow_path=True), required=True, doc="Where it goes."),

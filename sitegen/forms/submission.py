@@ -108,7 +108,8 @@ def _escape_dash(part: str) -> str:
 
 def _address(name: str, values: dict) -> tuple:
     names = {f"{name}-{part}" for part in ADDRESS_PARTS}
-    parts = {part: _one_or_list(values[f"{name}-{part}"]) for part in ADDRESS_PARTS if f"{name}-{part}" in values}
+    parts = {part: _one_or_list(values[f"{name}-{part}"]) for part in ADDRESS_PARTS
+             if f"{name}-{part}" in values}
     return (parts or None), names
 
 

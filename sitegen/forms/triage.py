@@ -45,7 +45,8 @@ def load_triage(ctx: LoadContext, path: Path, form_ids: set[str]) -> Triage | No
 def _node(ctx: LoadContext, node_id: str, raw, pos, start: str) -> TriageNode | None:
     where = Where(TRIAGE_PATH, pos, f"nodes.{node_id}")
     if not SLUG_RE.match(node_id):
-        where.report(ctx.problems, "a node id is lowercase letters, digits and hyphens (it becomes the address)")
+        where.report(ctx.problems,
+                     "a node id is lowercase letters, digits and hyphens (it becomes the address)")
         return None
     if not isinstance(raw, LocatedDict) or not ({"question", "title"} & raw.keys()):
         where.report(ctx.problems, "a node needs 'question' (with 'answers') or 'title' (an outcome page)")
@@ -66,7 +67,8 @@ def _question_node(ctx: LoadContext, node_id: str, raw: LocatedDict, where: Wher
         Where(TRIAGE_PATH, raw.where("answers"), where.name).report(ctx.problems,
                                                                     "a question needs at least two answers")
     return TriageNode(id=node_id, line=where.pos[0], col=where.pos[1], question=data["question"],
-                      hint=data.get("hint", ""), answers=tuple(answers), sensitive=data.get("sensitive", False))
+                      hint=data.get("hint", ""), answers=tuple(answers),
+                      sensitive=data.get("sensitive", False))
 
 
 def _answer(ctx: LoadContext, raw, where: Where) -> TriageAnswer | None:
@@ -79,12 +81,15 @@ def _answer(ctx: LoadContext, raw, where: Where) -> TriageAnswer | None:
                      f"answer '{data['label']}' leads nowhere: give 'next' (a node id) or 'form' (a form id)")
         return None
     if len(targets) > 1:
-        where.report(ctx.problems, f"answer '{data['label']}' leads to one place: give 'next' or 'form', not both")
+        where.report(ctx.problems,
+                     f"answer '{data['label']}' leads to one place: give 'next' or 'form', not both")
     return TriageAnswer(label=data["label"], hint=data.get("hint", ""), next=data.get("next", ""),
-                        form="" if data.get("next") else data.get("form", ""), line=where.pos[0], col=where.pos[1])
+                        form="" if data.get("next") else data.get("form", ""), line=where.pos[0],
+                        col=where.pos[1])
 
 
-def _outcome_node(ctx: LoadContext, node_id: str, raw: LocatedDict, where: Where, url: str) -> TriageNode | None:
+def _outcome_node(ctx: LoadContext, node_id: str, raw: LocatedDict, where: Where,
+                  url: str) -> TriageNode | None:
     data = OUTCOME_NODE.check(raw, where, ctx.problems)
     if data is None or "title" not in data:
         return None
@@ -93,7 +98,8 @@ def _outcome_node(ctx: LoadContext, node_id: str, raw: LocatedDict, where: Where
         body = ctx.render_markdown(data["body"], raw.where("body")[0] + 1, TRIAGE_PATH, url).html
     link = data.get("link") or {}
     return TriageNode(id=node_id, line=where.pos[0], col=where.pos[1], title=data["title"], body_html=body,
-                      call=data.get("call", ""), link_title=link.get("title", ""), link_url=link.get("url", ""),
+                      call=data.get("call", ""), link_title=link.get("title", ""),
+                      link_url=link.get("url", ""),
                       sensitive=data.get("sensitive", False))
 
 
@@ -112,8 +118,9 @@ def _dead_ends(triage: Triage, form_ids: set[str]) -> list[Problem]:
     for node in triage.nodes:
         for answer in node.answers:
             if answer.next and answer.next not in node_ids:
-                problems.append(_problem(answer.line, answer.col, f"answer '{answer.label}' leads nowhere: there is no"
-                                         f" node '{answer.next}'{did_you_mean(answer.next, node_ids)}"))
+                problems.append(_problem(answer.line, answer.col,
+                                         f"answer '{answer.label}' leads nowhere: there is no node "
+                                         f"'{answer.next}'{did_you_mean(answer.next, node_ids)}"))
             if answer.form and answer.form not in form_ids:
                 problems.append(_problem(answer.line, answer.col, f"answer '{answer.label}' leads to the form"
                                          f" '{answer.form}', which is not defined"
@@ -152,8 +159,9 @@ def _cycles(triage: Triage) -> list[Problem]:
             target = answer.next
             if target in path:
                 loop = " → ".join(path[path.index(target):] + [target])
-                problems.append(_problem(answer.line, answer.col, f"answer '{answer.label}' of node '{node_id}' leads"
-                                         f" back to '{target}', making a loop: {loop}"))
+                problems.append(_problem(answer.line, answer.col,
+                                         f"answer '{answer.label}' of node '{node_id}' "
+                                         f"leads back to '{target}', making a loop: {loop}"))
             elif target and triage.node(target) and target not in done:
                 visit(target, path + [target])
         done.add(node_id)
@@ -171,6 +179,6 @@ def _emergency_first(triage: Triage) -> list[Problem]:
     leads_to_999 = any(getattr(triage.node(a.next), "call", "") == "emergency" for a in start.answers)
     if leads_to_999:
         return []
-    return [_problem(start.line, start.col, f"the start node '{start.id}' must send anyone in immediate danger, or"
-                                            " seeing a crime happen, to 999: give it an answer whose 'next' is an"
-                                            " outcome with 'call: emergency'")]
+    return [_problem(start.line, start.col, f"the start node '{start.id}' must send anyone in immediate "
+                                            "danger, or seeing a crime happen, to 999: give it an "
+                                            "answer whose 'next' is an outcome with 'call: emergency'")]

@@ -146,7 +146,8 @@ class HttpClient:
                 return _parse_json(url, self._fetch(url))
             except _Retryable as failure:
                 if attempt == self.policy.attempts:
-                    raise ServiceError(url, f"{failure.reason}; gave up after {attempt} attempts") from failure
+                    raise ServiceError(url,
+                                       f"{failure.reason}; gave up after {attempt} attempts") from failure
                 self.sleep(self.policy.delay(attempt, failure.retry_after))
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -163,7 +164,8 @@ class HttpClient:
 
     def _exchange(self, url: str, deadline: RequestDeadline) -> bytes:
         """One GET of URL within DEADLINE: the body, or the failure as an exception."""
-        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
+        request = urllib.request.Request(url,
+                                         headers={"User-Agent": USER_AGENT, "Accept": "application/json"})
         opener = urllib.request.build_opener(_WatchedHTTP(deadline), _WatchedHTTPS(deadline))
         answered = False
         try:
@@ -307,7 +309,8 @@ def _http_failure(url: str, exc: urllib.error.HTTPError) -> Exception:
     if status == 404:
         return NotFound(url)
     if status in RETRY_STATUSES:
-        return _Retryable(f"the API answered HTTP {status}", parse_retry_after(exc.headers.get("Retry-After")))
+        return _Retryable(f"the API answered HTTP {status}",
+                          parse_retry_after(exc.headers.get("Retry-After")))
     return ServiceError(url, f"the API answered HTTP {status}")
 
 

@@ -71,8 +71,9 @@ def read_wards(csv_path: Path) -> list[WardRow]:
             break
         except csv.Error as exc:
             col = _open_quote_column(lines[start - 1]) if start <= len(lines) else 0
-            problems.append(Problem(name, start, col, f"is not valid CSV ({exc}); a value that starts with a double"
-                                    " quote must end with one, and a quote inside it is written twice (\"\")"))
+            problems.append(Problem(name, start, col, f"is not valid CSV ({exc}); a value that starts "
+                                                      "with a double quote must end with one, and a "
+                                                      "quote inside it is written twice (\"\")"))
             break   # the reader cannot find where the next row starts
         if header is None:
             header = [column.strip() for column in record]
@@ -99,9 +100,10 @@ def _repeated_codes(name: str, rows: list[WardRow]) -> list[Problem]:
             continue
         if row.code in first:
             other = first[row.code]
-            problems.append(Problem(name, row.line, row.code_column, f"ons_code '{row.code}' is already the code of"
-                                    f" '{other.ward}' ({other.borough}) on line {other.line}; each ward has its own"
-                                    " code, so correct one of them or remove the repeated row"))
+            problems.append(Problem(name, row.line, row.code_column,
+                                    f"ons_code '{row.code}' is already the code of '{other.ward}' "
+                                    f"({other.borough}) on line {other.line}; each ward has its own code, "
+                                    "so correct one of them or remove the repeated row"))
         else:
             first[row.code] = row
     return problems
@@ -111,8 +113,8 @@ def _csv_value_problem(column: str, value: str) -> str | None:
     """What is wrong with VALUE of COLUMN as a CSV editor wrote it, before it is read as area.yaml
     would read it; None when nothing is."""
     if column == "ons_code" and not ONS_WARD_CODE.fullmatch(value):
-        return (f"ons_code '{value}' is not an ONS ward code; write E05 (England), W05 (Wales), S13 (Scotland)"
-                " or N08 (Northern Ireland) and six digits, like E05000128, or leave it empty")
+        return (f"ons_code '{value}' is not an ONS ward code; write E05 (England), W05 (Wales), S13 "
+                "(Scotland) or N08 (Northern Ireland) and six digits, like E05000128, or leave it empty")
     if column == "population_2015" and LEADING_ZERO.fullmatch(value):
         return (f"population_2015 '{value}' starts with 0; write it without the leading zero,"
                 f" like {int(value.replace(',', ''))}")
@@ -132,9 +134,10 @@ def _decoded(csv_path: Path) -> str:
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         line = data.count(b"\n", 0, exc.start) + 1
         col = len(data[line_start:exc.start].decode("utf-8-sig", errors="replace")) + 1
-        raise SitegenError([Problem(name, line, col, f"byte 0x{data[exc.start]:02X} is not UTF-8 (the file was"
-                                    " saved as Latin-1 or Windows-1252); save the CSV as 'CSV UTF-8' in Excel"
-                                    " (or as UTF-8 in your editor) and import it again")]) from None
+        raise SitegenError([Problem(name, line, col,
+                                    f"byte 0x{data[exc.start]:02X} is not UTF-8 (the file was saved "
+                                    "as Latin-1 or Windows-1252); save the CSV as 'CSV UTF-8' in "
+                                    "Excel (or as UTF-8 in your editor) and import it again")]) from None
 
 
 def _check_header(name: str, header: list[str]) -> None:
@@ -220,9 +223,10 @@ def ward_slugs(rows: list[WardRow], csv_name: str = "CSV") -> dict[WardRow, str]
                                     " write its name with letters or digits (any alphabet will do)"))
         elif slug in first_row:
             other = first_row[slug]
-            problems.append(Problem(csv_name, row.line, 0, f"ward '{row.ward}' ({row.borough}) and '{other.ward}'"
-                                    f" ({other.borough}) on line {other.line} would share the address"
-                                    f" /areas/{slug}/; spell the same ward the same way, or tell them apart"))
+            problems.append(Problem(csv_name, row.line, 0,
+                                    f"ward '{row.ward}' ({row.borough}) and '{other.ward}' "
+                                    f"({other.borough}) on line {other.line} would share the address "
+                                    f"/areas/{slug}/; spell the same ward the same way, or tell them apart"))
         else:
             first_row[slug] = row
     if problems:
@@ -262,7 +266,8 @@ def _refuse_invalid(planned: dict[str, str], lines: dict[str, int], csv_name: st
     """Raise SitegenError at the CSV's lines if check would refuse any area.yaml in PLANNED (slug -> text).
 
     read_wards checked each value; this checks the whole file, so nothing is written that check refuses."""
-    problems = [Problem(csv_name, lines[slug], 0, f"the area.yaml for this ward would be refused: {p.message}")
+    problems = [Problem(csv_name, lines[slug], 0,
+                        f"the area.yaml for this ward would be refused: {p.message}")
                 for slug, text in planned.items()
                 for p in area_yaml_problems(text, f"{AREAS_DIR}/{slug}/area.yaml")]
     if problems:

@@ -27,10 +27,13 @@ def without_javascript(answers: object) -> bool:
 def problems_page(errors: list[FieldError], form_url: str) -> Response:
     """422: 'There is a problem' with each of ERRORS' messages, and the way back to FORM_URL."""
     items = "".join(f"<li>{html.escape(error.message)}</li>" for error in errors)
-    main = ("<div class=\"govuk-error-summary\" role=\"alert\"><h1 class=\"govuk-error-summary__title\">"
-            "There is a problem</h1><div class=\"govuk-error-summary__body\">"
+    main = ("<div class=\"govuk-error-summary\" role=\"alert\">"
+            "<h1 class=\"govuk-error-summary__title\">There is a problem</h1>"
+            "<div class=\"govuk-error-summary__body\">"
             f"<ul class=\"govuk-list govuk-error-summary__list\">{items}</ul></div></div>"
-            "<p>Nothing has been sent yet. Use your browser’s Back button to return to the form (in most browsers "
-            "what you typed is still there), change these answers, then send the form again.</p>"
-            f"<p><a href=\"{html.escape(form_url)}\">Start the form again</a> (your answers will be cleared)</p>")
+            "<p>Nothing has been sent yet. Use your browser’s Back button to return to the form "
+            "(in most browsers what you typed is still there), change these answers, then send the form "
+            "again.</p>"
+            f"<p><a href=\"{html.escape(form_url)}\">Start the form again</a> "
+            "(your answers will be cleared)</p>")
     return html_page(422, "Error: There is a problem with your answers", main)

@@ -73,7 +73,8 @@ def parse(body: bytes, kind: str, schema: dict) -> object:
         return _json(text)
     pairs: dict[str, list[str]] = {}
     try:
-        for name, value in parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict"):
+        for name, value in parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS,
+                                     errors="strict"):
             pairs.setdefault(name, []).append(value)
     except (ValueError, UnicodeDecodeError):
         raise BadBody("the form body cannot be read") from None
@@ -143,9 +144,9 @@ def _message(texts: dict, kind: str) -> str:
 
 _GENERIC = {"unexpected": "Unexpected answer", "document": "The answers must be a JSON object"}
 # The order in which forms.js checks one answer (each question type uses a part of it).
-KIND_ORDER = ("required", "invalid", "missing_day", "missing_month", "missing_year", "line1", "town", "too_short",
-              "too_long", "number", "pattern", "real", "postcode_missing", "postcode", "too_small", "too_large",
-              "past", "future")
+KIND_ORDER = ("required", "invalid", "missing_day", "missing_month", "missing_year", "line1", "town",
+              "too_short", "too_long", "number", "pattern", "real", "postcode_missing", "postcode",
+              "too_small", "too_large", "past", "future")
 _KIND_RANK = {kind: i for i, kind in enumerate(KIND_ORDER)}
 
 
@@ -197,5 +198,6 @@ def _date_kind(instance: str) -> str:
     if len(parts) != 3:
         return "real"
     year, month, day = parts
-    return next((f"missing_{name}" for name, part in (("day", day), ("month", month), ("year", year)) if not part),
+    return next((f"missing_{name}" for name, part in (("day", day), ("month", month), ("year", year))
+                 if not part),
                 "real")

@@ -122,14 +122,16 @@ def require(settings: IntakeSettings, ephemeral_secret: bool = False) -> IntakeS
     """SETTINGS if complete; a random secret when EPHEMERAL_SECRET allows one (local use)."""
     problems = []
     if not settings.bucket:
-        problems.append(Problem(env_name("bucket"), 0, 0, "no bucket: pass --bucket, set intake.bucket in site.yaml"
-                                                           f" or {env_name('bucket')}"))
+        problems.append(Problem(env_name("bucket"), 0, 0,
+                                "no bucket: pass --bucket, set intake.bucket "
+                                f"in site.yaml or {env_name('bucket')}"))
     if not settings.schemas:
         problems.append(Problem(env_name("schemas"), 0, 0, "no schema folder: pass --schemas or set "
                                                              f"{env_name('schemas')}"))
     if not settings.secret and not ephemeral_secret:
-        problems.append(Problem(SECRET_ENV, 0, 0, "not set: references must come from a fixed secret "
-                                                  "(32 random bytes, hex) so that a retried post keeps its reference"))
+        problems.append(Problem(SECRET_ENV, 0, 0, "not set: references must come from a "
+                                                  "fixed secret (32 random bytes, hex) so "
+                                                  "that a retried post keeps its reference"))
     if problems:
         raise SitegenError(problems)
     return settings if settings.secret else replace(settings, secret=secrets.token_hex(32))

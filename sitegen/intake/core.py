@@ -96,8 +96,8 @@ def document_problem(document: object) -> str:
         elif isinstance(value, list):
             pending.extend((item, depth + 1) for item in value)
         elif isinstance(value, str) and not _is_unicode(value):
-            return ("the answers hold a character that is not text (a lone surrogate escape such as \\ud800); "
-                    "send them as UTF-8 text")
+            return ("the answers hold a character that is not text (a lone "
+                    "surrogate escape such as \\ud800); send them as UTF-8 text")
     return ""
 
 
@@ -203,8 +203,8 @@ class Receiver:
         """One line per request: never an answer, a form id only when it is a well-formed one (the whole of
         it: `$` would let a line feed through), and any other text with control characters escaped."""
         shown = form_id if form_id and FORM_ID.fullmatch(form_id) else ("-" if not form_id else "(malformed)")
-        LOG.info("intake form=%s ref=%s bytes=%d outcome=%s status=%d", shown, printable(reference or "-"), size,
-                 printable(outcome), status)
+        LOG.info("intake form=%s ref=%s bytes=%d outcome=%s status=%d", shown, printable(reference or "-"),
+                 size, printable(outcome), status)
 
     # ---- the steps ----
 
@@ -222,15 +222,16 @@ class Receiver:
         if request.method == "OPTIONS":
             return self._preflight(request, form)
         if request.method != "POST":
-            return self._refusal(request, form, 405, "method_not_allowed", "Send the form to send your answers",
+            return self._refusal(request, form, 405, "method_not_allowed",
+                                 "Send the form to send your answers",
                                  "This address only accepts answers sent from the form.",
                                  extra=(("Allow", "POST, OPTIONS"),))
         return self._check_head(request, form)
 
     def _too_large(self, request: Request) -> Response:
         return self._refusal(request, self._form(request), 413, "too_large", "Your answers are too long",
-                             f"We can accept up to {self.settings.max_body_bytes // 1024} KB. Go back, shorten "
-                             "your longest answers and send the form again.")
+                             f"We can accept up to {self.settings.max_body_bytes // 1024} KB. "
+                             "Go back, shorten your longest answers and send the form again.")
 
     def _finish(self, request: Request, response: Response) -> Response:
         """RESPONSE with CORS headers for the allowed origin (preflights carry their own)."""
@@ -250,9 +251,11 @@ class Receiver:
     def _check_head(self, request: Request, form: FormSchema) -> Response | None:
         kind, charset = media_type(request.header("content-type"))
         if kind not in (JSON, FORM) or charset not in ("", "utf-8"):
-            return self._refusal(request, form, 415, "unsupported_media_type", "We could not read your answers",
-                                 "Answers must be sent as application/json or application/x-www-form-urlencoded"
-                                 " in UTF-8.", extra=(("Accept-Post", f"{JSON}, {FORM}"),))
+            return self._refusal(request, form, 415, "unsupported_media_type",
+                                 "We could not read your answers",
+                                 "Answers must be sent as application/json or "
+                                 "application/x-www-form-urlencoded in UTF-8.",
+                                 extra=(("Accept-Post", f"{JSON}, {FORM}"),))
         try:
             length = declared_length(request.header("content-length"))
         except BadLength:
@@ -277,7 +280,8 @@ class Receiver:
         errors = field_errors(form.validator(received.astimezone(self.zone).date()), answers, form.properties,
                               form.messages)
         if errors:
-            if not request.wants_json and without_javascript(answers):   # the static page cannot say what is wrong
+            # The static page cannot say what is wrong.
+            if not request.wants_json and without_javascript(answers):
                 self.log(form.form_id, "", len(request.body), "invalid", 422)
                 return problems_page(errors, self._site(f"forms/{form.form_id}/"))
             return self._refuse_answers(request, form, errors, "invalid")
@@ -299,10 +303,12 @@ class Receiver:
                  303 if not request.wants_json else 201 if stored.written else 200)
         done = self._site(f"forms/{form.form_id}/done/?ref={quote(stored.reference)}")
         if request.wants_json:
-            return json_response(201 if stored.written else 200, {"reference": stored.reference, "done_url": done})
+            return json_response(201 if stored.written else 200,
+                                 {"reference": stored.reference, "done_url": done})
         return redirect(done)
 
-    def _refuse_answers(self, request: Request, form: FormSchema, errors: list[FieldError], outcome: str) -> Response:
+    def _refuse_answers(self, request: Request, form: FormSchema, errors: list[FieldError],
+                        outcome: str) -> Response:
         self.log(form.form_id, "", len(request.body), outcome, 422 if request.wants_json else 303)
         if request.wants_json:
             payload = {"error": outcome if outcome == "invalid" else "refused",
@@ -314,7 +320,8 @@ class Receiver:
 
     def _unavailable(self, request: Request, form: FormSchema | None, why: str) -> Response:
         return self._refusal(request, form, 503, "unavailable", "Sorry, we could not send your answers",
-                             "Nothing has been sent. Wait a few minutes, then go back and send the form again.",
+                             "Nothing has been sent. Wait a few minutes, "
+                             "then go back and send the form again.",
                              extra=(("Retry-After", RETRY_AFTER_UNAVAILABLE),), outcome=why)
 
     def _not_found(self, request: Request) -> Response:
@@ -323,8 +330,8 @@ class Receiver:
         return self._refusal(request, None, 404, "not_found", "Page not found",
                              "Forms send their answers to /submit/<form>.")
 
-    def _refusal(self, request: Request, form: FormSchema | None, status: int, code: str, title: str, message: str,
-                 extra: tuple = (), outcome: str = "", log_form: str = "") -> Response:
+    def _refusal(self, request: Request, form: FormSchema | None, status: int, code: str, title: str,
+                 message: str, extra: tuple = (), outcome: str = "", log_form: str = "") -> Response:
         """A refusal, logged: JSON for scripts, a small page for people."""
         self.log(form.form_id if form else log_form, "", len(request.body), outcome or code, status)
         return self._page_or_json(request, form, status, code, title, message, extra)
@@ -343,8 +350,10 @@ class Receiver:
             self.log(form.form_id, "", 0, "preflight_refused", 403)
             return empty(403, ("Vary", "Origin"))
         self.log(form.form_id, "", 0, "preflight", 204)
-        return empty(204, ("Access-Control-Allow-Origin", origin), ("Access-Control-Allow-Methods", "POST, OPTIONS"),
-                     ("Access-Control-Allow-Headers", "Content-Type, Accept"), ("Access-Control-Max-Age", "600"),
+        return empty(204, ("Access-Control-Allow-Origin", origin),
+                     ("Access-Control-Allow-Methods", "POST, OPTIONS"),
+                     ("Access-Control-Allow-Headers", "Content-Type, Accept"),
+                     ("Access-Control-Max-Age", "600"),
                      ("Vary", "Origin"))
 
     def _cors(self, request: Request, response: Response) -> Response:
@@ -380,6 +389,7 @@ def make_receiver(settings: IntakeSettings, watch: bool = False, client=None,
     from .storage import S3Writer, make_client, require_conditional_writes
     client = client or make_client(settings)
     require_conditional_writes(client)
-    writer = S3Writer(client, settings.bucket, settings.kms_key_id, settings.retries, settings.backoff_seconds)
+    writer = S3Writer(client, settings.bucket, settings.kms_key_id, settings.retries,
+                      settings.backoff_seconds)
     return Receiver(settings, SchemaStore(Path(settings.schemas), watch=watch),
                     SubmissionStore(writer, settings.key_prefix), clock)

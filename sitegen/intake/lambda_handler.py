@@ -24,7 +24,7 @@ def handler(event: dict, context: object = None) -> dict:
     """Answer one HTTP event from API Gateway (HTTP API, v2) or a function URL."""
     try:
         request = request_from_event(event)
-    except (KeyError, TypeError, ValueError, AttributeError, binascii.Error):   # ValueError: lone surrogates too
+    except (KeyError, TypeError, ValueError, AttributeError, binascii.Error):  # ValueError: lone surrogates
         LOG.info("intake form=- ref=- bytes=0 outcome=bad_event status=400")
         return event_response(json_response(400, {"error": "bad_event"}))
     return event_response(receiver().handle(request))

@@ -33,13 +33,16 @@ class Response:
 def json_response(status: int, payload: dict, *extra: tuple[str, str]) -> Response:
     """PAYLOAD as a JSON response."""
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    return Response(status, [("Content-Type", "application/json; charset=utf-8"), *BASE_HEADERS, *extra], body)
+    return Response(status, [("Content-Type", "application/json; charset=utf-8"), *BASE_HEADERS, *extra],
+                    body)
 
 
-def page_response(status: int, title: str, message: str, back_url: str = "", *extra: tuple[str, str]) -> Response:
+def page_response(status: int, title: str, message: str, back_url: str = "",
+                  *extra: tuple[str, str]) -> Response:
     """A minimal accessible HTML page saying TITLE and MESSAGE, with a link back to the form."""
     back = (f'<p><a href="{html.escape(back_url)}">Go back to the form</a></p>' if back_url else "")
-    return html_page(status, title, f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>{back}", *extra)
+    return html_page(status, title, f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>{back}",
+                     *extra)
 
 
 def html_page(status: int, title: str, main: str, *extra: tuple[str, str]) -> Response:
@@ -49,13 +52,15 @@ def html_page(status: int, title: str, main: str, *extra: tuple[str, str]) -> Re
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{html.escape(title)}</title></head><body><main>{main}<p>If a crime is happening now or"
             " someone is in danger, call 999.</p></main></body></html>\n")
-    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Security-Policy", PAGE_CSP), *BASE_HEADERS]
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Security-Policy", PAGE_CSP),
+               *BASE_HEADERS]
     return Response(status, headers + list(extra), body.encode("utf-8"))
 
 
 def redirect(location: str) -> Response:
     """303 See Other to LOCATION."""
-    return Response(303, [("Location", location), ("Content-Type", "text/plain; charset=utf-8"), *BASE_HEADERS],
+    return Response(303,
+                    [("Location", location), ("Content-Type", "text/plain; charset=utf-8"), *BASE_HEADERS],
                     f"See {location}\n".encode())
 
 

@@ -72,7 +72,8 @@ def load_schema(path: Path, form_id: str) -> FormSchema:
         raise SitegenError([Problem(str(path), 0, 0, f"not a usable JSON Schema: {message}")]) from None
     if not isinstance(schema, dict) or schema.get("type") != "object":
         raise SitegenError([Problem(str(path), 0, 0, "not a form schema: its type must be 'object'")])
-    return FormSchema(form_id, schema, "sha256:" + hashlib.sha256(data).hexdigest(), form_prefix(form_id, schema))
+    return FormSchema(form_id, schema, "sha256:" + hashlib.sha256(data).hexdigest(),
+                      form_prefix(form_id, schema))
 
 
 class SchemaStore:
@@ -89,8 +90,9 @@ class SchemaStore:
         self._lock = threading.Lock()
         if not watch:
             if not self.directory.is_dir():
-                raise SitegenError([Problem(str(self.directory), 0, 0, "schema folder not found; build the site "
-                                                                       "first or pass --schemas DIR")])
+                raise SitegenError([Problem(str(self.directory), 0, 0,
+                                            "schema folder not found; build the "
+                                            "site first or pass --schemas DIR")])
             for path in sorted(self.directory.glob("*/schema.json")):
                 if FORM_ID.match(path.parent.name):
                     self._forms[path.parent.name] = ((), load_schema(path, path.parent.name))
@@ -98,7 +100,8 @@ class SchemaStore:
     def form_ids(self) -> list[str]:
         """The ids of the forms known now."""
         if self.watch:
-            return sorted(p.parent.name for p in self.directory.glob("*/schema.json") if FORM_ID.match(p.parent.name))
+            return sorted(p.parent.name for p in self.directory.glob("*/schema.json")
+                          if FORM_ID.match(p.parent.name))
         return sorted(self._forms)
 
     def get(self, form_id: str) -> FormSchema | None:

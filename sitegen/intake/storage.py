@@ -88,7 +88,8 @@ class S3Writer:
 
     def __init__(self, client, bucket: str, kms_key_id: str = "", retries: int = 3, backoff: float = 0.2,
                  sleep: Callable[[float], None] = time.sleep):
-        self.client, self.bucket, self.retries, self.backoff, self.sleep = client, bucket, retries, backoff, sleep
+        self.client, self.bucket, self.retries = client, bucket, retries
+        self.backoff, self.sleep = backoff, sleep
         self.encryption = encryption_args(kms_key_id)
 
     def put_new(self, key: str, body: bytes) -> bool:
@@ -177,7 +178,8 @@ class SubmissionStore:
                 return Stored(claim["reference"], claim["key"], written)
         raise StorageUnavailable("no free reference")
 
-    def _claim(self, form_id: str, ref_prefix: str, digest: bytes, received: datetime, attempt: int) -> dict | None:
+    def _claim(self, form_id: str, ref_prefix: str, digest: bytes, received: datetime,
+               attempt: int) -> dict | None:
         """This digest's claim on candidate ATTEMPT (new or earlier), or None when another digest holds it."""
         body = derive_body(digest, attempt)
         reference = make_reference(ref_prefix, received.year, body)

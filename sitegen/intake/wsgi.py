@@ -65,7 +65,8 @@ class IntakeApp:
             return self.receiver.length_required(request)
         except BodyIncomplete:
             return self.receiver.incomplete(request)
-        return self.receiver.handle(Request(request.method, request.path, request.headers, body, request.client))
+        return self.receiver.handle(Request(request.method, request.path, request.headers, body,
+                                            request.client))
 
 
 class BodyTooLarge(Exception):
@@ -82,7 +83,8 @@ class BodyIncomplete(Exception):
 
 def request_from_environ(environ: dict) -> Request:
     """The method, path, headers and client address of a WSGI request (no body yet)."""
-    headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items() if key.startswith("HTTP_")}
+    headers = {key[5:].replace("_", "-").lower(): value for key, value in environ.items()
+               if key.startswith("HTTP_")}
     for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
         if environ.get(key):
             headers[key.replace("_", "-").lower()] = environ[key]
@@ -180,7 +182,8 @@ class QuietHandler(PrivateHandlerMixin, BoundedRequestMixin, WSGIRequestHandler)
         environ = super().get_environ()
         environ[READ_TIMEOUT_KEY] = self._set_read_timeout
         lengths = self.headers.get_all("content-length") or []
-        if len(lengths) > 1:   # wsgiref keeps the first; all of them, so the receiver refuses the request (400)
+        # wsgiref keeps the first; all of them, so the receiver refuses the request (400).
+        if len(lengths) > 1:
             environ["CONTENT_LENGTH"] = ", ".join(lengths)
         return environ
 
@@ -192,7 +195,8 @@ class QuietHandler(PrivateHandlerMixin, BoundedRequestMixin, WSGIRequestHandler)
         of ServerHandler."""
         if not self.read_head():   # nothing to answer, or an error status has been sent
             return
-        # typeshed types rfile as BufferedIOBase and ServerHandler's stdin as IO[bytes]; wsgiref passes it so too
+        # typeshed types rfile as BufferedIOBase and ServerHandler's stdin as IO[bytes];
+        # wsgiref passes it so too.
         handler = _PrivateServerHandler(self.rfile, self.wfile, self.get_stderr(),  # type: ignore[arg-type]
                                         self.get_environ(), multithread=False)
         handler.request_handler = self
@@ -207,7 +211,8 @@ def make_wsgi_server(app: IntakeApp, host: str = "127.0.0.1", port: int = 0) -> 
     return make_server(host, port, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
 
 
-def serve_in_thread(app: IntakeApp, host: str = "127.0.0.1", port: int = 0) -> tuple[ThreadingWSGIServer, str]:
+def serve_in_thread(app: IntakeApp, host: str = "127.0.0.1",
+                    port: int = 0) -> tuple[ThreadingWSGIServer, str]:
     """Start APP in a daemon thread; (server, 'http://host:port'). Stop with server.shutdown()."""
     server = make_wsgi_server(app, host, port)
     threading.Thread(target=server.serve_forever, daemon=True, name="sitegen-intake").start()

@@ -57,9 +57,11 @@ def put_small(clients: Clients, target: Target, build_dir: Path, upload: Upload)
     data = (build_dir / upload.path).read_bytes()
     digest = hashlib.md5(data, usedforsecurity=False)
     if digest.hexdigest() != upload.file.md5:
-        raise SitegenError([Problem(upload.path, 0, 0, "changed while publishing; build again, then publish")])
+        raise SitegenError([Problem(upload.path, 0, 0,
+                                    "changed while publishing; build again, then publish")])
     response = clients.s3.put_object(Bucket=target.bucket, Key=target.key(upload.path), Body=data,
-                                     ContentMD5=base64.b64encode(digest.digest()).decode(), **_put_args(upload))
+                                     ContentMD5=base64.b64encode(digest.digest()).decode(),
+                                     **_put_args(upload))
     return response["ETag"].strip('"')
 
 
@@ -121,7 +123,8 @@ def delete_paths(paths: Sequence[str], clients: Clients, target: Target, reporte
 
 def write_state(clients: Clients, target: Target, state: State, pending: Sequence[str] = ()) -> None:
     """Record the publish state under the prefix, with the CDN paths still to invalidate."""
-    clients.s3.put_object(Bucket=target.bucket, Key=target.key(STATE_NAME), Body=encode(state, tuple(pending)),
+    clients.s3.put_object(Bucket=target.bucket, Key=target.key(STATE_NAME),
+                          Body=encode(state, tuple(pending)),
                           ContentType="application/json", CacheControl=NO_STORE)
 
 

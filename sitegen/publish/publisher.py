@@ -108,10 +108,10 @@ def refuse_deletes(prepared: Prepared, options: PublishOptions) -> None:
     count, published, where = len(prepared.plan.deletes), len(prepared.remote), options.target.where
     if not options.allow_shrink and len(prepared.files) * SHRINK_RATIO < published:
         raise SitegenError([Problem(where, 0, 0,
-                                    f"refusing to shrink the site from {published} published files to"
-                                    f" {len(prepared.files)} (fewer than half); nothing was changed. Check that"
-                                    " the build is whole and --prefix is right, then pass --allow-shrink"
-                                    " if this is meant")])
+                                    f"refusing to shrink the site from {published} published "
+                                    f"files to {len(prepared.files)} (fewer than half); nothing "
+                                    "was changed. Check that the build is whole and --prefix "
+                                    "is right, then pass --allow-shrink if this is meant")])
     limit = delete_limit(published, options)
     if limit is None or count <= limit:
         return
@@ -178,7 +178,8 @@ def summarise(prepared: Prepared, deferred: int = 0) -> Summary:
                    list(prepared.invalidations), deferred)
 
 
-def publish(options: PublishOptions, clients: Clients | None = None, reporter: Reporter | None = None) -> Summary:
+def publish(options: PublishOptions, clients: Clients | None = None,
+            reporter: Reporter | None = None) -> Summary:
     """Publish OPTIONS.build_dir to OPTIONS.target; raise SitegenError/ServiceError when refused or failed."""
     clients = clients or make_clients(options.target, options.jobs)
     prepared = prepare(options, clients)

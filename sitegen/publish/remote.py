@@ -56,7 +56,8 @@ def head_object(s3: Any, target: Target, path: str) -> RemoteObject | None:
                         head.get("Metadata", {}).get(MD5_METADATA), headers)
 
 
-def classify(listing: Listing, state: State, sizes: dict[str, int]) -> tuple[dict[str, RemoteObject], list[str]]:
+def classify(listing: Listing, state: State,
+             sizes: dict[str, int]) -> tuple[dict[str, RemoteObject], list[str]]:
     """Objects the state covers (or that differ in size anyway), and the paths to HEAD."""
     known: dict[str, RemoteObject] = {}
     to_head = []

@@ -72,8 +72,9 @@ def match_areas(ids: list[str], existing: list[ExistingArea], force: str) -> dic
             hits = [a for a in existing if id(a) not in claimed and _same_id(key_of(a), nid)]
             if len(hits) > 1:
                 raise SitegenError([Problem(f"{AREAS_DIR}/{a.slug}/area.yaml", 0, 0,
-                                            f"matches neighbourhood '{nid}' like {len(hits) - 1} other area(s);"
-                                            " give each area its own police_uk_id") for a in hits])
+                                            f"matches neighbourhood '{nid}' like {len(hits) - 1} "
+                                            "other area(s); give each area its own police_uk_id")
+                                    for a in hits])
             if hits:
                 matched[nid] = hits[0]
     return matched

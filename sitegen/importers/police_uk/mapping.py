@@ -86,12 +86,14 @@ def boundary_polygon(points: list, nid: str, notes: list[str]) -> tuple | None:
 
 def _population(value: Any, nid: str, notes: list[str]) -> int | None:
     """VALUE as a whole number of people, or None (with a note when the API gave something else)."""
-    text = str(value).replace(",", "").strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
+    is_text_or_int = isinstance(value, (str, int)) and not isinstance(value, bool)
+    text = str(value).replace(",", "").strip() if is_text_or_int else ""
     # [0-9] and not isdigit(): '²' is a digit to Python but no number to int(); 15 digits is check's limit
     if re.fullmatch(r"[0-9]{1,15}", text):
         return int(text)
     if value is not None and one_line(str(value)):
-        notes.append(f"{nid}: skipped the population '{_quoted(value)}', which is not a whole number of people")
+        notes.append(f"{nid}: skipped the population '{_quoted(value)}', "
+                     "which is not a whole number of people")
     return None
 
 
@@ -102,7 +104,8 @@ def _quoted(value: Any) -> str:
 
 
 def _clipped(text: str, what: str, nid: str, notes: list[str]) -> str:
-    """TEXT clipped to LIMITS[WHAT] characters (what check allows), with a note for the report when it is cut."""
+    """TEXT clipped to LIMITS[WHAT] characters (what check allows), with a note for the report
+    when it is cut."""
     limit = LIMITS[what]
     if len(text) > limit:
         note = f"{nid}: the API's {what} is {len(text):,} characters long; clipped to {limit}"
@@ -157,7 +160,8 @@ def _address(details: dict, locations: Any) -> str:
 
 
 def _join_address(parts: list[Any]) -> str:
-    pieces = [one_line(piece) for part in parts if isinstance(part, str) for piece in re.split(r"[\n,]", part)]
+    pieces = [one_line(piece) for part in parts if isinstance(part, str)
+              for piece in re.split(r"[\n,]", part)]
     return ", ".join(piece for piece in pieces if piece)
 
 
@@ -263,7 +267,8 @@ def _uk_time(text: str, nid: str, notes: list[str]) -> tuple[str, datetime]:
     local = naive.replace(tzinfo=LONDON)
     if in_gap(naive):
         local = as_utc(local).astimezone(LONDON)
-        notes.append(f"{nid}: event time {text} does not exist in UK time; imported as {local:%Y-%m-%dT%H:%M}")
+        notes.append(f"{nid}: event time {text} does not exist in UK time; "
+                     f"imported as {local:%Y-%m-%dT%H:%M}")
         return f"{local:%Y-%m-%dT%H:%M}", local
     if in_fold(naive):
         written = f"{text}{offset_text(utc_offset(local))}"

@@ -70,7 +70,8 @@ def _paragraphs(blocks: list[str], keep_breaks: bool = False) -> str:
 
 
 def one_line(value: Any) -> str:
-    """Untrusted VALUE as text on one line: tags dropped (scripts with their content), whitespace collapsed."""
+    """Untrusted VALUE as text on one line: tags dropped (scripts with their content),
+    whitespace collapsed."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return str(value)
     return " ".join(html_to_text(value).split())

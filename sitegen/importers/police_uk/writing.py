@@ -57,7 +57,8 @@ def _stage_folder(plan: PlannedArea) -> Staged:
 
 
 def _stage_files(plan: PlannedArea) -> Staged:
-    """An existing area: each file as a hidden temporary in PLAN.folder, with the mode of the one it replaces."""
+    """An existing area: each file as a hidden temporary in PLAN.folder, with the mode
+    of the one it replaces."""
     pairs: Staged = []
     with _discarded_on_failure(pairs):
         for name, data in plan.files.items():
