@@ -42,44 +42,19 @@ def process_build(site: Path) -> float:
     return time.perf_counter() - started
 
 
-class PhaseTimer:
-    """Wraps functions of the build so each call adds to its phase's total."""
-
-    def __init__(self):
-        self.totals: dict[str, float] = defaultdict(float)
-
-    def wrap(self, owner, name: str, phase: str) -> None:
-        real = getattr(owner, name)
-
-        def timed(*args, **kwargs):
-            started = time.perf_counter()
-            try:
-                return real(*args, **kwargs)
-            finally:
-                self.totals[phase] += time.perf_counter() - started
-        setattr(owner, name, timed)
-
-
 def in_process_rounds(site: Path, rounds: int) -> tuple[list[float], dict[str, list[float]]]:
-    """One-area edits rebuilt in this process; total seconds and seconds by phase, per round."""
-    from sitegen import areacache, arearebuild, build, incremental
-    timer = PhaseTimer()
-    timer.wrap(incremental, "scan", "scan the sources (a stat each) and read the state")
-    timer.wrap(incremental, "up_to_date", "check whether anything changed")
-    timer.wrap(arearebuild, "_load", "load the changed area")
-    timer.wrap(arearebuild, "_same_shape", "plan its outputs and check its links")
-    timer.wrap(arearebuild, "update_outputs", "render them and move them in")
-    timer.wrap(incremental, "save_state", "save the state")
-    timer.wrap(areacache.AreaStore, "save_fresh", "save the changed cache shard")
-    timer.wrap(build, "_build_changes", "full rebuild (not expected here)")
+    """One-area edits rebuilt in this process; total seconds and seconds by phase (as the
+    build's Reporter times them), per round."""
+    from sitegen.build import Reporter, build
     totals, phases = [], defaultdict(list)
     for _ in range(rounds):
         edit(site)
-        timer.totals.clear()
+        reporter = Reporter()
         started = time.perf_counter()
-        build.build(site, site / "build", date.fromisoformat(DAY))
+        build(site, site / "build", date.fromisoformat(DAY), reporter=reporter)
         totals.append(time.perf_counter() - started)
-        for phase, seconds in timer.totals.items():
+        assert reporter.selection is not None and not reporter.selection.whole, "a one-area edit reads one area"
+        for phase, seconds in reporter.phases.items():
             phases[phase].append(seconds)
     return totals, phases
 
@@ -108,7 +83,7 @@ def main() -> None:
     print(f"  no-change rebuild, sitegen build process    {summary(same)}")
     print(f"  one-area edit, sitegen build process        {summary(edits)}")
     print(f"  one-area edit, in one process (as serve)    {summary(totals)}")
-    for phase, seconds in sorted(phases.items(), key=lambda item: -statistics.median(item[1])):
+    for phase, seconds in phases.items():   # in the order the pipeline runs them
         print(f"    {phase:<52} {statistics.median(seconds):.3f} s")
 
 

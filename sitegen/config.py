@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .configenv import FORMS_ENDPOINT
 from .content.markup import ENGINES
 from .content.schema import Bool, Choice, Colour, Field, Int, ListOf, Phone, Record, Str, Url, Where
 from .content.yamlsource import load_yaml_file
@@ -25,7 +26,8 @@ LINK = Record(name="link", fields=[
 ])
 
 FEEDS = Record(name="feeds", fields=[
-    Field("allow_private_hosts", Bool(), doc="Allow feeds on loopback and private addresses (tests, previews)."),
+    Field("allow_private_hosts", Bool(),
+          doc="Allow feeds on loopback and private addresses (tests, previews)."),
     Field("cache_dir", Str(), doc="Where fetched feeds are cached (default .cache/feeds)."),
     Field("concurrency", Int(1, 256), doc="Feeds fetched at once (default 16)."),
     Field("per_host", Int(1, 64), doc="Feeds fetched at once from one host (default 4)."),
@@ -51,26 +53,29 @@ PUBLISH = Record(name="publish", fields=[
     Field("distribution_id", Str(), doc="CloudFront distribution to invalidate."),
     Field("max_deletes", Int(0), doc="Refuse to delete more keys than this (default: a tenth of the published"
                                      " objects, at least 10; see docs/deploy.md)."),
-    Field("invalidation_wildcard_over", Int(1), doc="Invalidate '/*' when more paths than this changed (default 100)."),
+    Field("invalidation_wildcard_over", Int(1),
+          doc="Invalidate '/*' when more paths than this changed (default 100)."),
     Field("headers", ListOf(HEADER_RULE), doc="Header overrides by glob."),
 ])
 
 def _same_origin_script(analytics: dict, where: Where, problems: Problems) -> None:
     script = analytics.get("script", "")
     if script and not script.startswith("/"):
-        where.report(problems, "script must be a path on this site, like '/stats/script.js': pages make no"
-                               " requests to other sites (proxy the analytics service under your own address)")
+        where.report(problems, "script must be a path on this site, like '/stats/script.js': pages make no "
+                               "requests to other sites (proxy the analytics service under your own address)")
 
 
 INTAKE = Record(name="intake", fields=[
     Field("bucket", Str(max_len=63), doc="S3 bucket the form receiver stores submissions in."),
     Field("prefix", Str(), doc="Key prefix for submissions inside the bucket."),
     Field("region", Str(), doc="AWS region of the bucket."),
-    Field("kms_key_id", Str(max_len=2048), doc="Encrypt submissions with this KMS key (SSE-KMS); default SSE-S3."),
+    Field("kms_key_id", Str(max_len=2048),
+          doc="Encrypt submissions with this KMS key (SSE-KMS); default SSE-S3."),
     Field("site_url", Url(), doc="Where the receiver sends people back to (default base_url)."),
     Field("allowed_origin", Url(), doc="The one origin given CORS headers (default: site_url's origin)."),
     Field("max_body_bytes", Int(1024, 10 * 1024 * 1024), doc="Largest submission in bytes (default 262144)."),
-    Field("rate_per_minute", Int(0, 100000), doc="Submissions a minute per client address; 0: no limit (default 30)."),
+    Field("rate_per_minute", Int(0, 100000),
+          doc="Submissions a minute per client address; 0: no limit (default 30)."),
     Field("rate_burst", Int(1, 10000), doc="Submissions a client may send at once (default 10)."),
     Field("schemas", Str(max_len=1000), doc="Folder of <form>/schema.json files (default build/forms)."),
     Field("retries", Int(0, 10), doc="Extra attempts at each S3 request before answering 503 (default 3)."),
@@ -80,7 +85,8 @@ SITE = Record(name="site.yaml", fields=[
     Field("name", Str(max_len=80), required=True, doc="The force or site name, shown in the header."),
     Field("base_url", Url(), required=True, doc="Public address of the site; canonical URLs start here."),
     Field("language", Str(max_len=10), doc="Language tag of the pages (default en-GB)."),
-    Field("description", Str(max_len=300), doc="One sentence about the site, for the home page and search engines."),
+    Field("description", Str(max_len=300),
+          doc="One sentence about the site, for the home page and search engines."),
     Field("colours", Record(name="colours", fields=[
         Field("brand", Colour, doc="Header and brand colour."),
         Field("link", Colour, doc="Link colour."),
@@ -88,10 +94,12 @@ SITE = Record(name="site.yaml", fields=[
     Field("phone", Record(name="phone", fields=[
         Field("emergency", Phone, doc="Emergency number (default 999)."),
         Field("non_emergency", Phone, doc="Non-emergency number (default 101)."),
-        Field("textphone", Phone, doc="Relay UK emergency number for deaf, hard of hearing or speech-impaired people"
-                                      " (default 18000)."),
+        Field("textphone", Phone,
+              doc="Relay UK emergency number for deaf, hard of hearing or speech-impaired people"
+                  " (default 18000)."),
     ]), doc="Numbers shown on every page."),
-    Field("report_actions", ListOf(LINK, max_items=12), doc="The ways to report, shown on the home and ward pages."),
+    Field("report_actions", ListOf(LINK, max_items=12),
+          doc="The ways to report, shown on the home and ward pages."),
     Field("services", ListOf(LINK, max_items=40), doc="Other services, shown on the home page."),
     Field("footer_links", ListOf(LINK, max_items=20), doc="Links in the footer (accessibility, privacy...)."),
     Field("forms", Record(name="forms", fields=[
@@ -99,12 +107,14 @@ SITE = Record(name="site.yaml", fields=[
     ]), doc="Form settings."),
     Field("analytics", Record(name="analytics", rules=[_same_origin_script], fields=[
         Field("script", Url(allow_path=True), required=True,
-              doc="A cookie-less analytics script served from this site's own address, like '/stats/script.js'."),
+              doc="A cookie-less analytics script served from this "
+                  "site's own address, like '/stats/script.js'."),
     ]), doc="Off unless set. See docs/privacy.md for the privacy-preserving set-up."),
     Field("markdown", Choice(ENGINES), doc="Markdown engine: commonmark (default, fast) or python-markdown."),
     Field("feeds", FEEDS, doc="Social and news feed settings."),
     Field("publish", PUBLISH, doc="Publishing settings."),
-    Field("intake", INTAKE, doc="The form receiver (sitegen intake serve, the Lambda handler): see docs/intake.md."),
+    Field("intake", INTAKE,
+          doc="The form receiver (sitegen intake serve, the Lambda handler): see docs/intake.md."),
 ])
 
 
@@ -211,7 +221,7 @@ def _build_config(root: Path, data: dict) -> SiteConfig:
         report_actions=_links(data.get("report_actions")),
         services=_links(data.get("services")),
         footer_links=_links(data.get("footer_links")),
-        forms_endpoint=os.environ.get("SITEGEN_FORMS_ENDPOINT") or data.get("forms", {}).get("endpoint", ""),
+        forms_endpoint=os.environ.get(FORMS_ENDPOINT) or data.get("forms", {}).get("endpoint", ""),
         markdown=data.get("markdown", "commonmark"),
         analytics_script=data.get("analytics", {}).get("script", ""),
         feeds=FeedSettings(**data.get("feeds", {})),

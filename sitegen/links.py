@@ -7,8 +7,8 @@ leaflet.pdf`.  Both sides are compared in Unicode NFC: a link typed `café` find
 a file a Mac saved as `cafe` + U+0301, and the build publishes that file, and
 writes that link, at the NFC address (see content/markup.nfc_href).  A link
 with a scheme pages do not link to (`javascript:`, `file:`, `data:`) is
-reported: the sanitiser would leave an `<a>` without an address.  The full build and the area rebuild
-(sitegen/arearebuild.py) both ask `link_problems`, each with its own set of the site's paths.
+reported: the sanitiser would leave an `<a>` without an address.  A build of the whole site
+and one of a few areas (sitegen/build/load.py) both ask `link_problems`, each with its own set of the site's paths.
 """
 from __future__ import annotations
 

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from sitegen.build import build
 from sitegen.config import SiteConfig
 from sitegen.model import Area, NewsItem, Site
-from sitegen.outputs import Output, RenderContext, render, syndication  # noqa: F401 - registers renderers
+from sitegen.outputs.base import Output, RenderContext
+from sitegen.outputs.catalogue import render
 from sitegen.xmltext import escape, quoteattr, xml_safe
 
 BASE = "https://www.test.police.example/"
@@ -76,7 +77,7 @@ def render_output(site: Site, output: Output) -> bytes:
 
 
 def render_feed(site: Site) -> bytes:
-    return render_output(site, Output(f"areas/{SLUG}/feed.xml", "atom", SLUG))
+    return render_output(site, Output(f"areas/{SLUG}/feed.xml", "atom", SLUG, ()))
 
 
 def parse_atom(data: bytes) -> ET.Element:
@@ -133,9 +134,9 @@ def test_field_case_atom_control_characters(tmp_path):
 
 def test_sitemap_is_well_formed_whatever_the_config_holds(tmp_path):
     site = a_site(tmp_path, [("story", "Story", "", "Body.\n")], base_url="https://www.test.police.example/\x0b&x/")
-    outputs = [Output("index.html", "home"), Output(f"areas/{SLUG}/news/story/index.html", "news")]
+    outputs = [Output("index.html", "home", "", ()), Output(f"areas/{SLUG}/news/story/index.html", "news", "", ())]
     data = render(RenderContext(site=site, env=None, assets={}, frame={}, outputs=outputs),
-                  Output("sitemap.xml", "sitemap"))
+                  Output("sitemap.xml", "sitemap", "", ()))
     xml.dom.minidom.parseString(data)
     locs = [e.text for e in ET.fromstring(data).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert locs == ["https://www.test.police.example/&x/", "https://www.test.police.example/&x/areas/test-ward/news/story/"]

@@ -27,11 +27,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BUILD_DATE, run_cli
-from sitegen.build import check_templates
+from sitegen.build.checks import check_templates
+from sitegen.build.staging import clean_leftovers, sibling, staging, swap_into_place
 from sitegen.fileio import file_system_failure
 from sitegen.outputfolder import BUILD_MARKER
 from sitegen.render import make_environment
-from sitegen.staging import clean_leftovers, sibling, staging, swap_into_place
 
 
 def snapshot(folder: Path) -> dict[str, str]:
@@ -193,7 +193,7 @@ def test_a_running_builds_staging_is_kept_and_a_dead_ones_is_removed(tmp_path):
     with staging(out) as running:
         (running / "index.html").write_text("being built")
         # Another build, in another process, stages beside this one while it runs.
-        script = ("import sys; from pathlib import Path; from sitegen.staging import staging\n"
+        script = ("import sys; from pathlib import Path; from sitegen.build.staging import staging\n"
                   "with staging(Path(sys.argv[1])) as s: (s / 'x').write_text('x')")
         result = subprocess.run([sys.executable, "-c", script, str(out)],
                                 capture_output=True, text=True, timeout=60, check=False)
@@ -253,7 +253,7 @@ def test_the_fallback_swap_killed_between_renames_is_put_right(tmp_path):
     out = tmp_path / "build"
     (out / "whole").mkdir(parents=True)
     # A build whose first rename of the fallback swap is its last act: it dies there.
-    script = ("import os, sys; from pathlib import Path; from sitegen.staging import sibling, staging\n"
+    script = ("import os, sys; from pathlib import Path; from sitegen.build.staging import sibling, staging\n"
               "out = Path(sys.argv[1])\n"
               "with staging(out) as stage:\n"
               "    os.rename(out, sibling(out, 'old', stage.name.rsplit('staging-', 1)[1]))\n"

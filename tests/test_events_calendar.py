@@ -26,7 +26,7 @@ from sitegen.content.context import load_context
 from sitegen.content.localtime import as_utc
 from sitegen.importers.police_uk.mapping import _events
 from sitegen.model import Area, Event, Site
-from sitegen.outputs import RenderContext
+from sitegen.outputs.base import RenderContext
 from sitegen.outputs.calendar import render_ics
 from sitegen.outputs.eventledger import (
     ledger_path,

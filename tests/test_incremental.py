@@ -5,6 +5,7 @@ changes; after each, an incremental build is compared with a clean one, file by
 file and byte by byte."""
 from __future__ import annotations
 
+import dataclasses
 import random
 import shutil
 from datetime import date
@@ -13,6 +14,10 @@ from pathlib import Path
 import pytest
 
 from conftest import run_cli
+from sitegen.build import Reporter, Selection
+from sitegen.build import build as build_site
+from sitegen.build.areacache import shard_of
+from sitegen.build.state import load_state
 
 AREA = "content/areas/north-ward"
 
@@ -165,30 +170,46 @@ def test_random_edits_incremental_equals_clean(make_site, tmp_path, seed):
         shutil.rmtree(clean_out)
 
 
+def build_here(site: Path, tmp_path: Path, day: str = "2026-11-28") -> Reporter:
+    """Build SITE into tmp_path/out on DAY; what the build reported."""
+    reporter = Reporter()
+    build_site(site, tmp_path / "out", date.fromisoformat(day), state_dir=tmp_path / "state", reporter=reporter)
+    return reporter
+
+
+NORTH_WARD_OWN = {"areas/north-ward/index.html", "areas/north-ward/news/index.html",
+                  "areas/north-ward/news/speed-checks/index.html", "areas/north-ward/news/bike-marking/index.html",
+                  "areas/north-ward/feed.xml", "areas/north-ward/events.ics"}
+
+
 def test_no_change_rebuild_renders_nothing(make_site, tmp_path):
     site = make_site("minimal")
-    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    build_here(site, tmp_path)
+    reported = build_here(site, tmp_path)
+    assert reported.selections == [] and reported.rendered == [] and reported.moved == 0
     result = build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
-    assert ", 0 rendered)" in result.output
+    assert ", 0 rendered)" in result.output   # what the command line prints
 
 
 def test_one_area_edit_renders_only_what_depends_on_it(make_site, tmp_path):
     site = make_site("minimal")
-    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    build_here(site, tmp_path)
     edit_summary(site, random.Random(1))
-    result = build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
-    # ward page, news index, 2 news pages, feed, calendar; not the home and
-    # borough pages, which show only its name, nor the sitemap, as no page came or went
-    assert ", 6 rendered)" in result.output, result.output
+    reported = build_here(site, tmp_path)
+    # Not the home and borough pages, which show only its name, nor the sitemap, as no page came or went.
+    assert reported.selections == [Selection(frozenset({"north-ward"}))]
+    assert set(reported.rendered) == NORTH_WARD_OWN and reported.copied == reported.deleted == []
 
 
 def test_renaming_an_area_rerenders_the_pages_that_list_it(make_site, tmp_path):
     site = make_site("minimal")
-    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    build_here(site, tmp_path)
     area_yaml = site / AREA / "area.yaml"
     area_yaml.write_text(area_yaml.read_text().replace("name: North Ward", "name: Northern Ward"))
-    result = build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
-    assert ", 8 rendered)" in result.output, result.output   # the six above, the home and the borough page
+    reported = build_here(site, tmp_path)
+    # The area alone was selected; its new name reaches other pages, so the whole site was read.
+    assert reported.selections == [Selection(frozenset({"north-ward"})), Selection(None)]
+    assert set(reported.rendered) == NORTH_WARD_OWN | {"index.html", "boroughs/testshire/index.html"}
     assert "Northern Ward" in (tmp_path / "out/boroughs/testshire/index.html").read_text()
 
 
@@ -210,24 +231,30 @@ def test_a_new_page_puts_the_sitemap_in_the_rebuild(make_site, tmp_path):
     assert "/news/news-" in (tmp_path / "out/sitemap.xml").read_text()
 
 
-def test_outputs_a_stopped_build_was_moving_are_made_again(make_site, tmp_path, monkeypatch):
-    import sitegen.build
-    import sitegen.writeout
+class StopWhileMoving(Reporter):
+    """A reporter that stops the build (as Ctrl-C would) when AFTER files have moved in."""
+
+    def __init__(self, after: int):
+        super().__init__()
+        self.after = after
+
+    def moving(self, path: str) -> None:
+        if self.moved == self.after:
+            raise KeyboardInterrupt
+        super().moving(path)
+
+
+@pytest.mark.parametrize("after", [0, 3, 6])
+def test_outputs_a_stopped_build_was_moving_are_made_again(make_site, tmp_path, after):
     site = make_site("minimal")
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     area_yaml = site / AREA / "area.yaml"
     original = area_yaml.read_text()
+    add_news(site, random.Random(3))   # a whole-site rebuild: seven pages and the sitemap move in
     edit_summary(site, random.Random(3))
-    real_move = sitegen.writeout.move_into
-
-    def move_then_stop(stage, out_dir):
-        real_move(stage, out_dir)
-        raise KeyboardInterrupt   # the build stops before it records what it did
-
-    monkeypatch.setattr(sitegen.writeout, "move_into", move_then_stop)
     with pytest.raises(KeyboardInterrupt):
-        sitegen.build.build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state")
-    monkeypatch.undo()
+        build_site(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state",
+                   reporter=StopWhileMoving(after))
     area_yaml.write_text(original)   # the edit is undone: the last recorded state matches the sources again
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     assert_same_as_clean(site, tmp_path)
@@ -237,16 +264,19 @@ def test_build_date_change_rerenders_only_pages_with_events_that_ended(make_site
     site = make_site("minimal")
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     # south-ward has no news: its feed is dated the build date, so its dated outputs (page, calendar, feed) change.
-    assert ", 3 rendered)" in build(site, tmp_path / "out", tmp_path / "state", "2026-11-29").output
-    assert ", 5 rendered)" in build(site, tmp_path / "out", tmp_path / "state", "2026-12-04").output
+    south = {"areas/south-ward/index.html", "areas/south-ward/events.ics", "areas/south-ward/feed.xml"}
+    assert set(build_here(site, tmp_path, "2026-11-29").rendered) == south
+    # north-ward's meeting of 3 December is over: its page and calendar too.
+    north = {"areas/north-ward/index.html", "areas/north-ward/events.ics"}
+    assert set(build_here(site, tmp_path, "2026-12-04").rendered) == south | north
 
 
 def test_deleted_build_folder_is_rebuilt_in_full(make_site, tmp_path):
     site = make_site("minimal")
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     shutil.rmtree(tmp_path / "out")
-    result = build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
-    assert (tmp_path / "out/index.html").is_file() and ", 0 rendered)" not in result.output
+    reported = build_here(site, tmp_path)
+    assert (tmp_path / "out/index.html").is_file() and reported.cold
 
 
 def test_failed_incremental_build_changes_nothing(make_site, tmp_path):
@@ -275,7 +305,6 @@ def shard_files(state: Path) -> dict[str, int]:
 
 
 def test_an_area_edit_rewrites_only_its_shard_of_the_area_cache(make_site, tmp_path):
-    from sitegen.areacache import shard_of
     site = make_site("example")
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     before = shard_files(tmp_path / "state")
@@ -293,7 +322,6 @@ def test_an_area_cache_made_by_other_code_is_not_used(make_site, tmp_path, chang
     import dataclasses
     import pickle
 
-    from sitegen.areacache import shard_of
     site = make_site("minimal")
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     for shard in (tmp_path / "state/areas").glob("*.pickle"):
@@ -315,73 +343,56 @@ def test_an_area_cache_made_by_other_code_is_not_used(make_site, tmp_path, chang
 NEWS = f"{AREA}/news/speed-checks.md"
 
 
-def full_rebuilds(monkeypatch) -> list:
-    """Calls of the full rebuild from now on (it still runs)."""
-    import sitegen.build
-    calls, real = [], sitegen.build._build_changes
-
-    def counted(*args, **kwargs):
-        calls.append(args)
-        return real(*args, **kwargs)
-    monkeypatch.setattr(sitegen.build, "_build_changes", counted)
-    return calls
-
-
-def build_here(site: Path, tmp_path: Path, day: str = "2026-11-28"):
-    import sitegen.build
-    return sitegen.build.build(site, tmp_path / "out", date.fromisoformat(day), state_dir=tmp_path / "state")
-
-
 @pytest.mark.parametrize("change", [edit_news_body, edit_summary, move_meeting])
-def test_a_change_inside_an_area_rebuilds_only_that_area(make_site, tmp_path, monkeypatch, change):
+def test_a_change_inside_an_area_rebuilds_only_that_area(make_site, tmp_path, change):
     site = make_site("minimal")
     build_here(site, tmp_path)
-    calls = full_rebuilds(monkeypatch)
     change(site, random.Random(5))
-    result = build_here(site, tmp_path, "2026-12-01")
-    # At most the edited area's outputs, and the dated ones of south-ward (no news: its feed shows the date).
-    assert calls == [] and 0 < result.rendered <= 11
+    reported = build_here(site, tmp_path, "2026-12-01")
+    # The edited area, and south-ward, whose feed (it has no news) shows the date.
+    assert reported.selections == [Selection(frozenset({"north-ward", "south-ward"}))]
+    assert set(reported.rendered) <= NORTH_WARD_OWN | {"areas/south-ward/index.html", "areas/south-ward/feed.xml",
+                                                       "areas/south-ward/events.ics"}
+    assert reported.rendered and not reported.cold
     assert_same_as_clean(site, tmp_path, "2026-12-01")
 
 
 @pytest.mark.parametrize("change", [rename_area, add_news, delete_news, move_borough, edit_page, add_area])
-def test_changes_that_reach_other_pages_take_the_full_rebuild(make_site, tmp_path, monkeypatch, change):
+def test_changes_that_reach_other_pages_read_the_whole_site(make_site, tmp_path, change):
     site = make_site("minimal")
     build_here(site, tmp_path)
-    calls = full_rebuilds(monkeypatch)
     change(site, random.Random(6))
-    build_here(site, tmp_path)
-    assert len(calls) == 1
+    assert build_here(site, tmp_path).selection == Selection(None)
 
 
-def test_a_new_day_rebuilds_only_the_areas_whose_meetings_it_ends(make_site, tmp_path, monkeypatch):
+def test_a_new_day_rebuilds_only_the_areas_whose_meetings_it_ends(make_site, tmp_path):
     site = make_site("minimal")
     build_here(site, tmp_path)
-    calls = full_rebuilds(monkeypatch)
-    result = build_here(site, tmp_path, "2026-12-09")
-    assert calls == [] and result.rendered > 0
+    reported = build_here(site, tmp_path, "2026-12-09")
+    assert reported.selections == [Selection(frozenset({"north-ward", "south-ward"}))] and reported.rendered
     assert_same_as_clean(site, tmp_path, "2026-12-09")
 
 
-def test_an_area_rebuild_saves_the_state_a_full_rebuild_would(make_site, tmp_path, monkeypatch):
-    import sitegen.build
-    from sitegen.incremental import load_state
+def comparable(state):
+    """A build state without what depends on when it was made (stamps of files
+    changed within the last two seconds are not yet trusted) or on which
+    templates it happened to hash."""
+    return dataclasses.replace(state, stamps={k: v[1:] for k, v in state.stamps.items()},
+                               folders={k: v[1] for k, v in state.folders.items()}, templates={})
+
+
+def test_a_narrow_rebuild_saves_the_state_a_whole_rebuild_would(make_site, tmp_path):
     site = make_site("minimal")
     build_here(site, tmp_path)
-    shutil.copytree(tmp_path / "state", tmp_path / "state-before")
-    shutil.copytree(tmp_path / "out", tmp_path / "out-before")
     edit_news_body(site, random.Random(7))
     move_meeting(site, random.Random(7))
-    calls = full_rebuilds(monkeypatch)
-    build_here(site, tmp_path, "2026-12-09")
-    assert calls == []
+    reported = build_here(site, tmp_path, "2026-12-09")
+    assert not reported.selection.whole
     narrow = load_state(tmp_path / "state")
-    for name in ("state", "out"):
-        shutil.rmtree(tmp_path / name)
-        shutil.copytree(tmp_path / f"{name}-before", tmp_path / name)
-    monkeypatch.setattr(sitegen.build, "rebuild_areas", lambda *args: None)
-    build_here(site, tmp_path, "2026-12-09")
-    assert narrow == load_state(tmp_path / "state")
+    build_site(site, tmp_path / "whole", date(2026, 12, 9), state_dir=tmp_path / "whole-state")
+    whole = load_state(tmp_path / "whole-state")
+    assert comparable(narrow) == dataclasses.replace(comparable(whole), out_dir=narrow.out_dir)
+    assert narrow.templates.items() <= whole.templates.items()
 
 
 def test_a_broken_link_in_an_edited_area_is_reported_and_changes_nothing(make_site, tmp_path):

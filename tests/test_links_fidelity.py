@@ -16,9 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen import incremental as inc
-from sitegen.arearebuild import rebuild_areas
-from sitegen.build import build, load_and_check
+from sitegen.build import Reporter, Selection, build
+from sitegen.build.checks import load_and_check
 from sitegen.content.context import LinkLines
 from sitegen.errors import SitegenError
 from sitegen.links import link_problems, site_path
@@ -213,12 +212,17 @@ def test_area_rebuild_accepts_the_same_links_as_the_full_build(tmp_path):
         "[ward](/areas/test-ward/index.html)", "[ward](../../index.html#team)", "[news](../?page=1)"]
     (tmp_path / NEWS).write_text(FRONT + "\n".join(links) + "\n", encoding="utf-8")
     assert problems(tmp_path) == []
-    assert rebuild_areas(inc.scan(tmp_path, out, state, False), tmp_path, out, BUILD_DATE, state) is not None
+    reported = Reporter()
+    build(tmp_path, out, BUILD_DATE, state_dir=state, reporter=reported)
+    assert reported.selections == [Selection(frozenset({"test-ward"}))]
     page = (out / "areas/test-ward/news/leaflets/index.html").read_text()
     assert all(f'href="/media/{quote(name)}"' in page for name in TRICKY_NAMES)
     (tmp_path / NEWS).write_text(FRONT + "\n".join(links) + "\n[gone](</media/gone (2).pdf>)\n", encoding="utf-8")
-    assert rebuild_areas(inc.scan(tmp_path, out, state, False), tmp_path, out, BUILD_DATE, state) is None
-    assert [p.line for p in problems(tmp_path)] == [5 + len(links)]
+    reported = Reporter()
+    with pytest.raises(SitegenError) as raised:
+        build(tmp_path, out, BUILD_DATE, state_dir=state, reporter=reported)
+    assert reported.selections == [Selection(frozenset({"test-ward"})), Selection(None)]
+    assert [p.line for p in raised.value.problems] == [5 + len(links)] == [p.line for p in problems(tmp_path)]
 
 
 # Names of two or more words, without the characters that end or escape a Markdown address.

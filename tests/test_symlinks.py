@@ -14,7 +14,8 @@ import boto3
 import pytest
 
 from conftest import BUILD_DATE, run_cli
-from sitegen.incremental import Hasher, source_units
+from sitegen.build.select import scan
+from sitegen.build.sources import MEDIA
 from sitegen.outputfolder import BUILD_MARKER
 from sitegen.sitefiles import outside_links, outside_target
 
@@ -164,19 +165,24 @@ def test_outside_target_over_link_shapes(tmp_path):
     assert outside_target(site, site) is None
 
 
+def source_units(site: Path) -> dict:
+    """The source units of SITE as a build's first scan finds them."""
+    return scan(site, site / "build", site / ".cache/build", clean=True).sources
+
+
 def test_the_source_scan_does_not_read_through_a_link_out(make_site, outside):
     """The incremental scan hashes where such a link leads, never what it leads to."""
     site = make_site("minimal")
     (site / "content/media/passwd").symlink_to(outside / "passwd")
     (site / "content/pages/stolen.md").symlink_to(outside / "page.md")
     (site / "content/areas/stolen-ward").symlink_to(outside / "dir")
-    before = source_units(site, Hasher({}, {}, site))
+    before = source_units(site)
     for name in ("passwd", "page.md", "dir/passwd"):
         (outside / name).write_text("changed outside the site")
-    assert source_units(site, Hasher({}, {}, site)) == before
+    assert source_units(site) == before
     (site / "content/media/passwd").unlink()
     (site / "content/media/passwd").symlink_to(outside / "page.md")
-    assert source_units(site, Hasher({}, {}, site))["media"] != before["media"]
+    assert source_units(site)[MEDIA] != before[MEDIA]
 
 
 def test_a_link_out_added_after_a_build_stops_the_next_build(make_site, outside):

@@ -14,16 +14,17 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .fileio import atomic_write
-from .incremental import digest
+from ..fileio import atomic_write
+from .sources import CONFIG, area_unit
+from .units import Unit, digest
 
 if TYPE_CHECKING:
-    from .content.arealoader import AreaLoad
+    from ..content.arealoader import AreaLoad
 
 AREAS_DIR = "areas"
 OLD_SINGLE_FILE = "areas.pickle"   # the cache before it was sharded; removed when seen
 SHARDS = 64
-Entry = tuple  # (unit hash, AreaLoad)
+Entry = tuple[str, "AreaLoad"]  # (area unit hash, AreaLoad)
 
 
 def shard_of(slug: str) -> int:
@@ -37,11 +38,11 @@ class AreaStore:
 
     Implements sitegen.content.arealoader.AreaCache."""
 
-    def __init__(self, state_dir: Path, code: str, units: dict[str, str], *, read: bool = True):
+    def __init__(self, state_dir: Path, code: str, units: dict[Unit, str], *, read: bool = True):
         self.folder = state_dir / AREAS_DIR
         # site.yaml shapes a loaded area too (its host goes into event ids; it picks
         # the Markdown engine), so a cache made under another site.yaml is not used.
-        self.code = digest(code, units.get("config", ""))
+        self.code = digest(code, units.get(CONFIG, ""))
         self.units, self.read = units, read
         self.shards: dict[int, dict[str, Entry] | None] = {}   # None: unreadable or made by other code
         self.fresh: dict[str, Entry] = {}
@@ -49,33 +50,34 @@ class AreaStore:
     def get(self, slug: str) -> AreaLoad | None:
         """The cached load of SLUG if its files are unchanged since it was cached."""
         unit, load = (self._shard(shard_of(slug)) or {}).get(slug, ("", None))
-        return load if load is not None and unit == self.units.get(f"area:{slug}") else None
+        return load if load is not None and unit == self.units.get(area_unit(slug)) else None
 
     def put(self, load: AreaLoad) -> None:
         """Remember LOAD, loaded afresh in this build."""
-        self.fresh[load.slug] = (self.units.get(f"area:{load.slug}", ""), load)
+        self.fresh[load.slug] = (self.units.get(area_unit(load.slug), ""), load)
 
-    def save(self, slugs: Iterable[str]) -> None:
-        """Keep the areas SLUGS (the site's areas now) for the next build."""
-        wanted: dict[int, dict[str, Entry]] = {}
-        for slug in slugs:
-            entry = self.fresh.get(slug) or (self._shard(shard_of(slug)) or {}).get(slug)
-            if entry is not None:
-                wanted.setdefault(shard_of(slug), {})[slug] = entry
-        for shard in range(SHARDS):
-            new, old = wanted.get(shard, {}), self._shard(shard)
-            if old is not None and old.keys() == new.keys() and not any(s in self.fresh for s in new):
+    def save(self, slugs: Iterable[str], previous: Iterable[str] | None) -> None:
+        """Keep the areas SLUGS (the site's areas now) for the next build.
+
+        PREVIOUS: the areas of the last build (None: unknown).  Only shards
+        holding an area loaded afresh, or one that came or went, are read and
+        written: a build that edited one ward touches one small file."""
+        now = set(slugs)
+        by_shard: dict[int, list[str]] = {}
+        for slug in now:
+            by_shard.setdefault(shard_of(slug), []).append(slug)
+        came_or_went = now ^ set(previous) if previous is not None else None
+        touched = {shard_of(slug) for slug in self.fresh} | (
+            set(range(SHARDS)) if came_or_went is None else {shard_of(slug) for slug in came_or_went})
+        for shard in sorted(touched):
+            old = self._shard(shard) or {}
+            kept = {slug: self.fresh.get(slug) or old.get(slug) for slug in by_shard.get(shard, ())}
+            new = {slug: entry for slug, entry in kept.items() if entry is not None}
+            if self.shards.get(shard) is not None and old.keys() == new.keys() \
+                    and not any(slug in self.fresh for slug in new):
                 continue
             self._write(shard, new)
         (self.folder.parent / OLD_SINGLE_FILE).unlink(missing_ok=True)
-
-    def save_fresh(self) -> None:
-        """Keep the areas loaded afresh, the others as they are: for a build
-        that changed some areas' files and no area came or went."""
-        for shard in sorted({shard_of(slug) for slug in self.fresh}):
-            entries = dict(self._shard(shard) or {})
-            entries.update((slug, entry) for slug, entry in self.fresh.items() if shard_of(slug) == shard)
-            self._write(shard, entries)
 
     def _shard(self, shard: int) -> dict[str, Entry] | None:
         if shard not in self.shards:
@@ -92,7 +94,8 @@ class AreaStore:
                 code, entries = pickle.load(handle)  # noqa: S301 - our own cache file
         except FileNotFoundError:
             return {}
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
+                ValueError):
             return None
         return entries if code == self.code and isinstance(entries, dict) else None
 
@@ -104,4 +107,5 @@ class AreaStore:
                 pass
             return
         atomic_write(self._path(shard),
-                     lambda handle: pickle.dump((self.code, entries), handle, pickle.HIGHEST_PROTOCOL), cache=True)
+                     lambda handle: pickle.dump((self.code, entries), handle, pickle.HIGHEST_PROTOCOL),
+                     cache=True)

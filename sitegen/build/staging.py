@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
-from .fileio import naming
-from .outputfolder import BUILD_MARKER, MARKER_TEXT
+from ..fileio import naming
+from ..outputfolder import BUILD_MARKER, MARKER_TEXT
 
 _KINDS = ("staging", "old", "lock", "locking")
 
@@ -216,8 +216,9 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), os.fspath(second))
 
 
-def move_into(stage: Path, out_dir: Path) -> None:
-    """Move every file of STAGE to the same place under OUT_DIR (one rename each).
+def move_into(stage: Path, out_dir: Path, moving: Callable[[str], None] | None = None) -> None:
+    """Move every file of STAGE to the same place under OUT_DIR (one rename each),
+    telling MOVING each one's path (relative, with '/') just before.
 
     Assets and media go first and pages last, so that a build stopped part-way
     never leaves a page pointing at an asset that has not arrived."""
@@ -234,6 +235,8 @@ def move_into(stage: Path, out_dir: Path) -> None:
             made.add(target.parent)
         # Renaming over an existing file makes ext4 write the new one out
         # first (auto_da_alloc), milliseconds each; removing it first does not.
+        if moving is not None:
+            moving(rel.as_posix())
         target.unlink(missing_ok=True)
         os.rename(stage / rel, target)
 

@@ -1,76 +1,95 @@
-"""Rendering planned outputs into a folder, and putting changed ones in place.
+"""Writing a build's outputs: rendered aside in a staging folder, then either
+swapped in as a whole new tree or moved in file by file.
 
-Shared by the full build (sitegen/build.py) and the rebuild of a few areas
-(sitegen/arearebuild.py).  Nothing reaches the output folder until every
-output has rendered; changed files then move in one rename each.
+Nothing reaches the output folder until every output has rendered; changed
+files then move in one rename each, marked first in the state folder so that
+a build stopped part-way makes them again (sitegen/build/state.py).
 """
 from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from . import incremental as inc
-from .content.medianames import media_file
-from .errors import Problem, SitegenError
-from .fileio import naming
-from .outputs import Output, RenderContext, render
-from .parallel import parallel_map
-from .staging import delete_outputs, move_into, staging, write_file
+from ..content.medianames import media_file
+from ..errors import Problem, SitegenError
+from ..fileio import naming
+from ..outputs.base import Output, RenderContext
+from ..outputs.catalogue import render
+from ..parallel import parallel_map
+from .report import Reporter
+from .staging import delete_outputs, move_into, staging, swap_into_place, write_file
+from .state import mark_moving
 
 
-def update_outputs(ctx: RenderContext, todo: list[Output], static: set[str], stale: set[str],
-                   out_dir: Path, state_dir: Path, jobs: int) -> None:
-    """Render TODO and copy the STATIC paths aside, then move them into OUT_DIR
-    and delete the STALE paths."""
+@dataclass
+class Changes:
+    """What a build changes in the output folder: outputs to RENDER, assets
+    and media to COPY (build paths) and build paths to DELETE."""
+
+    render: list[Output]
+    copy: set[str]
+    delete: set[str]
+
+
+def write_whole_tree(ctx: RenderContext, out_dir: Path, jobs: int, reporter: Reporter) -> None:
+    """Render every output of CTX, with every asset and media file, into a
+    new tree and swap it in for OUT_DIR."""
+    statics = static_paths(ctx)
     with staging(out_dir) as stage:
-        render_into(ctx, todo, stage, jobs)
-        copy_static(ctx, ctx.site.config.root, stage, static_names(ctx, static))
-        # Note what is about to change first: a crash part-way re-renders it next time.
-        inc.mark_moving(state_dir, {o.path for o in todo} | static | stale)
-        move_into(stage, out_dir)
-        delete_outputs(out_dir, stale)
+        render_into(ctx, ctx.outputs, stage, jobs)
+        copy_static(ctx, stage, set(statics))
+        swap_into_place(stage, out_dir)
+    reporter.made([o.path for o in ctx.outputs], sorted(statics), [], cold=True)
 
 
-def static_names(ctx: RenderContext, paths: set[str]) -> set[str]:
-    """The asset names and media URLs of the build paths PATHS."""
-    names = {name for name, asset in ctx.assets.items() if asset.path in paths}
-    return names | {url for url in ctx.site.media if url.lstrip("/") in paths}
+def write_changes(ctx: RenderContext, changes: Changes, out_dir: Path, state_dir: Path, jobs: int,
+                  reporter: Reporter) -> None:
+    """Render and copy CHANGES aside, then move them into OUT_DIR and delete what they name."""
+    with staging(out_dir) as stage:
+        render_into(ctx, changes.render, stage, jobs)
+        copy_static(ctx, stage, changes.copy)
+        # Note what is about to change first: a build stopped part-way makes it again.
+        mark_moving(state_dir, {o.path for o in changes.render} | changes.copy | changes.delete)
+        move_into(stage, out_dir, reporter.moving)
+        delete_outputs(out_dir, changes.delete)
+    reporter.made([o.path for o in changes.render], sorted(changes.copy), sorted(changes.delete), cold=False)
+
+
+def static_paths(ctx: RenderContext) -> dict[str, str]:
+    """Build path -> asset name or media URL, for every file copied rather than rendered."""
+    paths = {asset.path: name for name, asset in ctx.assets.items()}
+    paths.update((url.lstrip("/"), url) for url in ctx.site.media)
+    return paths
 
 
 def render_into(ctx: RenderContext, outputs: list[Output], target: Path, jobs: int) -> None:
     """Render OUTPUTS into TARGET, in JOBS processes when there are many."""
-    global _RENDER
-    _RENDER = (ctx, target, set())
-    try:
-        for _ in parallel_map(_render_one, outputs, jobs):
-            pass
-    finally:
-        _RENDER = None
+    made: set[str] = set()
+
+    def render_one(output: Output) -> None:
+        write_file(f"{target}/{output.path}", render_located(ctx, output), made)
+
+    for _ in parallel_map(render_one, outputs, jobs):
+        pass
 
 
-_RENDER: tuple | None = None
-
-
-def _render_one(output: Output) -> None:
-    assert _RENDER is not None, "set in each worker before any output"
-    ctx, target, made = _RENDER
-    write_file(f"{target}/{output.path}", render_located(ctx, output), made)
-
-
-def copy_static(ctx: RenderContext, root: Path, target: Path, names: set[str]) -> None:
-    """Write the assets and media files named in NAMES into TARGET."""
-    made: set = set()
-    for name, asset in ctx.assets.items():
-        if name in names:
+def copy_static(ctx: RenderContext, target: Path, paths: set[str]) -> None:
+    """Write the assets and media files at the build PATHS into TARGET."""
+    made: set[str] = set()
+    root = ctx.site.config.root
+    for asset in ctx.assets.values():
+        if asset.path in paths:
             write_file(target / asset.path, asset.content, made)
     for url in ctx.site.media:
-        if url in names:
-            (target / url.lstrip("/")).parent.mkdir(parents=True, exist_ok=True)
-            with naming(target / url.lstrip("/")):
-                shutil.copyfile(media_file(root, url), target / url.lstrip("/"))
+        path = url.lstrip("/")
+        if path in paths:
+            (target / path).parent.mkdir(parents=True, exist_ok=True)
+            with naming(target / path):
+                shutil.copyfile(media_file(root, url), target / path)
 
 
 def render_located(ctx: RenderContext, output: Output) -> bytes:
@@ -80,7 +99,8 @@ def render_located(ctx: RenderContext, output: Output) -> bytes:
     except jinja2.TemplateError as exc:
         name, line = _template_location(exc)
         where = os.path.relpath(name, ctx.site.config.root) if os.path.isabs(name) else name
-        raise SitegenError([Problem(where, line, 0, f"template error while making {output.path}: {exc}")]) from exc
+        problem = Problem(where, line, 0, f"template error while making {output.path}: {exc}")
+        raise SitegenError([problem]) from exc
 
 
 def _template_location(exc: jinja2.TemplateError) -> tuple[str, int]:

@@ -6,11 +6,20 @@ from pathlib import Path
 
 import click
 
-from ..build import load_and_check
+from ..build.checks import load_and_check
 from ..config import PublishSettings, load_config
 from ..fileio import file_system_failure
 from ..outputfolder import refuse_unsafe_build_dir
-from ..publish import PublishOptions, Summary, Target, execute, make_clients, prepare, refuse_deletes, summarise
+from ..publish import (
+    PublishOptions,
+    Summary,
+    Target,
+    execute,
+    make_clients,
+    prepare,
+    refuse_deletes,
+    summarise,
+)
 from ..publish.report import plan_lines, reporter_for, summary_line
 from ..terminal import printable
 from . import build_date_option, resolve_build_date, site_option, site_root
@@ -30,7 +39,8 @@ def resolve_target(settings: PublishSettings, bucket: str | None, prefix: str | 
 @click.command("publish")
 @site_option
 @click.option("--bucket", help="S3 bucket (default: publish.bucket in site.yaml).")
-@click.option("--prefix", default=None, help="Key prefix; nothing outside it is touched (default: publish.prefix).")
+@click.option("--prefix", default=None,
+              help="Key prefix; nothing outside it is touched (default: publish.prefix).")
 @click.option("--endpoint-url", default=None, help="An S3-compatible endpoint, like http://127.0.0.1:9000.")
 @click.option("--region", default=None, help="AWS region (default: publish.region, then the AWS config).")
 @click.option("--distribution-id", default=None,
@@ -47,7 +57,8 @@ def resolve_target(settings: PublishSettings, bucket: str | None, prefix: str | 
 @click.option("--jobs", type=click.IntRange(1, 128), default=16, show_default=True, help="Parallel requests.")
 @click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="The folder to publish (default: build/ in the site folder).")
-@click.option("--verify", is_flag=True, help="Ignore the recorded publish state; ask S3 about every object (HEAD).")
+@click.option("--verify", is_flag=True,
+              help="Ignore the recorded publish state; ask S3 about every object (HEAD).")
 @click.option("--multipart-threshold", type=click.IntRange(1024), default=8 * 1024 * 1024, show_default=True,
               help="Files this size (bytes) or larger go up in parts.")
 @build_date_option

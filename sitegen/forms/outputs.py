@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 
+from ..build.sources import FORMS
 from ..model import Site
-from ..outputs import Output, RenderContext, renderer
+from ..outputs.base import Output, RenderContext
 from ..outputs.pages import page_html
 from .fields import field
 from .model import DEFAULT_EXIT_URL, Form, FormsBundle, Triage
@@ -26,7 +27,8 @@ def plan_forms(site: Site) -> list[Output]:
     outputs = []
     for form in bundle.forms:
         if form.is_hosted:
-            outputs.append(_output(f"forms/{form.id}/index.html", "hosted_form", form.id, "forms/hosted.html"))
+            hosted = _output(f"forms/{form.id}/index.html", "hosted_form", form.id, "forms/hosted.html")
+            outputs.append(hosted)
             continue
         outputs += [_output(f"forms/{form.id}/index.html", "form", form.id, "forms/form.html"),
                     _output(f"forms/{form.id}/schema.json", "form_schema", form.id, ""),
@@ -40,7 +42,7 @@ def plan_forms(site: Site) -> list[Output]:
 
 def _output(path: str, kind: str, key: str, template: str) -> Output:
     """An output made from the forms folder (and site.yaml) alone."""
-    return Output(path, kind, key, deps=("forms",), template=template)
+    return Output(path, kind, key, deps=(FORMS,), template=template)
 
 
 def _bundle(ctx: RenderContext) -> FormsBundle:
@@ -64,7 +66,6 @@ def _crumbs(ctx: RenderContext) -> list:
     return crumbs
 
 
-@renderer("form")
 def render_form(ctx: RenderContext, key: str) -> bytes:
     """A native form: every question on one page, stepped through by forms.js."""
     form = _form(ctx, key)
@@ -74,14 +75,12 @@ def render_form(ctx: RenderContext, key: str) -> bytes:
                      exit_url=form.quick_exit_url)
 
 
-@renderer("form_schema")
 def render_form_schema(ctx: RenderContext, key: str) -> bytes:
     """The JSON Schema of a form's answers."""
     schema = compile_schema(_form(ctx, key), ctx.site.config.base_url)
     return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-@renderer("form_done")
 def render_form_done(ctx: RenderContext, key: str) -> bytes:
     """The confirmation page the receiver redirects to, with ?ref=REFERENCE."""
     form = _form(ctx, key)
@@ -90,7 +89,6 @@ def render_form_done(ctx: RenderContext, key: str) -> bytes:
                      sensitive=form.sensitive, exit_url=form.quick_exit_url)
 
 
-@renderer("hosted_form")
 def render_hosted_form(ctx: RenderContext, key: str) -> bytes:
     """A service run elsewhere: what it is, what you need, and a button that links out."""
     form = _form(ctx, key)
@@ -98,7 +96,6 @@ def render_hosted_form(ctx: RenderContext, key: str) -> bytes:
                      description=form.summary, sensitive=form.sensitive, exit_url=form.quick_exit_url)
 
 
-@renderer("triage")
 def render_triage(ctx: RenderContext, key: str) -> bytes:
     """One triage node: a question with answers as links, or an outcome."""
     triage = _bundle(ctx).triage

@@ -1,9 +1,6 @@
-"""Every file a build writes, planned as data and rendered by kind.
-
-`plan(site)` lists `Output`s (path, kind, key).  Rendering looks the kind up in
-`RENDERERS` and calls it with a `RenderContext` and the key, so a plan can be
-split across processes and any one output rebuilt on its own.
-"""
+"""What every kind of output shares: the Output a planner lists, and the
+RenderContext its renderer reads.  The kinds themselves are listed in
+sitegen/outputs/catalogue.py."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -11,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..assets import Asset
+from ..build.units import Unit
 from ..content.frontmatter import body_of
 from ..content.markup import MarkdownRenderer
 from ..content.yamlsource import read_text
@@ -26,13 +24,13 @@ class Output(NamedTuple):
     A named tuple rather than a frozen dataclass: a large site plans tens of
     thousands on every build, and a tuple is made three times faster."""
 
-    path: str       # inside build/, like 'areas/abbey/index.html'
-    kind: str       # a key of RENDERERS
-    key: str = ""   # which thing of that kind (an area slug, 'area/news-slug', ...)
-    # What it is made from, for incremental builds (see sitegen/incremental.py):
-    deps: tuple[str, ...] = ("site",)   # source units; "site" means all of them
-    template: str = ""                  # the template rendered, with all it includes
-    dated: str = ""                     # an area whose events or feeds change with the date
+    path: str                # inside build/, like 'areas/abbey/index.html'
+    kind: str                # a key of catalogue.RENDERERS
+    key: str                 # which thing of that kind (an area slug, 'area/news-slug', ...)
+    # What it is made from, for incremental builds (see sitegen/build/hashing.py):
+    deps: tuple[Unit, ...]   # the units it reads (sitegen/build/sources.py, or derived beside its renderer)
+    template: str = ""       # the template rendered, with all it includes
+    dated: str = ""          # an area whose events or feeds change with the date
 
     @property
     def url(self) -> str:
@@ -70,34 +68,4 @@ class RenderContext:
         return self._bodies[source]
 
 
-Renderer = Callable[[RenderContext, str], bytes]
-RENDERERS: dict[str, Renderer] = {}
-
-
-def renderer(kind: str) -> Callable[[Renderer], Renderer]:
-    """Register a function as the renderer of KIND."""
-    def register(func: Renderer) -> Renderer:
-        RENDERERS[kind] = func
-        return func
-    return register
-
-
-def plan(site: Site) -> list[Output]:
-    """Every output of SITE, in a stable order."""
-    from ..forms import outputs as forms  # noqa: F401 - registers renderers
-    from . import calendar, pages, syndication  # noqa: F401 - registers renderers
-    outputs = pages.plan_pages(site) + syndication.plan_syndication(site) + forms.plan_forms(site)
-    for area in site.areas:
-        outputs += area_outputs(area)
-    return sorted(outputs, key=lambda o: o.path)
-
-
-def area_outputs(area) -> list[Output]:
-    """Every output of one area, and only its own: what its folder alone decides."""
-    from . import calendar, pages, syndication  # noqa: F401 - registers renderers
-    return pages.area_pages(area) + syndication.area_syndication(area)
-
-
-def render(ctx: RenderContext, output: Output) -> bytes:
-    """The bytes of OUTPUT."""
-    return RENDERERS[output.kind](ctx, output.key)
+Renderer = Callable[[RenderContext, str], bytes]   # (context, key) -> the output's bytes

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from ..content.localtime import as_utc, in_fold
 from ..model import Event
 from ..xmltext import xml_safe
-from . import RenderContext, renderer
+from .base import RenderContext
 from .eventledger import Published, publish_dates
 
 # Europe/London since 1996: GMT in winter, BST from the last Sunday of March
@@ -69,7 +69,8 @@ def _vevent(event: Event, published: Published, url: str) -> list[str]:
     since = published.since
     lines = ["BEGIN:VEVENT", f"UID:{ics_text(event.uid)}",
              # When this version of the event was made: the date its ledger gives (see eventledger).
-             f"DTSTAMP:{_utc_day(since)}", f"LAST-MODIFIED:{_utc_day(since)}", f"SEQUENCE:{published.sequence}",
+             f"DTSTAMP:{_utc_day(since)}", f"LAST-MODIFIED:{_utc_day(since)}",
+             f"SEQUENCE:{published.sequence}",
              _ics_time("DTSTART", event.start)]
     if event.end:
         lines.append(_ics_time("DTEND", event.end))
@@ -81,7 +82,6 @@ def _vevent(event: Event, published: Published, url: str) -> list[str]:
     return lines + [f"URL:{url}", "END:VEVENT"]
 
 
-@renderer("ics")
 def render_ics(ctx: RenderContext, key: str) -> bytes:
     """An iCalendar file of one ward's upcoming events, in Europe/London time.
 

@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..build.state import default_state_dir
 from ..errors import ServiceError
 from ..fileio import atomic_write
-from ..incremental import default_state_dir
 from ..model import Event
 
 LEDGER_DIR = "events"

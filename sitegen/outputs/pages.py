@@ -6,32 +6,40 @@ from typing import NamedTuple
 import jinja2
 from markupsafe import Markup
 
+from ..build.sources import area_unit, feeds_unit, page_unit
+from ..build.units import Unit, digest
 from ..feeds.view import latest_posts
-from ..incremental import listing
-from ..model import Site
+from ..model import Area, Borough, Site
 from ..security import content_security_policy
-from . import Output, RenderContext, renderer
+from .base import Output, RenderContext
+
+LISTING = Unit("listing")   # every area's listing: what the home page shows of the areas
+
+
+def borough_listing(slug: str) -> Unit:
+    """The listing of the borough SLUG: its name and its wards' names, which its page shows."""
+    return Unit("listing", slug)
 
 
 def plan_pages(site: Site) -> list[Output]:
     """The HTML pages of SITE but the areas' own (area_pages)."""
-    # The home and borough pages show only names and addresses (see incremental.listing_units).
-    outputs = [Output("index.html", "home", deps=("listing",), template="home.html")]
-    outputs += [Output(f"boroughs/{b.slug}/index.html", "borough", b.slug, deps=(f"listing:{b.slug}",),
+    # The home and borough pages show only names and addresses (see listing_units).
+    outputs = [Output("index.html", "home", "", deps=(LISTING,), template="home.html")]
+    outputs += [Output(f"boroughs/{b.slug}/index.html", "borough", b.slug, deps=(borough_listing(b.slug),),
                        template="borough.html") for b in site.boroughs]
     for page in site.pages:
         path = "404.html" if page.slug == "404" else f"{page.slug}/index.html"
         template = "404.html" if page.slug == "404" else "page.html"
-        outputs.append(Output(path, "page", page.slug, deps=(f"page:{page.slug}",), template=template))
+        outputs.append(Output(path, "page", page.slug, deps=(page_unit(page.slug),), template=template))
     if not site.page("404"):
-        outputs.append(Output("404.html", "not_found", deps=(), template="404.html"))
+        outputs.append(Output("404.html", "not_found", "", deps=(), template="404.html"))
     return outputs
 
 
-def area_pages(area) -> list[Output]:
+def area_pages(area: Area) -> list[Output]:
     """The pages of one ward: its own page, its news index and news."""
-    unit = f"area:{area.slug}"
-    outputs = [Output(f"areas/{area.slug}/index.html", "area", area.slug, deps=(unit, f"feeds:{area.slug}"),
+    unit = area_unit(area.slug)
+    outputs = [Output(f"areas/{area.slug}/index.html", "area", area.slug, deps=(unit, feeds_unit(area.slug)),
                       template="area.html", dated=area.slug)]
     if area.news:
         outputs.append(Output(f"areas/{area.slug}/news/index.html", "news_index", area.slug, deps=(unit,),
@@ -39,6 +47,22 @@ def area_pages(area) -> list[Output]:
     outputs += [Output(f"areas/{area.slug}/news/{n.slug}/index.html", "news", f"{area.slug}/{n.slug}",
                        deps=(unit,), template="news.html") for n in area.news]
     return outputs
+
+
+def listing(area: Area) -> tuple[str, str]:
+    """What pages other than AREA's own show of it, besides its slug: its name and borough (see Listed)."""
+    return (area.name, area.borough)
+
+
+def listing_units(listings: dict[str, tuple[str, str]], boroughs: tuple[Borough, ...]) -> dict[Unit, str]:
+    """The units derived from the areas' LISTINGS (slug -> listing()): LISTING (every
+    area, for the home page) and a borough_listing per borough (its name and wards).
+    Editing a ward's news or team changes neither."""
+    units = {LISTING: digest(*(f"{slug}={listings[slug]}" for slug in sorted(listings)))}
+    for borough in boroughs:
+        wards = (f"{a.slug}={a.name}" for a in borough.areas)
+        units[borough_listing(borough.slug)] = digest(borough.name, *wards)
+    return units
 
 
 CHROME = ("skip_link", "header", "emergency", "footer")
@@ -92,7 +116,7 @@ class Listed(NamedTuple):
 
     Those pages (and a site's own versions of their templates) are given only
     this, so that editing a ward's news, team or meetings leaves them as they
-    are: their input hashes cover these fields (incremental.listing_units)."""
+    are: their input hashes cover these fields (listing_units)."""
 
     slug: str
     name: str
@@ -137,7 +161,6 @@ def _listed_borough(borough) -> ListedBorough:
     return ListedBorough(borough.slug, borough.name, borough.url, _listed(borough.areas))
 
 
-@renderer("home")
 def render_home(ctx: RenderContext, key: str) -> bytes:
     """The home page: find your area, report, services."""
     site = ctx.site
@@ -147,7 +170,6 @@ def render_home(ctx: RenderContext, key: str) -> bytes:
                      other_areas=others, area_count=len(site.areas))
 
 
-@renderer("borough")
 def render_borough(ctx: RenderContext, key: str) -> bytes:
     """A borough's page: its wards."""
     borough = next(b for b in ctx.site.boroughs if b.slug == key)
@@ -156,18 +178,17 @@ def render_borough(ctx: RenderContext, key: str) -> bytes:
                      description=f"Find the neighbourhood policing team for your ward in {borough.name}.")
 
 
-@renderer("area")
 def render_area(ctx: RenderContext, key: str) -> bytes:
     """A ward page."""
     site = ctx.site
     area = site.area(key)
-    return page_html(ctx, "area.html", area.url, f"{area.name} neighbourhood police", _area_crumbs(site, area),
+    title = f"{area.name} neighbourhood police"
+    return page_html(ctx, "area.html", area.url, title, _area_crumbs(site, area),
                      area=area, events=area.upcoming_events(site.build_date),
                      feeds=latest_posts(site.config, area, site.build_date),
                      description=area.summary or f"Your neighbourhood police team in {area.name}.")
 
 
-@renderer("news_index")
 def render_news_index(ctx: RenderContext, key: str) -> bytes:
     """All news of one ward."""
     site = ctx.site
@@ -176,7 +197,6 @@ def render_news_index(ctx: RenderContext, key: str) -> bytes:
     return page_html(ctx, "news_index.html", f"{area.url}news/", f"News from {area.name}", crumbs, area=area)
 
 
-@renderer("news")
 def render_news(ctx: RenderContext, key: str) -> bytes:
     """One ward news page."""
     site = ctx.site
@@ -188,7 +208,6 @@ def render_news(ctx: RenderContext, key: str) -> bytes:
                      body_html=ctx.body_html(item.source), description=item.summary)
 
 
-@renderer("page")
 def render_page(ctx: RenderContext, key: str) -> bytes:
     """A site page from content/pages/."""
     page = ctx.site.page(key)
@@ -199,7 +218,6 @@ def render_page(ctx: RenderContext, key: str) -> bytes:
                      body_html=ctx.body_html(page.source), description=page.summary)
 
 
-@renderer("not_found")
 def render_not_found(ctx: RenderContext, key: str) -> bytes:
     """The built-in 'page not found' page, used when the site has no 404.md."""
     return page_html(ctx, "404.html", "/404.html", "Page not found", [("Home", "/")], content=None)

@@ -1,26 +1,36 @@
 """Machine-readable outputs: Atom feeds (RFC 4287), ward boundaries (GeoJSON),
-sitemap.xml and robots.txt (iCalendar: sitegen.outputs.calendar).  All are deterministic: every date comes from
-content or the injected build date, never the clock."""
+sitemap.xml and robots.txt (iCalendar: sitegen.outputs.calendar).  All are
+deterministic: every date comes from content or the injected build date,
+never the clock."""
 from __future__ import annotations
 
 from datetime import date
 
+from ..build.sources import area_unit
+from ..build.units import Unit, digest
 from ..content.markup import absolute_urls
 from ..maps import feature_json
-from ..model import Site
+from ..model import Area, Site
 from ..xmltext import escape, quoteattr
-from . import Output, RenderContext, renderer
+from .base import Output, RenderContext
+
+PLAN = Unit("plan")   # the addresses of every page the site has: what the sitemap shows
 
 
 def plan_syndication(site: Site) -> list[Output]:
     """The sitemap and robots.txt (each area's feed and calendar: area_syndication)."""
-    # The sitemap lists what the plan makes ("plan": see sitegen.build), whatever the pages say.
-    return [Output("sitemap.xml", "sitemap", deps=("plan",)), Output("robots.txt", "robots", deps=())]
+    # The sitemap lists what the plan makes, whatever the pages say.
+    return [Output("sitemap.xml", "sitemap", "", deps=(PLAN,)), Output("robots.txt", "robots", "", deps=())]
 
 
-def area_syndication(area) -> list[Output]:
+def plan_unit(outputs: list[Output]) -> dict[Unit, str]:
+    """PLAN: the addresses the sitemap lists, from every output of the site."""
+    return {PLAN: digest(*sitemap_urls(outputs))}
+
+
+def area_syndication(area: Area) -> list[Output]:
     """One ward's news feed, calendar and (if it has one) boundary."""
-    unit = (f"area:{area.slug}",)
+    unit = (area_unit(area.slug),)
     # A feed with no entries is as new as the build (see render_atom), so it changes with the date.
     outputs = [Output(f"areas/{area.slug}/feed.xml", "atom", area.slug, deps=unit,
                       dated="" if area.news else area.slug),
@@ -34,7 +44,6 @@ def _atom_time(day: date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-@renderer("atom")
 def render_atom(ctx: RenderContext, key: str) -> bytes:
     """An Atom feed of one ward's news, newest first.  Every text is made safe
     for XML (sitegen.xmltext); links in each entry's content are made absolute
@@ -72,7 +81,6 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-@renderer("geojson")
 def render_geojson(ctx: RenderContext, key: str) -> bytes:
     """One ward's boundary as a GeoJSON Feature (RFC 7946: longitude, latitude)."""
     area = ctx.site.area(key)
@@ -85,19 +93,21 @@ def render_geojson(ctx: RenderContext, key: str) -> bytes:
 NOT_IN_SITEMAP = {"form_done"}
 
 
-@renderer("sitemap")
+def sitemap_urls(outputs: list[Output]) -> list[str]:
+    """The site paths of the HTML pages in OUTPUTS that the sitemap lists, sorted."""
+    return sorted(o.url for o in outputs
+                  if o.path.endswith(".html") and o.path != "404.html" and o.kind not in NOT_IN_SITEMAP)
+
+
 def render_sitemap(ctx: RenderContext, key: str) -> bytes:
     """sitemap.xml listing every HTML page but the 404."""
-    from . import plan
-    urls = sorted(o.url for o in (ctx.outputs or plan(ctx.site))
-                  if o.path.endswith(".html") and o.path != "404.html" and o.kind not in NOT_IN_SITEMAP)
+    urls = sitemap_urls(ctx.outputs)
     body = "".join(f"  <url><loc>{escape(ctx.site.config.url(u))}</loc></url>\n" for u in urls)
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             f"{body}</urlset>\n").encode()
 
 
-@renderer("robots")
 def render_robots(ctx: RenderContext, key: str) -> bytes:
     """robots.txt: everything may be crawled; the sitemap is named."""
     return f"User-agent: *\nAllow: /\n\nSitemap: {ctx.site.config.url('/sitemap.xml')}\n".encode()

@@ -1,0 +1,78 @@
+"""What a build keeps of the site for the next one, besides hashes: enough to
+rebuild a few areas without reading the rest, and to know which pages the
+date changes.
+
+Each area's facts are what other outputs show of it (its listing: name and
+borough), what the build date does to its pages, and the feeds it shows.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from ..model import Area
+
+DatedFacts = tuple[tuple[date, ...], bool]   # its events' last days; whether it shows the date itself
+
+
+class AreaFacts(NamedTuple):
+    """What the build keeps of one area."""
+
+    name: str
+    borough: str
+    dated: DatedFacts
+    feeds: tuple[str, ...]   # the URLs of the feeds it shows
+
+    @property
+    def listing(self) -> tuple[str, str]:
+        """What pages other than the area's own show of it, besides its slug (outputs.pages.Listed)."""
+        return (self.name, self.borough)
+
+
+def area_facts(area: Area) -> AreaFacts:
+    """The facts of AREA."""
+    return AreaFacts(area.name, area.borough, dated_facts(area), feed_urls(area))
+
+
+def feed_urls(area: Area) -> tuple[str, ...]:
+    """The feeds AREA shows."""
+    return tuple(s.feed for s in area.social if s.feed)
+
+
+def dated_facts(area: Area) -> DatedFacts:
+    """What of AREA depends on the build date: its events' last days, and whether it
+    shows the date itself (feeds' freshness; a news feed with no entries is dated the build date)."""
+    last_days = tuple((e.end or e.start).date() for e in area.events)
+    return (last_days, any(s.feed for s in area.social) or not area.news)
+
+
+def date_signature(facts: DatedFacts, today: date) -> str:
+    """How TODAY changes a page: which events are still to come, and (for feeds) the date itself."""
+    days, has_feeds = facts
+    return repr((tuple(day >= today for day in days), today if has_feeds else None))
+
+
+@dataclass
+class SiteFacts:
+    """What the build keeps of the whole site."""
+
+    areas: dict[str, AreaFacts] = field(default_factory=dict)
+    page_frame: dict[str, str] = field(default_factory=dict)   # outputs.pages.frame_values
+    asset_paths: frozenset[str] = frozenset()                   # outputs that are assets, not link targets
+    media_paths: frozenset[str] = frozenset()                   # outputs copied from content/media
+    feed_cache: str = ""                                        # the feed cache folder read
+    pages: int = 0                                              # HTML pages built
+
+    def feeds(self) -> dict[str, tuple[str, ...]]:
+        """Slug -> the feeds each area shows."""
+        return {slug: facts.feeds for slug, facts in self.areas.items()}
+
+    def dated_changes(self, since: date | None, today: date) -> set[str]:
+        """Slugs of the areas whose pages differ when built on TODAY rather than SINCE
+        (every area showing anything dated when SINCE is unknown)."""
+        if since == today:
+            return set()
+        return {slug for slug, facts in self.areas.items()
+                if since is None or date_signature(facts.dated, since) != date_signature(facts.dated, today)}

@@ -1,0 +1,165 @@
+"""Loading and checking what a selection names: the whole site, or only some
+areas with the rest as the last build left it.
+
+For a few areas, each is read (from the area cache if its files are
+unchanged) and checked as the whole build would check it: its own problems,
+its links against the addresses the last build made, its feeds.  If one of
+them has a problem, or gained or lost a page, or changed its name or borough
+(what other pages show of it), nothing else can be known unchanged: load()
+gives None and the pipeline reads the whole site instead, which reports
+every problem in the same words.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from ..assets import collect_assets
+from ..config import SiteConfig, load_config
+from ..content import slugify
+from ..content.arealoader import AreaLoad, load_area_folder
+from ..content.areas import AREAS_DIR
+from ..content.context import LoadContext, load_context
+from ..content.markup import MarkdownRenderer
+from ..feeds.checks import area_feed_problems
+from ..links import link_problems
+from ..model import Area, Borough, Site
+from ..outputs.base import Output, RenderContext
+from ..outputs.catalogue import area_outputs
+from ..outputs.pages import frame_values, listing
+from ..render import TEMPLATE_CACHE, make_environment
+from .areacache import AreaStore
+from .checks import load_and_check
+from .facts import SiteFacts, area_facts, feed_urls
+from .report import Selection
+from .select import Scan
+from .sources import feed_units
+from .state import BuildState
+from .units import Unit
+
+
+@dataclass
+class Loaded:
+    """What a build read: CTX (ctx.site is the whole site, or only the selected
+    areas; ctx.outputs the outputs of what was read), the site's FACTS (fresh
+    for what was read, the last build's for the rest), the FEEDS units of the
+    areas read, and the area CACHE to save."""
+
+    selection: Selection
+    ctx: RenderContext
+    facts: SiteFacts
+    feeds: dict[Unit, str]
+    cache: AreaStore
+
+
+def load(found: Scan, selection: Selection, root: Path, build_date: date, state_dir: Path,
+         jobs: int) -> Loaded | None:
+    """Load and check SELECTION of the site at ROOT; raise SitegenError with every
+    problem (whole site), or None if a narrow selection reaches other pages."""
+    cache = AreaStore(state_dir, found.code, found.sources, read=not found.state.empty)
+    env = make_environment(root, state_dir / TEMPLATE_CACHE)
+    if selection.areas is None:
+        site, outputs = load_and_check(root, build_date, cache, jobs, env)
+        frame = frame_values(site)
+        facts = _whole_facts(site, outputs, frame)
+    else:
+        config = load_config(root)
+        loads = _load_areas(load_context(root, config), cache, selection.areas)
+        narrow = _narrow_outputs(found.state, loads, config.feeds.allow_private_hosts)
+        if narrow is None:
+            return None
+        areas, outputs = narrow
+        site = _partial_site(config, build_date, areas)
+        frame = found.state.site.page_frame
+        last = found.state.site
+        facts = replace(last, areas={**last.areas, **{a.slug: area_facts(a) for a in areas}})
+    ctx = RenderContext(site=site, env=env, assets=collect_assets(site.config), frame=frame,
+                        markdown=MarkdownRenderer(site.config.markdown), outputs=outputs)
+    feeds = feed_units({a.slug: feed_urls(a) for a in site.areas}, Path(facts.feed_cache), found.hasher)
+    return Loaded(selection, ctx, facts, feeds, cache)
+
+
+def _whole_facts(site: Site, outputs: list[Output], frame: dict[str, str]) -> SiteFacts:
+    """The facts of the whole SITE, whose outputs are OUTPUTS."""
+    config = site.config
+    return SiteFacts(areas={a.slug: area_facts(a) for a in site.areas}, page_frame=frame,
+                     asset_paths=frozenset(a.path for a in collect_assets(config).values()),
+                     media_paths=frozenset(url.lstrip("/") for url in site.media),
+                     feed_cache=str(config.root / config.feeds.cache_dir),
+                     pages=sum(1 for o in outputs if o.path.endswith(".html")))
+
+
+def _load_areas(ctx: LoadContext, cache: AreaStore, slugs: frozenset[str]) -> dict[str, AreaLoad]:
+    """The areas SLUGS: from the cache if their files are unchanged, else read afresh."""
+    loads = {}
+    for slug in sorted(slugs):
+        load = cache.get(slug)
+        if load is None:
+            load = load_area_folder(ctx, ctx.root / AREAS_DIR / slug)
+            cache.put(load)
+        loads[slug] = load
+    return loads
+
+
+def _narrow_outputs(state: BuildState, loads: dict[str, AreaLoad],
+                    allow_private: bool) -> tuple[list[Area], list[Output]] | None:
+    """The areas LOADS and their outputs, if they have no problems and the same
+    pages, names and boroughs as in the last build (so no other output can
+    change); else None."""
+    built = BuiltUrls(state)
+    old_paths = _paths_by_area(state.outputs, loads.keys())
+    areas, outputs = [], []
+    for slug, load in loads.items():
+        area = load.area
+        if area is None or load.problems or link_problems(load.links, built) \
+                or area_feed_problems(area, allow_private) or state.site.areas[slug].listing != listing(area):
+            return None
+        own = area_outputs(area)
+        if {o.path for o in own} != old_paths.get(slug, set()):
+            return None
+        areas.append(area)
+        outputs += own
+    return areas, sorted(outputs, key=lambda o: o.path)
+
+
+def _paths_by_area(outputs: dict[str, str], slugs: Iterable[str]) -> dict[str, set[str]]:
+    """The build paths under areas/SLUG/ for each of SLUGS."""
+    wanted = set(slugs)
+    found: dict[str, set[str]] = {}
+    for path in outputs:
+        if path.startswith("areas/"):
+            slug = path.split("/", 2)[1]
+            if slug in wanted:
+                found.setdefault(slug, set()).add(path)
+    return found
+
+
+class BuiltUrls:
+    """The site paths a link may lead to, as the whole build's link check has
+    them: each rendered output's address (the inverse of Output.url:
+    '/areas/abbey/' for areas/abbey/index.html) and each media file's path;
+    not the assets."""
+
+    def __init__(self, state: BuildState):
+        self.outputs, self.assets, self.media = state.outputs, state.site.asset_paths, state.site.media_paths
+
+    def __contains__(self, url: object) -> bool:
+        if not isinstance(url, str) or not url.startswith("/"):
+            return False
+        path = url[1:]
+        if path in self.media:
+            return True
+        if url.endswith("/"):
+            path += "index.html"
+        elif path.endswith("index.html"):
+            return False
+        return path in self.outputs and path not in self.assets and path not in self.media
+
+
+def _partial_site(config: SiteConfig, build_date: date, areas: list[Area]) -> Site:
+    """A site holding only AREAS, with what their pages show of their boroughs."""
+    names = sorted({a.borough for a in areas if a.borough})
+    return Site(config=config, build_date=build_date, areas=tuple(sorted(areas, key=lambda a: a.slug)),
+                boroughs=tuple(Borough(slugify(name), name, ()) for name in names), pages=())

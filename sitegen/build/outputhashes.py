@@ -1,0 +1,104 @@
+"""The input hash of every output of the site, and from it what to change in
+the output folder.
+
+An output none of whose units, template or date signature changed since the
+last build keeps the hash it had, without hashing it again; outputs of parts
+of the site this build did not read keep theirs too.  Assets and media are
+copied, not rendered: their hash is their content's.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..content.medianames import media_file
+from ..outputs.base import Output, RenderContext
+from ..outputs.catalogue import derived_units
+from .facts import date_signature
+from .hashing import InputHashes, TemplateHashes
+from .load import Loaded
+from .select import Scan, missing_outputs
+from .sources import CONFIG, TEMPLATES
+from .units import Unit, changed_units, digest
+from .writeout import Changes, static_paths
+
+# Moving changed files in costs a rename each; past this share of the outputs a whole new tree is quicker.
+COLD_SHARE = 2
+COLD_LEAST = 500
+
+
+@dataclass
+class Hashed:
+    """Every unit's hash, the frame, the template hashes and the input hash of
+    every output of the site (build path -> hash)."""
+
+    units: dict[Unit, str]
+    frame: str
+    templates: TemplateHashes
+    outputs: dict[str, str]
+
+
+def input_hashes(found: Scan, loaded: Loaded, build_date: date) -> Hashed:
+    """The input hashes of the outputs LOADED read, with the last build's for the rest."""
+    state, ctx = found.state, loaded.ctx
+    units = {**state.units, **found.sources, **loaded.feeds} if loaded.selection.areas is not None else \
+        {**found.sources, **loaded.feeds, **derived_units(ctx.site, ctx.outputs)}
+    same_templates = state.units.get(TEMPLATES) == units[TEMPLATES]
+    templates = TemplateHashes(ctx.env, state.templates if same_templates else {})
+    frame = digest(found.code, units[CONFIG], *(a.url for a in ctx.assets.values()),
+                   *(f"{k}={v}" for k, v in sorted(ctx.frame.items())))
+    areas = loaded.facts.areas
+    made = InputHashes(frame, units, templates, lambda slug: date_signature(areas[slug].dated, build_date))
+    fresh = _reused_or_made(found, ctx.outputs, made, units, build_date)
+    fresh.update(_static_hashes(ctx, found))
+    carried = {} if loaded.selection.whole else {p: h for p, h in state.outputs.items() if p not in fresh}
+    return Hashed(units, frame, templates, {**carried, **fresh})
+
+
+def _reused_or_made(found: Scan, outputs: list[Output], made: InputHashes, units: dict[Unit, str],
+                    build_date: date) -> dict[str, str]:
+    """Path -> input hash of OUTPUTS: the last build's where nothing they read changed."""
+    state = found.state
+    if state.frame != made.frame:
+        return {o.path: made(o) for o in outputs}
+    changed = changed_units(state.units, units)
+    moved = {t for t in {o.template for o in outputs} if state.templates.get(t, "") != made.templates(t)}
+    same_day = state.build_date == build_date
+    hashes = {}
+    for o in outputs:
+        kept = None
+        if changed.isdisjoint(o.deps) and o.template not in moved and (same_day or not o.dated):
+            kept = state.outputs.get(o.path)
+        hashes[o.path] = kept or made(o)
+    return hashes
+
+
+def _static_hashes(ctx: RenderContext, found: Scan) -> dict[str, str]:
+    """Build path -> content hash of every asset and media file CTX copies."""
+    hashes = {a.path: hashlib.blake2b(a.content, digest_size=16).hexdigest() for a in ctx.assets.values()}
+    for url in ctx.site.media:
+        hashes[url.lstrip("/")] = found.hasher.file(media_file(ctx.site.config.root, url))
+    return hashes
+
+
+def changes(found: Scan, loaded: Loaded, wanted: dict[str, str], out_dir: Path) -> Changes:
+    """What to render, copy and delete so that OUT_DIR holds WANTED (path -> input hash)."""
+    ctx, old = loaded.ctx, found.state.outputs
+    statics = static_paths(ctx)
+    read = [o.path for o in ctx.outputs] + list(statics)
+    # Someone may have deleted some of the last build's files by hand: those are made again.
+    gone = set(missing_outputs(out_dir, (p for p in read if old.get(p) == wanted[p])))
+    kept = {p: h for p, h in old.items() if p not in gone} if gone else old
+    return Changes(render=[o for o in ctx.outputs if kept.get(o.path) != wanted[o.path]],
+                   copy={p for p in statics if kept.get(p) != wanted[p]},
+                   delete=set(kept) - set(wanted))
+
+
+def whole_tree_is_quicker(found: Scan, loaded: Loaded, todo: Changes) -> bool:
+    """Whether a new tree swapped in beats moving TODO in file by file (the whole site only)."""
+    if not loaded.selection.whole:
+        return False
+    outputs = loaded.ctx.outputs
+    return found.state.empty or len(todo.render) > max(COLD_LEAST, len(outputs) // COLD_SHARE)

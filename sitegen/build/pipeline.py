@@ -1,0 +1,96 @@
+"""The build, in one screen.
+
+    scan ──► select ──► load and check ──► hash ──► write ──► keep
+    (stamps   (nothing,   (the selection;    (every    (a new tree, or  (state and
+     and       some        widened to the     output's  changed files    area cache
+     hashes)   areas, or   whole site if      input)    moved in)        for the
+               the whole)  it reaches other                              next build)
+                           pages)
+
+One pipeline for every build: a first build, a no-change build, an edit to
+one ward and a new template all go through these steps; only how much the
+selection names differs.  A build never touches the network (feeds come from
+their cache) and never reads the clock (dates come from content or the given
+build date), so the same input always gives the same bytes.  Nothing in the
+output folder changes until every output has rendered: a failed build leaves
+the previous one exactly as it was, and a stopped one converges next time.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..collector import collector_paused
+from ..parallel import default_jobs
+from .report import WHOLE, BuildResult, Reporter
+from .select import scan, select
+from .staging import clean_leftovers
+from .state import BuildState, default_state_dir, save_state
+
+if TYPE_CHECKING:
+    from .load import Loaded
+    from .outputhashes import Hashed
+    from .select import Scan
+
+
+def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, jobs: int | None = None,
+          state_dir: Path | None = None, reporter: Reporter | None = None) -> BuildResult:
+    """Build the site at ROOT into OUT_DIR as of BUILD_DATE, rendering only what
+    changed since the last build unless CLEAN.  STATE_DIR keeps what the next
+    build needs (default ROOT/.cache/build); JOBS worker processes (default:
+    the cores); REPORTER is told what was selected, rendered and moved.
+    Raises SitegenError with every problem found, and leaves OUT_DIR as it was."""
+    reporter = reporter or Reporter()
+    state_dir = state_dir or default_state_dir(root)
+    with collector_paused() as loaded_all:
+        clean_leftovers(out_dir)   # every build, one with nothing to do too, clears what dead ones left
+        with reporter.phase("scan"):
+            found = scan(root, out_dir, state_dir, clean)
+            selection = select(found, out_dir, build_date)
+        if selection is None:
+            return _unchanged(found.state, out_dir)
+        # The generator proper (templates, Markdown, the model): not imported by a build with nothing to do.
+        from .load import load
+        from .outputhashes import changes, input_hashes, whole_tree_is_quicker
+        from .writeout import write_changes, write_whole_tree
+        jobs = jobs or default_jobs()
+        with reporter.phase("load and check"):
+            reporter.selected(selection)
+            loaded = load(found, selection, root, build_date, state_dir, jobs)
+            if loaded is None:   # the selected areas changed what other pages show of them
+                reporter.selected(WHOLE)
+                loaded = load(found, WHOLE, root, build_date, state_dir, jobs)
+            assert loaded is not None, "the whole site always loads, or raises"
+        loaded_all()
+        with reporter.phase("hash"):
+            hashed = input_hashes(found, loaded, build_date)
+            todo = changes(found, loaded, hashed.outputs, out_dir)
+        with reporter.phase("write"):
+            if whole_tree_is_quicker(found, loaded, todo):
+                write_whole_tree(loaded.ctx, out_dir, jobs, reporter)
+                rendered = len(loaded.ctx.outputs)
+            else:
+                write_changes(loaded.ctx, todo, out_dir, state_dir, jobs, reporter)
+                rendered = len(todo.render)
+        with reporter.phase("keep"):
+            _keep(found, loaded, hashed, out_dir, state_dir, build_date)
+    return BuildResult(loaded.facts.pages, len(hashed.outputs), rendered, out_dir)
+
+
+def _keep(found: Scan, loaded: Loaded, hashed: Hashed, out_dir: Path, state_dir: Path,
+          build_date: date) -> None:
+    """Save the area cache and the state for the next build."""
+    state = found.state
+    loaded.cache.save(loaded.facts.areas, None if state.empty else state.site.areas.keys())
+    # The feeds of the areas not read are as the selection found them.
+    feeds = {**found.last_feeds(), **loaded.feeds} if loaded.selection.areas is not None else loaded.feeds
+    save_state(state_dir, BuildState(
+        code=found.code, out_dir=str(out_dir), build_date=build_date, stamps=found.hasher.stamps,
+        folders=found.hasher.folders, sources={**found.sources, **feeds}, units=hashed.units,
+        outputs=hashed.outputs, frame=hashed.frame, templates=hashed.templates.memo, site=loaded.facts))
+
+
+def _unchanged(state: BuildState, out_dir: Path) -> BuildResult:
+    """The result of a build that found nothing to do."""
+    return BuildResult(state.site.pages, len(state.outputs), 0, out_dir)

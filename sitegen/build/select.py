@@ -1,0 +1,110 @@
+"""Which part of the site a build must read afresh, found from file stamps and
+hashes before anything is parsed.
+
+Most changes between builds are to one ward: a news story, the team, a
+meeting; or, overnight, a ward's cached feeds and the date.  When nothing else
+changed (site.yaml, templates, forms, site pages, media, assets, sitegen) and
+no area came or went, the selection is those areas; the pipeline then reads
+only them, and widens to the whole site if one of them changed what other
+pages show of it.  Anything else selects the whole site.  Nothing changed and
+every output still there: no selection, nothing to do.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .hashing import Hasher
+from .report import WHOLE, Selection
+from .sources import AREAS, code_hash, feed_units, source_units
+from .state import BuildState, load_state
+from .units import Unit, changed_units
+
+# Past this many changed areas the whole build, which loads in parallel, is as quick.
+MOST_AREAS = 64
+NARROW_KINDS = frozenset({"area", "feeds"})   # units whose change is confined to one area
+
+
+@dataclass
+class Scan:
+    """The sources' hashes, taken before anything is parsed, and the last build's state."""
+
+    state: BuildState
+    hasher: Hasher
+    code: str
+    sources: dict[Unit, str]
+    # Links leading out of the site, and names sitefiles.name_fault refuses: the whole build reports them.
+    links_out: set[str] = field(default_factory=set)
+    bad_names: set[str] = field(default_factory=set)
+
+    _last_feeds: dict[Unit, str] | None = field(default=None, repr=False)
+
+    def last_feeds(self) -> dict[Unit, str]:
+        """The feeds units of the last build's areas, as the feed cache has them now."""
+        if self._last_feeds is None:
+            site = self.state.site
+            cache_dir = Path(site.feed_cache)
+            self._last_feeds = feed_units(site.feeds(), cache_dir, self.hasher) if site.feed_cache else {}
+        return self._last_feeds
+
+
+def scan(root: Path, out_dir: Path, state_dir: Path, clean: bool) -> Scan:
+    """Hash the sources of ROOT, against the state of the last build into OUT_DIR."""
+    from ..sitefiles import name_fault, outside_target  # the rules for links and names
+    state = BuildState() if clean else load_state(state_dir)
+    if state.out_dir != str(out_dir) or not out_dir.is_dir():
+        state = BuildState()
+    links_out: set[str] = set()
+    bad_names: set[str] = set()
+
+    def link_out(path: str) -> str | None:
+        target = outside_target(root, path)
+        if target is not None:
+            links_out.add(path)
+        return target
+
+    def notice_name(folder: str, name: str) -> None:
+        if name_fault(name):
+            bad_names.add(f"{folder}/{name}")
+
+    hasher = Hasher(state.stamps, state.folders, link_out, notice_name)
+    return Scan(state, hasher, code_hash(hasher), source_units(root, hasher), links_out, bad_names)
+
+
+def select(found: Scan, out_dir: Path, build_date: date) -> Selection | None:
+    """What the build must read afresh, or None if nothing changed and every output is there."""
+    state = found.state
+    if state.empty or state.code != found.code or found.links_out or found.bad_names:
+        return WHOLE   # (a link out of the site, or a bad name: the whole build names it)
+    changed = changed_units(state.sources, {**found.sources, **found.last_feeds()})
+    dated = state.site.dated_changes(state.build_date, build_date)
+    if not changed and not dated:
+        return WHOLE if any_missing(out_dir, state.outputs) else None
+    if not all(_confined(unit, state.sources, found.sources) for unit in changed):
+        return WHOLE
+    touched = {unit.name for unit in changed if unit.kind in NARROW_KINDS} | dated
+    return Selection(frozenset(touched)) if len(touched) <= MOST_AREAS else WHOLE
+
+
+def _confined(unit: Unit, old: dict[Unit, str], new: dict[Unit, str]) -> bool:
+    """Whether a change of UNIT stays inside one area that was there before and still is."""
+    if unit == AREAS or unit.kind == "feeds":
+        return True
+    return unit.kind == "area" and unit in old and unit in new
+
+
+def any_missing(out_dir: Path, paths: Iterable[str]) -> bool:
+    """Whether any of PATHS is no longer under OUT_DIR (someone may have deleted it)."""
+    return next(missing_outputs(out_dir, paths), None) is not None
+
+
+def missing_outputs(out_dir: Path, paths: Iterable[str]) -> Iterator[str]:
+    """Those of PATHS (build paths) no longer under OUT_DIR."""
+    for path in paths:
+        try:
+            os.stat(f"{out_dir}/{path}")
+        except OSError:
+            yield path

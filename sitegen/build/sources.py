@@ -1,0 +1,120 @@
+"""What a build reads, as units with hashes, found before anything is parsed.
+
+    site.yaml (+ the environment it reads)  config
+    content/media/                          media
+    forms/                                  forms
+    templates/ + the theme's templates      templates
+    assets/ + the theme's static files      static
+    content/areas/<slug>/                   area:<slug>     (and 'areas': all of them)
+    content/pages/<slug>.md                 page:<slug>     (and 'pages': all of them)
+    the feed cache's copies of a ward's     feeds:<slug>
+    feeds
+
+Planners (sitegen/outputs/, sitegen/forms/outputs.py) name these units as
+what their outputs are made from.  File hashes come from a Hasher, which
+reuses a file's hash while its size and modification time are unchanged.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .. import __version__
+from ..configenv import config_environment
+from .hashing import Hasher
+from .units import Unit, digest
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+THEME_DIR = PACKAGE_DIR / "theme"
+
+CONFIG = Unit("config")
+MEDIA = Unit("media")
+FORMS = Unit("forms")
+TEMPLATES = Unit("templates")   # tells the selection that the theme moved; outputs hash their own templates
+STATIC = Unit("static")
+AREAS = Unit("areas")
+PAGES = Unit("pages")
+
+
+def area_unit(slug: str) -> Unit:
+    """The files of content/areas/SLUG/."""
+    return Unit("area", slug)
+
+
+def page_unit(slug: str) -> Unit:
+    """content/pages/SLUG.md."""
+    return Unit("page", slug)
+
+
+def feeds_unit(slug: str) -> Unit:
+    """The cached copies of the feeds the area SLUG shows."""
+    return Unit("feeds", slug)
+
+
+def code_hash(hasher: Hasher) -> str:
+    """sitegen's version and its own Python code: a new sitegen rebuilds everything."""
+    return digest(__version__, *(hasher.file(p) for p in sorted(PACKAGE_DIR.rglob("*.py"))))
+
+
+def source_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
+    """Hashes of the site's source units (see the module docstring)."""
+    units = {CONFIG: digest(hasher.file(root / "site.yaml"), *config_environment()),
+             MEDIA: hasher.tree(root / "content" / "media"),
+             FORMS: hasher.tree(root / "forms"),
+             TEMPLATES: digest(hasher.tree(root / "templates"), hasher.tree(THEME_DIR / "templates"),
+                               hasher.tree(_govuk_templates())),
+             STATIC: digest(hasher.tree(root / "assets"), hasher.tree(THEME_DIR / "static"),
+                            hasher.tree(THEME_DIR / "vendor"))}
+    areas = _folder_units(root / "content" / "areas", hasher)
+    pages = _page_units(root / "content" / "pages", hasher)
+    units.update(areas)
+    units.update(pages)
+    units[AREAS] = digest(*(f"{u}={v}" for u, v in areas.items()))
+    units[PAGES] = digest(*(f"{u}={v}" for u, v in pages.items()))
+    return units
+
+
+def _folder_units(folder: Path, hasher: Hasher) -> dict[Unit, str]:
+    """An area unit per folder in FOLDER (a link out of the site stands for where it leads)."""
+    units = {}
+    for entry in _entries(folder):
+        if entry.is_symlink() and (target := hasher.link_out(entry.path)):
+            units[area_unit(entry.name)] = digest("link", target)
+        elif entry.is_dir():
+            units[area_unit(entry.name)] = hasher.tree(entry.path)
+    return units
+
+
+def _page_units(folder: Path, hasher: Hasher) -> dict[Unit, str]:
+    """A page unit per Markdown file in FOLDER."""
+    units = {}
+    for entry in _entries(folder):
+        if entry.is_symlink() and (target := hasher.link_out(entry.path)):
+            units[page_unit(entry.name[:-3])] = digest("link", target)
+        elif entry.name.endswith(".md") and entry.is_file():
+            units[page_unit(entry.name[:-3])] = hasher.file(entry.path, entry.stat())
+    return units
+
+
+def _entries(folder: Path) -> list[os.DirEntry[str]]:
+    """The entries of FOLDER sorted by name, or none if it is missing."""
+    try:
+        return sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
+
+
+def _govuk_templates() -> str:
+    """govuk-frontend-jinja's templates folder, found without importing it."""
+    from importlib.util import find_spec
+    spec = find_spec("govuk_frontend_jinja")
+    return os.path.join(os.path.dirname(spec.origin), "templates") if spec and spec.origin else ""
+
+
+def feed_units(feeds: dict[str, tuple[str, ...]], cache_dir: Path, hasher: Hasher) -> dict[Unit, str]:
+    """A feeds unit per area in FEEDS (slug -> the URLs of the feeds it shows):
+    the hashes of their cached copies in CACHE_DIR."""
+    if any(feeds.values()):   # a site without feeds need not import the feed cache
+        from ..feeds.cache import feed_file
+    return {feeds_unit(slug): digest(*(hasher.file(feed_file(cache_dir, url)) for url in urls))
+            for slug, urls in feeds.items()}

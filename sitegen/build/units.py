@@ -1,0 +1,55 @@
+"""Units: the pieces of input an output is made from, each with one hash.
+
+A unit is typed, not a string: `Unit("area", "abbey")`.  The kinds are
+declared by the modules that make them: the site's sources
+(sitegen/content/sources.py) and what an output shows of other outputs
+(beside its renderer: outputs.pages.listing_units, outputs.syndication.plan_unit).
+This module knows none of them; it only looks hashes up, and an unknown unit
+is an error, never an empty hash.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from typing import NamedTuple
+
+
+class Unit(NamedTuple):
+    """One piece of input: a KIND ('area', 'config'...) and, for kinds with many, a NAME."""
+
+    kind: str
+    name: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.name}" if self.name else self.kind
+
+
+UnitHashes = Mapping[Unit, str]
+
+
+class UnknownUnit(LookupError):
+    """An output depends on a unit no source or derivation gave a hash: a
+    mistake in a planner, which must not pass for an unchanged input."""
+
+    def __init__(self, unit: Unit):
+        super().__init__(f"no hash for unit {unit}: an output depends on something the build does not read")
+        self.unit = unit
+
+
+def unit_hash(units: UnitHashes, unit: Unit) -> str:
+    """The hash of UNIT in UNITS; UnknownUnit if it has none."""
+    try:
+        return units[unit]
+    except KeyError:
+        raise UnknownUnit(unit) from None
+
+
+def digest(*parts: str) -> str:
+    """A short stable hash of PARTS (32 hex digits)."""
+    joined = "\0".join(parts) + "\0" if parts else ""
+    return hashlib.blake2b(joined.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def changed_units(old: UnitHashes, new: UnitHashes) -> set[Unit]:
+    """The units whose hash differs between OLD and NEW, or that only one has."""
+    return {u for u in old.keys() | new.keys() if old.get(u) != new.get(u)}

@@ -1,0 +1,62 @@
+"""Every kind of output, listed in one place: what each planner makes, and
+which function renders each kind.  A new kind of output is a planner and
+renderers in its own module (beside which it declares the units its outputs
+read), added here.
+
+    plan(site)             every output of a site, sorted by path
+    area_outputs(area)     the outputs one area's folder alone decides
+    derived_units(...)     the units made from other outputs: listings, the plan
+    render(ctx, output)    the bytes of one output
+"""
+from __future__ import annotations
+
+from ..build.units import Unit
+from ..forms import outputs as forms
+from ..model import Area, Site
+from . import calendar, pages, syndication
+from .base import Output, RenderContext, Renderer
+
+RENDERERS: dict[str, Renderer] = {
+    "home": pages.render_home,
+    "borough": pages.render_borough,
+    "area": pages.render_area,
+    "news_index": pages.render_news_index,
+    "news": pages.render_news,
+    "page": pages.render_page,
+    "not_found": pages.render_not_found,
+    "atom": syndication.render_atom,
+    "geojson": syndication.render_geojson,
+    "sitemap": syndication.render_sitemap,
+    "robots": syndication.render_robots,
+    "ics": calendar.render_ics,
+    "form": forms.render_form,
+    "form_schema": forms.render_form_schema,
+    "form_done": forms.render_form_done,
+    "hosted_form": forms.render_hosted_form,
+    "triage": forms.render_triage,
+}
+
+
+def plan(site: Site) -> list[Output]:
+    """Every output of SITE, sorted by path."""
+    outputs = pages.plan_pages(site) + syndication.plan_syndication(site) + forms.plan_forms(site)
+    for area in site.areas:
+        outputs += area_outputs(area)
+    return sorted(outputs, key=lambda o: o.path)
+
+
+def area_outputs(area: Area) -> list[Output]:
+    """Every output of one area, and only its own: what its folder alone decides."""
+    return pages.area_pages(area) + syndication.area_syndication(area)
+
+
+def derived_units(site: Site, outputs: list[Output]) -> dict[Unit, str]:
+    """The units SITE's outputs derive from others: what the home and borough
+    pages show of the areas, and the addresses the sitemap lists."""
+    listings = {a.slug: pages.listing(a) for a in site.areas}
+    return {**pages.listing_units(listings, site.boroughs), **syndication.plan_unit(outputs)}
+
+
+def render(ctx: RenderContext, output: Output) -> bytes:
+    """The bytes of OUTPUT (KeyError for a kind no renderer is listed for)."""
+    return RENDERERS[output.kind](ctx, output.key)
