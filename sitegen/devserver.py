@@ -36,8 +36,9 @@ if TYPE_CHECKING:  # the receiver is imported only when the stack starts
 HOST = "127.0.0.1"
 BUCKET = "sitegen-preview-submissions"
 PREFIX = "submissions/"
-FAKE_AWS = {"AWS_ACCESS_KEY_ID": "preview", "AWS_SECRET_ACCESS_KEY": "preview", "AWS_SESSION_TOKEN": "preview",
-            "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+FAKE_AWS = {"AWS_ACCESS_KEY_ID": "preview", "AWS_SECRET_ACCESS_KEY": "preview",
+            "AWS_SESSION_TOKEN": "preview", "AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+            "AWS_EC2_METADATA_DISABLED": "true",
             "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull}
 UNSET_AWS = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ROLE_ARN",
              "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
@@ -82,7 +83,8 @@ class MotoProcess:
 
     def start(self, timeout: float = 30.0) -> MotoProcess:
         """Start the server and wait until it answers."""
-        self.process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)],
+        command = [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(self.port)]
+        self.process = subprocess.Popen(command,
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                         env={**os.environ, **FAKE_AWS})
         deadline = time.monotonic() + timeout
@@ -142,9 +144,11 @@ class DevStack:
         self.moto = MotoProcess().start()
         client = s3_client(self.moto.endpoint)
         client.create_bucket(Bucket=self.bucket)
-        settings = require(IntakeSettings(bucket=self.bucket, prefix=self.prefix, endpoint_url=self.moto.endpoint,
-                                          schemas=str(self.schemas), site_url=self.site_url), ephemeral_secret=True)
-        self.server, self.receiver_url = serve_in_thread(IntakeApp(make_receiver(settings, watch=True)), HOST, 0)
+        wanted = IntakeSettings(bucket=self.bucket, prefix=self.prefix, endpoint_url=self.moto.endpoint,
+                                schemas=str(self.schemas), site_url=self.site_url)
+        settings = require(wanted, ephemeral_secret=True)
+        app = IntakeApp(make_receiver(settings, watch=True))
+        self.server, self.receiver_url = serve_in_thread(app, HOST, 0)
         return self
 
     @property
@@ -218,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     root = site_root(Path(args.site))
     out_dir = root / ".cache" / "preview"
     shutil.rmtree(out_dir, ignore_errors=True)   # a new receiver port: render every form again
-    build_date = resolve_build_date(datetime.strptime(args.build_date, "%Y-%m-%d") if args.build_date else None)
+    given = datetime.strptime(args.build_date, "%Y-%m-%d") if args.build_date else None
+    build_date = resolve_build_date(given)
     _show_intake_log()
     previous = signal.signal(signal.SIGTERM, _stop_on_signal)   # like Ctrl-C, so moto is stopped too
     try:

@@ -7,8 +7,9 @@ leaflet.pdf`.  Both sides are compared in Unicode NFC: a link typed `café` find
 a file a Mac saved as `cafe` + U+0301, and the build publishes that file, and
 writes that link, at the NFC address (see content/markup.nfc_href).  A link
 with a scheme pages do not link to (`javascript:`, `file:`, `data:`) is
-reported: the sanitiser would leave an `<a>` without an address.  A build of the whole site
-and one of a few areas (sitegen/build/load.py) both ask `link_problems`, each with its own set of the site's paths.
+reported: the sanitiser would leave an `<a>` without an address.  A build of
+the whole site and one of a few areas (sitegen/build/load.py) both ask
+`link_problems`, each with its own set of the site's paths.
 """
 from __future__ import annotations
 
@@ -53,7 +54,9 @@ LINK_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 
 def nfc(path: str) -> str:
     """PATH in Unicode NFC (how the site publishes names: see module docstring)."""
-    return path if path.isascii() or unicodedata.is_normalized("NFC", path) else unicodedata.normalize("NFC", path)
+    if path.isascii() or unicodedata.is_normalized("NFC", path):
+        return path
+    return unicodedata.normalize("NFC", path)
 
 
 def site_path(href: str, base_url: str) -> str | None:
@@ -104,7 +107,8 @@ _STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 def _stray_percent(link: Link) -> str | None:
-    if "%" not in link.href or not _STRAY_PERCENT.search(link.href) or site_path(link.href, link.base_url) is None:
+    href = link.href
+    if "%" not in href or not _STRAY_PERCENT.search(href) or site_path(href, link.base_url) is None:
         return None
     return (f"{'image' if link.is_image else 'link'} '{link.href}' has a '%' that starts no escape;"
             " write '%25' for each percent sign in the name")
@@ -131,5 +135,6 @@ def _image_problem(link: Link, urls: Container[str]) -> str | None:
     if not target.startswith("/media/"):
         return f"image '{link.href}' must be a file in content/media/, written '/media/NAME'"
     if target not in urls:
-        return f"image '{link.href}' is missing: there is no content{target}; add the file or correct the name"
+        return (f"image '{link.href}' is missing: there is no content{target};"
+                " add the file or correct the name")
     return None

@@ -30,7 +30,8 @@ VERSION_PATH = "/__sitegen/version"
 RELOAD_JS = b"""(function () {
   var seen = null;
   function poll() {
-    fetch("/__sitegen/version", {cache: "no-store"}).then(function (r) { return r.text(); }).then(function (v) {
+    fetch("/__sitegen/version", {cache: "no-store"})
+    .then(function (r) { return r.text(); }).then(function (v) {
       if (seen !== null && v !== seen) { location.reload(); }
       seen = v;
     }).catch(function () {}).finally(function () { setTimeout(poll, 1000); });
@@ -64,7 +65,8 @@ def no_build_page(problems: list[Problem]) -> bytes:
     """The page served (status 503) while the site has never built: PROBLEMS, control characters shown
     as escapes and HTML-escaped."""
     items = "".join(f"<li>{escape(printable(problem))}</li>" for problem in problems) or "<li>Building…</li>"
-    return (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>No build yet</title></head>'
+    return ('<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8">'
+            "<title>No build yet</title></head>"
             f"<body><h1>The site does not build yet</h1><p>Fix these problems and save; this page reloads"
             f" when the site builds.</p><ul>{items}</ul></body></html>").encode()
 
@@ -120,7 +122,8 @@ def rebuild(root: Path, out_dir: Path, build_date: date, version: BuildVersion) 
     except SitegenError as exc:
         problems = exc.problems
     except OSError as exc:   # the disk, not the site: say so and keep serving
-        problems = file_system_failure(exc, "the folder served is untouched", "save a file to build again").problems
+        failure = file_system_failure(exc, "the folder served is untouched", "save a file to build again")
+        problems = failure.problems
     else:
         version.bump()
         click.echo(f"Built {result.pages} pages.")
@@ -139,7 +142,8 @@ def report_failure(problems: list[Problem], has_build: bool = True) -> None:
     if has_build:
         click.echo("Build failed; still serving the last good build.", err=True)
     else:
-        click.echo("Build failed; no build yet: the preview shows these problems until the site builds.", err=True)
+        click.echo("Build failed; no build yet: the preview shows these problems until the site builds.",
+                   err=True)
 
 
 def watch_and_rebuild(root: Path, on_change: Callable[[], object], stop: threading.Event) -> None:

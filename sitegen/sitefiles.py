@@ -163,7 +163,8 @@ _CONTROL_CHARACTERS = re.compile("[\x00-\x1f\x7f-\x9f]")
 # (zero-width space, byte-order mark).  ZWJ and ZWNJ stay allowed: scripts need them.
 _INVISIBLE_CHARACTERS = {
     0x061C: "ARABIC LETTER MARK", 0x200E: "LEFT-TO-RIGHT MARK", 0x200F: "RIGHT-TO-LEFT MARK",
-    0x202A: "LEFT-TO-RIGHT EMBEDDING", 0x202B: "RIGHT-TO-LEFT EMBEDDING", 0x202C: "POP DIRECTIONAL FORMATTING",
+    0x202A: "LEFT-TO-RIGHT EMBEDDING", 0x202B: "RIGHT-TO-LEFT EMBEDDING",
+    0x202C: "POP DIRECTIONAL FORMATTING",
     0x202D: "LEFT-TO-RIGHT OVERRIDE", 0x202E: "RIGHT-TO-LEFT OVERRIDE", 0x2066: "LEFT-TO-RIGHT ISOLATE",
     0x2067: "RIGHT-TO-LEFT ISOLATE", 0x2068: "FIRST STRONG ISOLATE", 0x2069: "POP DIRECTIONAL ISOLATE",
     0x00A0: "NO-BREAK SPACE", 0x2007: "FIGURE SPACE", 0x202F: "NARROW NO-BREAK SPACE",
@@ -252,8 +253,8 @@ def case_clashes(rel_folder: str, names: list[str]) -> list[Problem]:
         composed = unicodedata.normalize("NFC", name)
         same = first.setdefault(composed.casefold(), name)
         if same != name and unicodedata.normalize("NFC", same) != composed:
+            other = shown_path(f"{rel_folder}/{same}")
             problems.append(Problem(shown_path(f"{rel_folder}/{name}"), 0, 0,
-                                    f"has the same name as {shown_path(f'{rel_folder}/{same}')} but for upper and"
-                                    " lower case, so a Mac or Windows checkout keeps only one of them;"
-                                    " rename or delete one"))
+                                    f"has the same name as {other} but for upper and lower case, so a Mac or"
+                                    " Windows checkout keeps only one of them; rename or delete one"))
     return problems
