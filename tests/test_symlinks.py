@@ -12,6 +12,8 @@ from pathlib import Path
 
 import boto3
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import BUILD_DATE, run_cli
 from sitegen.build.select import scan
@@ -314,3 +316,18 @@ def test_the_reviewers_gitconfig_link_fails_check_and_build_and_is_never_publish
                         "--build-date", BUILD_DATE, "--json")
     assert published.exit_code == 1 and expected in published.stderr and "Traceback" not in published.output
     assert boto3.client("s3", endpoint_url=moto_endpoint).list_objects_v2(Bucket=bucket).get("KeyCount") == 0
+
+
+names = st.text(st.characters(blacklist_characters="/\x00"), min_size=1, max_size=6).filter(
+    lambda n: n not in (".", ".."))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(names, min_size=0, max_size=4), st.lists(names, min_size=1, max_size=4))
+def test_the_site_folder_of_a_file_is_found_from_its_relative_name(root_parts, rel_parts):
+    """root_of gives back the folder a site file was named relative to, the
+    quick way for plain paths and the careful way for any other."""
+    from sitegen.sitefiles import root_of
+    root, rel = Path("/", *root_parts), "/".join(rel_parts)
+    assert root_of(root / rel, rel) == root
+    assert root_of(root / rel, "other/" + rel) is None or root_parts[-1:] == ["other"]
