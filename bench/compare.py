@@ -4,6 +4,7 @@
     .venv/bin/python bench/compare.py [N ...]   (default: 200 2000 10000)
     .venv/bin/python bench/compare.py --output-on-tmpfs [N ...]
     .venv/bin/python bench/compare.py --repeat 3 [N ...]
+    .venv/bin/python bench/compare.py --repeat 5 --tools hugo,sitegen 2000
 
 --output-on-tmpfs writes every tool's output to /dev/shm, so the table shows
 the generators' own work rather than how quickly this disk makes files.
@@ -106,7 +107,8 @@ class Setup:
             handle.write("\nOne more sentence from an editor.\n")
 
 
-def measure(wards: int, workdir: Path, out_parent: Path | None, repeat: int) -> dict[str, dict[str, Run]]:
+def measure(wards: int, workdir: Path, out_parent: Path | None, repeat: int,
+            names: list[str]) -> dict[str, dict[str, Run]]:
     """Cold, no-change and one-area-edit builds of every tool on WARDS wards.
 
     With REPEAT > 1 the round is run REPEAT times, the tools taking turns,
@@ -115,7 +117,7 @@ def measure(wards: int, workdir: Path, out_parent: Path | None, repeat: int) -> 
     stay together, as an editor's would: between them, another tool's build
     would push its files out of the page cache."""
     setups = []
-    for tool in tools():
+    for tool in (t for t in tools() if t.name in names):
         tool.write(workdir / tool.name, wards)
         setups.append(Setup(tool, workdir / tool.name, (out_parent or workdir / tool.name) / f"{tool.name}-out"))
     runs: dict[str, dict[str, list[Run]]] = {s.tool.name: {"cold": [], "no-change": [], "one edit": []} for s in setups}
@@ -156,6 +158,8 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[200, 2000, 10000], help="numbers of wards")
     parser.add_argument("--output-on-tmpfs", action="store_true", help="write outputs to /dev/shm")
     parser.add_argument("--repeat", type=int, default=1, help="rounds per size; figures are medians")
+    parser.add_argument("--tools", default="hugo,sitegen,pelican",
+                        help="comma-separated generators to run (hugo is always among them: ratios are to it)")
     args = parser.parse_args()
     where = "outputs on tmpfs (/dev/shm)" if args.output_on_tmpfs else "outputs on disk beside the sources"
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; {where}; "
@@ -163,7 +167,8 @@ def main() -> None:
     for wards in args.sizes:
         with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory(dir="/dev/shm") as shm:
             out_parent = Path(shm) if args.output_on_tmpfs else None
-            report(wards, measure(wards, Path(tmp), out_parent, args.repeat))
+            names = sorted(set(args.tools.split(",")) | {"hugo"}, key=["hugo", "sitegen", "pelican"].index)
+            report(wards, measure(wards, Path(tmp), out_parent, args.repeat, names))
 
 
 if __name__ == "__main__":
