@@ -26,11 +26,12 @@ from sitegen.content.context import load_context
 from sitegen.content.localtime import as_utc
 from sitegen.importers.police_uk.mapping import _events
 from sitegen.model import Area, Event, Site
-from sitegen.outputs.base import RenderContext
-from sitegen.outputs.calendar import render_ics
+from sitegen.outputs.base import Output, RenderContext
+from sitegen.outputs.calendar import publish_calendars, render_ics
 from sitegen.outputs.eventledger import (
     ledger_path,
     publish_dates,
+    published_hash,
     sequence_floor,
 )
 
@@ -147,7 +148,10 @@ def load(root: Path):
 def ics_of(root: Path, area: Area, build_date: date) -> bytes:
     """AREA's calendar as the build renders it (recording the ledger under ROOT)."""
     site = Site(config=load_config(root), build_date=build_date, areas=(area,), boroughs=(), pages=())
-    return render_ics(RenderContext(site=site, env=None, assets={}, frame={}), area.slug)
+    ctx = RenderContext(site=site, env=None, assets={}, frame={})
+    ics = Output(f"areas/{area.slug}/events.ics", "ics", area.slug, ())
+    publish_calendars(ctx, [ics]).save()
+    return render_ics(ctx, area.slug)
 
 
 def build(root: Path, day: str, *extra: str):
@@ -306,7 +310,8 @@ def test_a_ledger_written_before_sequences_were_kept_still_rises(tmp_path):
     publish_dates(root, "test-ward", (event,), build_day)
     path = ledger_path(root, "test-ward")
     ledger = json.loads(path.read_text())
-    ledger[event.uid] = {"hash": ledger[event.uid]["hash"], "since": "2026-11-01"}
+    entry = ledger["test-ward"][event.uid]
+    ledger["test-ward"][event.uid] = {"hash": entry["hash"], "since": "2026-11-01"}
     path.write_text(json.dumps(ledger))
     assert publish_dates(root, "test-ward", (event,), build_day)[event.uid].sequence == 2496
     edited = Event(uid=event.uid, title="Ward panel", start=event.start)
@@ -418,7 +423,7 @@ def test_a_clean_build_reads_the_same_ledger_as_an_incremental_one(tmp_path):
     numbers = {e["UID"][1]: int(e["SEQUENCE"][1]) for e in read_events(incremental)}
     assert numbers == {"test-ward.panel@www.test.police.example": 25269,
                        "test-ward.surgery@www.test.police.example": 25290}
-    ledger = json.loads(ledger_path(root, "test-ward").read_text())
+    ledger = json.loads(ledger_path(root, "test-ward").read_text())["test-ward"]
     assert {v["since"] for v in ledger.values()} == {"2026-12-01", "2026-12-04"}
 
 
@@ -476,3 +481,34 @@ def test_any_text_gives_a_valid_calendar_that_reads_back(tmp_path, title, locati
     assert unescape(read["SUMMARY"][1]) == expected(title)
     assert unescape(read.get("LOCATION", ({}, ""))[1]) == expected(location)
     assert unescape(read.get("DESCRIPTION", ({}, ""))[1]) == expected(description)
+
+
+def test_a_ledger_of_one_file_per_area_is_folded_into_its_shard(tmp_path):
+    """A build cache from before the shards keeps its sequences: the old file is read, then removed."""
+    root = tmp_path / "site"
+    root.mkdir()
+    event = Event(uid="test-ward.panel@host", title="Panel", start=datetime(2027, 6, 1, 19, tzinfo=LONDON))
+    old = root / ".cache/build/events/test-ward.json"
+    old.parent.mkdir(parents=True)
+    first = publish_dates(tmp_path / "elsewhere", "test-ward", (event,), date(2026, 11, 1))[event.uid]
+    old.write_text(json.dumps({event.uid: {"hash": published_hash(event), "since": "2026-11-01",
+                                           "sequence": first.sequence}}))
+    again = publish_dates(root, "test-ward", (event,), date(2026, 12, 1))[event.uid]
+    assert again == first and not old.exists()
+    assert json.loads(ledger_path(root, "test-ward").read_text())["test-ward"][event.uid]["since"] == "2026-11-01"
+
+
+def test_a_stopped_build_leaves_the_ledger_as_it_was(tmp_path):
+    """The ledger is saved with the build state, after the calendars are in place."""
+    root = write_site(tmp_path, "  - id: panel\n    title: Panel\n    start: 2027-01-14T19:00\n")
+    build(root, "2026-12-01")
+    before = ledger_path(root, "test-ward").read_bytes()
+    area = root / AREA
+    area.write_text(area.read_text().replace("title: Panel", "title: Ward panel"))
+    (root / "templates").mkdir()
+    (root / "templates/news.html").write_text("{% extends 'base.html' %}{% block content %}{{ nope }}{% endblock %}")
+    (root / "content/areas/test-ward/news").mkdir(exist_ok=True)
+    (root / "content/areas/test-ward/news/a.md").write_text("---\ntitle: A\ndate: 2026-11-01\n---\nA.\n")
+    failed = run_cli("build", "--site", str(root), "--out", str(root / "build"), "--build-date", "2026-12-02")
+    assert failed.exit_code == 1 and "templates/news.html" in failed.stderr
+    assert ledger_path(root, "test-ward").read_bytes() == before

@@ -51,6 +51,7 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
         if selection is None:
             return _unchanged(found.state, out_dir)
         # The generator proper (templates, Markdown, the model): not imported by a build with nothing to do.
+        from ..outputs.calendar import publish_calendars
         from .load import load
         from .outputhashes import changes, input_hashes, whole_tree_is_quicker
         from .writeout import write_changes, write_whole_tree
@@ -67,14 +68,17 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
             hashed = input_hashes(found, loaded, build_date)
             todo = changes(found, loaded, hashed.outputs, out_dir)
         with reporter.phase("write"):
-            if whole_tree_is_quicker(found, loaded, todo):
+            whole_tree = whole_tree_is_quicker(found, loaded, todo)
+            rendering = loaded.ctx.outputs if whole_tree else todo.render
+            ledger = publish_calendars(loaded.ctx, rendering)   # events' SEQUENCE, asked before rendering
+            if whole_tree:
                 write_whole_tree(loaded.ctx, out_dir, jobs, reporter)
-                rendered = len(loaded.ctx.outputs)
             else:
                 write_changes(loaded.ctx, todo, out_dir, state_dir, jobs, reporter)
-                rendered = len(todo.render)
         with reporter.phase("keep"):
+            ledger.save()
             _keep(found, loaded, hashed, out_dir, state_dir, build_date)
+        rendered = len(rendering)
     return BuildResult(loaded.facts.pages, len(hashed.outputs), rendered, out_dir)
 
 

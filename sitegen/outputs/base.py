@@ -17,6 +17,8 @@ from ..model import Site
 if TYPE_CHECKING:
     import jinja2
 
+    from .eventledger import Published
+
 
 class Output(NamedTuple):
     """One file in the build: where it goes, how it is made, and from what.
@@ -50,6 +52,8 @@ class RenderContext:
     frame: dict[str, str]  # pages.frame_values(site), or the last build's when the site is partial
     markdown: MarkdownRenderer = field(default_factory=MarkdownRenderer)
     outputs: list[Output] = field(default_factory=list)    # the plan, when the caller made it
+    # area -> uid -> how the event is published (calendar.publish_calendars, before rendering)
+    published: dict[str, dict[str, Published]] = field(default_factory=dict)
     _bodies: dict[str, str] = field(default_factory=dict, repr=False)
     shared: dict = field(default_factory=dict, repr=False)   # see pages.site_values
 

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from ..content.localtime import as_utc, in_fold
 from ..model import Event
 from ..xmltext import xml_safe
-from .base import RenderContext
-from .eventledger import Published, publish_dates
+from .base import Output, RenderContext
+from .eventledger import EventLedger, Published
 
 # Europe/London since 1996: GMT in winter, BST from the last Sunday of March
 # to the last Sunday of October (RFC 5545 section 3.6.5).
@@ -85,11 +85,11 @@ def _vevent(event: Event, published: Published, url: str) -> list[str]:
 def render_ics(ctx: RenderContext, key: str) -> bytes:
     """An iCalendar file of one ward's upcoming events, in Europe/London time.
 
-    Records in the area's event ledger each event's SEQUENCE and when its
-    content was first published (so rendering a calendar writes .cache/build/events/KEY.json)."""
+    Each event's SEQUENCE and when its content was first published come from
+    the event ledger, asked before rendering (publish_calendars)."""
     site = ctx.site
     area = site.area(key)
-    published = publish_dates(site.config.root, area.slug, area.events, site.build_date)
+    published = ctx.published[key]
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//sitegen//{ics_text(site.config.name)}//EN",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
              f"X-WR-CALNAME:{ics_text(area.name + ' police events')}", "X-WR-TIMEZONE:Europe/London"]
@@ -99,3 +99,16 @@ def render_ics(ctx: RenderContext, key: str) -> bytes:
         lines += _vevent(event, published[event.uid], url)
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
+
+
+def publish_calendars(ctx: RenderContext, outputs: list[Output]) -> EventLedger:
+    """Ask the site's event ledger how the events of every calendar among
+    OUTPUTS are published on the build date, into ctx.published; the ledger,
+    for the build to save once the calendars are in place."""
+    site = ctx.site
+    ledger = EventLedger(site.config.root)
+    for output in outputs:
+        if output.kind == "ics":
+            area = site.area(output.key)
+            ctx.published[output.key] = ledger.publish(area.slug, area.events, site.build_date)
+    return ledger

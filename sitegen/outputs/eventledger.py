@@ -1,9 +1,11 @@
 """When each event was last published with new content, and its iCalendar
 SEQUENCE: what a calendar's DTSTAMP, LAST-MODIFIED and SEQUENCE are made from.
 
-One small JSON file per area in the build cache (`.cache/build/events/<slug>.json`):
-`{uid: {"hash": <hash of the event's published fields>, "since": "YYYY-MM-DD",
-"sequence": <int>}}`.
+Kept in the build cache beside the build state (`.cache/build/events/`,
+whatever --state says, so every build of the site shares it), in 64 shards
+(an area always falls in the same one, build/areacache.shard_of), each
+`{area slug: {uid: {"hash": <hash of the event's published fields>,
+"since": "YYYY-MM-DD", "sequence": <int>}}}`.
 
 Ten per day: an event with no ledger record (new, or its ledger was lost or
 unreadable) gets the top of its build date's range, SEQUENCE = 10 x days + 9,
@@ -16,7 +18,10 @@ builds are dated back by hand and the ledger is lost, or the ledger is lost on
 the day the event was first seen after it was edited that day, or after more
 than nine edits on one day).
 
-Written only when the calendar is rendered, which `sitegen check` never does.
+The build asks the ledger for the calendars it is about to render, before
+rendering (so workers only read), and saves it with the build state once the
+calendars are in place; `sitegen check` never writes it.  A ledger of one
+file per area (`events/<slug>.json`, before the shards) is read and folded in.
 """
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..build.areacache import shard_of
 from ..build.state import default_state_dir
 from ..errors import ServiceError
 from ..fileio import atomic_write
@@ -46,8 +52,12 @@ class Published:
 
 
 def ledger_path(root: Path, area_slug: str) -> Path:
-    """The ledger file of AREA_SLUG in the site at ROOT (beside the build state,
-    whatever --state says, so every build of the site shares it)."""
+    """The shard file holding AREA_SLUG's ledger in the site at ROOT."""
+    return EventLedger(root)._path(shard_of(area_slug))
+
+
+def _legacy_path(root: Path, area_slug: str) -> Path:
+    """Where AREA_SLUG's ledger was kept before the shards: a file of its own."""
     return default_state_dir(root) / LEDGER_DIR / f"{area_slug}.json"
 
 
@@ -107,20 +117,71 @@ def _publish(entry: object, content: str, today: date) -> Published:
     return Published(max(old.since, today), max(old.sequence + 1, sequence_floor(today)))
 
 
+class EventLedger:
+    """The event ledgers of the site at ROOT: shards read when first asked for,
+    changes kept in memory until save()."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.shards: dict[int, dict[str, dict]] = {}
+        self.changed: set[int] = set()
+        self.legacy: set[Path] = set()   # old per-area files folded into a shard, removed by save()
+
+    def publish(self, area_slug: str, events: tuple[Event, ...], today: date) -> dict[str, Published]:
+        """uid -> how each of EVENTS (AREA_SLUG's) is published when built on TODAY,
+        recording any new content."""
+        index = shard_of(area_slug)
+        shard = self._shard(index)
+        old = shard.get(area_slug)
+        if not isinstance(old, dict):
+            old = self._legacy(area_slug)
+        new, published = {}, {}
+        for event in events:
+            content = published_hash(event)
+            now = published[event.uid] = _publish(old.get(event.uid), content, today)
+            new[event.uid] = {"hash": content, "since": now.since.isoformat(), "sequence": now.sequence}
+        if new != shard.get(area_slug):
+            shard[area_slug] = new
+            self.changed.add(index)
+        return published
+
+    def save(self) -> None:
+        """Write the shards that changed.  A ledger that cannot be written is an
+        outside failure (ServiceError, exit 3)."""
+        for index in sorted(self.changed):
+            path = self._path(index)
+            text = json.dumps(self.shards[index], indent=1, sort_keys=True) + "\n"
+            try:
+                atomic_write(path, text)
+            except OSError as exc:
+                reason = f"cannot write the event ledger ({exc.strerror or exc})"
+                raise ServiceError(str(path), reason) from exc
+        self.changed.clear()
+        for path in sorted(self.legacy):
+            path.unlink(missing_ok=True)
+        self.legacy.clear()
+
+    def _path(self, index: int) -> Path:
+        return default_state_dir(self.root) / LEDGER_DIR / f"shard-{index:02d}.json"
+
+    def _shard(self, index: int) -> dict[str, dict]:
+        if index not in self.shards:
+            self.shards[index] = read_ledger(self._path(index))
+        return self.shards[index]
+
+    def _legacy(self, area_slug: str) -> dict:
+        """AREA_SLUG's ledger in the file of its own it had before the shards ({} if none)."""
+        path = _legacy_path(self.root, area_slug)
+        found = read_ledger(path)
+        if found:
+            self.legacy.add(path)
+        return found
+
+
 def publish_dates(root: Path, area_slug: str, events: tuple[Event, ...], today: date) -> dict[str, Published]:
     """uid -> how each of EVENTS is published when built on TODAY, recording any
-    new content in the area's ledger.  A ledger that cannot be written is an
-    outside failure (ServiceError, exit 3)."""
-    path = ledger_path(root, area_slug)
-    old = read_ledger(path)
-    new, published = {}, {}
-    for event in events:
-        content = published_hash(event)
-        now = published[event.uid] = _publish(old.get(event.uid), content, today)
-        new[event.uid] = {"hash": content, "since": now.since.isoformat(), "sequence": now.sequence}
-    if new != old:
-        try:
-            atomic_write(path, json.dumps(new, indent=1, sort_keys=True) + "\n")
-        except OSError as exc:
-            raise ServiceError(str(path), f"cannot write the event ledger ({exc.strerror or exc})") from exc
+    new content in the area's ledger at once (EventLedger.publish, then save)."""
+    ledger = EventLedger(root)
+    published = ledger.publish(area_slug, events, today)
+    ledger.save()
     return published
