@@ -18,16 +18,14 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import shapely
-from shapely.geometry import LinearRing, MultiPolygon
-from shapely.geometry import Polygon as ShapelyPolygon
-from shapely.geometry.base import BaseGeometry
-from shapely.geometry.polygon import orient
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problems, SitegenError
 from .sitefiles import refuse_link_out
+
+if TYPE_CHECKING:   # shapely (and numpy behind it) is imported only by a build that reads a boundary
+    from shapely.geometry import Polygon as ShapelyPolygon
+    from shapely.geometry.base import BaseGeometry
 
 SIZE = 1000          # the longer side of the drawing, in SVG units
 PAD = 10             # space around the shape, so the stroke is not clipped
@@ -251,6 +249,8 @@ _PLACE_RE = re.compile(r"^(?P<what>.*?)\[(?P<lon>\S+) (?P<lat>\S+)\]\Z")
 def _invalid_parts(polygons: list[Polygon], places: list[str]) -> list[_ShapeError]:
     """A problem, in plain words, for each polygon that is not a valid shape, and for
     polygons of one boundary that overlap."""
+    import shapely
+    from shapely.geometry import MultiPolygon
     found = [_ShapeError(at, message) for polygon, at in zip(polygons, places)
              if (message := polygon_problem(polygon))]
     if not found and len(polygons) > 1:
@@ -263,6 +263,7 @@ def _invalid_parts(polygons: list[Polygon], places: list[str]) -> list[_ShapeErr
 def polygon_problem(polygon: Polygon) -> str:
     """What is wrong with POLYGON (outer ring, then holes) as a shape, in plain words
     with a place 'near LAT, LON', or '' when it is valid.  Rings count from 1."""
+    import shapely
     reason = shapely.is_valid_reason(_shape(polygon))
     if reason == "Valid Geometry":
         return ""
@@ -270,6 +271,8 @@ def polygon_problem(polygon: Polygon) -> str:
 
 
 def _explain(polygon: Polygon, reason: str) -> str:
+    from shapely.geometry import LinearRing
+    from shapely.geometry import Polygon as ShapelyPolygon
     match = _PLACE_RE.match(reason)
     what = match["what"] if match else reason
     if "Self-intersection" in what:
@@ -301,12 +304,14 @@ def _near(reason: str) -> str:
 
 
 def _shape(polygon: Polygon) -> ShapelyPolygon:
+    from shapely.geometry import Polygon as ShapelyPolygon
     return ShapelyPolygon(polygon[0], polygon[1:])
 
 
 def rfc7946(polygon: Polygon) -> Polygon:
     """POLYGON with its outer ring counter-clockwise and its holes clockwise (RFC 7946 3.1.6),
     each ring starting where it started."""
+    from shapely.geometry.polygon import orient
     shape = orient(_shape(polygon), sign=1.0)
     return (tuple(shape.exterior.coords),) + tuple(tuple(ring.coords) for ring in shape.interiors)
 
@@ -316,6 +321,9 @@ def repaired(polygons: tuple[Polygon, ...]) -> tuple[tuple[Polygon, ...], str]:
     oriented as RFC 7946 asks; and what was wrong in plain words ('' when nothing was).
     A valid shape keeps each ring's first position.  No polygons come back when
     nothing with an area is left."""
+    import shapely
+    from shapely.geometry import MultiPolygon
+    from shapely.geometry.polygon import orient
     polygons = tuple(tuple(tuple((_round(x), _round(y)) for x, y in ring) for ring in p) for p in polygons)
     shapes = [_shape(p) for p in polygons]
     whole = shapes[0] if len(shapes) == 1 else MultiPolygon(shapes)
@@ -331,6 +339,7 @@ def repaired(polygons: tuple[Polygon, ...]) -> tuple[tuple[Polygon, ...], str]:
 
 def _polygon_parts(geometry: BaseGeometry) -> list[ShapelyPolygon]:
     """The polygons in GEOMETRY (make_valid may give a collection holding lines too)."""
+    from shapely.geometry import Polygon as ShapelyPolygon
     if isinstance(geometry, ShapelyPolygon):
         return [geometry] if not geometry.is_empty else []
     return [part for child in getattr(geometry, "geoms", ()) for part in _polygon_parts(child)]
