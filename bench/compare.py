@@ -5,6 +5,7 @@
     .venv/bin/python bench/compare.py --output-on-tmpfs [N ...]
     .venv/bin/python bench/compare.py --repeat 3 [N ...]
     .venv/bin/python bench/compare.py --repeat 5 --tools hugo,sitegen 2000
+    .venv/bin/python bench/compare.py --repeat 5 --tools hugo,sitegen --baseline ../old-checkout 2000
 
 --output-on-tmpfs writes every tool's output to /dev/shm, so the table shows
 the generators' own work rather than how quickly this disk makes files.
@@ -47,11 +48,13 @@ def settle() -> None:
     time.sleep(2)
 
 
-def timed(command: list[str], cwd: Path) -> Run:
-    """Run COMMAND, returning wall time and peak RSS (of it and its children)."""
+def timed(command: list[str], cwd: Path, python_path: str = "") -> Run:
+    """Run COMMAND, returning wall time and peak RSS (of it and its children);
+    PYTHON_PATH, when given, puts other code first on Python's path."""
     settle()
+    env = tool_env() | ({"PYTHONPATH": python_path} if python_path else {})
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=tool_env())
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
@@ -68,15 +71,20 @@ class Tool:
     command: list[str]   # {out} stands for the output folder
     edit: str            # a file (relative to the site) to append a line to
     caches: tuple[str, ...] = ()   # folders (relative to the site) a cold build must not find
+    python_path: str = ""          # another checkout's code, run instead of this one's
 
     def build_command(self, out: Path) -> list[str]:
         """The command line that builds into OUT."""
         return [part.replace("{out}", str(out)) for part in self.command]
 
 
-def tools() -> list[Tool]:
-    """The three generators, each building its own copy of the corpus."""
-    return [
+def tools(baseline: str = "") -> list[Tool]:
+    """The three generators, each building its own copy of the corpus; with a
+    BASELINE checkout, sitegen as that checkout has it too ("sitegen-base")."""
+    base = [Tool("sitegen-base", write_corpus, [str(BIN / "sitegen"), "build", "--build-date", "2026-11-28",
+                                                "--out", "{out}"],
+                 "content/areas/ward-7/news/news-1.md", (".cache",), python_path=baseline)] if baseline else []
+    return base + [
         Tool("hugo", write_hugo, [str(BIN / "hugo"), "--quiet", "--destination", "{out}"],
              "content/areas/ward-7/news/news-1.md", ("resources",)),
         Tool("sitegen", write_corpus, [str(BIN / "sitegen"), "build", "--build-date", "2026-11-28", "--out", "{out}"],
@@ -95,7 +103,7 @@ class Setup:
     out: Path
 
     def run(self) -> Run:
-        return timed(self.tool.build_command(self.out), self.site)
+        return timed(self.tool.build_command(self.out), self.site, self.tool.python_path)
 
     def forget(self) -> None:
         """Remove the output and every cache, for a cold build."""
@@ -108,7 +116,7 @@ class Setup:
 
 
 def measure(wards: int, workdir: Path, out_parent: Path | None, repeat: int,
-            names: list[str]) -> dict[str, dict[str, Run]]:
+            names: list[str], baseline: str = "") -> dict[str, dict[str, Run]]:
     """Cold, no-change and one-area-edit builds of every tool on WARDS wards.
 
     With REPEAT > 1 the round is run REPEAT times, the tools taking turns,
@@ -117,7 +125,7 @@ def measure(wards: int, workdir: Path, out_parent: Path | None, repeat: int,
     stay together, as an editor's would: between them, another tool's build
     would push its files out of the page cache."""
     setups = []
-    for tool in (t for t in tools() if t.name in names):
+    for tool in (t for t in tools(baseline) if t.name in names or t.name == "sitegen-base"):
         tool.write(workdir / tool.name, wards)
         setups.append(Setup(tool, workdir / tool.name, (out_parent or workdir / tool.name) / f"{tool.name}-out"))
     runs: dict[str, dict[str, list[Run]]] = {s.tool.name: {"cold": [], "no-change": [], "one edit": []} for s in setups}
@@ -144,12 +152,12 @@ def report(wards: int, rows: dict[str, dict[str, Run]]) -> None:
     """Print one table for WARDS."""
     hugo_cold = rows["hugo"]["cold"].seconds
     print(f"\n{wards} wards ({wards * 5} pages of content); times in seconds, ratio to Hugo's cold build")
-    print(f"{'tool':<9}{'cold':>14}{'no-change':>16}{'one edit':>16}{'peak RSS MB':>13}")
+    print(f"{'tool':<13}{'cold':>14}{'no-change':>16}{'one edit':>16}{'peak RSS MB':>13}")
     for name, runs in rows.items():
         cells = "".join(f"{runs[k].seconds:>8.2f} ({runs[k].seconds / hugo_cold:>4.2f})" + " " * (k != "cold") * 2
                         for k in ("cold", "no-change", "one edit"))
         peak = max(r.peak_mb for r in runs.values())
-        print(f"{name:<9}{cells}{peak:>11.0f}")
+        print(f"{name:<13}{cells}{peak:>11.0f}")
 
 
 def main() -> None:
@@ -158,6 +166,8 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[200, 2000, 10000], help="numbers of wards")
     parser.add_argument("--output-on-tmpfs", action="store_true", help="write outputs to /dev/shm")
     parser.add_argument("--repeat", type=int, default=1, help="rounds per size; figures are medians")
+    parser.add_argument("--baseline", default="", metavar="CHECKOUT",
+                        help="also time sitegen as another checkout has it (before and after, in one run)")
     parser.add_argument("--tools", default="hugo,sitegen,pelican",
                         help="comma-separated generators to run (hugo is always among them: ratios are to it)")
     args = parser.parse_args()
@@ -168,7 +178,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory(dir="/dev/shm") as shm:
             out_parent = Path(shm) if args.output_on_tmpfs else None
             names = sorted(set(args.tools.split(",")) | {"hugo"}, key=["hugo", "sitegen", "pelican"].index)
-            report(wards, measure(wards, Path(tmp), out_parent, args.repeat, names))
+            report(wards, measure(wards, Path(tmp), out_parent, args.repeat, names, args.baseline))
 
 
 if __name__ == "__main__":
