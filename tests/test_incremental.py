@@ -244,13 +244,13 @@ class StopWhileMoving(Reporter):
         super().moving(path)
 
 
-@pytest.mark.parametrize("after", [0, 3, 6])
+@pytest.mark.parametrize("after", [0, 2, 4])
 def test_outputs_a_stopped_build_was_moving_are_made_again(make_site, tmp_path, after):
     site = make_site("minimal")
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     area_yaml = site / AREA / "area.yaml"
     original = area_yaml.read_text()
-    add_news(site, random.Random(3))   # a whole-site rebuild: seven pages and the sitemap move in
+    add_news(site, random.Random(3))   # a whole-site rebuild: the new story, the pages listing it and the sitemap move in
     edit_summary(site, random.Random(3))
     with pytest.raises(KeyboardInterrupt):
         build_site(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state",
@@ -504,3 +504,56 @@ def test_an_asset_deleted_from_the_output_is_copied_again(make_site, tmp_path):
     edit_page(site, random.Random(10))   # a full rebuild, not a no-change one
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     assert asset.is_file()
+
+
+def theme_template(site: Path, name: str) -> str:
+    from sitegen.render import make_environment
+    env = make_environment(site)
+    return env.loader.get_source(env, name)[0]
+
+
+@pytest.mark.parametrize("partial", ["footer", "header", "emergency", "skip_link"])
+def test_an_edit_to_a_partial_every_page_shows_reaches_every_page(make_site, tmp_path, partial):
+    """The header, footer and banners are rendered once and given to every page,
+    not included by the page templates: their edits still reach every page."""
+    site = make_site("example")
+    build_here(site, tmp_path)
+    (site / "templates/partials").mkdir(parents=True, exist_ok=True)
+    text = theme_template(site, f"partials/{partial}.html")
+    (site / f"templates/partials/{partial}.html").write_text(f"<p>Edited {partial}</p>\n" + text)
+    reported = build_here(site, tmp_path)
+    pages = {p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*.html")}
+    assert pages <= set(reported.rendered)
+    assert all(f"Edited {partial}" in (tmp_path / "out" / page).read_text() for page in pages)
+    assert_same_as_clean(site, tmp_path)
+
+
+def test_a_rebuild_leaves_files_whose_bytes_did_not_change_alone(make_site, tmp_path):
+    """A template edit re-renders every page; those that come out as they were are
+    not written again (same inode, same time), and the build is not made afresh."""
+    site = make_site("minimal")
+    build_here(site, tmp_path)
+    before = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    (site / "templates/partials").mkdir(parents=True, exist_ok=True)
+    footer = theme_template(site, "partials/footer.html")
+    (site / "templates/partials/footer.html").write_text("{# a comment renders as nothing #}" + footer)
+    reported = build_here(site, tmp_path)
+    assert reported.selection == Selection(None) and not reported.cold
+    assert len(reported.rendered) > 5 and set(reported.unchanged) == set(reported.rendered)
+    assert reported.moved == 0
+    after = {p: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    assert after == before
+    assert_same_as_clean(site, tmp_path)
+
+
+def test_an_edit_to_site_yaml_that_shapes_no_area_keeps_the_area_cache(make_site, tmp_path):
+    """The cache of loaded areas depends on the host and the Markdown engine only."""
+    site = make_site("example")
+    build_here(site, tmp_path)
+    before = shard_files(tmp_path / "state")
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("description:", "description: Edited.", 1))
+    reported = build_here(site, tmp_path)
+    assert reported.selection == Selection(None) and reported.rendered and not reported.cold
+    assert shard_files(tmp_path / "state") == before
+    assert_same_as_clean(site, tmp_path)

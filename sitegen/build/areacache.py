@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..fileio import atomic_write
-from .sources import CONFIG, area_unit
+from .sources import area_unit
 from .units import Unit, digest
 
 if TYPE_CHECKING:
@@ -38,11 +38,12 @@ class AreaStore:
 
     Implements sitegen.content.arealoader.AreaCache."""
 
-    def __init__(self, state_dir: Path, code: str, units: dict[Unit, str], *, read: bool = True):
+    def __init__(self, state_dir: Path, code: str, units: dict[Unit, str], shape: tuple[str, ...], *,
+                 read: bool = True):
         self.folder = state_dir / AREAS_DIR
-        # site.yaml shapes a loaded area too (its host goes into event ids; it picks
-        # the Markdown engine), so a cache made under another site.yaml is not used.
-        self.code = digest(code, units.get(CONFIG, ""))
+        # site.yaml shapes a loaded area too (SHAPE: its host goes into event ids; it picks
+        # the Markdown engine), so a cache made under another host or engine is not used.
+        self.code = digest(code, *shape)
         self.units, self.read = units, read
         self.shards: dict[int, dict[str, Entry] | None] = {}   # None: unreadable or made by other code
         self.fresh: dict[str, Entry] = {}

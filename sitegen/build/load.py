@@ -21,7 +21,7 @@ from ..config import SiteConfig, load_config
 from ..content import slugify
 from ..content.arealoader import AreaLoad, load_area_folder
 from ..content.areas import AREAS_DIR
-from ..content.context import LoadContext, load_context
+from ..content.context import LoadContext, load_context, loading_shape
 from ..content.markup import MarkdownRenderer
 from ..feeds.checks import area_feed_problems
 from ..links import link_problems
@@ -58,14 +58,14 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
          jobs: int) -> Loaded | None:
     """Load and check SELECTION of the site at ROOT; raise SitegenError with every
     problem (whole site), or None if a narrow selection reaches other pages."""
-    cache = AreaStore(state_dir, found.code, found.sources, read=not found.state.empty)
+    config = load_config(root)
+    cache = AreaStore(state_dir, found.code, found.sources, loading_shape(config), read=not found.state.empty)
     env = make_environment(root, state_dir / TEMPLATE_CACHE)
     if selection.areas is None:
         site, outputs = load_and_check(root, build_date, cache, jobs, env)
         frame = frame_values(site)
         facts = _whole_facts(site, outputs, frame)
     else:
-        config = load_config(root)
         loads = _load_areas(load_context(root, config), cache, selection.areas)
         narrow = _narrow_outputs(found.state, loads, config.feeds.allow_private_hosts)
         if narrow is None:

@@ -53,7 +53,7 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
         # The generator proper (templates, Markdown, the model): not imported by a build with nothing to do.
         from ..outputs.calendar import publish_calendars
         from .load import load
-        from .outputhashes import changes, input_hashes, whole_tree_is_quicker
+        from .outputhashes import changes, input_hashes, needs_whole_tree
         from .writeout import write_changes, write_whole_tree
         jobs = jobs or default_jobs()
         with reporter.phase("load and check"):
@@ -68,7 +68,7 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
             hashed = input_hashes(found, loaded, build_date)
             todo = changes(found, loaded, hashed.outputs, out_dir)
         with reporter.phase("write"):
-            whole_tree = whole_tree_is_quicker(found, loaded, todo)
+            whole_tree = needs_whole_tree(found)
             rendering = loaded.ctx.outputs if whole_tree else todo.render
             ledger = publish_calendars(loaded.ctx, rendering)   # events' SEQUENCE, asked before rendering
             if whole_tree:

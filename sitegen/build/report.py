@@ -56,6 +56,7 @@ class Reporter:
     rendered: list[str] = field(default_factory=list)
     copied: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)   # rendered to the bytes already there: left alone
     moved: int = 0
     cold: bool = False   # whether a whole new tree was swapped in
     phases: dict[str, float] = field(default_factory=dict)
@@ -64,11 +65,14 @@ class Reporter:
         """The build reads SELECTION afresh."""
         self.selections.append(selection)
 
-    def made(self, rendered: list[str], copied: list[str], deleted: list[str], *, cold: bool) -> None:
-        """The build rendered RENDERED, copied COPIED and deleted DELETED (build paths)."""
+    def made(self, rendered: list[str], copied: list[str], deleted: list[str], *, cold: bool,
+             unchanged: list[str] | None = None) -> None:
+        """The build rendered RENDERED (of which UNCHANGED gave the bytes already in
+        place, and were left alone), copied COPIED and deleted DELETED (build paths)."""
         self.rendered += rendered
         self.copied += copied
         self.deleted += deleted
+        self.unchanged += unchanged or []
         self.cold = cold
 
     def moving(self, path: str) -> None:

@@ -216,29 +216,25 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), os.fspath(second))
 
 
-def move_into(stage: Path, out_dir: Path, moving: Callable[[str], None] | None = None) -> None:
-    """Move every file of STAGE to the same place under OUT_DIR (one rename each),
-    telling MOVING each one's path (relative, with '/') just before.
+def move_staged(stage: Path, staged: dict[str, str], out_dir: Path,
+                moving: Callable[[str], None] | None = None) -> None:
+    """Move each file STAGE/NAME of STAGED (name -> build path) to OUT_DIR/PATH
+    (one rename each), telling MOVING each path just before.
 
     Assets and media go first and pages last, so that a build stopped part-way
     never leaves a page pointing at an asset that has not arrived."""
-    moves: list[Path] = []
-    for folder, _dirs, files in os.walk(stage):
-        rel = Path(folder).relative_to(stage)
-        moves.extend(rel / name for name in files)
-    moves.sort(key=_move_order)
     made: set[Path] = set()
-    for rel in moves:
-        target = out_dir / rel
+    for name, path in sorted(staged.items(), key=lambda item: _move_order(Path(item[1]))):
+        target = out_dir / path
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
+        if moving is not None:
+            moving(path)
         # Renaming over an existing file makes ext4 write the new one out
         # first (auto_da_alloc), milliseconds each; removing it first does not.
-        if moving is not None:
-            moving(rel.as_posix())
         target.unlink(missing_ok=True)
-        os.rename(stage / rel, target)
+        os.rename(stage / name, target)
 
 
 def _move_order(rel: Path) -> tuple[int, str]:

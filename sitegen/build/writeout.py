@@ -1,9 +1,12 @@
 """Writing a build's outputs: rendered aside in a staging folder, then either
-swapped in as a whole new tree or moved in file by file.
+swapped in as a whole new tree (a first build) or moved in file by file.
 
-Nothing reaches the output folder until every output has rendered; changed
-files then move in one rename each, marked first in the state folder so that
-a build stopped part-way makes them again (sitegen/build/state.py).
+Nothing reaches the output folder until every output has rendered.  When
+updating, an output whose bytes are those already in the output folder is
+left alone (a new sitegen or a template edit re-renders every page, most of
+them to the same bytes); the others are staged flat, one file each with no
+folders, and move in one rename each, marked first in the state folder so
+that a build stopped part-way makes them again (sitegen/build/state.py).
 """
 from __future__ import annotations
 
@@ -17,11 +20,12 @@ import jinja2
 from ..content.medianames import media_file
 from ..errors import Problem, SitegenError
 from ..fileio import naming
+from ..outputfolder import BUILD_MARKER
 from ..outputs.base import Output, RenderContext
 from ..outputs.catalogue import render
 from ..parallel import parallel_map
 from .report import Reporter
-from .staging import delete_outputs, move_into, staging, swap_into_place, write_file
+from .staging import delete_outputs, move_staged, staging, swap_into_place, write_file
 from .state import mark_moving
 
 
@@ -48,15 +52,20 @@ def write_whole_tree(ctx: RenderContext, out_dir: Path, jobs: int, reporter: Rep
 
 def write_changes(ctx: RenderContext, changes: Changes, out_dir: Path, state_dir: Path, jobs: int,
                   reporter: Reporter) -> None:
-    """Render and copy CHANGES aside, then move them into OUT_DIR and delete what they name."""
+    """Render and copy CHANGES aside, then move those that differ from OUT_DIR's
+    files in and delete what CHANGES names."""
     with staging(out_dir) as stage:
-        render_into(ctx, changes.render, stage, jobs)
-        copy_static(ctx, stage, changes.copy)
+        staged = render_aside(ctx, changes.render, stage, out_dir, jobs)
+        staged.update(copy_aside(ctx, stage, changes.copy))
+        if not (out_dir / BUILD_MARKER).is_file():
+            staged[BUILD_MARKER] = BUILD_MARKER
         # Note what is about to change first: a build stopped part-way makes it again.
-        mark_moving(state_dir, {o.path for o in changes.render} | changes.copy | changes.delete)
-        move_into(stage, out_dir, reporter.moving)
+        mark_moving(state_dir, set(staged.values()) | changes.delete)
+        move_staged(stage, staged, out_dir, reporter.moving)
         delete_outputs(out_dir, changes.delete)
-    reporter.made([o.path for o in changes.render], sorted(changes.copy), sorted(changes.delete), cold=False)
+    moved = set(staged.values())
+    reporter.made([o.path for o in changes.render], sorted(changes.copy), sorted(changes.delete), cold=False,
+                  unchanged=[o.path for o in changes.render if o.path not in moved])
 
 
 def static_paths(ctx: RenderContext) -> dict[str, str]:
@@ -64,6 +73,43 @@ def static_paths(ctx: RenderContext) -> dict[str, str]:
     paths = {asset.path: name for name, asset in ctx.assets.items()}
     paths.update((url.lstrip("/"), url) for url in ctx.site.media)
     return paths
+
+
+def render_aside(ctx: RenderContext, outputs: list[Output], stage: Path, out_dir: Path,
+                 jobs: int) -> dict[str, str]:
+    """Render OUTPUTS (in JOBS processes when there are many), each into a file of
+    its own in STAGE, except those whose bytes OUT_DIR already holds; staged
+    name -> build path of those written."""
+    def render_one(item: tuple[int, Output]) -> bool:
+        index, output = item
+        content = render_located(ctx, output)
+        if same_bytes(f"{out_dir}/{output.path}", content):
+            return False
+        write_file(f"{stage}/{index}", content)
+        return True
+
+    written = parallel_map(render_one, list(enumerate(outputs)), jobs)
+    return {str(index): o.path for (index, o), wrote in zip(enumerate(outputs), written) if wrote}
+
+
+def copy_aside(ctx: RenderContext, stage: Path, paths: set[str]) -> dict[str, str]:
+    """Copy the assets and media files at the build PATHS into STAGE, a file each;
+    staged name -> build path."""
+    wanted = [(path, name) for path, name in static_paths(ctx).items() if path in paths]
+    for number, (_, name) in enumerate(wanted):
+        _copy_one(ctx, name, stage / f"static-{number}")
+    return {f"static-{number}": path for number, (path, _) in enumerate(wanted)}
+
+
+def same_bytes(path: str, content: bytes) -> bool:
+    """Whether the file at PATH holds CONTENT (False if it cannot be read)."""
+    try:
+        if os.stat(path).st_size != len(content):
+            return False
+        with open(path, "rb") as handle:
+            return handle.read() == content
+    except OSError:
+        return False
 
 
 def render_into(ctx: RenderContext, outputs: list[Output], target: Path, jobs: int) -> None:
@@ -78,18 +124,21 @@ def render_into(ctx: RenderContext, outputs: list[Output], target: Path, jobs: i
 
 
 def copy_static(ctx: RenderContext, target: Path, paths: set[str]) -> None:
-    """Write the assets and media files at the build PATHS into TARGET."""
-    made: set[str] = set()
-    root = ctx.site.config.root
-    for asset in ctx.assets.values():
-        if asset.path in paths:
-            write_file(target / asset.path, asset.content, made)
-    for url in ctx.site.media:
-        path = url.lstrip("/")
+    """Write the assets and media files at the build PATHS into TARGET, at those paths."""
+    for path, name in static_paths(ctx).items():
         if path in paths:
             (target / path).parent.mkdir(parents=True, exist_ok=True)
-            with naming(target / path):
-                shutil.copyfile(media_file(root, url), target / path)
+            _copy_one(ctx, name, target / path)
+
+
+def _copy_one(ctx: RenderContext, name: str, target: Path) -> None:
+    """Write the asset NAME, or the media file at the site path NAME, to TARGET."""
+    asset = ctx.assets.get(name)
+    if asset is not None:
+        write_file(target, asset.content)
+        return
+    with naming(target):
+        shutil.copyfile(media_file(ctx.site.config.root, name), target)
 
 
 def render_located(ctx: RenderContext, output: Output) -> bytes:

@@ -17,6 +17,12 @@ if TYPE_CHECKING:
     from ..config import SiteConfig
 
 
+def loading_shape(config: SiteConfig) -> tuple[str, str]:
+    """What of CONFIG shapes a loaded area or page: the host (in event ids) and
+    the Markdown engine.  Areas loaded under other settings are loaded again."""
+    return (urlsplit(config.base_url).hostname or "localhost", config.markdown)
+
+
 def load_context(root: Path, config: SiteConfig) -> LoadContext:
     """A fresh context for reading the site at ROOT with CONFIG."""
     return LoadContext(root=root, host=urlsplit(config.base_url).hostname or "localhost",

@@ -12,7 +12,7 @@ import json
 from ..build.sources import FORMS
 from ..model import Site
 from ..outputs.base import Output, RenderContext
-from ..outputs.pages import page_html
+from ..outputs.pages import page_html, page_output
 from .fields import field
 from .model import DEFAULT_EXIT_URL, Form, FormsBundle, Triage
 from .rules import form_rules
@@ -42,6 +42,8 @@ def plan_forms(site: Site) -> list[Output]:
 
 def _output(path: str, kind: str, key: str, template: str) -> Output:
     """An output made from the forms folder (and site.yaml) alone."""
+    if template:   # an HTML page, made with page_html
+        return page_output(path, kind, key, (FORMS,), template)
     return Output(path, kind, key, deps=(FORMS,), template=template)
 
 

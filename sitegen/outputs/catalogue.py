@@ -10,6 +10,8 @@ read), added here.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..build.units import Unit
 from ..forms import outputs as forms
 from ..model import Area, Site
@@ -50,11 +52,13 @@ def area_outputs(area: Area) -> list[Output]:
     return pages.area_pages(area) + syndication.area_syndication(area)
 
 
-def derived_units(site: Site, outputs: list[Output]) -> dict[Unit, str]:
+def derived_units(site: Site, outputs: list[Output], templates: Callable[[str], str]) -> dict[Unit, str]:
     """The units SITE's outputs derive from others: what the home and borough
-    pages show of the areas, and the addresses the sitemap lists."""
+    pages show of the areas, the addresses the sitemap lists, and the partials
+    every page shows (TEMPLATES: name -> hash with its includes)."""
     listings = {a.slug: pages.listing(a) for a in site.areas}
-    return {**pages.listing_units(listings, site.boroughs), **syndication.plan_unit(outputs)}
+    return {**pages.listing_units(listings, site.boroughs), **syndication.plan_unit(outputs),
+            **pages.chrome_units(templates)}
 
 
 def render(ctx: RenderContext, output: Output) -> bytes:

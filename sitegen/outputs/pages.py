@@ -1,6 +1,7 @@
 """HTML pages: home, borough, ward, ward news, site pages and 404."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import jinja2
@@ -24,29 +25,35 @@ def borough_listing(slug: str) -> Unit:
 def plan_pages(site: Site) -> list[Output]:
     """The HTML pages of SITE but the areas' own (area_pages)."""
     # The home and borough pages show only names and addresses (see listing_units).
-    outputs = [Output("index.html", "home", "", deps=(LISTING,), template="home.html")]
-    outputs += [Output(f"boroughs/{b.slug}/index.html", "borough", b.slug, deps=(borough_listing(b.slug),),
-                       template="borough.html") for b in site.boroughs]
+    outputs = [page_output("index.html", "home", "", (LISTING,), "home.html")]
+    outputs += [page_output(f"boroughs/{b.slug}/index.html", "borough", b.slug, (borough_listing(b.slug),),
+                            "borough.html") for b in site.boroughs]
     for page in site.pages:
         path = "404.html" if page.slug == "404" else f"{page.slug}/index.html"
         template = "404.html" if page.slug == "404" else "page.html"
-        outputs.append(Output(path, "page", page.slug, deps=(page_unit(page.slug),), template=template))
+        outputs.append(page_output(path, "page", page.slug, (page_unit(page.slug),), template))
     if not site.page("404"):
-        outputs.append(Output("404.html", "not_found", "", deps=(), template="404.html"))
+        outputs.append(page_output("404.html", "not_found", "", (), "404.html"))
     return outputs
 
 
 def area_pages(area: Area) -> list[Output]:
     """The pages of one ward: its own page, its news index and news."""
     unit = area_unit(area.slug)
-    outputs = [Output(f"areas/{area.slug}/index.html", "area", area.slug, deps=(unit, feeds_unit(area.slug)),
-                      template="area.html", dated=area.slug)]
+    outputs = [page_output(f"areas/{area.slug}/index.html", "area", area.slug, (unit, feeds_unit(area.slug)),
+                           "area.html", dated=area.slug)]
     if area.news:
-        outputs.append(Output(f"areas/{area.slug}/news/index.html", "news_index", area.slug, deps=(unit,),
-                              template="news_index.html"))
-    outputs += [Output(f"areas/{area.slug}/news/{n.slug}/index.html", "news", f"{area.slug}/{n.slug}",
-                       deps=(unit,), template="news.html") for n in area.news]
+        outputs.append(page_output(f"areas/{area.slug}/news/index.html", "news_index", area.slug, (unit,),
+                                   "news_index.html"))
+    outputs += [page_output(f"areas/{area.slug}/news/{n.slug}/index.html", "news", f"{area.slug}/{n.slug}",
+                            (unit,), "news.html") for n in area.news]
     return outputs
+
+
+def page_output(path: str, kind: str, key: str, deps: tuple[Unit, ...], template: str,
+                dated: str = "") -> Output:
+    """An HTML page made with page_html: it reads DEPS and, as every page does, the CHROME partials."""
+    return Output(path, kind, key, deps=(*deps, CHROME_UNIT), template=template, dated=dated)
 
 
 def listing(area: Area) -> tuple[str, str]:
@@ -66,6 +73,15 @@ def listing_units(listings: dict[str, tuple[str, str]], boroughs: tuple[Borough,
 
 
 CHROME = ("skip_link", "header", "emergency", "footer")
+# The partials above, rendered once a build and given to every page as `chrome`: not
+# included by the page templates, so their hashes reach the pages through this unit.
+CHROME_UNIT = Unit("chrome")
+
+
+def chrome_units(templates: Callable[[str], str]) -> dict[Unit, str]:
+    """CHROME_UNIT: the hashes of the partials every page shows (TEMPLATES: name -> hash
+    with its includes)."""
+    return {CHROME_UNIT: digest(*(templates(f"partials/{name}.html") for name in CHROME))}
 
 
 def frame_values(site: Site) -> dict[str, str]:
