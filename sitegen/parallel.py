@@ -2,18 +2,27 @@
 
 Workers are forked so they share the parent's loaded site without pickling it;
 only the items and results cross process boundaries.  With one job, or too
-little work to repay the start-up, everything runs in this process.
+little work to repay the start-up, everything runs in this process.  A worker
+that dies (killed, out of memory) fails the run with a ServiceError (exit 3)
+rather than leaving it waiting for results that will never come.
 """
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+from .errors import ServiceError
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 _TASK: Callable | None = None
+
+WORKER_DIED = "a worker process stopped (killed, or out of memory); build again, or use --jobs 1"
 
 
 def default_jobs() -> int:
@@ -26,7 +35,7 @@ def default_jobs() -> int:
 
 def _run_chunk(chunk: list) -> list:
     task = _TASK
-    assert task is not None, "set in each worker before any chunk"
+    assert task is not None, "set in the parent before any worker is forked"
     return [task(item) for item in chunk]
 
 
@@ -37,8 +46,10 @@ def chunks(items: list[T], count: int) -> list[list[T]]:
 
 
 def parallel_map(task: Callable[[T], R], items: Iterable[T], jobs: int, min_items: int = 200) -> Iterator[R]:
-    """TASK over ITEMS in up to JOBS processes, yielding results in ITEMS' order."""
-    global _TASK
+    """TASK over ITEMS in up to JOBS processes, yielding results in ITEMS' order.
+
+    An exception TASK raises in a worker is raised here unchanged; a worker that
+    dies raises ServiceError (exit 3)."""
     items = list(items)
     if jobs <= 1 or len(items) < min_items:
         yield from map(task, items)
@@ -47,11 +58,29 @@ def parallel_map(task: Callable[[T], R], items: Iterable[T], jobs: int, min_item
     if multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
         yield from map(task, items)
         return
-    _TASK = task
+    yield from _forked_map(task, items, jobs)
+
+
+def _forked_map(task: Callable[[T], R], items: list[T], jobs: int) -> Iterator[R]:
+    """TASK over ITEMS in JOBS forked workers, in order; ServiceError if one dies."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    global _TASK
+    _TASK = task   # before any fork: workers inherit it, it is never pickled
+    # With fork, Python 3.11 starts every worker at the first submit(), in this
+    # thread; so all of them see _TASK as set just above.
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            # Several chunks per worker keep them busy when chunks differ in cost.
-            for results in pool.imap(_run_chunk, chunks(items, jobs * 4)):
-                yield from results
+        # Several chunks per worker keep them busy when chunks differ in cost.
+        futures: list[Future[list]] = [executor.submit(_run_chunk, part) for part in chunks(items, jobs * 4)]
+        for future in futures:
+            yield from future.result()
+    except BrokenProcessPool:
+        raise ServiceError("sitegen", WORKER_DIED) from None
     finally:
+        # Wait for chunks already running: a worker must not go on writing after
+        # its caller has moved on (to clean up staged files, say).
+        executor.shutdown(wait=True, cancel_futures=True)
         _TASK = None
