@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.build import Reporter, Selection, build
 from sitegen.build.hashing import InputHashes
@@ -127,3 +129,126 @@ def test_the_reporter_times_every_phase_in_order(make_site, tmp_path):
     build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state", reporter=reporter)
     assert list(reporter.phases) == ["scan", "load and check", "hash", "write", "keep"]
     assert reporter.cold and reporter.selection == Selection(None) and len(reporter.rendered) > 10
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def clean_tree(site: Path, tmp_path: Path, day: date = date(2026, 11, 28)) -> dict[str, bytes]:
+    build(site, tmp_path / "clean", day, state_dir=tmp_path / "clean-state", clean=True)
+    return tree(tmp_path / "clean")
+
+
+@settings(max_examples=12, deadline=None)
+@given(which=st.sampled_from(["state.pickle", "areas", "events/shards"]), seed=st.integers(0, 2**32 - 1),
+       flips=st.integers(1, 6))
+def test_a_damaged_cache_file_is_a_cache_miss_never_a_crash(tmp_path_factory, which, seed, flips):
+    """Bytes flipped anywhere in the build state, an area cache shard or an event
+    ledger shard: the next build reads it as lost (exit 0, the same site)."""
+    import random
+    import shutil
+    tmp = tmp_path_factory.mktemp("damaged")
+    site = tmp / "site"
+    shutil.copytree(PACKAGE.parent / "tests/sites/minimal", site, ignore=shutil.ignore_patterns("expected", ".cache"))
+    state = tmp / "state"
+    build(site, tmp / "out", date(2026, 11, 28), state_dir=state)
+    files = [state / which] if which == "state.pickle" else sorted((site / ".cache/build" / which).glob("*.json")) \
+        if which == "events/shards" else sorted((state / which).glob("*.pickle"))
+    rng = random.Random(seed)
+    target = rng.choice(files)
+    data = bytearray(target.read_bytes())
+    for _ in range(flips):
+        data[rng.randrange(len(data))] = rng.randrange(256)
+    target.write_bytes(bytes(data))
+    build(site, tmp / "out", date(2026, 11, 28), state_dir=state)
+    assert tree(tmp / "out") == clean_tree(site, tmp)
+
+
+def test_a_deeply_nested_ledger_is_read_as_lost(make_site, tmp_path):
+    from sitegen.build.eventledger import ledger_path
+    site = make_site("minimal")
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state")
+    ledger_path(site, "north-ward").write_text("[" * 200_000)
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state", clean=True)
+
+
+def sequences(ics: bytes) -> list[int]:
+    return [int(line.split(b":")[1]) for line in ics.splitlines() if line.startswith(b"SEQUENCE:")]
+
+
+def test_an_event_removed_and_put_back_on_the_same_day_never_goes_down(make_site, tmp_path):
+    site = make_site("minimal")
+    area = site / "content/areas/north-ward/area.yaml"
+    original = area.read_text()
+    day = date(2026, 11, 28)
+    ics = tmp_path / "out/areas/north-ward/events.ics"
+    build(site, tmp_path / "out", day, state_dir=tmp_path / "state")
+    first = sequences(ics.read_bytes())
+    area.write_text(original.replace("location: Town hall", "location: Moved to Town hall"))
+    build(site, tmp_path / "out", day, state_dir=tmp_path / "state")
+    edited = sequences(ics.read_bytes())
+    assert edited[0] > first[0]
+    start, end = original.index("  - id: ward-panel-meeting-2026-12-03"), original.index("  - id: street-surgery")
+    area.write_text(original[:start] + original[end:])   # the meeting is taken out...
+    build(site, tmp_path / "out", day, state_dir=tmp_path / "state")
+    area.write_text(original.replace("location: Town hall", "location: Moved to Town hall"))   # ...and put back
+    build(site, tmp_path / "out", day, state_dir=tmp_path / "state")
+    assert sequences(ics.read_bytes())[0] >= edited[0]
+
+
+@pytest.mark.parametrize("slug", ["shard-16", "shards", "16"])
+def test_no_ward_name_reaches_another_wards_event_ledger(make_site, tmp_path, slug):
+    """The ledger's shards cannot be taken for a ward's ledger of the old one-file-per-ward kind."""
+    import shutil
+    site = make_site("minimal")
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state")
+    area = site / "content/areas/north-ward/area.yaml"
+    area.write_text(area.read_text().replace("location: Town hall", "location: Moved to Town hall"))
+    build(site, tmp_path / "out", date(2026, 11, 29), state_dir=tmp_path / "state")
+    published = (tmp_path / "out/areas/north-ward/events.ics").read_bytes()
+    shutil.copytree(site / "content/areas/south-ward", site / "content/areas" / slug)
+    build(site, tmp_path / "out", date(2026, 11, 29), state_dir=tmp_path / "state")
+    assert (tmp_path / "out/areas/north-ward/events.ics").read_bytes() == published
+    assert clean_tree(site, tmp_path, date(2026, 11, 29))["areas/north-ward/events.ics"] == published
+
+
+class StopWhileMoving(Reporter):
+    def moving(self, path: str) -> None:
+        raise KeyboardInterrupt
+
+
+def test_a_build_stopped_after_rendering_never_publishes_one_sequence_for_two_contents(make_site, tmp_path):
+    site = make_site("minimal")
+    area = site / "content/areas/north-ward/area.yaml"
+    original = area.read_text()
+    ics = tmp_path / "out/areas/north-ward/events.ics"
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state")
+    area.write_text(original.replace("location: Town hall", "location: Second Town hall"))
+    with pytest.raises(KeyboardInterrupt):
+        build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state", reporter=StopWhileMoving())
+    before = sequences(ics.read_bytes())
+    area.write_text(original.replace("location: Town hall", "location: Third Town hall"))
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state")
+    assert sequences(ics.read_bytes())[0] > before[0] + 1   # the second content's number was recorded
+
+
+def test_a_narrow_build_makes_again_a_file_deleted_by_hand_anywhere(make_site, tmp_path):
+    site = make_site("minimal")
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state")
+    (tmp_path / "out/index.html").unlink()
+    news = site / "content/areas/north-ward/news/speed-checks.md"
+    news.write_text(news.read_text() + "\nOne more line.\n")
+    reporter = Reporter()
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state", reporter=reporter)
+    assert (tmp_path / "out/index.html").is_file() and reporter.selection == Selection(None)
+    assert tree(tmp_path / "out") == clean_tree(site, tmp_path)
+
+
+def test_a_relative_output_folder_is_the_same_build_as_its_absolute_path(make_site, tmp_path, monkeypatch):
+    site = make_site("minimal")
+    monkeypatch.chdir(tmp_path)
+    build(site, Path("out"), date(2026, 11, 28), state_dir=tmp_path / "state")
+    reporter = Reporter()
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state", reporter=reporter)
+    assert reporter.selections == []

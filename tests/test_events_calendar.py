@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
+from sitegen.build.eventledger import EventLedger, ledger_path, published_hash, sequence_floor
 from sitegen.config import load_config
 from sitegen.content.areas import load_area
 from sitegen.content.context import load_context
@@ -28,12 +29,6 @@ from sitegen.importers.police_uk.mapping import _events
 from sitegen.model import Area, Event, Site
 from sitegen.outputs.base import Output, RenderContext
 from sitegen.outputs.calendar import publish_calendars, render_ics
-from sitegen.outputs.eventledger import (
-    ledger_path,
-    publish_dates,
-    published_hash,
-    sequence_floor,
-)
 
 LONDON = ZoneInfo("Europe/London")
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
@@ -136,6 +131,14 @@ def write_site(root: Path, events_yaml: str) -> Path:
     (root / "site.yaml").write_text(SITE_YAML)
     (root / AREA).write_text(f"name: Test Ward\nborough: Testshire\nevents:\n{events_yaml}")
     return root
+
+
+def publish_dates(root: Path, slug: str, events: tuple, today: date) -> dict:
+    """How EVENTS of the area SLUG are published on TODAY, the ledger saved at once."""
+    ledger = EventLedger(root)
+    published = ledger.publish(slug, events, today)
+    ledger.save()
+    return published
 
 
 def load(root: Path):

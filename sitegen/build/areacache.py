@@ -95,8 +95,7 @@ class AreaStore:
                 code, entries = pickle.load(handle)  # noqa: S301 - our own cache file
         except FileNotFoundError:
             return {}
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError,
-                ValueError):
+        except Exception:   # whatever a damaged file raises: EOFError, MemoryError, ZoneInfoNotFoundError...
             return None
         return entries if code == self.code and isinstance(entries, dict) else None
 

@@ -1,11 +1,12 @@
 """When each event was last published with new content, and its iCalendar
 SEQUENCE: what a calendar's DTSTAMP, LAST-MODIFIED and SEQUENCE are made from.
 
-Kept in the build cache beside the build state (`.cache/build/events/`,
+Kept in the build cache beside the build state (`.cache/build/events/shards/`,
 whatever --state says, so every build of the site shares it), in 64 shards
 (an area always falls in the same one, build/areacache.shard_of), each
 `{area slug: {uid: {"hash": <hash of the event's published fields>,
-"since": "YYYY-MM-DD", "sequence": <int>}}}`.
+"since": "YYYY-MM-DD", "sequence": <int>}}}`.  An event removed from its
+area keeps its record, so that if it comes back its SEQUENCE still only rises.
 
 Ten per day: an event with no ledger record (new, or its ledger was lost or
 unreadable) gets the top of its build date's range, SEQUENCE = 10 x days + 9,
@@ -19,9 +20,11 @@ the day the event was first seen after it was edited that day, or after more
 than nine edits on one day).
 
 The build asks the ledger for the calendars it is about to render, before
-rendering (so workers only read), and saves it with the build state once the
-calendars are in place; `sitegen check` never writes it.  A ledger of one
-file per area (`events/<slug>.json`, before the shards) is read and folded in.
+rendering (so workers only read), and saves it once they have rendered and
+before they move into the output folder: a build that fails first leaves it
+as it was, and no calendar is ever published with a SEQUENCE the ledger has
+not recorded.  `sitegen check` never writes it.  A ledger of one file per area
+(`events/<slug>.json`, before the shards) is read and folded in.
 """
 from __future__ import annotations
 
@@ -31,13 +34,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..build.areacache import shard_of
-from ..build.state import default_state_dir
 from ..errors import ServiceError
 from ..fileio import atomic_write
 from ..model import Event
+from .areacache import shard_of
+from .state import default_state_dir
 
 LEDGER_DIR = "events"
+SHARDS_DIR = "shards"   # a folder: no old ledger file (events/<slug>.json) can be named as a shard
 SEQUENCE_EPOCH = date(2020, 1, 1)
 SEQUENCES_PER_DAY = 10
 
@@ -53,7 +57,11 @@ class Published:
 
 def ledger_path(root: Path, area_slug: str) -> Path:
     """The shard file holding AREA_SLUG's ledger in the site at ROOT."""
-    return EventLedger(root)._path(shard_of(area_slug))
+    return _shard_path(root, shard_of(area_slug))
+
+
+def _shard_path(root: Path, index: int) -> Path:
+    return default_state_dir(root) / LEDGER_DIR / SHARDS_DIR / f"{index:02d}.json"
 
 
 def _legacy_path(root: Path, area_slug: str) -> Path:
@@ -85,7 +93,7 @@ def read_ledger(path: Path) -> dict[str, dict]:
     restart from the top of the build date's ten)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except Exception:   # whatever a damaged file raises: OSError, ValueError, RecursionError, MemoryError...
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -135,7 +143,9 @@ class EventLedger:
         old = shard.get(area_slug)
         if not isinstance(old, dict):
             old = self._legacy(area_slug)
-        new, published = {}, {}
+        # Removed events keep their records: one that comes back never goes down.
+        new = {uid: entry for uid, entry in old.items() if isinstance(entry, dict)}
+        published = {}
         for event in events:
             content = published_hash(event)
             now = published[event.uid] = _publish(old.get(event.uid), content, today)
@@ -162,7 +172,7 @@ class EventLedger:
         self.legacy.clear()
 
     def _path(self, index: int) -> Path:
-        return default_state_dir(self.root) / LEDGER_DIR / f"shard-{index:02d}.json"
+        return _shard_path(self.root, index)
 
     def _shard(self, index: int) -> dict[str, dict]:
         if index not in self.shards:
@@ -176,12 +186,3 @@ class EventLedger:
         if found:
             self.legacy.add(path)
         return found
-
-
-def publish_dates(root: Path, area_slug: str, events: tuple[Event, ...], today: date) -> dict[str, Published]:
-    """uid -> how each of EVENTS is published when built on TODAY, recording any
-    new content in the area's ledger at once (EventLedger.publish, then save)."""
-    ledger = EventLedger(root)
-    published = ledger.publish(area_slug, events, today)
-    ledger.save()
-    return published

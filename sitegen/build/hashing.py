@@ -12,7 +12,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
-from stat import S_ISREG
+from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, Protocol
 
 from .units import Unit, UnitHashes, digest, unit_hash
@@ -37,9 +37,12 @@ class Hasher:
     (as git's index does); a folder whose modification time is as last time
     has the same names in it, so is not listed again.  Symbolic links are
     listed whatever they point to, and followed on every scan: what they point
-    to can change without their folder changing.  NOTICE_LINK and NOTICE_NAME,
-    when given, are shown every link and every name listed: the caller's
-    rules for links leading out of the site and names it refuses."""
+    to can change without their folder changing.  A link to a folder is hashed
+    as a folder under the link's name, listed by where it leads (so the cached
+    listing is checked against that folder's time); one leading back to a
+    folder it lies in is hashed as a marker, not followed.  LINK_TARGET and
+    NOTICE_NAME, when given, are shown every link and every name listed: the
+    caller's rules for links leading out of the site and names it refuses."""
 
     def __init__(self, previous: dict[str, Stamp], folders: dict[str, tuple[int, Entries]] | None = None,
                  link_target: Callable[[str], str | None] | None = None,
@@ -107,17 +110,40 @@ class Hasher:
         found.sort()
         return digest(*found) if found else ""
 
-    def _collect(self, folder: str, prefix: str, found: list[str]) -> None:
-        """Add 'relative name=hash' for every file under FOLDER to FOUND."""
+    def _collect(self, folder: str, prefix: str, found: list[str], descent: tuple[str, ...] = ()) -> None:
+        """Add 'relative name=hash' for every file under FOLDER to FOUND; DESCENT
+        holds the folders walked to reach FOLDER (for links leading back up)."""
+        descent = (*descent, folder)
         for name, is_dir in self.entries(folder) or ():
             path = f"{folder}/{name}"
             if is_dir:
-                self._collect(path, f"{prefix}{name}/", found)
+                self._collect(path, f"{prefix}{name}/", found, descent)
             elif is_dir is None and (target := self.link_out(path)):
                 found.append(f"{prefix}{name}->{target}")
-            elif value := self.file(path):   # '' for a link to nothing (yet), or to a folder
+            elif is_dir is None:
+                self._linked(path, f"{prefix}{name}", found, descent)
+            elif value := self.file(path):
                 found.append(f"{prefix}{name}={value}")
 
+    def _linked(self, path: str, shown: str, found: list[str], descent: tuple[str, ...]) -> None:
+        """Add what the link PATH (inside the site) leads to, named SHOWN, to FOUND:
+        a file's hash, a folder's tree, a marker for a link back to a folder in
+        DESCENT (a loop), nothing for a link to nothing (yet)."""
+        try:
+            info = os.stat(path)
+        except OSError:   # dangling, or a loop of links (ELOOP)
+            return
+        if not S_ISDIR(info.st_mode):
+            if value := self.file(path, info):
+                found.append(f"{shown}={value}")
+            return
+        # Listed by where it leads: a link moved to another folder with the same
+        # modification time must not reuse the first folder's listing.
+        real = os.path.realpath(path)
+        if real in {os.path.realpath(f) for f in descent}:
+            found.append(f"{shown}/=loop")
+        else:
+            self._collect(real, f"{shown}/", found, descent)
 
 class Made(Protocol):
     """What an output tells the hashing of itself (sitegen.outputs.base.Output)."""

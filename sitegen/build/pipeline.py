@@ -42,7 +42,8 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
     the cores); REPORTER is told what was selected, rendered and moved.
     Raises SitegenError with every problem found, and leaves OUT_DIR as it was."""
     reporter = reporter or Reporter()
-    state_dir = state_dir or default_state_dir(root)
+    root, out_dir = root.absolute(), out_dir.absolute()   # the state names the output folder it vouches for
+    state_dir = (state_dir or default_state_dir(root)).absolute()
     with collector_paused() as loaded_all:
         clean_leftovers(out_dir)   # every build, one with nothing to do too, clears what dead ones left
         with reporter.phase("scan"):
@@ -71,12 +72,12 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
             whole_tree = needs_whole_tree(found)
             rendering = loaded.ctx.outputs if whole_tree else todo.render
             ledger = publish_calendars(loaded.ctx, rendering)   # events' SEQUENCE, asked before rendering
+            # The ledger is saved once the calendars have rendered, before they move in.
             if whole_tree:
-                write_whole_tree(loaded.ctx, out_dir, jobs, reporter)
+                write_whole_tree(loaded.ctx, out_dir, jobs, reporter, ledger.save)
             else:
-                write_changes(loaded.ctx, todo, out_dir, state_dir, jobs, reporter)
+                write_changes(loaded.ctx, todo, out_dir, state_dir, jobs, reporter, ledger.save)
         with reporter.phase("keep"):
-            ledger.save()
             _keep(found, loaded, hashed, out_dir, state_dir, build_date)
         rendered = len(rendering)
     return BuildResult(loaded.facts.pages, len(hashed.outputs), rendered, out_dir)

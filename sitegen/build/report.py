@@ -35,7 +35,7 @@ WHOLE = Selection()
 @dataclass(frozen=True)
 class BuildResult:
     """What a build made: PAGES (HTML pages in the site), FILES (in the site),
-    RENDERED (outputs rendered or copied this time), in OUT_DIR."""
+    RENDERED (outputs rendered this time, whether or not their bytes changed), in OUT_DIR."""
 
     pages: int
     files: int

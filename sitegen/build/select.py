@@ -86,7 +86,9 @@ def select(found: Scan, out_dir: Path, build_date: date) -> Selection | None:
     if not all(_confined(unit, state.sources, found.sources) for unit in changed):
         return WHOLE
     touched = {unit.name for unit in changed if unit.kind in NARROW_KINDS} | dated
-    return Selection(frozenset(touched)) if len(touched) <= MOST_AREAS else WHOLE
+    if len(touched) > MOST_AREAS or any_missing(out_dir, state.outputs):
+        return WHOLE   # (a file deleted from the output by hand may be any area's: the whole build finds it)
+    return Selection(frozenset(touched))
 
 
 def _confined(unit: Unit, old: dict[Unit, str], new: dict[Unit, str]) -> bool:

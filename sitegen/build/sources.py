@@ -75,14 +75,28 @@ def source_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
 
 
 def _folder_units(folder: Path, hasher: Hasher) -> dict[Unit, str]:
-    """An area unit per folder in FOLDER (a link out of the site stands for where it leads)."""
+    """An area unit per folder in FOLDER (a link out of the site stands for where it leads).
+
+    A hidden folder ('.draft') is no area (arealoader.area_folders): it gets no
+    unit, so editing it selects nothing; it is still walked, so a link out of
+    the site or a bad name in it is noticed and the whole build reports it."""
     units = {}
     for entry in _entries(folder):
-        if entry.is_symlink() and (target := hasher.link_out(entry.path)):
+        if entry.name.startswith("."):
+            _walk_hidden(entry, hasher)
+        elif entry.is_symlink() and (target := hasher.link_out(entry.path)):
             units[area_unit(entry.name)] = digest("link", target)
         elif entry.is_dir():
             units[area_unit(entry.name)] = hasher.tree(entry.path)
     return units
+
+
+def _walk_hidden(entry: os.DirEntry[str], hasher: Hasher) -> None:
+    """Show the hasher's rules for links and names all that is in the hidden ENTRY (its hash is not kept)."""
+    if entry.is_symlink() and hasher.link_out(entry.path):
+        return
+    if entry.is_dir():
+        hasher.tree(entry.path)
 
 
 def _page_units(folder: Path, hasher: Hasher) -> dict[Unit, str]:

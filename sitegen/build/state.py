@@ -59,7 +59,7 @@ def read_pickle(path: Path, kind: type[T], default: T) -> T:
     try:
         with path.open("rb") as handle:
             value = pickle.load(handle)  # noqa: S301 - our own cache file
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+    except Exception:   # whatever a damaged file raises: EOFError, MemoryError, OverflowError...
         return default
     return value if isinstance(value, kind) else default
 

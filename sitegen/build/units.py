@@ -2,7 +2,7 @@
 
 A unit is typed, not a string: `Unit("area", "abbey")`.  The kinds are
 declared by the modules that make them: the site's sources
-(sitegen/content/sources.py) and what an output shows of other outputs
+(sitegen/build/sources.py) and what an output shows of other outputs
 (beside its renderer: outputs.pages.listing_units, outputs.syndication.plan_unit).
 This module knows none of them; it only looks hashes up, and an unknown unit
 is an error, never an empty hash.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,24 +40,27 @@ class Changes:
     delete: set[str]
 
 
-def write_whole_tree(ctx: RenderContext, out_dir: Path, jobs: int, reporter: Reporter) -> None:
+def write_whole_tree(ctx: RenderContext, out_dir: Path, jobs: int, reporter: Reporter,
+                     rendered: Callable[[], None]) -> None:
     """Render every output of CTX, with every asset and media file, into a
-    new tree and swap it in for OUT_DIR."""
+    new tree and swap it in for OUT_DIR, calling RENDERED in between."""
     statics = static_paths(ctx)
     with staging(out_dir) as stage:
         render_into(ctx, ctx.outputs, stage, jobs)
         copy_static(ctx, stage, set(statics))
+        rendered()
         swap_into_place(stage, out_dir)
     reporter.made([o.path for o in ctx.outputs], sorted(statics), [], cold=True)
 
 
 def write_changes(ctx: RenderContext, changes: Changes, out_dir: Path, state_dir: Path, jobs: int,
-                  reporter: Reporter) -> None:
-    """Render and copy CHANGES aside, then move those that differ from OUT_DIR's
-    files in and delete what CHANGES names."""
+                  reporter: Reporter, rendered: Callable[[], None]) -> None:
+    """Render and copy CHANGES aside, call RENDERED, then move those that differ
+    from OUT_DIR's files in and delete what CHANGES names."""
     with staging(out_dir) as stage:
         staged = render_aside(ctx, changes.render, stage, out_dir, jobs)
         staged.update(copy_aside(ctx, stage, changes.copy))
+        rendered()
         if not (out_dir / BUILD_MARKER).is_file():
             staged[BUILD_MARKER] = BUILD_MARKER
         # Note what is about to change first: a build stopped part-way makes it again.

@@ -22,7 +22,8 @@ from . import build_date_option, resolve_build_date, site_option, site_root
 @click.option("--jobs", type=click.IntRange(1, 256), default=None,
               help="Worker processes (default: the cores).")
 @click.option("--state", "state_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the build state is kept between builds (default: .cache/build).")
+              help="Where the build state is kept between builds (default: .cache/build). The event"
+                   " ledger stays in the site's .cache/build/events, shared by every build of the site.")
 @build_date_option
 def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int | None, state_dir: Path | None,
                   build_date) -> None:

@@ -17,7 +17,7 @@ from ..model import Site
 if TYPE_CHECKING:
     import jinja2
 
-    from .eventledger import Published
+    from ..build.eventledger import Published
 
 
 class Output(NamedTuple):

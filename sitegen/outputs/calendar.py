@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from ..build.eventledger import EventLedger, Published
 from ..content.localtime import as_utc, in_fold
 from ..model import Event
 from ..xmltext import xml_safe
 from .base import Output, RenderContext
-from .eventledger import EventLedger, Published
 
 # Europe/London since 1996: GMT in winter, BST from the last Sunday of March
 # to the last Sunday of October (RFC 5545 section 3.6.5).
