@@ -8,6 +8,9 @@ template overrides, assets, forms) is refused; a link inside the site works.
 from __future__ import annotations
 
 import os
+import shutil
+import threading
+from datetime import date
 from pathlib import Path
 
 import boto3
@@ -16,8 +19,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import BUILD_DATE, run_cli
+from sitegen.build import Reporter, Selection, build
 from sitegen.build.select import scan
-from sitegen.build.sources import MEDIA
+from sitegen.build.sources import MEDIA, area_unit
 from sitegen.outputfolder import BUILD_MARKER
 from sitegen.sitefiles import outside_links, outside_target
 
@@ -271,9 +275,9 @@ LINK_PLACES = ["content/media/leaked.txt", "content/media/sub/leaked.txt", "cont
 
 def _not_source(site: Path, target: str) -> Path:
     path = site / target
-    if NOT_SOURCES[target] is not None:
+    if (content := NOT_SOURCES[target]) is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(NOT_SOURCES[target])
+        path.write_text(content)
     elif not path.exists():
         path.mkdir()
     return path
@@ -331,3 +335,161 @@ def test_the_site_folder_of_a_file_is_found_from_its_relative_name(root_parts, r
     root, rel = Path("/", *root_parts), "/".join(rel_parts)
     assert root_of(root / rel, rel) == root
     assert root_of(root / rel, "other/" + rel) is None or root_parts[-1:] == ["other"]
+
+
+# --- links to folders inside an area are hashed through (issue 16) ---------------------------
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _build_here(site: Path, tmp_path: Path) -> Reporter:
+    """Build SITE into tmp_path/out (state in tmp_path/state); what the build reported."""
+    reporter = Reporter()
+    build(site, tmp_path / "out", date.fromisoformat(BUILD_DATE), state_dir=tmp_path / "state", reporter=reporter)
+    return reporter
+
+
+def _assert_same_as_clean(site: Path, tmp_path: Path) -> None:
+    """The incremental build in tmp_path/out is byte for byte a clean build of SITE."""
+    result = run_cli("build", "--site", str(site), "--out", str(tmp_path / "clean"), "--state",
+                     str(tmp_path / "clean-state"), "--build-date", BUILD_DATE, "--clean")
+    assert result.exit_code == 0, result.output
+    assert _tree(tmp_path / "out") == _tree(tmp_path / "clean")
+
+
+def _link_news_to_shared(site: Path) -> Path:
+    """Move north-ward's news to content/shared/news, leaving a link in its place."""
+    shared = site / "content/shared/news"
+    shared.parent.mkdir()
+    (site / "content/areas/north-ward/news").rename(shared)
+    (site / "content/areas/north-ward/news").symlink_to("../../shared/news")
+    return shared
+
+
+SPEED_CHECKS = "areas/north-ward/news/speed-checks/index.html"
+
+
+def test_an_edit_inside_a_linked_news_folder_rebuilds_its_page(make_site, tmp_path):
+    site = make_site("minimal")
+    shared = _link_news_to_shared(site)
+    _build_here(site, tmp_path)
+    with (shared / "speed-checks.md").open("a") as story:
+        story.write("\nEdited through the link XYZZY.\n")
+    reported = _build_here(site, tmp_path)
+    assert SPEED_CHECKS in reported.rendered
+    assert b"XYZZY" in (tmp_path / "out" / SPEED_CHECKS).read_bytes()
+    _assert_same_as_clean(site, tmp_path)
+
+
+def test_a_linked_folder_moved_to_another_with_the_same_time_is_listed_afresh(make_site, tmp_path):
+    """The listing of a linked folder is kept by where the link leads, not by the link's name."""
+    site = make_site("minimal")
+    shared = _link_news_to_shared(site)
+    _build_here(site, tmp_path)
+    other = shared.parent / "other-news"   # the same stories and one more: the old listing would hash the same
+    shutil.copytree(shared, other)
+    (other / "new-story.md").write_text("---\ntitle: A new story\ndate: 2026-11-20\n---\nNew.\n")
+    stamp = shared.stat().st_mtime_ns - 10 * 10**9   # long settled, so a cached listing would be trusted
+    os.utime(shared, ns=(stamp, stamp))
+    _build_here(site, tmp_path)                       # the listing of shared/news kept at STAMP
+    os.utime(other, ns=(stamp, stamp))
+    link = site / "content/areas/north-ward/news"
+    link.unlink()
+    link.symlink_to("../../shared/other-news")
+    reported = _build_here(site, tmp_path)
+    assert "areas/north-ward/news/new-story/index.html" in reported.rendered
+    _assert_same_as_clean(site, tmp_path)
+
+
+def _scan_within(site: Path, seconds: float) -> dict:
+    """source_units(SITE), failing the test if it takes longer than SECONDS (a loop followed for ever)."""
+    found: list[dict] = []
+    worker = threading.Thread(target=lambda: found.append(source_units(site)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), "the scan did not end"
+    assert found, "the scan raised"
+    return found[0]
+
+
+def test_a_loop_of_links_in_an_area_neither_hangs_nor_crashes_the_scan(make_site, tmp_path):
+    site = make_site("minimal")
+    news = site / "content/areas/north-ward/news"
+    (news / "self").symlink_to(".")
+    (news / "up").symlink_to("..")
+    (news / "area").symlink_to("../../north-ward")
+    units = _scan_within(site, 20)
+    assert units[area_unit("north-ward")] and units == _scan_within(site, 20)
+    check = run_cli("check", "--site", str(site), "--build-date", BUILD_DATE)
+    assert "Traceback" not in check.output and check.exit_code == 0, check.output
+    _build_here(site, tmp_path)
+    with (news / "speed-checks.md").open("a") as story:
+        story.write("\nStill rebuilt.\n")
+    assert SPEED_CHECKS in _build_here(site, tmp_path).rendered
+    _assert_same_as_clean(site, tmp_path)
+
+
+def _draft_area(site: Path) -> Path:
+    draft = site / "content/areas/.draft"
+    shutil.copytree(site / "content/areas/north-ward", draft)
+    return draft
+
+
+def test_an_edit_in_a_hidden_area_folder_selects_nothing(make_site, tmp_path):
+    site = make_site("minimal")
+    draft = _draft_area(site)
+    _build_here(site, tmp_path)
+    with (draft / "news/speed-checks.md").open("a") as story:
+        story.write("\nA draft edit.\n")
+    (draft / "news/another.md").write_text("---\ntitle: Draft\ndate: 2026-11-20\n---\nDraft.\n")
+    reported = _build_here(site, tmp_path)
+    assert reported.selections == [] and reported.rendered == []
+    _assert_same_as_clean(site, tmp_path)
+
+
+def test_an_edit_beside_a_hidden_area_edit_selects_its_own_area_alone(make_site, tmp_path):
+    site = make_site("minimal")
+    draft = _draft_area(site)
+    _build_here(site, tmp_path)
+    for folder in (draft, site / "content/areas/north-ward"):
+        with (folder / "news/speed-checks.md").open("a") as story:
+            story.write("\nEdited.\n")
+    assert _build_here(site, tmp_path).selections[0] == Selection(frozenset({"north-ward"}))
+    _assert_same_as_clean(site, tmp_path)
+
+
+def test_a_link_out_added_in_a_hidden_area_folder_is_still_reported_by_the_build(make_site, outside):
+    site = make_site("minimal")
+    draft = _draft_area(site)
+    assert run_cli("build", "--site", str(site), "--build-date", BUILD_DATE).exit_code == 0
+    (draft / "news/stolen.md").symlink_to(outside / "page.md")
+    result = run_cli("build", "--site", str(site), "--build-date", BUILD_DATE)
+    assert result.exit_code == 1
+    assert "content/areas/.draft/news/stolen.md: is a link to a file outside the site" in result.stderr
+
+
+def _ping_pong(site: Path) -> None:
+    """Two links in north-ward's news leading to each other: opening either fails (ELOOP)."""
+    news = site / "content/areas/north-ward/news"
+    (news / "ping").symlink_to("pong")
+    (news / "pong").symlink_to("ping")
+
+
+def test_a_loop_of_links_to_nothing_neither_hangs_nor_crashes_the_scan(make_site, tmp_path):
+    site = make_site("minimal")
+    before = _scan_within(site, 20)
+    _ping_pong(site)
+    assert _scan_within(site, 20) == before   # hashed as a link to nothing (yet)
+    result = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--state",
+                     str(tmp_path / "state"), "--build-date", BUILD_DATE)
+    assert "Traceback" not in result.output and "Too many levels of symbolic links" in result.stderr
+
+
+@pytest.mark.xfail(strict=True, raises=OSError,
+                   reason="sitefiles._walk calls entry.is_dir() on a link that loops (ELOOP): `check` crashes")
+def test_check_names_a_loop_of_links_to_nothing(make_site):
+    site = make_site("minimal")
+    _ping_pong(site)
+    check = run_cli("check", "--site", str(site), "--build-date", BUILD_DATE)
+    assert "Traceback" not in check.output and check.exit_code != 0
