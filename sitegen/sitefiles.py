@@ -155,7 +155,13 @@ def _walk(root: Path, folder: Path, rel: str, seen: set[str]) -> Iterator[Proble
             if (target := stray_target(root, entry.path)) is not None:
                 yield stray_problem(root, entry_rel, target)
                 continue
-        if entry.is_dir():
+        try:
+            is_dir = entry.is_dir()
+        except OSError as exc:   # ELOOP: links that lead to each other, never to a file
+            yield Problem(shown_path(entry_rel), 0, 0, f"is a link that leads nowhere ({exc.strerror});"
+                                                       " remove it, or point it at a file or folder")
+            continue
+        if is_dir:
             yield from _walk(root, Path(entry.path), entry_rel, seen)
 
 

@@ -252,3 +252,34 @@ def test_a_relative_output_folder_is_the_same_build_as_its_absolute_path(make_si
     reporter = Reporter()
     build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state", reporter=reporter)
     assert reporter.selections == []
+
+
+class EditWhileLoading(Reporter):
+    """A reporter that saves FILE with TEXT just as the build starts reading the site."""
+
+    def __init__(self, file: Path, text: str):
+        super().__init__()
+        self.file, self.text = file, text
+
+    def phase(self, name: str):
+        if name == "load and check":
+            self.file.write_text(self.text)
+        return super().phase(name)
+
+
+def test_an_edit_saved_while_a_build_reads_the_site_and_then_undone_is_not_missed(make_site, tmp_path):
+    """The build renders what it read, which the scan did not hash; undoing the edit
+    must still bring the page back to the file as it is."""
+    site = make_site("minimal")
+    news = site / "content/areas/north-ward/news/speed-checks.md"
+    page = tmp_path / "out/areas/north-ward/news/speed-checks/index.html"
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state")
+    original = news.read_text()
+    news.write_text(original + "\nFirst edit.\n")
+    during = EditWhileLoading(news, original + "\nSecond edit, saved mid-build.\n")
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state", reporter=during)
+    assert "Second edit" in page.read_text()
+    news.write_text(original + "\nFirst edit.\n")   # back to what the scan hashed
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state")
+    assert "First edit" in page.read_text() and "Second edit" not in page.read_text()
+    assert tree(tmp_path / "out") == clean_tree(site, tmp_path)

@@ -50,6 +50,9 @@ class Hasher:
         self.previous, self.old_folders = previous, folders or {}
         self.link_target, self.notice_name = link_target, notice_name
         self.stamps: dict[str, Stamp] = {}
+        # (mtime_ns, size; -1 for a folder) of every file and folder as this scan saw it,
+        # untrusted ones included: to tell whether one changed while the build ran.
+        self.seen: dict[str, tuple[int, int]] = {}
         self.folders: dict[str, tuple[int, Entries]] = {}
         self.settled = time.time_ns() - SETTLE_NS
 
@@ -62,6 +65,7 @@ class Hasher:
             return ""
         if not S_ISREG(info.st_mode):
             return ""
+        self.seen[key] = (info.st_mtime_ns, info.st_size)
         old = self.previous.get(key)
         if old and old[0] == info.st_mtime_ns and old[1] == info.st_size:
             self.stamps[key] = old
@@ -78,6 +82,7 @@ class Hasher:
             mtime = os.stat(folder).st_mtime_ns
         except OSError:
             return None
+        self.seen[folder] = (mtime, -1)
         old = self.old_folders.get(folder)
         if old is not None and old[0] == mtime:
             names = old[1]

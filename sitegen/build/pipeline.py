@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from ..collector import collector_paused
 from ..parallel import default_jobs
 from .report import WHOLE, BuildResult, Reporter
-from .select import scan, select
+from .select import changed_since_scan, scan, select
 from .staging import clean_leftovers
 from .state import BuildState, default_state_dir, save_state
 
@@ -78,22 +78,28 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
             else:
                 write_changes(loaded.ctx, todo, out_dir, state_dir, jobs, reporter, ledger.save)
         with reporter.phase("keep"):
-            _keep(found, loaded, hashed, out_dir, state_dir, build_date)
+            _keep(found, loaded, hashed, [o.path for o in rendering], out_dir, state_dir, build_date)
         rendered = len(rendering)
     return BuildResult(loaded.facts.pages, len(hashed.outputs), rendered, out_dir)
 
 
-def _keep(found: Scan, loaded: Loaded, hashed: Hashed, out_dir: Path, state_dir: Path,
+def _keep(found: Scan, loaded: Loaded, hashed: Hashed, rendered: list[str], out_dir: Path, state_dir: Path,
           build_date: date) -> None:
-    """Save the area cache and the state for the next build."""
+    """Save the area cache and the state for the next build (RENDERED: the build paths rendered)."""
     state = found.state
     loaded.cache.save(loaded.facts.areas, None if state.empty else state.site.areas.keys())
     # The feeds of the areas not read are as the selection found them.
     feeds = {**found.last_feeds(), **loaded.feeds} if loaded.selection.areas is not None else loaded.feeds
+    sources, outputs = {**found.sources, **feeds}, hashed.outputs
+    if changed_since_scan(found):
+        # An editor saved while this build read the sources: what it rendered may hold
+        # either version, so the next build reads the whole site and renders those again.
+        sources = {}
+        outputs = {**outputs, **dict.fromkeys(rendered, "")}
     save_state(state_dir, BuildState(
         code=found.code, out_dir=str(out_dir), build_date=build_date, stamps=found.hasher.stamps,
-        folders=found.hasher.folders, sources={**found.sources, **feeds}, units=hashed.units,
-        outputs=hashed.outputs, frame=hashed.frame, templates=hashed.templates.memo, site=loaded.facts))
+        folders=found.hasher.folders, sources=sources, units=hashed.units, outputs=outputs,
+        frame=hashed.frame, templates=hashed.templates.memo, site=loaded.facts))
 
 
 def _unchanged(state: BuildState, out_dir: Path) -> BuildResult:

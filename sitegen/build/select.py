@@ -98,6 +98,19 @@ def _confined(unit: Unit, old: dict[Unit, str], new: dict[Unit, str]) -> bool:
     return unit.kind == "area" and unit in old and unit in new
 
 
+def changed_since_scan(found: Scan) -> bool:
+    """Whether a file or folder the scan hashed or listed has changed (or gone) since
+    the scan saw it: what the build then read may not be what the scan hashed."""
+    for path, (mtime, size) in found.hasher.seen.items():
+        try:
+            info = os.stat(path)
+        except OSError:
+            return True
+        if info.st_mtime_ns != mtime or (size >= 0 and info.st_size != size):
+            return True
+    return False
+
+
 def any_missing(out_dir: Path, paths: Iterable[str]) -> bool:
     """Whether any of PATHS is no longer under OUT_DIR (someone may have deleted it)."""
     return next(missing_outputs(out_dir, paths), None) is not None
