@@ -78,20 +78,20 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
             else:
                 write_changes(loaded.ctx, todo, out_dir, state_dir, jobs, reporter, ledger.save)
         with reporter.phase("keep"):
-            _keep(found, loaded, hashed, [o.path for o in rendering], out_dir, state_dir, build_date)
+            _keep(found, loaded, hashed, [o.path for o in rendering], root, out_dir, state_dir, build_date)
         rendered = len(rendering)
     return BuildResult(loaded.facts.pages, len(hashed.outputs), rendered, out_dir)
 
 
-def _keep(found: Scan, loaded: Loaded, hashed: Hashed, rendered: list[str], out_dir: Path, state_dir: Path,
-          build_date: date) -> None:
+def _keep(found: Scan, loaded: Loaded, hashed: Hashed, rendered: list[str], root: Path, out_dir: Path,
+          state_dir: Path, build_date: date) -> None:
     """Save the area cache and the state for the next build (RENDERED: the build paths rendered)."""
     state = found.state
     loaded.cache.save(loaded.facts.areas, None if state.empty else state.site.areas.keys())
     # The feeds of the areas not read are as the selection found them.
     feeds = {**found.last_feeds(), **loaded.feeds} if loaded.selection.areas is not None else loaded.feeds
     sources, outputs = {**found.sources, **feeds}, hashed.outputs
-    if changed_since_scan(found):
+    if changed_since_scan(found, root, loaded.selection):
         # An editor saved while this build read the sources: what it rendered may hold
         # either version, so the next build reads the whole site and renders those again.
         sources = {}

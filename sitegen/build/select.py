@@ -86,9 +86,10 @@ def select(found: Scan, out_dir: Path, build_date: date) -> Selection | None:
     if not all(_confined(unit, state.sources, found.sources) for unit in changed):
         return WHOLE
     touched = {unit.name for unit in changed if unit.kind in NARROW_KINDS} | dated
-    if len(touched) > MOST_AREAS or any_missing(out_dir, state.outputs):
-        return WHOLE   # (a file deleted from the output by hand may be any area's: the whole build finds it)
-    return Selection(frozenset(touched))
+    # (A file deleted from the output by hand outside these areas is made again by the next
+    # build of the whole site, or with nothing to do: checking every output here would cost
+    # as much as the rest of a narrow build.)
+    return Selection(frozenset(touched)) if len(touched) <= MOST_AREAS else WHOLE
 
 
 def _confined(unit: Unit, old: dict[Unit, str], new: dict[Unit, str]) -> bool:
@@ -98,10 +99,15 @@ def _confined(unit: Unit, old: dict[Unit, str], new: dict[Unit, str]) -> bool:
     return unit.kind == "area" and unit in old and unit in new
 
 
-def changed_since_scan(found: Scan) -> bool:
-    """Whether a file or folder the scan hashed or listed has changed (or gone) since
-    the scan saw it: what the build then read may not be what the scan hashed."""
+def changed_since_scan(found: Scan, root: Path, selection: Selection) -> bool:
+    """Whether a file or folder the scan hashed or listed, and that the build of
+    SELECTION read, has changed (or gone) since the scan saw it: what the build then
+    read may not be what the scan hashed.  (A narrow build reads no other area.)"""
+    areas = f"{root}/content/areas/"
+    read = tuple(f"{areas}{slug}/" for slug in selection.areas or ())
     for path, (mtime, size) in found.hasher.seen.items():
+        if selection.areas is not None and path.startswith(areas) and not (path + "/").startswith(read):
+            continue
         try:
             info = os.stat(path)
         except OSError:
