@@ -213,3 +213,24 @@ def test_rebuild_on_a_later_day_dates_the_empty_feed_that_day(tmp_path):
     feed = (out / f"areas/{SLUG}/feed.xml").read_bytes()
     assert parse_atom(feed).findtext(f"{A}updated") == "2026-12-02T00:00:00Z"
     assert feed == (tmp_path / "clean" / f"areas/{SLUG}/feed.xml").read_bytes()
+
+
+awkward_address = st.lists(st.sampled_from(list("aé/ ?#&\"'<>()%.:\xa0\t") + ["%20", "&amp;", "HTTP:", "mailto:",
+                                                                              "//", "../", "&quot;"]),
+                           max_size=12).map("".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(links=st.lists(st.one_of(href, awkward_address), min_size=1, max_size=4), image=st.one_of(href, awkward_address),
+       engine=st.sampled_from(["commonmark", "python-markdown"]),
+       page=st.sampled_from(["https://police.example.org/areas/a/news/b/", "https://h.example/x?y=1&z=2#f"]))
+def test_addresses_are_made_absolute_as_parsing_the_entry_would(links, image, engine, page):
+    """absolute_urls finds and rewrites addresses by pattern in nh3's writing; it must
+    give exactly what parsing the entry with nh3 again gives, for any address an
+    editor can write, in either Markdown engine, in links, images and raw HTML."""
+    from sitegen.content.markup import MarkdownRenderer, absolute_urls, absolute_urls_by_parsing
+    body = "\n\n".join([f"[link {n}]({link})" for n, link in enumerate(links)]
+                       + [f"![picture](<{image}>)", f'<a href="{links[0]}" title="a > b">raw</a>',
+                          f"<img src='{image}' alt='x'>"])
+    markup = MarkdownRenderer(engine).render(body).html
+    assert absolute_urls(markup, page) == absolute_urls_by_parsing(markup, page)

@@ -160,9 +160,37 @@ def absolute_urls(markup: str, page_url: str) -> str:
     made absolute against PAGE_URL (a full URL, 'https://host/areas/a/news/b/'),
     as a browser on that page resolves them: for copies of a page read
     elsewhere, such as a feed entry's content.  Absolute, mail and phone links
-    are kept; nh3 parses the attributes and writes the result back."""
+    are kept.
+
+    MARKUP is nh3's writing, so every '<' in it opens an element and every
+    attribute value is double-quoted with '&', '"', '<' and '>' escaped: its
+    addresses are found by pattern and written back escaped the same way,
+    giving what passing it through nh3 again would (absolute_urls_by_parsing,
+    the reference the tests compare with) at a tenth of the cost."""
+    def resolved(match: re.Match[str]) -> str:
+        value = html.unescape(match[2])
+        if _ABSOLUTE.match(value):
+            return match[0]
+        return f"{match[1]}{_escape_attribute(urljoin(page_url, value))}{match[3]}"
+    return _ADDRESS.sub(resolved, markup)
+
+
+def absolute_urls_by_parsing(markup: str, page_url: str) -> str:
+    """absolute_urls, by parsing MARKUP with nh3 and writing it back."""
     return nh3.clean(markup, tags=ALLOWED_TAGS, attributes=_CLASSED_ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel=None, url_relative=lambda url: urljoin(page_url, url))
+
+
+# The address of a link or image as nh3 writes it, in three parts (before, value, closing quote).
+_ADDRESS = re.compile(r'(<(?:a|img)\s[^>]*?\b(?:href|src)=")([^"]*)(")')
+# An address with a scheme, after the spaces and controls a URL parser skips (WHATWG URL).
+_ABSOLUTE = re.compile(r"[\x00-\x20]*[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def _escape_attribute(value: str) -> str:
+    """VALUE escaped as nh3 (html5ever) writes an attribute value."""
+    return (value.replace("&", "&amp;").replace('"', "&quot;").replace("\xa0", "&nbsp;")
+            .replace("<", "&lt;").replace(">", "&gt;"))
 
 
 # What `render` makes: the allow-list, and the classes it adds.
