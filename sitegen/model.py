@@ -139,6 +139,7 @@ class Area(Compact):
     code: str = ""
     population: int | None = None
     summary: str = ""
+    places: tuple[str, ...] = ()    # place names residents know the ward by (the name filter finds them)
     example: bool = False
     team: tuple[TeamMember, ...] = ()
     contact: Contact = field(default_factory=Contact)

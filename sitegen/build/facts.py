@@ -2,8 +2,8 @@
 rebuild a few areas without reading the rest, and to know which pages the
 date changes.
 
-Each area's facts are what other outputs show of it (its listing: name and
-borough), what the build date does to its pages, and the feeds it shows.
+Each area's facts are what other outputs show of it (its listing: name,
+borough and places), what the build date does to its pages, and the feeds it shows.
 """
 from __future__ import annotations
 
@@ -24,16 +24,17 @@ class AreaFacts(NamedTuple):
     borough: str
     dated: DatedFacts
     feeds: tuple[str, ...]   # the URLs of the feeds it shows
+    places: tuple[str, ...] = ()   # the place names the name filter finds it by
 
     @property
-    def listing(self) -> tuple[str, str]:
+    def listing(self) -> tuple[str, str, tuple[str, ...]]:
         """What pages other than the area's own show of it, besides its slug (outputs.pages.Listed)."""
-        return (self.name, self.borough)
+        return (self.name, self.borough, self.places)
 
 
 def area_facts(area: Area) -> AreaFacts:
     """The facts of AREA."""
-    return AreaFacts(area.name, area.borough, dated_facts(area), feed_urls(area))
+    return AreaFacts(area.name, area.borough, dated_facts(area), feed_urls(area), area.places)
 
 
 def feed_urls(area: Area) -> tuple[str, ...]:

@@ -56,18 +56,19 @@ def page_output(path: str, kind: str, key: str, deps: tuple[Unit, ...], template
     return Output(path, kind, key, deps=(*deps, CHROME_UNIT), template=template, dated=dated)
 
 
-def listing(area: Area) -> tuple[str, str]:
-    """What pages other than AREA's own show of it, besides its slug: its name and borough (see Listed)."""
-    return (area.name, area.borough)
+def listing(area: Area) -> tuple[str, str, tuple[str, ...]]:
+    """What pages other than AREA's own show of it, besides its slug: its name, borough
+    and places (the name filter finds it by them; see Listed)."""
+    return (area.name, area.borough, area.places)
 
 
-def listing_units(listings: dict[str, tuple[str, str]], boroughs: tuple[Borough, ...]) -> dict[Unit, str]:
+def listing_units(listings: dict[str, tuple[str, str, tuple[str, ...]]], boroughs: tuple[Borough, ...]) -> dict[Unit, str]:
     """The units derived from the areas' LISTINGS (slug -> listing()): LISTING (every
     area, for the home page) and a borough_listing per borough (its name and wards).
     Editing a ward's news or team changes neither."""
     units = {LISTING: digest(*(f"{slug}={listings[slug]}" for slug in sorted(listings)))}
     for borough in boroughs:
-        wards = (f"{a.slug}={a.name}" for a in borough.areas)
+        wards = (f"{a.slug}={a.name}={a.places!r}" for a in borough.areas)
         units[borough_listing(borough.slug)] = digest(borough.name, *wards)
     return units
 
@@ -128,7 +129,7 @@ def _area_crumbs(site: Site, area) -> list:
 
 
 class Listed(NamedTuple):
-    """An area as the home and borough pages list it: name and address.
+    """An area as the home and borough pages list it: name, address and places.
 
     Those pages (and a site's own versions of their templates) are given only
     this, so that editing a ward's news, team or meetings leaves them as they
@@ -137,6 +138,7 @@ class Listed(NamedTuple):
     slug: str
     name: str
     borough: str
+    places: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
@@ -165,8 +167,8 @@ def _not_listed(name: str):
     if name.startswith("__"):
         raise AttributeError(name)
     raise jinja2.UndefinedError(
-        f"'{name}' is not given to the home and borough pages, which list each area's slug, name, borough"
-        " and url only (so editing a ward does not rebuild them); show more on the area's own page")
+        f"'{name}' is not given to the home and borough pages, which list each area's slug, name, borough,"
+        " places and url only (so editing a ward does not rebuild them); show more on the area's own page")
 
 
 def _listed(areas) -> tuple[Listed, ...]:
