@@ -96,7 +96,10 @@ SITE = Record(name="site.yaml", fields=[
         Field("non_emergency", Phone, doc="Non-emergency number (default 101)."),
         Field("textphone", Phone,
               doc="Relay UK emergency number for deaf, hard of hearing or speech-impaired people"
-                  " (default 18000)."),
+                  " (default 18000: the text relay for 999)."),
+        Field("textphone_non_emergency", Phone,
+              doc="Relay UK non-emergency number (default 18001 followed by the non-emergency"
+                  " number: 18001 101)."),
     ]), doc="Numbers shown on every page."),
     Field("report_actions", ListOf(LINK, max_items=12),
           doc="The ways to report, shown on the home and ward pages."),
@@ -170,6 +173,7 @@ class SiteConfig:
     emergency: str = "999"
     non_emergency: str = "101"
     textphone: str = "18000"
+    textphone_non_emergency: str = "18001 101"
     report_actions: tuple[Link, ...] = ()
     services: tuple[Link, ...] = ()
     footer_links: tuple[Link, ...] = ()
@@ -218,6 +222,8 @@ def _build_config(root: Path, data: dict) -> SiteConfig:
         emergency=phone.get("emergency", "999"),
         non_emergency=phone.get("non_emergency", "101"),
         textphone=phone.get("textphone", "18000"),
+        textphone_non_emergency=phone.get("textphone_non_emergency",
+                                          "18001 " + phone.get("non_emergency", "101")),
         report_actions=_links(data.get("report_actions")),
         services=_links(data.get("services")),
         footer_links=_links(data.get("footer_links")),

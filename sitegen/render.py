@@ -13,7 +13,7 @@ from jinja2.utils import missing
 
 from .assets import THEME_DIR
 from .sitefiles import outside_target
-from .telhref import tel_href
+from .telhref import tel_href, tel_links
 
 GOVUK_TEMPLATES = Path(os.path.dirname(govuk_frontend_jinja.__file__)) / "templates"
 
@@ -85,7 +85,8 @@ def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.E
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=NameStrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, auto_reload=False,
                              bytecode_cache=_bytecode_cache(cache_dir))
-    env.filters.update(long_date=long_date, time_of_day=time_of_day, iso_date=iso_date, tel_href=tel_href)
+    env.filters.update(long_date=long_date, time_of_day=time_of_day, iso_date=iso_date, tel_href=tel_href,
+                       tel_links=tel_links)
     env.globals["network_names"] = NETWORK_NAMES
     # govuk-frontend-jinja's macros, ported from Nunjucks, use these as JavaScript does.
     # Hinted undefineds, so `x is undefined` style tests and optional attributes behave.

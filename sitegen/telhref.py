@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from markupsafe import Markup, escape
+
 # "(0)" written after a country code: the national trunk prefix, which is not
 # dialled from abroad ("+44 (0)20 ..." is +44 20 ...).
 _TRUNK_AFTER_COUNTRY = re.compile(r"\(\s*0\s*\)")
@@ -18,3 +20,25 @@ def tel_href(number: object) -> str:
     if text.startswith("+"):
         return "tel:+" + _NOT_DIGIT.sub("", _TRUNK_AFTER_COUNTRY.sub("", text[1:]))
     return "tel:" + _NOT_DIGIT.sub("", text)
+
+
+# Phone numbers as editors write them in plain text: the UK's short police
+# numbers, Relay UK's prefixes with the number they relay, national numbers
+# (0 and 9 to 10 more digits, spaced as people write them) and +44 numbers.
+PHONE_IN_TEXT = re.compile(r"(?<![\w/.:,-])(?:1800[01](?: \d{3,})?|999|101|0[1-9]\d{2,3}(?: ?\d){6,7}"
+                           r"|\+44[\d ()]{9,16}\d)(?![\w%])")
+
+
+def tel_links(text: object) -> Markup:
+    """TEXT (plain, as written in site.yaml) escaped for HTML, with every phone
+    number in it made a tappable link ('call 999.' -> 'call <a class="govuk-link"
+    href="tel:999">999</a>.')."""
+    plain = str(text)
+    out, last = [], 0
+    for match in PHONE_IN_TEXT.finditer(plain):
+        out.append(escape(plain[last:match.start()]))
+        number = match.group()
+        out.append(Markup('<a class="govuk-link" href="{}">{}</a>').format(tel_href(number), number))
+        last = match.end()
+    out.append(escape(plain[last:]))
+    return Markup("").join(out)

@@ -1,0 +1,119 @@
+"""Issue 17, part 7: details residents noticed, each tested as a class over
+every built page of the bundled example site: relay numbers right for what
+they say, every helpline number a tappable tel: link."""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+# Phone-number-looking text: the UK's short police numbers, the Relay UK
+# prefixes (with the number they relay), and national or international numbers.
+PHONE_TEXT = re.compile(r"(?<![\w/.:,-])(?:1800[01](?: \d{3,})?|999|101|0[1-9]\d{2,3}(?: ?\d){6,7}"
+                        r"|\+44[\d ()]{9,16}\d)(?![\w%])")
+SKIPPED = {"script", "style", "title", "head", "svg", "textarea"}
+
+
+class _PhoneText(HTMLParser):
+    """A page's body text, with which characters are inside a tel: link and
+    which inside a heading."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.linked: list[bool] = []
+        self.heading: list[bool] = []
+        self._tel_depth = 0
+        self._skip_depth = 0
+        self._heading_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in SKIPPED:
+            self._skip_depth += 1
+        if tag in ("h1", "h2", "nav"):
+            self._heading_depth += 1
+        if tag == "a" and (dict(attrs).get("href") or "").startswith("tel:"):
+            self._tel_depth += 1
+        if tag in ("p", "li", "div", "br", "h1", "h2", "h3", "td", "th", "dt", "dd", "a", "label"):
+            self.handle_data(" ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in SKIPPED:
+            self._skip_depth = max(0, self._skip_depth - 1)
+        if tag in ("h1", "h2", "nav"):
+            self._heading_depth = max(0, self._heading_depth - 1)
+        if tag == "a" and self._tel_depth:
+            self._tel_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._skip_depth:
+            return
+        self.text.append(data)
+        self.linked.extend([self._tel_depth > 0] * len(data))
+        self.heading.extend([self._heading_depth > 0] * len(data))
+
+
+def phone_text(page: Path) -> list[tuple[str, bool, str]]:
+    """Every phone-number-looking text of PAGE's body: (number, shown as a tel:
+    link, the text around it). A number in a page's heading or breadcrumbs counts as linked
+    when the page links it too ("Call 101" over a button dialling 101), and one
+    to text rather than call (emergencySMS) as needing no tel: link."""
+    parser = _PhoneText()
+    parser.feed(page.read_text(encoding="utf-8"))
+    text = "".join(parser.text)
+    found = [(m, parser.linked[m.start()]) for m in PHONE_TEXT.finditer(text)]
+    linked_numbers = {m.group() for m, linked in found if linked}
+    return [(m.group(), linked or (parser.heading[m.start()] and m.group() in linked_numbers)
+             or text[max(0, m.start() - 5):m.start()] == "text ",
+             " ".join(text[max(0, m.start() - 120):m.end() + 60].split())) for m, linked in found]
+
+
+@pytest.fixture(scope="module")
+def pages(example_build: Path) -> list[Path]:
+    found = sorted(example_build.rglob("*.html"))
+    assert len(found) > 50
+    return found
+
+
+def test_every_phone_number_on_every_page_is_a_tel_link(pages: list[Path], example_build: Path) -> None:
+    plain = [(str(page.relative_to(example_build)), number, context)
+             for page in pages for number, linked, context in phone_text(page) if not linked]
+    assert not plain, "\n".join(f"{p}: {n!r} in ...{c}..." for p, n, c in plain[:30])
+
+
+def test_tel_links_dial_the_number_they_show(pages: list[Path]) -> None:
+    shown = re.compile(r'<a [^>]*href="tel:([+\d]+)"[^>]*>([^<]*)</a>')
+    for page in pages:
+        for href, text in shown.findall(page.read_text(encoding="utf-8")):
+            digits = re.sub(r"\(0\)|[^\d+]", "", text)
+            assert digits == href, (page, href, text)
+
+
+def test_relay_numbers_are_right_for_their_context(pages: list[Path]) -> None:
+    """18000 is the text relay for 999 (so alone, never before another number);
+    18001 relays to a number and here always to 101; a page naming Relay UK
+    for anything but an emergency gives 18001 101."""
+    seen = 0
+    for page in pages:
+        for number, _, context in phone_text(page):
+            if not number.startswith("1800"):
+                continue
+            seen += 1
+            if number.startswith("18000"):
+                assert number == "18000", (page, context)
+                assert "emergency" in context.lower() or "999" in context, (page, context)
+            else:
+                assert number == "18001 101", (page, context)
+    assert seen >= len(pages), "the emergency banner gives both relay numbers on every page"
+
+
+def test_relay_defaults_follow_the_non_emergency_number(make_site) -> None:
+    from sitegen.config import load_config
+
+    site = make_site("minimal")
+    with (site / "site.yaml").open("a", encoding="utf-8") as yaml:
+        yaml.write('phone:\n  non_emergency: "0300 123 1212"\n')
+    config = load_config(site)
+    assert (config.textphone, config.textphone_non_emergency) == ("18000", "18001 0300 123 1212")
