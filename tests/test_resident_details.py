@@ -117,3 +117,55 @@ def test_relay_defaults_follow_the_non_emergency_number(make_site) -> None:
         yaml.write('phone:\n  non_emergency: "0300 123 1212"\n')
     config = load_config(site)
     assert (config.textphone, config.textphone_non_emergency) == ("18000", "18001 0300 123 1212")
+
+
+# "If you asked for X", "you told us X": a done page recalling an answer.
+RECALLED = re.compile(r"\byou (?:asked for|asked us|told us|said|chose|answered|gave|ticked|selected|picked)"
+                      r"\b([^.,;:!?]*)", re.IGNORECASE)
+WORD = re.compile(r"[a-z]{5,}")
+GENERIC = {"detai", "infor", "answe", "numbe", "thing", "somet", "about"}  # "contact details" names no topic
+
+
+def _strings(node: object) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in _strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _strings(value)]
+    return []
+
+
+def _page_text(page: Path) -> str:
+    parser = _PhoneText()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return " ".join("".join(parser.text).split())
+
+
+def test_no_done_page_recalls_a_question_its_form_does_not_ask(example_build: Path) -> None:
+    """Every answer a confirmation page recalls ("if you asked for a crime
+    reference number for an insurance claim") is one its form asks for: each
+    word of five letters or more after "you asked for" (and the like) appears,
+    to its first five letters, in the form's questions, hints and options."""
+    import yaml
+
+    root = Path(__file__).resolve().parent.parent
+    forms = sorted((root / "forms").glob("*.yaml"))
+    checked = 0
+    for form_file in forms:
+        form = yaml.safe_load(form_file.read_text(encoding="utf-8"))
+        if "pages" not in form:
+            continue
+        asked = {w[:5] for s in _strings(form["pages"]) for w in WORD.findall(s.lower())}
+        done = example_build / "forms" / form_file.stem / "done" / "index.html"
+        assert done.is_file(), done
+        checked += 1
+        for clause in RECALLED.findall(_page_text(done)):
+            unasked = [w for w in WORD.findall(clause.lower()) if w[:5] not in asked | GENERIC]
+            assert not unasked, f"{done}: recalls '{clause.strip()}', but {form_file.name} asks no {unasked}"
+    assert checked >= 5
+
+
+def test_recalled_answer_check_catches_the_insurance_claim() -> None:
+    clause = RECALLED.findall("If you asked for a crime reference number for an insurance claim, it is")
+    assert "insurance" in WORD.findall(clause[0])
