@@ -91,6 +91,8 @@ SITE = Record(name="site.yaml", fields=[
         Field("brand", Colour, doc="Header and brand colour."),
         Field("link", Colour, doc="Link colour."),
     ]), doc="The force's colours (must keep 4.5:1 contrast with white)."),
+    Field("example", Bool(),
+          doc="true marks the whole site as example content, with a notice on every page (default false)."),
     Field("phone", Record(name="phone", fields=[
         Field("emergency", Phone, doc="Emergency number (default 999)."),
         Field("non_emergency", Phone, doc="Non-emergency number (default 101)."),
@@ -174,6 +176,7 @@ class SiteConfig:
     non_emergency: str = "101"
     textphone: str = "18000"
     textphone_non_emergency: str = "18001 101"
+    example: bool = False
     report_actions: tuple[Link, ...] = ()
     services: tuple[Link, ...] = ()
     footer_links: tuple[Link, ...] = ()
@@ -224,6 +227,7 @@ def _build_config(root: Path, data: dict) -> SiteConfig:
         textphone=phone.get("textphone", "18000"),
         textphone_non_emergency=phone.get("textphone_non_emergency",
                                           "18001 " + phone.get("non_emergency", "101")),
+        example=data.get("example", False),
         report_actions=_links(data.get("report_actions")),
         services=_links(data.get("services")),
         footer_links=_links(data.get("footer_links")),

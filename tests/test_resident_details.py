@@ -169,3 +169,34 @@ def test_no_done_page_recalls_a_question_its_form_does_not_ask(example_build: Pa
 def test_recalled_answer_check_catches_the_insurance_claim() -> None:
     clause = RECALLED.findall("If you asked for a crime reference number for an insurance claim, it is")
     assert "insurance" in WORD.findall(clause[0])
+
+
+EXAMPLE_NOTICE = re.compile(r'<div class="govuk-warning-text">\s*<span[^>]*>!</span>\s*<strong[^>]*>\s*'
+                            r'<span class="govuk-visually-hidden">Warning</span>\s*This is (?:an )?example')
+
+
+def test_example_notice_on_every_page_of_the_example_site_once(pages: list[Path], example_build: Path) -> None:
+    counts = {str(page.relative_to(example_build)): len(EXAMPLE_NOTICE.findall(page.read_text(encoding="utf-8")))
+              for page in pages}
+    assert {"index.html", "boroughs/barking-and-dagenham/index.html", "report/index.html",
+            "forms/report-crime/index.html", "forms/report-crime/done/index.html", "404.html"} <= set(counts)
+    wrong = {page: n for page, n in counts.items() if n != 1}
+    assert not wrong, wrong
+
+
+def test_no_example_notice_on_a_site_not_marked_example(make_site, tmp_path: Path) -> None:
+    from conftest import BUILD_DATE, run_cli
+
+    site = make_site("example")
+    text = (site / "site.yaml").read_text(encoding="utf-8")
+    assert "\nexample: true\n" in text
+    (site / "site.yaml").write_text(text.replace("\nexample: true\n", "\n"), encoding="utf-8")
+    for area_yaml in (site / "content" / "areas").glob("*/area.yaml"):
+        area_text = area_yaml.read_text(encoding="utf-8")
+        area_yaml.write_text(re.sub(r"(?m)^example: true\n", "", area_text), encoding="utf-8")
+    out = tmp_path / "real"
+    result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE,
+                     "--state", str(tmp_path / "state"))
+    assert result.exit_code == 0, result.output
+    marked = [p for p in out.rglob("*.html") if EXAMPLE_NOTICE.search(p.read_text(encoding="utf-8"))]
+    assert not marked
