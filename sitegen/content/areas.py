@@ -82,7 +82,7 @@ AREA = Record(name="area.yaml", fields=[
     Field("population", Int(0), doc="Residents (for context only)."),
     Field("summary", Text(1000), doc="One or two sentences introducing the ward."),
     Field("places", ListOf(Str(max_len=80), 50),
-          doc="Places in the ward residents know it by (like 'Becontree Heath'); the name filter finds them."),
+          doc="Places in the ward residents know (like 'Becontree Heath'); the name filter finds them."),
     Field("description", Text(5000), doc="About the neighbourhood, in paragraphs (imported from police.uk)."),
     Field("example", Bool(), doc="true marks the content as example content, with a notice on the page."),
     Field("team", ListOf(TEAM_MEMBER, 50), doc="The neighbourhood team."),

@@ -62,7 +62,8 @@ def listing(area: Area) -> tuple[str, str, tuple[str, ...]]:
     return (area.name, area.borough, area.places)
 
 
-def listing_units(listings: dict[str, tuple[str, str, tuple[str, ...]]], boroughs: tuple[Borough, ...]) -> dict[Unit, str]:
+def listing_units(listings: dict[str, tuple[str, str, tuple[str, ...]]],
+                  boroughs: tuple[Borough, ...]) -> dict[Unit, str]:
     """The units derived from the areas' LISTINGS (slug -> listing()): LISTING (every
     area, for the home page) and a borough_listing per borough (its name and wards).
     Editing a ward's news or team changes neither."""

@@ -4,30 +4,72 @@ import { initAll } from "./govuk-frontend.min.js";
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
-// Home page: narrow the list of wards as a name is typed.
+// Names as the filter compares them: no accents, case, apostrophes, hyphens,
+// full stops or spaces. Two forms: as written, and with each word "St" read as
+// "Saint" (so "St Pancras" and "Saint Pancras" find each other, while a half-typed
+// "st" still finds "Stepney").
+function nameForms(text) {
+  const words = text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .replace(/['\u2018\u2019.]/g, "").split(/[^a-z0-9]+/).filter(Boolean);
+  return [words.join(""), words.map((w) => (w === "st" ? "saint" : w)).join("")];
+}
+
+function matches(forms, query) {
+  return forms[0].includes(query[0]) || forms[1].includes(query[1]);
+}
+
+// Home page: narrow the wards as a ward, place or borough name is typed. Each
+// ward is an li[data-name] (and data-places, "|" between them) inside a
+// [data-group] naming its borough; a group's list marked data-collapsed (a site
+// with several boroughs lists only the boroughs) opens when it has matches.
 function setUpAreaFilter(wrapper) {
   const list = document.getElementById(wrapper.dataset.sitegenFilter);
   const input = wrapper.querySelector("input");
   const status = wrapper.querySelector("[role=status]");
+  const none = wrapper.querySelector("#area-filter-none");
   if (!list || !input) return;
-  const items = Array.from(list.querySelectorAll("li[data-name]"));
-  const groups = Array.from(list.querySelectorAll("section"));
+  const found = list.matches("[data-group]") ? [list] : Array.from(list.querySelectorAll("[data-group]"));
+  const groups = found.map((group) => ({
+    element: group,
+    forms: nameForms(group.dataset.group),
+    collapsed: group.querySelector("ul[data-collapsed]"),
+    wards: Array.from(group.querySelectorAll("li[data-name]")).map((item) => ({
+      item,
+      forms: nameForms(item.dataset.name),
+      places: (item.dataset.places || "").split("|").filter(Boolean).map((p) => [p, nameForms(p)]),
+      why: item.appendChild(Object.assign(document.createElement("span"),
+        { className: "govuk-body-s sitegen-filter-why", hidden: true })),
+    })),
+  }));
   let timer;
+  function showWard(ward, query, byBorough) {
+    const place = query && !matches(ward.forms, query)
+      ? ward.places.find(([, forms]) => matches(forms, query)) : undefined;
+    const shown = !query || byBorough || matches(ward.forms, query) || Boolean(place);
+    ward.item.hidden = !shown;
+    ward.why.hidden = !place;
+    ward.why.textContent = place ? ` (${place[0]} is in ${ward.item.dataset.name} ward)` : "";
+    return shown;
+  }
   function apply() {
-    const query = input.value.trim().toLowerCase();
+    const text = input.value.trim();
+    const query = text ? nameForms(text) : null;
     let shown = 0;
-    for (const item of items) {
-      const match = !query || item.dataset.name.includes(query);
-      item.hidden = !match;
-      if (match) shown += 1;
-    }
     for (const group of groups) {
-      group.hidden = !group.querySelector("li[data-name]:not([hidden])");
+      const byBorough = Boolean(query && group.element.dataset.group && matches(group.forms, query));
+      let here = 0;
+      for (const ward of group.wards) if (showWard(ward, query, byBorough)) here += 1;
+      if (group.element !== list) group.element.hidden = Boolean(query) && here === 0;
+      if (group.collapsed) group.collapsed.hidden = !query || here === 0;
+      shown += here;
     }
+    if (none) none.hidden = !query || shown > 0;
     clearTimeout(timer);
     // Announce after typing pauses, so screen readers are not flooded.
     timer = setTimeout(() => {
-      status.textContent = query ? `${shown} ${shown === 1 ? "ward matches" : "wards match"} "${input.value.trim()}"` : "";
+      status.textContent = !query ? ""
+        : shown ? `${shown} ${shown === 1 ? "ward matches" : "wards match"} "${text}"`
+        : `No wards match "${text}". Try a postcode, or browse by borough.`;
     }, 400);
   }
   wrapper.hidden = false;
