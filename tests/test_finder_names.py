@@ -160,3 +160,14 @@ def test_the_filter_finds_boroughs_places_and_names_as_typed(force_build, serve_
 def test_the_ward_page_gives_its_contact_before_the_report_links(force_build):
     page = (force_build / "areas/north-ward/index.html").read_text()
     assert page.index('id="contact"') < page.index('id="report"')
+
+
+@pytest.mark.browser
+def test_the_borough_page_filter_finds_places(force_build, serve_dir, page):
+    page.goto(serve_dir(force_build) + "/boroughs/barking-and-dagenham/")
+    box = page.get_by_label("Filter wards by name")
+    box.fill("valence park")
+    assert visible_wards(page) == ["Becontree (Valence Park is in Becontree ward)"]
+    box.fill("stepney")
+    assert visible_wards(page) == []
+    expect(page.locator("#area-filter-none").get_by_role("link", name="searching by postcode")).to_be_visible()
