@@ -6,7 +6,8 @@ Loaders in `sitegen.content` build these from files; outputs in
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -213,6 +214,14 @@ class Site:
     links: tuple[Link, ...] = ()
     media: tuple[str, ...] = ()
     forms: FormsBundle | None = None   # the forms and the triage tree
+    shared_names: frozenset[str] = frozenset()   # casefolded area names more than one area bears
+
+    def full_name(self, area: Area) -> str:
+        """AREA's name as titles show it: with its borough when another area of the
+        site bears the same name ('Abbey, Barking and Dagenham'), else its name alone."""
+        if area.borough and area.name.casefold() in self.shared_names:
+            return f"{area.name}, {area.borough}"
+        return area.name
 
     def page(self, slug: str) -> Page | None:
         """The site page with SLUG, if there is one."""
@@ -233,3 +242,9 @@ class Site:
     @cached_property
     def _boroughs_by_name(self) -> dict[str, Borough]:
         return {b.name: b for b in self.boroughs}
+
+
+def shared_names(names: Iterable[str]) -> frozenset[str]:
+    """The casefolded NAMES that occur more than once ('Abbey' thrice -> {'abbey'})."""
+    counts = Counter(name.casefold() for name in names)
+    return frozenset(name for name, count in counts.items() if count > 1)

@@ -200,3 +200,57 @@ def test_no_example_notice_on_a_site_not_marked_example(make_site, tmp_path: Pat
     assert result.exit_code == 0, result.output
     marked = [p for p in out.rglob("*.html") if EXAMPLE_NOTICE.search(p.read_text(encoding="utf-8"))]
     assert not marked
+
+
+def _set_area(site: Path, slug: str, **keys: str) -> None:
+    path = site / "content" / "areas" / slug / "area.yaml"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines()
+             if line.split(":")[0] not in keys]
+    path.write_text("\n".join([*(f"{k}: {v}" for k, v in keys.items()), *lines]) + "\n", encoding="utf-8")
+
+
+def _titles(out: Path, slug: str) -> dict[str, str]:
+    """What names the ward SLUG where residents tell wards apart."""
+    page = (out / "areas" / slug / "index.html").read_text(encoding="utf-8")
+    news = sorted((out / "areas" / slug / "news").glob("*/index.html"))
+    return {"title": re.search(r"<title>([^<]*)</title>", page).group(1),
+            "caption": " ".join(re.findall(r'govuk-caption-xl">([^<]*)<', page)),
+            "feed": re.search(r"<title>([^<]*)</title>", (out / "areas" / slug / "feed.xml").read_text()).group(1),
+            "calendar": re.search(r"X-WR-CALNAME:([^\r\n]*)", (out / "areas" / slug / "events.ics").read_text())
+            .group(1).replace("\\,", ","),
+            "crumbs": " ".join(re.findall(r'govuk-breadcrumbs__link"[^>]*>([^<]*)<',
+                                          news[0].read_text(encoding="utf-8"))) if news else ""}
+
+
+def test_wards_sharing_a_name_are_told_apart_and_renaming_one_reaches_the_other(make_site, tmp_path: Path) -> None:
+    """Two wards called North Ward in two boroughs: each one's page title, caption, feed,
+    calendar and news breadcrumbs carry its borough; a narrow edit keeps them so; renaming
+    one makes the other's plain again, incrementally as a clean build does."""
+    from test_incremental import assert_same_as_clean, build
+
+    site = make_site("minimal")
+    _set_area(site, "south-ward", name="North Ward", borough="Othershire")
+    out, state = tmp_path / "out", tmp_path / "state"
+    build(site, out, state, "2026-11-28")
+    for slug, borough in (("north-ward", "Testshire"), ("south-ward", "Othershire")):
+        titles = _titles(out, slug)
+        assert all(f"North Ward, {borough}" in text for key, text in titles.items() if key != "caption"
+                   and (text or key != "crumbs")), titles
+        assert titles["caption"] == borough   # the page's caption (area.html) names the borough already
+
+    _set_area(site, "north-ward", summary="A narrow edit.")
+    build(site, out, state, "2026-11-28")
+    assert "North Ward, Othershire" in _titles(out, "south-ward")["title"]
+    assert "North Ward, Testshire" in _titles(out, "north-ward")["title"]
+    assert_same_as_clean(site, tmp_path)
+
+    _set_area(site, "south-ward", name="South Ward")
+    build(site, out, state, "2026-11-28")
+    north = _titles(out, "north-ward")
+    assert "North Ward," not in north["title"] + north["feed"] + north["calendar"] + north["crumbs"], north
+    assert_same_as_clean(site, tmp_path)
+
+
+def test_example_site_names_are_unique_so_titles_are_plain(example_build: Path) -> None:
+    page = (example_build / "areas" / "alibon" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Alibon neighbourhood police - " in page

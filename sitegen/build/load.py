@@ -25,7 +25,7 @@ from ..content.context import LoadContext, load_context, loading_shape
 from ..content.markup import MarkdownRenderer
 from ..feeds.checks import area_feed_problems
 from ..links import link_problems
-from ..model import Area, Borough, Site
+from ..model import Area, Borough, Site, shared_names
 from ..outputs.base import Output, RenderContext
 from ..outputs.catalogue import area_outputs
 from ..outputs.pages import frame_values, listing
@@ -71,10 +71,10 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
         if narrow is None:
             return None
         areas, outputs = narrow
-        site = _partial_site(config, build_date, areas)
         frame = found.state.site.page_frame
         last = found.state.site
         facts = replace(last, areas={**last.areas, **{a.slug: area_facts(a) for a in areas}})
+        site = _partial_site(config, build_date, areas, shared_names(f.name for f in facts.areas.values()))
     ctx = RenderContext(site=site, env=env, assets=collect_assets(site.config), frame=frame,
                         markdown=MarkdownRenderer(site.config.markdown), outputs=outputs)
     feeds = feed_units({a.slug: feed_urls(a) for a in site.areas}, Path(facts.feed_cache), found.hasher)
@@ -158,8 +158,10 @@ class BuiltUrls:
         return path in self.outputs and path not in self.assets and path not in self.media
 
 
-def _partial_site(config: SiteConfig, build_date: date, areas: list[Area]) -> Site:
-    """A site holding only AREAS, with what their pages show of their boroughs."""
+def _partial_site(config: SiteConfig, build_date: date, areas: list[Area], shared: frozenset[str]) -> Site:
+    """A site holding only AREAS, with what their pages show of their boroughs and of
+    the other areas (SHARED: the names more than one area of the whole site bears)."""
     names = sorted({a.borough for a in areas if a.borough})
     return Site(config=config, build_date=build_date, areas=tuple(sorted(areas, key=lambda a: a.slug)),
-                boroughs=tuple(Borough(slugify(name), name, ()) for name in names), pages=())
+                boroughs=tuple(Borough(slugify(name), name, ()) for name in names), pages=(),
+                shared_names=shared)

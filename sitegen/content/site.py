@@ -7,7 +7,7 @@ from pathlib import Path
 from ..config import load_config
 from ..errors import Problems
 from ..forms.bundle import load_forms_bundle
-from ..model import Area, Borough, Site
+from ..model import Area, Borough, Site, shared_names
 from ..sitefiles import is_hidden, name_fault, outside_target, stray_target
 from . import MEDIA_DIR, slugify
 from .arealoader import AreaCache, load_all_areas
@@ -31,7 +31,8 @@ def load_site(root: Path, build_date: date, cache: AreaCache | None = None,
     forms = load_forms_bundle(ctx, config)
     boroughs = group_boroughs(areas, ctx.problems)
     site = Site(config=config, build_date=build_date, areas=tuple(areas), boroughs=boroughs,
-                pages=tuple(pages), links=tuple(ctx.links), media=tuple(list_media(root)), forms=forms)
+                pages=tuple(pages), links=tuple(ctx.links), media=tuple(list_media(root)), forms=forms,
+                shared_names=shared_names(a.name for a in areas))
     return site, ctx.problems
 
 

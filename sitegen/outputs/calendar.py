@@ -92,7 +92,8 @@ def render_ics(ctx: RenderContext, key: str) -> bytes:
     published = ctx.published[key]
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//sitegen//{ics_text(site.config.name)}//EN",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{ics_text(area.name + ' police events')}", "X-WR-TIMEZONE:Europe/London"]
+             f"X-WR-CALNAME:{ics_text(site.full_name(area) + ' police events')}",
+             "X-WR-TIMEZONE:Europe/London"]
     lines += VTIMEZONE
     url = site.config.url(area.url)
     for event in area.upcoming_events(site.build_date):

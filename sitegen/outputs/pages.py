@@ -10,7 +10,7 @@ from markupsafe import Markup
 from ..build.sources import area_unit, feeds_unit, page_unit
 from ..build.units import Unit, digest
 from ..feeds.view import latest_posts
-from ..model import Area, Borough, Site
+from ..model import Area, Borough, Site, shared_names
 from ..security import content_security_policy
 from .base import Output, RenderContext
 
@@ -20,6 +20,12 @@ LISTING = Unit("listing")   # every area's listing: what the home page shows of 
 def borough_listing(slug: str) -> Unit:
     """The listing of the borough SLUG: its name and its wards' names, which its page shows."""
     return Unit("listing", slug)
+
+
+def same_name(name: str) -> Unit:
+    """Whether more than one area bears NAME (any case): an area's pages, feed and
+    calendar add its borough to its name when so (Site.full_name)."""
+    return Unit("same-name", name.casefold())
 
 
 def plan_pages(site: Site) -> list[Output]:
@@ -40,13 +46,14 @@ def plan_pages(site: Site) -> list[Output]:
 def area_pages(area: Area) -> list[Output]:
     """The pages of one ward: its own page, its news index and news."""
     unit = area_unit(area.slug)
-    outputs = [page_output(f"areas/{area.slug}/index.html", "area", area.slug, (unit, feeds_unit(area.slug)),
-                           "area.html", dated=area.slug)]
+    twins = same_name(area.name)
+    outputs = [page_output(f"areas/{area.slug}/index.html", "area", area.slug,
+                           (unit, feeds_unit(area.slug), twins), "area.html", dated=area.slug)]
     if area.news:
-        outputs.append(page_output(f"areas/{area.slug}/news/index.html", "news_index", area.slug, (unit,),
-                                   "news_index.html"))
+        outputs.append(page_output(f"areas/{area.slug}/news/index.html", "news_index", area.slug,
+                                   (unit, twins), "news_index.html"))
     outputs += [page_output(f"areas/{area.slug}/news/{n.slug}/index.html", "news", f"{area.slug}/{n.slug}",
-                            (unit,), "news.html") for n in area.news]
+                            (unit, twins), "news.html") for n in area.news]
     return outputs
 
 
@@ -71,6 +78,9 @@ def listing_units(listings: dict[str, tuple[str, str, tuple[str, ...]]],
     for borough in boroughs:
         wards = (f"{a.slug}={a.name}={a.places!r}" for a in borough.areas)
         units[borough_listing(borough.slug)] = digest(borough.name, *wards)
+    shared = shared_names(name for name, _, _ in listings.values())
+    for name, _, _ in listings.values():
+        units[same_name(name)] = digest(str(name.casefold() in shared))
     return units
 
 
@@ -127,6 +137,11 @@ def _area_crumbs(site: Site, area) -> list:
     if borough:
         crumbs.append((borough.name, borough.url))
     return crumbs
+
+
+def _named_crumbs(site: Site, area) -> list:
+    """The breadcrumbs of a page under AREA's own: up to the area, by its full name."""
+    return _area_crumbs(site, area) + [(site.full_name(area), area.url)]
 
 
 class Listed(NamedTuple):
@@ -201,7 +216,7 @@ def render_area(ctx: RenderContext, key: str) -> bytes:
     """A ward page."""
     site = ctx.site
     area = site.area(key)
-    title = f"{area.name} neighbourhood police"
+    title = f"{site.full_name(area)} neighbourhood police"
     return page_html(ctx, "area.html", area.url, title, _area_crumbs(site, area),
                      area=area, events=area.upcoming_events(site.build_date),
                      feeds=latest_posts(site.config, area, site.build_date),
@@ -212,8 +227,8 @@ def render_news_index(ctx: RenderContext, key: str) -> bytes:
     """All news of one ward."""
     site = ctx.site
     area = site.area(key)
-    crumbs = _area_crumbs(site, area) + [(area.name, area.url)]
-    return page_html(ctx, "news_index.html", f"{area.url}news/", f"News from {area.name}", crumbs, area=area)
+    return page_html(ctx, "news_index.html", f"{area.url}news/", f"News from {site.full_name(area)}",
+                     _named_crumbs(site, area), area=area, full_name=site.full_name(area))
 
 
 def render_news(ctx: RenderContext, key: str) -> bytes:
@@ -222,8 +237,9 @@ def render_news(ctx: RenderContext, key: str) -> bytes:
     area_slug, slug = key.split("/")
     area = site.area(area_slug)
     item = next(n for n in area.news if n.slug == slug)
-    crumbs = _area_crumbs(site, area) + [(area.name, area.url), ("News", f"{area.url}news/")]
-    return page_html(ctx, "news.html", item.url, item.title, crumbs, area=area, item=item,
+    crumbs = _named_crumbs(site, area) + [("News", f"{area.url}news/")]
+    return page_html(ctx, "news.html", item.url, item.title, crumbs, area=area,
+                     full_name=site.full_name(area), item=item,
                      body_html=ctx.body_html(item.source), description=item.summary)
 
 

@@ -13,6 +13,7 @@ from ..maps import feature_json
 from ..model import Area, Site
 from ..xmltext import escape, quoteattr
 from .base import Output, RenderContext
+from .pages import same_name
 
 PLAN = Unit("plan")   # the addresses of every page the site has: what the sitemap shows
 
@@ -30,13 +31,13 @@ def plan_unit(outputs: list[Output]) -> dict[Unit, str]:
 
 def area_syndication(area: Area) -> list[Output]:
     """One ward's news feed, calendar and (if it has one) boundary."""
-    unit = (area_unit(area.slug),)
+    unit = (area_unit(area.slug), same_name(area.name))
     # A feed with no entries is as new as the build (see render_atom), so it changes with the date.
     outputs = [Output(f"areas/{area.slug}/feed.xml", "atom", area.slug, deps=unit,
                       dated="" if area.news else area.slug),
                Output(f"areas/{area.slug}/events.ics", "ics", area.slug, deps=unit, dated=area.slug)]
     if area.boundary is not None:
-        outputs.append(Output(f"areas/{area.slug}/boundary.geojson", "geojson", area.slug, deps=unit))
+        outputs.append(Output(f"areas/{area.slug}/boundary.geojson", "geojson", area.slug, deps=unit[:1]))
     return outputs
 
 
@@ -57,7 +58,7 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>',
         f"  <id>{escape(feed_url)}</id>",
-        f"  <title>{escape(f'{area.name} neighbourhood news - {config.name}')}</title>",
+        f"  <title>{escape(f'{ctx.site.full_name(area)} neighbourhood news - {config.name}')}</title>",
         f"  <updated>{_atom_time(updated)}</updated>",
         f"  <author><name>{escape(config.name)}</name></author>",
         f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
