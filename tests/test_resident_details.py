@@ -254,3 +254,15 @@ def test_wards_sharing_a_name_are_told_apart_and_renaming_one_reaches_the_other(
 def test_example_site_names_are_unique_so_titles_are_plain(example_build: Path) -> None:
     page = (example_build / "areas" / "alibon" / "index.html").read_text(encoding="utf-8")
     assert "<title>Alibon neighbourhood police - " in page
+
+
+@pytest.mark.parametrize("text, html", [
+    ("If it is happening now, call 999.", 'If it is happening now, call <a class="govuk-link" href="tel:999">999</a>.'),
+    ("Relay UK: 18001 101 <b>", 'Relay UK: <a class="govuk-link" href="tel:18001101">18001 101</a> &lt;b&gt;'),
+    ("Helpline 0808 2000 247, 24 hours", 'Helpline <a class="govuk-link" href="tel:08082000247">0808 2000 247</a>, 24 hours'),
+    ("Up to 10000000 pounds on 27 3 2026, room 1010", "Up to 10000000 pounds on 27 3 2026, room 1010"),
+])
+def test_tel_links_link_phone_numbers_in_plain_text_and_escape_the_rest(text: str, html: str) -> None:
+    from sitegen.telhref import tel_links
+
+    assert str(tel_links(text)) == html
