@@ -69,7 +69,7 @@ function setUpAreaFilter(wrapper) {
     timer = setTimeout(() => {
       status.textContent = !query ? ""
         : shown ? `${shown} ${shown === 1 ? "ward matches" : "wards match"} "${text}"`
-        : `No wards match "${text}". Try a postcode, or browse by borough.`;
+        : `No wards match "${text}". Check the spelling, or browse by borough.`;
     }, 400);
   }
   wrapper.hidden = false;
