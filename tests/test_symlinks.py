@@ -358,13 +358,13 @@ def _assert_same_as_clean(site: Path, tmp_path: Path) -> None:
     assert _tree(tmp_path / "out") == _tree(tmp_path / "clean")
 
 
-def _link_news_to_shared(site: Path) -> Path:
-    """Move north-ward's news to content/shared/news, leaving a link in its place."""
-    shared = site / "content/shared/news"
-    shared.parent.mkdir()
-    (site / "content/areas/north-ward/news").rename(shared)
-    (site / "content/areas/north-ward/news").symlink_to("../../shared/news")
-    return shared
+def _link_news_to_common(site: Path) -> Path:
+    """Move north-ward's news to content/common/news, leaving a link in its place."""
+    common = site / "content/common/news"
+    common.parent.mkdir()
+    (site / "content/areas/north-ward/news").rename(common)
+    (site / "content/areas/north-ward/news").symlink_to("../../common/news")
+    return common
 
 
 SPEED_CHECKS = "areas/north-ward/news/speed-checks/index.html"
@@ -372,9 +372,9 @@ SPEED_CHECKS = "areas/north-ward/news/speed-checks/index.html"
 
 def test_an_edit_inside_a_linked_news_folder_rebuilds_its_page(make_site, tmp_path):
     site = make_site("minimal")
-    shared = _link_news_to_shared(site)
+    common = _link_news_to_common(site)
     _build_here(site, tmp_path)
-    with (shared / "speed-checks.md").open("a") as story:
+    with (common / "speed-checks.md").open("a") as story:
         story.write("\nEdited through the link XYZZY.\n")
     reported = _build_here(site, tmp_path)
     assert SPEED_CHECKS in reported.rendered
@@ -385,18 +385,18 @@ def test_an_edit_inside_a_linked_news_folder_rebuilds_its_page(make_site, tmp_pa
 def test_a_linked_folder_moved_to_another_with_the_same_time_is_listed_afresh(make_site, tmp_path):
     """The listing of a linked folder is kept by where the link leads, not by the link's name."""
     site = make_site("minimal")
-    shared = _link_news_to_shared(site)
+    common = _link_news_to_common(site)
     _build_here(site, tmp_path)
-    other = shared.parent / "other-news"   # the same stories and one more: the old listing would hash the same
-    shutil.copytree(shared, other)
+    other = common.parent / "other-news"   # the same stories and one more: the old listing would hash the same
+    shutil.copytree(common, other)
     (other / "new-story.md").write_text("---\ntitle: A new story\ndate: 2026-11-20\n---\nNew.\n")
-    stamp = shared.stat().st_mtime_ns - 10 * 10**9   # long settled, so a cached listing would be trusted
-    os.utime(shared, ns=(stamp, stamp))
-    _build_here(site, tmp_path)                       # the listing of shared/news kept at STAMP
+    stamp = common.stat().st_mtime_ns - 10 * 10**9   # long settled, so a cached listing would be trusted
+    os.utime(common, ns=(stamp, stamp))
+    _build_here(site, tmp_path)                       # the listing of common/news kept at STAMP
     os.utime(other, ns=(stamp, stamp))
     link = site / "content/areas/north-ward/news"
     link.unlink()
-    link.symlink_to("../../shared/other-news")
+    link.symlink_to("../../common/other-news")
     reported = _build_here(site, tmp_path)
     assert "areas/north-ward/news/new-story/index.html" in reported.rendered
     _assert_same_as_clean(site, tmp_path)
