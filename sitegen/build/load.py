@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from ..assets import collect_assets
+from ..assets import Asset, collect_assets
 from ..config import SiteConfig, load_config
 from ..content import slugify
 from ..content.arealoader import AreaLoad, load_area_folder
@@ -64,7 +64,8 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
     if selection.areas is None:
         site, outputs = load_and_check(root, build_date, cache, jobs, env)
         frame = frame_values(site)
-        facts = _whole_facts(site, outputs, frame)
+        assets = collect_assets(site.config)
+        facts = _whole_facts(site, outputs, frame, assets)
     else:
         loads = _load_areas(load_context(root, config), cache, selection.areas)
         narrow = _narrow_outputs(found.state, loads, config.feeds.allow_private_hosts)
@@ -72,20 +73,22 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
             return None
         areas, outputs = narrow
         frame = found.state.site.page_frame
+        assets = collect_assets(config)
         last = found.state.site
         facts = replace(last, areas={**last.areas, **{a.slug: area_facts(a) for a in areas}})
         site = _partial_site(config, build_date, areas, shared_names(f.name for f in facts.areas.values()))
-    ctx = RenderContext(site=site, env=env, assets=collect_assets(site.config), frame=frame,
+    ctx = RenderContext(site=site, env=env, assets=assets, frame=frame,
                         markdown=MarkdownRenderer(site.config.markdown), outputs=outputs)
     feeds = feed_units({a.slug: feed_urls(a) for a in site.areas}, Path(facts.feed_cache), found.hasher)
     return Loaded(selection, ctx, facts, feeds, cache)
 
 
-def _whole_facts(site: Site, outputs: list[Output], frame: dict[str, str]) -> SiteFacts:
-    """The facts of the whole SITE, whose outputs are OUTPUTS."""
+def _whole_facts(site: Site, outputs: list[Output], frame: dict[str, str],
+                 assets: dict[str, Asset]) -> SiteFacts:
+    """The facts of the whole SITE, whose outputs are OUTPUTS and whose assets ASSETS."""
     config = site.config
     return SiteFacts(areas={a.slug: area_facts(a) for a in site.areas}, page_frame=frame,
-                     asset_paths=frozenset(a.path for a in collect_assets(config).values()),
+                     asset_paths=frozenset(a.path for a in assets.values()),
                      media_paths=frozenset(url.lstrip("/") for url in site.media),
                      feed_cache=str(config.root / config.feeds.cache_dir),
                      pages=sum(1 for o in outputs if o.path.endswith(".html")))
