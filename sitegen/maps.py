@@ -13,14 +13,16 @@ MAX_POINTS points.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .errors import Problems, SitegenError
+from .errors import Problem, Problems, SitegenError
 from .sitefiles import refuse_link_out
 
 if TYPE_CHECKING:   # shapely (and numpy behind it) is imported only by a build that reads a boundary
@@ -34,6 +36,7 @@ MAX_POSITIONS = 200_000
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_REPORTED = 10    # problems reported per file before stopping
 COORDINATE_DECIMALS = 6   # in written GeoJSON: about 10 cm, plenty for a ward
+BOUNDARY_NAME = "boundary.geojson"
 
 Position = tuple[float, float]          # (longitude, latitude)
 Ring = tuple[Position, ...]             # closed: first == last
@@ -104,10 +107,18 @@ def parse_boundary(data: bytes | str, rel: str, problems: Problems) -> Boundary 
     except json.JSONDecodeError as exc:
         problems.add(rel, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")
         return None
+    return boundary_of(value, rel, problems)
+
+
+def boundary_of(value: Any, rel: str, problems: Problems, line: int = 0, col: int = 0,
+                prefix: str = "") -> Boundary | None:
+    """Check the parsed GeoJSON VALUE; problems are recorded at REL:LINE:COL, each
+    message after PREFIX (where VALUE sits in a larger file, like 'features[3]')."""
     found: list[_ShapeError] = []
     polygons = _polygons_of(value, found)
     for error in found[:MAX_REPORTED]:
-        problems.add(rel, 0, 0, f"{error.where}: {error.message}" if error.where else error.message)
+        where = _join(prefix, error.where) if error.where else prefix
+        problems.add(rel, line, col, f"{where}: {error.message}" if where else error.message)
     if found:
         return None
     return Boundary(polygons=polygons, source=rel, drawing=draw(polygons))
@@ -474,3 +485,105 @@ def svg_path(polygons: list[list[list[Position]]]) -> str:
             points = ring[:-1] if ring[0] == ring[-1] else ring
             parts.append("M" + "L".join(f"{x} {y}" for x, y in points) + "Z")
     return "".join(parts)
+
+
+# ---------------------------------------------------------------- wards together: neighbours, overlaps, maps
+
+TOUCH_DEGREES = 1e-5     # about a metre: wards this close are neighbours (shared borders rounded apart)
+SLIVER = 0.01            # an overlap larger than this share of the smaller ward's area is a problem
+AREA_MAP_TOLERANCE = 2.0   # SVG units (of SIZE) a borough or home map's outline may stray: a pixel or two
+
+
+class Bounded(Protocol):
+    """An area as these functions read it (model.Area)."""
+
+    slug: str
+    name: str
+    source: str
+    boundary: Boundary | None
+
+
+def boundary_digest(boundary: Boundary | None) -> str:
+    """A short hash of BOUNDARY's positions ('' for none): what other pages may show of it."""
+    if boundary is None:
+        return ""
+    return hashlib.blake2b(repr(boundary.polygons).encode(), digest_size=16).hexdigest()
+
+
+def _shapes(areas: Sequence[Bounded]) -> tuple[list[Bounded], list[BaseGeometry]]:
+    from shapely.geometry import MultiPolygon
+    bounded = [a for a in areas if a.boundary is not None]
+    return bounded, [MultiPolygon([_shape(p) for p in a.boundary.polygons])   # type: ignore[union-attr]
+                     for a in bounded]
+
+
+def _pairs(shapes: list[BaseGeometry]) -> list[tuple[int, int]]:
+    """(i, j), i < j, of the SHAPES within TOUCH_DEGREES of each other."""
+    from shapely import STRtree
+    left, right = STRtree(shapes).query(shapes, predicate="dwithin", distance=TOUCH_DEGREES)
+    return sorted({(int(i), int(j)) for i, j in zip(left, right) if i < j})
+
+
+def neighbours(areas: Sequence[Bounded]) -> dict[str, tuple[str, ...]]:
+    """Slug -> the slugs of the AREAS whose boundary touches or overlaps its own (within
+    TOUCH_DEGREES), in slug order; areas without a boundary have none."""
+    bounded, shapes = _shapes(areas)
+    found: dict[str, set[str]] = {a.slug: set() for a in areas}
+    for i, j in _pairs(shapes) if shapes else ():
+        found[bounded[i].slug].add(bounded[j].slug)
+        found[bounded[j].slug].add(bounded[i].slug)
+    return {slug: tuple(sorted(others)) for slug, others in found.items()}
+
+
+def boundary_problems(areas: Sequence[Bounded]) -> list[Problem]:
+    """Problems of the AREAS' boundaries taken together: an area without one when
+    others have one (at its area.yaml), and two boundaries overlapping by more than
+    SLIVER of the smaller (at each boundary file)."""
+    bounded, shapes = _shapes(areas)
+    if not bounded:
+        return []
+    problems = [Problem(a.source, 0, 0, f"has no {BOUNDARY_NAME} while {len(bounded)} other wards have one;"
+                        " run sitegen import-wards with --boundaries, or draw one (docs/editing.md)")
+                for a in areas if a.boundary is None]
+    for i, j in _pairs(shapes):
+        shared = shapes[i].intersection(shapes[j]).area
+        smaller = min(shapes[i].area, shapes[j].area)
+        if smaller and shared / smaller > SLIVER:
+            share = f"{shared / smaller:.0%}" if shared / smaller >= 0.01 else "over 1%"
+            for one, other in ((bounded[i], bounded[j]), (bounded[j], bounded[i])):
+                problems.append(Problem(one.boundary.source, 0, 0,   # type: ignore[union-attr]
+                                        f"overlaps the boundary of {other.name} ({other.boundary.source})"  # type: ignore[union-attr]
+                                        f" by {share} of the smaller ward; a street belongs to one ward,"
+                                        " so correct one of the two boundaries"))
+    return problems
+
+
+@dataclass(frozen=True)
+class AreaMap:
+    """Several areas drawn in one frame: the viewBox and (key, path data) of each."""
+
+    view_box: str
+    paths: tuple[tuple[str, str], ...]
+
+
+def draw_areas(shapes: Sequence[tuple[str, tuple[Polygon, ...]]],
+               tolerance: float = AREA_MAP_TOLERANCE) -> AreaMap:
+    """SHAPES (key, polygons) projected into one SIZE-unit frame and simplified to within
+    TOLERANCE units, each to one path (an area too small to draw gets an empty one)."""
+    everything = tuple(p for _, polygons in shapes for p in polygons)
+    projected, width, height = project(everything)
+    paths, at = [], 0
+    for key, polygons in shapes:
+        mine = projected[at:at + len(polygons)]
+        at += len(polygons)
+        paths.append((key, svg_path(_simplify_all(mine, tolerance))))
+    return AreaMap(view_box=f"0 0 {width} {height}", paths=tuple(paths))
+
+
+def merged(polygons: Sequence[tuple[Polygon, ...]]) -> tuple[Polygon, ...]:
+    """The union of several areas' POLYGONS (a borough from its wards), as polygons."""
+    import shapely
+    from shapely.geometry import MultiPolygon
+    union = shapely.unary_union([MultiPolygon([_shape(p) for p in ps]) for ps in polygons])
+    union = shapely.set_precision(union, 10 ** -COORDINATE_DECIMALS)
+    return tuple(_from_shape(part) for part in _polygon_parts(union))

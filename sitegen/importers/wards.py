@@ -1,23 +1,28 @@
-"""`sitegen import-wards`: area folders from a CSV of wards.
+"""`sitegen import-wards`: area folders from a CSV of wards, and their boundaries.
 
 The CSV has the columns of the London Datastore ward profiles cut used in the
 bundled data: borough, ward, ons_code, old_code, population_2015, area_sq_km.
-An area that already exists is left exactly as its editors wrote it.
+An area that already exists is left exactly as its editors wrote it; the
+boundaries (a GeoJSON FeatureCollection keyed by the property `ons_code`, like
+data/london-wards.geojson) give each ward without a boundary.geojson its own,
+and leave any boundary.geojson already there as it is.
 """
 from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..content import slugify
-from ..content.areas import AREAS_DIR
+from ..content.areas import AREAS_DIR, BOUNDARY_FILE
 from ..content.yamlsource import as_written, load_yaml_file
-from ..errors import Problem, ServiceError, SitegenError
+from ..errors import Problem, Problems, ServiceError, SitegenError
 from ..fileio import atomic_write
+from ..maps import boundary_of, feature_json
 from .checked import area_yaml_problems, checked_value
 from .scaffold import area_yaml
 
@@ -36,6 +41,9 @@ class ImportReport:
 
     created: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)
+    bounded: list[str] = field(default_factory=list)         # slugs given a boundary.geojson
+    boundary_kept: list[str] = field(default_factory=list)   # slugs whose boundary.geojson was there
+    unbounded: list[str] = field(default_factory=list)       # slugs the boundaries file has no feature for
 
 
 @dataclass(frozen=True)
@@ -234,14 +242,18 @@ def ward_slugs(rows: list[WardRow], csv_name: str = "CSV") -> dict[WardRow, str]
     return slugs
 
 
-def import_wards(root: Path, csv_path: Path, borough: str | None) -> ImportReport:
-    """Create an area folder for each ward (of BOROUGH, if given) not already present.
+def import_wards(root: Path, csv_path: Path, borough: str | None,
+                 boundaries_path: Path | None = None) -> ImportReport:
+    """Create an area folder for each ward (of BOROUGH, if given) not already present,
+    and give each such ward without a boundary.geojson its boundary from BOUNDARIES_PATH.
 
     A ward is present if its folder exists or an area already has its ONS code
     (so a site imported when addresses were made differently is not doubled).
+    Both files are read and checked before anything is written.
     """
     rows = read_wards(csv_path)
     slugs = ward_slugs(rows, str(csv_path))
+    boundaries = read_boundaries(boundaries_path) if boundaries_path is not None else None
     chosen = [r for r in rows if borough is None or r.borough.lower() == borough.lower()]
     if borough and not chosen:
         boroughs = sorted({r.borough for r in rows})
@@ -249,17 +261,153 @@ def import_wards(root: Path, csv_path: Path, borough: str | None) -> ImportRepor
                                     f"boroughs in this file: {', '.join(boroughs)}")])
     report, by_code = ImportReport(), _slugs_by_code(root / AREAS_DIR)
     planned: dict[str, str] = {}
+    folders: dict[str, WardRow] = {}
     for row in chosen:
         slug = slugs[row]
         target = root / AREAS_DIR / slug / "area.yaml"
+        folder = slug
         if target.exists() or row.code in by_code:
-            report.kept.append(slug if target.exists() else by_code[row.code])
+            folder = slug if target.exists() else by_code[row.code]
+            report.kept.append(folder)
         else:
             planned[slug] = area_yaml(_fields(row))
+        folders[folder] = row
     _refuse_invalid(planned, {slugs[row]: row.line for row in chosen}, str(csv_path))
     for slug, text in planned.items():
         _write_area(root, slug, text, report)
+    if boundaries is not None:
+        _attach_boundaries(root, folders, boundaries, report)
     return report
+
+
+# ---------------------------------------------------------------- boundaries
+
+MAX_BOUNDARIES_BYTES = 200 * 1024 * 1024   # every ward of the UK at 5 decimals is well under this
+MAX_FEATURES = 20_000                      # the UK has about 9,000 wards
+MAX_BOUNDARY_PROBLEMS = 50
+SOURCE = "ONS/OS ward boundaries, UK-GeoJSON collection by Martin Chorley (CC BY 4.0)"
+ATTRIBUTION = "Contains Ordnance Survey data © Crown copyright and database right 2014"
+
+
+def read_boundaries(path: Path) -> dict[str, bytes]:
+    """ONS code -> the boundary.geojson to write (a Feature, RFC 7946, 6 decimals) for each
+    feature of the GeoJSON FeatureCollection at PATH, keyed by its property `ons_code`.
+
+    Raises SitegenError at PATH:LINE:COL of every bad feature (no or a malformed
+    ons_code, a code given twice, a geometry `check` would refuse), before anything is written."""
+    name = str(path)
+    text = _boundaries_text(path)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SitegenError([Problem(name, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]) from None
+    features = value.get("features") if isinstance(value, dict) else None
+    if not isinstance(features, list) or value.get("type") != "FeatureCollection":
+        raise SitegenError([Problem(name, 1, 1, "expected a GeoJSON FeatureCollection with a list of"
+                                    " features, one per ward, each with the property ons_code")])
+    if len(features) > MAX_FEATURES:
+        raise SitegenError([Problem(name, 1, 1, f"has {len(features)} features; at most {MAX_FEATURES}"
+                                    " are read: cut the file to the force's wards")])
+    return _checked_features(name, text, features)
+
+
+def _boundaries_text(path: Path) -> str:
+    """The boundaries file's text: bounded, UTF-8."""
+    name = str(path)
+    try:
+        if path.stat().st_size > MAX_BOUNDARIES_BYTES:
+            raise SitegenError([Problem(name, 0, 0, f"is larger than {MAX_BOUNDARIES_BYTES // 2**20} MB;"
+                                        " cut it to the force's wards")])
+        return path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise SitegenError([Problem(name, 0, 0, f"cannot be read: {exc.strerror}")]) from None
+    except UnicodeDecodeError:
+        raise SitegenError([Problem(name, 0, 0, "is not UTF-8 text; save it as UTF-8 GeoJSON")]) from None
+
+
+def _checked_features(name: str, text: str, features: list) -> dict[str, bytes]:
+    """Code -> boundary.geojson bytes of FEATURES (of the file NAME, whose text is TEXT)."""
+    problems, found, seen = Problems(), {}, set()
+    locate = _Locator(text, _feature_starts(text, len(features)))
+    for index, feature in enumerate(features):
+        before = len(problems)
+        where, (line, col) = f"features[{index + 1}]", locate(index)
+        code = _feature_code(feature)
+        label = f"{where} (ons_code {code})" if code else where
+        if not code:
+            problems.add(name, line, col, f"{where}: properties.ons_code is missing or not an ONS ward code;"
+                         " give each feature its ward's code, like E05000026")
+        elif code in seen:
+            problems.add(name, line, col, f"{label}: another feature has this ons_code; give each ward"
+                         " one feature (a ward in several parts is one MultiPolygon)")
+        seen.add(code)
+        boundary = boundary_of(feature, name, problems, line, col, label)
+        if len(problems) >= MAX_BOUNDARY_PROBLEMS:
+            break
+        if len(problems) == before and boundary is not None:
+            found[code] = feature_json(boundary.polygons, {
+                "name": feature["properties"].get("ward") or code, "code": code,
+                "source": SOURCE, "attribution": ATTRIBUTION})
+    problems.raise_if_any()
+    return found
+
+
+def _feature_code(feature: object) -> str:
+    """The feature's ONS ward code, or '' when it has none that is one."""
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    code = properties.get("ons_code") if isinstance(properties, dict) else None
+    return code.strip() if isinstance(code, str) and ONS_WARD_CODE.fullmatch(code.strip()) else ""
+
+
+def _feature_starts(text: str, count: int) -> list[int]:
+    """The offset in TEXT where each of the COUNT features starts (-1 each if they cannot be found)."""
+    match = re.search(r'"features"\s*:\s*\[', text)
+    if not match:
+        return [-1] * count
+    decoder, gap, starts, at = json.JSONDecoder(), re.compile(r"[\s,]*"), [], match.end()
+    for _ in range(count):
+        at = gap.match(text, at).end()   # type: ignore[union-attr]  # the pattern matches anywhere
+        starts.append(at)
+        try:
+            _, at = decoder.raw_decode(text, at)
+        except json.JSONDecodeError:
+            return [-1] * count
+    return starts
+
+
+class _Locator:
+    """LINE, COL (from 1) of each feature, counted on from the one before ((0, 0) when unknown)."""
+
+    def __init__(self, text: str, starts: list[int]):
+        self.text, self.starts, self.offset, self.line = text, starts, 0, 1
+
+    def __call__(self, index: int) -> tuple[int, int]:
+        start = self.starts[index]
+        if start < self.offset:
+            return 0, 0
+        self.line += self.text.count("\n", self.offset, start)
+        self.offset = start
+        return self.line, start - (self.text.rfind("\n", 0, start) + 1) + 1
+
+
+def _attach_boundaries(root: Path, folders: dict[str, WardRow], boundaries: dict[str, bytes],
+                       report: ImportReport) -> None:
+    """Write the boundary.geojson of each area of FOLDERS (slug -> its CSV row) that has none."""
+    for slug, row in folders.items():
+        data = boundaries.get(row.code)
+        target = root / AREAS_DIR / slug / BOUNDARY_FILE
+        if data is None:
+            report.unbounded.append(slug)
+        elif target.exists():
+            report.boundary_kept.append(slug)
+        else:
+            try:
+                atomic_write(target, data)
+            except OSError as exc:
+                raise ServiceError(target.relative_to(root).as_posix(),
+                                   f"cannot be written ({exc.strerror}); importing again writes the"
+                                   " boundaries still missing") from None
+            report.bounded.append(slug)
 
 
 def _refuse_invalid(planned: dict[str, str], lines: dict[str, int], csv_name: str) -> None:
