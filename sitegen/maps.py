@@ -17,10 +17,11 @@ import hashlib
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from .errors import Problem, Problems, SitegenError
 from .sitefiles import refuse_link_out
@@ -28,6 +29,8 @@ from .sitefiles import refuse_link_out
 if TYPE_CHECKING:   # shapely (and numpy behind it) is imported only by a build that reads a boundary
     from shapely.geometry import Polygon as ShapelyPolygon
     from shapely.geometry.base import BaseGeometry
+
+    from .model import Area
 
 SIZE = 1000          # the longer side of the drawing, in SVG units
 PAD = 10             # space around the shape, so the stroke is not clipped
@@ -494,15 +497,6 @@ SLIVER = 0.01            # an overlap larger than this share of the smaller ward
 AREA_MAP_TOLERANCE = 2.0   # SVG units (of SIZE) a borough or home map's outline may stray: a pixel or two
 
 
-class Bounded(Protocol):
-    """An area as these functions read it (model.Area)."""
-
-    slug: str
-    name: str
-    source: str
-    boundary: Boundary | None
-
-
 def boundary_digest(boundary: Boundary | None) -> str:
     """A short hash of BOUNDARY's positions ('' for none): what other pages may show of it."""
     if boundary is None:
@@ -510,7 +504,7 @@ def boundary_digest(boundary: Boundary | None) -> str:
     return hashlib.blake2b(repr(boundary.polygons).encode(), digest_size=16).hexdigest()
 
 
-def _shapes(areas: Sequence[Bounded]) -> tuple[list[Bounded], list[BaseGeometry]]:
+def _shapes(areas: Sequence[Area]) -> tuple[list[Area], list[BaseGeometry]]:
     from shapely.geometry import MultiPolygon
     bounded = [a for a in areas if a.boundary is not None]
     return bounded, [MultiPolygon([_shape(p) for p in a.boundary.polygons])   # type: ignore[union-attr]
@@ -524,7 +518,7 @@ def _pairs(shapes: list[BaseGeometry]) -> list[tuple[int, int]]:
     return sorted({(int(i), int(j)) for i, j in zip(left, right) if i < j})
 
 
-def neighbours(areas: Sequence[Bounded]) -> dict[str, tuple[str, ...]]:
+def neighbours(areas: Sequence[Area]) -> dict[str, tuple[str, ...]]:
     """Slug -> the slugs of the AREAS whose boundary touches or overlaps its own (within
     TOUCH_DEGREES), in slug order; areas without a boundary have none."""
     bounded, shapes = _shapes(areas)
@@ -535,16 +529,19 @@ def neighbours(areas: Sequence[Bounded]) -> dict[str, tuple[str, ...]]:
     return {slug: tuple(sorted(others)) for slug, others in found.items()}
 
 
-def boundary_problems(areas: Sequence[Bounded]) -> list[Problem]:
+def boundary_problems(areas: Sequence[Area]) -> list[Problem]:
     """Problems of the AREAS' boundaries taken together: an area without one when
-    others have one (at its area.yaml), and two boundaries overlapping by more than
-    SLIVER of the smaller (at each boundary file)."""
+    others of its borough have one (at its area.yaml; areas with no borough are one
+    group), and two boundaries overlapping by more than SLIVER of the smaller (at
+    each boundary file)."""
     bounded, shapes = _shapes(areas)
     if not bounded:
         return []
-    problems = [Problem(a.source, 0, 0, f"has no {BOUNDARY_NAME} while {len(bounded)} other wards have one;"
-                        " run sitegen import-wards with --boundaries, or draw one (docs/editing.md)")
-                for a in areas if a.boundary is None]
+    mapped = Counter(a.borough for a in bounded)
+    problems = [Problem(a.source, 0, 0, f"has no {BOUNDARY_NAME} while {mapped[a.borough]} other wards"
+                        f"{' of ' + a.borough if a.borough else ''} have one; run sitegen import-wards"
+                        " with --boundaries, or draw one (docs/editing.md)")
+                for a in areas if a.boundary is None and mapped[a.borough]]
     for i, j in _pairs(shapes):
         shared = shapes[i].intersection(shapes[j]).area
         smaller = min(shapes[i].area, shapes[j].area)

@@ -215,6 +215,8 @@ class Site:
     media: tuple[str, ...] = ()
     forms: FormsBundle | None = None   # the forms and the triage tree
     shared_names: frozenset[str] = frozenset()   # casefolded area names more than one area bears
+    # slug -> (slug, name) of each area whose boundary touches its own (outputs.pages.named_neighbours)
+    neighbours: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def full_name(self, area: Area) -> str:
         """AREA's name as titles show it: with its borough when another area of the

@@ -148,6 +148,9 @@ def test_a_clockwise_hand_made_boundary_is_published_counter_clockwise(make_site
     site = make_site()
     feature = json.loads(SAMPLE.read_text())["features"][1]
     (site / "content/areas/north-ward/boundary.geojson").write_text(json.dumps(feature))
+    # check asks for a boundary for every ward of a borough once one has one
+    south = json.loads(SAMPLE.read_text())["features"][2]
+    (site / "content/areas/south-ward/boundary.geojson").write_text(json.dumps(south))
     out = tmp_path / "out"
     result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE)
     assert result.exit_code == 0, result.output

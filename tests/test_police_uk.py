@@ -161,6 +161,9 @@ def test_an_imported_site_checks_and_builds(make_site, api, sleeps, tmp_path):
     site = make_site("example")
     assert run_import(site, api, "--force", "leicestershire").exit_code == 0
     assert run_import(site, api, "--force", "metropolitan").exit_code == 0
+    # The API gives Barnsbury no boundary; check asks for one, as City Centre (no borough either) has one.
+    barnsbury = {"type": "Polygon", "coordinates": [[[-0.11, 51.54], [-0.1, 51.54], [-0.1, 51.55], [-0.11, 51.54]]]}
+    (site / "content/areas/barnsbury/boundary.geojson").write_text(json.dumps(barnsbury))
     out = tmp_path / "out"
     result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE)
     assert result.exit_code == 0, result.output

@@ -15,6 +15,7 @@ from ..content.site import load_site
 from ..errors import Problem
 from ..feeds.checks import feed_problems
 from ..links import check_links
+from ..maps import boundary_problems
 from ..model import Site
 from ..outputs.base import Output
 from ..outputs.catalogue import plan
@@ -36,6 +37,7 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     problems.extend(outside_links(root))
     problems.extend(bad_names(root))
     problems.extend(media_name_clashes(root))
+    problems.extend(boundary_problems(site.areas))
     problems.raise_if_any()
     return site, outputs
 

@@ -3,7 +3,8 @@ rebuild a few areas without reading the rest, and to know which pages the
 date changes.
 
 Each area's facts are what other outputs show of it (its listing: name,
-borough and places), what the build date does to its pages, and the feeds it shows.
+borough and places; its boundary's digest, for the location index), what the
+build date does to its pages, and the feeds it shows.
 """
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
+from .units import digest
+
 if TYPE_CHECKING:
+    from ..maps import Boundary
     from ..model import Area
 
 DatedFacts = tuple[tuple[date, ...], bool]   # its events' last days; whether it shows the date itself
@@ -25,6 +29,7 @@ class AreaFacts(NamedTuple):
     dated: DatedFacts
     feeds: tuple[str, ...]   # the URLs of the feeds it shows
     places: tuple[str, ...] = ()   # the place names the name filter finds it by
+    boundary: str = ""             # boundary_digest: the outline the location index shows ('' for none)
 
     @property
     def listing(self) -> tuple[str, str, tuple[str, ...]]:
@@ -34,7 +39,14 @@ class AreaFacts(NamedTuple):
 
 def area_facts(area: Area) -> AreaFacts:
     """The facts of AREA."""
-    return AreaFacts(area.name, area.borough, dated_facts(area), feed_urls(area), area.places)
+    return AreaFacts(area.name, area.borough, dated_facts(area), feed_urls(area), area.places,
+                     boundary_digest(area.boundary))
+
+
+def boundary_digest(boundary: Boundary | None) -> str:
+    """A short hash of BOUNDARY's positions ('' for none): what pages other than its
+    area's own show of it (outputs/locate.py's index)."""
+    return digest(repr(boundary.polygons)) if boundary is not None else ""
 
 
 def feed_urls(area: Area) -> tuple[str, ...]:
@@ -65,6 +77,7 @@ class SiteFacts:
     media_paths: frozenset[str] = frozenset()                   # outputs copied from content/media
     feed_cache: str = ""                                        # the feed cache folder read
     pages: int = 0                                              # HTML pages built
+    neighbours: dict[str, tuple[str, ...]] = field(default_factory=dict)   # slug -> its neighbours' slugs
 
     def feeds(self) -> dict[str, tuple[str, ...]]:
         """Slug -> the feeds each area shows."""

@@ -4,10 +4,10 @@ areas with the rest as the last build left it.
 For a few areas, each is read (from the area cache if its files are
 unchanged) and checked as the whole build would check it: its own problems,
 its links against the addresses the last build made, its feeds.  If one of
-them has a problem, or gained or lost a page, or changed its name or borough
-(what other pages show of it), nothing else can be known unchanged: load()
-gives None and the pipeline reads the whole site instead, which reports
-every problem in the same words.
+them has a problem, or gained or lost a page, or changed its name, borough,
+places or boundary (what other pages show of it), nothing else can be known
+unchanged: load() gives None and the pipeline reads the whole site instead,
+which reports every problem in the same words.
 """
 from __future__ import annotations
 
@@ -28,11 +28,11 @@ from ..links import link_problems
 from ..model import Area, Borough, Site, shared_names
 from ..outputs.base import Output, RenderContext
 from ..outputs.catalogue import area_outputs
-from ..outputs.pages import frame_values, listing
+from ..outputs.pages import frame_values, listing, named_neighbours
 from ..render import TEMPLATE_CACHE, make_environment
 from .areacache import AreaStore
 from .checks import load_and_check
-from .facts import SiteFacts, area_facts, feed_urls
+from .facts import SiteFacts, area_facts, boundary_digest, feed_urls
 from .report import Selection
 from .select import Scan
 from .sources import feed_units
@@ -63,6 +63,7 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
     env = make_environment(root, state_dir / TEMPLATE_CACHE)
     if selection.areas is None:
         site, outputs = load_and_check(root, build_date, cache, jobs, env)
+        site = replace(site, neighbours=named_neighbours(site.areas))
         frame = frame_values(site)
         assets = collect_assets(site.config)
         facts = _whole_facts(site, outputs, frame, assets)
@@ -77,6 +78,7 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
         last = found.state.site
         facts = replace(last, areas={**last.areas, **{a.slug: area_facts(a) for a in areas}})
         site = _partial_site(config, build_date, areas, shared_names(f.name for f in facts.areas.values()))
+        site = replace(site, neighbours=_last_neighbours(facts, areas))
     ctx = RenderContext(site=site, env=env, assets=assets, frame=frame,
                         markdown=MarkdownRenderer(site.config.markdown), outputs=outputs)
     feeds = feed_units({a.slug: feed_urls(a) for a in site.areas}, Path(facts.feed_cache), found.hasher)
@@ -91,7 +93,15 @@ def _whole_facts(site: Site, outputs: list[Output], frame: dict[str, str],
                      asset_paths=frozenset(a.path for a in assets.values()),
                      media_paths=frozenset(url.lstrip("/") for url in site.media),
                      feed_cache=str(config.root / config.feeds.cache_dir),
-                     pages=sum(1 for o in outputs if o.path.endswith(".html")))
+                     pages=sum(1 for o in outputs if o.path.endswith(".html")),
+                     neighbours={slug: tuple(s for s, _ in shown) for slug, shown in site.neighbours.items()})
+
+
+def _last_neighbours(facts: SiteFacts, areas: list[Area]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The neighbours of AREAS as the last build found them, named from FACTS: a narrow
+    build reads no other boundary (and widens when one of AREAS' boundaries changed)."""
+    return {a.slug: tuple((slug, facts.areas[slug].name) for slug in facts.neighbours.get(a.slug, ()))
+            for a in areas}
 
 
 def _load_areas(ctx: LoadContext, cache: AreaStore, slugs: frozenset[str]) -> dict[str, AreaLoad]:
@@ -116,8 +126,10 @@ def _narrow_outputs(state: BuildState, loads: dict[str, AreaLoad],
     areas, outputs = [], []
     for slug, load in loads.items():
         area = load.area
+        last = state.site.areas[slug]
         if area is None or load.problems or link_problems(load.links, built) \
-                or area_feed_problems(area, allow_private) or state.site.areas[slug].listing != listing(area):
+                or area_feed_problems(area, allow_private) or last.listing != listing(area) \
+                or last.boundary != boundary_digest(area.boundary):
             return None
         own = area_outputs(area)
         if {o.path for o in own} != old_paths.get(slug, set()):

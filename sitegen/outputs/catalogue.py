@@ -70,7 +70,7 @@ def derived_units(site: Site, outputs: list[Output], templates: Callable[[str], 
     every page shows (TEMPLATES: name -> hash with its includes)."""
     listings = {a.slug: pages.listing(a) for a in site.areas}
     return {**pages.listing_units(listings, site.boroughs), **syndication.plan_unit(outputs),
-            **pages.chrome_units(templates)}
+            **pages.chrome_units(templates), **pages.map_units(site)}
 
 
 def render(ctx: RenderContext, output: Output) -> bytes:

@@ -1,7 +1,7 @@
 """HTML pages: home, borough, ward, ward news, site pages and 404."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import jinja2
@@ -10,6 +10,7 @@ from markupsafe import Markup
 from ..build.sources import area_unit, feeds_unit, page_unit
 from ..build.units import Unit, digest
 from ..feeds.view import latest_posts
+from ..maps import Boundary, boundary_digest, draw_areas, merged, neighbours
 from ..model import Area, Borough, Site, shared_names
 from ..security import content_security_policy
 from .base import Output, RenderContext
@@ -28,12 +29,46 @@ def same_name(name: str) -> Unit:
     return Unit("same-name", name.casefold())
 
 
+def neighbours_unit(slug: str) -> Unit:
+    """What the page of the area SLUG shows of its neighbours: their slugs and names."""
+    return Unit("neighbours", slug)
+
+
+OUTLINES = Unit("outlines")   # every area's boundary, slug and borough: the home page's map
+
+
+def borough_outlines(slug: str) -> Unit:
+    """The boundaries of the borough SLUG's wards, which its page's map shows."""
+    return Unit("outlines", slug)
+
+
+def map_units(site: Site) -> dict[Unit, str]:
+    """The units of what the maps show of other areas: each area's neighbours (names
+    and addresses; Site.neighbours), and the outlines the home and borough maps draw."""
+    shown = site.neighbours
+    units = {neighbours_unit(a.slug): digest(*(f"{slug}={name}" for slug, name in shown.get(a.slug, ())))
+             for a in site.areas}
+    units[OUTLINES] = digest(*(f"{a.slug}={a.borough}={boundary_digest(a.boundary)}" for a in site.areas))
+    for borough in site.boroughs:
+        units[borough_outlines(borough.slug)] = digest(*(f"{a.slug}={boundary_digest(a.boundary)}"
+                                                        for a in borough.areas))
+    return units
+
+
+def named_neighbours(areas: Sequence[Area]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Slug -> (slug, name) of each area whose boundary touches or overlaps its own."""
+    names = {a.slug: a.name for a in areas}
+    return {slug: tuple((other, names[other]) for other in others)
+            for slug, others in neighbours(areas).items()}
+
+
 def plan_pages(site: Site) -> list[Output]:
     """The HTML pages of SITE but the areas' own (area_pages)."""
     # The home and borough pages show only names and addresses (see listing_units).
-    outputs = [page_output("index.html", "home", "", (LISTING,), "home.html")]
-    outputs += [page_output(f"boroughs/{b.slug}/index.html", "borough", b.slug, (borough_listing(b.slug),),
-                            "borough.html") for b in site.boroughs]
+    outputs = [page_output("index.html", "home", "", (LISTING, OUTLINES), "home.html")]
+    outputs += [page_output(f"boroughs/{b.slug}/index.html", "borough", b.slug,
+                            (borough_listing(b.slug), borough_outlines(b.slug)), "borough.html")
+                for b in site.boroughs]
     for page in site.pages:
         path = "404.html" if page.slug == "404" else f"{page.slug}/index.html"
         template = "404.html" if page.slug == "404" else "page.html"
@@ -48,7 +83,8 @@ def area_pages(area: Area) -> list[Output]:
     unit = area_unit(area.slug)
     twins = same_name(area.name)
     outputs = [page_output(f"areas/{area.slug}/index.html", "area", area.slug,
-                           (unit, feeds_unit(area.slug), twins), "area.html", dated=area.slug)]
+                           (unit, feeds_unit(area.slug), twins, neighbours_unit(area.slug)), "area.html",
+                           dated=area.slug)]
     if area.news:
         outputs.append(page_output(f"areas/{area.slug}/news/index.html", "news_index", area.slug,
                                    (unit, twins), "news_index.html"))
@@ -201,7 +237,7 @@ def render_home(ctx: RenderContext, key: str) -> bytes:
     others = _listed(a for a in site.areas if not a.borough)
     return page_html(ctx, "home.html", "/", site.config.name, [],
                      boroughs=tuple(_listed_borough(b) for b in site.boroughs),
-                     other_areas=others, area_count=len(site.areas))
+                     other_areas=others, area_count=len(site.areas), area_map=_home_map(site))
 
 
 def render_borough(ctx: RenderContext, key: str) -> bytes:
@@ -209,7 +245,42 @@ def render_borough(ctx: RenderContext, key: str) -> bytes:
     borough = next(b for b in ctx.site.boroughs if b.slug == key)
     return page_html(ctx, "borough.html", borough.url, f"Police in {borough.name}", [("Home", "/")],
                      borough=_listed_borough(borough),
+                     area_map=_links_map(f"Map of the wards of {borough.name}",
+                                         [(a.url, a.name, a.boundary) for a in borough.areas]),
                      description=f"Find the neighbourhood policing team for your ward in {borough.name}.")
+
+
+class LinksMap(NamedTuple):
+    """A map whose areas are links (partials/links_map.html): its title, viewBox and
+    each area's (url, name, SVG path data)."""
+
+    title: str
+    view_box: str
+    links: tuple[tuple[str, str, str], ...]
+
+
+def _links_map(title: str, shapes: Sequence[tuple[str, str, Boundary | tuple | None]]) -> LinksMap | None:
+    """A LinksMap of SHAPES (url, name, a Boundary or polygons), those without one left out;
+    None when none has one."""
+    drawn = [(url, name, shape.polygons if isinstance(shape, Boundary) else shape)
+             for url, name, shape in shapes if shape]
+    if not drawn:
+        return None
+    drawing = draw_areas([(url, polygons) for url, _, polygons in drawn])
+    return LinksMap(title, drawing.view_box,
+                    tuple((url, name, path)
+                          for (url, name, _), (_, path) in zip(drawn, drawing.paths, strict=True) if path))
+
+
+def _home_map(site: Site) -> LinksMap | None:
+    """The home page's map: the boroughs (each the union of its wards) once there are
+    several, else every area."""
+    if len(site.boroughs) > 1:
+        return _links_map(f"Map of the boroughs of {site.config.name}",
+                          [(b.url, b.name, merged([a.boundary.polygons for a in b.areas if a.boundary])
+                            if any(a.boundary for a in b.areas) else None) for b in site.boroughs])
+    return _links_map(f"Map of the wards of {site.config.name}",
+                      [(a.url, a.name, a.boundary) for a in site.areas])
 
 
 def render_area(ctx: RenderContext, key: str) -> bytes:
@@ -219,6 +290,7 @@ def render_area(ctx: RenderContext, key: str) -> bytes:
     title = f"{site.full_name(area)} neighbourhood police"
     return page_html(ctx, "area.html", area.url, title, _area_crumbs(site, area),
                      area=area, events=area.upcoming_events(site.build_date),
+                     neighbours=tuple(Listed(slug, name, "") for slug, name in site.neighbours.get(key, ())),
                      feeds=latest_posts(site.config, area, site.build_date),
                      description=area.summary or f"Your neighbourhood police team in {area.name}.")
 

@@ -1,0 +1,236 @@
+// sitegen: "Use my location" on the home page. Progressive enhancement only: the
+// control is hidden in the page and shown here, and the name filter works without it.
+//
+// The browser's geolocation gives a point; the wards' outlines come from the site's
+// own static index (sitegen/outputs/locate.py: /find/wards.json) and the ward is found
+// here, on the device. The point is never sent anywhere.
+
+const METRES_PER_DEGREE = (6371008.8 * Math.PI) / 180; // of latitude, on the mean Earth radius
+const NEAREST = 3; // wards offered when the point is in none
+
+// ---------------------------------------------------------------- the index
+
+// A ring as the index holds it (integers in 10^-decimals degrees, the first position
+// whole, then changes; the closing position left out) as [[lon, lat], ...], open.
+function decodeRing(flat, scale) {
+  const ring = [];
+  let lon = 0;
+  let lat = 0;
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    lon += flat[i];
+    lat += flat[i + 1];
+    ring.push([lon / scale, lat / scale]);
+  }
+  return ring;
+}
+
+const prepared = new WeakMap();
+
+function wardsOf(index) {
+  if (!prepared.has(index)) {
+    const scale = 10 ** index.decimals;
+    prepared.set(index, index.wards.map((ward) => ({
+      ...ward,
+      polygons: ward.polygons.map((polygon) => polygon.map((ring) => decodeRing(ring, scale))),
+    })));
+  }
+  return prepared.get(index);
+}
+
+// ---------------------------------------------------------------- geometry
+
+// Ray casting, even-odd over every ring of a polygon: a point inside a hole
+// crosses the outer ring and the hole's, so it is outside.
+function inPolygon(polygon, lon, lat) {
+  let inside = false;
+  for (const ring of polygon) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if ((yi > lat) !== (yj > lat) && lon < ((xj - xi) * (lat - yi)) / (yj - yi) + xi) inside = !inside;
+    }
+  }
+  return inside;
+}
+
+function inBox(bbox, lon, lat) {
+  return lon >= bbox[0] && lat >= bbox[1] && lon <= bbox[2] && lat <= bbox[3];
+}
+
+// Metres from the point to the nearest edge of a ward: an equirectangular
+// projection around the point (longitude scaled by cos(latitude)), good to well
+// under 1% at ward scale.
+function metresToEdge(ward, lon, lat) {
+  const kx = Math.cos((lat * Math.PI) / 180) * METRES_PER_DEGREE;
+  let best = Infinity;
+  for (const polygon of ward.polygons) {
+    for (const ring of polygon) {
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+        const ax = (ring[j][0] - lon) * kx;
+        const ay = (ring[j][1] - lat) * METRES_PER_DEGREE;
+        const bx = (ring[i][0] - lon) * kx;
+        const by = (ring[i][1] - lat) * METRES_PER_DEGREE;
+        const dx = bx - ax;
+        const dy = by - ay;
+        const length = dx * dx + dy * dy;
+        const t = length ? Math.max(0, Math.min(1, -(ax * dx + ay * dy) / length)) : 0;
+        best = Math.min(best, Math.hypot(ax + t * dx, ay + t * dy));
+      }
+    }
+  }
+  return best;
+}
+
+// How far a point within `metres` of a bbox may be: the box grown by that much.
+function nearBox(bbox, lon, lat, metres) {
+  const dLat = metres / METRES_PER_DEGREE;
+  const dLon = dLat / Math.max(Math.cos((lat * Math.PI) / 180), 0.01);
+  return lon >= bbox[0] - dLon && lat >= bbox[1] - dLat && lon <= bbox[2] + dLon && lat <= bbox[3] + dLat;
+}
+
+// The ward(s) for a point, from an index as /find/wards.json holds it:
+//   {kind: "inside", wards: [w]}           in one ward, further than border_m from any other
+//   {kind: "border", wards: [w, ...]}      in or beside more than one, or within border_m of an edge
+//   {kind: "outside", wards: [w, ...]}     in none: the NEAREST wards, nearest first
+// each w is {slug, name, borough, url, metres} (metres to its edge, 0 when inside).
+export function findWard(index, lon, lat) {
+  const wards = wardsOf(index);
+  const border = index.border_m;
+  const found = (ward, metres) => ({ slug: ward.slug, name: ward.name, borough: ward.borough,
+    url: ward.url, metres });
+  const inside = wards.filter((w) => inBox(w.bbox, lon, lat) && w.polygons.some((p) => inPolygon(p, lon, lat)));
+  const near = wards.filter((w) => !inside.includes(w) && nearBox(w.bbox, lon, lat, border))
+    .map((w) => found(w, metresToEdge(w, lon, lat))).filter((w) => w.metres <= border)
+    .sort((a, b) => a.metres - b.metres);
+  if (inside.length) {
+    const first = inside.map((w) => found(w, 0));
+    return { kind: inside.length === 1 && !near.length ? "inside" : "border", wards: first.concat(near) };
+  }
+  if (near.length) return { kind: "border", wards: near };
+  const nearest = wards.map((w) => found(w, metresToEdge(w, lon, lat)))
+    .sort((a, b) => a.metres - b.metres).slice(0, NEAREST);
+  return { kind: "outside", wards: nearest };
+}
+
+// ---------------------------------------------------------------- the page
+
+function distance(metres) {
+  if (metres < 1000) return `about ${Math.max(10, Math.round(metres / 10) * 10)} metres away`;
+  return `about ${(metres / 1000).toFixed(metres < 10000 ? 1 : 0)} km away`;
+}
+
+function element(tag, className, text) {
+  const made = document.createElement(tag);
+  if (className) made.className = className;
+  if (text) made.textContent = text;
+  return made;
+}
+
+function wardLink(ward) {
+  return Object.assign(element("a", "govuk-link", `${ward.name} ward`), { href: ward.url });
+}
+
+function wardList(wards, withDistance) {
+  const list = element("ul", "govuk-list govuk-list--bullet");
+  for (const ward of wards) {
+    const item = element("li");
+    item.append(wardLink(ward));
+    const extra = [ward.borough, withDistance ? distance(ward.metres) : ""].filter(Boolean).join(", ");
+    if (extra) item.append(` (${extra})`);
+    list.append(item);
+  }
+  return list;
+}
+
+function paragraph(...parts) {
+  const made = element("p", "govuk-body");
+  made.append(...parts);
+  return made;
+}
+
+// What a result says, as elements.
+function describe(result, accuracy) {
+  const parts = [];
+  const [first] = result.wards;
+  if (result.kind === "inside") {
+    const where = paragraph("You are in ", wardLink(first), first.borough ? `, ${first.borough}.` : ".");
+    where.classList.add("govuk-!-font-weight-bold");
+    parts.push(where);
+  } else if (result.kind === "border") {
+    parts.push(paragraph(result.wards.length > 1
+      ? "You are on or near the border between these wards. Choose the one you live in:"
+      : "You are on or near the edge of this ward:"));
+    parts.push(wardList(result.wards, false));
+  } else {
+    parts.push(paragraph("Your location is not in any ward this site covers."));
+    parts.push(paragraph("The nearest wards, measured to their edge, are:"));
+    parts.push(wardList(result.wards, true));
+  }
+  if (accuracy > 500) {
+    parts.push(paragraph(`Your device knows your location only to within ${distance(accuracy).replace(" away", "")},`
+      + " so check this is your ward."));
+  }
+  return parts;
+}
+
+const FAILURES = {
+  1: "You did not allow this site to use your location, so it cannot find your ward this way.",
+  2: "Your location could not be found. Location may be turned off on your device.",
+  3: "Finding your location took too long. You can try again.",
+  index: "The ward boundaries could not be loaded. Check your connection and try again.",
+};
+
+function setUp(control) {
+  const button = control.querySelector("button");
+  const result = control.querySelector("#locate-result");
+  const other = control.querySelector("#locate-other");
+  let index;
+  let busy = false;
+  // STATE (busy, inside, border, outside or failed) is kept on the result as data-state.
+  const show = (state, parts, offerOthers) => {
+    result.dataset.state = state;
+    result.replaceChildren(...parts);
+    if (other) other.hidden = !offerOthers;
+  };
+  const loadIndex = () => {
+    if (!index) {
+      index = fetch(control.dataset.sitegenLocate, { credentials: "same-origin" })
+        .then((response) => (response.ok ? response.json() : Promise.reject(new Error(response.status))))
+        .catch((error) => { index = undefined; throw error; }); // tried again on the next press
+    }
+    return index;
+  };
+  const position = () => new Promise((resolve, reject) => {
+    navigator.geolocation.getCurrentPosition(resolve, reject,
+      { enableHighAccuracy: true, timeout: 20000, maximumAge: 0 });
+  });
+  button.addEventListener("click", async () => {
+    if (busy) return;
+    busy = true;
+    show("busy", [paragraph("Finding your location…")], false);
+    const wards = loadIndex();
+    wards.catch(() => {}); // a failure is reported once the position is known
+    try {
+      const here = await position();
+      let loaded;
+      try {
+        loaded = await wards;
+      } catch {
+        show("failed", [paragraph(FAILURES.index)], true);
+        return;
+      }
+      const found = findWard(loaded, here.coords.longitude, here.coords.latitude);
+      show(found.kind, describe(found, here.coords.accuracy), found.kind === "outside");
+    } catch (error) {
+      show("failed", [paragraph(FAILURES[error.code] || FAILURES[2])], true);
+    } finally {
+      busy = false;
+    }
+  });
+  control.hidden = false;
+}
+
+const control = document.querySelector("[data-sitegen-locate]");
+if (control && control.dataset.sitegenLocate && "geolocation" in navigator && window.isSecureContext) {
+  setUp(control);
+}
