@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ..build.units import Unit
 from ..model import Area, Site
-from . import calendar, pages, syndication
+from . import calendar, locate, pages, syndication
 from .base import Output, RenderContext, Renderer
 
 
@@ -47,6 +47,7 @@ RENDERERS: dict[str, Renderer] = {
     "form_done": _forms("render_form_done"),
     "hosted_form": _forms("render_hosted_form"),
     "triage": _forms("render_triage"),
+    "locate": locate.render_locate,
 }
 
 
@@ -54,6 +55,7 @@ def plan(site: Site) -> list[Output]:
     """Every output of SITE, sorted by path."""
     from ..forms import outputs as forms
     outputs = pages.plan_pages(site) + syndication.plan_syndication(site) + forms.plan_forms(site)
+    outputs += locate.plan_locate(site)
     for area in site.areas:
         outputs += area_outputs(area)
     return sorted(outputs, key=lambda o: o.path)
@@ -66,11 +68,12 @@ def area_outputs(area: Area) -> list[Output]:
 
 def derived_units(site: Site, outputs: list[Output], templates: Callable[[str], str]) -> dict[Unit, str]:
     """The units SITE's outputs derive from others: what the home and borough
-    pages show of the areas, the addresses the sitemap lists, and the partials
-    every page shows (TEMPLATES: name -> hash with its includes)."""
+    pages show of the areas, the addresses the sitemap lists, the partials
+    every page shows (TEMPLATES: name -> hash with its includes), and the wards'
+    outlines the location index shows."""
     listings = {a.slug: pages.listing(a) for a in site.areas}
     return {**pages.listing_units(listings, site.boroughs), **syndication.plan_unit(outputs),
-            **pages.chrome_units(templates), **pages.map_units(site)}
+            **pages.chrome_units(templates), **pages.map_units(site), **locate.locate_units(site.areas)}
 
 
 def render(ctx: RenderContext, output: Output) -> bytes:

@@ -14,6 +14,7 @@ from ..maps import Boundary, boundary_digest, draw_areas, merged, neighbours
 from ..model import Area, Borough, Site, shared_names
 from ..security import content_security_policy
 from .base import Output, RenderContext
+from .locate import LOCATABLE, index_url
 
 LISTING = Unit("listing")   # every area's listing: what the home page shows of the areas
 
@@ -65,7 +66,8 @@ def named_neighbours(areas: Sequence[Area]) -> dict[str, tuple[tuple[str, str], 
 def plan_pages(site: Site) -> list[Output]:
     """The HTML pages of SITE but the areas' own (area_pages)."""
     # The home and borough pages show only names and addresses (see listing_units).
-    outputs = [page_output("index.html", "home", "", (LISTING, OUTLINES), "home.html")]
+    # ... and whether the site publishes the location index (outputs/locate.py), for "Use my location".
+    outputs = [page_output("index.html", "home", "", (LISTING, LOCATABLE, OUTLINES), "home.html")]
     outputs += [page_output(f"boroughs/{b.slug}/index.html", "borough", b.slug,
                             (borough_listing(b.slug), borough_outlines(b.slug)), "borough.html")
                 for b in site.boroughs]
@@ -237,7 +239,8 @@ def render_home(ctx: RenderContext, key: str) -> bytes:
     others = _listed(a for a in site.areas if not a.borough)
     return page_html(ctx, "home.html", "/", site.config.name, [],
                      boroughs=tuple(_listed_borough(b) for b in site.boroughs),
-                     other_areas=others, area_count=len(site.areas), area_map=_home_map(site))
+                     other_areas=others, area_count=len(site.areas), locate_index=index_url(site),
+                     area_map=_home_map(site))
 
 
 def render_borough(ctx: RenderContext, key: str) -> bytes:
