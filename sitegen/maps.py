@@ -120,7 +120,7 @@ def boundary_of(value: Any, rel: str, problems: Problems, line: int = 0, col: in
     found: list[_ShapeError] = []
     polygons = _polygons_of(value, found)
     for error in found[:MAX_REPORTED]:
-        where = _join(prefix, error.where) if error.where else prefix
+        where = ": ".join(part for part in (prefix, error.where) if part)
         problems.add(rel, line, col, f"{where}: {error.message}" if where else error.message)
     if found:
         return None
