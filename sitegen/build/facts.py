@@ -12,10 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
-from .units import digest
-
 if TYPE_CHECKING:
-    from ..maps import Boundary
     from ..model import Area
 
 DatedFacts = tuple[tuple[date, ...], bool]   # its events' last days; whether it shows the date itself
@@ -29,7 +26,7 @@ class AreaFacts(NamedTuple):
     dated: DatedFacts
     feeds: tuple[str, ...]   # the URLs of the feeds it shows
     places: tuple[str, ...] = ()   # the place names the name filter finds it by
-    boundary: str = ""             # boundary_digest: the outline the location index shows ('' for none)
+    boundary: str = ""             # maps.boundary_digest: its outline, which the maps and location index show
 
     @property
     def listing(self) -> tuple[str, str, tuple[str, ...]]:
@@ -39,14 +36,9 @@ class AreaFacts(NamedTuple):
 
 def area_facts(area: Area) -> AreaFacts:
     """The facts of AREA."""
+    from ..maps import boundary_digest  # not at the top: a build with nothing to do never needs maps.py
     return AreaFacts(area.name, area.borough, dated_facts(area), feed_urls(area), area.places,
                      boundary_digest(area.boundary))
-
-
-def boundary_digest(boundary: Boundary | None) -> str:
-    """A short hash of BOUNDARY's positions ('' for none): what pages other than its
-    area's own show of it (outputs/locate.py's index)."""
-    return digest(repr(boundary.polygons)) if boundary is not None else ""
 
 
 def feed_urls(area: Area) -> tuple[str, ...]:

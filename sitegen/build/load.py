@@ -25,6 +25,7 @@ from ..content.context import LoadContext, load_context, loading_shape
 from ..content.markup import MarkdownRenderer
 from ..feeds.checks import area_feed_problems
 from ..links import link_problems
+from ..maps import boundary_digest
 from ..model import Area, Borough, Site, shared_names
 from ..outputs.base import Output, RenderContext
 from ..outputs.catalogue import area_outputs
@@ -32,7 +33,7 @@ from ..outputs.pages import frame_values, listing, named_neighbours
 from ..render import TEMPLATE_CACHE, make_environment
 from .areacache import AreaStore
 from .checks import load_and_check
-from .facts import SiteFacts, area_facts, boundary_digest, feed_urls
+from .facts import SiteFacts, area_facts, feed_urls
 from .report import Selection
 from .select import Scan
 from .sources import feed_units

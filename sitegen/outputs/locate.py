@@ -24,7 +24,7 @@ approximation around the point (longitude scaled by the cosine of its
 latitude), which is true to well under 1% at ward scale.
 
 A narrow build whose area's boundary changed reads the whole site (build/load.py
-compares build/facts.boundary_digest), so the index, which shows every ward, is
+compares AreaFacts.boundary, its maps.boundary_digest), so the index, which shows every ward, is
 made again.
 """
 from __future__ import annotations
@@ -33,9 +33,8 @@ import json
 import math
 from collections.abc import Iterable
 
-from ..build.facts import boundary_digest
 from ..build.units import Unit, digest
-from ..maps import Polygon, Position, Ring
+from ..maps import Polygon, Position, Ring, boundary_digest
 from ..model import Area, Site
 from .base import Output, RenderContext
 
