@@ -69,7 +69,8 @@ class SiteFacts:
     media_paths: frozenset[str] = frozenset()                   # outputs copied from content/media
     feed_cache: str = ""                                        # the feed cache folder read
     pages: int = 0                                              # HTML pages built
-    neighbours: dict[str, tuple[str, ...]] = field(default_factory=dict)   # slug -> its neighbours' slugs
+    # slug -> (slug, name) of its neighbours, as its page names them (outputs.pages.named_neighbours)
+    neighbours: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     def feeds(self) -> dict[str, tuple[str, ...]]:
         """Slug -> the feeds each area shows."""

@@ -95,14 +95,13 @@ def _whole_facts(site: Site, outputs: list[Output], frame: dict[str, str],
                      media_paths=frozenset(url.lstrip("/") for url in site.media),
                      feed_cache=str(config.root / config.feeds.cache_dir),
                      pages=sum(1 for o in outputs if o.path.endswith(".html")),
-                     neighbours={slug: tuple(s for s, _ in shown) for slug, shown in site.neighbours.items()})
+                     neighbours=site.neighbours)
 
 
 def _last_neighbours(facts: SiteFacts, areas: list[Area]) -> dict[str, tuple[tuple[str, str], ...]]:
-    """The neighbours of AREAS as the last build found them, named from FACTS: a narrow
-    build reads no other boundary (and widens when one of AREAS' boundaries changed)."""
-    return {a.slug: tuple((slug, facts.areas[slug].name) for slug in facts.neighbours.get(a.slug, ()))
-            for a in areas}
+    """The neighbours of AREAS as the last build found and named them: a narrow build
+    reads no other boundary, and widens when a name or one of AREAS' boundaries changed."""
+    return {a.slug: facts.neighbours.get(a.slug, ()) for a in areas}
 
 
 def _load_areas(ctx: LoadContext, cache: AreaStore, slugs: frozenset[str]) -> dict[str, AreaLoad]:

@@ -57,8 +57,11 @@ def map_units(site: Site) -> dict[Unit, str]:
 
 
 def named_neighbours(areas: Sequence[Area]) -> dict[str, tuple[tuple[str, str], ...]]:
-    """Slug -> (slug, name) of each area whose boundary touches or overlaps its own."""
-    names = {a.slug: a.name for a in areas}
+    """Slug -> (slug, name) of each area whose boundary touches or overlaps its own,
+    with its borough where another area bears its name ('Village, Barking and Dagenham')."""
+    shared = shared_names(a.name for a in areas)
+    names = {a.slug: f"{a.name}, {a.borough}" if a.borough and a.name.casefold() in shared else a.name
+             for a in areas}
     return {slug: tuple((other, names[other]) for other in others)
             for slug, others in neighbours(areas).items()}
 
