@@ -14,8 +14,8 @@ Rings are those of the boundary (RFC 7946 order: outer ring, then holes),
 simplified (Douglas-Peucker, shapely, topology kept) to within TOLERANCE_M
 metres and rounded to DECIMALS decimals (about a metre), each written as a
 flat list of integers in 10^-5 degrees, deltas after the first position
-(encoded()).  For the 624 London wards the file is about 284 KB, 101 KB
-gzipped.  Because each ward is
+(encoded()).  For the 624 London wards the file is about 280 KB, 100 KB
+gzipped (bench/locate_bench.py).  Because each ward is
 simplified on its own, neighbours may overlap or leave a gap of up to twice
 the tolerance along a shared border: a point within BORDER_M metres of another
 ward's edge is told it is on the border and shown both wards.  Distances
