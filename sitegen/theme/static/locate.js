@@ -166,7 +166,7 @@ function describe(result, accuracy) {
     parts.push(paragraph("The nearest wards, measured to their edge, are:"));
     parts.push(wardList(result.wards, true));
   }
-  if (accuracy > 500) {
+  if (accuracy > 500 && result.kind !== "outside") {
     parts.push(paragraph(`Your device knows your location only to within ${distance(accuracy).replace(" away", "")},`
       + " so check this is your ward."));
   }
@@ -187,10 +187,11 @@ function setUp(control) {
   let index;
   let busy = false;
   // STATE (busy, inside, border, outside or failed) is kept on the result as data-state.
+  // OFFER_OTHERS: the other ways to find a ward (#locate-other) follow, inside the live region.
   const show = (state, parts, offerOthers) => {
     result.dataset.state = state;
-    result.replaceChildren(...parts);
-    if (other) other.hidden = !offerOthers;
+    const others = offerOthers && other ? Array.from(other.children, (child) => child.cloneNode(true)) : [];
+    result.replaceChildren(...parts, ...others);
   };
   const loadIndex = () => {
     if (!index) {
