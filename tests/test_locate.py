@@ -197,14 +197,42 @@ def metres_to(geometry, lon: float, lat: float) -> float:
     return projected.boundary.distance(Point(*project(lon, lat)))
 
 
-def find_on_device(page, points: list[tuple[float, float]]) -> list[dict]:
-    """locate.js's findWard for each (lon, lat) of POINTS, with the index the page would fetch."""
-    return page.evaluate("""async (points) => {
+def find_on_device(page, points: list[tuple[float, float]], index: dict | None = None) -> list[dict]:
+    """locate.js's findWard for each (lon, lat) of POINTS, with INDEX or the one the page would fetch."""
+    return page.evaluate("""async ([points, given]) => {
         const script = document.querySelector('script[src*="/assets/locate."]').src;
         const { findWard } = await import(script);
-        const index = await (await fetch('/find/wards.json')).json();
+        const index = given || await (await fetch('/find/wards.json')).json();
         return points.map(([lon, lat]) => findWard(index, lon, lat));
-    }""", points)
+    }""", [points, index])
+
+
+def square(west: float, south: float, size: float) -> list[list[float]]:
+    """A closed ring, counter-clockwise, SIZE degrees a side."""
+    return [[west, south], [west + size, south], [west + size, south + size], [west, south + size],
+            [west, south]]
+
+
+@pytest.mark.browser
+def test_holes_and_islands_on_the_device(device):
+    """A ward with a hole and a ward of two parts, one of them inside that hole."""
+    donut = {"type": "Polygon", "coordinates": [square(0, 51.5, 0.01), square(0.003, 51.503, 0.004)[::-1]]}
+    island = {"type": "MultiPolygon", "coordinates": [[square(0.004, 51.504, 0.002)], [square(0.02, 51.5, 0.002)]]}
+    areas = []
+    for slug, geometry in (("donut", donut), ("island", island)):
+        problems = Problems()
+        boundary = parse_boundary(json.dumps(geometry), slug, problems)
+        assert boundary is not None, list(problems)
+        areas.append(Area(slug=slug, name=slug.title(), source=slug, boundary=boundary))
+    index = {"version": 1, "decimals": locate.DECIMALS, "tolerance_m": locate.TOLERANCE_M,
+             "border_m": locate.BORDER_M, "wards": [locate.ward_entry(a) for a in areas]}
+    points = [(0.001, 51.501), (0.005, 51.505), (0.0035, 51.5035), (0.021, 51.501), (0.05, 51.5)]
+    found = [(r["kind"], [w["slug"] for w in r["wards"]]) for r in find_on_device(device, points, index)]
+    assert found == [("inside", ["donut"]),                  # in the ring
+                     ("inside", ["island"]),                 # in the hole, on the island
+                     ("outside", ["donut", "island"]),       # in the hole, off the island: 35 m and 65 m
+                     ("inside", ["island"]),                 # on the island's other part
+                     ("outside", ["island", "donut"])]       # east of both: the island's far part is nearer
 
 
 @pytest.fixture(scope="module")
@@ -291,6 +319,8 @@ def use_location(page, lon: float, lat: float):
 def test_use_my_location_inside_on_a_border_and_outside(browser, site_url):
     context = browser.new_context(permissions=["geolocation"])
     page = context.new_page()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
     page.goto(site_url + "/")
     point = FULL["eastbury"].representative_point()
     result = use_location(page, point.x, point.y)
@@ -310,6 +340,9 @@ def test_use_my_location_inside_on_a_border_and_outside(browser, site_url):
     expect(result.get_by_role("listitem").first).to_contain_text("km away")
     expect(result.get_by_role("link", name="find your ward by its name")).to_have_attribute("href", "#area-filter")
     assert describe(axe_violations(page)) == ""
+    # Nothing left the site, and the index was fetched once for the three lookups.
+    assert requests and all(url.startswith(site_url + "/") for url in requests), requests
+    assert sum(url.endswith("/" + locate.INDEX_PATH) for url in requests) == 1
     context.close()
 
 
