@@ -182,6 +182,20 @@ def test_the_borough_and_home_maps_link_every_ward_by_name(example_build):
         assert "map." in page and " style=" not in page
 
 
+def test_with_several_boroughs_the_home_map_links_each_borough(make_site, tmp_path):
+    site = make_site("example")
+    for slug in ("chadwell-heath", "whalebone"):
+        path = site / f"content/areas/{slug}/area.yaml"
+        path.write_text(path.read_text().replace("borough: Barking and Dagenham", "borough: Dagenham North", 1))
+    out = tmp_path / "out"
+    build(site, out, tmp_path / "state", BUILD_DATE)
+    links = _map_links((out / "index.html").read_text())
+    assert links == {"/boroughs/barking-and-dagenham/": "Barking and Dagenham",
+                     "/boroughs/dagenham-north/": "Dagenham North"}
+    assert sorted(_map_links((out / "boroughs/dagenham-north/index.html").read_text()).values()) == \
+        ["Chadwell Heath", "Whalebone"]
+
+
 def test_the_borough_map_is_small(example_build):
     page = (example_build / BOROUGH_PAGE).read_text()
     svg = re.search(r'<svg class="sitegen-map__svg".*?</svg>', page, re.S).group(0)
