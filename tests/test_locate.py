@@ -356,11 +356,14 @@ def test_refused_or_failing_location_and_no_javascript(browser, site_url, page_w
     expect(result).to_contain_text("You did not allow this site to use your location")
     expect(result).to_contain_text("find your ward by its name instead, or choose from the list below.")
     assert describe(axe_violations(page)) == ""
-    # A device that cannot say where it is in time.
-    page.add_init_script("navigator.geolocation.getCurrentPosition = (ok, fail) => fail({code: 3});")
+    # A device that cannot say where it is (2), or not in time (3).
+    page.add_init_script("navigator.geolocation.getCurrentPosition = (ok, fail) => fail({code: window.failWith});")
     page.reload()
-    page.get_by_role("button", name="Use my location").click()
-    expect(result).to_contain_text("took too long")
+    for code, words in ((2, "Your location could not be found."), (3, "took too long")):
+        page.evaluate(f"window.failWith = {code}")
+        page.get_by_role("button", name="Use my location").click()
+        expect(result).to_contain_text(words)
+        expect(result).to_contain_text("find your ward by its name instead")
     context.close()
 
     page_without_js.goto(site_url + "/")

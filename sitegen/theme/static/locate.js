@@ -116,7 +116,7 @@ export function findWard(index, lon, lat) {
 
 function distance(metres) {
   if (metres < 1000) return `about ${Math.max(10, Math.round(metres / 10) * 10)} metres away`;
-  return `about ${(metres / 1000).toFixed(metres < 10000 ? 1 : 0)} km away`;
+  return `about ${Number((metres / 1000).toFixed(metres < 10000 ? 1 : 0))} km away`; // 3 km, not 3.0 km
 }
 
 function element(tag, className, text) {
