@@ -18,7 +18,7 @@ from sitegen.config import SiteConfig
 from sitegen.model import Area, NewsItem, Site
 from sitegen.outputs.base import Output, RenderContext
 from sitegen.outputs.catalogue import render
-from sitegen.xmltext import escape, quoteattr, xml_safe
+from sitegen.xmltext import escape, has_forbidden, quoteattr, xml_safe
 
 BASE = "https://www.test.police.example/"
 BUILD_DATE = date(2026, 12, 1)
@@ -42,6 +42,13 @@ def is_xml_char(char: str) -> bool:
 @given(text=any_text)
 def test_xml_safe_removes_exactly_what_xml_forbids(text):
     assert xml_safe(text) == "".join(c for c in text if is_xml_char(c))
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(any_text, st.text(st.characters(max_codepoint=0x7F), max_size=40)))
+def test_has_forbidden_finds_exactly_what_xml_forbids(text):
+    # ASCII text takes a byte-wise path of its own: both paths are tried.
+    assert has_forbidden(text) == any(not is_xml_char(c) for c in text)
 
 
 @settings(max_examples=100, deadline=None)

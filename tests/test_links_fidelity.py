@@ -345,3 +345,22 @@ def test_an_unread_address_with_emphasis_markers_is_reported_as_written(tmp_path
     suggested = re.search(r"write it between angle brackets, '(.*)', or with", problem.message)[1]
     write_site(tmp_path, [name], f"Get {suggested} here.\n")
     assert problems(tmp_path) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(st.text(alphabet="ab/(%.)", max_size=12), max_size=4),
+       needle=st.text(alphabet="ab/(%.)", max_size=4))
+def test_places_are_every_non_overlapping_occurrence(lines, needle):
+    from sitegen.content.context import _places_holding
+    expected = [(i, m.start() + 1) for i, text in enumerate(lines) if needle
+                for m in re.finditer(re.escape(needle), text)]
+    assert _places_holding(lines, needle) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.lists(st.sampled_from(list("ab #*_[]()<>!/:.&\n|-`é") + ["https://x.example/"]),
+                    max_size=60).map("".join))
+def test_a_page_s_html_is_the_rendered_html(text):
+    from sitegen.content.markup import MarkdownRenderer
+    renderer = MarkdownRenderer()
+    assert renderer.page_html(text) == renderer.render(text).html

@@ -175,7 +175,12 @@ def _decoded(text: str) -> str:
 
 def _places_holding(lines: list[str], needle: str) -> list[tuple[int, int]]:
     """(0-based line, 1-based column) of each time NEEDLE appears in LINES."""
+    places: list[tuple[int, int]] = []
     if not needle:
-        return []
-    return [(i, match.start() + 1) for i, text in enumerate(lines) if needle in text
-            for match in re.finditer(re.escape(needle), text)]
+        return places
+    for i, text in enumerate(lines):
+        start = text.find(needle)
+        while start >= 0:   # non-overlapping, as re.finditer would find them
+            places.append((i, start + 1))
+            start = text.find(needle, start + len(needle))
+    return places

@@ -99,6 +99,11 @@ class MarkdownRenderer:
         clean = sanitise(raw)
         return _rendered(add_classes(clean), clean, raw)
 
+    def page_html(self, text: str) -> str:
+        """`render(TEXT).html`, without finding the links: a page being written
+        had them checked when the site loaded."""
+        return add_classes(sanitise(self._to_html(text)))
+
 
 def _rendered(page_html: str, scanned: str, raw: str) -> Rendered:
     """PAGE_HTML with the links and images found in SCANNED, and whether RAW has an h1."""

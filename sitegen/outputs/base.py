@@ -68,7 +68,7 @@ class RenderContext:
             if len(self._bodies) >= 32:
                 self._bodies.pop(next(iter(self._bodies)))
             text = read_text(self.site.config.root / source, source)
-            self._bodies[source] = self.markdown.render(body_of(text, source)).html
+            self._bodies[source] = self.markdown.page_html(body_of(text, source))
         return self._bodies[source]
 
 
