@@ -96,6 +96,170 @@ def package_command(site_dir: Path, schemas: Path | None, deps: Path | None, out
                "handler sitegen.intake.lambda_handler.handler")
 
 
+@intake_group.command("redrive")
+@site_option
+@click.option("--bucket", help="S3 bucket (default: intake.bucket in site.yaml, or SITEGEN_INTAKE_BUCKET).")
+@click.option("--prefix", default=None, help="Key prefix for submissions (default: intake.prefix).")
+@click.option("--endpoint-url", default=None, help="An AWS-compatible endpoint, like http://127.0.0.1:5000.")
+@click.option("--region", default=None, help="AWS region (default: intake.region, then the AWS config).")
+def redrive_command(site_dir: Path, **flags) -> None:
+    """Send the announcements a queue or topic outage held back (<prefix>_unannounced/), each once.
+
+    A marker is deleted only after its message was sent; run it again until it reports
+    nothing left.  Exits 3 when some could not be sent (they stay for the next run).
+    """
+    from ..intake.config import resolve
+    from ..intake.notify import redrive
+    from ..intake.storage import make_client
+    from ..terminal import printable
+    settings = resolve(site_root(site_dir), os.environ, flags)
+    if not settings.bucket:
+        raise click.UsageError("no bucket: pass --bucket, set intake.bucket in site.yaml "
+                               "or SITEGEN_INTAKE_BUCKET")
+    if not settings.notify and not settings.routes:
+        raise click.UsageError("no destination: set intake.notify (or intake.routes) in site.yaml "
+                               "or SITEGEN_INTAKE_NOTIFY")
+
+    def report(reference: str, outcome: str) -> None:
+        click.echo(f"{printable(reference)[:40]}: {printable(outcome)}")
+    try:
+        sent, failed = redrive(settings, make_client(settings), report=report)
+    except Exception as exc:  # noqa: BLE001 - S3 unreachable or unreadable: an outside failure
+        raise ServiceError(f"s3://{settings.bucket}", f"cannot read the waiting announcements: "
+                                                      f"{type(exc).__name__}") from None
+    click.echo(f"Sent {sent} waiting announcement(s); {failed} still waiting.")
+    if failed:
+        raise ServiceError(f"s3://{settings.bucket}", f"{failed} announcement(s) could not be sent; "
+                                                      "they are kept: run redrive again later")
+
+
+def _store_options(func):
+    """--site, --bucket, --prefix, --endpoint-url, --region and --schemas, resolved as `serve` does."""
+    for option in reversed([
+        site_option,
+        click.option("--bucket",
+                     help="S3 bucket (default: intake.bucket in site.yaml, or SITEGEN_INTAKE_BUCKET)."),
+        click.option("--prefix", default=None, help="Key prefix for submissions (default: intake.prefix)."),
+        click.option("--endpoint-url", default=None,
+                     help="An S3-compatible endpoint, like http://127.0.0.1:9000."),
+        click.option("--region", default=None,
+                     help="AWS region (default: intake.region, then the AWS config)."),
+        click.option("--schemas", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Folder of <form>/schema.json (default: build/forms in the site folder)."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _days_options(func):
+    """--day, or --from and --to: UTC days received, YYYY-MM-DD."""
+    for option in reversed([
+        click.option("--day", default=None, help="Reports received on this UTC day (YYYY-MM-DD)."),
+        click.option("--from", "start", default=None, help="Received on or after this UTC day."),
+        click.option("--to", "end", default=None, help="Received on or before this UTC day."),
+        click.option("--form", default=None, help="Only this form's reports (its id, like report-crime)."),
+    ]):
+        func = option(func)
+    return func
+
+
+def _reader(site_dir: Path, flags: dict):
+    from ..intake.config import resolve
+    from ..intake.reading import reader_for
+    flags["schemas"] = str(flags["schemas"].absolute()) if flags.get("schemas") else None
+    return reader_for(resolve(site_root(site_dir), os.environ, flags))
+
+
+@intake_group.command("list")
+@_store_options
+@_days_options
+@click.option("--ward", default=None, help="Only reports about this ward (slug); opens each report.")
+def list_command(site_dir: Path, day, start, end, form, ward, **flags) -> None:
+    """One line per report: reference, time stored (UTC), form.  Reads keys only, unless --ward."""
+    from ..intake.reading import list_lines
+    for line in list_lines(_reader(site_dir, flags), day, start, end, form, ward):
+        click.echo(line)
+
+
+@intake_group.command("show")
+@_store_options
+@click.argument("reference")
+def show_command(site_dir: Path, reference: str, **flags) -> None:
+    """Print the report REFERENCE (like CR-2026-7K4M9Q2XW) with the questions as they were asked."""
+    from ..intake.reading import parse_reference, render_report
+    reader = _reader(site_dir, flags)
+    document = reader.report(parse_reference(reference))
+    schema = reader.schema_for(str(document.get("form", "")), document.get("form_version"))
+    click.echo("\n".join(render_report(document, schema)))
+
+
+@intake_group.command("export")
+@_store_options
+@_days_options
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), required=True,
+              help="csv: one form, one row per report; jsonl: one stored report per line.")
+def export_command(site_dir: Path, day, start, end, form, fmt: str, **flags) -> None:
+    """Write the reports chosen to standard output, for a case system (`> reports.csv`)."""
+    from ..intake.reading import export_text
+    click.echo(export_text(_reader(site_dir, flags), fmt, day, start, end, form), nl=False)
+
+
+@intake_group.command("delete")
+@_store_options
+@click.argument("reference")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def delete_command(site_dir: Path, reference: str, yes: bool, **flags) -> None:
+    """Delete the report REFERENCE, its claim and any waiting announcement (a data-protection request).
+
+    Logged to <prefix>_deletions/<day>.jsonl: the reference, who and when, never the answers.
+    """
+    from ..intake.config import resolve
+    from ..intake.reading import aws_client, caller_identity, now_utc, parse_reference
+    reader = _reader(site_dir, flags)
+    wanted = parse_reference(reference)
+    claim = reader.find(wanted)
+    if not yes:
+        click.confirm(f"Delete report {wanted} ({claim['form']}) for good?", abort=True, err=True)
+    settings = resolve(site_root(site_dir), os.environ, flags)
+    entry = reader.delete(wanted, caller_identity(aws_client("sts", settings)), now_utc())
+    click.echo(f"Deleted {wanted}: {len(entry['deleted'])} object(s); logged as deleted by {entry['by']}.")
+
+
+@intake_group.command("lifecycle")
+@_store_options
+@click.option("--apply", "apply_rules", is_flag=True,
+              help="Put the rules on the bucket (replacing its lifecycle rules), instead of printing them.")
+@click.option("--print", "print_rules", is_flag=True, help="Print the LifecycleConfiguration JSON (default).")
+def lifecycle_command(site_dir: Path, apply_rules: bool, print_rules: bool, **flags) -> None:
+    """S3 lifecycle rules from each form's retention_days: reports and claims expire by form."""
+    import json
+
+    from ..intake.retention import lifecycle_configuration, site_retention
+    root = site_root(site_dir)
+    reader = _reader(site_dir, flags) if apply_rules else None
+    prefix = reader.prefix if reader else _prefix(root, flags)
+    configuration = lifecycle_configuration(site_retention(root), prefix)
+    if reader is None or print_rules:
+        click.echo(json.dumps(configuration, indent=2))
+    if reader is not None:
+        reader.put_lifecycle(configuration)
+        click.echo(f"Applied {len(configuration['Rules'])} lifecycle rules to s3://{reader.bucket}/",
+                   err=True)
+
+
+def _prefix(root: Path, flags: dict) -> str:
+    from ..intake.config import resolve
+    return resolve(root, os.environ, {**flags, "schemas": None}).key_prefix
+
+
+@intake_group.command("keep-schemas")
+@_store_options
+def keep_schemas_command(site_dir: Path, **flags) -> None:
+    """Copy the built form schemas to <prefix>_schemas/, so reports can be read with their questions."""
+    written = _reader(site_dir, flags).keep_schemas()
+    click.echo(f"Kept {len(written)} new schema version(s).")
+
+
 def _listen(app, host: str, port: int):
     """The receiver's server on HOST:PORT; SitegenError (exit 1) when it cannot listen there."""
     from ..intake.wsgi import make_wsgi_server

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import Problem, SitegenError
+from .notify import DEFAULT_ROUTING_FIELDS, Route, destination_problem, parse_flag, parse_names, parse_routes
 
 ENV_PREFIX = "SITEGEN_INTAKE_"
 SECRET_ENV = ENV_PREFIX + "SECRET"
@@ -42,6 +43,14 @@ class IntakeSettings:
     timezone: str = "Europe/London"  # the day a date must be on or before ('past' dates)
     secret: str = ""                # HMAC key for references: environment only
     max_connections: int = 32       # S3 connection pool
+    notify: str = ""                # default queue URL or topic ARN for announcements (notify.py); '' none
+    routes: tuple[Route, ...] = ()  # first matching {form, ward, to} wins, else notify
+    routing_fields: tuple[str, ...] = DEFAULT_ROUTING_FIELDS  # choice questions whose answers route
+    acknowledge: bool = False       # email residents who gave an address (acknowledge.py), every form
+    acknowledge_forms: tuple[str, ...] = ()  # ... or only these forms
+    ses_from: str = ""              # the verified SES sender identity
+    contact_phone: str = ""         # for 'how to add information'; default site.yaml phone.non_emergency
+    contact_url: str = ""           # the site's contact page, if it has one
 
     @property
     def key_prefix(self) -> str:
@@ -73,9 +82,13 @@ def from_mapping(values: Mapping[str, object], where: Callable[[str], str],
                  base: IntakeSettings | None = None) -> IntakeSettings:
     """BASE with VALUES (setting -> value; None or '' ignored) applied; WHERE(setting) locates errors."""
     known = {f.name for f in fields(IntakeSettings)}
-    changes, problems = {}, []
+    changes: dict = {}
+    problems: list[Problem] = []
     for name, value in values.items():
         if name not in known or value is None or value == "":
+            continue
+        if name in NOTIFY_SETTINGS:
+            problems.extend(_notify_setting(name, value, where(name), changes))
             continue
         try:
             changes[name] = _typed(name, value)
@@ -84,6 +97,33 @@ def from_mapping(values: Mapping[str, object], where: Callable[[str], str],
     if problems:
         raise SitegenError(problems)
     return replace(base or IntakeSettings(), **changes)
+
+
+NOTIFY_SETTINGS = ("notify", "routes", "routing_fields", "acknowledge", "acknowledge_forms", "ses_from")
+
+
+def _notify_setting(name: str, value: object, where: str, changes: dict) -> list[Problem]:
+    """Put setting NAME's parsed VALUE in CHANGES; the problems with it, located at WHERE."""
+    text = str(value).strip()
+    if name == "routes":
+        changes[name], problems = parse_routes(value, where)
+        return problems
+    if name in ("routing_fields", "acknowledge_forms"):
+        changes[name] = parse_names(value)
+        return []
+    if name == "acknowledge":
+        try:
+            changes[name] = parse_flag(value)
+        except ValueError:
+            return [Problem(where, 0, 0, f"expected true or false, found {text[:100]!r}")]
+        return []
+    problem = destination_problem(text) if name == "notify" else (
+        "" if "@" in text and "\n" not in text and len(text) <= 320
+        else f"expected the sender's email address, verified in SES, found {text[:100]!r}")
+    if problem:
+        return [Problem(where, 0, 0, problem)]
+    changes[name] = text
+    return []
 
 
 def _typed(name: str, value: object):
@@ -108,6 +148,9 @@ def from_site(root: Path) -> IntakeSettings:
     section = dict(config.raw.get("intake", {}))
     settings = from_mapping(section, lambda name: f"site.yaml: intake.{name}")
     schemas = Path(settings.schemas) if settings.schemas else Path("build") / "forms"
+    phone = config.raw.get("phone")
+    if not settings.contact_phone and isinstance(phone, dict) and phone.get("non_emergency"):
+        settings = replace(settings, contact_phone=str(phone["non_emergency"]).strip()[:40])
     return replace(settings, site_url=settings.site_url or config.base_url,
                    schemas=str(schemas if schemas.is_absolute() else root / schemas))
 

@@ -138,8 +138,10 @@ class Receiver:
     """Validates and stores submissions; see the module docstring."""
 
     def __init__(self, settings: IntakeSettings, forms: SchemaStore, store: SubmissionStore,
-                 clock: Callable[[], datetime] = utc_now):
+                 clock: Callable[[], datetime] = utc_now, announcer: Callable | None = None,
+                 acknowledger: Callable | None = None):
         self.settings, self.forms, self.store, self.clock = settings, forms, store, clock
+        self.announcer, self.acknowledger = announcer, acknowledger   # notify.py, acknowledge.py; never raise
         self.zone: tzinfo
         try:
             self.zone = ZoneInfo(settings.timezone)
@@ -301,6 +303,11 @@ class Receiver:
         size = len(request.body)
         self.log(form.form_id, stored.reference, size, "stored" if stored.written else "duplicate",
                  303 if not request.wants_json else 201 if stored.written else 200)
+        if stored.written:   # a retry's report was announced and acknowledged by the attempt that stored it
+            if self.announcer is not None:
+                self.announcer(form, stored, received, kept)
+            if self.acknowledger is not None:
+                self.acknowledger(form, stored, kept)
         done = self._site(f"forms/{form.form_id}/done/?ref={quote(stored.reference)}")
         if request.wants_json:
             return json_response(201 if stored.written else 200,
@@ -391,5 +398,9 @@ def make_receiver(settings: IntakeSettings, watch: bool = False, client=None,
     require_conditional_writes(client)
     writer = S3Writer(client, settings.bucket, settings.kms_key_id, settings.retries,
                       settings.backoff_seconds)
+    from .acknowledge import Acknowledger
+    from .notify import Announcer
+    announcer = Announcer(settings, writer) if settings.notify or settings.routes else None
+    acknowledger = Acknowledger(settings) if settings.ses_from else None
     return Receiver(settings, SchemaStore(Path(settings.schemas), watch=watch),
-                    SubmissionStore(writer, settings.key_prefix), clock)
+                    SubmissionStore(writer, settings.key_prefix), clock, announcer, acknowledger)

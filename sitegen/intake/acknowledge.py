@@ -1,0 +1,124 @@
+"""An email to the resident that their report arrived: the reference, what happens next, how to add
+information, as accessible HTML and plain text, through SES.  Never their answers.
+
+Sent only after the report is stored, only when the settings allow it for the form
+(`acknowledge: true`, or the form listed in `acknowledge_forms`), and only when the resident
+answered a question of type `email` (the schema's `x-sitegen-type`).  The address is used
+as the recipient and nowhere else: it is never logged.  A failure is logged as the
+reference and the error class, and never changes the resident's answer.
+"""
+from __future__ import annotations
+
+import html
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..terminal import printable
+from .notify import aws_client, describe
+
+if TYPE_CHECKING:
+    from .config import IntakeSettings
+    from .schemas import FormSchema
+    from .storage import Stored
+
+LOG = logging.getLogger("sitegen.intake")
+MAX_ADDRESS = 254               # RFC 5321's longest usable address
+DEFAULT_NEXT = ("We will read your report and contact you if we need to know more "
+                "or when we have an update.")
+
+
+@dataclass(frozen=True)
+class Email:
+    """One acknowledgement: subject, plain text and HTML."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def wanted(settings: IntakeSettings, form_id: str) -> bool:
+    """Whether the settings allow acknowledgements for FORM_ID."""
+    return bool(settings.ses_from) and (settings.acknowledge or form_id in settings.acknowledge_forms)
+
+
+def email_address(form: FormSchema, answers: Mapping[str, object]) -> str:
+    """The resident's address: the answer to the form's first question of type email, or ''."""
+    for name, prop in form.schema.get("properties", {}).items():
+        if isinstance(prop, dict) and prop.get("x-sitegen-type") == "email":
+            answer = answers.get(name)
+            if isinstance(answer, str) and "@" in answer and len(answer) <= MAX_ADDRESS \
+                    and not any(c in answer for c in "\r\n,;<>"):
+                return answer.strip()
+    return ""
+
+
+def form_title(form: FormSchema) -> str:
+    """The form's title from its schema, or its id."""
+    title = form.schema.get("title")
+    return title.strip()[:200] if isinstance(title, str) and title.strip() else form.form_id
+
+
+def how_to_add(settings: IntakeSettings, reference: str) -> str:
+    """One sentence on adding information, quoting REFERENCE."""
+    ways = []
+    if settings.contact_phone:
+        ways.append(f"call {settings.contact_phone}")
+    if settings.contact_url:
+        ways.append(f"use our contact page at {settings.contact_url}")
+    how = " or ".join(ways) if ways else "contact us"
+    return f"To tell us more, {how} and give your reference number, {reference}."
+
+
+def compose(settings: IntakeSettings, form: FormSchema, reference: str) -> Email:
+    """The acknowledgement of REFERENCE for FORM, in plain words; escaped for HTML."""
+    title = form_title(form)
+    subject = f"We have your report: {reference}"
+    lines = [f"Thank you. We have received your answers to '{title}'.",
+             f"Your reference number is {reference}. Keep it: quote it if you contact us about this.",
+             DEFAULT_NEXT,
+             how_to_add(settings, reference),
+             "If someone is in danger or a crime is happening now, call 999.",
+             "Please do not reply to this email: replies are not read."]
+    text = "\n\n".join(lines) + "\n"
+    e = html.escape
+    body = "".join(f"<p>{e(line)}</p>\n" for line in lines[2:])
+    page = ("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{e(subject)}</title>\n</head>\n<body>\n"
+            f"<h1>We have received your report</h1>\n<p>{e(lines[0])}</p>\n"
+            f"<p>Your reference number is <strong>{e(reference)}</strong>. "
+            "Keep it: quote it if you contact us about this.</p>\n"
+            f"<h2>What happens next</h2>\n{body}</body>\n</html>\n")
+    return Email(subject, text, page)
+
+
+class Acknowledger:
+    """Sends acknowledgements through SES (v1 SendEmail); never raises."""
+
+    def __init__(self, settings: IntakeSettings, factory: Callable[[str], object] | None = None):
+        self.settings = settings
+        self.factory = factory or (lambda service: aws_client(service, settings))
+        self._client: Any = None
+
+    def __call__(self, form: FormSchema, stored: Stored, answers: Mapping[str, object]) -> bool:
+        """Email the resident about STORED when allowed and they gave an address; whether one was sent."""
+        if not wanted(self.settings, form.form_id):
+            return False
+        address = email_address(form, answers)
+        if not address:
+            return False
+        email = compose(self.settings, form, stored.reference)
+        try:
+            if self._client is None:
+                self._client = self.factory("ses")
+            self._client.send_email(
+                Source=self.settings.ses_from, Destination={"ToAddresses": [address]},
+                Message={"Subject": {"Data": email.subject, "Charset": "UTF-8"},
+                         "Body": {"Text": {"Data": email.text, "Charset": "UTF-8"},
+                                  "Html": {"Data": email.html, "Charset": "UTF-8"}}})
+        except Exception as exc:  # noqa: BLE001 - the report is stored; never fail the resident
+            LOG.warning("intake acknowledge failed ref=%s error=%s", printable(stored.reference),
+                        describe(exc))
+            return False
+        return True

@@ -1,0 +1,328 @@
+"""One message per stored report to the force's queue or topic, routed by form and ward.
+
+A message (JSON, at most a few hundred bytes) carries only what routes a report and
+finds it in S3, never an answer that identifies a person:
+
+    {"reference": "CR-2026-7K4M9Q2XW", "form": "report-crime", "form_version": "sha256:...",
+     "bucket": "force-reports", "key": "web-forms/report-crime/2026/11/28/CR-2026-7K4M9Q2XW.json",
+     "received": "2026-11-28T10:15:30.123Z", "routing": {"crime_type": "theft", "ward": "abbey"}}
+
+`routing` holds the answers to routing questions only: questions named in the
+`routing_fields` setting (default `ward`, `crime_type`) or marked `x-sitegen-routing` in the
+schema, AND whose answer is one of a fixed list of options (radios, select, checkboxes):
+such an answer is a value the form's author wrote, never something a person typed.  A
+free-text address, a name or an email never qualifies, whatever it is called.
+
+The destination is an SQS queue URL (`https://sqs.`...) or an SNS topic ARN
+(`arn:aws:sns:`...): the first route whose form and ward match (`*` matches any), else
+`notify`.  FIFO queues and topics (`.fifo`) get the reference as MessageDeduplicationId.
+A send is retried with backoff; when it still fails, a marker (the message, no answers) is
+written to `<prefix>_unannounced/<reference>.json` for `sitegen intake redrive`.  Delivery
+is at least once (AWS's model): consumers dedupe by reference.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from ..errors import Problem
+from ..terminal import printable
+
+if TYPE_CHECKING:
+    from .config import IntakeSettings
+    from .schemas import FormSchema
+    from .storage import S3Writer, Stored
+
+LOG = logging.getLogger("sitegen.intake")
+UNANNOUNCED = "_unannounced"     # beside _claims: a form id never starts with '_', so no report lives here
+SQS_URL = re.compile(r"^https://sqs\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/[0-9]{12}/[A-Za-z0-9_-]{1,80}(?:\.fifo)?\Z")
+SNS_ARN = re.compile(r"^arn:aws(?:-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?\Z")
+LOCAL_SQS_URL = re.compile(  # moto or ElasticMQ on this machine
+    r"^https?://(?:127\.0\.0\.1|localhost)(?::[0-9]{1,5})?/[0-9]{12}/[A-Za-z0-9_-]{1,80}(?:\.fifo)?\Z")
+SLUG = re.compile(r"^(?:\*|[a-z0-9]+(?:-[a-z0-9]+)*)\Z")
+CHOICE_TYPES = ("radios", "select", "checkboxes")
+DEFAULT_ROUTING_FIELDS = ("ward", "crime_type")
+MAX_ROUTING_VALUE = 100          # characters: option values are short slugs
+_RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One routing rule: reports of FORM (or '*') about WARD (or '*') go TO a queue or topic."""
+
+    form: str
+    ward: str
+    to: str
+
+    def matches(self, form_id: str, ward: str) -> bool:
+        """Whether a report of FORM_ID about WARD ('' when none) takes this route."""
+        return self.form in ("*", form_id) and self.ward in ("*", ward)
+
+
+# ---- settings ----
+
+def destination_problem(value: str) -> str:
+    """What is wrong with VALUE as a destination, in plain words, or ''."""
+    if SNS_ARN.match(value) or SQS_URL.match(value) or LOCAL_SQS_URL.match(value):
+        return ""
+    return (f"expected an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME) or an SNS "
+            f"topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), found {printable(value)[:200]!r}")
+
+
+def parse_routes(value: object, where: str) -> tuple[tuple[Route, ...], list[Problem]]:
+    """Routes from VALUE (a list of {form, ward, to}, or its JSON text from the environment).
+
+    Returns (routes, problems); each problem is located as WHERE[i].key.
+    """
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return (), [Problem(where, 0, 0, "expected a JSON list of {form, ward, to} rules")]
+    if not isinstance(value, list):
+        return (), [Problem(where, 0, 0, "expected a list of rules like {form: report-crime, ward: '*', "
+                                          "to: https://sqs...}")]
+    routes, problems = [], []
+    for index, rule in enumerate(value):
+        here = f"{where}[{index}]"
+        if not isinstance(rule, dict):
+            problems.append(Problem(here, 0, 0, "expected a mapping with form, ward and to"))
+            continue
+        unknown = sorted(set(map(str, rule)) - {"form", "ward", "to"})
+        if unknown:
+            problems.append(Problem(f"{here}.{unknown[0]}", 0, 0,
+                                    "unknown key; a rule has form, ward and to"))
+        form, ward, to = (str(rule.get(k, "*") if k != "to" else rule.get(k, "")).strip()
+                          for k in ("form", "ward", "to"))
+        for key, slug in (("form", form), ("ward", ward)):
+            if not SLUG.match(slug):
+                problems.append(Problem(f"{here}.{key}", 0, 0, f"expected an id like abbey-road or *, "
+                                                                f"found {printable(slug)[:100]!r}"))
+        problem = destination_problem(to)
+        if problem:
+            problems.append(Problem(f"{here}.to", 0, 0, problem))
+        routes.append(Route(form, ward, to))
+    return tuple(routes), problems
+
+
+def parse_names(value: object) -> tuple[str, ...]:
+    """A list of names from a YAML list or a comma-separated string (the environment)."""
+    items = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else [value]
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def parse_flag(value: object) -> bool:
+    """True/False from YAML or the environment ('true', 'yes', '1' / 'false', 'no', '0'); else ValueError."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1", "on"):
+        return True
+    if text in ("false", "no", "0", "off"):
+        return False
+    raise ValueError(value)
+
+
+# ---- messages ----
+
+def is_choice(prop: object) -> bool:
+    """Whether a schema property is a question answered from a fixed list of options."""
+    return isinstance(prop, dict) and prop.get("x-sitegen-type") in CHOICE_TYPES
+
+
+def routing_fields(form: FormSchema, names: Iterable[str]) -> list[str]:
+    """FORM's questions whose answers may be sent: choice questions named in NAMES or marked routing."""
+    chosen = set(names)
+    return [name for name, prop in form.schema.get("properties", {}).items()
+            if is_choice(prop) and (name in chosen or prop.get("x-sitegen-routing") is True)]
+
+
+def routing_values(form: FormSchema, answers: Mapping[str, object],
+                   names: Iterable[str]) -> dict[str, object]:
+    """The answers to FORM's routing questions (see routing_fields), bounded; others left out."""
+    values: dict[str, object] = {}
+    for name in routing_fields(form, names):
+        answer = answers.get(name)
+        if isinstance(answer, str) and 0 < len(answer) <= MAX_ROUTING_VALUE:
+            values[name] = answer
+        elif isinstance(answer, list) and all(isinstance(a, str) and len(a) <= MAX_ROUTING_VALUE
+                                              for a in answer):
+            values[name] = list(answer)[:20]
+    return values
+
+
+def build_message(form: FormSchema, stored: Stored, received: datetime, bucket: str,
+                  answers: Mapping[str, object], names: Iterable[str] = DEFAULT_ROUTING_FIELDS) -> dict:
+    """The announcement of a STORED report (see the module docstring): no answer but routing ones."""
+    return {
+        "reference": stored.reference,
+        "form": form.form_id,
+        "form_version": form.version,
+        "bucket": bucket,
+        "key": stored.key,
+        "received": received.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "routing": routing_values(form, answers, names),
+    }
+
+
+def destination(message: Mapping, routes: Iterable[Route], default: str) -> str:
+    """The queue URL or topic ARN for MESSAGE: the first matching route, else DEFAULT ('' for none)."""
+    ward = message.get("routing", {}).get("ward", "")
+    ward = ward if isinstance(ward, str) else ""
+    for route in routes:
+        if route.matches(str(message.get("form", "")), ward):
+            return route.to
+    return default
+
+
+# ---- sending ----
+
+class SendFailed(Exception):
+    """A message could not be sent after retries; its text is the error class and code only."""
+
+
+class Sender:
+    """Sends messages to SQS or SNS with retries; clients made once, on first use (thread-safe)."""
+
+    def __init__(self, settings: IntakeSettings, sleep: Callable[[float], None] = time.sleep,
+                 factory: Callable[[str], object] | None = None):
+        self.settings, self.sleep = settings, sleep
+        self.factory = factory or (lambda service: aws_client(service, settings))
+        self._clients: dict[str, object] = {}
+        self._lock = threading.Lock()
+
+    def client(self, service: str):
+        """The boto3 client for SERVICE ('sqs' or 'sns')."""
+        with self._lock:
+            if service not in self._clients:
+                self._clients[service] = self.factory(service)
+            return self._clients[service]
+
+    def send(self, to: str, message: Mapping) -> None:
+        """Send MESSAGE to TO (queue URL or topic ARN); SendFailed after settings.retries retries."""
+        body = json.dumps(message, ensure_ascii=True, sort_keys=True)
+        attributes = {name: {"DataType": "String", "StringValue": str(value)}
+                      for name, value in (("form", message["form"]),
+                                          ("ward", message.get("routing", {}).get("ward", "")))
+                      if isinstance(value, str) and value}
+        fifo = {"MessageGroupId": str(message["form"]), "MessageDeduplicationId": str(message["reference"])} \
+            if to.endswith(".fifo") else {}
+        if to.startswith("arn:"):
+            self._retrying(lambda: self.client("sns").publish(TopicArn=to, Message=body,
+                                                              MessageAttributes=attributes, **fifo))
+        else:
+            self._retrying(lambda: self.client("sqs").send_message(QueueUrl=to, MessageBody=body,
+                                                                   MessageAttributes=attributes, **fifo))
+
+    def _retrying(self, action: Callable[[], object]) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+        last: Exception | None = None
+        for attempt in range(self.settings.retries + 1):
+            try:
+                action()
+                return
+            except (BotoCoreError, ClientError, OSError) as exc:
+                last = exc
+                if isinstance(exc, ParamValidationError) or (
+                        isinstance(exc, ClientError) and _status(exc) not in _RETRYABLE_STATUS):
+                    break
+                if attempt < self.settings.retries:
+                    self.sleep(random.uniform(0, self.settings.backoff_seconds * 2 ** attempt))
+        raise SendFailed(describe(last))
+
+
+def aws_client(service: str, settings: IntakeSettings):
+    """A boto3 client for SERVICE with short timeouts and botocore's own retries off."""
+    import boto3
+    from botocore.config import Config
+    config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=2, read_timeout=5,
+                    max_pool_connections=settings.max_connections)
+    return boto3.session.Session().client(service, endpoint_url=settings.endpoint_url or None,
+                                          region_name=settings.region or None, config=config)
+
+
+def _status(exc: Exception) -> int:
+    response = getattr(exc, "response", None)
+    metadata = response.get("ResponseMetadata") if isinstance(response, dict) else None
+    status = metadata.get("HTTPStatusCode") if isinstance(metadata, dict) else 0
+    return status if isinstance(status, int) else 0
+
+
+def describe(exc: Exception | None) -> str:
+    """EXC's class and AWS error code, like 'ClientError AWS.SimpleQueueService.NonExistentQueue'."""
+    response = getattr(exc, "response", None)
+    error = response.get("Error") if isinstance(response, dict) else None
+    code = error.get("Code") if isinstance(error, dict) else ""
+    return printable(f"{type(exc).__name__}{f' {code}' if code else ''}")[:200]
+
+
+def marker_key(prefix: str, reference: str) -> str:
+    """Where the unsent message of REFERENCE waits for re-drive."""
+    return f"{prefix}{UNANNOUNCED}/{reference}.json"
+
+
+class Announcer:
+    """After a report is stored: route, send, and on failure leave a marker for re-drive.
+
+    Never raises: the report is stored, and the resident's answer must not depend on the queue.
+    """
+
+    def __init__(self, settings: IntakeSettings, writer: S3Writer, sender: Sender | None = None):
+        self.settings, self.writer = settings, writer
+        self.sender = sender or Sender(settings)
+
+    def __call__(self, form: FormSchema, stored: Stored, received: datetime, answers: Mapping) -> None:
+        message = build_message(form, stored, received, self.settings.bucket, answers,
+                                self.settings.routing_fields)
+        try:
+            self.announce(message)
+        except Exception as exc:  # noqa: BLE001 - the report is stored; never fail the resident
+            LOG.error("intake notify failed ref=%s error=%s", printable(stored.reference), describe(exc))
+
+    def announce(self, message: Mapping) -> None:
+        """Send MESSAGE to its destination; when that fails, record it under _unannounced/."""
+        to = destination(message, self.settings.routes, self.settings.notify)
+        if not to:
+            return
+        try:
+            self.sender.send(to, message)
+        except SendFailed as exc:
+            LOG.warning("intake notify deferred ref=%s error=%s", printable(message["reference"]), exc)
+            body = json.dumps({"message": message, "to": to, "error": str(exc)}).encode("utf-8")
+            self.writer.put_new(marker_key(self.settings.key_prefix, str(message["reference"])), body)
+
+
+def redrive(settings: IntakeSettings, client, sender: Sender | None = None,
+            report: Callable[[str, str], None] = lambda reference, outcome: None) -> tuple[int, int]:
+    """Send every message waiting under <prefix>_unannounced/, deleting each marker once sent.
+
+    The destination is worked out again from the current settings (a fixed queue URL
+    takes effect).  REPORT(reference, 'sent'|error) is called for each.  Returns
+    (sent, failed); a marker whose send failed is kept for the next run.
+    """
+    sender = sender or Sender(settings)
+    prefix = f"{settings.key_prefix}{UNANNOUNCED}/"
+    sent = failed = 0
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=settings.bucket, Prefix=prefix):
+        for item in page.get("Contents", []):
+            marker = json.loads(client.get_object(Bucket=settings.bucket, Key=item["Key"])["Body"].read())
+            message = marker["message"]
+            to = destination(message, settings.routes, settings.notify) or str(marker.get("to", ""))
+            try:
+                sender.send(to, message)
+            except SendFailed as exc:
+                failed += 1
+                report(str(message.get("reference", "")), str(exc))
+                continue
+            client.delete_object(Bucket=settings.bucket, Key=item["Key"])
+            sent += 1
+            report(str(message.get("reference", "")), "sent")
+    return sent, failed

@@ -1,0 +1,190 @@
+"""Announcements of stored reports, against moto's SQS, SNS and S3 over HTTP: one message per stored
+report on the queue its routing rule picks, no answer in it but routing ones, none for a refused
+report, and none lost when the queue goes away mid-run (re-drive announces each exactly once)."""
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import boto3
+import pytest
+
+from conftest import run_cli
+from sitegen.errors import SitegenError
+from sitegen.intake.config import from_mapping
+from sitegen.intake.notify import UNANNOUNCED, routing_fields
+from sitegen.intake.schemas import load_schema
+from test_intake_support import JSON, VALID_ANSWERS, call, json_body, make_app, submissions
+
+WARD_FORM = "report-ward-issue"
+WARD_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "Report a problem in your ward",
+    "type": "object", "additionalProperties": False, "required": ["ward", "details"],
+    "properties": {
+        "ward": {"title": "Ward", "x-sitegen-type": "select", "type": "string", "enum": ["abbey", "eastbury"]},
+        "details": {"title": "What is happening", "x-sitegen-type": "textarea", "type": "string",
+                    "maxLength": 500},
+        "where": {"title": "Address", "x-sitegen-type": "address", "type": "object"},
+        "email": {"title": "Email", "x-sitegen-type": "email", "type": "string"},
+        "website": {"type": "string", "maxLength": 0}, "client_token": {"type": "string"},
+    },
+}
+MESSAGE_KEYS = {"reference", "form", "form_version", "bucket", "key", "received", "routing"}
+
+
+@pytest.fixture
+def all_schemas(schemas, tmp_path) -> Path:
+    """The example's report-crime schema and a small form that asks for a ward."""
+    folder = tmp_path / "forms"
+    shutil.copytree(schemas / "report-crime", folder / "report-crime")
+    (folder / WARD_FORM).mkdir()
+    (folder / WARD_FORM / "schema.json").write_text(json.dumps(WARD_SCHEMA))
+    return folder
+
+
+@pytest.fixture
+def sqs(moto_endpoint, aws_env):
+    return boto3.client("sqs", endpoint_url=moto_endpoint, region_name="us-east-1")
+
+
+@pytest.fixture
+def new_queue(sqs):
+    """make() -> the URL of a new queue."""
+    return lambda: sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:12]}")["QueueUrl"]
+
+
+def drain(sqs, url: str) -> list[dict]:
+    """Every message waiting on queue URL (deleted as read), parsed."""
+    found = []
+    while True:
+        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
+        if not batch:
+            return found
+        for item in batch:
+            found.append(json.loads(item["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=item["ReceiptHandle"])
+
+
+def leaves(value) -> list:
+    """Every scalar inside VALUE."""
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in leaves(item)]
+    return [value]
+
+
+def assert_no_answers(message: dict, answers: dict, routing: tuple = ("crime_type", "ward")) -> None:
+    """MESSAGE holds only its own keys; no answer but the routing ones appears anywhere in it."""
+    assert set(message) == MESSAGE_KEYS
+    assert set(message["routing"]) <= set(routing)
+    private = {name: value for name, value in answers.items() if name not in routing}
+    text = json.dumps(message)
+    for leaf in leaves(private):
+        assert str(leaf) not in leaves({k: v for k, v in message.items() if k != "routing"})
+        if isinstance(leaf, str) and len(leaf) >= 5:
+            assert leaf not in text
+
+
+def test_each_stored_report_goes_once_to_the_queue_its_rule_picks(settings, all_schemas, sqs, new_queue):
+    default, crime, abbey = new_queue(), new_queue(), new_queue()
+    routes = [{"form": WARD_FORM, "ward": "abbey", "to": abbey}, {"form": "report-crime", "ward": "*", "to": crime}]
+    app = make_app(from_mapping({"notify": default, "routes": routes}, str, settings), schemas=str(all_schemas))
+    crime_answer = call(app, body=json_body(), content_type=JSON)
+    ward_answers = {ward: {"ward": ward, "details": f"Cars racing on Ripple Road at night ({ward})",
+                           "where": {"line1": "12 Ripple Road", "town": "Barking"}, "email": "sam@example.com"}
+                    for ward in ("abbey", "eastbury")}
+    ward_refs = {ward: call(app, path=f"/submit/{WARD_FORM}", body=json_body(answers)).json()["reference"]
+                 for ward, answers in ward_answers.items()}
+    assert crime_answer.status == 201
+    got = {name: drain(sqs, url) for name, url in (("default", default), ("crime", crime), ("abbey", abbey))}
+    assert [m["reference"] for m in got["crime"]] == [crime_answer.json()["reference"]]
+    assert [m["reference"] for m in got["abbey"]] == [ward_refs["abbey"]]
+    assert [m["reference"] for m in got["default"]] == [ward_refs["eastbury"]]
+    assert got["crime"][0]["routing"] == {"crime_type": "theft"}
+    assert got["default"][0]["routing"] == {"ward": "eastbury"}
+    assert_no_answers(got["crime"][0], VALID_ANSWERS)
+    for message, ward in ((got["abbey"][0], "abbey"), (got["default"][0], "eastbury")):
+        assert_no_answers(message, ward_answers[ward])
+    stored = submissions(boto3.client("s3", endpoint_url=settings.endpoint_url), settings.bucket)
+    assert sorted(m["key"] for ms in got.values() for m in ms) == sorted(stored)
+
+
+def test_a_refused_or_repeated_report_sends_nothing_more(settings, sqs, new_queue):
+    queue = new_queue()
+    app = make_app(replace(settings, notify=queue))
+    assert call(app, body=json_body(crime_type="not-a-kind")).status == 422
+    assert drain(sqs, queue) == []
+    assert call(app, body=json_body()).status == 201
+    assert call(app, body=json_body()).status == 200       # a retry: stored already, announced already
+    assert len(drain(sqs, queue)) == 1
+
+
+def test_a_free_text_answer_never_routes_whatever_it_is_called(schemas, tmp_path):
+    schema = {**WARD_SCHEMA, "properties": {**WARD_SCHEMA["properties"],
+                                            "ward": {"x-sitegen-type": "text", "type": "string"}}}
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps(schema))
+    assert routing_fields(load_schema(path, WARD_FORM), ["ward", "where", "email", "details"]) == []
+    crime = load_schema(schemas / "report-crime" / "schema.json", "report-crime")
+    assert routing_fields(crime, ["crime_type", "location", "full_name", "email"]) == ["crime_type"]
+
+
+def test_bad_notification_settings_are_refused_with_their_place():
+    with pytest.raises(SitegenError) as caught:
+        from_mapping({"notify": "https://example.com/queue", "acknowledge": "perhaps",
+                      "routes": [{"form": "report-crime", "to": "sqs-roads"}, "x"]},
+                     lambda name: f"site.yaml: intake.{name}")
+    text = str(caught.value)
+    assert "site.yaml: intake.notify: expected an SQS queue URL" in text
+    assert "site.yaml: intake.routes[0].to: expected an SQS queue URL" in text
+    assert "site.yaml: intake.routes[1]: expected a mapping" in text
+    assert "site.yaml: intake.acknowledge: expected true or false" in text
+
+
+def test_a_queue_outage_loses_no_announcement_and_redrive_sends_each_once(
+        settings, sqs, monkeypatch, tmp_path):
+    name = f"q-{uuid.uuid4().hex[:12]}"
+    queue = sqs.create_queue(QueueName=name)["QueueUrl"]
+    app = make_app(replace(settings, notify=queue))
+    received, references = [], []
+    for i in range(12):
+        if i == 4:               # the queue goes away mid-run (what it held was already read)
+            received += drain(sqs, queue)
+            sqs.delete_queue(QueueUrl=queue)
+        answer = call(app, body=json_body(token=f"outage-{i}"))
+        assert answer.status == 201        # the resident is answered as usual
+        references.append(answer.json()["reference"])
+    s3 = boto3.client("s3", endpoint_url=settings.endpoint_url)
+    markers = s3.list_objects_v2(Bucket=settings.bucket, Prefix=f"submissions/{UNANNOUNCED}/").get("Contents", [])
+    assert len(markers) == 8
+    assert sqs.create_queue(QueueName=name)["QueueUrl"] == queue
+    for key, value in {"BUCKET": settings.bucket, "PREFIX": "submissions", "ENDPOINT_URL": settings.endpoint_url,
+                       "REGION": "us-east-1", "NOTIFY": queue}.items():
+        monkeypatch.setenv(f"SITEGEN_INTAKE_{key}", value)
+    result = run_cli("intake", "redrive", "--site", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "Sent 8 waiting announcement(s); 0 still waiting." in result.output
+    assert run_cli("intake", "redrive", "--site", str(tmp_path)).output.endswith("Sent 0 waiting "
+                                                                                "announcement(s); 0 still waiting.\n")
+    received += drain(sqs, queue)
+    stored = sorted(doc["reference"] for key, doc in submissions(s3, settings.bucket).items()
+                    if f"/{UNANNOUNCED}/" not in key)
+    assert sorted(m["reference"] for m in received) == stored == sorted(references)
+    assert s3.list_objects_v2(Bucket=settings.bucket, Prefix=f"submissions/{UNANNOUNCED}/").get("KeyCount") == 0
+
+
+def test_an_sns_topic_destination_reaches_its_subscribers(settings, sqs, new_queue, moto_endpoint):
+    sns = boto3.client("sns", endpoint_url=moto_endpoint, region_name="us-east-1")
+    topic = sns.create_topic(Name=f"t-{uuid.uuid4().hex[:12]}")["TopicArn"]
+    queue = new_queue()
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+    app = make_app(replace(settings, notify=topic))
+    reference = call(app, body=json_body()).json()["reference"]
+    messages = drain(sqs, queue)
+    assert [m["reference"] for m in messages] == [reference]
+    assert_no_answers(messages[0], VALID_ANSWERS)
