@@ -19,6 +19,7 @@ from .model import (
     ALWAYS,
     CHOICE_TYPES,
     DEFAULT_EXIT_URL,
+    DEFAULT_RETENTION_DAYS,
     RESERVED_NAMES,
     SENSITIVE_CATEGORIES,
     Condition,
@@ -116,7 +117,8 @@ class _FormReader:
             next_steps_html=self.markdown(self.raw, data, "what_happens_next"),
             submit_label=data.get("submit_label", "Send report"),
             done_title=data.get("done_title", "Report sent"),
-            quick_exit_url=data.get("quick_exit_url") or DEFAULT_EXIT_URL, pages=pages)
+            quick_exit_url=data.get("quick_exit_url") or DEFAULT_EXIT_URL, pages=pages,
+            retention_days=data.get("retention_days") or DEFAULT_RETENTION_DAYS)
 
     def markdown(self, raw: LocatedDict, data: dict, key: str) -> str:
         """KEY of DATA rendered from Markdown, its links recorded for checking."""
@@ -133,7 +135,8 @@ class _FormReader:
 
     def _check_kind(self, data: dict, hosted: bool) -> None:
         if hosted:
-            for key in ("pages", "endpoint", "submit_label", "done_title", "what_happens_next"):
+            for key in ("pages", "endpoint", "submit_label", "done_title", "what_happens_next",
+                        "retention_days"):
                 if key in self.raw:
                     self.at(self.raw, key).report(
                         self.problems,

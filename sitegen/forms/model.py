@@ -27,6 +27,7 @@ DECLARATION_VALUE = "yes"
 ADDRESS_PARTS = ("line1", "line2", "town", "postcode")
 DATE_PARTS = ("day", "month", "year")
 DEFAULT_EXIT_URL = "https://www.bbc.co.uk/weather"
+DEFAULT_RETENTION_DAYS = 365   # a report's days in S3 when its form sets no retention_days
 
 Answers = Mapping[str, Sequence[str]]
 
@@ -171,6 +172,7 @@ class Form:
     done_title: str = "Report sent"
     quick_exit_url: str = DEFAULT_EXIT_URL
     pages: tuple[FormPage, ...] = ()
+    retention_days: int = DEFAULT_RETENTION_DAYS   # how long its reports are kept (S3 lifecycle)
     # True for a form whose file exists but could not be loaded: it stands in, so links to the form
     # are not also reported as leading nowhere (only the file's own problems are, and nothing is built).
     stand_in: bool = False

@@ -157,6 +157,8 @@ FORM = Record(name="form", fields=[
     Field("done_title", Str(max_len=80), doc="The confirmation panel's title (default 'Report sent')."),
     Field("quick_exit_url", Url(), doc="Where quick exit goes (default BBC Weather)."),
     Field("pages", RawList(), doc="The pages of questions of a native form."),
+    Field("retention_days", Int(1, 3650),
+          doc="Native: days a report is kept in the reports bucket before S3 deletes it (default 365)."),
 ])
 
 TRIAGE = Record(name="triage.yaml", fields=[
