@@ -428,46 +428,36 @@ def project(polygons: tuple[Polygon, ...]) -> tuple[list[list[list[Position]]], 
 
 
 def _simplify_all(projected: list[list[list[Position]]], tolerance: float) -> list[list[list[Position]]]:
-    out = []
+    rings = _simplified_rings([ring for polygon in projected for ring in polygon], tolerance)
+    out, at = [], 0
     for polygon in projected:
-        rings = [_round_ring(simplify(ring, tolerance)) for ring in polygon]
-        if len(rings[0]) < 4:
+        mine = [_round_ring(ring) for ring in rings[at:at + len(polygon)]]
+        at += len(polygon)
+        if len(mine[0]) < 4:
             continue   # an island smaller than the tolerance: not worth drawing
-        out.append([rings[0]] + [ring for ring in rings[1:] if len(ring) >= 4])
+        out.append([mine[0]] + [ring for ring in mine[1:] if len(ring) >= 4])
     return out
 
 
 def simplify(points: list[Position], tolerance: float) -> list[Position]:
-    """Douglas-Peucker: drop points closer than TOLERANCE to the line kept (iterative)."""
-    if len(points) < 3:
-        return list(points)
-    keep = [False] * len(points)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(points) - 1)]
-    while stack:
-        first, last = stack.pop()
-        index, distance = _farthest(points, first, last)
-        if index and distance > tolerance:
-            keep[index] = True
-            stack += [(first, index), (index, last)]
-    return [p for p, kept in zip(points, keep) if kept]
+    """Douglas-Peucker: drop points closer than TOLERANCE to the line kept (the ends stay)."""
+    return _simplified_rings([points], tolerance)[0]
 
 
-def _farthest(points: list[Position], first: int, last: int) -> tuple[int, float]:
-    best, best_distance = 0, -1.0
-    for index in range(first + 1, last):
-        distance = _distance_to_segment(points[index], points[first], points[last])
-        if distance > best_distance:
-            best, best_distance = index, distance
-    return best, best_distance
-
-
-def _distance_to_segment(p: Position, a: Position, b: Position) -> float:
-    dx, dy = b[0] - a[0], b[1] - a[1]
-    if dx == 0 and dy == 0:
-        return math.hypot(p[0] - a[0], p[1] - a[1])   # a closed ring's ends meet
-    t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)))
-    return math.hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy))
+def _simplified_rings(rings: list[list[Position]], tolerance: float) -> list[list[Position]]:
+    """Each of RINGS (or lines) simplified by Douglas-Peucker, in one call to GEOS (shapely):
+    a ring's first and last points stay, as for any line."""
+    import shapely
+    lines = [shapely.LineString(ring) if len(ring) >= 3 else None for ring in rings]
+    simplified = shapely.simplify([line for line in lines if line is not None], tolerance,
+                                  preserve_topology=False)
+    out, found = [], iter(simplified)
+    for ring, line in zip(rings, lines):
+        if line is None:
+            out.append(list(ring))
+        else:
+            out.append([(x, y) for x, y in shapely.get_coordinates(next(found)).tolist()])
+    return out
 
 
 def _round_ring(ring: list[Position]) -> list[Position]:

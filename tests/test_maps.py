@@ -126,6 +126,33 @@ def test_simplify_keeps_corners_and_drops_points_on_a_line():
     assert simplify(line, 0.5) == [(0, 0), (3, 0), (3, 3), (0, 3), (0, 0)]
 
 
+def douglas_peucker(points, tolerance):
+    """Douglas-Peucker written out (the textbook recursion), to check GEOS's against."""
+    if len(points) < 3:
+        return list(points)
+
+    def distance(p, a, b):
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        if dx == 0 and dy == 0:
+            return math.hypot(p[0] - a[0], p[1] - a[1])
+        t = max(0.0, min(1.0, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy)))
+        return math.hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy))
+
+    far, index = max((distance(points[i], points[0], points[-1]), -i) for i in range(1, len(points) - 1))
+    if far <= tolerance:
+        return [points[0], points[-1]]
+    return douglas_peucker(points[:1 - index], tolerance)[:-1] + douglas_peucker(points[-index:], tolerance)
+
+
+@settings(max_examples=200, deadline=None)
+@given(points=st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60)), min_size=2, max_size=40),
+       closed=st.booleans(), tolerance=st.sampled_from([0.5, 1, 2.5, 7]))
+def test_simplify_is_douglas_peucker(points, closed, tolerance):
+    # Whole numbers make ties between equally far points common: the first is kept, as written out.
+    line = points + points[:1] if closed else points
+    assert simplify(line, tolerance) == [(float(x), float(y)) for x, y in douglas_peucker(line, tolerance)]
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.floats(-0.2, 0.2), st.floats(51.3, 51.7)), min_size=3, max_size=2000))
 def test_any_ring_draws_within_budget(points):
