@@ -3,8 +3,9 @@ information, as accessible HTML and plain text, through SES.  Never their answer
 
 Sent only after the report is stored, only when the settings allow it for the form
 (`acknowledge: true`, or the form listed in `acknowledge_forms`), and only when the resident
-answered a question of type `email` (the schema's `x-sitegen-type`).  The address is used
-as the recipient and nowhere else: it is never logged.  A failure is logged as the
+answered a question of type `email` (the schema's `x-sitegen-type`) that was asked (its
+show-when condition holds: a resident who asked to be contacted only by phone gets no email).
+The address is used as the recipient and nowhere else: it is never logged.  A failure is logged as the
 reference and the error class, and never changes the resident's answer.
 """
 from __future__ import annotations
@@ -44,14 +45,30 @@ def wanted(settings: IntakeSettings, form_id: str) -> bool:
 
 
 def email_address(form: FormSchema, answers: Mapping[str, object]) -> str:
-    """The resident's address: the answer to the form's first question of type email, or ''."""
+    """The resident's address: the answer to the form's first email question that was asked, or ''.
+
+    A question asked only sometimes (like 'Email address' when the resident chose to be
+    contacted by email) counts only when its condition holds: someone who chose 'phone only'
+    is never emailed, whatever else was posted.
+    """
     for name, prop in form.schema.get("properties", {}).items():
-        if isinstance(prop, dict) and prop.get("x-sitegen-type") == "email":
+        if isinstance(prop, dict) and prop.get("x-sitegen-type") == "email" \
+                and was_asked(form, name, answers):
             answer = answers.get(name)
             if isinstance(answer, str) and "@" in answer and len(answer) <= MAX_ADDRESS \
                     and not any(c in answer for c in "\r\n,;<>"):
                 return answer.strip()
     return ""
+
+
+def was_asked(form: FormSchema, name: str, answers: Mapping[str, object]) -> bool:
+    """Whether question NAME was asked: every if/then rule governing it holds for ANSWERS."""
+    from jsonschema import Draft202012Validator
+    for rule in form.schema.get("allOf", []):
+        governed = rule.get("then", {}).get("properties", {}) if isinstance(rule, dict) else {}
+        if name in governed and not Draft202012Validator(rule.get("if", {})).is_valid(dict(answers)):
+            return False
+    return True
 
 
 def form_title(form: FormSchema) -> str:

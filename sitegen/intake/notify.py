@@ -261,7 +261,8 @@ def describe(exc: Exception | None) -> str:
     response = getattr(exc, "response", None)
     error = response.get("Error") if isinstance(response, dict) else None
     code = error.get("Code") if isinstance(error, dict) else ""
-    return printable(f"{type(exc).__name__}{f' {code}' if code else ''}")[:200]
+    name = type(exc).__name__
+    return printable(f"{name}{f' {code}' if code and code != name else ''}")[:200]
 
 
 def marker_key(prefix: str, reference: str) -> str:
