@@ -14,8 +14,8 @@ import pytest
 
 from conftest import run_cli
 from sitegen.errors import SitegenError
-from sitegen.intake.config import from_mapping
-from sitegen.intake.notify import UNANNOUNCED, routing_fields
+from sitegen.intake.config import from_env, from_mapping
+from sitegen.intake.notify import UNANNOUNCED, Route, Sender, routing_fields
 from sitegen.intake.schemas import load_schema
 from test_intake_support import JSON, VALID_ANSWERS, call, json_body, make_app, submissions
 
@@ -188,3 +188,22 @@ def test_an_sns_topic_destination_reaches_its_subscribers(settings, sqs, new_que
     messages = drain(sqs, queue)
     assert [m["reference"] for m in messages] == [reference]
     assert_no_answers(messages[0], VALID_ANSWERS)
+
+
+def test_the_environment_carries_the_rules_as_json():
+    queue = "https://sqs.eu-west-2.amazonaws.com/123456789012/roads.fifo"
+    settings = from_env({"SITEGEN_INTAKE_NOTIFY": "arn:aws:sns:eu-west-2:123456789012:reports",
+                         "SITEGEN_INTAKE_ROUTES": json.dumps([{"form": "report-crime", "to": queue}]),
+                         "SITEGEN_INTAKE_ACKNOWLEDGE_FORMS": "report-crime, report-hate-crime"})
+    assert settings.routes == (Route("report-crime", "*", queue),)
+    assert settings.acknowledge_forms == ("report-crime", "report-hate-crime")
+
+
+def test_a_fifo_queue_takes_a_reference_once_however_often_it_is_sent(settings, sqs):
+    queue = sqs.create_queue(QueueName=f"q-{uuid.uuid4().hex[:12]}.fifo",
+                             Attributes={"FifoQueue": "true"})["QueueUrl"]
+    message = {"reference": "CR-2026-7K4M9Q2XW", "form": "report-crime", "routing": {}}
+    sender = Sender(replace(settings, notify=queue))
+    sender.send(queue, message)
+    sender.send(queue, message)          # a retry after a timeout, or a re-drive of a sent message
+    assert [m["reference"] for m in drain(sqs, queue)] == ["CR-2026-7K4M9Q2XW"]

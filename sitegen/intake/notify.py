@@ -52,6 +52,7 @@ CHOICE_TYPES = ("radios", "select", "checkboxes")
 DEFAULT_ROUTING_FIELDS = ("ward", "crime_type")
 MAX_ROUTING_VALUE = 100          # characters: option values are short slugs
 _RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
+MAX_SEND_RETRIES = 2             # 3 attempts of at most 1 s + 3 s: the resident waits; a marker loses nothing
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ class Sender:
             return self._clients[service]
 
     def send(self, to: str, message: Mapping) -> None:
-        """Send MESSAGE to TO (queue URL or topic ARN); SendFailed after settings.retries retries."""
+        """Send MESSAGE to TO (queue URL or topic ARN); SendFailed after min(retries, 2) retries."""
         body = json.dumps(message, ensure_ascii=True, sort_keys=True)
         attributes = {name: {"DataType": "String", "StringValue": str(value)}
                       for name, value in (("form", message["form"]),
@@ -225,7 +226,8 @@ class Sender:
     def _retrying(self, action: Callable[[], object]) -> None:
         from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
         last: Exception | None = None
-        for attempt in range(self.settings.retries + 1):
+        retries = min(self.settings.retries, MAX_SEND_RETRIES)
+        for attempt in range(retries + 1):
             try:
                 action()
                 return
@@ -234,16 +236,16 @@ class Sender:
                 if isinstance(exc, ParamValidationError) or (
                         isinstance(exc, ClientError) and _status(exc) not in _RETRYABLE_STATUS):
                     break
-                if attempt < self.settings.retries:
+                if attempt < retries:
                     self.sleep(random.uniform(0, self.settings.backoff_seconds * 2 ** attempt))
         raise SendFailed(describe(last))
 
 
 def aws_client(service: str, settings: IntakeSettings):
-    """A boto3 client for SERVICE with short timeouts and botocore's own retries off."""
+    """A boto3 client for SERVICE with short timeouts (the resident is waiting) and botocore's retries off."""
     import boto3
     from botocore.config import Config
-    config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=2, read_timeout=5,
+    config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=1, read_timeout=3,
                     max_pool_connections=settings.max_connections)
     return boto3.session.Session().client(service, endpoint_url=settings.endpoint_url or None,
                                           region_name=settings.region or None, config=config)
