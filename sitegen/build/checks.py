@@ -11,6 +11,7 @@ import jinja2.nodes
 
 from ..content.arealoader import AreaCache
 from ..content.medianames import media_name_clashes
+from ..content.postcodes import lookup_problems
 from ..content.site import load_site
 from ..errors import Problem
 from ..feeds.checks import feed_problems
@@ -38,6 +39,7 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     problems.extend(bad_names(root))
     problems.extend(media_name_clashes(root))
     problems.extend(boundary_problems(site.areas))
+    problems.extend(lookup_problems(root, (a.slug for a in site.areas)))
     problems.raise_if_any()
     return site, outputs
 

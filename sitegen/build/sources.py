@@ -7,6 +7,7 @@
     assets/ + the theme's static files      static
     content/areas/<slug>/                   area:<slug>     (and 'areas': all of them)
     content/pages/<slug>.md                 page:<slug>     (and 'pages': all of them)
+    content/postcodes/<DISTRICT>.csv        postcodes:<DISTRICT> (and 'postcodes': all of them)
     the feed cache's copies of a ward's     feeds:<slug>
     feeds
 
@@ -34,6 +35,7 @@ TEMPLATES = Unit("templates")   # tells the selection that the theme moved; outp
 STATIC = Unit("static")
 AREAS = Unit("areas")
 PAGES = Unit("pages")
+POSTCODES = Unit("postcodes")
 
 
 def area_unit(slug: str) -> Unit:
@@ -44,6 +46,11 @@ def area_unit(slug: str) -> Unit:
 def page_unit(slug: str) -> Unit:
     """content/pages/SLUG.md."""
     return Unit("page", slug)
+
+
+def postcodes_unit(district: str) -> Unit:
+    """content/postcodes/DISTRICT.csv: the postcode lookup of one district."""
+    return Unit("postcodes", district)
 
 
 def feeds_unit(slug: str) -> Unit:
@@ -71,7 +78,16 @@ def source_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
     units.update(pages)
     units[AREAS] = digest(*(f"{u}={v}" for u, v in areas.items()))
     units[PAGES] = digest(*(f"{u}={v}" for u, v in pages.items()))
+    postcodes = _postcode_units(root, hasher)
+    units.update(postcodes)
+    units[POSTCODES] = hasher.tree(root / "content" / "postcodes")   # (the listing too: a new district)
     return units
+
+
+def _postcode_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
+    """A postcodes unit per district file of the lookup (content/postcodes.district_files)."""
+    from ..content.postcodes import district_files
+    return {postcodes_unit(district): hasher.file(path) for district, path in district_files(root).items()}
 
 
 def _folder_units(folder: Path, hasher: Hasher) -> dict[Unit, str]:

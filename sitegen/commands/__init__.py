@@ -44,6 +44,7 @@ COMMANDS = {
     "new-area": "sitegen.commands.new_area:new_area_command",
     "import-wards": "sitegen.commands.import_wards:import_wards_command",
     "import-police-uk": "sitegen.commands.import_police_uk:import_police_uk_command",
+    "import-postcodes": "sitegen.commands.import_postcodes:import_postcodes_command",
     "intake": "sitegen.commands.intake:intake_group",
 }
 __all__ = ["COMMANDS", "site_option", "build_date_option", "resolve_build_date", "site_root", "errors"]

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from ..build.units import Unit
 from ..model import Area, Site
-from . import calendar, locate, pages, syndication
+from . import calendar, finder, locate, pages, syndication
 from .base import Output, RenderContext, Renderer
 
 
@@ -48,6 +48,9 @@ RENDERERS: dict[str, Renderer] = {
     "hosted_form": _forms("render_hosted_form"),
     "triage": _forms("render_triage"),
     "locate": locate.render_locate,
+    "finder_index": finder.render_finder_index,
+    "finder_district": finder.render_finder_district,
+    "finder_json": finder.render_finder_json,
 }
 
 
@@ -56,6 +59,7 @@ def plan(site: Site) -> list[Output]:
     from ..forms import outputs as forms
     outputs = pages.plan_pages(site) + syndication.plan_syndication(site) + forms.plan_forms(site)
     outputs += locate.plan_locate(site)
+    outputs += finder.plan_finder(site)
     for area in site.areas:
         outputs += area_outputs(area)
     return sorted(outputs, key=lambda o: o.path)
@@ -73,7 +77,8 @@ def derived_units(site: Site, outputs: list[Output], templates: Callable[[str], 
     outlines the location index shows."""
     listings = {a.slug: pages.listing(a) for a in site.areas}
     return {**pages.listing_units(listings, site.boroughs), **syndication.plan_unit(outputs),
-            **pages.chrome_units(templates), **pages.map_units(site), **locate.locate_units(site.areas)}
+            **pages.chrome_units(templates), **pages.map_units(site), **locate.locate_units(site.areas),
+            **finder.name_units(site)}
 
 
 def render(ctx: RenderContext, output: Output) -> bytes:

@@ -27,6 +27,8 @@ function setUpAreaFilter(wrapper) {
   const input = wrapper.querySelector("input");
   const status = wrapper.querySelector("[role=status]");
   const none = wrapper.querySelector("#area-filter-none");
+  // The no-match text offers a postcode only where the page links to the postcode finder.
+  const byPostcode = Boolean(none && none.querySelector("a[href='/find/']"));
   if (!list || !input) return;
   const found = list.matches("[data-group]") ? [list] : Array.from(list.querySelectorAll("[data-group]"));
   const groups = found.map((group) => ({
@@ -69,7 +71,7 @@ function setUpAreaFilter(wrapper) {
     timer = setTimeout(() => {
       status.textContent = !query ? ""
         : shown ? `${shown} ${shown === 1 ? "ward matches" : "wards match"} "${text}"`
-        : `No wards match "${text}". Check the spelling, or browse by borough.`;
+        : `No wards match "${text}". ${byPostcode ? "Try a postcode" : "Check the spelling"}, or browse by borough.`;
     }, 400);
   }
   wrapper.hidden = false;
