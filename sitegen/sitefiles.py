@@ -121,7 +121,7 @@ def outside_links(root: Path) -> list[Problem]:
     or inside it but not to a source (stray_target).  One walk: only the links
     (known from the folder listing, no stat of their own) are resolved."""
     problems: list[Problem] = []
-    seen: set[str] = set()
+    seen: set[tuple[int, int]] = set()
     for name in SOURCES:
         path = root / name
         if not os.path.lexists(path):
@@ -134,14 +134,17 @@ def outside_links(root: Path) -> list[Problem]:
     return problems
 
 
-def _walk(root: Path, folder: Path, rel: str, seen: set[str]) -> Iterator[Problem]:
+def _walk(root: Path, folder: Path, rel: str, seen: set[tuple[int, int]]) -> Iterator[Problem]:
     """The links under FOLDER (shown as REL) that lead out of the site or to what
     is not a source, following links that stay among the sources (each real
-    folder once, so a loop of links ends)."""
-    real = os.path.realpath(folder)
-    if real in seen:
+    folder once, known by its device and inode, so a loop of links ends)."""
+    try:
+        info = os.stat(folder)
+    except OSError:
         return
-    seen.add(real)
+    if (info.st_dev, info.st_ino) in seen:
+        return
+    seen.add((info.st_dev, info.st_ino))
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -134,6 +135,7 @@ class EventLedger:
         self.shards: dict[int, dict[str, dict]] = {}
         self.changed: set[int] = set()
         self.legacy: set[Path] = set()   # old per-area files folded into a shard, removed by save()
+        self._legacy_names: set[str] | None = None   # the names of those files, listed once
 
     def publish(self, area_slug: str, events: tuple[Event, ...], today: date) -> dict[str, Published]:
         """uid -> how each of EVENTS (AREA_SLUG's) is published when built on TODAY,
@@ -182,6 +184,13 @@ class EventLedger:
     def _legacy(self, area_slug: str) -> dict:
         """AREA_SLUG's ledger in the file of its own it had before the shards ({} if none)."""
         path = _legacy_path(self.root, area_slug)
+        if self._legacy_names is None:
+            try:
+                self._legacy_names = {entry.name for entry in os.scandir(path.parent) if entry.is_file()}
+            except OSError:
+                self._legacy_names = set()
+        if path.name not in self._legacy_names:
+            return {}
         found = read_ledger(path)
         if found:
             self.legacy.add(path)
