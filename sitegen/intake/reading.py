@@ -229,7 +229,7 @@ class Reader:
 
     def keys(self, form: str | None = None, first: date | None = None,
              last: date | None = None) -> list[ReportKey]:
-        """The reports of FORM (or every form) received FIRST..LAST (UTC days, inclusive), by time written."""
+        """The reports of FORM (or every form) received FIRST..LAST (UTC days, inclusive), by day and time."""
         found: list[ReportKey] = []
         for form_id in [form] if form else self.forms():
             for prefix in self._day_prefixes(form_id, first, last):
@@ -238,7 +238,7 @@ class Reader:
                         report = parse_key(self.prefix, item["Key"], item["LastModified"])
                         if report and report.form == form_id and _within(report.day, first, last):
                             found.append(report)
-        return sorted(found, key=lambda r: (r.written, r.reference))
+        return sorted(found, key=lambda r: (r.day, r.written, r.reference))
 
     def _day_prefixes(self, form_id: str, first: date | None, last: date | None) -> list[str]:
         """One prefix per day when the range is closed and short, else the form's whole folder."""
