@@ -187,8 +187,9 @@ def list_command(site_dir: Path, day, start, end, form, ward, **flags) -> None:
 def show_command(site_dir: Path, reference: str, **flags) -> None:
     """Print the report REFERENCE (like CR-2026-7K4M9Q2XW) with the questions as they were asked."""
     from ..intake.reading import parse_reference, render_report
+    wanted = parse_reference(reference)
     reader = _reader(site_dir, flags)
-    document = reader.report(parse_reference(reference))
+    document = reader.report(wanted)
     schema = reader.schema_for(str(document.get("form", "")), document.get("form_version"))
     click.echo("\n".join(render_report(document, schema)))
 
@@ -215,8 +216,8 @@ def delete_command(site_dir: Path, reference: str, yes: bool, **flags) -> None:
     """
     from ..intake.config import resolve
     from ..intake.reading import aws_client, caller_identity, now_utc, parse_reference
-    reader = _reader(site_dir, flags)
     wanted = parse_reference(reference)
+    reader = _reader(site_dir, flags)
     claim = reader.find(wanted)
     if not yes:
         click.confirm(f"Delete report {wanted} ({claim['form']}) for good?", abort=True, err=True)
