@@ -1,6 +1,6 @@
 """Print how many form submissions a second the receiver stores, with p50/p99 latency.
 
-    .venv/bin/python bench/intake_bench.py [--requests N] [--concurrency C]
+    .venv/bin/python bench/intake_bench.py [--requests N] [--concurrency C] [--notify]
 
 Everything runs on 127.0.0.1: moto's S3 server as a subprocess (see
 sitegen/devserver.py), the example site's schemas built into a temporary folder,
@@ -12,6 +12,7 @@ and a bounded number of requests (default 400 per row) from C threads
   WSGI app, JSON        the WSGI app called in-process; JSON bodies
   WSGI app, form        the same with form-urlencoded bodies (the HTML form)
   HTTP server, form     through the threaded wsgiref server over loopback HTTP
+  (--notify) ... + SQS  the two WSGI rows again, announcing each report to moto's SQS
 
 A stored submission is two conditional puts (claim, then the report), so the
 receiver's rows sit near half the peer's rate when S3 is the bottleneck.
@@ -123,18 +124,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=400, help="Requests per row (default 400).")
     parser.add_argument("--concurrency", type=int, default=8, help="Client threads (default 8).")
+    parser.add_argument("--notify", action="store_true",
+                        help="Also the WSGI rows with notification on (one SQS message per report).")
     args = parser.parse_args()
     use_fake_aws()
     with tempfile.TemporaryDirectory(prefix="intake-bench-") as tmp:
         schemas = build_schemas(Path(tmp))
         moto = MotoProcess().start()
         try:
-            run_rows(moto.endpoint, schemas, args.requests, args.concurrency)
+            run_rows(moto.endpoint, schemas, args.requests, args.concurrency, args.notify)
         finally:
             moto.stop()
 
 
-def run_rows(endpoint: str, schemas: Path, count: int, concurrency: int) -> None:
+def run_rows(endpoint: str, schemas: Path, count: int, concurrency: int, notify: bool = False) -> None:
     client = s3_client(endpoint)
     settings = IntakeSettings(endpoint_url=endpoint, region="us-east-1", schemas=str(schemas), secret="bench",
                               rate_per_minute=0, max_connections=max(10, concurrency * 2))
@@ -150,10 +153,12 @@ def run_rows(endpoint: str, schemas: Path, count: int, concurrency: int) -> None
     print(row("validate only", *timed(count, concurrency, validate)))
     rows = [("S3 put only (peer)", None), ("WSGI app, JSON", "json"), ("WSGI app, form", "form"),
             ("HTTP server, form", "http")]
+    rows += [("WSGI app, JSON + SQS", "json"), ("WSGI app, form + SQS", "form")] if notify else []
     for name, kind in rows:
         bucket = f"bench-{uuid.uuid4().hex[:12]}"
         client.create_bucket(Bucket=bucket)
-        app = IntakeApp(make_receiver(replace(settings, bucket=bucket), client=client))
+        queue = _queue(endpoint) if name.endswith("+ SQS") else ""
+        app = IntakeApp(make_receiver(replace(settings, bucket=bucket, notify=queue), client=client))
         server, _ = serve_in_thread(app) if kind == "http" else (None, "")
         try:
             print(row(name, *timed(count, concurrency, _action(kind, app, client, bucket, server))))
@@ -162,6 +167,8 @@ def run_rows(endpoint: str, schemas: Path, count: int, concurrency: int) -> None
                 server.shutdown()
                 server.server_close()
         _check_stored(client, bucket, count, 1 if kind is None else 2)
+        if queue:
+            _check_announced(endpoint, queue, count)
 
 
 def _action(kind: str | None, app: IntakeApp, client, bucket: str, server):
@@ -174,6 +181,22 @@ def _action(kind: str | None, app: IntakeApp, client, bucket: str, server):
     if kind == "form":
         return lambda i: call_app(app, form_body(i), "application/x-www-form-urlencoded")
     return lambda i: post_http(server.server_address[1], form_body(i))
+
+
+def _queue(endpoint: str) -> str:
+    """A new queue in moto's SQS: its URL."""
+    import boto3
+    sqs = boto3.client("sqs", endpoint_url=endpoint, region_name="us-east-1")
+    return sqs.create_queue(QueueName=f"bench-{uuid.uuid4().hex[:12]}")["QueueUrl"]
+
+
+def _check_announced(endpoint: str, queue: str, count: int) -> None:
+    import boto3
+    sqs = boto3.client("sqs", endpoint_url=endpoint, region_name="us-east-1")
+    waiting = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["ApproximateNumberOfMessages"])
+    found = int(waiting["Attributes"]["ApproximateNumberOfMessages"])
+    if found != count:
+        print(f"  !! expected {count} messages on the queue, found {found}")
 
 
 def _check_stored(client, bucket: str, count: int, per_submission: int) -> None:

@@ -116,7 +116,7 @@ class Acknowledger:
     def __init__(self, settings: IntakeSettings, factory: Callable[[str], object] | None = None):
         self.settings = settings
         self.factory = factory or (lambda service: aws_client(service, settings))
-        self._client: Any = None
+        self._client: Any = self.factory("ses")    # made now (Lambda's init phase), not per request
 
     def __call__(self, form: FormSchema, stored: Stored, answers: Mapping[str, object]) -> bool:
         """Email the resident about STORED when allowed and they gave an address; whether one was sent."""
@@ -127,8 +127,6 @@ class Acknowledger:
             return False
         email = compose(self.settings, form, stored.reference)
         try:
-            if self._client is None:
-                self._client = self.factory("ses")
             self._client.send_email(
                 Source=self.settings.ses_from, Destination={"ToAddresses": [address]},
                 Message={"Subject": {"Data": email.subject, "Charset": "UTF-8"},

@@ -281,6 +281,9 @@ class Announcer:
     def __init__(self, settings: IntakeSettings, writer: S3Writer, sender: Sender | None = None):
         self.settings, self.writer = settings, writer
         self.sender = sender or Sender(settings)
+        # Clients are made now (Lambda's init phase), not by the first resident's request.
+        for to in {settings.notify, *(route.to for route in settings.routes)} - {""}:
+            self.sender.client("sns" if to.startswith("arn:") else "sqs")
 
     def __call__(self, form: FormSchema, stored: Stored, received: datetime, answers: Mapping) -> None:
         message = build_message(form, stored, received, self.settings.bucket, answers,
