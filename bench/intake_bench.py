@@ -12,6 +12,7 @@ and a bounded number of requests (default 400 per row) from C threads
   WSGI app, JSON        the WSGI app called in-process; JSON bodies
   WSGI app, form        the same with form-urlencoded bodies (the HTML form)
   HTTP server, form     through the threaded wsgiref server over loopback HTTP
+  (--notify) SQS send only (peer)  one plain send_message per report: the floor moto's SQS sets
   (--notify) ... + SQS  the two WSGI rows again, announcing each report to moto's SQS
 
 A stored submission is two conditional puts (claim, then the report), so the
@@ -154,6 +155,8 @@ def run_rows(endpoint: str, schemas: Path, count: int, concurrency: int, notify:
     rows = [("S3 put only (peer)", None), ("WSGI app, JSON", "json"), ("WSGI app, form", "form"),
             ("HTTP server, form", "http")]
     rows += [("WSGI app, JSON + SQS", "json"), ("WSGI app, form + SQS", "form")] if notify else []
+    if notify:
+        print(row("SQS send only (peer)", *_sqs_peer(endpoint, settings, count, concurrency)))
     for name, kind in rows:
         bucket = f"bench-{uuid.uuid4().hex[:12]}"
         client.create_bucket(Bucket=bucket)
@@ -188,6 +191,15 @@ def _queue(endpoint: str) -> str:
     import boto3
     sqs = boto3.client("sqs", endpoint_url=endpoint, region_name="us-east-1")
     return sqs.create_queue(QueueName=f"bench-{uuid.uuid4().hex[:12]}")["QueueUrl"]
+
+
+def _sqs_peer(endpoint: str, settings: IntakeSettings, count: int, concurrency: int):
+    """COUNT plain sends of a typical announcement to a new queue: (seconds, latencies)."""
+    from sitegen.intake.notify import Sender
+    queue, sender = _queue(endpoint), Sender(settings)
+    message = {"reference": "CR-2026-7K4M9Q2XW", "form": "report-crime", "routing": {"crime_type": "theft"}}
+    sender.client("sqs")
+    return timed(count, concurrency, lambda i: sender.send(queue, message))
 
 
 def _check_announced(endpoint: str, queue: str, count: int) -> None:

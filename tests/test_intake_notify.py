@@ -15,7 +15,7 @@ import pytest
 from conftest import run_cli
 from sitegen.errors import SitegenError
 from sitegen.intake.config import from_env, from_mapping
-from sitegen.intake.notify import UNANNOUNCED, Route, Sender, routing_fields
+from sitegen.intake.notify import UNANNOUNCED, Route, Sender, routing_fields, routing_values
 from sitegen.intake.schemas import load_schema
 from test_intake_support import JSON, VALID_ANSWERS, call, json_body, make_app, submissions
 
@@ -161,6 +161,9 @@ def test_a_queue_outage_loses_no_announcement_and_redrive_sends_each_once(
     s3 = boto3.client("s3", endpoint_url=settings.endpoint_url)
     markers = s3.list_objects_v2(Bucket=settings.bucket, Prefix=f"submissions/{UNANNOUNCED}/").get("Contents", [])
     assert len(markers) == 8
+    marker = json.loads(s3.get_object(Bucket=settings.bucket, Key=markers[0]["Key"])["Body"].read())
+    assert set(marker) == {"message", "to", "error"} and marker["to"] == queue
+    assert_no_answers(marker["message"], VALID_ANSWERS)
     assert sqs.create_queue(QueueName=name)["QueueUrl"] == queue
     for key, value in {"BUCKET": settings.bucket, "PREFIX": "submissions", "ENDPOINT_URL": settings.endpoint_url,
                        "REGION": "us-east-1", "NOTIFY": queue}.items():
@@ -207,3 +210,13 @@ def test_a_fifo_queue_takes_a_reference_once_however_often_it_is_sent(settings, 
     sender.send(queue, message)
     sender.send(queue, message)          # a retry after a timeout, or a re-drive of a sent message
     assert [m["reference"] for m in drain(sqs, queue)] == ["CR-2026-7K4M9Q2XW"]
+
+
+def test_an_answer_to_a_question_not_asked_or_not_an_option_never_routes(schemas):
+    crime = load_schema(schemas / "report-crime" / "schema.json", "report-crime")
+    # 'voicemail' is asked only when the resident chose phone or text; unasked, the schema lets anything by
+    typed = {**VALID_ANSWERS, "voicemail": "Call Alex on 07700 900123"}
+    assert routing_values(crime, typed, ["voicemail", "crime_type"]) == {"crime_type": "theft"}
+    asked = {**VALID_ANSWERS, "contact_methods": ["phone"], "voicemail": "no"}
+    assert routing_values(crime, asked, ["voicemail"]) == {"voicemail": "no"}
+    assert routing_values(crime, {**VALID_ANSWERS, "crime_type": "Alex Example"}, ["crime_type"]) == {}

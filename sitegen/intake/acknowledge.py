@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..terminal import printable
-from .notify import aws_client, describe
+from .notify import aws_client, describe, was_asked
 
 if TYPE_CHECKING:
     from .config import IntakeSettings
@@ -59,16 +59,6 @@ def email_address(form: FormSchema, answers: Mapping[str, object]) -> str:
                     and not any(c in answer for c in "\r\n,;<>"):
                 return answer.strip()
     return ""
-
-
-def was_asked(form: FormSchema, name: str, answers: Mapping[str, object]) -> bool:
-    """Whether question NAME was asked: every if/then rule governing it holds for ANSWERS."""
-    from jsonschema import Draft202012Validator
-    for rule in form.schema.get("allOf", []):
-        governed = rule.get("then", {}).get("properties", {}) if isinstance(rule, dict) else {}
-        if name in governed and not Draft202012Validator(rule.get("if", {})).is_valid(dict(answers)):
-            return False
-    return True
 
 
 def form_title(form: FormSchema) -> str:

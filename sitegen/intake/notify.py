@@ -146,16 +146,48 @@ def routing_fields(form: FormSchema, names: Iterable[str]) -> list[str]:
             if is_choice(prop) and (name in chosen or prop.get("x-sitegen-routing") is True)]
 
 
+def options(form: FormSchema, name: str) -> set[str]:
+    """The option values of choice question NAME, from its checks wherever the schema keeps them
+    (the property itself, or an if/then rule when the question is asked only sometimes)."""
+    found: set[str] = set()
+    places = [form.schema.get("properties", {}).get(name)]
+    places += [rule.get("then", {}).get("properties", {}).get(name)
+               for rule in form.schema.get("allOf", []) if isinstance(rule, dict)]
+    for place in places:
+        if isinstance(place, dict):
+            items = place.get("items")
+            enum = place.get("enum", items.get("enum", []) if isinstance(items, dict) else [])
+            found.update(value for value in enum or [] if isinstance(value, str))
+    return found
+
+
+def was_asked(form: FormSchema, name: str, answers: Mapping[str, object]) -> bool:
+    """Whether question NAME was asked: every if/then rule governing it holds for ANSWERS.
+
+    An answer to a question that was not asked is not checked by the schema (as in the
+    browser), so it may hold anything: it is never used.
+    """
+    from jsonschema import Draft202012Validator
+    for rule in form.schema.get("allOf", []):
+        governed = rule.get("then", {}).get("properties", {}) if isinstance(rule, dict) else {}
+        if name in governed and not Draft202012Validator(rule.get("if", {})).is_valid(dict(answers)):
+            return False
+    return True
+
+
 def routing_values(form: FormSchema, answers: Mapping[str, object],
                    names: Iterable[str]) -> dict[str, object]:
-    """The answers to FORM's routing questions (see routing_fields), bounded; others left out."""
+    """The answers to FORM's routing questions (see routing_fields) that were asked and are among the
+    question's options; every other answer is left out."""
     values: dict[str, object] = {}
     for name in routing_fields(form, names):
-        answer = answers.get(name)
-        if isinstance(answer, str) and 0 < len(answer) <= MAX_ROUTING_VALUE:
+        answer, allowed = answers.get(name), options(form, name)
+        if not was_asked(form, name, answers):
+            continue
+        if isinstance(answer, str) and answer in allowed and len(answer) <= MAX_ROUTING_VALUE:
             values[name] = answer
-        elif isinstance(answer, list) and all(isinstance(a, str) and len(a) <= MAX_ROUTING_VALUE
-                                              for a in answer):
+        elif isinstance(answer, list) and answer and all(a in allowed for a in answer) \
+                and all(isinstance(a, str) and len(a) <= MAX_ROUTING_VALUE for a in answer):
             values[name] = list(answer)[:20]
     return values
 
