@@ -190,6 +190,15 @@ def test_delete_removes_the_report_claim_and_marker_and_logs_no_content(reading,
     assert len(stored(s3, reading.bucket)[log_key].splitlines()) == 2        # appended, not replaced
 
 
+def test_delete_in_a_versioned_bucket_leaves_no_version_behind(reading, s3):
+    s3.put_bucket_versioning(Bucket=reading.bucket, VersioningConfiguration={"Status": "Enabled"})
+    reference = post(reading)
+    assert cli(reading, "delete", reference, "--yes").exit_code == 0
+    listing = s3.list_object_versions(Bucket=reading.bucket)
+    left = [item["Key"] for group in ("Versions", "DeleteMarkers") for item in listing.get(group, [])]
+    assert left and all("_deletions/" in key for key in left)
+
+
 # ---- retention ----
 
 def test_lifecycle_rules_come_from_each_forms_retention(reading, s3, make_site):
@@ -200,13 +209,16 @@ def test_lifecycle_rules_come_from_each_forms_retention(reading, s3, make_site):
     assert rules["report-lost-property-reports"]["Filter"] == {"Prefix": "submissions/report-lost-property/"}
     assert rules["report-lost-property-claims"]["Expiration"] == {"Days": 90}
     assert rules["report-crime-reports"]["Expiration"] == {"Days": 365}
+    assert rules["report-crime-claims"]["NoncurrentVersionExpiration"] == {"NoncurrentDays": 1}
     assert not any("clares-law" in rule_id for rule_id in rules)               # hosted: nothing stored
     applied = run_cli("intake", "lifecycle", "--apply", "--site", str(site), "--bucket", reading.bucket,
                       "--prefix", "submissions", "--endpoint-url", reading.endpoint_url)
     assert applied.exit_code == 0, applied.output
     got = s3.get_bucket_lifecycle_configuration(Bucket=reading.bucket)["Rules"]
-    assert {(r["ID"], r["Filter"]["Prefix"], r["Expiration"]["Days"]) for r in got} == {
-        (r["ID"], r["Filter"]["Prefix"], r["Expiration"]["Days"]) for r in rules.values()}
+    def shape(rule):
+        return (rule["ID"], rule["Filter"]["Prefix"], rule["Expiration"]["Days"],
+                rule["NoncurrentVersionExpiration"]["NoncurrentDays"])
+    assert sorted(map(shape, got)) == sorted(map(shape, rules.values()))
 
 
 @pytest.mark.parametrize("form, line, problem", [

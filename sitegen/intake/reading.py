@@ -32,6 +32,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from ..errors import Problem, ServiceError, SitegenError
@@ -364,7 +365,14 @@ class Reader:
         return entry
 
     def _delete(self, key: str) -> None:
-        self._s3(lambda: self.client.delete_object(Bucket=self.bucket, Key=key), key)
+        """Delete KEY for good: every version of it when the bucket keeps versions (as docs/intake.md
+        advises), since a plain delete there only hides the report behind a delete marker."""
+        listing = self._s3(lambda: self.client.list_object_versions(Bucket=self.bucket, Prefix=key), key)
+        ids = [item["VersionId"] for group in ("Versions", "DeleteMarkers") for item in listing.get(group, [])
+               if item["Key"] == key and item.get("VersionId") not in (None, "null")]
+        for version in ids or [""]:
+            extra = {"VersionId": version} if version else {}
+            self._s3(partial(self.client.delete_object, Bucket=self.bucket, Key=key, **extra), key)
 
     def _markers(self, reference: str) -> list[str]:
         """REFERENCE's re-drive marker (an announcement not yet sent) when there is one."""

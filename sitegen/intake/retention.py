@@ -11,8 +11,11 @@ storage.py for the key layout):
 CloudFormation template in deploy/ writes the same rules into the bucket's
 `LifecycleConfiguration.Rules`: for each rule here, a CloudFormation rule
 `{Id: rule["ID"], Prefix: rule["Filter"]["Prefix"], Status: "Enabled",
-ExpirationInDays: rule["Expiration"]["Days"]}` (CloudFormation's names for the
-same fields).  `sitegen intake lifecycle --print` shows the JSON for a site;
+ExpirationInDays: rule["Expiration"]["Days"], NoncurrentVersionExpiration:
+{NoncurrentDays: 1}}` (CloudFormation's names for the same fields).  With
+versioning on (as docs/intake.md advises), expiry only hides the current
+version behind a delete marker; the noncurrent-version rule removes the data
+itself a day later.  `sitegen intake lifecycle --print` shows the JSON for a site;
 `--apply` puts it on the bucket (PutBucketLifecycleConfiguration replaces the
 bucket's whole lifecycle configuration).
 
@@ -39,7 +42,7 @@ def lifecycle_configuration(retention: Mapping[str, int], prefix: str = "") -> d
     Returns `{"Rules": [...]}` as PutBucketLifecycleConfiguration takes it, rules sorted by
     form id, two per form (reports, then claims), each like
     `{"ID": "report-crime-reports", "Filter": {"Prefix": "submissions/report-crime/"},
-    "Status": "Enabled", "Expiration": {"Days": 365}}`.
+    "Status": "Enabled", "Expiration": {"Days": 365}, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}`.
     ValueError when a period is not a whole number of days from 1, or there are too many forms.
     """
     rules = []
@@ -49,7 +52,8 @@ def lifecycle_configuration(retention: Mapping[str, int], prefix: str = "") -> d
             raise ValueError(f"{form_id}: retention must be a whole number of days from 1, not {days!r}")
         for kind, under in (("reports", f"{prefix}{form_id}/"), ("claims", f"{prefix}{CLAIMS}/{form_id}/")):
             rules.append({"ID": f"{form_id}-{kind}", "Filter": {"Prefix": under},
-                          "Status": "Enabled", "Expiration": {"Days": days}})
+                          "Status": "Enabled", "Expiration": {"Days": days},
+                          "NoncurrentVersionExpiration": {"NoncurrentDays": 1}})
     if len(rules) > MAX_RULES:
         raise ValueError(f"{len(rules) // 2} forms need {len(rules)} lifecycle rules; S3 allows {MAX_RULES}")
     return {"Rules": rules}
