@@ -164,10 +164,12 @@ def test_a_queue_outage_loses_no_announcement_and_redrive_sends_each_once(
     marker = json.loads(s3.get_object(Bucket=settings.bucket, Key=markers[0]["Key"])["Body"].read())
     assert set(marker) == {"message", "to", "error"} and marker["to"] == queue
     assert_no_answers(marker["message"], VALID_ANSWERS)
-    assert sqs.create_queue(QueueName=name)["QueueUrl"] == queue
     for key, value in {"BUCKET": settings.bucket, "PREFIX": "submissions", "ENDPOINT_URL": settings.endpoint_url,
-                       "REGION": "us-east-1", "NOTIFY": queue}.items():
+                       "REGION": "us-east-1", "NOTIFY": queue, "RETRIES": "0"}.items():
         monkeypatch.setenv(f"SITEGEN_INTAKE_{key}", value)
+    early = run_cli("intake", "redrive", "--site", str(tmp_path))     # the queue is still gone
+    assert early.exit_code == 3 and "Sent 0 waiting announcement(s); 8 still waiting." in early.output
+    assert sqs.create_queue(QueueName=name)["QueueUrl"] == queue
     result = run_cli("intake", "redrive", "--site", str(tmp_path))
     assert result.exit_code == 0, result.output
     assert "Sent 8 waiting announcement(s); 0 still waiting." in result.output
