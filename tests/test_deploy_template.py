@@ -9,6 +9,7 @@ permission that names the API); the static tests below cover them.
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import time
 import uuid
@@ -108,6 +109,15 @@ def test_the_reports_lifecycle_rules_are_what_retention_makes_for_the_example_fo
     per_form = [api_rule(r) for r in rules if r["Id"] not in housekeeping]
     assert per_form == lifecycle_configuration(site_retention(ROOT), PREFIX)["Rules"]
     assert {r["Id"] for r in rules} >= housekeeping
+
+
+def test_the_rules_script_prints_the_template_s_block():
+    spec = importlib.util.spec_from_file_location("lifecycle_rules", ROOT / "deploy" / "lifecycle_rules.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    text = TEMPLATE.read_text()
+    begin = text.index("\n", text.index("# BEGIN per-form rules")) + 1
+    assert text[begin:text.index("          # END per-form rules")] == script.template_rules(site_retention(ROOT))
 
 
 def test_core_is_exactly_what_moto_can_create():
