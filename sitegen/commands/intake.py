@@ -216,6 +216,7 @@ def delete_command(site_dir: Path, reference: str, yes: bool, **flags) -> None:
     """
     from ..intake.config import resolve
     from ..intake.reading import aws_client, caller_identity, now_utc, parse_reference
+    from ..terminal import printable
     wanted = parse_reference(reference)
     reader = _reader(site_dir, flags)
     claim = reader.find(wanted)
@@ -223,7 +224,8 @@ def delete_command(site_dir: Path, reference: str, yes: bool, **flags) -> None:
         click.confirm(f"Delete report {wanted} ({claim['form']}) for good?", abort=True, err=True)
     settings = resolve(site_root(site_dir), os.environ, flags)
     entry = reader.delete(wanted, caller_identity(aws_client("sts", settings)), now_utc())
-    click.echo(f"Deleted {wanted}: {len(entry['deleted'])} object(s); logged as deleted by {entry['by']}.")
+    click.echo(f"Deleted {wanted}: {len(entry['deleted'])} object(s); "
+               f"logged as deleted by {printable(entry['by'])}.")
 
 
 @intake_group.command("lifecycle")

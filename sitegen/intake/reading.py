@@ -429,7 +429,10 @@ def caller_identity(sts_client) -> str:
     try:
         return str(sts_client.get_caller_identity()["Arn"])
     except Exception:  # noqa: BLE001 - no STS (a local S3 endpoint): the login name is the best we have
-        return f"local user {getpass.getuser()}"
+        try:
+            return f"local user {getpass.getuser()}"
+        except (OSError, KeyError):
+            return "unknown local user"
 
 
 # ---- what is printed ----
@@ -486,8 +489,8 @@ def csv_text(header: list[str], documents: Iterable[dict]) -> str:
 
 
 def jsonl_line(document: dict) -> str:
-    """DOCUMENT as one JSON Lines line (as stored, on one line)."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+    """DOCUMENT as one JSON Lines line: the stored JSON on one line, non-ASCII as \\u escapes."""
+    return json.dumps(document, ensure_ascii=True, separators=(",", ":")) + "\n"   # inert on a terminal
 
 
 # ---- what the commands print ----
