@@ -163,7 +163,11 @@ def stack(moto_endpoint, example_build, tmp_path_factory) -> dict[str, str]:
     write_package(package, example_build / "forms")
     s3.put_object(Bucket=artifacts, Key="intake/1.zip", Body=package.read_bytes())
     name = f"sitegen-{uuid.uuid4().hex[:8]}"
-    parameters = {"Services": "core", "LambdaCodeBucket": artifacts, "LambdaCodeKey": "intake/1.zip",
+    sqs = aws("sqs", moto_endpoint)
+    roads = sqs.create_queue(QueueName=f"roads-policing-{uuid.uuid4().hex[:8]}")["QueueUrl"]
+    roads_arn = sqs.get_queue_attributes(QueueUrl=roads, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    routes = json.dumps([{"form": "report-road-traffic-incident", "ward": "*", "to": roads}])
+    parameters = {"Routes": routes, "RouteQueueArns": roads_arn,"Services": "core", "LambdaCodeBucket": artifacts, "LambdaCodeKey": "intake/1.zip",
                   "ReferenceSecret": "ab" * 32, "GitHubRepository": "example-police/neighbourhood-site",
                   "SiteUrl": SITE_URL, "ReportsPrefix": PREFIX}
     cloudformation = aws("cloudformation", moto_endpoint)
@@ -175,7 +179,8 @@ def stack(moto_endpoint, example_build, tmp_path_factory) -> dict[str, str]:
             "IN_PROGRESS") and time.monotonic() < deadline:
         time.sleep(0.2)
     assert found["StackStatus"] == "CREATE_COMPLETE", found.get("StackStatusReason")
-    return {"Name": name, **{o["OutputKey"]: o["OutputValue"] for o in found["Outputs"]}}
+    return {"Name": name, "Routes": routes, "RoadsQueueArn": roads_arn,
+            **{o["OutputKey"]: o["OutputValue"] for o in found["Outputs"]}}
 
 
 def test_the_stack_creates_every_core_resource(stack, moto_endpoint):
@@ -215,6 +220,7 @@ def test_the_receiver_is_configured_for_the_stack(stack, moto_endpoint):
         "SITEGEN_INTAKE_BUCKET": stack["ReportsBucketName"], "SITEGEN_INTAKE_PREFIX": PREFIX,
         "SITEGEN_INTAKE_KMS_KEY_ID": stack["ReportsKeyArn"], "SITEGEN_INTAKE_SECRET": "ab" * 32,
         "SITEGEN_INTAKE_SITE_URL": SITE_URL, "SITEGEN_INTAKE_NOTIFY": stack["NotificationQueueUrl"],
+        "SITEGEN_INTAKE_ROUTES": stack["Routes"],
         "SITEGEN_INTAKE_SES_FROM": "", "SITEGEN_INTAKE_ACKNOWLEDGE": "false"}
 
 
@@ -226,6 +232,13 @@ def test_the_roles_allow_only_what_each_needs(stack, moto_endpoint):
                ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])}
     assert actions == {"s3:ListBucket", "s3:GetObject", "kms:Decrypt", "sqs:ReceiveMessage", "sqs:DeleteMessage",
                        "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"}
+    receiver_name = aws("lambda", moto_endpoint).get_function_configuration(
+        FunctionName=stack["ReceiverFunctionName"])["Role"].rsplit("/", 1)[1]
+    receiver = document(iam.get_role_policy(RoleName=receiver_name, PolicyName="receiver")["PolicyDocument"])
+    grants = {s["Sid"]: (s["Action"], s["Resource"]) for s in receiver["Statement"] if s}
+    assert grants["AnnounceToRoutes"] == ("sqs:SendMessage", [stack["RoadsQueueArn"]])
+    assert "AnnounceToTopics" not in grants and "Acknowledge" not in grants   # none asked for
+    assert grants["WriteReportsAndClaims"] == ("s3:PutObject", f"arn:aws:s3:::{stack['ReportsBucketName']}/{PREFIX}*")
     bucket_arn = f"arn:aws:s3:::{stack['ReportsBucketName']}"
     assert {s["Sid"]: s["Resource"] for s in staff["Statement"]}["ReadReports"] == f"{bucket_arn}/{PREFIX}*"
     publish_name = stack["PublishRoleArn"].rsplit("/", 1)[1]
