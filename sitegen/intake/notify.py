@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger("sitegen.intake")
 UNANNOUNCED = "_unannounced"     # beside _claims: a form id never starts with '_', so no report lives here
-SQS_URL = re.compile(r"^https://sqs\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/[0-9]{12}/[A-Za-z0-9_-]{1,80}(?:\.fifo)?\Z")
+SQS_URL = re.compile(r"^https://(?:sqs\.[a-z0-9-]+|[a-z0-9-]+\.queue)\.amazonaws\.com(?:\.cn)?/[0-9]{12}/[A-Za-z0-9_-]{1,80}(?:\.fifo)?\Z")
 SNS_ARN = re.compile(r"^arn:aws(?:-[a-z]+)*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}(?:\.fifo)?\Z")
 LOCAL_SQS_URL = re.compile(  # moto or ElasticMQ on this machine
     r"^https?://(?:127\.0\.0\.1|localhost)(?::[0-9]{1,5})?/[0-9]{12}/[A-Za-z0-9_-]{1,80}(?:\.fifo)?\Z")
@@ -74,6 +74,8 @@ def destination_problem(value: str) -> str:
     """What is wrong with VALUE as a destination, in plain words, or ''."""
     if SNS_ARN.match(value) or SQS_URL.match(value) or LOCAL_SQS_URL.match(value):
         return ""
+    if value.startswith("arn:aws:sqs:"):
+        return "this is a queue's ARN; give its URL (aws sqs get-queue-url --queue-name NAME)"
     return (f"expected an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME) or an SNS "
             f"topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME), found {printable(value)[:200]!r}")
 
