@@ -11,12 +11,15 @@ from pathlib import Path
 
 import boto3
 import pytest
+from hypothesis import given
+from hypothesis import settings as settings_for_hypothesis
+from hypothesis import strategies as st
 
 from conftest import run_cli
 from sitegen.errors import SitegenError
 from sitegen.intake.config import from_env, from_mapping
 from sitegen.intake.notify import UNANNOUNCED, Route, Sender, routing_fields, routing_values
-from sitegen.intake.schemas import load_schema
+from sitegen.intake.schemas import FormSchema, load_schema
 from test_intake_support import JSON, VALID_ANSWERS, call, json_body, make_app, submissions
 
 WARD_FORM = "report-ward-issue"
@@ -222,3 +225,13 @@ def test_an_answer_to_a_question_not_asked_or_not_an_option_never_routes(schemas
     asked = {**VALID_ANSWERS, "contact_methods": ["phone"], "voicemail": "no"}
     assert routing_values(crime, asked, ["voicemail"]) == {"voicemail": "no"}
     assert routing_values(crime, {**VALID_ANSWERS, "crime_type": "Alex Example"}, ["crime_type"]) == {}
+
+
+@settings_for_hypothesis(max_examples=50, deadline=None)
+@given(values=st.dictionaries(st.sampled_from(["ward", "crime_type", "details", "email", "where", "voicemail"]),
+                              st.one_of(st.text(max_size=30), st.lists(st.text(max_size=10), max_size=3),
+                                        st.sampled_from(["abbey", "theft", "no", "eastbury"]))))
+def test_only_an_option_of_an_asked_choice_question_is_ever_sent(values):
+    form = FormSchema(WARD_FORM, WARD_SCHEMA, "sha256:0", "RW")
+    sent = routing_values(form, values, ["ward", "crime_type", "details", "email", "where"])
+    assert set(sent) <= {"ward"} and all(v in ("abbey", "eastbury") for v in leaves(sent))
