@@ -3,9 +3,11 @@ against moto's S3 over HTTP, reading reports posted through the receiver's WSGI 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import shutil
+import threading
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -17,7 +19,7 @@ from hypothesis import strategies as st
 from conftest import run_cli
 from motoserver import free_port
 from sitegen.errors import SitegenError
-from sitegen.intake.reading import FIXED_COLUMNS, FORMULA_START, csv_cell, csv_uncell
+from sitegen.intake.reading import FIXED_COLUMNS, FORMULA_START, csv_cell, csv_uncell, reader_for
 from sitegen.intake.references import make_reference
 from sitegen.intake.retention import lifecycle_configuration, site_retention
 from test_intake_support import RECEIVED, VALID_ANSWERS, call, json_body, make_app, stored
@@ -70,13 +72,13 @@ def three(reading):
 def test_list_chooses_by_day_and_form_from_the_keys(reading, three):
     crime_one, crime_two, lost = three
     by_day = cli(reading, "list", "--day", "2026-11-29")
-    assert by_day.exit_code == 0, by_day.output
-    assert [line.split()[0] for line in by_day.output.splitlines()] == [crime_two, lost]
-    assert by_day.output.splitlines()[0].split()[2] == "report-crime"
+    assert by_day.exit_code == 0, by_day.stdout
+    assert [line.split()[0] for line in by_day.stdout.splitlines()] == [crime_two, lost]
+    assert by_day.stdout.splitlines()[0].split()[2] == "report-crime"
     one_form = cli(reading, "list", "--from", "2026-11-28", "--to", "2026-11-29", "--form", "report-crime")
-    assert [line.split()[0] for line in one_form.output.splitlines()] == [crime_one, crime_two]
+    assert [line.split()[0] for line in one_form.stdout.splitlines()] == [crime_one, crime_two]
     everything = cli(reading, "list")
-    assert sorted(line.split()[0] for line in everything.output.splitlines()) == sorted(three)
+    assert sorted(line.split()[0] for line in everything.stdout.splitlines()) == sorted(three)
 
 
 def test_list_by_ward_opens_each_report(reading, s3, three):
@@ -84,7 +86,8 @@ def test_list_by_ward_opens_each_report(reading, s3, three):
     s3.put_object(Bucket=reading.bucket, Key=key,
                   Body=json.dumps({"reference": "LP-2026-000000000", "answers": {"ward": "abbey"}}))
     shown = cli(reading, "list", "--ward", "abbey")
-    assert shown.exit_code == 0 and len(shown.output.splitlines()) == 1 and "abbey" not in shown.output
+    assert shown.exit_code == 0 and len(shown.stdout.splitlines()) == 1 and "abbey" not in shown.stdout
+    assert shown.stderr == "1 report(s).\n"
 
 
 @pytest.mark.parametrize("args, where", [
@@ -111,6 +114,15 @@ def test_show_prints_the_labels_of_the_schema_version_answered_against(reading, 
     assert f"Reference: {reference}" in shown.output
     assert f"{CRIME_LABEL}\n    theft\n" in shown.output and "Which crime?" not in shown.output
     assert "    Someone took my bike from outside the library.\n    It was locked.\n" in shown.output
+
+
+def test_keep_schemas_keeps_each_version_once(reading, s3, own_schemas):
+    first = cli(reading, "keep-schemas")
+    again = cli(reading, "keep-schemas")
+    kept = [key for key in stored(s3, reading.bucket) if "/_schemas/" in key]
+    assert first.output.startswith(f"Kept {len(kept)} new") and again.output.startswith("Kept 0 new")
+    digest = hashlib.sha256((own_schemas / "report-crime" / "schema.json").read_bytes()).hexdigest()
+    assert f"submissions/_schemas/report-crime/{digest}.json" in kept
 
 
 def test_show_without_the_version_kept_says_so_and_shows_question_ids(reading, own_schemas):
@@ -197,6 +209,24 @@ def test_delete_in_a_versioned_bucket_leaves_no_version_behind(reading, s3):
     listing = s3.list_object_versions(Bucket=reading.bucket)
     left = [item["Key"] for group in ("Versions", "DeleteMarkers") for item in listing.get(group, [])]
     assert left and all("_deletions/" in key for key in left)
+
+
+def test_deletion_log_appends_by_conditional_put_lose_no_line(reading):
+    reader = reader_for(reading)
+    when = datetime.now(UTC)
+
+    def append(worker: int) -> None:
+        for n in range(3):
+            reader._append_log(when, {"reference": f"{worker}-{n}"}, attempts=50)
+    workers = [threading.Thread(target=append, args=(worker,)) for worker in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    body = reader.client.get_object(Bucket=reading.bucket,
+                                    Key=f"submissions/_deletions/{when:%Y-%m-%d}.jsonl")["Body"].read()
+    assert sorted(json.loads(line)["reference"] for line in body.splitlines()) == sorted(
+        f"{w}-{n}" for w in range(4) for n in range(3))
 
 
 # ---- retention ----

@@ -177,8 +177,11 @@ def _reader(site_dir: Path, flags: dict):
 def list_command(site_dir: Path, day, start, end, form, ward, **flags) -> None:
     """One line per report: reference, time stored (UTC), form.  Reads keys only, unless --ward."""
     from ..intake.reading import list_lines
+    count = 0
     for line in list_lines(_reader(site_dir, flags), day, start, end, form, ward):
         click.echo(line)
+        count += 1
+    click.echo(f"{count} report(s).", err=True)
 
 
 @intake_group.command("show")

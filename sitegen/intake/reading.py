@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..errors import Problem, ServiceError, SitegenError
 from ..terminal import printable
-from .references import is_valid, normalise
+from .references import form_prefix, is_valid, normalise
 from .schemas import FORM_ID
 from .storage import CLAIMS, encryption_args
 
@@ -253,7 +253,7 @@ class Reader:
     def find(self, reference: str) -> dict:
         """REFERENCE's claim ({"reference", "key", "digest"}, with "form" and "claim_key"); else NotFound."""
         body = reference.split("-")[2][:8]
-        for form_id in self._claim_forms():
+        for form_id in self._claim_forms(reference):
             claim_key = f"{self.prefix}{CLAIMS}/{form_id}/{body}.json"
             raw = self._get(claim_key)
             if raw is None:
@@ -265,14 +265,16 @@ class Reader:
                                                  f"s3://{self.bucket}/{self.prefix}; check it was read out "
                                                  "right, or whether it was deleted")])
 
-    def _claim_forms(self) -> list[str]:
+    def _claim_forms(self, reference: str) -> list[str]:
+        """The forms with claims, those whose reference prefix is REFERENCE's first."""
         found = []
         for page in self._list(f"{self.prefix}{CLAIMS}/", "/"):
             for common in page.get("CommonPrefixes", []):
                 name = common["Prefix"][len(f"{self.prefix}{CLAIMS}/"):].rstrip("/")
                 if FORM_ID.match(name):
                     found.append(name)
-        return sorted(found)
+        wanted = reference.split("-")[0]
+        return sorted(found, key=lambda form: (form_prefix(form, self.current_schema(form)) != wanted, form))
 
     def document(self, key: str) -> dict:
         """The stored report at KEY; NotFound when it has gone (deleted or expired)."""
