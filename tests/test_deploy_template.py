@@ -241,6 +241,10 @@ def test_the_roles_allow_only_what_each_needs(stack, moto_endpoint):
     assert grants["WriteReportsAndClaims"] == ("s3:PutObject", f"arn:aws:s3:::{stack['ReportsBucketName']}/{PREFIX}*")
     bucket_arn = f"arn:aws:s3:::{stack['ReportsBucketName']}"
     assert {s["Sid"]: s["Resource"] for s in staff["Statement"]}["ReadReports"] == f"{bucket_arn}/{PREFIX}*"
+    deleter_name = stack["StaffDeleteRoleArn"].rsplit("/", 1)[1]
+    deleter = document(iam.get_role_policy(RoleName=deleter_name, PolicyName="delete-reports")["PolicyDocument"])
+    assert {s["Sid"]: s["Resource"] for s in deleter["Statement"]}["AppendDeletionLog"] == \
+        f"{bucket_arn}/{PREFIX}_deletions/*"
     publish_name = stack["PublishRoleArn"].rsplit("/", 1)[1]
     trust = document(iam.get_role(RoleName=publish_name)["Role"]["AssumeRolePolicyDocument"])
     assert trust["Statement"][0]["Condition"]["StringEquals"]["token.actions.githubusercontent.com:sub"] == \
@@ -277,3 +281,11 @@ def test_a_report_posted_through_the_receiver_is_stored_announced_and_shown(stac
     assert result.exit_code == 0, result.output
     assert f"Reference: {reference}" in result.output and "Form:      report-crime" in result.output
     assert VALID_ANSWERS["home_address"]["postcode"] in result.output
+
+    result = run_cli("intake", "delete", reference, "--yes", "--site", str(ROOT),
+                     "--bucket", stack["ReportsBucketName"], "--prefix", PREFIX, "--endpoint-url", moto_endpoint,
+                     "--region", REGION, "--schemas", str(schemas), env={"SITEGEN_INTAKE_KMS_KEY_ID": stack["ReportsKeyArn"]})
+    assert result.exit_code == 0, result.output
+    left = [o["Key"] for o in s3.list_objects_v2(Bucket=stack["ReportsBucketName"], Prefix=PREFIX).get("Contents", [])]
+    assert [k for k in left if reference in k or "/_claims/" in f"/{k}"] == []
+    assert any(k.startswith(f"{PREFIX}_deletions/") for k in left)
