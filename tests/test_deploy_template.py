@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
+import shutil
+import subprocess
 import time
 import uuid
 from dataclasses import replace
@@ -118,6 +120,24 @@ def test_the_rules_script_prints_the_template_s_block():
     text = TEMPLATE.read_text()
     begin = text.index("\n", text.index("# BEGIN per-form rules")) + 1
     assert text[begin:text.index("          # END per-form rules")] == script.template_rules(site_retention(ROOT))
+
+
+def test_the_cloudfront_function_serves_folders_and_hides_the_publish_state():
+    node = shutil.which("node")
+    assert node, "Node.js is needed to run the CloudFront Function"
+    code = template()["Resources"]["IndexFunction"]["Properties"]["FunctionCode"]
+    uris = ["/", "/areas/abbey/", "/areas/abbey", "/assets/site.0123456789.css", "/.sitegen-publish.json",
+            "/feed.xml", "/areas/v1.2"]
+    script = code + "\nconsole.log(JSON.stringify(" + json.dumps(uris) + \
+        ".map(function (uri) { return handler({request: {uri: uri, headers: {}}}); })));"
+    done = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=60, check=True)
+    answers = dict(zip(uris, json.loads(done.stdout)))
+    assert answers["/"]["uri"] == "/index.html" and answers["/areas/abbey/"]["uri"] == "/areas/abbey/index.html"
+    assert answers["/areas/abbey"] == {"statusCode": 301, "statusDescription": "Moved Permanently",
+                                       "headers": {"location": {"value": "/areas/abbey/"}}}
+    assert answers["/.sitegen-publish.json"]["statusCode"] == 404
+    for uri in ("/assets/site.0123456789.css", "/feed.xml", "/areas/v1.2"):   # a dot: a file, passed on
+        assert answers[uri]["uri"] == uri
 
 
 def test_core_is_exactly_what_moto_can_create():
