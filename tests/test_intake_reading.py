@@ -81,6 +81,20 @@ def test_list_chooses_by_day_and_form_from_the_keys(reading, three):
     assert sorted(line.split()[0] for line in everything.stdout.splitlines()) == sorted(three)
 
 
+@pytest.mark.parametrize("start, end, prefixes, expected", [
+    ("2026-11-28", "2026-11-28", 1, {0}), ("2026-11-29", "2026-12-03", 5, {1}),
+    ("2026-11-01", "2026-11-30", 1, {0}), ("2026-11-29", "2026-12-31", 1, {1}),
+    ("2025-12-01", "2026-12-31", 1, {0, 1}), ("2026-12-03", "2027-01-05", 1, set()),
+])
+def test_a_range_lists_few_prefixes_and_only_its_days(reading, start, end, prefixes, expected):
+    posted = [post(reading), post(reading, when=datetime(2026, 12, 2, 9, 0, tzinfo=UTC), token="v1.json.0002")]
+    reader = reader_for(reading)
+    first, last = (datetime.fromisoformat(day).date() for day in (start, end))
+    assert len(reader._day_prefixes("report-crime", first, last)) == prefixes
+    shown = cli(reading, "list", "--from", start, "--to", end, "--form", "report-crime")
+    assert [line.split()[0] for line in shown.stdout.splitlines()] == [posted[n] for n in sorted(expected)]
+
+
 def test_list_by_ward_opens_each_report(reading, s3, three):
     key = f"{reading.key_prefix}report-lost-property/2026/11/29/LP-2026-0000000009.json"
     s3.put_object(Bucket=reading.bucket, Key=key,

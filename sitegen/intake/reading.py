@@ -44,7 +44,7 @@ from .storage import CLAIMS, encryption_args
 SCHEMAS = "_schemas"
 DELETIONS = "_deletions"
 UNANNOUNCED = "_unannounced"   # notify.py's markers: <prefix>_unannounced/<reference>.json
-MAX_DAYS = 366            # the longest --from/--to range read day by day
+WEEK = 7                  # a --from/--to range shorter than this is listed day by day
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")   # "'" too, so that escaping can be undone
 FIXED_COLUMNS = ("reference", "received", "form", "schema_version")
 _KEY = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)/([0-9]{4})/([0-9]{2})/([0-9]{2})/([A-Z0-9-]+)\.json\Z")
@@ -242,10 +242,16 @@ class Reader:
         return sorted(found, key=lambda r: (r.day, r.written, r.reference))
 
     def _day_prefixes(self, form_id: str, first: date | None, last: date | None) -> list[str]:
-        """One prefix per day when the range is closed and short, else the form's whole folder."""
+        """The prefixes to list for FIRST..LAST: each day's for up to a week, else the longest common
+        one (the month's, the year's, or the form's whole folder); `keys` drops days outside."""
         base = f"{self.prefix}{form_id}/"
-        if first and last and (last - first).days < MAX_DAYS:
+        if not (first and last):
+            return [base]
+        if (last - first).days < WEEK:
             return [f"{base}{first + timedelta(days=n):%Y/%m/%d}/" for n in range((last - first).days + 1)]
+        for shape in ("%Y/%m/", "%Y/"):
+            if f"{first:{shape}}" == f"{last:{shape}}":
+                return [f"{base}{first:{shape}}"]
         return [base]
 
     # ---- one report ----
