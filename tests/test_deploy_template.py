@@ -275,8 +275,8 @@ def test_the_roles_allow_only_what_each_needs(stack, moto_endpoint):
     assert [s["Sid"] for s in publish["Statement"] if s] == ["ListTheSitePrefix", "ReadWriteTheSiteObjects"]
 
 
-def test_a_report_posted_through_the_receiver_is_stored_announced_and_shown(stack, moto_endpoint, aws_env,
-                                                                           schemas):
+def test_a_report_posted_through_the_receiver_is_stored_announced_shown_and_deleted(
+        stack, moto_endpoint, aws_env, schemas):
     function = aws("lambda", moto_endpoint).get_function_configuration(FunctionName=stack["ReceiverFunctionName"])
     base = IntakeSettings(endpoint_url=moto_endpoint, region=REGION, schemas=str(schemas), retries=1,
                           backoff_seconds=0.01, rate_per_minute=0)
