@@ -21,7 +21,7 @@ from motoserver import free_port
 from sitegen.errors import SitegenError
 from sitegen.intake.reading import FIXED_COLUMNS, FORMULA_START, csv_cell, csv_uncell, reader_for
 from sitegen.intake.references import make_reference
-from sitegen.intake.retention import lifecycle_configuration, site_retention
+from sitegen.intake.retention import cloudformation_rules, lifecycle_configuration, site_retention
 from test_intake_support import RECEIVED, VALID_ANSWERS, call, json_body, make_app, stored
 
 DAY_TWO = datetime(2026, 11, 29, 8, 0, 0, tzinfo=UTC)
@@ -283,9 +283,17 @@ def test_retention_days_are_checked_where_they_are_written(make_site, form, line
 
 
 def test_lifecycle_rules_refuse_a_period_that_is_not_days():
-    with pytest.raises(ValueError):
-        lifecycle_configuration({"report-crime": 0})
+    for days in (0, -1, 1.5, True, "30"):
+        with pytest.raises(ValueError):
+            lifecycle_configuration({"report-crime": days})
     assert lifecycle_configuration({}) == {"Rules": []}
+
+
+def test_cloudformation_rules_are_the_same_rules():
+    [reports, claims] = cloudformation_rules(lifecycle_configuration({"report-crime": 30}, "web-forms/"))
+    assert reports == {"Id": "report-crime-reports", "Prefix": "web-forms/report-crime/", "Status": "Enabled",
+                       "ExpirationInDays": 30, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}
+    assert claims["Prefix"] == "web-forms/_claims/report-crime/" and claims["ExpirationInDays"] == 30
 
 
 @hypothesis_settings(max_examples=50, deadline=None)

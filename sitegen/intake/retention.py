@@ -9,7 +9,8 @@ storage.py for the key layout):
 
 `lifecycle_configuration` is the one place these rules are made.  The
 CloudFormation template in deploy/ writes the same rules into the bucket's
-`LifecycleConfiguration.Rules`: for each rule here, a CloudFormation rule
+`LifecycleConfiguration.Rules` (`cloudformation_rules` converts them): for each
+rule here, a CloudFormation rule
 `{Id: rule["ID"], Prefix: rule["Filter"]["Prefix"], Status: "Enabled",
 ExpirationInDays: rule["Expiration"]["Days"], NoncurrentVersionExpiration:
 {NoncurrentDays: 1}}` (CloudFormation's names for the same fields).  With
@@ -57,6 +58,16 @@ def lifecycle_configuration(retention: Mapping[str, int], prefix: str = "") -> d
     if len(rules) > MAX_RULES:
         raise ValueError(f"{len(rules) // 2} forms need {len(rules)} lifecycle rules; S3 allows {MAX_RULES}")
     return {"Rules": rules}
+
+
+def cloudformation_rules(configuration: dict) -> list[dict]:
+    """CONFIGURATION's rules (from `lifecycle_configuration`) in CloudFormation's shape, for an
+    `AWS::S3::Bucket`'s `LifecycleConfiguration: {Rules: [...]}`: the same rules, field for field."""
+    return [{"Id": rule["ID"], "Prefix": rule["Filter"]["Prefix"], "Status": rule["Status"],
+             "ExpirationInDays": rule["Expiration"]["Days"],
+             "NoncurrentVersionExpiration": {
+                 "NoncurrentDays": rule["NoncurrentVersionExpiration"]["NoncurrentDays"]}}
+            for rule in configuration["Rules"]]
 
 
 def site_retention(root: Path) -> dict[str, int]:
