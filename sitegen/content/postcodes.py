@@ -16,6 +16,7 @@ build unit of its own, and a diff readable.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Iterable
@@ -78,21 +79,32 @@ def has_lookup(root: Path) -> bool:
     return bool(district_files(root))
 
 
-def read_district(root: Path, district: str) -> tuple[list[Row], list[Problem]]:
+def read_district(root: Path, district: str) -> tuple[tuple[Row, ...], tuple[Problem, ...]]:
     """The rows of content/postcodes/DISTRICT.csv and what is wrong with it, each
-    problem at its file:line:col (the rows returned are the good ones)."""
+    problem at its file:line:col (the rows returned are the good ones).
+
+    A file is parsed once a process for the same bytes: `check` reads every district
+    before the build's workers fork, and a district's page and file read it again."""
     rel = f"{POSTCODES_DIR}/{district}.csv"
     path = root / rel
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
-            return [], [Problem(rel, 0, 0, f"is larger than {MAX_FILE_BYTES // 1_000_000} MB; a postcode "
-                                           "district has a few thousand postcodes at most: import it again")]
-        text = path.read_bytes().decode("utf-8")
+            return (), (Problem(rel, 0, 0, f"is larger than {MAX_FILE_BYTES // 1_000_000} MB; a postcode "
+                                           "district has a few thousand postcodes at most: import it again"),)
+        data = path.read_bytes()
     except OSError as exc:
-        return [], [Problem(rel, 0, 0, f"cannot be read: {exc.strerror}")]
+        return (), (Problem(rel, 0, 0, f"cannot be read: {exc.strerror}"),)
+    return _parsed(rel, district, data)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed(rel: str, district: str, data: bytes) -> tuple[tuple[Row, ...], tuple[Problem, ...]]:
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        return [], [Problem(rel, 0, 0, "is not UTF-8; save it as UTF-8 or import it again")]
-    return _rows(rel, district, text)
+        return (), (Problem(rel, 0, 0, "is not UTF-8; save it as UTF-8 or import it again"),)
+    rows, problems = _rows(rel, district, text)
+    return tuple(rows), tuple(problems)
 
 
 def _rows(rel: str, district: str, text: str) -> tuple[list[Row], list[Problem]]:
@@ -108,7 +120,7 @@ def _rows(rel: str, district: str, text: str) -> tuple[list[Row], list[Problem]]
                     problems.append(Problem(rel, 1, 1, f"the first line must be '{','.join(HEADER)}'"))
                     break
                 continue
-            if not any(v.strip() for v in record):
+            if not record or (len(record) == 1 and not record[0].strip()):
                 continue
             row = _row(rel, district, line, record, problems)
             if row is None:
@@ -132,13 +144,13 @@ def _row(rel: str, district: str, line: int, record: list[str], problems: list[P
                                               " like 'RM8 3HR,becontree'"))
         return None
     postcode, ward = record[0].strip(), record[1].strip()
-    written = normalise(postcode)
+    written = postcode if POSTCODE.fullmatch(postcode) else normalise(postcode)
     if written is None or written != postcode:
         hint = f"; write it '{written}'" if written else ", like 'RM8 3HR'"
         problems.append(Problem(rel, line, 1,
                                 f"'{postcode}' is not a postcode as the lookup writes it{hint}"))
         return None
-    if district_of(written) != district:
+    if not written.startswith(district + " "):
         problems.append(Problem(rel, line, 1, f"'{postcode}' is not in {district}; move the row to "
                                               f"{POSTCODES_DIR}/{district_of(written)}.csv"))
         return None

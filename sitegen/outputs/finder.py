@@ -55,7 +55,7 @@ def district_order(district: str) -> tuple[str, int, str]:
     return (match[1], int(match[2]), match[3]) if match else (district, 0, "")
 
 
-def _rows(ctx: RenderContext, district: str) -> list[Row]:
+def _rows(ctx: RenderContext, district: str) -> tuple[Row, ...]:
     """The rows of DISTRICT's file (check has refused a build of a site whose lookup has problems)."""
     rows, problems = read_district(ctx.site.config.root, district)
     if problems:
