@@ -280,6 +280,11 @@ def test_typing_a_postcode_finds_the_ward(example_site_build, serve_dir, page):
     box.fill("rm8 3hs")
     expect(result).to_contain_text("RM8 3HS lies in 2 wards: Becontree and Valence.")
     assert describe(axe_violations(page)) == ""
+    page.route("**/find/RM10.json", lambda route: route.abort())   # the network fails
+    box.fill("RM10 9ZZ")
+    expect(result).to_contain_text("We could not look up RM10 9ZZ just now.")
+    expect(result.get_by_role("link")).to_have_attribute("href", "/find/RM10/")
+    page.unroute("**/find/RM10.json")
     box.fill("RM8 3ZZ")
     expect(result).to_contain_text("We cannot find RM8 3ZZ.")
     result.get_by_role("link", name="choose from the postcodes starting RM8").click()

@@ -65,7 +65,11 @@ function setUpPostcodeForm(form) {
     if (!lookups.has(district)) {
       lookups.set(district, fetch(`/find/${district}.json`, { credentials: "same-origin" })
         .then((response) => (response.ok ? response.json() : null))
-        .catch(() => null));
+        .catch(() => null)
+        .then((data) => {
+          if (!data) lookups.delete(district);   // try again next time
+          return data;
+        }));
     }
     return lookups.get(district);
   }
@@ -96,7 +100,13 @@ function setUpPostcodeForm(form) {
     }
     const data = await lookup(read.district);
     if (shown !== read.postcode) return;   // typing moved on while it loaded
-    const wards = data && data.postcodes ? data.postcodes[read.key] : undefined;
+    if (!data || !data.postcodes) {
+      shown = "";
+      show(paragraph(`We could not look up ${read.postcode} just now. `,
+        link(`/find/${read.district}/`, `Choose from the postcodes starting ${read.district}`), " instead."));
+      return;
+    }
+    const wards = data.postcodes[read.key];
     if (!wards) {
       show(paragraph(`We cannot find ${read.postcode}. Check it, or `,
         link(`/find/${read.district}/`, `choose from the postcodes starting ${read.district}`), "."));
