@@ -174,6 +174,18 @@ def test_check_names_rows_whose_ward_is_no_ward_of_the_site(make_site):
     assert "content/postcodes/ab3.csv: is not named after a postcode district" in result.stderr
 
 
+def test_a_district_file_linked_from_outside_the_site_is_named_not_read(make_site, tmp_path):
+    site = coded_site(make_site)
+    outside = tmp_path / "outside.csv"
+    outside.write_text("postcode,ward\nAB1 2CD,north-ward\n")
+    (site / "content/postcodes").mkdir(parents=True)
+    (site / "content/postcodes/AB1.csv").symlink_to(outside)
+    result = run_cli("check", "--site", str(site))
+    assert result.exit_code == 1
+    assert "content/postcodes/AB1.csv: is a link to a file outside the site" in result.stderr
+    assert "1 problems found" not in result.stderr and result.stderr.count("AB1.csv") == 1, result.stderr
+
+
 def test_editing_the_lookup_rebuilds_exactly_what_a_clean_build_makes(finder_site, tmp_path):
     site, out = finder_site, tmp_path / "out"
     lookup = site / "content/postcodes"

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import Problem
+from ..sitefiles import outside_target
 
 POSTCODES_DIR = "content/postcodes"
 HEADER = ("postcode", "ward")
@@ -70,8 +71,10 @@ def district_files(root: Path) -> dict[str, Path]:
         names = sorted(p.name for p in folder.iterdir())
     except OSError:
         return {}
+    # (A link leading out of the site is not read: `check` names it, sitefiles.outside_links.)
     return {name[:-4]: folder / name for name in names
-            if name.endswith(".csv") and DISTRICT.fullmatch(name[:-4]) and (folder / name).is_file()}
+            if name.endswith(".csv") and DISTRICT.fullmatch(name[:-4]) and (folder / name).is_file()
+            and outside_target(root, folder / name) is None}
 
 
 def has_lookup(root: Path) -> bool:
@@ -165,7 +168,7 @@ def lookup_problems(root: Path, wards: Iterable[str]) -> list[Problem]:
     folder = root / POSTCODES_DIR
     files = district_files(root)
     for name in sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []:
-        if name.endswith(".csv") and name[:-4] not in files and not name.startswith("."):
+        if name.endswith(".csv") and not DISTRICT.fullmatch(name[:-4]) and not name.startswith("."):
             problems.append(Problem(f"{POSTCODES_DIR}/{name}", 0, 0, "is not named after a postcode district;"
                                     " name it like RM8.csv (capital letters)"))
     for district in files:
