@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -50,6 +51,9 @@ from .config import IntakeSettings
 from .responses import Response, empty, json_response, page_response, redirect
 from .schemas import FORM_ID, FormSchema, SchemaStore
 from .storage import StorageUnavailable, SubmissionStore
+
+if TYPE_CHECKING:
+    from .notify import Announcer
 
 LOG = logging.getLogger("sitegen.intake")
 SUBMIT_PATH = re.compile(r"^/submit/([^/]+)/?\Z")
@@ -138,7 +142,7 @@ class Receiver:
     """Validates and stores submissions; see the module docstring."""
 
     def __init__(self, settings: IntakeSettings, forms: SchemaStore, store: SubmissionStore,
-                 clock: Callable[[], datetime] = utc_now, announcer: Callable | None = None,
+                 clock: Callable[[], datetime] = utc_now, announcer: Announcer | None = None,
                  acknowledger: Callable | None = None):
         self.settings, self.forms, self.store, self.clock = settings, forms, store, clock
         self.announcer, self.acknowledger = announcer, acknowledger   # notify.py, acknowledge.py; never raise
@@ -296,15 +300,19 @@ class Receiver:
 
         def document(reference: str) -> bytes:
             return submission_document(form, reference, received, kept)
+
+        def claimed(reference: str, key: str) -> None:   # a new claim: the outbox marker, before the put
+            if self.announcer is not None:
+                self.announcer.record(form, reference, key, received, kept)
         try:
-            stored = self.store.store(form.form_id, form.prefix, digest, received, document)
+            stored = self.store.store(form.form_id, form.prefix, digest, received, document, claimed)
         except StorageUnavailable:
             return self._unavailable(request, form, "unavailable")
         size = len(request.body)
         self.log(form.form_id, stored.reference, size, "stored" if stored.written else "duplicate",
                  303 if not request.wants_json else 201 if stored.written else 200)
         if stored.written:   # a retry's report was announced and acknowledged by the attempt that stored it
-            if self.announcer is not None:
+            if self.announcer is not None:   # sends, then deletes the marker `claimed` wrote
                 self.announcer(form, stored, received, kept)
             if self.acknowledger is not None:
                 self.acknowledger(form, stored, kept)

@@ -16,9 +16,21 @@ free-text address, a name or an email never qualifies, whatever it is called.
 The destination is an SQS queue URL (`https://sqs.`...) or an SNS topic ARN
 (`arn:aws:sns:`...): the first route whose form and ward match (`*` matches any), else
 `notify`.  FIFO queues and topics (`.fifo`) get the reference as MessageDeduplicationId.
-A send is retried with backoff; when it still fails, a marker (the message, no answers) is
-written to `<prefix>_unannounced/<reference>.json` for `sitegen intake redrive`.  Delivery
-is at least once (AWS's model): consumers dedupe by reference.
+
+S3 is the outbox (so a receiver killed between storing and sending loses nothing):
+
+1. right after a NEW reference claim and BEFORE the report is put, a marker (the message and
+   its destination, no answers) is written to `<prefix>_unannounced/<reference>.json`
+   (`Announcer.record`; the reference is only known once claimed);
+2. the report is put; 3. the message is sent, retried with backoff;
+4. the marker is deleted once sent, and kept when the send fails or the put failed.
+
+A retry of a stored report (claim found, report already there) writes no marker and sends
+nothing.  `sitegen intake redrive` sends a marker's message only when the report it names
+exists (HEAD), then deletes the marker; a marker whose report is missing is deleted unsent once
+older than GRACE (the receiver died or S3 failed before the put), and kept while younger.
+Delivery is at least once (AWS's model; a redrive racing a live receiver may send twice):
+consumers dedupe by reference.
 """
 from __future__ import annotations
 
@@ -30,7 +42,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import Problem
@@ -53,6 +65,7 @@ DEFAULT_ROUTING_FIELDS = ("ward", "crime_type")
 MAX_ROUTING_VALUE = 100          # characters: option values are short slugs
 _RETRYABLE_STATUS = {408, 429, 500, 502, 503, 504}
 MAX_SEND_RETRIES = 2             # 3 attempts of at most 1 s + 3 s: the resident waits; a marker loses nothing
+GRACE = timedelta(minutes=15)    # a marker with no report this old was never stored: Lambda's limit is 15 min
 
 
 @dataclass(frozen=True)
@@ -306,10 +319,15 @@ def marker_key(prefix: str, reference: str) -> str:
     return f"{prefix}{UNANNOUNCED}/{reference}.json"
 
 
-class Announcer:
-    """After a report is stored: route, send, and on failure leave a marker for re-drive.
+def marker_body(message: Mapping, to: str, error: str = "") -> bytes:
+    """A marker's JSON: {"message": MESSAGE, "to": TO, "error": why the last send failed, or ''}."""
+    return json.dumps({"message": message, "to": to, "error": error}).encode("utf-8")
 
-    Never raises: the report is stored, and the resident's answer must not depend on the queue.
+
+class Announcer:
+    """The outbox (see the module docstring): `record` before the put, then call after it.
+
+    Calling never raises: the report is stored, and the resident's answer must not depend on the queue.
     """
 
     def __init__(self, settings: IntakeSettings, writer: S3Writer, sender: Sender | None = None):
@@ -319,7 +337,21 @@ class Announcer:
         for to in {settings.notify, *(route.to for route in settings.routes)} - {""}:
             self.sender.client("sns" if to.startswith("arn:") else "sqs")
 
+    def record(self, form: FormSchema, reference: str, key: str, received: datetime,
+               answers: Mapping) -> None:
+        """Write the marker of the report REFERENCE about to be put at KEY (the outbox's first step).
+
+        Raises StorageUnavailable when S3 cannot take it: the report is then not put either.
+        """
+        from .storage import Stored
+        message = build_message(form, Stored(reference, key, True), received, self.settings.bucket, answers,
+                                self.settings.routing_fields)
+        to = destination(message, self.settings.routes, self.settings.notify)
+        if to:
+            self.writer.put_new(marker_key(self.settings.key_prefix, reference), marker_body(message, to))
+
     def __call__(self, form: FormSchema, stored: Stored, received: datetime, answers: Mapping) -> None:
+        """Announce STORED, which this request wrote, and delete its marker once sent."""
         message = build_message(form, stored, received, self.settings.bucket, answers,
                                 self.settings.routing_fields)
         try:
@@ -328,24 +360,53 @@ class Announcer:
             LOG.error("intake notify failed ref=%s error=%s", printable(stored.reference), describe(exc))
 
     def announce(self, message: Mapping) -> None:
-        """Send MESSAGE to its destination; when that fails, record it under _unannounced/."""
+        """Send MESSAGE to its destination, then delete its marker; when sending fails, keep the marker
+        (writing it if `record` did not: a report claimed by an earlier attempt whose marker is gone)."""
         to = destination(message, self.settings.routes, self.settings.notify)
         if not to:
             return
+        key = marker_key(self.settings.key_prefix, str(message["reference"]))
         try:
             self.sender.send(to, message)
         except SendFailed as exc:
             LOG.warning("intake notify deferred ref=%s error=%s", printable(message["reference"]), exc)
-            body = json.dumps({"message": message, "to": to, "error": str(exc)}).encode("utf-8")
-            self.writer.put_new(marker_key(self.settings.key_prefix, str(message["reference"])), body)
+            self.writer.put_new(key, marker_body(message, to, str(exc)))
+            return
+        try:
+            self.writer.client.delete_object(Bucket=self.writer.bucket, Key=key)
+        except Exception as exc:  # noqa: BLE001 - sent: a marker left behind is sent again (at least once)
+            LOG.warning("intake marker kept ref=%s error=%s", printable(message["reference"]), describe(exc))
+
+
+def report_exists(client, bucket: str, key: str) -> bool:
+    """Whether KEY is in BUCKET (HEAD); errors other than 404 go up."""
+    from botocore.exceptions import ClientError
+    if not key:
+        return False
+    try:
+        client.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if _status(exc) == 404:
+            return False
+        raise
+    return True
+
+
+def utc_now() -> datetime:
+    """Now, in UTC."""
+    return datetime.now(UTC)
 
 
 def redrive(settings: IntakeSettings, client, sender: Sender | None = None,
-            report: Callable[[str, str], None] = lambda reference, outcome: None) -> tuple[int, int]:
-    """Send every message waiting under <prefix>_unannounced/, deleting each marker once sent.
+            report: Callable[[str, str], None] = lambda reference, outcome: None,
+            now: Callable[[], datetime] = utc_now, grace: timedelta = GRACE) -> tuple[int, int]:
+    """Send the messages waiting under <prefix>_unannounced/ whose report is stored, deleting each
+    marker once sent.
 
-    The destination is worked out again from the current settings (a fixed queue URL
-    takes effect).  REPORT(reference, 'sent'|error) is called for each.  Returns
+    A marker whose report does not exist is deleted unsent once older than GRACE (by its
+    LastModified against NOW()), and kept while younger (its receiver may still be putting it).
+    The destination is worked out again from the current settings (a fixed queue URL takes
+    effect).  REPORT(reference, 'sent'|error|what was done) is called for each.  Returns
     (sent, failed); a marker whose send failed is kept for the next run.
     """
     sender = sender or Sender(settings)
@@ -355,6 +416,13 @@ def redrive(settings: IntakeSettings, client, sender: Sender | None = None,
         for item in page.get("Contents", []):
             marker = json.loads(client.get_object(Bucket=settings.bucket, Key=item["Key"])["Body"].read())
             message = marker["message"]
+            if not report_exists(client, settings.bucket, str(message.get("key", ""))):
+                if now() - item["LastModified"] < grace:
+                    report(str(message.get("reference", "")), "not stored yet: kept")
+                    continue
+                client.delete_object(Bucket=settings.bucket, Key=item["Key"])
+                report(str(message.get("reference", "")), "never stored: marker deleted, nothing sent")
+                continue
             to = destination(message, settings.routes, settings.notify) or str(marker.get("to", ""))
             try:
                 sender.send(to, message)

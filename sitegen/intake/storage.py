@@ -169,17 +169,22 @@ class SubmissionStore:
         self.writer, self.prefix = writer, prefix
 
     def store(self, form_id: str, ref_prefix: str, digest: bytes, received: datetime,
-              document: Callable[[str], bytes]) -> Stored:
-        """Store DOCUMENT(reference) for the submission named by DIGEST; StorageUnavailable on failure."""
+              document: Callable[[str], bytes],
+              claimed: Callable[[str, str], None] | None = None) -> Stored:
+        """Store DOCUMENT(reference) for the submission named by DIGEST; StorageUnavailable on failure.
+
+        CLAIMED(reference, key), when given, is called once this call has made a NEW claim (the
+        first attempt for DIGEST), before the submission is put: notify.py's outbox marker.
+        """
         for attempt in range(MAX_CANDIDATES):
-            claim = self._claim(form_id, ref_prefix, digest, received, attempt)
+            claim = self._claim(form_id, ref_prefix, digest, received, attempt, claimed)
             if claim is not None:
                 written = self.writer.put_new(claim["key"], document(claim["reference"]))
                 return Stored(claim["reference"], claim["key"], written)
         raise StorageUnavailable("no free reference")
 
     def _claim(self, form_id: str, ref_prefix: str, digest: bytes, received: datetime,
-               attempt: int) -> dict | None:
+               attempt: int, claimed: Callable[[str, str], None] | None = None) -> dict | None:
         """This digest's claim on candidate ATTEMPT (new or earlier), or None when another digest holds it."""
         body = derive_body(digest, attempt)
         reference = make_reference(ref_prefix, received.year, body)
@@ -187,6 +192,8 @@ class SubmissionStore:
                  "key": submission_key(self.prefix, form_id, received, reference)}
         claim_key = f"{self.prefix}{CLAIMS}/{form_id}/{body}.json"
         if self.writer.put_new(claim_key, json.dumps(claim).encode("utf-8")):
+            if claimed is not None:
+                claimed(reference, claim["key"])
             return claim
         existing = self.writer.get_json(claim_key)
         if existing is None:
