@@ -261,6 +261,15 @@ def example_site_build(tmp_path_factory):
     return out
 
 
+def test_the_example_lookup_is_what_the_importer_makes_of_the_example_file(make_site):
+    site = make_site("example")
+    committed = lookup_files(site)
+    result = import_into(site, ROOT / "data" / "example-onspd.csv")
+    assert result.exit_code == 0, result.output
+    assert "kept 173 postcodes of the site's wards in 5 districts (2 terminated skipped)" in result.output
+    assert lookup_files(site) == committed
+
+
 def test_the_example_site_publishes_its_lookup(example_site_build):
     sizes = {p.name: p.stat().st_size for p in sorted((example_site_build / "find").glob("[A-Z]*.json"))}
     assert set(sizes) == {"IG11.json", "RM10.json", "RM6.json", "RM8.json", "RM9.json"}
