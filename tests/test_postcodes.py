@@ -109,6 +109,15 @@ def test_a_file_that_is_not_utf8_is_located(make_site, tmp_path):
     assert re.search(rf"{re.escape(str(bad))}:3:\d+: byte 0xC9 is not UTF-8", result.stderr)
 
 
+def test_a_file_without_line_ends_is_refused_unread(make_site, tmp_path):
+    site = coded_site(make_site)
+    blob = tmp_path / "blob.csv"
+    blob.write_bytes(SAMPLE.read_bytes().splitlines()[0] + b"\n" + b"x" * 50_000)
+    result = import_into(site, blob)
+    assert result.exit_code == 1
+    assert f"{blob}:2: is longer than 10000 bytes; this is not the ONSPD or NSPL CSV" in result.stderr
+
+
 def test_a_refresh_removes_districts_no_longer_given(make_site, tmp_path):
     site = coded_site(make_site)
     import_into(site)

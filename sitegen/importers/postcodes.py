@@ -128,7 +128,9 @@ def _read(stream: BinaryIO, name: str, codes: dict[str, str],
 def _lines(stream: BinaryIO, name: str) -> Iterator[tuple[int, str]]:
     """(line number, text) of each non-empty line of STREAM, decoded; SitegenError for bytes
     that are not UTF-8 or a line longer than any ONSPD line."""
-    for number, raw in enumerate(stream, start=1):
+    number = 0
+    while raw := stream.readline(MAX_LINE_BYTES + 1):   # (bounded: a file without line ends is refused)
+        number += 1
         if len(raw) > MAX_LINE_BYTES:
             raise SitegenError([Problem(name, number, 0, f"is longer than {MAX_LINE_BYTES} bytes; this is"
                                                          " not the ONSPD or NSPL CSV")])
