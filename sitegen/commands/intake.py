@@ -203,9 +203,16 @@ def show_command(site_dir: Path, reference: str, **flags) -> None:
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), required=True,
               help="csv: one form, one row per report; jsonl: one stored report per line.")
 def export_command(site_dir: Path, day, start, end, form, fmt: str, **flags) -> None:
-    """Write the reports chosen to standard output, for a case system (`> reports.csv`)."""
-    from ..intake.reading import export_text
-    click.echo(export_text(_reader(site_dir, flags), fmt, day, start, end, form), nl=False)
+    """Write the reports chosen to standard output, for a case system (`> reports.csv`).
+
+    On a terminal (not redirected) control characters and bidi overrides show as escapes.
+    """
+    import sys
+
+    from ..intake.reading import export_text, for_terminal
+    text = export_text(_reader(site_dir, flags), fmt, day, start, end, form)
+    # color=True: click would otherwise strip escape sequences from a redirected export's answers
+    click.echo(for_terminal(text) if sys.stdout.isatty() else text, nl=False, color=True)
 
 
 @intake_group.command("delete")

@@ -46,6 +46,9 @@ DELETIONS = "_deletions"
 UNANNOUNCED = "_unannounced"   # notify.py's markers: <prefix>_unannounced/<reference>.json
 WEEK = 7                  # a --from/--to range shorter than this is listed day by day
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")   # "'" too, so that escaping can be undone
+# A formula behind leading whitespace (Unicode spaces, line breaks) or NULs: spreadsheets that trim
+# on import (LibreOffice's "Trim spaces", Google Sheets) run it; ASVS 1.2.10 lists the NUL too.
+_HIDDEN_FORMULA = re.compile(r"[\s\0]*[=+\-@]|\0")
 FIXED_COLUMNS = ("reference", "received", "form", "schema_version")
 _KEY = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)/([0-9]{4})/([0-9]{2})/([0-9]{2})/([A-Z0-9-]+)\.json\Z")
 _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
@@ -116,17 +119,23 @@ def parse_reference(text: str) -> str:
 
 
 def csv_cell(text: str) -> str:
-    """TEXT safe as a spreadsheet cell: a leading = + - @ tab, CR or ' gets a leading apostrophe.
+    """TEXT safe as a spreadsheet cell: a leading = + - @ tab, CR or ' gets a leading apostrophe,
+    and so does = + - @ behind leading whitespace or NULs, or a leading NUL.
 
     Spreadsheets run a cell starting = + - @ as a formula (CSV injection); the apostrophe
     makes it text.  `csv_uncell` undoes it exactly.
     """
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return "'" + text if _needs_apostrophe(text) else text
+
+
+def _needs_apostrophe(text: str) -> bool:
+    """Whether TEXT starts with a formula character, or one behind whitespace or NULs."""
+    return text.startswith(FORMULA_START) or bool(_HIDDEN_FORMULA.match(text))
 
 
 def csv_uncell(cell: str) -> str:
     """The text `csv_cell` was given for CELL."""
-    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_START) else cell
+    return cell[1:] if cell.startswith("'") and _needs_apostrophe(cell[1:]) else cell
 
 
 def answer_text(value: object) -> str:
@@ -494,6 +503,12 @@ def csv_text(header: list[str], documents: Iterable[dict]) -> str:
         row = [*fixed, *(answer_text(answers.get(name)) for name in header[len(FIXED_COLUMNS):])]
         writer.writerow([csv_cell(str(cell)) for cell in row])
     return out.getvalue()
+
+
+def for_terminal(text: str) -> str:
+    """TEXT (an export) as it may be shown on a terminal: each line through printable(), so escapes
+    and bidi overrides show as \\x1b, \\u202e; its line breaks (a cell's too) stay line breaks."""
+    return "\n".join(printable(line.removesuffix("\r")) for line in text.split("\n"))
 
 
 def jsonl_line(document: dict) -> str:
