@@ -320,6 +320,11 @@ def test_typing_a_postcode_finds_the_ward(example_site_build, serve_dir, page):
     result.get_by_role("link", name="choose from the postcodes starting RM8").click()
     page.wait_for_url(base + "/find/RM8/")
     assert describe(axe_violations(page)) == ""
+    page.goto(base + "/")   # the name filter offers the postcode finder when nothing matches
+    page.get_by_label("Filter wards by name").fill("zzqx")
+    expect(page.locator("#area-filter-status")).to_contain_text('No wards match "zzqx". Try a postcode')
+    expect(page.locator("#area-filter-none").get_by_role("link", name="searching by postcode")) \
+        .to_have_attribute("href", "/find/")
     assert all(url.startswith(base) for url in requests), [u for u in requests if not u.startswith(base)]
     assert sum(url.endswith("/find/RM8.json") for url in requests) == 1   # fetched once, kept
 
