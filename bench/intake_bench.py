@@ -14,6 +14,9 @@ and a bounded number of requests (default 400 per row) from C threads
   HTTP server, form     through the threaded wsgiref server over loopback HTTP
   (--notify) SQS send only (peer)  one plain send_message per report: the floor moto's SQS sets
   (--notify) ... + SQS  the two WSGI rows again, announcing each report to moto's SQS
+                        through the S3 outbox (a marker put before the report, deleted once sent)
+  (--notify) ... + SQS, no outbox  the same without the marker (how it was before the outbox):
+                        the outbox's cost is the difference, measured in the same run
 
 A stored submission is two conditional puts (claim, then the report), so the
 receiver's rows sit near half the peer's rate when S3 is the bottleneck.
@@ -117,7 +120,7 @@ def post_http(port: int, body: bytes) -> int:
 def row(name: str, seconds: float, latencies: list[float]) -> str:
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
-    return (f"{name:<22} {len(latencies):>8} {seconds:>8.2f} {len(latencies) / seconds:>9.1f} "
+    return (f"{name:<32} {len(latencies):>8} {seconds:>8.2f} {len(latencies) / seconds:>9.1f} "
             f"{statistics.median(ordered) * 1000:>8.1f} {p99 * 1000:>8.1f}")
 
 
@@ -144,7 +147,7 @@ def run_rows(endpoint: str, schemas: Path, count: int, concurrency: int, notify:
                               rate_per_minute=0, max_connections=max(10, concurrency * 2))
     form = SchemaStore(schemas).get("report-crime")
     print(f"{count} requests per row, {concurrency} client threads, moto S3 at {endpoint}")
-    print(f"{'':<22} {'requests':>8} {'seconds':>8} {'per sec':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    print(f"{'':<32} {'requests':>8} {'seconds':>8} {'per sec':>9} {'p50 ms':>8} {'p99 ms':>8}")
     validator = form.validator(date(2026, 11, 28))
 
     def validate(i: int) -> None:
@@ -154,14 +157,17 @@ def run_rows(endpoint: str, schemas: Path, count: int, concurrency: int, notify:
     print(row("validate only", *timed(count, concurrency, validate)))
     rows = [("S3 put only (peer)", None), ("WSGI app, JSON", "json"), ("WSGI app, form", "form"),
             ("HTTP server, form", "http")]
-    rows += [("WSGI app, JSON + SQS", "json"), ("WSGI app, form + SQS", "form")] if notify else []
+    rows += [("WSGI app, JSON + SQS, no outbox", "json"), ("WSGI app, JSON + SQS", "json"),
+             ("WSGI app, form + SQS, no outbox", "form"), ("WSGI app, form + SQS", "form")] if notify else []
     if notify:
         print(row("SQS send only (peer)", *_sqs_peer(endpoint, settings, count, concurrency)))
     for name, kind in rows:
         bucket = f"bench-{uuid.uuid4().hex[:12]}"
         client.create_bucket(Bucket=bucket)
-        queue = _queue(endpoint) if name.endswith("+ SQS") else ""
+        queue = _queue(endpoint) if "+ SQS" in name else ""
         app = IntakeApp(make_receiver(replace(settings, bucket=bucket, notify=queue), client=client))
+        if name.endswith("no outbox"):
+            app.receiver.announcer = _without_outbox(app.receiver.announcer)
         server, _ = serve_in_thread(app) if kind == "http" else (None, "")
         try:
             print(row(name, *timed(count, concurrency, _action(kind, app, client, bucket, server))))
@@ -191,6 +197,23 @@ def _queue(endpoint: str) -> str:
     import boto3
     sqs = boto3.client("sqs", endpoint_url=endpoint, region_name="us-east-1")
     return sqs.create_queue(QueueName=f"bench-{uuid.uuid4().hex[:12]}")["QueueUrl"]
+
+
+def _without_outbox(announcer):
+    """ANNOUNCER as it was before the outbox: no marker before the put, none to delete after the send."""
+    from sitegen.intake.notify import Announcer, SendFailed, destination
+
+    class NoOutbox(Announcer):
+        def record(self, *args, **kwargs) -> None:
+            pass
+
+        def announce(self, message) -> None:
+            to = destination(message, self.settings.routes, self.settings.notify)
+            try:
+                self.sender.send(to, message)
+            except SendFailed:
+                pass
+    return NoOutbox(announcer.settings, announcer.writer, announcer.sender)
 
 
 def _sqs_peer(endpoint: str, settings: IntakeSettings, count: int, concurrency: int):

@@ -5,22 +5,39 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import uuid
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import boto3
 import pytest
+from botocore.exceptions import EndpointConnectionError
 from hypothesis import given
 from hypothesis import settings as settings_for_hypothesis
 from hypothesis import strategies as st
 
 from conftest import run_cli
+from motoserver import FAKE_CREDENTIALS, client_for
 from sitegen.errors import SitegenError
 from sitegen.intake.config import from_env, from_mapping
-from sitegen.intake.notify import UNANNOUNCED, Route, Sender, routing_fields, routing_values
+from sitegen.intake.notify import (
+    GRACE,
+    UNANNOUNCED,
+    Announcer,
+    Route,
+    Sender,
+    redrive,
+    routing_fields,
+    routing_values,
+)
 from sitegen.intake.schemas import FormSchema, load_schema
-from test_intake_support import JSON, VALID_ANSWERS, call, json_body, make_app, submissions
+from sitegen.intake.storage import S3Writer, make_client
+from test_intake_support import JSON, RECEIVED, VALID_ANSWERS, call, json_body, make_app, submissions
 
 WARD_FORM = "report-ward-issue"
 WARD_SCHEMA = {
@@ -235,3 +252,122 @@ def test_only_an_option_of_an_asked_choice_question_is_ever_sent(values):
     form = FormSchema(WARD_FORM, WARD_SCHEMA, "sha256:0", "RW")
     sent = routing_values(form, values, ["ward", "crime_type", "details", "email", "where"])
     assert set(sent) <= {"ward"} and all(v in ("abbey", "eastbury") for v in leaves(sent))
+
+
+# ---- the outbox: a marker before the report, so a receiver killed before sending loses nothing ----
+
+KILLED_RECEIVER = """
+import json, sys, time
+sys.path.insert(0, sys.argv[2])
+from sitegen.intake.config import IntakeSettings
+from sitegen.intake.notify import Sender
+import test_intake_support as support
+
+def blocked(self, to, message):   # the send hangs (a queue timing out): the parent kills us here
+    time.sleep(120)
+
+Sender.send = blocked
+given = json.loads(sys.argv[1])
+app = support.make_app(IntakeSettings(**given["settings"]))
+support.call(app, body=support.json_body(token=given["token"]))
+"""
+
+
+def markers(s3, bucket: str) -> list[dict]:
+    """The markers waiting under submissions/_unannounced/, with their LastModified."""
+    return s3.list_objects_v2(Bucket=bucket, Prefix=f"submissions/{UNANNOUNCED}/").get("Contents", [])
+
+
+def redrive_env(monkeypatch, settings, queue: str) -> None:
+    """`sitegen intake redrive`'s settings from the environment, as the outage test sets them."""
+    for key, value in {"BUCKET": settings.bucket, "PREFIX": "submissions", "ENDPOINT_URL": settings.endpoint_url,
+                       "REGION": "us-east-1", "NOTIFY": queue, "RETRIES": "0"}.items():
+        monkeypatch.setenv(f"SITEGEN_INTAKE_{key}", value)
+
+
+def test_a_receiver_killed_after_storing_is_announced_once_by_redrive(settings, sqs, new_queue, monkeypatch,
+                                                                      tmp_path):
+    queue = new_queue()
+    given = {"settings": {name: getattr(settings, name) for name in (
+        "bucket", "prefix", "endpoint_url", "region", "schemas", "site_url", "secret", "retries",
+        "backoff_seconds", "rate_per_minute")} | {"notify": queue}, "token": "killed-1"}
+    s3 = boto3.client("s3", endpoint_url=settings.endpoint_url)
+    receiver = subprocess.Popen([sys.executable, "-c", KILLED_RECEIVER, json.dumps(given),
+                                 str(Path(__file__).parent)])
+    try:
+        deadline = time.monotonic() + 60
+        while not submissions(s3, settings.bucket) and receiver.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert receiver.poll() is None, "the receiver ended before it was killed"
+    finally:
+        receiver.send_signal(signal.SIGKILL)
+        receiver.wait(10)
+    (reference,) = [doc["reference"] for doc in submissions(s3, settings.bucket).values()
+                    if "answers" in doc]
+    assert len(markers(s3, settings.bucket)) == 1 and drain(sqs, queue) == []
+    redrive_env(monkeypatch, settings, queue)
+    result = run_cli("intake", "redrive", "--site", str(tmp_path))
+    assert result.exit_code == 0 and "Sent 1 waiting announcement(s)" in result.output, result.output
+    assert [m["reference"] for m in drain(sqs, queue)] == [reference]
+    assert markers(s3, settings.bucket) == []
+    # The resident's retry finds it stored: no new marker, nothing sent; a second redrive finds nothing.
+    retry = call(make_app(replace(settings, notify=queue)), body=json_body(token="killed-1"))
+    assert retry.status == 200 and retry.json()["reference"] == reference
+    assert markers(s3, settings.bucket) == []
+    assert "Sent 0 waiting" in run_cli("intake", "redrive", "--site", str(tmp_path)).output
+    assert drain(sqs, queue) == []
+
+
+def test_a_marker_whose_report_was_never_stored_is_dropped_after_the_grace_period(settings, schemas, sqs,
+                                                                                  new_queue):
+    queue = new_queue()
+    notifying = replace(settings, notify=queue)
+    client = client_for(settings.endpoint_url)
+    announcer = Announcer(notifying, S3Writer(client, settings.bucket))
+    form = load_schema(schemas / "report-crime" / "schema.json", "report-crime")
+    reference = "CR-2026-7K4M9Q2XW"
+    announcer.record(form, reference, f"submissions/report-crime/2026/11/28/{reference}.json", RECEIVED,
+                     VALID_ANSWERS)     # the receiver died (or S3 failed) before the report was put
+    (marker,) = markers(client, settings.bucket)
+    outcomes: list[tuple[str, str]] = []
+
+    def run(age: timedelta) -> tuple[int, int]:
+        return redrive(notifying, client, report=lambda ref, outcome: outcomes.append((ref, outcome)),
+                       now=lambda: marker["LastModified"] + age)
+    assert run(GRACE - timedelta(seconds=1)) == (0, 0)
+    assert len(markers(client, settings.bucket)) == 1 and outcomes[-1] == (reference, "not stored yet: kept")
+    assert run(GRACE) == (0, 0)
+    assert markers(client, settings.bucket) == [] and outcomes[-1][1].startswith("never stored")
+    assert drain(sqs, queue) == []
+
+
+def test_the_happy_path_writes_the_marker_before_the_report_and_leaves_none(settings, sqs, new_queue):
+    queue = new_queue()
+    client = make_client(settings, FAKE_CREDENTIALS)
+    calls: list[tuple[str, str]] = []
+    client.meta.events.register("before-parameter-build.s3.*",
+                                lambda model, params, **_: calls.append((model.name, params.get("Key", ""))))
+    app = make_app(settings, client=client, notify=queue)
+    references = [call(app, body=json_body(token=f"happy-{i}")).json()["reference"] for i in range(3)]
+    assert call(app, body=json_body(token="happy-0")).status == 200      # a retry: stored already
+    assert sorted(m["reference"] for m in drain(sqs, queue)) == sorted(references)
+    assert markers(client, settings.bucket) == []
+    writes = [(name, key.split("/")[1]) for name, key in calls if name in ("PutObject", "DeleteObject")]
+    assert writes == [("PutObject", "_claims"), ("PutObject", UNANNOUNCED), ("PutObject", "report-crime"),
+                      ("DeleteObject", UNANNOUNCED)] * 3 + [("PutObject", "_claims"), ("PutObject", "report-crime")]
+
+
+def test_a_report_s3_refused_keeps_its_marker_and_the_retry_announces_it_once(settings, sqs, new_queue):
+    queue = new_queue()
+    client = make_client(settings, FAKE_CREDENTIALS)
+
+    def refuse_reports(params, **_):    # the report's put cannot reach S3 (the claim and marker got through)
+        if params["Key"].startswith("submissions/report-crime/"):
+            raise EndpointConnectionError(endpoint_url=settings.endpoint_url)
+    client.meta.events.register("before-parameter-build.s3.PutObject", refuse_reports)
+    assert call(make_app(settings, client=client, notify=queue), body=json_body(token="refused")).status == 503
+    assert len(markers(client, settings.bucket)) == 1 and drain(sqs, queue) == []
+    retry = call(make_app(settings, notify=queue), body=json_body(token="refused"))
+    assert retry.status == 201
+    assert [m["reference"] for m in drain(sqs, queue)] == [retry.json()["reference"]]
+    assert markers(client_for(settings.endpoint_url), settings.bucket) == []
