@@ -5,15 +5,33 @@ from pathlib import Path
 
 import click
 
-from ..build.checks import load_and_check
+from ..errors import SitegenError
+from ..problemformats import FORMATS, github_lines, json_document
 from . import build_date_option, resolve_build_date, site_option, site_root
 
 
 @click.command("check")
 @site_option
 @build_date_option
-def check_command(site_dir: Path, build_date) -> None:
-    """Validate everything a build reads; write nothing."""
-    site, outputs = load_and_check(site_root(site_dir), resolve_build_date(build_date))
-    click.echo(f"No problems found: {len(site.areas)} areas, {len(site.pages)} pages, "
-               f"{len(outputs)} outputs.")
+@click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="text for people; github for GitHub Actions annotations on a pull request's lines"
+                   " (::error file=...,line=...,col=...::message); json for other tools.")
+def check_command(site_dir: Path, build_date, output_format: str) -> None:
+    """Validate everything a build reads; write nothing.  Exit 1 when there are problems."""
+    from ..build.checks import load_and_check
+    root, here = site_root(site_dir), Path.cwd()
+    try:
+        site, outputs = load_and_check(root, resolve_build_date(build_date))
+    except SitegenError as exc:
+        if output_format == "text":
+            raise   # the command line prints each problem (sitegen/cli.py)
+        shown = github_lines(exc.problems, root, here) if output_format == "github" else \
+            [json_document(exc.problems, root, here)]
+        click.echo("\n".join(shown))
+        raise click.exceptions.Exit(exc.exit_code) from None
+    if output_format == "json":
+        click.echo(json_document([], root, here, {"areas": len(site.areas), "pages": len(site.pages),
+                                                  "outputs": len(outputs)}))
+    else:
+        click.echo(f"No problems found: {len(site.areas)} areas, {len(site.pages)} pages, "
+                   f"{len(outputs)} outputs.")
