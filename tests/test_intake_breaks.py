@@ -10,15 +10,20 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime
 
+import boto3
 import pytest
+from botocore.exceptions import ClientError
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
+from motoserver import FAKE_CREDENTIALS
+from sitegen.errors import ServiceError
 from sitegen.intake.acknowledge import compose, email_address
 from sitegen.intake.reading import NotFound, Reader, columns, csv_cell, csv_text, csv_uncell, for_terminal
 from sitegen.intake.schemas import load_schema
+from sitegen.intake.storage import make_client
 from test_intake_support import RECEIVED, VALID_ANSWERS, call, json_body, make_app
 
 HIDDEN_FORMULAS = [" =1+1", "  +SUM(A1)", "\u00a0=HYPERLINK(\"http://evil.example/\")", "\u3000@SUM(1)",
@@ -171,3 +176,35 @@ def test_export_of_a_form_whose_questions_changed_keeps_every_answer_in_its_colu
     assert header[4:] == ["crime_type", "new_question", "old_question"]
     rows = csv_text(header, [old, new]).splitlines()
     assert rows[1].endswith("theft,,'=kept") and rows[2].endswith("assault,yes,")
+
+
+# ---- deletion where the bucket takes only its own key ----
+
+def test_the_deletion_log_takes_the_bucket_s_own_key_when_staff_name_none(settings, s3, moto_endpoint):
+    # The template's bucket denies a put naming SSE-S3 (or another key); staff following docs/intake.md
+    # pass no key, so the log must name none and get the bucket's default (its KMS key).
+    key = boto3.client("kms", endpoint_url=moto_endpoint, region_name="us-east-1").create_key()["KeyMetadata"]
+    s3.put_bucket_encryption(Bucket=settings.bucket, ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key["Arn"]}}]})
+    reference = call(make_app(settings, kms_key_id=key["Arn"]), body=json_body()).json()["reference"]
+    entry = Reader(s3, settings.bucket, "submissions/").delete(reference, "staff", datetime.now(UTC))
+    log = f"submissions/_deletions/{datetime.now(UTC):%Y-%m-%d}.jsonl"
+    head = s3.head_object(Bucket=settings.bucket, Key=log)
+    assert entry["reference"] == reference
+    assert head["ServerSideEncryption"] == "aws:kms" and head["SSEKMSKeyId"] == key["Arn"]
+
+
+def test_a_deletion_whose_log_is_refused_says_it_is_done_and_gives_the_line(settings, moto_endpoint):
+    client = make_client(replace(settings, endpoint_url=moto_endpoint), credentials=FAKE_CREDENTIALS)
+
+    def refuse_the_log(params, **_):
+        if "/_deletions/" in params.get("Key", ""):
+            raise ClientError({"Error": {"Code": "AccessDenied", "Message": "denied"},
+                               "ResponseMetadata": {"HTTPStatusCode": 403}}, "PutObject")
+    client.meta.events.register("provide-client-params.s3.PutObject", refuse_the_log)
+    reference = call(make_app(settings), body=json_body()).json()["reference"]
+    with pytest.raises(ServiceError) as caught:
+        Reader(client, settings.bucket, "submissions/").delete(reference, "staff", datetime.now(UTC))
+    text = str(caught.value)
+    assert f"{reference} IS deleted" in text and "record this line by hand" in text
+    assert f'"reference": "{reference}"' in text and "AccessDenied" in text

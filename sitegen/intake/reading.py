@@ -190,7 +190,9 @@ class Reader:
     def __init__(self, client, bucket: str, prefix: str = "", schemas: Path | None = None,
                  kms_key_id: str = ""):
         self.client, self.bucket, self.prefix, self.schemas = client, bucket, prefix, schemas
-        self.encryption = encryption_args(kms_key_id)
+        # Without a key named, no SSE header: the bucket's default encryption applies (the template's
+        # bucket denies a put naming SSE-S3 or another key, but not one naming none).
+        self.encryption = encryption_args(kms_key_id) if kms_key_id else {}
         self._schema_cache: dict[tuple[str, str], dict | None] = {}
 
     # ---- S3, with failures made ServiceError ----
@@ -378,7 +380,14 @@ class Reader:
             self._delete(key)
         entry = {"reference": reference, "form": claim["form"], "deleted": keys, "by": who,
                  "at": when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")}
-        self._append_log(when, entry)
+        try:
+            self._append_log(when, entry)
+        except ServiceError as exc:
+            line = json.dumps(entry, ensure_ascii=True, sort_keys=True)
+            problem = exc.problems[0]
+            raise ServiceError(problem.path, f"{reference} IS deleted, but its deletion log line could not "
+                                             f"be written ({problem.message}); record this line by hand: "
+                                             f"{line}") from None
         return entry
 
     def _delete(self, key: str) -> None:
