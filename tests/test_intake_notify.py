@@ -278,6 +278,11 @@ def markers(s3, bucket: str) -> list[dict]:
     return s3.list_objects_v2(Bucket=bucket, Prefix=f"submissions/{UNANNOUNCED}/").get("Contents", [])
 
 
+def reports(s3, bucket: str) -> list[dict]:
+    """The stored reports in BUCKET (not claims or markers)."""
+    return [doc for doc in submissions(s3, bucket).values() if "answers" in doc]
+
+
 def redrive_env(monkeypatch, settings, queue: str) -> None:
     """`sitegen intake redrive`'s settings from the environment, as the outage test sets them."""
     for key, value in {"BUCKET": settings.bucket, "PREFIX": "submissions", "ENDPOINT_URL": settings.endpoint_url,
@@ -296,14 +301,13 @@ def test_a_receiver_killed_after_storing_is_announced_once_by_redrive(settings, 
                                  str(Path(__file__).parent)])
     try:
         deadline = time.monotonic() + 60
-        while not submissions(s3, settings.bucket) and receiver.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while not reports(s3, settings.bucket) and receiver.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)   # the marker is there first: wait for the report itself
         assert receiver.poll() is None, "the receiver ended before it was killed"
     finally:
         receiver.send_signal(signal.SIGKILL)
         receiver.wait(10)
-    (reference,) = [doc["reference"] for doc in submissions(s3, settings.bucket).values()
-                    if "answers" in doc]
+    (reference,) = [doc["reference"] for doc in reports(s3, settings.bucket)]
     assert len(markers(s3, settings.bucket)) == 1 and drain(sqs, queue) == []
     redrive_env(monkeypatch, settings, queue)
     result = run_cli("intake", "redrive", "--site", str(tmp_path))
