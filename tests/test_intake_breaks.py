@@ -178,6 +178,12 @@ def test_export_of_a_form_whose_questions_changed_keeps_every_answer_in_its_colu
     assert rows[1].endswith("theft,,'=kept") and rows[2].endswith("assault,yes,")
 
 
+def test_the_csv_has_no_column_for_the_anti_spam_field_or_retry_token_which_are_never_stored(settings):
+    call(make_app(settings), body=json_body())
+    header = cli(settings, "export", "--format", "csv", "--form", "report-crime").stdout.splitlines()[0]
+    assert "website" not in header.split(",") and "client_token" not in header.split(",")
+
+
 # ---- deletion where the bucket takes only its own key ----
 
 def test_the_deletion_log_takes_the_bucket_s_own_key_when_staff_name_none(settings, s3, moto_endpoint):

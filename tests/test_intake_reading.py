@@ -171,7 +171,7 @@ def test_export_csv_has_a_stable_header_and_neutralised_formulas(reading, own_sc
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output)))
     schema = json.loads((own_schemas / "report-lost-property" / "schema.json").read_text())
-    assert rows[0] == [*FIXED_COLUMNS, *schema["properties"]]
+    assert rows[0] == [*FIXED_COLUMNS, *(q for q in schema["properties"] if q not in ("website", "client_token"))]
     row = dict(zip(rows[0], rows[1], strict=True))
     assert (row["reference"], row["form"], row["received"]) == (three[2], "report-lost-property",
                                                                 "2026-11-29T08:00:00.000Z")

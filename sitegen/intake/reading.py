@@ -36,6 +36,7 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import Problem, ServiceError, SitegenError
+from ..forms.model import CLIENT_TOKEN, HONEYPOT
 from ..terminal import printable
 from .references import form_prefix, is_valid, normalise
 from .schemas import FORM_ID
@@ -495,7 +496,7 @@ def render_report(document: dict, schema: dict | None) -> list[str]:
 
 def columns(form: str, schema: dict | None, documents: Iterable[dict]) -> list[str]:
     """FORM's CSV columns: FIXED_COLUMNS, SCHEMA's question ids in order, then other answer ids sorted."""
-    named = list(labels(schema))
+    named = [name for name in labels(schema) if name not in (HONEYPOT, CLIENT_TOKEN)]   # never stored
     extra = sorted({name for d in documents for name in (d.get("answers") or {}) if name not in named})
     return [*FIXED_COLUMNS, *named, *extra]
 
