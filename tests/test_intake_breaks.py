@@ -21,7 +21,16 @@ from conftest import run_cli
 from motoserver import FAKE_CREDENTIALS
 from sitegen.errors import ServiceError
 from sitegen.intake.acknowledge import compose, email_address
-from sitegen.intake.reading import NotFound, Reader, columns, csv_cell, csv_text, csv_uncell, for_terminal
+from sitegen.intake.reading import (
+    NotFound,
+    Reader,
+    columns,
+    csv_cell,
+    csv_text,
+    csv_uncell,
+    for_terminal,
+    parse_reference,
+)
 from sitegen.intake.schemas import load_schema
 from sitegen.intake.storage import make_client
 from test_intake_support import RECEIVED, VALID_ANSWERS, call, json_body, make_app
@@ -115,6 +124,14 @@ def test_show_takes_a_reference_as_it_is_read_out(settings):
         result = cli(settings, "show", typed)
         assert result.exit_code == 0, (typed, result.output)
         assert f"Reference: {reference}" in result.stdout
+
+
+@pytest.mark.parametrize("dash", ["\u2013", "\u2011", "\u2212", "\u2014"])
+def test_a_reference_pasted_with_typographic_dashes_or_invisible_characters_is_read(dash):
+    reference = "CR-2026-KQSEMH0SF"
+    assert parse_reference(reference.replace("-", dash)) == reference
+    assert parse_reference("\u200b" + reference + "\u200b\ufeff") == reference
+    assert parse_reference("ＣＲ－２０２６－ＫＱＳＥＭＨ０ＳＦ") == reference
 
 
 def test_a_reference_of_another_form_or_a_deleted_one_is_not_found(settings):

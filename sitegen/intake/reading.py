@@ -29,6 +29,7 @@ import hashlib
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -110,13 +111,24 @@ def day_range(day: str | None, start: str | None, end: str | None) -> tuple[date
 
 
 def parse_reference(text: str) -> str:
-    """TEXT as a reference (Crockford's reading rules); SitegenError (exit 1) when it is not one."""
-    reference = normalise(text)
+    """TEXT as a reference (Crockford's reading rules); SitegenError (exit 1) when it is not one.
+
+    Copied from an email, a document or a case system it may hold typographic dashes (en dash,
+    non-breaking hyphen, minus), full-width letters or zero-width characters: read as typed ones.
+    """
+    reference = normalise(_plain(text))
     if not reference or not is_valid(reference):
         raise SitegenError([Problem("REFERENCE", 0, 0,
                                     f"{printable(text)!r} is not a report reference; references look like "
                                     "CR-2026-7K4M9Q2XW (letters, the year, nine characters)")])
     return reference
+
+
+def _plain(text: str) -> str:
+    """TEXT in NFKC (full-width letters as ASCII) with every dash as '-' and format characters dropped."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "".join("-" if unicodedata.category(c) == "Pd" or c == "\u2212" else c for c in folded
+                   if unicodedata.category(c) != "Cf")
 
 
 def csv_cell(text: str) -> str:
