@@ -27,13 +27,18 @@ class Problem:
     col: int = 0
     message: str = ""
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
+        """PATH:LINE:COL, as far as they are known."""
         where = self.path
         if self.line:
             where += f":{self.line}"
             if self.col:
                 where += f":{self.col}"
-        return f"{where}: {self.message}"
+        return where
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}"
 
 
 @dataclass

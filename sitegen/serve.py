@@ -3,13 +3,15 @@ open pages.  Live reload is injected into responses by the server only, so the
 built files stay exactly what a publish would upload.
 
 A rebuild that fails, for the site's input or the disk, prints why (escaped for
-the terminal: messages quote file names and text) and the last good build stays
+the terminal: messages quote file names and text), shows the problems over every
+open page until the next good build reloads it, and the last good build stays
 served.  Clients get the bounds of sitegen.localserver: a total deadline for the
 request head, and a timeout on every read and write."""
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import threading
 from collections.abc import Callable
 from datetime import date
@@ -26,14 +28,51 @@ from .localserver import BoundedRequestMixin, PrivateHandlerMixin, PrivateThread
 from .terminal import printable
 
 RELOAD_PATH = "/__sitegen/reload.js"
-VERSION_PATH = "/__sitegen/version"
+STATUS_PATH = "/__sitegen/status"
+# Polls the status each second: a new good build reloads the page; a failed rebuild shows
+# its problems over the page (file, line and message, as text: never parsed as HTML) until
+# the next good build reloads it.  Styled through the CSSOM, which the pages' CSP allows.
 RELOAD_JS = b"""(function () {
-  var seen = null;
+  var seen = null, shown = "";
+  function overlay(problems) {
+    var old = document.getElementById("sitegen-build-problems");
+    var key = JSON.stringify(problems);
+    if (key === shown) { return; }
+    shown = key;
+    if (old) { old.remove(); }
+    if (!problems.length) { return; }
+    var box = document.createElement("div");
+    box.id = "sitegen-build-problems";
+    box.setAttribute("role", "alert");
+    var s = box.style;
+    s.position = "fixed"; s.top = "0"; s.left = "0"; s.right = "0"; s.zIndex = "2147483647";
+    s.maxHeight = "60vh"; s.overflow = "auto"; s.background = "#0b0c0c"; s.color = "#ffffff";
+    s.borderBottom = "5px solid #d4351c"; s.padding = "15px 20px"; s.font = "16px/1.4 monospace";
+    var title = document.createElement("h2");
+    title.textContent = "The site did not build: still showing the last good build";
+    title.style.margin = "0 0 10px"; title.style.font = "bold 19px/1.3 arial, sans-serif";
+    box.appendChild(title);
+    var list = document.createElement("ul");
+    list.style.margin = "0"; list.style.paddingLeft = "20px";
+    problems.forEach(function (p) {
+      var item = document.createElement("li");
+      item.textContent = p.where + ": " + p.message;
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+    var close = document.createElement("button");
+    close.type = "button"; close.textContent = "Hide";
+    close.style.marginTop = "10px"; close.style.font = "16px arial, sans-serif";
+    close.addEventListener("click", function () { box.remove(); });
+    box.appendChild(close);
+    document.body.insertBefore(box, document.body.firstChild);
+  }
   function poll() {
-    fetch("/__sitegen/version", {cache: "no-store"})
-    .then(function (r) { return r.text(); }).then(function (v) {
-      if (seen !== null && v !== seen) { location.reload(); }
-      seen = v;
+    fetch("/__sitegen/status", {cache: "no-store"})
+    .then(function (r) { return r.json(); }).then(function (status) {
+      if (seen !== null && status.version !== seen) { location.reload(); return; }
+      seen = status.version;
+      overlay(status.problems);
     }).catch(function () {}).finally(function () { setTimeout(poll, 1000); });
   }
   poll();
@@ -60,6 +99,14 @@ class BuildVersion:
             self.value += 1 if announce else 0
             self.problems = list(problems or [])
 
+    def status(self) -> bytes:
+        """What open pages poll, as JSON: {"version": N, "problems": [{"where", "message"}]}, each
+        text with control characters shown as escapes (the page shows it as text)."""
+        with self.lock:
+            problems = [{"where": printable(p.where),
+                         "message": printable(p.message)} for p in self.problems]
+            return json.dumps({"version": self.value, "problems": problems}).encode()
+
 
 def no_build_page(problems: list[Problem]) -> bytes:
     """The page served (status 503) while the site has never built: PROBLEMS, control characters shown
@@ -80,8 +127,8 @@ class PreviewHandler(PrivateHandlerMixin, BoundedRequestMixin, http.server.Simpl
     def do_GET(self) -> None:
         if self.path == RELOAD_PATH:
             return self._send(200, "text/javascript", RELOAD_JS)
-        if self.path == VERSION_PATH:
-            return self._send(200, "text/plain", str(self.version.value).encode())
+        if self.path == STATUS_PATH:
+            return self._send(200, "application/json", self.version.status())
         if not Path(self.directory).is_dir():   # no good build yet: say why, until there is one
             page = no_build_page(self.version.problems).replace(b"</body>", self._reload_tag(), 1)
             return self._send(503, "text/html; charset=utf-8", page)

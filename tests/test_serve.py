@@ -2,10 +2,12 @@
 open pages to reload."""
 from __future__ import annotations
 
+import json
 import time
 import urllib.request
 from datetime import date
 
+from browser import axe_violations, browser, page  # noqa: F401 - fixtures
 from sitegen.serve import Preview
 
 
@@ -31,10 +33,10 @@ def test_preview_rebuilds_on_change_and_signals_reload(make_site):
         assert "The north of the town." in page
         assert '<script src="/__sitegen/reload.js"></script></body>' in page
         assert "reload.js" not in (site / "build/areas/north-ward/index.html").read_text()
-        version = fetch(preview.url + "__sitegen/version")
+        version = json.loads(fetch(preview.url + "__sitegen/status"))["version"]
         area = site / "content/areas/north-ward/area.yaml"
         area.write_text(area.read_text().replace("The north of the town.", "Freshly edited."))
-        assert wait_for(lambda: fetch(preview.url + "__sitegen/version") != version)
+        assert wait_for(lambda: json.loads(fetch(preview.url + "__sitegen/status"))["version"] != version)
         assert "Freshly edited." in fetch(preview.url + "areas/north-ward/")
     finally:
         preview.stop()
@@ -48,5 +50,29 @@ def test_preview_keeps_last_good_build_when_an_edit_breaks_it(make_site, capfd):
         area.write_text(area.read_text().replace("team:", "teem:"))
         assert wait_for(lambda: "unknown key 'teem'" in capfd.readouterr().err)
         assert "North Ward" in fetch(preview.url + "areas/north-ward/")
+    finally:
+        preview.stop()
+
+
+def test_a_failed_rebuild_shows_its_problems_on_the_open_page_until_a_good_one(make_site, page):  # noqa: F811
+    site = make_site("minimal")
+    preview = Preview(site, site / "build", 0, date(2026, 11, 28))
+    try:
+        page.goto(preview.url + "areas/north-ward/")
+        area = site / "content/areas/north-ward/area.yaml"
+        good = area.read_text()
+        area.write_text(good.replace("team:", "teem:").replace("contact:", "con<b>tact</b>:"))
+        overlay = page.locator("#sitegen-build-problems")
+        overlay.wait_for(timeout=20_000)
+        text = overlay.inner_text()
+        assert "content/areas/north-ward/area.yaml:" in text and "did you mean 'team'" in text
+        assert "con<b>tact</b>" in text
+        assert overlay.get_attribute("role") == "alert"
+        assert page.locator("#sitegen-build-problems b").count() == 0   # text, never markup
+        assert axe_violations(page) == []
+        area.write_text(good.replace("The north of the town.", "Mended."))
+        page.get_by_text("Mended.").first.wait_for(timeout=20_000)   # the good build reloaded the page
+        page.wait_for_timeout(1500)   # a poll after the reload: no problems, no overlay
+        assert page.locator("#sitegen-build-problems").count() == 0
     finally:
         preview.stop()
