@@ -314,6 +314,15 @@ class Reader:
                                                 "(deleted or past its retention)")])
         return json.loads(raw)
 
+    def documents(self, keys: list[str], workers: int = 8) -> list[dict]:
+        """The stored reports at KEYS, in order, WORKERS GETs at a time (an export of a month is
+        thousands of GETs: one at a time, tens of milliseconds each, it took minutes)."""
+        from concurrent.futures import ThreadPoolExecutor
+        if len(keys) < 2:
+            return [self.document(key) for key in keys]
+        with ThreadPoolExecutor(min(workers, len(keys))) as pool:
+            return list(pool.map(self.document, keys))
+
     def report(self, reference: str) -> dict:
         """The stored report with REFERENCE."""
         return self.document(self.find(reference)["key"])
@@ -562,7 +571,7 @@ def export_text(reader: Reader, fmt: str, day: str | None, start: str | None, en
     """The reports chosen as CSV (one form: SitegenError when they span several) or JSON Lines."""
     first, last = day_range(day, start, end)
     chosen = reader.keys(_form_id(form), first, last)
-    documents = [reader.document(report.key) for report in chosen]
+    documents = reader.documents([report.key for report in chosen])
     if fmt == "jsonl":
         return "".join(jsonl_line(document) for document in documents)
     forms = sorted({report.form for report in chosen})
