@@ -231,3 +231,9 @@ def test_a_deletion_whose_log_is_refused_says_it_is_done_and_gives_the_line(sett
     text = str(caught.value)
     assert f"{reference} IS deleted" in text and "record this line by hand" in text
     assert f'"reference": "{reference}"' in text and "AccessDenied" in text
+
+
+def test_a_missing_bucket_says_what_to_check_and_exits_3(settings):
+    result = cli(replace(settings, bucket="no-such-bucket-here"), "list")
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert "S3 failed: NoSuchBucket; check --bucket" in result.output

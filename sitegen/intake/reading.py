@@ -52,6 +52,14 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")   # "'" too, so that escap
 # on import (LibreOffice's "Trim spaces", Google Sheets) run it; ASVS 1.2.10 lists the NUL too.
 _HIDDEN_FORMULA = re.compile(r"[\s\0]*[=+\-@]|\0")
 FIXED_COLUMNS = ("reference", "received", "form", "schema_version")
+_HINTS = {   # what staff can do about the S3 failures they meet most
+    "NoCredentialsError": "no AWS credentials here: sign in (aws sso login, or the force's way) "
+                          "or assume the staff read role",
+    "AccessDenied": "the role you are using may not do this (reading needs the staff read role, "
+                    "deleting the delete role; with SSE-KMS, kms:Decrypt on the reports key)",
+    "NoSuchBucket": "check --bucket (or intake.bucket, SITEGEN_INTAKE_BUCKET) and --region",
+    "EndpointConnectionError": "S3 could not be reached: check the network, --region and --endpoint-url",
+}
 _KEY = re.compile(r"^([a-z0-9]+(?:-[a-z0-9]+)*)/([0-9]{4})/([0-9]{2})/([0-9]{2})/([A-Z0-9-]+)\.json\Z")
 _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 
@@ -217,8 +225,10 @@ class Reader:
         except (BotoCoreError, ClientError) as exc:
             code = getattr(exc, "response", {}).get("Error", {}).get("Code", "") if isinstance(
                 getattr(exc, "response", None), dict) else ""
+            name = f"{type(exc).__name__} {printable(code)}".rstrip() if code != type(exc).__name__ else code
+            hint = _HINTS.get(code or type(exc).__name__, "")
             raise ServiceError(f"s3://{self.bucket}/{printable(what)}",
-                               f"S3 failed: {type(exc).__name__} {printable(code)}".rstrip()) from None
+                               f"S3 failed: {name}{'; ' + hint if hint else ''}") from None
 
     def _get(self, key: str) -> bytes | None:
         """The bytes at KEY, or None when there is no such object."""
