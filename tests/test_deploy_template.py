@@ -241,7 +241,7 @@ def test_the_receiver_is_configured_for_the_stack(stack, moto_endpoint):
         "SITEGEN_INTAKE_KMS_KEY_ID": stack["ReportsKeyArn"], "SITEGEN_INTAKE_SECRET": "ab" * 32,
         "SITEGEN_INTAKE_SITE_URL": SITE_URL, "SITEGEN_INTAKE_NOTIFY": stack["NotificationQueueUrl"],
         "SITEGEN_INTAKE_ROUTES": stack["Routes"],
-        "SITEGEN_INTAKE_SES_FROM": "", "SITEGEN_INTAKE_ACKNOWLEDGE": "false",
+        "SITEGEN_INTAKE_SES_FROM": "", "SITEGEN_INTAKE_ACKNOWLEDGE": "false", "SITEGEN_INTAKE_ACKNOWLEDGE_FORMS": "",
         "SITEGEN_INTAKE_CONTACT_PHONE": "101", "SITEGEN_INTAKE_CONTACT_URL": ""}
 
 
