@@ -310,3 +310,36 @@ def test_a_report_posted_through_the_receiver_is_stored_announced_shown_and_dele
     left = [o["Key"] for o in s3.list_objects_v2(Bucket=stack["ReportsBucketName"], Prefix=PREFIX).get("Contents", [])]
     assert [k for k in left if reference in k or "/_claims/" in f"/{k}"] == []
     assert any(k.startswith(f"{PREFIX}_deletions/") for k in left)
+
+
+def test_the_schedule_sends_what_waits_in_the_outbox(stack, moto_endpoint, monkeypatch):
+    """A receiver killed between storing and announcing leaves a marker (tests/test_intake_notify.py);
+    the stack's schedule runs the re-drive function every 15 minutes, with its own environment."""
+    from sitegen.intake.lambda_handler import redrive_handler
+    from sitegen.intake.notify import UNANNOUNCED
+    events = aws("events", moto_endpoint)
+    (rule,) = [r for r in events.list_rules()["Rules"] if r.get("ScheduleExpression") == "rate(15 minutes)"]
+    lambdas = aws("lambda", moto_endpoint)
+    function = lambdas.get_function_configuration(FunctionName=stack["RedriveFunctionName"])
+    assert [t["Arn"] for t in events.list_targets_by_rule(Rule=rule["Name"])["Targets"]] == [function["FunctionArn"]]
+    assert function["Handler"] == "sitegen.intake.lambda_handler.redrive_handler"
+    environment = function["Environment"]["Variables"]
+    assert "SITEGEN_INTAKE_SECRET" not in environment   # the outbox needs no reference secret
+
+    s3, bucket = aws("s3", moto_endpoint), stack["ReportsBucketName"]
+    reference = "CR-2026-REDRIVE01"
+    key = f"{PREFIX}report-crime/2026/11/28/{reference}.json"
+    message = {"reference": reference, "form": "report-crime", "key": key, "bucket": bucket, "routing": {}}
+    s3.put_object(Bucket=bucket, Key=key, Body=b"{}")
+    s3.put_object(Bucket=bucket, Key=f"{PREFIX}{UNANNOUNCED}/{reference}.json",
+                  Body=json.dumps({"message": message, "to": "", "error": ""}).encode())
+    for name, value in {**environment, "SITEGEN_INTAKE_ENDPOINT_URL": moto_endpoint,
+                        "SITEGEN_INTAKE_REGION": REGION, "AWS_ACCESS_KEY_ID": "testing",
+                        "AWS_SECRET_ACCESS_KEY": "testing"}.items():
+        monkeypatch.setenv(name, value)
+    assert redrive_handler({"source": "aws.events"}) == {"sent": 1, "failed": 0}
+    sqs = aws("sqs", moto_endpoint)
+    bodies = [json.loads(m["Body"]) for m in
+              sqs.receive_message(QueueUrl=stack["NotificationQueueUrl"], MaxNumberOfMessages=10).get("Messages", [])]
+    assert [b["reference"] for b in bodies] == [reference]
+    assert s3.list_objects_v2(Bucket=bucket, Prefix=f"{PREFIX}{UNANNOUNCED}/").get("KeyCount") == 0

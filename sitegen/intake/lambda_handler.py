@@ -4,12 +4,17 @@ function URL events, which share one shape, into the same core as the WSGI app.
 Handler: `sitegen.intake.lambda_handler.handler`.  Settings come from
 SITEGEN_INTAKE_* environment variables, schemas from `forms/` beside the code
 (see docs/intake.md).  The receiver is built once per execution environment.
+
+`redrive_handler` is the scheduled door (an EventBridge rule, every 15 minutes in
+deploy/sitegen.yaml): it sends the announcements waiting in the outbox, as
+`sitegen intake redrive` does, under a role of its own.
 """
 from __future__ import annotations
 
 import base64
 import binascii
 import logging
+import os
 import threading
 
 from .core import Receiver, Request, make_receiver
@@ -73,3 +78,21 @@ def event_response(response: Response) -> dict:
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return {"statusCode": response.status, "headers": headers, "body": response.body.decode("utf-8"),
             "isBase64Encoded": False}
+
+
+def redrive_handler(event: dict, context: object = None) -> dict:
+    """Send every announcement waiting in the outbox whose report is stored (notify.redrive);
+    logs each reference with what was done, never an answer.  Returns {"sent": N, "failed": M}."""
+    from ..errors import Problem, SitegenError
+    from .config import IntakeSettings, env_name, from_env
+    from .notify import redrive
+    from .storage import make_client
+    logging.getLogger("sitegen").setLevel(logging.INFO)
+    settings = from_env(os.environ, IntakeSettings())   # the outbox needs no reference secret or schemas
+    if not settings.bucket:
+        raise SitegenError([Problem(env_name("bucket"), 0, 0, "not set: the bucket whose outbox to send")])
+    sent, failed = redrive(settings, make_client(settings),
+                           report=lambda reference, outcome: LOG.info("intake redrive ref=%s outcome=%s",
+                                                                      reference, outcome))
+    LOG.info("intake redrive sent=%d failed=%d", sent, failed)
+    return {"sent": sent, "failed": failed}

@@ -379,17 +379,12 @@ class Announcer:
 
 
 def report_exists(client, bucket: str, key: str) -> bool:
-    """Whether KEY is in BUCKET (HEAD); errors other than 404 go up."""
-    from botocore.exceptions import ClientError
+    """Whether KEY is in BUCKET.  Asked by listing (s3:ListBucket), not HEAD, which would need
+    s3:GetObject on reports: whoever re-drives announcements never needs to read one."""
     if not key:
         return False
-    try:
-        client.head_object(Bucket=bucket, Key=key)
-    except ClientError as exc:
-        if _status(exc) == 404:
-            return False
-        raise
-    return True
+    found = client.list_objects_v2(Bucket=bucket, Prefix=key, MaxKeys=1).get("Contents", [])
+    return bool(found) and found[0]["Key"] == key
 
 
 def utc_now() -> datetime:
