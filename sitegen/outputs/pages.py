@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from ..build.sources import area_unit, feeds_unit, page_unit
 from ..build.units import Unit, digest
+from ..configenv import preview_label
 from ..content.postcodes import has_lookup
 from ..feeds.view import latest_posts
 from ..maps import Boundary, boundary_digest, draw_areas, merged, neighbours
@@ -141,10 +142,11 @@ def chrome_units(templates: Callable[[str], str]) -> dict[Unit, str]:
 def frame_values(site: Site) -> dict[str, str]:
     """What every page shows that comes from more than site.yaml: the forms'
     origins in the security policy, where 'report online' leads, and the postcode
-    finder's address if the site has a postcode lookup ('' if not)."""
+    finder's address if the site has a postcode lookup ('' if not), and the label
+    of a preview build ('' for the live site: configenv.preview_label)."""
     has_triage = bool(site.forms and site.forms.triage)
     return {"report_url": "/report/" if has_triage else "/#report", "csp": content_security_policy(site),
-            "postcode_url": "/find/" if has_lookup(site.config.root) else ""}
+            "postcode_url": "/find/" if has_lookup(site.config.root) else "", "preview": preview_label()}
 
 
 def site_values(ctx: RenderContext) -> dict:

@@ -110,5 +110,8 @@ def render_sitemap(ctx: RenderContext, key: str) -> bytes:
 
 
 def render_robots(ctx: RenderContext, key: str) -> bytes:
-    """robots.txt: everything may be crawled; the sitemap is named."""
+    """robots.txt: everything may be crawled; the sitemap is named.  A preview build's
+    (the frame's `preview` label set) disallows everything and names no sitemap."""
+    if ctx.frame.get("preview"):
+        return b"User-agent: *\nDisallow: /\n"
     return f"User-agent: *\nAllow: /\n\nSitemap: {ctx.site.config.url('/sitemap.xml')}\n".encode()
