@@ -41,6 +41,7 @@ COMMANDS = {
     "serve": "sitegen.commands.serve:serve_command",
     "feeds": "sitegen.commands.feeds:feeds_command",
     "publish": "sitegen.commands.publish:publish_command",
+    "unpublish": "sitegen.commands.unpublish:unpublish_command",
     "new-area": "sitegen.commands.new_area:new_area_command",
     "import-wards": "sitegen.commands.import_wards:import_wards_command",
     "import-police-uk": "sitegen.commands.import_police_uk:import_police_uk_command",
