@@ -30,7 +30,7 @@ def test_preview_marks_every_page_and_a_live_build_after_it_has_none(make_site, 
     for path, html in pages.items():
         assert html.count(META) == 1, path
         assert html.count(escaped) == 1, path
-        assert html.count('govuk-phase-banner__content__tag">Preview</strong>') == 1, path
+        assert html.count('govuk-phase-banner__content__tag govuk-!-margin-right-2">Preview</strong>') == 1, path
         assert "<b>&" not in html, path
     assert (tmp_path / "out/robots.txt").read_text() == "User-agent: *\nDisallow: /\n"
     assert PREVIEW not in os.environ   # the command leaves the environment as it found it
@@ -43,6 +43,8 @@ def test_preview_marks_every_page_and_a_live_build_after_it_has_none(make_site, 
 
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28", "--preview", "pull request #8")
     assert all(BANNER.format("pull request #8") in html for html in html_pages(tmp_path / "out").values())
+    build(site, tmp_path / "clean8", tmp_path / "clean8-state", "2026-11-28", "--preview", "pull request #8")
+    assert tree(tmp_path / "out") == tree(tmp_path / "clean8")   # a preview after a live build: exact too
 
 
 def test_live_build_matches_the_golden_tree_even_with_the_variable_set(make_site, tmp_path, monkeypatch):
