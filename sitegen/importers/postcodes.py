@@ -77,8 +77,9 @@ def import_postcodes(root: Path, csv_path: Path) -> PostcodeImport:
     """Read CSV_PATH (ONSPD or NSPL) and write the lookup of the site at ROOT; see the module docstring.
 
     Raises SitegenError (exit 1) naming CSV:LINE:COL for a missing column, bytes that
-    are not UTF-8, or a bad row of one of the site's wards, writing nothing; and for a
-    site none of whose areas has an ONS code."""
+    are not UTF-8, or a bad row of one of the site's wards, writing nothing; for a file
+    with no live postcode of the site's wards (which would remove every district file);
+    and for a site none of whose areas has an ONS code."""
     codes = site_ward_codes(root)
     if not codes:
         raise SitegenError([Problem(AREAS_DIR, 0, 0, "no area.yaml has a 'code:' (the ward's ONS code, like "
@@ -122,6 +123,12 @@ def _read(stream: BinaryIO, name: str, codes: dict[str, str],
             break
     if problems:
         raise SitegenError(problems)
+    if not districts:
+        # Writing nothing would remove every district file: the wrong region's file, or codes that differ.
+        raise SitegenError([Problem(name, 0, 0, f"has no live postcode of the site's wards ({report.rows:,}"
+                                    f" rows read, {report.terminated:,} terminated); nothing written. Give"
+                                    " the file for your area, and check each area.yaml's 'code:' is the"
+                                    " ward's ONS code in its osward (or ward) column")])
     return districts
 
 
