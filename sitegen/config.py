@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .configenv import FORMS_ENDPOINT
+from .configenv import FORMS_ENDPOINT, preview_label
 from .content.markup import ENGINES
 from .content.schema import Bool, Choice, Colour, Field, Int, ListOf, Phone, Record, Str, Url, Where
 from .content.yamlsource import load_yaml_file
@@ -231,7 +231,10 @@ def _build_config(root: Path, data: dict) -> SiteConfig:
         report_actions=_links(data.get("report_actions")),
         services=_links(data.get("services")),
         footer_links=_links(data.get("footer_links")),
-        forms_endpoint=os.environ.get(FORMS_ENDPOINT) or data.get("forms", {}).get("endpoint", ""),
+        # A preview posts only where SITEGEN_FORMS_ENDPOINT says, else to its own site (where no
+        # receiver runs): never to the live receiver, so trying a form on a preview reports nothing.
+        forms_endpoint=os.environ.get(FORMS_ENDPOINT) or ("" if preview_label() else
+                                                          data.get("forms", {}).get("endpoint", "")),
         markdown=data.get("markdown", "commonmark"),
         analytics_script=data.get("analytics", {}).get("script", ""),
         feeds=FeedSettings(**data.get("feeds", {})),

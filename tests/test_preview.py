@@ -80,3 +80,25 @@ def test_a_preview_page_has_no_axe_violations(make_site, tmp_path, page, serve_d
     page.goto(serve_dir(tmp_path / "out") + "/areas/north-ward/")
     violations = axe_violations(page)
     assert not violations, describe(violations)
+
+
+def test_a_preview_s_forms_never_post_to_the_live_receiver(make_site, tmp_path, monkeypatch):
+    """site.yaml's forms.endpoint and a form's own endpoint are the live receiver's: a preview's
+    forms post where SITEGEN_FORMS_ENDPOINT says, else to the preview site itself."""
+    monkeypatch.delenv("SITEGEN_FORMS_ENDPOINT", raising=False)
+    site = make_site("example")
+    live = "https://forms.live.example.org/submit"
+    config = site / "site.yaml"
+    config.write_text(config.read_text() + f"\nforms:\n  endpoint: {live}\n")
+    crime = site / "forms/report-crime.yaml"
+    crime.write_text(f"endpoint: {live}/report-crime\n" + crime.read_text())
+    build(site, tmp_path / "live", tmp_path / "live-state", "2026-11-28")
+    assert f'action="{live}/report-crime"' in (tmp_path / "live/forms/report-crime/index.html").read_text()
+    build(site, tmp_path / "preview", tmp_path / "preview-state", "2026-11-28", "--preview", "pull request #9")
+    forms = [html for path, html in html_pages(tmp_path / "preview").items() if path.startswith("forms/")]
+    assert forms and not any(live in html for html in forms)
+    assert 'action="/submit/report-crime"' in (tmp_path / "preview/forms/report-crime/index.html").read_text()
+    monkeypatch.setenv("SITEGEN_FORMS_ENDPOINT", "https://forms.preview.example.org/submit")
+    build(site, tmp_path / "preview2", tmp_path / "preview2-state", "2026-11-28", "--preview", "pull request #9")
+    page = (tmp_path / "preview2/forms/report-crime/index.html").read_text()
+    assert 'action="https://forms.preview.example.org/submit/report-crime"' in page

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..configenv import preview_label
 from ..content.context import LoadContext
 from ..content.schema import SLUG_RE, Where
 from ..content.yamlsource import LocatedDict, LocatedList, load_yaml_file
@@ -110,7 +111,8 @@ class _FormReader:
         return Form(
             id=form_id, title=data["title"], source=self.rel, summary=data.get("summary", ""),
             category=data.get("category", "other"), sensitive=sensitive,
-            endpoint=data.get("endpoint") or _endpoint(default_endpoint, form_id),
+            # A preview build's forms all post where the build says (config.forms_endpoint): never live.
+            endpoint=(not preview_label() and data.get("endpoint")) or _endpoint(default_endpoint, form_id),
             hosted_url=data.get("hosted_url", ""), provider=data.get("provider", ""),
             start_label=data.get("start_label", "Start now"),
             intro_html=self.markdown(self.raw, data, "before_you_start"),
