@@ -110,3 +110,18 @@ def test_check_names_a_lookup_row_of_no_ward_plainly(make_site):
     assert result.exit_code == 1, result.output
     assert "content/postcodes/AB1.csv:7:" in result.output and "Traceback" not in result.output
     assert str(ROOT) not in result.output
+
+
+def test_a_doterm_that_is_not_a_month_is_located_not_taken_for_terminated(make_site, tmp_path):
+    """doterm 'NULL' or '0' (a database export's empty) used to drop the live postcode silently."""
+    site = coded_site(make_site)
+    rows = SAMPLE.read_text(encoding="utf-8").splitlines()
+    col = rows[1].index('"198001",""') + len('"198001",') + 1
+    for value in ("NULL", "0", "2000-12"):
+        odd = tmp_path / "odd.csv"
+        odd.write_text("\n".join([rows[0], rows[1].replace('"198001",""', f'"198001","{value}"', 1)]
+                                 + rows[2:]) + "\n", encoding="utf-8")
+        result = import_into(site, odd)
+        assert result.exit_code == 1, result.output
+        assert f"odd.csv:2:{col}: doterm '{value}' is not" in result.output, result.output
+        assert lookup_files(site) == {}

@@ -41,6 +41,7 @@ WARD_COLUMN = re.compile(r"wd[0-9]{2}cd")
 MAX_LINE_BYTES = 10_000                  # an ONSPD line is ~ 400 bytes
 MAX_PROBLEMS = 50                        # past this, a file is the wrong file: stop reading
 NO_GRID = (99.999999, 0.0)               # ONSPD's lat, long for a postcode without a grid reference
+TERMINATED = re.compile(r"[0-9]{6}")     # doterm: YYYYMM (a database export's NULL is not one)
 
 
 @dataclass
@@ -184,7 +185,13 @@ def _row(name: str, number: int, text: str, width: int, columns: dict[str, int],
     slug = codes.get(values[columns["ward"]].strip())
     if slug is None:
         return None   # the code was elsewhere on the line: another column's
-    if values[columns["doterm"]].strip():
+    doterm = values[columns["doterm"]].strip()
+    if doterm and not TERMINATED.fullmatch(doterm):
+        problems.append(Problem(name, number, _column_at(text, columns["doterm"]), f"doterm '{doterm}' is not"
+                                " the month a postcode ended (YYYYMM, like 202311); it is empty while the"
+                                " postcode is live: give the CSV as ONS publishes it"))
+        return None
+    if doterm:
         report.terminated += 1
         return None
     col = _column_at(text, columns["pcds"])
