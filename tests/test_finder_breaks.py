@@ -7,6 +7,9 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+from playwright.sync_api import expect
+
 from conftest import ROOT, run_cli
 from test_incremental import assert_same_as_clean, build
 from test_postcodes import SAMPLE, coded_site, import_into, lookup_files
@@ -125,3 +128,19 @@ def test_a_doterm_that_is_not_a_month_is_located_not_taken_for_terminated(make_s
         assert result.exit_code == 1, result.output
         assert f"odd.csv:2:{col}: doterm '{value}' is not" in result.output, result.output
         assert lookup_files(site) == {}
+
+
+@pytest.mark.browser
+def test_the_finder_s_examples_are_the_sites_own_postcodes(make_site, tmp_path, serve_dir, page):
+    """finder.js said 'like RM8 3HR' on every site: a force elsewhere gets its own district."""
+    site = coded_site(make_site)
+    assert import_into(site).exit_code == 0
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    page.goto(serve_dir(tmp_path / "out") + "/find/")
+    field = page.get_by_label("Your postcode")
+    result = page.locator("#postcode-result")
+    for typed, words in (("AB1", "Type your whole postcode, like AB1 3HR."), ("AB1 2CD!", "looks like AB1 3HR")):
+        field.fill(typed)
+        field.press("Enter")
+        expect(result).to_contain_text(words)
+        expect(result).not_to_contain_text("RM8")

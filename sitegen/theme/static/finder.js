@@ -54,6 +54,9 @@ function setUpPostcodeForm(form) {
   const districts = new Set(Array.from(document.querySelectorAll(".sitegen-district-list a"),
     (a) => a.textContent.trim()));
   const lookups = new Map();   // district -> Promise of its lookup
+  // The site's own example postcode, as the hint under the box gives it (one of its districts).
+  const hint = form.querySelector("#postcode-hint");
+  const example = ((hint && hint.textContent.match(/[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}/)) || ["RM8 3HR"])[0];
   let shown = "";
 
   function show(...paragraphs) {
@@ -77,12 +80,12 @@ function setUpPostcodeForm(form) {
   async function answer(text, submitted) {
     const read = readPostcode(text);
     if (read.incomplete || (read.invalid && !submitted)) {
-      if (submitted) show(paragraph("Type your whole postcode, like RM8 3HR."));
+      if (submitted) show(paragraph(`Type your whole postcode, like ${example}.`));
       else if (shown) { shown = ""; show(); }
       return;
     }
     if (read.invalid) {
-      show(paragraph(`"${text.trim()}" is not a postcode. A postcode looks like RM8 3HR: letters and a number, a space, then a number and two letters.`));
+      show(paragraph(`"${text.trim()}" is not a postcode. A postcode looks like ${example}: letters and a number, a space, then a number and two letters.`));
       return;
     }
     if (read.swap) {
