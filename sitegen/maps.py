@@ -110,6 +110,10 @@ def parse_boundary(data: bytes | str, rel: str, problems: Problems) -> Boundary 
     except json.JSONDecodeError as exc:
         problems.add(rel, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")
         return None
+    except RecursionError:   # json's decoder recurses once per [ or {
+        problems.add(rel, 0, 0, "is nested too deeply to be a boundary (arrays in arrays thousands deep);"
+                                " export the boundary again as GeoJSON")
+        return None
     return boundary_of(value, rel, problems)
 
 

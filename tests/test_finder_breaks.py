@@ -144,3 +144,26 @@ def test_the_finder_s_examples_are_the_sites_own_postcodes(make_site, tmp_path, 
         field.press("Enter")
         expect(result).to_contain_text(words)
         expect(result).not_to_contain_text("RM8")
+
+
+DEEP = '{"type": "Polygon", "coordinates": ' + "[" * 100_000 + "]" * 100_000 + "}"
+
+
+def test_a_deeply_nested_boundary_is_refused_without_a_traceback(make_site):
+    """JSON nested 100,000 deep used to raise RecursionError out of check."""
+    site = make_site()
+    (site / "content/areas/north-ward/boundary.geojson").write_text(DEEP)
+    result = run_cli("check", "--site", str(site))
+    assert result.exit_code == 1, result.output
+    assert "content/areas/north-ward/boundary.geojson:" in result.output and "nested" in result.output
+
+
+def test_a_deeply_nested_boundaries_file_is_refused_by_import_wards(make_site, tmp_path):
+    site = make_site("example")
+    deep = tmp_path / "deep.geojson"
+    deep.write_text('{"type": "FeatureCollection", "features": ' + DEEP + "}")
+    result = run_cli("import-wards", "--site", str(site), "--boundaries", str(deep),
+                     str(ROOT / "data/london-wards.csv"), "--borough", "Havering")
+    assert result.exit_code == 1, result.output
+    assert "deep.geojson:" in result.output and "nested" in result.output
+    assert not any((site / "content/areas").glob("*/boundary.geojson.tmp*"))

@@ -301,6 +301,9 @@ def read_boundaries(path: Path) -> dict[str, bytes]:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise SitegenError([Problem(name, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}")]) from None
+    except RecursionError:   # json's decoder recurses once per [ or {
+        raise SitegenError([Problem(name, 0, 0, "is nested too deeply to be GeoJSON (arrays in arrays"
+                                    " thousands deep); give the boundaries' FeatureCollection")]) from None
     features = value.get("features") if isinstance(value, dict) else None
     if not isinstance(features, list) or value.get("type") != "FeatureCollection":
         raise SitegenError([Problem(name, 1, 1, "expected a GeoJSON FeatureCollection with a list of"
