@@ -523,19 +523,26 @@ def neighbours(areas: Sequence[Area]) -> dict[str, tuple[str, ...]]:
     return {slug: tuple(sorted(others)) for slug, others in found.items()}
 
 
-def boundary_problems(areas: Sequence[Area]) -> list[Problem]:
+def boundary_problems(areas: Sequence[Area], root: Path | None = None) -> list[Problem]:
     """Problems of the AREAS' boundaries taken together: an area without one when
     others of its borough have one (at its area.yaml; areas with no borough are one
     group), and two boundaries overlapping by more than SLIVER of the smaller (at
-    each boundary file)."""
+    each boundary file).  With the site's ROOT, an area whose boundary file is there
+    but was refused (its own problem says why) is not also called missing."""
     bounded, shapes = _shapes(areas)
     if not bounded:
         return []
     mapped = Counter(a.borough for a in bounded)
+
+    def missing(area: Area) -> bool:
+        if area.boundary is not None or not mapped[area.borough]:
+            return False
+        return root is None or not (root / Path(area.source).parent / BOUNDARY_NAME).exists()
+
     problems = [Problem(a.source, 0, 0, f"has no {BOUNDARY_NAME} while {mapped[a.borough]} other wards"
                         f"{' of ' + a.borough if a.borough else ''} have one; run sitegen import-wards"
                         " with --boundaries, or draw one (docs/editing.md)")
-                for a in areas if a.boundary is None and mapped[a.borough]]
+                for a in areas if missing(a)]
     for i, j in _pairs(shapes):
         shared = shapes[i].intersection(shapes[j]).area
         smaller = min(shapes[i].area, shapes[j].area)

@@ -167,3 +167,25 @@ def test_a_deeply_nested_boundaries_file_is_refused_by_import_wards(make_site, t
     assert result.exit_code == 1, result.output
     assert "deep.geojson:" in result.output and "nested" in result.output
     assert not any((site / "content/areas").glob("*/boundary.geojson.tmp*"))
+
+
+def test_a_lookup_saved_with_a_byte_order_mark_is_read(make_site):
+    """Excel's "CSV UTF-8" starts the file with U+FEFF; the header then read as not 'postcode,ward'."""
+    site = coded_site(make_site)
+    assert import_into(site).exit_code == 0
+    path = site / "content/postcodes/AB1.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes().replace(b"\n", b"\r\n"))
+    result = run_cli("check", "--site", str(site))
+    assert result.exit_code == 0, result.output
+
+
+def test_a_broken_boundary_is_named_once_not_also_called_missing(make_site):
+    site = make_site("example")
+    (site / "content/areas/abbey-barking-and-dagenham/boundary.geojson").write_text('{"type": "Polygon"}')
+    result = run_cli("check", "--site", str(site))
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if "abbey-barking-and-dagenham" in line]
+    assert len(lines) == 1 and "boundary.geojson" in lines[0] and "has no boundary.geojson" not in lines[0]
+    (site / "content/areas/abbey-barking-and-dagenham/boundary.geojson").unlink()
+    missing = run_cli("check", "--site", str(site))
+    assert missing.exit_code == 1 and "has no boundary.geojson while 16 other wards" in missing.output

@@ -38,7 +38,7 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     problems.extend(outside_links(root))
     problems.extend(bad_names(root))
     problems.extend(media_name_clashes(root))
-    problems.extend(boundary_problems(site.areas))
+    problems.extend(boundary_problems(site.areas, root))
     problems.extend(lookup_problems(root, (a.slug for a in site.areas)))
     problems.raise_if_any()
     return site, outputs

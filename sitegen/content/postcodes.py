@@ -103,7 +103,7 @@ def read_district(root: Path, district: str) -> tuple[tuple[Row, ...], tuple[Pro
 @functools.lru_cache(maxsize=1024)
 def _parsed(rel: str, district: str, data: bytes) -> tuple[tuple[Row, ...], tuple[Problem, ...]]:
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")   # with or without the byte-order mark Excel's "CSV UTF-8" writes
     except UnicodeDecodeError:
         return (), (Problem(rel, 0, 0, "is not UTF-8; save it as UTF-8 or import it again"),)
     rows, problems = _rows(rel, district, text)
