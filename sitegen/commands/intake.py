@@ -28,6 +28,9 @@ def intake_group() -> None:
 @click.option("--kms-key-id", default=None, help="Encrypt with this KMS key (SSE-KMS); default SSE-S3.")
 @click.option("--schemas", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Folder of <form>/schema.json (default: build/forms in the site folder).")
+@click.option("--postcodes", type=click.Path(exists=True, path_type=Path), default=None,
+              help="The postcode lookup giving a report's ward: the built find/ folder or a postcodes.json "
+                   "(default: beside the schemas folder).")
 @click.option("--site-url", default=None,
               help="Where people are sent back to (default: the site's base_url).")
 @click.option("--allowed-origin", default=None,
@@ -48,6 +51,7 @@ def serve_command(site_dir: Path, port: int, host: str, **flags) -> None:
     from ..intake.core import make_receiver
     from ..intake.wsgi import IntakeApp
     flags["schemas"] = str(flags["schemas"].absolute()) if flags["schemas"] else None
+    flags["postcodes"] = str(flags["postcodes"].absolute()) if flags["postcodes"] else None
     settings = resolve(site_root(site_dir), os.environ, flags)
     if not settings.bucket:
         raise click.UsageError("no bucket: pass --bucket, set intake.bucket "

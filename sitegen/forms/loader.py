@@ -49,7 +49,7 @@ TYPE_KEYS = {
     "radios": {"options"},
     "checkboxes": {"options"},
     "select": {"options"},
-    "address": {"postcode", "autocomplete"},
+    "address": {"postcode", "autocomplete", "routing"},
     "declaration": set(),
 }
 DEFAULT_MAX_LENGTH = {"text": 500, "textarea": 10000, "email": 254, "tel": 30}
@@ -339,7 +339,8 @@ def _build_question(data: dict, page_id: str, relevant: Condition, show: Match |
                       for o in data.get("options", ())),
         must_be=data.get("must_be", ""), minimum=data.get("min"), maximum=data.get("max"),
         postcode_required=data.get("postcode", "required") == "required", rows=data.get("rows", 5),
-        autocomplete=data.get("autocomplete", ""), show_when=show, relevant=relevant,
+        autocomplete=data.get("autocomplete", ""), routing=data.get("routing", ""), show_when=show,
+        relevant=relevant,
         condition_text=condition_text, messages=messages)
 
 

@@ -115,6 +115,7 @@ class Question:
     postcode_required: bool = True    # address
     rows: int = 5                     # textarea
     autocomplete: str = ""
+    routing: str = ""                 # address: 'ward' when its postcode's ward routes the report
     show_when: Match | None = None
     relevant: Condition = ALWAYS
     condition_text: str = ""          # 'Answer this if ...' for the page without JavaScript

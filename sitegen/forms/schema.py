@@ -11,6 +11,8 @@ Two keywords are sitegen's own (a generic validator ignores them):
 `x-sitegen-type` names the question type and `x-sitegen-messages` carries its
 error messages; `x-sitegen-date: past|future` asks for a date on or before
 (after) the day of validation, which `submission.make_validator` checks.
+`x-sitegen-routing: ward` marks the address whose postcode gives the report's ward
+(the receiver's intake/notify.py).
 
 The schema is the contract: the receiver accepts exactly what it accepts, as
 any 2020-12 validator with ECMA-262 regular expressions judges it.  So every
@@ -66,8 +68,9 @@ def compile_schema(form: Form, base_url: str) -> dict:
 
 
 def _annotations(question: Question) -> dict:
+    routing = {"x-sitegen-routing": question.routing} if question.routing else {}
     return {"title": question.label, "x-sitegen-type": question.type,
-            "x-sitegen-messages": dict(question.messages)}
+            "x-sitegen-messages": dict(question.messages)} | routing
 
 
 def _property(question: Question) -> dict:

@@ -126,6 +126,8 @@ QUESTION = Record(name="question", fields=[
     Field("min", Int(), doc="Number: the smallest allowed."),
     Field("max", Int(), doc="Number: the largest allowed."),
     Field("postcode", Choice(("required", "optional")), doc="Address: whether the postcode must be given."),
+    Field("routing", Choice(("ward",)),
+          doc="Address of where it happened: its postcode's ward routes the report (docs/intake.md)."),
     Field("rows", Int(2, 40), doc="Textarea: visible lines."),
     Field("autocomplete",
           Str(max_len=60, pattern=AUTOCOMPLETE_RE, pattern_help="an autocomplete token like 'email'"),

@@ -38,6 +38,7 @@ class IntakeSettings:
     rate_per_minute: int = 30       # per client address, WSGI app only; 0 turns it off
     rate_burst: int = 10
     schemas: str = ""               # folder holding <form-id>/schema.json
+    postcodes: str = ""             # postcode lookup (wards.py); '': beside schemas
     retries: int = 3                # extra attempts at each S3 request before answering 503
     backoff_seconds: float = 0.2    # first retry delay; doubles each time, with jitter
     timezone: str = "Europe/London"  # the day a date must be on or before ('past' dates)
@@ -148,6 +149,8 @@ def from_site(root: Path) -> IntakeSettings:
     section = dict(config.raw.get("intake", {}))
     settings = from_mapping(section, lambda name: f"site.yaml: intake.{name}")
     schemas = Path(settings.schemas) if settings.schemas else Path("build") / "forms"
+    if settings.postcodes and not Path(settings.postcodes).is_absolute():
+        settings = replace(settings, postcodes=str(root / settings.postcodes))
     phone = config.raw.get("phone")
     if not settings.contact_phone and isinstance(phone, dict) and phone.get("non_emergency"):
         settings = replace(settings, contact_phone=str(phone["non_emergency"]).strip()[:40])

@@ -13,6 +13,11 @@ schema, AND whose answer is one of a fixed list of options (radios, select, chec
 such an answer is a value the form's author wrote, never something a person typed.  A
 free-text address, a name or an email never qualifies, whatever it is called.
 
+`routing.ward` may also come from an address question marked `x-sitegen-routing: ward` (the
+form's `routing: ward`, on where the thing happened): its postcode part is looked up in the
+site's postcode lookup (wards.py) and the ward sent only when the postcode lies in exactly one
+ward of the site.  The postcode and every other part of the address are never sent.
+
 The destination is an SQS queue URL (`https://sqs.`...) or an SNS topic ARN
 (`arn:aws:sns:`...): the first route whose form and ward match (`*` matches any), else
 `notify`.  FIFO queues and topics (`.fifo`) get the reference as MessageDeduplicationId.
@@ -43,6 +48,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import Problem
@@ -52,6 +58,7 @@ if TYPE_CHECKING:
     from .config import IntakeSettings
     from .schemas import FormSchema
     from .storage import S3Writer, Stored
+    from .wards import WardLookup
 
 LOG = logging.getLogger("sitegen.intake")
 UNANNOUNCED = "_unannounced"     # beside _claims: a form id never starts with '_', so no report lives here
@@ -190,11 +197,32 @@ def was_asked(form: FormSchema, name: str, answers: Mapping[str, object]) -> boo
     return True
 
 
+def ward_questions(form: FormSchema) -> list[str]:
+    """FORM's address questions marked `x-sitegen-routing: ward`: their postcode gives the ward."""
+    return [name for name, prop in form.schema.get("properties", {}).items()
+            if isinstance(prop, dict) and prop.get("x-sitegen-type") == "address"
+            and prop.get("x-sitegen-routing") == "ward"]
+
+
+def address_ward(form: FormSchema, answers: Mapping[str, object], wards: WardLookup | None) -> str:
+    """The one ward of the postcode given to FORM's first asked ward question, or '' (no lookup,
+    no postcode, a postcode unknown or in more than one ward)."""
+    for name in ward_questions(form) if wards is not None else []:
+        answer = answers.get(name)
+        if isinstance(answer, dict) and was_asked(form, name, answers):
+            return wards.ward(answer.get("postcode")) if wards is not None else ""
+    return ""
+
+
 def routing_values(form: FormSchema, answers: Mapping[str, object],
-                   names: Iterable[str]) -> dict[str, object]:
+                   names: Iterable[str], wards: WardLookup | None = None) -> dict[str, object]:
     """The answers to FORM's routing questions (see routing_fields) that were asked and are among the
-    question's options; every other answer is left out."""
+    question's options, and `ward` from a marked address's postcode by WARDS (when no choice question
+    gave one); every other answer is left out."""
     values: dict[str, object] = {}
+    ward = address_ward(form, answers, wards)
+    if ward:
+        values["ward"] = ward
     for name in routing_fields(form, names):
         answer, allowed = answers.get(name), options(form, name)
         if not was_asked(form, name, answers):
@@ -208,7 +236,8 @@ def routing_values(form: FormSchema, answers: Mapping[str, object],
 
 
 def build_message(form: FormSchema, stored: Stored, received: datetime, bucket: str,
-                  answers: Mapping[str, object], names: Iterable[str] = DEFAULT_ROUTING_FIELDS) -> dict:
+                  answers: Mapping[str, object], names: Iterable[str] = DEFAULT_ROUTING_FIELDS,
+                  wards: WardLookup | None = None) -> dict:
     """The announcement of a STORED report (see the module docstring): no answer but routing ones."""
     return {
         "reference": stored.reference,
@@ -217,7 +246,7 @@ def build_message(form: FormSchema, stored: Stored, received: datetime, bucket: 
         "bucket": bucket,
         "key": stored.key,
         "received": received.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "routing": routing_values(form, answers, names),
+        "routing": routing_values(form, answers, names, wards),
     }
 
 
@@ -333,6 +362,9 @@ class Announcer:
     def __init__(self, settings: IntakeSettings, writer: S3Writer, sender: Sender | None = None):
         self.settings, self.writer = settings, writer
         self.sender = sender or Sender(settings)
+        from .wards import WardLookup, default_source  # its size is checked now: a bad file stops start-up
+        self.wards = WardLookup(Path(settings.postcodes) if settings.postcodes
+                                else default_source(settings.schemas))
         # Clients are made now (Lambda's init phase), not by the first resident's request.
         for to in {settings.notify, *(route.to for route in settings.routes)} - {""}:
             self.sender.client("sns" if to.startswith("arn:") else "sqs")
@@ -345,7 +377,7 @@ class Announcer:
         """
         from .storage import Stored
         message = build_message(form, Stored(reference, key, True), received, self.settings.bucket, answers,
-                                self.settings.routing_fields)
+                                self.settings.routing_fields, self.wards)
         to = destination(message, self.settings.routes, self.settings.notify)
         if to:
             self.writer.put_new(marker_key(self.settings.key_prefix, reference), marker_body(message, to))
@@ -353,7 +385,7 @@ class Announcer:
     def __call__(self, form: FormSchema, stored: Stored, received: datetime, answers: Mapping) -> None:
         """Announce STORED, which this request wrote, and delete its marker once sent."""
         message = build_message(form, stored, received, self.settings.bucket, answers,
-                                self.settings.routing_fields)
+                                self.settings.routing_fields, self.wards)
         try:
             self.announce(message)
         except Exception as exc:  # noqa: BLE001 - the report is stored; never fail the resident

@@ -3,6 +3,8 @@
     handler                 sitegen.intake.lambda_handler.handler
     sitegen/...             only the modules the receiver imports at run time
     forms/<id>/schema.json  every published form schema (SITEGEN_INTAKE_SCHEMAS defaults here)
+    postcodes.json          the site's postcode lookup, made from the built find/*.json beside the
+                            schemas folder (wards.py; SITEGEN_INTAKE_POSTCODES defaults here)
     (--deps DIR)            third-party packages installed with `pip install --target DIR`
 
 boto3 comes with the Lambda Python runtime; jsonschema does not, so pass its
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
+
+from .wards import LOOKUP_FILE, default_source, lookup_bytes, source_files
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_FILES = ("__init__.py", "errors.py", "forms/__init__.py", "forms/model.py", "forms/patterns.py",
@@ -39,14 +43,23 @@ def dependency_files(deps: Path) -> list[tuple[Path, str]]:
             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
 
 
-def write_package(out: Path, schemas: Path, deps: Path | None = None) -> int:
+def lookup_entries(schemas: Path, postcodes: Path | None) -> list[tuple[bytes, str]]:
+    """(bytes, name in the zip) of the postcode lookup: POSTCODES (a find/ folder or a postcodes.json),
+    by default the one beside SCHEMAS; [] when the site has none.  SitegenError when it is too large."""
+    source = postcodes or default_source(schemas)
+    return [(lookup_bytes(source), LOOKUP_FILE)] if source_files(source) else []
+
+
+def write_package(out: Path, schemas: Path, deps: Path | None = None, postcodes: Path | None = None) -> int:
     """Write the zip to OUT; the number of files in it."""
     entries = runtime_files() + schema_files(schemas) + (dependency_files(deps) if deps else [])
+    contents = [(path.read_bytes(), name, path.stat().st_mode & 0o111) for path, name in entries]
+    contents += [(data, name, 0) for data, name in lookup_entries(schemas, postcodes)]
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for path, name in sorted(entries, key=lambda entry: entry[1]):
+        for data, name, executable in sorted(contents, key=lambda entry: entry[1]):
             info = zipfile.ZipInfo(name, FIXED_TIME)
-            info.external_attr = (0o755 if path.stat().st_mode & 0o111 else 0o644) << 16
+            info.external_attr = (0o755 if executable else 0o644) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
-    return len(entries)
+            archive.writestr(info, data)
+    return len(contents)
