@@ -28,7 +28,18 @@ from sitegen.intake.config import from_mapping, lambda_settings
 from sitegen.intake.core import make_receiver
 from sitegen.intake.package import write_package
 from sitegen.intake.wards import WardLookup, postcode_key
-from test_intake_support import FIXTURES, JSON, RECEIVED, SECRET, VALID_ANSWERS, call, json_body, make_app
+from test_intake_support import (
+    FIXTURES,
+    FORM,
+    JSON,
+    RECEIVED,
+    SECRET,
+    VALID_ANSWERS,
+    call,
+    form_body,
+    json_body,
+    make_app,
+)
 
 ONE_WARD = ("RM8 1AL", "whalebone")
 HOME = ("RM8 3HR", "becontree")          # the resident's home: a ward too, which must never decide
@@ -217,3 +228,15 @@ def test_serve_finds_the_lookup_in_the_built_site(settings, schemas, tmp_path):
     assert wards.default_source(copy / "forms") == copy / "find"
     assert WardLookup(wards.default_source(copy / "forms")).ward("rm8 1al") == "whalebone"
     assert Path(wards.default_source(copy / "forms")).is_dir()
+
+
+def test_a_form_post_routes_by_the_location_postcode_not_the_home(settings, sqs, queues):
+    """The HTML form's fields (NAME-postcode), as a resident without JavaScript posts them."""
+    app = make_app(from_mapping({"notify": queues["default"], "routes": routes(queues)}, str, settings))
+    body = form_body(**{"location-postcode": "rm8 1al", "home_address-postcode": HOME[0]})
+    assert call(app, body=body, content_type=FORM).status == 303
+    got = {name: drain(sqs, url) for name, url in queues.items()}
+    assert [json.loads(m)["routing"] for m in got["whalebone"]] == [{"crime_type": "theft", "ward": "whalebone"}]
+    assert got["default"] == got["becontree"] == got["valence"] == []
+    for part in ("rm8 1al", "RM81AL", "RM8 1AL", HOME[0], "Station Parade", "High Street", "Barking"):
+        assert part.lower() not in got["whalebone"][0].lower()
