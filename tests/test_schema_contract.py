@@ -31,7 +31,7 @@ JUDGE = ROOT / "tests" / "js" / "validate_schema.mjs"
 TODAY = RECEIVED.date().isoformat()          # the receiver's clock: 10:15 UTC is the same day in London
 VALID_PER_FORM = 40
 MUTATED_PER_FORM = 60
-OWN_KEYWORDS = ("title", "description", "x-sitegen-type", "x-sitegen-messages")
+OWN_KEYWORDS = ("title", "description", "x-sitegen-type", "x-sitegen-messages", "x-sitegen-routing")
 
 
 def ajv_verdicts(schemas_by_id: dict[str, dict], cases: list[tuple[str, object]]) -> list[bool]:

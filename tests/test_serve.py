@@ -7,7 +7,7 @@ import time
 import urllib.request
 from datetime import date
 
-from browser import axe_violations, browser, page  # noqa: F401 - fixtures
+from browser import axe_violations
 from sitegen.serve import Preview
 
 
@@ -54,7 +54,7 @@ def test_preview_keeps_last_good_build_when_an_edit_breaks_it(make_site, capfd):
         preview.stop()
 
 
-def test_a_failed_rebuild_shows_its_problems_on_the_open_page_until_a_good_one(make_site, page):  # noqa: F811
+def test_a_failed_rebuild_shows_its_problems_on_the_open_page_until_a_good_one(make_site, page):
     site = make_site("minimal")
     preview = Preview(site, site / "build", 0, date(2026, 11, 28))
     try:

@@ -5,7 +5,7 @@
 // stdout: [true | false, ...], one verdict per case, in order.
 //
 // sitegen's published vocabulary is taught to ajv as documented in docs/forms.md:
-// x-sitegen-type and x-sitegen-messages are annotations; x-sitegen-date is past|future
+// x-sitegen-type, x-sitegen-messages and x-sitegen-routing are annotations; x-sitegen-date is past|future
 // relative to "today" (on or before / on or after), for strings shaped YYYY-MM-DD (the
 // keyword's pattern refuses anything else).
 import { readFileSync } from "node:fs";
@@ -17,6 +17,7 @@ const ajv = new Ajv2020({ strict: true, allErrors: false, validateFormats: true 
 addFormats(ajv);
 ajv.addKeyword({ keyword: "x-sitegen-type", schemaType: "string" });
 ajv.addKeyword({ keyword: "x-sitegen-messages", schemaType: "object" });
+ajv.addKeyword({ keyword: "x-sitegen-routing", schemaType: "string" });
 ajv.addKeyword({
   keyword: "x-sitegen-date",
   schemaType: "string",
