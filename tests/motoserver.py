@@ -111,3 +111,12 @@ def distribution(moto_endpoint, aws_env) -> str:
                                  "TrustedSigners": {"Enabled": False, "Quantity": 0}},
     }
     return cloudfront.create_distribution(DistributionConfig=config)["Distribution"]["Id"]
+
+
+def own_moto_server():
+    """A moto server for one test module alone (its endpoint), for state another module's
+    CloudFormation stack would spoil (moto's /moto-api/data.json): in that module,
+    `own_endpoint = pytest.fixture(scope="module")(own_moto_server)`."""
+    moto = MotoProcess().start()
+    yield moto.endpoint
+    moto.stop()

@@ -16,19 +16,13 @@ from dataclasses import replace
 import boto3
 import pytest
 
-from motoserver import MotoProcess, client_for
+from motoserver import client_for, own_moto_server
 from sitegen.intake.acknowledge import compose
 from sitegen.intake.notify import is_choice
 from sitegen.intake.schemas import load_schema
-from test_intake_support import FORM, VALID_ANSWERS, call, form_body, json_body, make_app, submissions
+from test_intake_support import FORM, VALID_ANSWERS, call, form_body, json_body, leaves, make_app, submissions
 
-
-@pytest.fixture(scope="module")
-def own_endpoint():
-    """A moto server for this module alone."""
-    moto = MotoProcess().start()
-    yield moto.endpoint
-    moto.stop()
+own_endpoint = pytest.fixture(scope="module")(own_moto_server)
 
 
 @pytest.fixture
@@ -54,13 +48,6 @@ def sent_to(endpoint: str, address: str) -> list[dict]:
         data = json.load(response)
     return [m for m in data["ses"]["Message"] if m["destinations"].get("ToAddresses") == [address]]
 
-
-def leaves(value) -> list:
-    if isinstance(value, dict):
-        return [leaf for item in value.values() for leaf in leaves(item)]
-    if isinstance(value, list):
-        return [leaf for item in value for leaf in leaves(item)]
-    return [value]
 
 
 def schema_of_crime(settings) -> dict:

@@ -25,7 +25,7 @@ import boto3
 import pytest
 
 from conftest import run_cli
-from motoserver import MotoProcess, client_for
+from motoserver import client_for, own_moto_server
 from sitegen.intake.notify import UNANNOUNCED, Route
 from test_intake_support import FORM, VALID_ANSWERS, VALID_PAIRS, call, form_body, json_body, make_app
 
@@ -35,12 +35,7 @@ LOST = {"item_type": "bag", "item_description": "A black rucksack with a laptop 
 CRIME_EMAIL = dict(VALID_PAIRS)["email"]
 
 
-@pytest.fixture(scope="module")
-def own_endpoint():
-    """A moto server for this module alone."""
-    moto = MotoProcess().start()
-    yield moto.endpoint
-    moto.stop()
+own_endpoint = pytest.fixture(scope="module")(own_moto_server)
 
 
 @pytest.fixture

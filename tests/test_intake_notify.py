@@ -37,7 +37,7 @@ from sitegen.intake.notify import (
 )
 from sitegen.intake.schemas import FormSchema, load_schema
 from sitegen.intake.storage import S3Writer, make_client
-from test_intake_support import JSON, RECEIVED, VALID_ANSWERS, call, json_body, make_app, submissions
+from test_intake_support import JSON, RECEIVED, VALID_ANSWERS, call, json_body, leaves, make_app, submissions
 
 WARD_FORM = "report-ward-issue"
 WARD_SCHEMA = {
@@ -87,14 +87,6 @@ def drain(sqs, url: str) -> list[dict]:
             found.append(json.loads(item["Body"]))
             sqs.delete_message(QueueUrl=url, ReceiptHandle=item["ReceiptHandle"])
 
-
-def leaves(value) -> list:
-    """Every scalar inside VALUE."""
-    if isinstance(value, dict):
-        return [leaf for item in value.values() for leaf in leaves(item)]
-    if isinstance(value, list):
-        return [leaf for item in value for leaf in leaves(item)]
-    return [value]
 
 
 def assert_no_answers(message: dict, answers: dict, routing: tuple = ("crime_type", "ward")) -> None:

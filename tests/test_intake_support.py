@@ -158,3 +158,12 @@ def stored(s3, bucket: str) -> dict[str, bytes]:
 def submissions(s3, bucket: str) -> dict[str, dict]:
     """The submission objects in BUCKET (claims left out): key -> parsed JSON."""
     return {k: json.loads(v) for k, v in stored(s3, bucket).items() if "/_claims/" not in f"/{k}"}
+
+
+def leaves(value) -> list:
+    """Every scalar inside VALUE (a report's answers, a message), to look for answers where none may be."""
+    if isinstance(value, dict):
+        return [leaf for item in value.values() for leaf in leaves(item)]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in leaves(item)]
+    return [value]
