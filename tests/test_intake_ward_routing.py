@@ -240,3 +240,10 @@ def test_a_form_post_routes_by_the_location_postcode_not_the_home(settings, sqs,
     assert got["default"] == got["becontree"] == got["valence"] == []
     for part in ("rm8 1al", "RM81AL", "RM8 1AL", HOME[0], "Station Parade", "High Street", "Barking"):
         assert part.lower() not in got["whalebone"][0].lower()
+
+
+def test_a_widely_spaced_postcode_is_still_the_postcode():
+    """Hypothesis found ' R  M  8  1  A  L' cut short: the bound was applied before the spaces went."""
+    from sitegen.intake.wards import postcode_key
+    assert postcode_key(" R  M  8  1  A  L") == postcode_key("rm81al") == "RM81AL"
+    assert postcode_key("RM81AL" + "X" * 1000) != "RM81AL"
