@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ MAX_POSITIONS = 200_000
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_REPORTED = 10    # problems reported per file before stopping
 COORDINATE_DECIMALS = 6   # in written GeoJSON: about 10 cm, plenty for a ward
-BOUNDARY_NAME = "boundary.geojson"
+BOUNDARY_FILE = "boundary.geojson"   # an area folder's boundary (content/areas.py reads it)
 
 Position = tuple[float, float]          # (longitude, latitude)
 Ring = tuple[Position, ...]             # closed: first == last
@@ -68,6 +69,12 @@ class Boundary:
     def geometry(self) -> dict:
         """The boundary as a GeoJSON Polygon or MultiPolygon geometry."""
         return geometry_of(self.polygons)
+
+    @cached_property
+    def digest(self) -> str:
+        """A short hash of its positions (boundary_digest), worked out once: facts, maps
+        and the location index each ask it of every ward."""
+        return hashlib.blake2b(repr(self.polygons).encode(), digest_size=16).hexdigest()
 
 
 class _ShapeError(Exception):
@@ -119,16 +126,22 @@ def parse_boundary(data: bytes | str, rel: str, problems: Problems) -> Boundary 
 
 def boundary_of(value: Any, rel: str, problems: Problems, line: int = 0, col: int = 0,
                 prefix: str = "") -> Boundary | None:
-    """Check the parsed GeoJSON VALUE; problems are recorded at REL:LINE:COL, each
-    message after PREFIX (where VALUE sits in a larger file, like 'features[3]')."""
+    """Check the parsed GeoJSON VALUE and draw it; problems are recorded at REL:LINE:COL,
+    each message after PREFIX (where VALUE sits in a larger file, like 'features[3]')."""
+    polygons = checked_polygons(value, rel, problems, line, col, prefix)
+    return None if polygons is None else Boundary(polygons=polygons, source=rel, drawing=draw(polygons))
+
+
+def checked_polygons(value: Any, rel: str, problems: Problems, line: int = 0, col: int = 0,
+                     prefix: str = "") -> tuple[Polygon, ...] | None:
+    """The polygons of the parsed GeoJSON VALUE, checked as boundary_of checks them (problems
+    likewise), without drawing them: for what only checks or rewrites a boundary (import-wards)."""
     found: list[_ShapeError] = []
     polygons = _polygons_of(value, found)
     for error in found[:MAX_REPORTED]:
         where = ": ".join(part for part in (prefix, error.where) if part)
         problems.add(rel, line, col, f"{where}: {error.message}" if where else error.message)
-    if found:
-        return None
-    return Boundary(polygons=polygons, source=rel, drawing=draw(polygons))
+    return None if found else polygons
 
 
 def _polygons_of(value: Any, found: list[_ShapeError]) -> tuple[Polygon, ...]:
@@ -493,43 +506,55 @@ AREA_MAP_TOLERANCE = 2.0   # SVG units (of SIZE) a borough or home map's outline
 
 def boundary_digest(boundary: Boundary | None) -> str:
     """A short hash of BOUNDARY's positions ('' for none): what other pages may show of it."""
-    if boundary is None:
-        return ""
-    return hashlib.blake2b(repr(boundary.polygons).encode(), digest_size=16).hexdigest()
+    return boundary.digest if boundary is not None else ""
 
 
-def _shapes(areas: Sequence[Area]) -> tuple[list[Area], list[BaseGeometry]]:
-    from shapely.geometry import MultiPolygon
-    bounded = [a for a in areas if a.boundary is not None]
-    return bounded, [MultiPolygon([_shape(p) for p in a.boundary.polygons])   # type: ignore[union-attr]
-                     for a in bounded]
+@dataclass(frozen=True)
+class Touching:
+    """The areas with a boundary, their shapes, and the (i, j) pairs, i < j, within
+    TOUCH_DEGREES of each other: worked out once a build (touching()), read by
+    neighbours() and boundary_problems()."""
+
+    bounded: tuple[Area, ...]
+    shapes: tuple[BaseGeometry, ...]
+    pairs: tuple[tuple[int, int], ...]
 
 
-def _pairs(shapes: list[BaseGeometry]) -> list[tuple[int, int]]:
-    """(i, j), i < j, of the SHAPES within TOUCH_DEGREES of each other."""
+def touching(areas: Sequence[Area]) -> Touching:
+    """Which of AREAS' boundaries touch or overlap (shapely's STRtree, 'dwithin')."""
     from shapely import STRtree
+    from shapely.geometry import MultiPolygon
+    bounded = tuple(a for a in areas if a.boundary is not None)
+    shapes = tuple(MultiPolygon([_shape(p) for p in a.boundary.polygons])   # type: ignore[union-attr]
+                   for a in bounded)
+    if not shapes:
+        return Touching(bounded, shapes, ())
     left, right = STRtree(shapes).query(shapes, predicate="dwithin", distance=TOUCH_DEGREES)
-    return sorted({(int(i), int(j)) for i, j in zip(left, right) if i < j})
+    return Touching(bounded, shapes, tuple(sorted({(int(i), int(j)) for i, j in zip(left, right) if i < j})))
 
 
-def neighbours(areas: Sequence[Area]) -> dict[str, tuple[str, ...]]:
+def neighbours(areas: Sequence[Area], touch: Touching | None = None) -> dict[str, tuple[str, ...]]:
     """Slug -> the slugs of the AREAS whose boundary touches or overlaps its own (within
-    TOUCH_DEGREES), in slug order; areas without a boundary have none."""
-    bounded, shapes = _shapes(areas)
+    TOUCH_DEGREES), in slug order; areas without a boundary have none.  TOUCH: touching(AREAS),
+    when the caller has it."""
+    touch = touch or touching(areas)
     found: dict[str, set[str]] = {a.slug: set() for a in areas}
-    for i, j in _pairs(shapes) if shapes else ():
-        found[bounded[i].slug].add(bounded[j].slug)
-        found[bounded[j].slug].add(bounded[i].slug)
+    for i, j in touch.pairs:
+        found[touch.bounded[i].slug].add(touch.bounded[j].slug)
+        found[touch.bounded[j].slug].add(touch.bounded[i].slug)
     return {slug: tuple(sorted(others)) for slug, others in found.items()}
 
 
-def boundary_problems(areas: Sequence[Area], root: Path | None = None) -> list[Problem]:
+def boundary_problems(areas: Sequence[Area], root: Path | None = None,
+                      touch: Touching | None = None) -> list[Problem]:
     """Problems of the AREAS' boundaries taken together: an area without one when
     others of its borough have one (at its area.yaml; areas with no borough are one
     group), and two boundaries overlapping by more than SLIVER of the smaller (at
     each boundary file).  With the site's ROOT, an area whose boundary file is there
-    but was refused (its own problem says why) is not also called missing."""
-    bounded, shapes = _shapes(areas)
+    but was refused (its own problem says why) is not also called missing.  TOUCH:
+    touching(AREAS), when the caller has it."""
+    touch = touch or touching(areas)
+    bounded, shapes = touch.bounded, touch.shapes
     if not bounded:
         return []
     mapped = Counter(a.borough for a in bounded)
@@ -537,13 +562,13 @@ def boundary_problems(areas: Sequence[Area], root: Path | None = None) -> list[P
     def missing(area: Area) -> bool:
         if area.boundary is not None or not mapped[area.borough]:
             return False
-        return root is None or not (root / Path(area.source).parent / BOUNDARY_NAME).exists()
+        return root is None or not (root / Path(area.source).parent / BOUNDARY_FILE).exists()
 
-    problems = [Problem(a.source, 0, 0, f"has no {BOUNDARY_NAME} while {mapped[a.borough]} other wards"
+    problems = [Problem(a.source, 0, 0, f"has no {BOUNDARY_FILE} while {mapped[a.borough]} other wards"
                         f"{' of ' + a.borough if a.borough else ''} have one; run sitegen import-wards"
                         " with --boundaries, or draw one (docs/editing.md)")
                 for a in areas if missing(a)]
-    for i, j in _pairs(shapes):
+    for i, j in touch.pairs:
         shared = shapes[i].intersection(shapes[j]).area
         smaller = min(shapes[i].area, shapes[j].area)
         if smaller and shared / smaller > SLIVER:

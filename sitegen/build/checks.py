@@ -3,6 +3,7 @@ feeds, template overrides, links out of the site, file names.  `sitegen
 check` and `sitegen publish` run the same checks without building."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -16,17 +17,19 @@ from ..content.site import load_site
 from ..errors import Problem
 from ..feeds.checks import feed_problems
 from ..links import check_links
-from ..maps import boundary_problems
+from ..maps import boundary_problems, touching
 from ..model import Site
 from ..outputs.base import Output
 from ..outputs.catalogue import plan
+from ..outputs.pages import named_neighbours
 from ..render import make_environment
 from ..sitefiles import bad_names, outside_links, outside_target
 
 
 def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None, jobs: int = 1,
                    env: jinja2.Environment | None = None) -> tuple[Site, list[Output]]:
-    """Load ROOT and check everything a build reads; raise with every problem.
+    """Load ROOT and check everything a build reads; raise with every problem.  The
+    site comes back with its areas' neighbours named (Site.neighbours).
 
     ENV is the build's template environment, when the caller has made it."""
     site, problems = load_site(root, build_date, cache, jobs)
@@ -38,10 +41,11 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     problems.extend(outside_links(root))
     problems.extend(bad_names(root))
     problems.extend(media_name_clashes(root))
-    problems.extend(boundary_problems(site.areas, root))
+    touch = touching(site.areas)   # one look at which boundaries meet, for the check and the pages
+    problems.extend(boundary_problems(site.areas, root, touch))
     problems.extend(lookup_problems(root, (a.slug for a in site.areas)))
     problems.raise_if_any()
-    return site, outputs
+    return replace(site, neighbours=named_neighbours(site, touch)), outputs
 
 
 def check_templates(root: Path, env: jinja2.Environment) -> list[Problem]:

@@ -65,7 +65,10 @@ class Hasher:
             return ""
         if not S_ISREG(info.st_mode):
             return ""
-        self.seen[key] = (info.st_mtime_ns, info.st_size)
+        now = (info.st_mtime_ns, info.st_size)
+        if self.seen.get(key) == now and key in self.stamps:   # hashed already by this scan
+            return self.stamps[key][2]
+        self.seen[key] = now
         old = self.previous.get(key)
         if old and old[0] == info.st_mtime_ns and old[1] == info.st_size:
             self.stamps[key] = old

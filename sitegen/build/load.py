@@ -29,7 +29,7 @@ from ..maps import boundary_digest
 from ..model import Area, Borough, Site, shared_names
 from ..outputs.base import Output, RenderContext
 from ..outputs.catalogue import area_outputs
-from ..outputs.pages import frame_values, listing, named_neighbours
+from ..outputs.pages import frame_values, listing
 from ..render import TEMPLATE_CACHE, make_environment
 from .areacache import AreaStore
 from .checks import load_and_check
@@ -64,7 +64,6 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
     env = make_environment(root, state_dir / TEMPLATE_CACHE)
     if selection.areas is None:
         site, outputs = load_and_check(root, build_date, cache, jobs, env)
-        site = replace(site, neighbours=named_neighbours(site.areas))
         frame = frame_values(site)
         assets = collect_assets(site.config)
         facts = _whole_facts(site, outputs, frame, assets)

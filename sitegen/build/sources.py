@@ -22,6 +22,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..configenv import config_environment
+from ..postcodetext import DISTRICT
 from .hashing import Hasher
 from .units import Unit, digest
 
@@ -85,9 +86,18 @@ def source_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
 
 
 def _postcode_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
-    """A postcodes unit per district file of the lookup (content/postcodes.district_files)."""
-    from ..content.postcodes import district_files
-    return {postcodes_unit(district): hasher.file(path) for district, path in district_files(root).items()}
+    """A postcodes unit per district file of the lookup, found as content/postcodes.district_files
+    finds them (a link out of the site stands for where it leads, as _page_units has it)."""
+    units = {}
+    for entry in _entries(root / "content" / "postcodes"):
+        district = entry.name[:-4]
+        if not (entry.name.endswith(".csv") and DISTRICT.fullmatch(district)):
+            continue
+        if entry.is_symlink() and (target := hasher.link_out(entry.path)):
+            units[postcodes_unit(district)] = digest("link", target)
+        elif entry.is_file():
+            units[postcodes_unit(district)] = hasher.file(entry.path, entry.stat())
+    return units
 
 
 def _folder_units(folder: Path, hasher: Hasher) -> dict[Unit, str]:

@@ -5,7 +5,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import Problems, SitegenError
-from ..maps import load_boundary
+from ..maps import BOUNDARY_FILE, load_boundary
 from ..model import Area, Contact, NewsItem, Priority, SocialLink, TeamMember
 from . import markdown_files, slugify
 from .context import LoadContext
@@ -32,7 +32,6 @@ from .schema import (
 from .yamlsource import LocatedDict, load_yaml_file, read_text
 
 AREAS_DIR = "content/areas"
-BOUNDARY_FILE = "boundary.geojson"
 # Keys an editor may list under `pinned:` so that import-police-uk leaves them alone.
 PINNABLE = ("name", "description", "summary", "population", "team", "contact", "social", "priorities",
             "events", "boundary")

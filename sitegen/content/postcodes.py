@@ -18,12 +18,13 @@ from __future__ import annotations
 import csv
 import functools
 import io
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import Problem
+from ..postcodetext import DISTRICT, POSTCODE
+from ..postcodetext import compact as postcode_compact
 from ..sitefiles import outside_target
 
 POSTCODES_DIR = "content/postcodes"
@@ -31,9 +32,6 @@ HEADER = ("postcode", "ward")
 MAX_FILE_BYTES = 4_000_000     # the largest real district has ~ 3,000 postcodes (~ 80 KB)
 # A postcode in its usual written form: outward code (area letters, district digit(s) and
 # maybe a letter), a space, inward code (sector digit, two unit letters).
-POSTCODE = re.compile(r"([A-Z]{1,2}[0-9][A-Z0-9]?) ([0-9])([A-Z]{2})")
-DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")
-SPACES = re.compile(r"\s+")
 
 
 class Row(NamedTuple):
@@ -48,7 +46,7 @@ def normalise(text: str) -> str | None:
     """TEXT as a postcode is written in the lookup ('rm83hr', ' RM8  3HR ' -> 'RM8 3HR'), or
     None if it is not one: any case, with or without spaces (the inward code is always
     the last three characters)."""
-    compact = SPACES.sub("", text).upper()
+    compact = postcode_compact(text)
     written = f"{compact[:-3]} {compact[-3:]}"
     return written if POSTCODE.fullmatch(written) else None
 

@@ -22,7 +22,7 @@ from ..content.areas import AREAS_DIR, BOUNDARY_FILE
 from ..content.yamlsource import as_written, load_yaml_file
 from ..errors import Problem, Problems, ServiceError, SitegenError
 from ..fileio import atomic_write
-from ..maps import boundary_of, feature_json
+from ..maps import checked_polygons, feature_json
 from .checked import area_yaml_problems, checked_value
 from .scaffold import area_yaml
 
@@ -344,11 +344,11 @@ def _checked_features(name: str, text: str, features: list) -> dict[str, bytes]:
             problems.add(name, line, col, f"{label}: another feature has this ons_code; give each ward"
                          " one feature (a ward in several parts is one MultiPolygon)")
         seen.add(code)
-        boundary = boundary_of(feature, name, problems, line, col, label)
+        polygons = checked_polygons(feature, name, problems, line, col, label)
         if len(problems) >= MAX_BOUNDARY_PROBLEMS:
             break
-        if len(problems) == before and boundary is not None:
-            found[code] = feature_json(boundary.polygons, {
+        if len(problems) == before and polygons is not None:
+            found[code] = feature_json(polygons, {
                 "name": feature["properties"].get("ward") or code, "code": code,
                 "source": SOURCE, "attribution": ATTRIBUTION})
     problems.raise_if_any()

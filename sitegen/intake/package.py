@@ -20,7 +20,7 @@ from .wards import LOOKUP_FILE, default_source, lookup_bytes, source_files
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 RUNTIME_FILES = ("__init__.py", "errors.py", "forms/__init__.py", "forms/model.py", "forms/patterns.py",
-                 "forms/submission.py", "terminal.py")
+                 "forms/submission.py", "postcodetext.py", "terminal.py")
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)
 
 

@@ -24,20 +24,19 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import Problem, SitegenError
+from ..postcodetext import DISTRICT, compact
 
 LOOKUP_FILE = "postcodes.json"
 MAX_LOOKUP_BYTES = 50_000_000   # a whole force (~ 100,000 postcodes) is ~ 3 MB as compact JSON
 MAX_POSTCODE_CHARS = 8          # a postcode is at most 7 characters without its space
 MAX_POSTCODE_TEXT = 256         # what is looked at of an answer (the form bounds it too)
-DISTRICT = re.compile(r"[A-Z]{1,2}[0-9][A-Z0-9]?")   # find/<DISTRICT>.json; find/ holds other files too
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
-SPACES = re.compile(r"\s+")
 
 
 def postcode_key(text: str) -> str:
     """TEXT as the lookup keys it: no white space, capitals ('rm8 3hr' -> 'RM83HR')."""
     # Spaces first, then the bound: '  R M 8  1 A L' is a postcode however it was spaced.
-    return SPACES.sub("", text[:MAX_POSTCODE_TEXT])[:MAX_POSTCODE_CHARS].upper()
+    return compact(text[:MAX_POSTCODE_TEXT])[:MAX_POSTCODE_CHARS]
 
 
 def default_source(schemas: str | Path) -> Path:

@@ -12,7 +12,7 @@ from ..build.units import Unit, digest
 from ..configenv import preview_label
 from ..content.postcodes import has_lookup
 from ..feeds.view import latest_posts
-from ..maps import Boundary, boundary_digest, draw_areas, merged, neighbours
+from ..maps import Polygon, Touching, boundary_digest, draw_areas, merged, neighbours
 from ..model import Area, Borough, Site, shared_names
 from ..security import content_security_policy
 from .base import Output, RenderContext
@@ -58,14 +58,13 @@ def map_units(site: Site) -> dict[Unit, str]:
     return units
 
 
-def named_neighbours(areas: Sequence[Area]) -> dict[str, tuple[tuple[str, str], ...]]:
-    """Slug -> (slug, name) of each area whose boundary touches or overlaps its own,
-    with its borough where another area bears its name ('Village, Barking and Dagenham')."""
-    shared = shared_names(a.name for a in areas)
-    names = {a.slug: f"{a.name}, {a.borough}" if a.borough and a.name.casefold() in shared else a.name
-             for a in areas}
+def named_neighbours(site: Site, touch: Touching | None = None) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Slug -> (slug, name) of each area of SITE whose boundary touches or overlaps its own,
+    named as its page is titled (Site.full_name: 'Village, Barking and Dagenham' where
+    another area bears the name).  TOUCH: maps.touching(site.areas), when the caller has it."""
+    names = {a.slug: site.full_name(a) for a in site.areas}
     return {slug: tuple((other, names[other]) for other in others)
-            for slug, others in neighbours(areas).items()}
+            for slug, others in neighbours(site.areas, touch).items()}
 
 
 def plan_pages(site: Site) -> list[Output]:
@@ -256,8 +255,7 @@ def render_borough(ctx: RenderContext, key: str) -> bytes:
     borough = next(b for b in ctx.site.boroughs if b.slug == key)
     return page_html(ctx, "borough.html", borough.url, f"Police in {borough.name}", [("Home", "/")],
                      borough=_listed_borough(borough),
-                     area_map=_links_map(f"Map of the wards of {borough.name}",
-                                         [(a.url, a.name, a.boundary) for a in borough.areas]),
+                     area_map=_links_map(f"Map of the wards of {borough.name}", _outlines(borough.areas)),
                      description=f"Find the neighbourhood policing team for your ward in {borough.name}.")
 
 
@@ -270,11 +268,10 @@ class LinksMap(NamedTuple):
     links: tuple[tuple[str, str, str], ...]
 
 
-def _links_map(title: str, shapes: Sequence[tuple[str, str, Boundary | tuple | None]]) -> LinksMap | None:
-    """A LinksMap of SHAPES (url, name, a Boundary or polygons), those without one left out;
-    None when none has one."""
-    drawn = [(url, name, shape.polygons if isinstance(shape, Boundary) else shape)
-             for url, name, shape in shapes if shape]
+def _links_map(title: str, shapes: Sequence[tuple[str, str, tuple[Polygon, ...] | None]]) -> LinksMap | None:
+    """A LinksMap of SHAPES (url, name, polygons), those without polygons left out; None
+    when none has any."""
+    drawn = [(url, name, polygons) for url, name, polygons in shapes if polygons]
     if not drawn:
         return None
     drawing = draw_areas([(url, polygons) for url, _, polygons in drawn])
@@ -290,8 +287,12 @@ def _home_map(site: Site) -> LinksMap | None:
         return _links_map(f"Map of the boroughs of {site.config.name}",
                           [(b.url, b.name, merged([a.boundary.polygons for a in b.areas if a.boundary])
                             if any(a.boundary for a in b.areas) else None) for b in site.boroughs])
-    return _links_map(f"Map of the wards of {site.config.name}",
-                      [(a.url, a.name, a.boundary) for a in site.areas])
+    return _links_map(f"Map of the wards of {site.config.name}", _outlines(site.areas))
+
+
+def _outlines(areas: Sequence[Area]) -> list[tuple[str, str, tuple[Polygon, ...] | None]]:
+    """(url, name, polygons or None) of each of AREAS, for a map whose areas are links."""
+    return [(a.url, a.name, a.boundary.polygons if a.boundary else None) for a in areas]
 
 
 def render_area(ctx: RenderContext, key: str) -> bytes:
