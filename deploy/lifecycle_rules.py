@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from sitegen.errors import SitegenError
-from sitegen.intake.retention import lifecycle_configuration, site_retention
+from sitegen.intake.retention import cloudformation_rules, lifecycle_configuration, site_retention
 
 INDENT = " " * 10
 
@@ -23,12 +23,12 @@ INDENT = " " * 10
 def template_rules(retention: dict[str, int]) -> str:
     """The YAML lines (ending in a newline) of the rules for RETENTION (form id -> days kept)."""
     lines = []
-    for rule in lifecycle_configuration(retention, "${ReportsPrefix}")["Rules"]:
+    for rule in cloudformation_rules(lifecycle_configuration(retention, "${ReportsPrefix}")):
         noncurrent = rule["NoncurrentVersionExpiration"]["NoncurrentDays"]
-        lines.append(f"{INDENT}- {{Id: {rule['ID']}, Status: {rule['Status']}, "
-                     f"ExpirationInDays: {rule['Expiration']['Days']},\n"
+        lines.append(f"{INDENT}- {{Id: {rule['Id']}, Status: {rule['Status']}, "
+                     f"ExpirationInDays: {rule['ExpirationInDays']},\n"
                      f"{INDENT}   NoncurrentVersionExpiration: {{NoncurrentDays: {noncurrent}}},\n"
-                     f"{INDENT}   Prefix: !Sub \"{rule['Filter']['Prefix']}\"}}\n")
+                     f"{INDENT}   Prefix: !Sub \"{rule['Prefix']}\"}}\n")
     return "".join(lines)
 
 

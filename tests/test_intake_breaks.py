@@ -17,7 +17,6 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from conftest import run_cli
 from motoserver import FAKE_CREDENTIALS
 from sitegen.errors import ServiceError
 from sitegen.intake.acknowledge import compose, email_address
@@ -33,17 +32,11 @@ from sitegen.intake.reading import (
 )
 from sitegen.intake.schemas import load_schema
 from sitegen.intake.storage import make_client
-from test_intake_support import RECEIVED, VALID_ANSWERS, call, json_body, make_app
+from test_intake_support import RECEIVED, VALID_ANSWERS, call, cli, json_body, make_app
 
 HIDDEN_FORMULAS = [" =1+1", "  +SUM(A1)", "\u00a0=HYPERLINK(\"http://evil.example/\")", "\u3000@SUM(1)",
                    "\0=1+1", "\n=1+1", " \t-2+3"]
 
-
-def cli(settings, *args: str, **kwargs):
-    """`sitegen intake ARGS` against SETTINGS' bucket."""
-    return run_cli("intake", *args, "--bucket", settings.bucket, "--prefix", settings.prefix,
-                   "--endpoint-url", settings.endpoint_url, "--region", "us-east-1",
-                   "--schemas", settings.schemas, **kwargs)
 
 
 # ---- CSV cells ----

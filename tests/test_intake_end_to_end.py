@@ -27,7 +27,17 @@ import pytest
 from conftest import run_cli
 from motoserver import client_for, own_moto_server
 from sitegen.intake.notify import UNANNOUNCED, Route
-from test_intake_support import FORM, VALID_ANSWERS, VALID_PAIRS, call, form_body, json_body, make_app
+from test_intake_support import (
+    FORM,
+    VALID_ANSWERS,
+    VALID_PAIRS,
+    call,
+    cli,
+    drain,
+    form_body,
+    json_body,
+    make_app,
+)
 
 LOST = {"item_type": "bag", "item_description": "A black rucksack with a laptop inside.",
         "lost_date": "2026-11-20", "lost_location": "Outside 4 Ripple Road", "full_name": "Sam Example",
@@ -56,15 +66,6 @@ def world(settings, own_endpoint, aws_env):
     return configured, sqs, crime, contact
 
 
-def drain(sqs, url: str) -> list[str]:
-    """The bodies of every message waiting on queue URL (deleted as read)."""
-    bodies = []
-    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-        for item in batch:
-            bodies.append(item["Body"])
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=item["ReceiptHandle"])
-    return bodies
-
 
 def emails(endpoint: str) -> list[dict]:
     """Every email moto's SES sent ({destinations, subject, body, ...})."""
@@ -81,11 +82,6 @@ def personal(answers: dict) -> set[str]:
         found.update(p for p in parts if isinstance(p, str) and len(p) > 3 and not re.fullmatch(r"[a-z-]+", p))
     return found
 
-
-def cli(settings, *args: str, **kwargs):
-    return run_cli("intake", *args, "--bucket", settings.bucket, "--prefix", settings.prefix,
-                   "--endpoint-url", settings.endpoint_url, "--region", "us-east-1",
-                   "--schemas", settings.schemas, **kwargs)
 
 
 def test_a_report_goes_from_the_form_to_its_queue_the_resident_staff_and_deletion(

@@ -38,6 +38,7 @@ from sitegen.intake.notify import (
 from sitegen.intake.schemas import FormSchema, load_schema
 from sitegen.intake.storage import S3Writer, make_client
 from test_intake_support import JSON, RECEIVED, VALID_ANSWERS, call, json_body, leaves, make_app, submissions
+from test_intake_support import drain as drain_bodies
 
 WARD_FORM = "report-ward-issue"
 WARD_SCHEMA = {
@@ -78,14 +79,7 @@ def new_queue(sqs):
 
 def drain(sqs, url: str) -> list[dict]:
     """Every message waiting on queue URL (deleted as read), parsed."""
-    found = []
-    while True:
-        batch = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages", [])
-        if not batch:
-            return found
-        for item in batch:
-            found.append(json.loads(item["Body"]))
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=item["ReceiptHandle"])
+    return [json.loads(body) for body in drain_bodies(sqs, url)]
 
 
 

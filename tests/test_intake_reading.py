@@ -22,7 +22,7 @@ from sitegen.errors import SitegenError
 from sitegen.intake.reading import FIXED_COLUMNS, FORMULA_START, csv_cell, csv_uncell, reader_for
 from sitegen.intake.references import make_reference
 from sitegen.intake.retention import cloudformation_rules, lifecycle_configuration, site_retention
-from test_intake_support import RECEIVED, VALID_ANSWERS, call, json_body, make_app, stored
+from test_intake_support import RECEIVED, VALID_ANSWERS, call, cli, json_body, make_app, stored
 
 DAY_TWO = datetime(2026, 11, 29, 8, 0, 0, tzinfo=UTC)
 FORMULA = '=HYPERLINK("http://evil.example/","Click me")'
@@ -52,12 +52,6 @@ def post(settings, form: str = "report-crime", answers: dict | None = None, when
     assert answer.status == 201, answer.body
     return answer.json()["reference"]
 
-
-def cli(settings, *args: str, **kwargs):
-    """`sitegen intake ARGS` against SETTINGS' bucket."""
-    return run_cli("intake", *args, "--bucket", settings.bucket, "--prefix", settings.prefix,
-                   "--endpoint-url", settings.endpoint_url, "--region", "us-east-1",
-                   "--schemas", settings.schemas, **kwargs)
 
 
 @pytest.fixture

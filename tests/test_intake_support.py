@@ -167,3 +167,21 @@ def leaves(value) -> list:
     if isinstance(value, list):
         return [leaf for item in value for leaf in leaves(item)]
     return [value]
+
+
+def drain(sqs, url: str) -> list[str]:
+    """The raw bodies of every message waiting on queue URL (deleted as read)."""
+    bodies = []
+    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        for item in batch:
+            bodies.append(item["Body"])
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=item["ReceiptHandle"])
+    return bodies
+
+
+def cli(settings, *args: str, **kwargs):
+    """`sitegen intake ARGS` against SETTINGS' bucket, schemas and endpoint."""
+    from conftest import run_cli
+    return run_cli("intake", *args, "--bucket", settings.bucket, "--prefix", settings.prefix,
+                   "--endpoint-url", settings.endpoint_url, "--region", "us-east-1",
+                   "--schemas", settings.schemas, **kwargs)

@@ -36,6 +36,7 @@ from test_intake_support import (
     SECRET,
     VALID_ANSWERS,
     call,
+    drain,
     form_body,
     json_body,
     make_app,
@@ -63,15 +64,6 @@ def routes(queues: dict[str, str]) -> list[dict]:
     return [{"form": "report-crime", "ward": ward, "to": queues[ward]}
             for ward in ("whalebone", "becontree", "valence")]
 
-
-def drain(sqs, url: str) -> list[str]:
-    """The raw bodies of every message waiting on URL (deleted as read)."""
-    found = []
-    while batch := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
-        for item in batch:
-            found.append(item["Body"])
-            sqs.delete_message(QueueUrl=url, ReceiptHandle=item["ReceiptHandle"])
-    return found
 
 
 def answers_at(postcode: str | None) -> dict:

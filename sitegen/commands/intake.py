@@ -167,11 +167,16 @@ def _days_options(func):
     return func
 
 
-def _reader(site_dir: Path, flags: dict):
+def _settings(site_dir: Path, flags: dict):
+    """The intake settings the staff commands' FLAGS, site.yaml and the environment give."""
     from ..intake.config import resolve
-    from ..intake.reading import reader_for
     flags["schemas"] = str(flags["schemas"].absolute()) if flags.get("schemas") else None
-    return reader_for(resolve(site_root(site_dir), os.environ, flags))
+    return resolve(site_root(site_dir), os.environ, flags)
+
+
+def _reader(site_dir: Path, flags: dict):
+    from ..intake.reading import reader_for
+    return reader_for(_settings(site_dir, flags))
 
 
 @intake_group.command("list")
@@ -228,16 +233,16 @@ def delete_command(site_dir: Path, reference: str, yes: bool, **flags) -> None:
 
     Logged to <prefix>_deletions/<day>.jsonl: the reference, who and when, never the answers.
     """
-    from ..intake.config import resolve
-    from ..intake.reading import aws_client, caller_identity, now_utc, parse_reference
+    from ..intake.notify import utc_now
+    from ..intake.reading import caller_identity, parse_reference, reader_for, staff_client
     from ..terminal import printable
     wanted = parse_reference(reference)
-    reader = _reader(site_dir, flags)
+    settings = _settings(site_dir, flags)
+    reader = reader_for(settings)
     claim = reader.find(wanted)
     if not yes:
         click.confirm(f"Delete report {wanted} ({claim['form']}) for good?", abort=True, err=True)
-    settings = resolve(site_root(site_dir), os.environ, flags)
-    entry = reader.delete(wanted, caller_identity(aws_client("sts", settings)), now_utc())
+    entry = reader.delete(wanted, caller_identity(staff_client("sts", settings)), utc_now(), claim)
     click.echo(f"Deleted {wanted}: {len(entry['deleted'])} object(s); "
                f"logged as deleted by {printable(entry['by'])}.")
 

@@ -48,6 +48,7 @@ from .answers import (
     stored_answers,
 )
 from .config import IntakeSettings
+from .notify import utc_now
 from .responses import Response, empty, json_response, page_response, redirect
 from .schemas import FORM_ID, FormSchema, SchemaStore
 from .storage import StorageUnavailable, SubmissionStore
@@ -131,11 +132,6 @@ class Request:
     def wants_json(self) -> bool:
         """Whether to answer in JSON (a JSON body, or a client that asks for JSON)."""
         return media_type(self.header("content-type"))[0] == JSON or JSON in self.header("accept")
-
-
-def utc_now() -> datetime:
-    """The current time in UTC."""
-    return datetime.now(UTC)
 
 
 class Receiver:

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import re
 import threading
 import time
@@ -53,11 +52,12 @@ from typing import TYPE_CHECKING
 
 from ..errors import Problem
 from ..terminal import printable
+from .storage import Stored, error_code, make_client, retrying
 
 if TYPE_CHECKING:
     from .config import IntakeSettings
     from .schemas import FormSchema
-    from .storage import S3Writer, Stored
+    from .storage import S3Writer
     from .wards import WardLookup
 
 LOG = logging.getLogger("sitegen.intake")
@@ -300,46 +300,23 @@ class Sender:
                                                                    MessageAttributes=attributes, **fifo))
 
     def _retrying(self, action: Callable[[], object]) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
-        last: Exception | None = None
-        retries = min(self.settings.retries, MAX_SEND_RETRIES)
-        for attempt in range(retries + 1):
-            try:
-                action()
-                return
-            except (BotoCoreError, ClientError, OSError) as exc:
-                last = exc
-                if isinstance(exc, ParamValidationError) or (
-                        isinstance(exc, ClientError) and _status(exc) not in _RETRYABLE_STATUS):
-                    break
-                if attempt < retries:
-                    self.sleep(random.uniform(0, self.settings.backoff_seconds * 2 ** attempt))
-        raise SendFailed(describe(last))
+        from botocore.exceptions import BotoCoreError, ClientError
+        try:
+            retrying(action, min(self.settings.retries, MAX_SEND_RETRIES), self.settings.backoff_seconds,
+                     self.sleep, _RETRYABLE_STATUS)
+        except (BotoCoreError, ClientError, OSError) as exc:
+            raise SendFailed(describe(exc)) from None
 
 
 def aws_client(service: str, settings: IntakeSettings):
     """A boto3 client for SERVICE with short timeouts (the resident is waiting) and botocore's retries off."""
-    import boto3
-    from botocore.config import Config
-    config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=1, read_timeout=3,
-                    max_pool_connections=settings.max_connections)
-    return boto3.session.Session().client(service, endpoint_url=settings.endpoint_url or None,
-                                          region_name=settings.region or None, config=config)
-
-
-def _status(exc: Exception) -> int:
-    response = getattr(exc, "response", None)
-    metadata = response.get("ResponseMetadata") if isinstance(response, dict) else None
-    status = metadata.get("HTTPStatusCode") if isinstance(metadata, dict) else 0
-    return status if isinstance(status, int) else 0
+    return make_client(settings, service=service, connect_timeout=1, read_timeout=3)
 
 
 def describe(exc: Exception | None) -> str:
-    """EXC's class and AWS error code, like 'ClientError AWS.SimpleQueueService.NonExistentQueue'."""
-    response = getattr(exc, "response", None)
-    error = response.get("Error") if isinstance(response, dict) else None
-    code = error.get("Code") if isinstance(error, dict) else ""
-    name = type(exc).__name__
+    """EXC's class and AWS error code, like 'ClientError AWS.SimpleQueueService.NonExistentQueue'
+    (storage.describe, the code left out when it only repeats the class), safe to log."""
+    code, name = error_code(exc), type(exc).__name__
     return printable(f"{name}{f' {code}' if code and code != name else ''}")[:200]
 
 
@@ -375,7 +352,6 @@ class Announcer:
 
         Raises StorageUnavailable when S3 cannot take it: the report is then not put either.
         """
-        from .storage import Stored
         message = build_message(form, Stored(reference, key, True), received, self.settings.bucket, answers,
                                 self.settings.routing_fields, self.wards)
         to = destination(message, self.settings.routes, self.settings.notify)

@@ -43,18 +43,18 @@ def dependency_files(deps: Path) -> list[tuple[Path, str]]:
             if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
 
 
-def lookup_entries(schemas: Path, postcodes: Path | None) -> list[tuple[bytes, str]]:
-    """(bytes, name in the zip) of the postcode lookup: POSTCODES (a find/ folder or a postcodes.json),
-    by default the one beside SCHEMAS; [] when the site has none.  SitegenError when it is too large."""
-    source = postcodes or default_source(schemas)
+def lookup_entries(schemas: Path) -> list[tuple[bytes, str]]:
+    """(bytes, name in the zip) of the postcode lookup beside SCHEMAS (the built site's find/);
+    [] when the site has none.  SitegenError when it is too large."""
+    source = default_source(schemas)
     return [(lookup_bytes(source), LOOKUP_FILE)] if source_files(source) else []
 
 
-def write_package(out: Path, schemas: Path, deps: Path | None = None, postcodes: Path | None = None) -> int:
+def write_package(out: Path, schemas: Path, deps: Path | None = None) -> int:
     """Write the zip to OUT; the number of files in it."""
     entries = runtime_files() + schema_files(schemas) + (dependency_files(deps) if deps else [])
     contents = [(path.read_bytes(), name, path.stat().st_mode & 0o111) for path, name in entries]
-    contents += [(data, name, 0) for data, name in lookup_entries(schemas, postcodes)]
+    contents += [(data, name, 0) for data, name in lookup_entries(schemas)]
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for data, name, executable in sorted(contents, key=lambda entry: entry[1]):

@@ -39,13 +39,13 @@ from pathlib import Path
 from ..errors import Problem, ServiceError, SitegenError
 from ..forms.model import CLIENT_TOKEN, HONEYPOT
 from ..terminal import printable
+from .notify import marker_key
 from .references import form_prefix, is_valid, normalise
 from .schemas import FORM_ID
-from .storage import CLAIMS, encryption_args
+from .storage import CLAIMS, encryption_args, error_code, make_client
 
 SCHEMAS = "_schemas"
 DELETIONS = "_deletions"
-UNANNOUNCED = "_unannounced"   # notify.py's markers: <prefix>_unannounced/<reference>.json
 WEEK = 7                  # a --from/--to range shorter than this is listed day by day
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")   # "'" too, so that escaping can be undone
 # A formula behind leading whitespace (Unicode spaces, line breaks) or NULs: spreadsheets that trim
@@ -177,19 +177,10 @@ def version_hex(version: object) -> str:
     return digest if text.startswith("sha256:") and re.fullmatch(r"[0-9a-f]{64}", digest) else ""
 
 
-def now_utc() -> datetime:
-    """The current time in UTC."""
-    return datetime.now(UTC)
-
-
-def aws_client(service: str, settings):
+def staff_client(service: str, settings):
     """A boto3 client for SERVICE ('s3', 'sts') at SETTINGS' endpoint and region, with botocore's
     standard retries (4 attempts, backoff and jitter): the reading tool is not in a hurry."""
-    import boto3
-    from botocore.config import Config
-    config = Config(retries={"max_attempts": 4, "mode": "standard"}, connect_timeout=5, read_timeout=30)
-    return boto3.session.Session().client(service, endpoint_url=settings.endpoint_url or None,
-                                          region_name=settings.region or None, config=config)
+    return make_client(settings, service=service, connect_timeout=5, read_timeout=30, attempts=4)
 
 
 def reader_for(settings) -> Reader:
@@ -198,7 +189,7 @@ def reader_for(settings) -> Reader:
         raise SitegenError([Problem("SITEGEN_INTAKE_BUCKET", 0, 0, "no bucket: pass --bucket, set "
                                     "intake.bucket in site.yaml or SITEGEN_INTAKE_BUCKET")])
     schemas = Path(settings.schemas) if settings.schemas else None
-    return Reader(aws_client("s3", settings), settings.bucket, settings.key_prefix, schemas,
+    return Reader(staff_client("s3", settings), settings.bucket, settings.key_prefix, schemas,
                   settings.kms_key_id)
 
 
@@ -223,8 +214,7 @@ class Reader:
         try:
             return action()
         except (BotoCoreError, ClientError) as exc:
-            code = getattr(exc, "response", {}).get("Error", {}).get("Code", "") if isinstance(
-                getattr(exc, "response", None), dict) else ""
+            code = error_code(exc)
             name = f"{type(exc).__name__} {printable(code)}".rstrip() if code != type(exc).__name__ else code
             hint = _HINTS.get(code or type(exc).__name__, "")
             raise ServiceError(f"s3://{self.bucket}/{printable(what)}",
@@ -254,13 +244,13 @@ class Reader:
 
     def forms(self) -> list[str]:
         """The form ids that have reports (the bucket's form folders)."""
-        found = []
-        for page in self._list(self.prefix, "/"):
-            for common in page.get("CommonPrefixes", []):
-                name = common["Prefix"][len(self.prefix):].rstrip("/")
-                if FORM_ID.match(name):
-                    found.append(name)
-        return sorted(found)
+        return sorted(self._form_folders(self.prefix))
+
+    def _form_folders(self, under: str) -> list[str]:
+        """The names of the folders just UNDER the prefix that are form ids."""
+        names = (common["Prefix"][len(under):].rstrip("/")
+                 for page in self._list(under, "/") for common in page.get("CommonPrefixes", []))
+        return [name for name in names if FORM_ID.match(name)]
 
     def keys(self, form: str | None = None, first: date | None = None,
              last: date | None = None) -> list[ReportKey]:
@@ -307,12 +297,7 @@ class Reader:
 
     def _claim_forms(self, reference: str) -> list[str]:
         """The forms with claims, those whose reference prefix is REFERENCE's first."""
-        found = []
-        for page in self._list(f"{self.prefix}{CLAIMS}/", "/"):
-            for common in page.get("CommonPrefixes", []):
-                name = common["Prefix"][len(f"{self.prefix}{CLAIMS}/"):].rstrip("/")
-                if FORM_ID.match(name):
-                    found.append(name)
+        found = self._form_folders(f"{self.prefix}{CLAIMS}/")
         wanted = reference.split("-")[0]
         return sorted(found, key=lambda form: (form_prefix(form, self.current_schema(form)) != wanted, form))
 
@@ -401,17 +386,18 @@ class Reader:
 
     # ---- deletion ----
 
-    def delete(self, reference: str, who: str, when: datetime) -> dict:
+    def delete(self, reference: str, who: str, when: datetime, claim: dict | None = None) -> dict:
         """Delete REFERENCE's report, claim and re-drive markers, then log it; the log entry.
+        CLAIM: find(REFERENCE), when the caller has it (to ask before deleting).
 
         The entry holds the reference, form, keys, who and when: never an answer.
         """
-        claim = self.find(reference)
+        claim = claim or self.find(reference)
         keys = [claim["key"], claim["claim_key"], *self._markers(reference)]
         for key in keys:
             self._delete(key)
         entry = {"reference": reference, "form": claim["form"], "deleted": keys, "by": who,
-                 "at": when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")}
+                 "at": _stamp(when)}
         try:
             self._append_log(when, entry)
         except ServiceError as exc:
@@ -434,7 +420,7 @@ class Reader:
 
     def _markers(self, reference: str) -> list[str]:
         """REFERENCE's re-drive marker (an announcement not yet sent) when there is one."""
-        key = f"{self.prefix}{UNANNOUNCED}/{reference}.json"
+        key = marker_key(self.prefix, reference)
         return [key] if self._get(key) is not None else []
 
     def _append_log(self, when: datetime, entry: dict, attempts: int = 8) -> str:
@@ -570,9 +556,11 @@ def list_lines(reader: Reader, day: str | None, start: str | None, end: str | No
     Day and form are answered from keys; WARD opens each report (its `ward` answer).
     """
     first, last = day_range(day, start, end)
-    for report in reader.keys(_form_id(form), first, last):
-        if ward and ward not in ward_of(reader.document(report.key)):
-            continue
+    reports = reader.keys(_form_id(form), first, last)
+    if ward:   # the reports fetched 8 at a time, as export does
+        reports = [r for r, document in zip(reports, reader.documents([r.key for r in reports]), strict=True)
+                   if ward in ward_of(document)]
+    for report in reports:
         yield f"{report.reference}  {_stamp(report.written)}  {report.form}"
 
 

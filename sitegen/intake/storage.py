@@ -30,10 +30,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from ..errors import Problem, SitegenError
 from ..terminal import printable
 from .references import derive_body, make_reference
+
+T = TypeVar("T")
 
 LOG = logging.getLogger("sitegen.intake")
 CLAIMS = "_claims"
@@ -54,16 +57,18 @@ class Stored:
     written: bool
 
 
-def make_client(settings, credentials: dict | None = None):
-    """A boto3 S3 client for SETTINGS (botocore's own retries off: S3Writer retries).
+def make_client(settings, credentials: dict | None = None, service: str = "s3", connect_timeout: float = 3,
+                read_timeout: float = 10, attempts: int = 1):
+    """A boto3 client of SERVICE for SETTINGS' endpoint and region (botocore's own retries off
+    with ATTEMPTS 1: the receiver retries itself, see retrying()).
 
     CREDENTIALS (aws_access_key_id, ...) are for local endpoints; otherwise boto3's usual chain.
     """
     import boto3
     from botocore.config import Config
-    config = Config(retries={"max_attempts": 1, "mode": "standard"}, connect_timeout=3, read_timeout=10,
-                    max_pool_connections=settings.max_connections)
-    return boto3.session.Session().client("s3", endpoint_url=settings.endpoint_url or None,
+    config = Config(retries={"max_attempts": attempts, "mode": "standard"}, connect_timeout=connect_timeout,
+                    read_timeout=read_timeout, max_pool_connections=settings.max_connections)
+    return boto3.session.Session().client(service, endpoint_url=settings.endpoint_url or None,
                                           region_name=settings.region or None, config=config,
                                           **(credentials or {}))
 
@@ -102,7 +107,7 @@ class S3Writer:
                                        ContentType="application/json", **self.encryption)
                 return True
             except ClientError as exc:
-                if _status(exc) == 412:
+                if status_of(exc) == 412:
                     return False
                 raise
         return self._retrying(put)
@@ -115,7 +120,7 @@ class S3Writer:
             try:
                 body = self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read()
             except ClientError as exc:
-                if _status(exc) == 404:
+                if status_of(exc) == 404:
                     return None
                 raise
             return json.loads(body)
@@ -123,37 +128,52 @@ class S3Writer:
 
     def _retrying(self, action: Callable[[], object]):
         """ACTION, tried 1 + retries times with exponential backoff and full jitter."""
-        from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
-        for attempt in range(self.retries + 1):
-            try:
-                return action()
-            except (BotoCoreError, ClientError, ValueError, OSError) as exc:
-                last = exc
-                if isinstance(exc, ParamValidationError) or (
-                        isinstance(exc, ClientError) and _status(exc) not in _RETRYABLE_STATUS):
-                    break
-                if attempt < self.retries:
-                    self.sleep(random.uniform(0, self.backoff * 2 ** attempt))
-        LOG.warning("intake s3 failed: %s", printable(_describe(last)))   # S3's error code is its text
-        raise StorageUnavailable(_describe(last))
+        from botocore.exceptions import BotoCoreError, ClientError
+        try:
+            return retrying(action, self.retries, self.backoff, self.sleep, _RETRYABLE_STATUS, ValueError)
+        except (BotoCoreError, ClientError, OSError, ValueError) as exc:
+            LOG.warning("intake s3 failed: %s", printable(describe(exc)))   # S3's error code is its text
+            raise StorageUnavailable(describe(exc)) from None
 
 
-def _status(exc) -> int:
-    """The HTTP status of a ClientError, or 0 when it has none."""
+def retrying(action: Callable[[], T], retries: int, backoff: float, sleep: Callable[[float], object],
+             retryable: set[int], *also: type[Exception]) -> T:
+    """ACTION's result, trying it 1 + RETRIES times while AWS fails in a way worth trying again
+    (no answer, or an HTTP status in RETRYABLE), waiting a random part of BACKOFF * 2**attempt
+    seconds between tries (full jitter); the last failure is raised.  ALSO: other exception
+    types to retry (a body that stops part-way)."""
+    from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+    for attempt in range(retries + 1):
+        try:
+            return action()
+        except (BotoCoreError, ClientError, OSError, *also) as exc:
+            if isinstance(exc, ParamValidationError) or attempt == retries or (
+                    isinstance(exc, ClientError) and status_of(exc) not in retryable):
+                raise
+            sleep(random.uniform(0, backoff * 2 ** attempt))
+    raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+def status_of(exc: Exception) -> int:
+    """The HTTP status of an AWS ClientError, or 0 when it has none."""
     response = getattr(exc, "response", None)
     metadata = response.get("ResponseMetadata") if isinstance(response, dict) else None
     status = metadata.get("HTTPStatusCode") if isinstance(metadata, dict) else 0
     return status if isinstance(status, int) else 0
 
 
-def _describe(exc: Exception) -> str:
-    """The exception's type and S3's error code when it has one, like 'ClientError SlowDown'.
-
-    Connection failures (ConnectionClosedError, ReadTimeoutError, ...) carry `response = None`.
-    """
+def error_code(exc: Exception | None) -> str:
+    """AWS's error code of EXC ('SlowDown', 'NoSuchBucket'), or '' (connection failures,
+    ReadTimeoutError and the like, carry `response = None`)."""
     response = getattr(exc, "response", None)
     error = response.get("Error") if isinstance(response, dict) else None
     code = error.get("Code") if isinstance(error, dict) else ""
+    return code if isinstance(code, str) else ""
+
+
+def describe(exc: Exception | None) -> str:
+    """The exception's type and AWS's error code when it has one, like 'ClientError SlowDown'."""
+    code = error_code(exc)
     return f"{type(exc).__name__}{f' {code}' if code else ''}"
 
 
