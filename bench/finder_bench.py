@@ -20,11 +20,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "bench"))
+from compare import BIN, timed  # noqa: E402
+
 SITE_YAML = "name: London Police\nbase_url: https://london.example.org/\n"
 
 
@@ -42,14 +43,12 @@ def make_site(folder: Path, boundaries: bool) -> None:
 
 
 def cold_build(site: Path, out: Path) -> float:
-    """Seconds for a cold build of SITE into OUT (both emptied of earlier builds first)."""
+    """Seconds for a cold build of SITE into OUT (both emptied of earlier builds first), timed
+    as bench/compare.py times every generator (compiled bytecode kept, the disk settled first)."""
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(site / ".cache", ignore_errors=True)
-    os.sync()
-    started = time.perf_counter()
-    subprocess.run([str(BIN / "sitegen"), "build", "--site", str(site), "--out", str(out),
-                    "--build-date", "2026-11-28"], check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    return timed([str(BIN / "sitegen"), "build", "--site", str(site), "--out", str(out),
+                  "--build-date", "2026-11-28"], site).seconds
 
 
 def sizes(out: Path) -> list[tuple[str, int, int]]:

@@ -181,6 +181,7 @@ class SiteConfig:
     services: tuple[Link, ...] = ()
     footer_links: tuple[Link, ...] = ()
     forms_endpoint: str = ""
+    preview: str = ""   # a preview build's label (configenv.preview_label); '' for the live site
     markdown: str = "commonmark"
     analytics_script: str = ""
     feeds: FeedSettings = field(default_factory=FeedSettings)
@@ -214,6 +215,7 @@ def _build_config(root: Path, data: dict) -> SiteConfig:
     phone = data.get("phone", {})
     publish = dict(data.get("publish", {}))
     publish["headers"] = tuple(publish.get("headers", ()))
+    preview = preview_label()
     return SiteConfig(
         root=root,
         name=data["name"],
@@ -233,8 +235,9 @@ def _build_config(root: Path, data: dict) -> SiteConfig:
         footer_links=_links(data.get("footer_links")),
         # A preview posts only where SITEGEN_FORMS_ENDPOINT says, else to its own site (where no
         # receiver runs): never to the live receiver, so trying a form on a preview reports nothing.
-        forms_endpoint=os.environ.get(FORMS_ENDPOINT) or ("" if preview_label() else
+        forms_endpoint=os.environ.get(FORMS_ENDPOINT) or ("" if preview else
                                                           data.get("forms", {}).get("endpoint", "")),
+        preview=preview,
         markdown=data.get("markdown", "commonmark"),
         analytics_script=data.get("analytics", {}).get("script", ""),
         feeds=FeedSettings(**data.get("feeds", {})),

@@ -27,18 +27,13 @@ class Problem:
     col: int = 0
     message: str = ""
 
-    @property
-    def where(self) -> str:
-        """PATH:LINE:COL, as far as they are known."""
+    def __str__(self) -> str:
         where = self.path
         if self.line:
             where += f":{self.line}"
             if self.col:
                 where += f":{self.col}"
-        return where
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}"
+        return f"{where}: {self.message}"
 
 
 @dataclass

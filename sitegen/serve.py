@@ -56,7 +56,7 @@ RELOAD_JS = b"""(function () {
     list.style.margin = "0"; list.style.paddingLeft = "20px";
     problems.forEach(function (p) {
       var item = document.createElement("li");
-      item.textContent = p.where + ": " + p.message;
+      item.textContent = p;
       list.appendChild(item);
     });
     box.appendChild(list);
@@ -100,11 +100,10 @@ class BuildVersion:
             self.problems = list(problems or [])
 
     def status(self) -> bytes:
-        """What open pages poll, as JSON: {"version": N, "problems": [{"where", "message"}]}, each
-        text with control characters shown as escapes (the page shows it as text)."""
+        """What open pages poll, as JSON: {"version": N, "problems": ["PATH:LINE:COL: message", ...]},
+        control characters shown as escapes (the page shows each as text)."""
         with self.lock:
-            problems = [{"where": printable(p.where),
-                         "message": printable(p.message)} for p in self.problems]
+            problems = [printable(problem) for problem in self.problems]
             return json.dumps({"version": self.value, "problems": problems}).encode()
 
 

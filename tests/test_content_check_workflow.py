@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
+from test_publish_workflows import load_workflow
 
 WORKFLOW = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "content-check.yml"
 
 
 def load() -> dict:
-    document = yaml.safe_load(WORKFLOW.read_text())
-    document["on"] = document.pop(True, document.get("on"))   # YAML 1.1 reads the key `on` as true
-    return document
+    return load_workflow(WORKFLOW)
 
 
 def test_it_runs_on_pull_requests_with_read_access_only():

@@ -101,10 +101,15 @@ def test_zizmor_reports_template_injection(tmp_path: Path):
     assert result.returncode != 0 and "[template-injection]" in result.stdout, result.stdout + result.stderr
 
 
-def load_nightly() -> dict:
-    doc = yaml.safe_load(NIGHTLY.read_text())
-    doc["on"] = doc.pop(True, doc.get("on"))      # YAML 1.1 reads the key `on` as true
+def load_workflow(path: Path) -> dict:
+    """The workflow at PATH, its `on:` key under "on" (YAML 1.1 reads the key `on` as true)."""
+    doc = yaml.safe_load(path.read_text())
+    doc["on"] = doc.pop(True, doc.get("on"))
     return doc
+
+
+def load_nightly() -> dict:
+    return load_workflow(NIGHTLY)
 
 
 def steps() -> list[dict]:

@@ -7,6 +7,8 @@ import time
 import urllib.request
 from datetime import date
 
+import pytest
+
 from browser import axe_violations
 from sitegen.serve import Preview
 
@@ -54,6 +56,7 @@ def test_preview_keeps_last_good_build_when_an_edit_breaks_it(make_site, capfd):
         preview.stop()
 
 
+@pytest.mark.browser
 def test_a_failed_rebuild_shows_its_problems_on_the_open_page_until_a_good_one(make_site, page):
     site = make_site("minimal")
     preview = Preview(site, site / "build", 0, date(2026, 11, 28))

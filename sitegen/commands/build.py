@@ -40,7 +40,7 @@ def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int |
     root = site_root(site_dir)
     # The label reaches the pages as a config value, so the build state tells a
     # preview build from a live one and never mixes their pages.
-    label, before = preview_label(preview), os.environ.get(PREVIEW)
+    label, before = checked_preview_label(preview), os.environ.get(PREVIEW)
     started = time.perf_counter()
     out, day = (out_dir or default_out(root)).absolute(), resolve_build_date(build_date)
     state_dir = state_dir.absolute() if state_dir else default_state_dir(root)
@@ -62,7 +62,7 @@ def build_command(site_dir: Path, out_dir: Path | None, clean: bool, jobs: int |
 MAX_PREVIEW = 80   # characters of a preview label
 
 
-def preview_label(label: str | None) -> str:
+def checked_preview_label(label: str | None) -> str:
     """LABEL checked ('' for no preview): at most MAX_PREVIEW characters, no control
     characters, not blank.  Raises SitegenError (exit 1, one line) otherwise; the
     pages escape it as they do any text."""

@@ -10,8 +10,6 @@ from ..publish import Target, make_clients
 from ..publish.clients import service_errors
 from ..terminal import printable
 
-DELETE_BATCH = 1000   # S3 DeleteObjects takes at most 1,000 keys, as ListObjectsV2 gives at most 1,000
-
 
 def prefix_fault(prefix: str) -> str:
     """Why PREFIX may not be unpublished ('' if it may): it must name a folder at least
@@ -37,12 +35,13 @@ def listed_keys(s3, bucket: str, key_prefix: str) -> Iterator[list[str]]:
 
 
 def delete_keys(s3, bucket: str, keys: list[str]) -> None:
-    """Delete KEYS (at most DELETE_BATCH); raise ServiceError (exit 3) naming any S3 refused."""
+    """Delete KEYS (a listing's page: at most 1,000, as DeleteObjects takes); raise ServiceError
+    (exit 3) naming any S3 refused."""
     response = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": k} for k in keys], "Quiet": True})
     errors = response.get("Errors", [])
     if errors:
         first = errors[0]
-        raise ServiceError(f"s3://{bucket}/{printable(first.get('Key', ''))}",
+        raise ServiceError(f"s3://{bucket}/{first.get('Key', '')}",
                            f"S3 refused to delete it ({first.get('Code', '')}: {first.get('Message', '')})"
                            f" and {len(errors) - 1} more; run unpublish again once the role may delete there")
 
@@ -53,8 +52,7 @@ def unpublish(target: Target) -> int:
     deleted = 0
     with service_errors(target.where, "some objects may be left; run unpublish again"):
         for keys in listed_keys(clients.s3, target.bucket, target.key_prefix):
-            for start in range(0, len(keys), DELETE_BATCH):
-                delete_keys(clients.s3, target.bucket, keys[start:start + DELETE_BATCH])
+            delete_keys(clients.s3, target.bucket, keys)
             deleted += len(keys)
     return deleted
 
@@ -71,7 +69,7 @@ def unpublish_command(bucket: str, prefix: str, endpoint_url: str | None, region
     previews/pr-120/ beside previews/pr-12/, are never touched.  Invalidates nothing."""
     fault = prefix_fault(prefix)
     if fault:
-        raise SitegenError(f"--prefix {printable(prefix)}: {fault}")
+        raise SitegenError(f"--prefix {prefix}: {fault}")   # printed escaped, as every problem is
     target = Target(bucket=bucket, prefix=prefix, region=region or "", endpoint_url=endpoint_url or "")
     deleted = unpublish(target)
     click.echo(f"Unpublished {printable(target.where)}: {deleted} objects deleted.")

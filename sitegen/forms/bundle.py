@@ -29,7 +29,8 @@ def load_forms_bundle(ctx: LoadContext, config: SiteConfig) -> FormsBundle:
     it are not reported as leading nowhere: an editor sees only that file's own
     problems.  Stand-ins are never built, as a site with problems is not.
     """
-    forms = [load_form(ctx, path, config.forms_endpoint) or _stand_in_form(ctx, path)
+    forms = [load_form(ctx, path, config.forms_endpoint, own_endpoint=not config.preview)
+             or _stand_in_form(ctx, path)
              for path in form_files(ctx.root)]
     loaded = [form for form in forms if form]
     triage_path = ctx.root / FORMS_DIR / TRIAGE_FILE

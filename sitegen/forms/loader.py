@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..configenv import preview_label
 from ..content.context import LoadContext
 from ..content.schema import SLUG_RE, Where
 from ..content.yamlsource import LocatedDict, LocatedList, load_yaml_file
@@ -64,7 +63,7 @@ def form_files(root: Path) -> list[Path]:
                   and p.name != TRIAGE_FILE and not p.name.startswith(".") and not name_fault(p.name))
 
 
-def load_form(ctx: LoadContext, path: Path, default_endpoint: str) -> Form | None:
+def load_form(ctx: LoadContext, path: Path, default_endpoint: str, own_endpoint: bool = True) -> Form | None:
     """Load one form file; problems go into CTX, and None comes back when it is unusable."""
     rel = ctx.rel(path)
     if path.suffix != ".yaml" or not SLUG_RE.match(path.stem):
@@ -81,7 +80,7 @@ def load_form(ctx: LoadContext, path: Path, default_endpoint: str) -> Form | Non
     if data is None:
         return None
     reader = _FormReader(ctx, rel, f"/forms/{path.stem}/", raw)
-    return reader.form(path.stem, data, default_endpoint)
+    return reader.form(path.stem, data, default_endpoint, own_endpoint)
 
 
 class _FormReader:
@@ -100,7 +99,7 @@ class _FormReader:
         pos = mapping.where(key) if isinstance(mapping, LocatedDict) else (0, 0)
         return Where(self.rel, pos, name)
 
-    def form(self, form_id: str, data: dict, default_endpoint: str) -> Form | None:
+    def form(self, form_id: str, data: dict, default_endpoint: str, own_endpoint: bool = True) -> Form | None:
         """The Form from the checked top-level DATA."""
         sensitive = self._sensitive(data)
         hosted = bool(data.get("hosted_url"))
@@ -111,8 +110,8 @@ class _FormReader:
         return Form(
             id=form_id, title=data["title"], source=self.rel, summary=data.get("summary", ""),
             category=data.get("category", "other"), sensitive=sensitive,
-            # A preview build's forms all post where the build says (config.forms_endpoint): never live.
-            endpoint=(not preview_label() and data.get("endpoint")) or _endpoint(default_endpoint, form_id),
+            # OWN_ENDPOINT false (a preview build): every form posts where the build says, never live.
+            endpoint=(own_endpoint and data.get("endpoint")) or _endpoint(default_endpoint, form_id),
             hosted_url=data.get("hosted_url", ""), provider=data.get("provider", ""),
             start_label=data.get("start_label", "Start now"),
             intro_html=self.markdown(self.raw, data, "before_you_start"),

@@ -9,7 +9,6 @@ from markupsafe import Markup
 
 from ..build.sources import area_unit, feeds_unit, page_unit
 from ..build.units import Unit, digest
-from ..configenv import preview_label
 from ..content.postcodes import has_lookup
 from ..feeds.view import latest_posts
 from ..maps import Polygon, Touching, boundary_digest, draw_areas, merged, neighbours
@@ -142,10 +141,10 @@ def frame_values(site: Site) -> dict[str, str]:
     """What every page shows that comes from more than site.yaml: the forms'
     origins in the security policy, where 'report online' leads, and the postcode
     finder's address if the site has a postcode lookup ('' if not), and the label
-    of a preview build ('' for the live site: configenv.preview_label)."""
+    of a preview build ('' for the live site: SiteConfig.preview)."""
     has_triage = bool(site.forms and site.forms.triage)
     return {"report_url": "/report/" if has_triage else "/#report", "csp": content_security_policy(site),
-            "postcode_url": "/find/" if has_lookup(site.config.root) else "", "preview": preview_label()}
+            "postcode_url": "/find/" if has_lookup(site.config.root) else "", "preview": site.config.preview}
 
 
 def site_values(ctx: RenderContext) -> dict:
