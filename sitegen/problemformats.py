@@ -47,7 +47,7 @@ def github_lines(problems: Iterable[Problem], site: Path, here: Path) -> list[st
     for problem in problems:
         properties = []
         if file := shown_path(site, problem.path, here):
-            properties.append(f"file={escape_property(file)}")
+            properties.append(f"file={escape_property(printable(file))}")   # a name can hold ESC or bidi
             if problem.line:
                 properties.append(f"line={problem.line}")
                 if problem.col:

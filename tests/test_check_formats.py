@@ -102,3 +102,12 @@ def test_escaping_reads_back_as_written(text):
     assert unescape_property(escape_property(text)) == text
     assert "\n" not in escape_data(text) and "\r" not in escape_data(text)
     assert not {":", ","} & set(escape_property(text))
+
+
+def test_a_file_name_s_control_characters_reach_the_log_escaped(tmp_path):
+    """A name from outside (ESC, a bidi override) is shown as the terminal shows it, never raw."""
+    from sitegen.errors import Problem
+    from sitegen.problemformats import github_lines
+    [line] = github_lines([Problem("content/pages/a\x1b[31m\u202eb.md", 2, 1, "x")], tmp_path, tmp_path)
+    assert "\x1b" not in line and "\u202e" not in line
+    assert line.startswith("::error file=content/pages/a")
