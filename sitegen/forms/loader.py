@@ -7,6 +7,7 @@ It also works out each question's `relevant` condition.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..content.context import LoadContext
@@ -36,6 +37,8 @@ from .spec import CONDITION, FORM, PAGE, QUESTION
 
 FORMS_DIR = "forms"
 TRIAGE_FILE = "triage.yaml"
+# forms/<form>.<language>.yaml: a translation (the language a BCP 47 tag like 'cy' or 'pt-BR').
+TRANSLATION_NAME = re.compile(r"^(?P<stem>[^.]+)\.(?P<lang>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)\.ya?ml\Z")
 
 COMMON_KEYS = {"name", "type", "label", "summary_label", "hint", "required", "show_when", "messages"}
 TYPE_KEYS = {
@@ -55,12 +58,14 @@ DEFAULT_MAX_LENGTH = {"text": 500, "textarea": 10000, "email": 254, "tel": 30}
 
 
 def form_files(root: Path) -> list[Path]:
-    """The form definitions under ROOT/forms, sorted, triage.yaml excluded."""
+    """The form definitions under ROOT/forms, sorted; triage.yaml and translations
+    (`<form>.<ll>.yaml`, read by translation.py) excluded."""
     base = root / FORMS_DIR
     if not base.is_dir():
         return []
     return sorted(p for p in base.iterdir() if p.is_file() and p.suffix in (".yaml", ".yml")
-                  and p.name != TRIAGE_FILE and not p.name.startswith(".") and not name_fault(p.name))
+                  and p.name != TRIAGE_FILE and not p.name.startswith(".") and not name_fault(p.name)
+                  and not TRANSLATION_NAME.match(p.name))
 
 
 def load_form(ctx: LoadContext, path: Path, default_endpoint: str, own_endpoint: bool = True) -> Form | None:
