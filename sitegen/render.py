@@ -11,6 +11,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 from jinja2.utils import missing
 
+from . import i18n
 from .assets import THEME_DIR
 from .sitefiles import outside_target
 from .telhref import tel_href, tel_links
@@ -84,9 +85,15 @@ def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.E
     ])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=NameStrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, auto_reload=False,
-                             bytecode_cache=_bytecode_cache(cache_dir))
+                             bytecode_cache=_bytecode_cache(cache_dir), extensions=["jinja2.ext.i18n"])
+    # The words of the theme are the active language's (sitegen.i18n.activate); {% trans %}
+    # blocks are trimmed so a message id does not depend on a template's indentation.
+    env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n
+        i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext)
+    env.policies["ext.i18n.trimmed"] = True
     env.filters.update(long_date=long_date, time_of_day=time_of_day, iso_date=iso_date, tel_href=tel_href,
                        tel_links=tel_links)
+    env.globals["url"] = i18n.url
     env.globals["network_names"] = NETWORK_NAMES
     # govuk-frontend-jinja's macros, ported from Nunjucks, use these as JavaScript does.
     # Hinted undefineds, so `x is undefined` style tests and optional attributes behave.
@@ -102,20 +109,8 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def long_date(value: date | datetime) -> str:
-    """3 December 2026 (GOV.UK style)."""
-    return f"{value.day} {value:%B %Y}"
-
-
-def time_of_day(value: datetime) -> str:
-    """7pm, 7:30pm, midday, midnight (GOV.UK style)."""
-    if value.hour == 12 and value.minute == 0:
-        return "midday"
-    if value.hour == 0 and value.minute == 0:
-        return "midnight"
-    hour = value.hour % 12 or 12
-    minutes = f":{value.minute:02d}" if value.minute else ""
-    return f"{hour}{minutes}{'am' if value.hour < 12 else 'pm'}"
+long_date = i18n.long_date        # 3 December 2026 / 3 Rhagfyr 2026, in the active language
+time_of_day = i18n.time_of_day    # 7pm, 7:30pm, midday / 7yh, hanner dydd
 
 
 def iso_date(value: date | datetime) -> str:

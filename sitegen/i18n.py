@@ -1,0 +1,207 @@
+"""The theme's words in each language: message catalogues, the active language,
+site paths per language, and dates and times as residents read them.
+
+The theme's English words are the message ids.  Each other language has a
+catalogue `sitegen/theme/locale/<ll>/LC_MESSAGES/messages.po` (read with Babel,
+no compiled .mo in the repository); a site may override any message, in any
+language including English, with `locale/<ll>.po` at its root.
+
+What is rendered inside `activate(language)` (templates through the gettext
+callables installed in the Jinja environment, Python through `gettext`...)
+is in that language.  Nothing active means English with no prefix, as a
+one-language site and templates rendered in tests expect.
+"""
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import babel
+from babel.dates import format_date
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import Translations
+
+from .assets import THEME_DIR
+from .errors import Problem, SitegenError
+
+LOCALE_DIR = THEME_DIR / "locale"        # <ll>/LC_MESSAGES/messages.po, messages.pot
+SITE_LOCALE_DIR = "locale"               # a site's overrides: locale/<ll>.po
+DOMAIN = "messages"
+EXTERNAL_SCHEMES = ("http:", "https:", "mailto:", "tel:", "sms:", "data:", "//")
+
+
+@dataclass(frozen=True)
+class Language:
+    """One language of a site: CODE is a BCP 47 tag ("en-GB", "cy"); PATH is the
+    folder its pages live under ("" for the site's default language, "cy")."""
+
+    code: str
+    path: str = ""
+
+    @property
+    def prefix(self) -> str:
+        """"" for the default language, else "/cy": put before a site path."""
+        return f"/{self.path}" if self.path else ""
+
+    @property
+    def babel_locale(self) -> babel.Locale:
+        """Babel's locale for CODE (raises babel's errors for an unknown tag)."""
+        return _locale(self.code)
+
+    @property
+    def subtag(self) -> str:
+        """The language subtag, lower case: "en" for "en-GB"; names catalogue files."""
+        return self.code.replace("_", "-").split("-")[0].lower()
+
+
+ENGLISH = Language("en-GB")
+
+
+@dataclass(frozen=True)
+class _Active:
+    language: Language
+    translations: Translations
+
+
+_active: ContextVar[_Active | None] = ContextVar("sitegen_language", default=None)
+
+
+@lru_cache(maxsize=64)
+def _locale(code: str) -> babel.Locale:
+    return babel.Locale.parse(code.replace("-", "_"))
+
+
+@contextmanager
+def activate(language: Language, site_root: Path | None = None) -> Iterator[Language]:
+    """Within the block, words, dates and `url` are in LANGUAGE, with the
+    overrides of the site at SITE_ROOT (none when None).  Blocks nest; the
+    enclosing language comes back when the block ends."""
+    token = _active.set(_Active(language, catalogue(language.code, site_root)))
+    try:
+        yield language
+    finally:
+        _active.reset(token)
+
+
+def active() -> Language:
+    """The language words are written in now (English when none is active)."""
+    current = _active.get()
+    return current.language if current else ENGLISH
+
+
+def _translations() -> Translations:
+    current = _active.get()
+    return current.translations if current else _empty()
+
+
+@lru_cache(maxsize=1)
+def _empty() -> Translations:
+    return _to_translations(Catalog(locale="en_GB", domain=DOMAIN))
+
+
+def gettext(message: str) -> str:
+    """MESSAGE (English, the message id) in the active language."""
+    return _translations().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The form for N of SINGULAR/PLURAL in the active language (Welsh has six)."""
+    return _translations().ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """MESSAGE in the active language where CONTEXT tells two meanings apart."""
+    return str(_translations().pgettext(context, message))
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    """ngettext with a CONTEXT."""
+    return _translations().npgettext(context, singular, plural, n)
+
+
+def url(path: str) -> str:
+    """A site PATH ("/find/") in the active language ("/cy/find/"); external
+    URLs (https:, mailto:, tel:...), fragments and relative paths as they are."""
+    if not path.startswith("/") or path.startswith(EXTERNAL_SCHEMES):
+        return path
+    return active().prefix + path
+
+
+# Catalogues ---------------------------------------------------------------------------------
+
+def catalogue(code: str, site_root: Path | None = None) -> Translations:
+    """The theme's catalogue for language CODE with the site's `locale/<ll>.po`
+    merged over it.  Cached per process, and read again when either file changes.
+
+    Raises SitegenError (located) for a site override that does not parse."""
+    subtag = Language(code).subtag
+    theme = LOCALE_DIR / subtag / "LC_MESSAGES" / f"{DOMAIN}.po"
+    site = site_root / SITE_LOCALE_DIR / f"{subtag}.po" if site_root else None
+    return _catalogue(code, theme, _stamp(theme), site, _stamp(site), site_root)
+
+
+def _stamp(path: Path | None) -> tuple[int, int] | None:
+    try:
+        found = os.stat(path) if path else None
+    except FileNotFoundError:
+        return None
+    return (found.st_mtime_ns, found.st_size) if found else None
+
+
+@lru_cache(maxsize=32)
+def _catalogue(code: str, theme: Path, theme_stamp: object, site: Path | None, site_stamp: object,
+               site_root: Path | None) -> Translations:
+    merged = _read(theme, theme) if theme_stamp else Catalog(locale=_locale(code), domain=DOMAIN)
+    if site is not None and site_stamp and site_root is not None:
+        for message in _read(site, site.relative_to(site_root)):
+            if message.id and message.string and not message.fuzzy:
+                merged.delete(message.id, context=message.context)   # setting would only merge flags
+                merged[message.id] = message
+    return _to_translations(merged)
+
+
+def _read(path: Path, shown: Path) -> Catalog:
+    """The .po file at PATH (SHOWN in problems).  Raises SitegenError when it does not parse."""
+    try:
+        with open(path, "rb") as handle:
+            return read_po(handle, domain=DOMAIN, abort_invalid=True)
+    except (PoFileError, UnicodeDecodeError, ValueError) as error:
+        line = getattr(error, "lineno", 0) or 0
+        what = f"this message file cannot be read ({error}); write it as a .po file (msgid, then msgstr)"
+        raise SitegenError([Problem(str(shown), line, 0, what)]) from None
+
+
+def _to_translations(merged: Catalog) -> Translations:
+    buffer = io.BytesIO()
+    write_mo(buffer, merged, use_fuzzy=False)
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+# Dates and times ----------------------------------------------------------------------------
+
+def long_date(value: date | datetime) -> str:
+    """3 December 2026, 3 Rhagfyr 2026 (GOV.UK style, month names from Babel)."""
+    return format_date(value, "d MMMM y", locale=active().babel_locale)
+
+
+def time_of_day(value: datetime) -> str:
+    """7pm, 7:30pm, midday, midnight (GOV.UK style); Welsh 7yh, 7:30yb, hanner dydd,
+    hanner nos.  The words are the catalogue's (Welsh "yb"/"yh" are Babel's day periods)."""
+    if value.hour == 12 and value.minute == 0:
+        return pgettext("time of day", "midday")
+    if value.hour == 0 and value.minute == 0:
+        return pgettext("time of day", "midnight")
+    hour = value.hour % 12 or 12
+    minutes = f":{value.minute:02d}" if value.minute else ""
+    period = pgettext("time of day", "am") if value.hour < 12 else pgettext("time of day", "pm")
+    return f"{hour}{minutes}{period}"
