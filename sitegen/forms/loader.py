@@ -14,6 +14,7 @@ from ..content.context import LoadContext
 from ..content.schema import SLUG_RE, Where
 from ..content.yamlsource import LocatedDict, LocatedList, load_yaml_file
 from ..errors import SitegenError, did_you_mean
+from ..i18n import gettext
 from ..sitefiles import name_fault
 from .messages import default_messages
 from .model import (
@@ -81,11 +82,17 @@ def load_form(ctx: LoadContext, path: Path, default_endpoint: str, own_endpoint:
     except SitegenError as exc:
         ctx.problems.extend(exc.problems)
         return None
+    return read_form(ctx, rel, path.stem, raw, default_endpoint, own_endpoint)
+
+
+def read_form(ctx: LoadContext, rel: str, form_id: str, raw, default_endpoint: str,
+              own_endpoint: bool = True) -> Form | None:
+    """The form FORM_ID from RAW, its file (REL) as parsed, or a translation laid over it."""
     data = FORM.check(raw, Where(rel, (1, 1), ""), ctx.problems)
     if data is None:
         return None
-    reader = _FormReader(ctx, rel, f"/forms/{path.stem}/", raw)
-    return reader.form(path.stem, data, default_endpoint, own_endpoint)
+    reader = _FormReader(ctx, rel, f"/forms/{form_id}/", raw)
+    return reader.form(form_id, data, default_endpoint, own_endpoint)
 
 
 class _FormReader:
@@ -118,11 +125,11 @@ class _FormReader:
             # OWN_ENDPOINT false (a preview build): every form posts where the build says, never live.
             endpoint=(own_endpoint and data.get("endpoint")) or _endpoint(default_endpoint, form_id),
             hosted_url=data.get("hosted_url", ""), provider=data.get("provider", ""),
-            start_label=data.get("start_label", "Start now"),
+            start_label=data.get("start_label", gettext("Start now")),
             intro_html=self.markdown(self.raw, data, "before_you_start"),
             next_steps_html=self.markdown(self.raw, data, "what_happens_next"),
-            submit_label=data.get("submit_label", "Send report"),
-            done_title=data.get("done_title", "Report sent"),
+            submit_label=data.get("submit_label", gettext("Send report")),
+            done_title=data.get("done_title", gettext("Report sent")),
             quick_exit_url=data.get("quick_exit_url") or DEFAULT_EXIT_URL, pages=pages,
             retention_days=data.get("retention_days") or DEFAULT_RETENTION_DAYS)
 
@@ -179,7 +186,8 @@ class _FormReader:
             self.at(raw, "questions", where.name).report(self.problems, "a page needs at least one question")
         return FormPage(id=page_id, title=data.get("title", page_id), questions=questions,
                         intro_html=self.markdown(raw, data, "intro"), skip_when=skip, relevant=relevant,
-                        condition_text=f"Skip this section if {skip_text}." if skip else "")
+                        condition_text=gettext("Skip this section if %(condition)s.")
+                        % {"condition": skip_text} if skip else "")
 
     def _unique_page(self, page_id: str, raw, where: Where) -> None:
         if page_id in self.page_ids:
@@ -208,7 +216,8 @@ class _FormReader:
         self._check_type_keys(raw, data, where)
         show, show_relevant, show_text = self.condition(raw, "show_when", where, None)
         question = _build_question(data, page_id, all_of(page_relevant, show_relevant), show,
-                                   f"Answer this only if {show_text}." if show else "")
+                                   gettext("Answer this only if %(condition)s.") % {"condition": show_text}
+                                   if show else "")
         self.asked.setdefault(question.name, question)
         return question
 
@@ -349,9 +358,11 @@ def _build_question(data: dict, page_id: str, relevant: Condition, show: Match |
 
 
 def _condition_words(trigger: Question, values: tuple[str, ...]) -> str:
-    labels = " or ".join(f"‘{trigger.option_label(v)}’" for v in values)
-    verb = "ticked" if trigger.type == "checkboxes" else "answered"
-    return f"you {verb} {labels} for ‘{trigger.label}’"
+    labels = gettext(" or ").join(f"‘{trigger.option_label(v)}’" for v in values)
+    words = {"options": labels, "question": trigger.label}
+    if trigger.type == "checkboxes":
+        return gettext("you ticked %(options)s for ‘%(question)s’") % words
+    return gettext("you answered %(options)s for ‘%(question)s’") % words
 
 
 def _endpoint(default: str, form_id: str) -> str:
