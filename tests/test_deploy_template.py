@@ -42,7 +42,8 @@ NOT_IN_MOTO = {
     "AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Stage", "AWS::SES::EmailIdentity",
     "AWS::IAM::OIDCProvider", "AWS::S3::BucketPolicy",
 }
-OUTSIDE_CORE = {"AllServices", "MakeOidcProvider", "MakeEmailIdentity"}   # conditions false with Services=core
+OUTSIDE_CORE = {"AllServices", "MakeOidcProvider", "MakeEmailIdentity", "MakePreviewCdn"}  # false with Services=core
+PREVIEW_DOMAIN = "preview.example.org"
 
 
 def template() -> dict:
@@ -189,7 +190,8 @@ def stack(moto_endpoint, example_build, tmp_path_factory) -> dict[str, str]:
     routes = json.dumps([{"form": "report-road-traffic-incident", "ward": "*", "to": roads}])
     parameters = {"Routes": routes, "RouteQueueArns": roads_arn,"Services": "core", "LambdaCodeBucket": artifacts, "LambdaCodeKey": "intake/1.zip",
                   "ReferenceSecret": "ab" * 32, "GitHubRepository": "example-police/neighbourhood-site",
-                  "SiteUrl": SITE_URL, "ReportsPrefix": PREFIX}
+                  "SiteUrl": SITE_URL, "ReportsPrefix": PREFIX, "PreviewDomain": PREVIEW_DOMAIN,
+                  "PreviewCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/preview"}
     cloudformation = aws("cloudformation", moto_endpoint)
     cloudformation.create_stack(StackName=name, TemplateBody=TEMPLATE.read_text(),
                                 Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
@@ -276,6 +278,23 @@ def test_the_roles_allow_only_what_each_needs(stack, moto_endpoint):
     assert [s["Sid"] for s in publish["Statement"] if s] == ["ListTheSitePrefix", "ReadWriteTheSiteObjects"]
 
 
+def test_the_preview_role_trusts_pull_requests_and_reaches_only_the_previews(stack, moto_endpoint):
+    iam = aws("iam", moto_endpoint)
+    name = stack["PreviewRoleArn"].rsplit("/", 1)[1]
+    trust = document(iam.get_role(RoleName=name)["Role"]["AssumeRolePolicyDocument"])
+    assert trust["Statement"][0]["Condition"]["StringEquals"] == {
+        "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+        "token.actions.githubusercontent.com:sub": "repo:example-police/neighbourhood-site:pull_request"}
+    policy = document(iam.get_role_policy(RoleName=name, PolicyName="preview")["PolicyDocument"])
+    bucket = f"arn:aws:s3:::{stack['PreviewBucketName']}"
+    assert [(s["Action"], s["Resource"], s.get("Condition")) for s in policy["Statement"]] == [
+        ("s3:ListBucket", bucket, {"StringLike": {"s3:prefix": "previews/*"}}),
+        (["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], f"{bucket}/previews/*", None)]
+    assert stack["PreviewUrlTemplate"] == f"https://pr-{{n}}.{PREVIEW_DOMAIN}/"
+    assert stack["PreviewBucketName"] != stack["SiteBucketName"]
+    assert stack["PreviewBucketName"] in {b["Name"] for b in aws("s3", moto_endpoint).list_buckets()["Buckets"]}
+
+
 def test_a_report_posted_through_the_receiver_is_stored_announced_shown_and_deleted(
         stack, moto_endpoint, aws_env, schemas):
     function = aws("lambda", moto_endpoint).get_function_configuration(FunctionName=stack["ReceiverFunctionName"])
@@ -343,3 +362,18 @@ def test_the_schedule_sends_what_waits_in_the_outbox(stack, moto_endpoint, monke
               sqs.receive_message(QueueUrl=stack["NotificationQueueUrl"], MaxNumberOfMessages=10).get("Messages", [])]
     assert [b["reference"] for b in bodies] == [reference]
     assert s3.list_objects_v2(Bucket=bucket, Prefix=f"{PREFIX}{UNANNOUNCED}/").get("KeyCount") == 0
+
+
+def test_the_cloudfront_function_never_redirects_to_another_host():
+    # '//evil' has no dot in its last segment, so the function answered 301 to '//evil/', which a
+    # browser reads as another host (an open redirect); a backslash is read as a slash too.
+    code = template()["Resources"]["IndexFunction"]["Properties"]["FunctionCode"]
+    uris = ["//evil", "//evil.example/x", "///evil", "/areas//abbey", "/\\evil"]
+    script = code + "\nconsole.log(JSON.stringify(" + json.dumps(uris) + \
+        ".map(function (uri) { return handler({request: {uri: uri, headers: {}}}); })));"
+    done = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True, timeout=60,
+                          check=True)
+    for uri, answer in zip(uris, json.loads(done.stdout)):
+        location = answer.get("headers", {}).get("location", {}).get("value", "/")
+        assert not location.startswith(("//", "/\\")), (uri, answer)
+        assert answer.get("statusCode") == 404 or "//" not in answer["uri"], (uri, answer)
