@@ -16,6 +16,7 @@ from ..content.yamlsource import LocatedDict, LocatedList, load_yaml_file
 from ..errors import Problem, did_you_mean
 from .loader import FORMS_DIR, TRIAGE_FILE, form_files, load_form
 from .model import Form, FormsBundle, Triage, TriageNode
+from .translation import translate_bundle
 from .triage import TRIAGE_PATH, load_triage
 
 LINK_LISTS = ("report_actions", "services", "footer_links")
@@ -40,7 +41,7 @@ def load_forms_bundle(ctx: LoadContext, config: SiteConfig) -> FormsBundle:
             TRIAGE_PATH, STAND_IN_START, (TriageNode(STAND_IN_START),), stand_in=True)
     bundle = FormsBundle(tuple(loaded), triage)
     ctx.problems.extend(check_site_links(ctx.root, bundle))
-    return bundle
+    return translate_bundle(ctx, config, bundle)
 
 
 STAND_IN_START = "start"

@@ -22,6 +22,7 @@ from .model import (
     CHOICE_TYPES,
     DEFAULT_EXIT_URL,
     DEFAULT_RETENTION_DAYS,
+    LANG_FIELD,
     RESERVED_NAMES,
     SENSITIVE_CATEGORIES,
     Condition,
@@ -224,8 +225,8 @@ class _FormReader:
     def _unique_name(self, name: str, raw, where: Where) -> None:
         spot = self.at(raw, "name", where.name)
         if name in RESERVED_NAMES:
-            spot.report(self.problems,
-                        f"'{name}' is reserved for the form's spam checks; choose another name")
+            use = "the page's language" if name == LANG_FIELD else "the form's spam checks"
+            spot.report(self.problems, f"'{name}' is reserved for {use}; choose another name")
         elif name in self.name_lines:
             spot.report(self.problems,
                         f"duplicate field name '{name}': it is already used at line {self.name_lines[name]}")

@@ -22,7 +22,8 @@ SENSITIVE_CATEGORIES = ("domestic-abuse", "sexual-offence", "hate-crime")
 
 HONEYPOT = "website"            # visually hidden text input; people leave it empty
 CLIENT_TOKEN = "client_token"   # hidden input that forms.js fills in
-RESERVED_NAMES = (HONEYPOT, CLIENT_TOKEN)
+LANG_FIELD = "lang"             # hidden input: the language tag of the page (sites of several languages)
+RESERVED_NAMES = (HONEYPOT, CLIENT_TOKEN, LANG_FIELD)
 DECLARATION_VALUE = "yes"
 ADDRESS_PARTS = ("line1", "line2", "town", "postcode")
 DATE_PARTS = ("day", "month", "year")
@@ -177,6 +178,8 @@ class Form:
     # True for a form whose file exists but could not be loaded: it stands in, so links to the form
     # are not also reported as leading nowhere (only the file's own problems are, and nothing is built).
     stand_in: bool = False
+    lang: str = ""              # the language tag of its words; "" for the site's default language
+    translated: bool = True     # False: a form of another language with no forms/<id>.<lang>.yaml
 
     @property
     def url(self) -> str:
@@ -246,6 +249,7 @@ class Triage:
     start: str
     nodes: tuple[TriageNode, ...] = ()
     stand_in: bool = False   # forms/triage.yaml exists but could not be loaded (see Form.stand_in)
+    translated: bool = True  # False: the tree of another language with no forms/triage.<lang>.yaml
 
     def node(self, node_id: str) -> TriageNode | None:
         """The node called NODE_ID, if any."""
@@ -266,7 +270,15 @@ class FormsBundle:
 
     forms: tuple[Form, ...] = ()
     triage: Triage | None = None
+    lang: str = ""   # the language tag of its words; "" for the site's default language
+    # Every language's bundle by tag, this one's included ("" too for the default's): one mapping
+    # shared by the bundles of a site, filled by translation.translate_bundle.
+    languages: Mapping[str, FormsBundle] = field(default_factory=dict)
 
     def form(self, form_id: str) -> Form | None:
         """The form called FORM_ID, if any."""
         return next((f for f in self.forms if f.id == form_id), None)
+
+    def in_language(self, code: str) -> FormsBundle:
+        """The forms as the pages in language CODE show them (this bundle for a language it lacks)."""
+        return self.languages.get(code, self)

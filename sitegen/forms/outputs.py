@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from ..build.sources import FORMS
+from ..i18n import gettext
 from ..model import Site
 from ..outputs.base import Output, RenderContext
 from ..outputs.pages import page_html, page_output
@@ -62,9 +63,9 @@ def _form(ctx: RenderContext, form_id: str) -> Form:
 
 
 def _crumbs(ctx: RenderContext) -> list:
-    crumbs = [("Home", "/")]
+    crumbs = [(gettext("Home"), "/")]
     if _bundle(ctx).triage:
-        crumbs.append(("Report", "/report/"))
+        crumbs.append((gettext("Report"), "/report/"))
     return crumbs
 
 
@@ -74,12 +75,14 @@ def render_form(ctx: RenderContext, key: str) -> bytes:
     pages = [(page, [field(q, form.sensitive) for q in page.questions]) for page in form.pages]
     return page_html(ctx, "forms/form.html", form.url, form.title, _crumbs(ctx), form=form, pages=pages,
                      rules=form_rules(form), description=form.summary, sensitive=form.sensitive,
-                     exit_url=form.quick_exit_url)
+                     exit_url=form.quick_exit_url, **_translated(form.translated))
 
 
 def render_form_schema(ctx: RenderContext, key: str) -> bytes:
-    """The JSON Schema of a form's answers."""
-    schema = compile_schema(_form(ctx, key), ctx.site.config.base_url)
+    """The JSON Schema of a form's answers: one for the site, with every language's words."""
+    translations = _translations(ctx, key)
+    paths = {lang.code: lang.path for lang in ctx.site.config.languages} if translations else {}
+    schema = compile_schema(_form(ctx, key), ctx.site.config.base_url, translations, paths)
     return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -88,14 +91,15 @@ def render_form_done(ctx: RenderContext, key: str) -> bytes:
     form = _form(ctx, key)
     crumbs = _crumbs(ctx) + [(form.title, form.url)]
     return page_html(ctx, "forms/done.html", f"{form.url}done/", form.done_title, crumbs, form=form,
-                     sensitive=form.sensitive, exit_url=form.quick_exit_url)
+                     sensitive=form.sensitive, exit_url=form.quick_exit_url, **_translated(form.translated))
 
 
 def render_hosted_form(ctx: RenderContext, key: str) -> bytes:
     """A service run elsewhere: what it is, what you need, and a button that links out."""
     form = _form(ctx, key)
     return page_html(ctx, "forms/hosted.html", form.url, form.title, _crumbs(ctx), form=form,
-                     description=form.summary, sensitive=form.sensitive, exit_url=form.quick_exit_url)
+                     description=form.summary, sensitive=form.sensitive, exit_url=form.quick_exit_url,
+                     **_translated(form.translated))
 
 
 def render_triage(ctx: RenderContext, key: str) -> bytes:
@@ -105,14 +109,30 @@ def render_triage(ctx: RenderContext, key: str) -> bytes:
     if triage is None or node is None:
         raise KeyError(key)
     is_start = key == triage.start
-    crumbs = [("Home", "/")] + ([] if is_start else [("Report", "/report/")])
+    crumbs = [(gettext("Home"), "/")] + ([] if is_start else [(gettext("Report"), "/report/")])
     parents = triage.parents(key)
     back = triage.url(parents[0].id) if len(parents) == 1 else ""
     template = "triage/outcome.html" if node.is_outcome else "triage/question.html"
     return page_html(ctx, template, triage.url(key), node.heading, crumbs, node=node, back_url=back,
                      answers=[(a, _answer_url(ctx, triage, a)) for a in node.answers],
                      sensitive=node.sensitive, exit_url=DEFAULT_EXIT_URL, start_url="/report/",
-                     is_start=is_start)
+                     is_start=is_start, **_translated(triage.translated))
+
+
+def _translated(translated: bool) -> dict:
+    """page_html's `translated`, given only when False, so pages of the default language are
+    rendered as before."""
+    return {} if translated else {"translated": False}
+
+
+def _translations(ctx: RenderContext, form_id: str) -> dict[str, Form]:
+    """The form FORM_ID in each language of the site but the default, by language tag."""
+    found = {}
+    for other in _bundle(ctx).languages.values():
+        form = other.form(form_id)
+        if form is not None and form.lang:
+            found[form.lang] = form
+    return found
 
 
 def _answer_url(ctx: RenderContext, triage: Triage, answer) -> str:

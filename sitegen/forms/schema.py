@@ -22,11 +22,16 @@ searched for in required address lines), and the honeypot must be empty.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from .. import i18n
+from ..i18n import gettext
 from .model import (
     ALWAYS,
     CLIENT_TOKEN,
     DECLARATION_VALUE,
     HONEYPOT,
+    LANG_FIELD,
     All,
     Condition,
     Form,
@@ -48,23 +53,58 @@ SPAM_FIELDS = {
 }
 
 
-def compile_schema(form: Form, base_url: str) -> dict:
-    """The JSON Schema of FORM's answers, with its $id under BASE_URL."""
-    schema = {
+def compile_schema(form: Form, base_url: str, translations: Mapping[str, Form] | None = None,
+                   languages: Mapping[str, str] | None = None) -> dict:
+    """The JSON Schema of FORM's answers, with its $id under BASE_URL.
+
+    On a site of several LANGUAGES (tag -> the path of its pages, '' for the default, which
+    FORM is in) the one schema carries every language: the property `lang` (the tag the form
+    was answered in), `x-sitegen-languages` (LANGUAGES itself) and `x-sitegen-translations`
+    (tag -> the title, description and each question's title and messages of TRANSLATIONS,
+    the form in each other language).  A one-language site's schema has none of these.
+    """
+    properties: dict[str, object] = {q.name: _property(q) for q in form.questions} | SPAM_FIELDS
+    if languages:
+        properties[LANG_FIELD] = _lang_property(list(languages))
+    schema: dict = {
         "$schema": DIALECT,
         "$id": f"{base_url.rstrip('/')}/forms/{form.id}/schema.json",
         "title": form.title,
-        "description": f"Answers to '{form.title}'. Each property is "
-                       "a question's field name; see docs/forms.md.",
+        "description": _description(form),
         "type": "object",
-        "properties": {q.name: _property(q) for q in form.questions} | SPAM_FIELDS,
+        "properties": properties,
         "required": [q.name for q in form.questions if q.required and q.relevant == ALWAYS],
         "additionalProperties": False,
     }
+    if languages:
+        schema["x-sitegen-languages"] = dict(languages)
+        schema["x-sitegen-translations"] = {code: _words(other)
+                                            for code, other in (translations or {}).items()}
     rules = _conditional_rules(form)
     if rules:
         schema["allOf"] = rules
     return schema
+
+
+def _description(form: Form) -> str:
+    return gettext("Answers to '%(title)s'. Each property is a question's field name; see docs/forms.md.") % {
+        "title": form.title}
+
+
+def _lang_property(codes: list[str]) -> dict:
+    return {"type": "string", "enum": codes,
+            "description": "The language the form was answered in (its page's hidden field); the receiver"
+                           " answers in it and stores it with the report. Absent: the first, the default."}
+
+
+def _words(form: Form) -> dict:
+    """The words of FORM (one language's) that the schema carries: title, description, and each
+    question's title and messages."""
+    with i18n.activate(i18n.Language(form.lang or i18n.ENGLISH.code)):
+        description = _description(form)
+    return {"title": form.title, "description": description,
+            "properties": {q.name: {"title": q.label, "x-sitegen-messages": dict(q.messages)}
+                           for q in form.questions}}
 
 
 def _annotations(question: Question) -> dict:

@@ -12,14 +12,23 @@ parsed mapping with the words replaced, which the ordinary loader then reads.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from .. import i18n
+from ..content.context import LoadContext
 from ..content.schema import Record, Where, given
-from ..content.yamlsource import LocatedDict, LocatedList, as_written
-from ..errors import Problems, did_you_mean
+from ..content.yamlsource import LocatedDict, LocatedList, as_written, load_yaml_file
+from ..errors import Problems, SitegenError, did_you_mean
+from .loader import FORMS_DIR, TRANSLATION_NAME, TRIAGE_FILE, read_form
 from .messages import MESSAGE_KINDS
+from .model import Form, FormsBundle, Triage
 from .spec import ANSWER, FORM, MESSAGES, OPTION, OUTCOME_NODE, PAGE, QUESTION, QUESTION_NODE, value_slug
+from .triage import TRIAGE_PATH, read_triage
+
+if TYPE_CHECKING:
+    from ..config import SiteConfig
 
 
 @dataclass(frozen=True)
@@ -172,4 +181,140 @@ def _copy(value: Any) -> Any:
 
 
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "text"}.get(type(value), type(value).__name__)
+    names: dict[type, str] = {dict: "a mapping", list: "a list", str: "text"}
+    return next((name for kind, name in names.items() if isinstance(value, kind)), type(value).__name__)
+
+
+# Bundles ------------------------------------------------------------------------------------
+
+def translate_bundle(ctx: LoadContext, config: SiteConfig, bundle: FormsBundle) -> FormsBundle:
+    """BUNDLE (the default language's) knowing every language's bundle (FormsBundle.in_language).
+
+    Each other language's forms are read again inside i18n.activate, so the words the
+    machinery writes (default error messages...) are that language's, with the words of
+    forms/<id>.<tag>.yaml over the original's; a form without one is kept with
+    `translated=False`.  A translation's problems, and a translation file of no form or of a
+    language the site does not have, go into CTX's problems; the original's own problems are
+    reported once, by the original.
+    """
+    languages = tuple(getattr(config, "languages", ()))
+    _stray_files(ctx, bundle, [language.code for language in languages[1:]])
+    if len(languages) < 2:
+        return bundle
+    family: dict[str, FormsBundle] = {}
+    default = replace(bundle, languages=family)
+    family.update({"": default, languages[0].code: default})
+    for language in languages[1:]:
+        with i18n.activate(language, ctx.root):
+            family[language.code] = _bundle_in(ctx, config, bundle, language.code, family)
+    return default
+
+
+def _bundle_in(ctx: LoadContext, config: SiteConfig, bundle: FormsBundle, code: str,
+               family: Mapping[str, FormsBundle]) -> FormsBundle:
+    # The shared parts were checked with the original: read again, their problems go nowhere.
+    quiet = LoadContext(root=ctx.root, host=ctx.host, renderer=ctx.renderer)
+    forms = tuple(_form_in(ctx, quiet, config, form, code) for form in bundle.forms)
+    triage = _triage_in(ctx, quiet, bundle, code)
+    return FormsBundle(forms, triage, lang=code, languages=family)
+
+
+def _translation(ctx: LoadContext, original: str, code: str) -> tuple[str, Any]:
+    """The translation of the file ORIGINAL (site-relative) into CODE: (its path, it as parsed), or
+    ('', None) when there is none or it cannot be parsed (reported)."""
+    path = ctx.root / original
+    path = path.with_name(f"{path.name.rsplit('.', 1)[0]}.{code}.yaml")
+    if not path.is_file():
+        return "", None
+    rel = ctx.rel(path)
+    try:
+        return rel, load_yaml_file(path, rel)
+    except SitegenError as exc:
+        ctx.problems.extend(exc.problems)
+        return "", None
+
+
+def _form_in(ctx: LoadContext, quiet: LoadContext, config: SiteConfig, form: Form, code: str) -> Form:
+    if form.stand_in:
+        return form
+    try:
+        raw = load_yaml_file(ctx.root / form.source, form.source)
+    except SitegenError:   # reported when the original was read
+        return form
+    rel, text = _translation(ctx, form.source, code)
+    if rel:
+        raw = Overlay(rel, form.source, ctx.problems).mapping(raw, text, Where(rel, (1, 1), ""), FORM_SHAPE)
+    built = read_form(quiet, form.source, form.id, raw, config.forms_endpoint,
+                      own_endpoint=not config.preview)
+    return replace(built or form, lang=code, translated=bool(rel))
+
+
+def _triage_in(ctx: LoadContext, quiet: LoadContext, bundle: FormsBundle, code: str) -> Triage | None:
+    if bundle.triage is None or bundle.triage.stand_in:
+        return bundle.triage
+    try:
+        raw = load_yaml_file(ctx.root / TRIAGE_PATH, TRIAGE_PATH)
+    except SitegenError:
+        return bundle.triage
+    rel, text = _translation(ctx, TRIAGE_PATH, code)
+    if rel:
+        raw = _overlay_triage(Overlay(rel, TRIAGE_PATH, ctx.problems), raw, text, Where(rel, (1, 1), ""))
+    built = read_triage(quiet, raw, {f.id for f in bundle.forms})
+    return replace(built or bundle.triage, translated=bool(rel))
+
+
+def _overlay_triage(overlay: Overlay, raw: Any, text: Any, where: Where) -> Any:
+    """forms/triage.yaml as parsed (RAW) with the words of its translation TEXT: nodes by id."""
+    if not isinstance(text, dict) or not isinstance(raw, dict):
+        if text is not None:
+            where.report(overlay.problems, f"expected a mapping with 'nodes', found {_kind(text)}")
+        return raw
+    merged = _copy(raw)
+    for key, value in text.items():
+        spot = overlay._spot(text, key, where)
+        if key == "start":
+            overlay._shared(raw, text, key, spot)
+        elif key != "nodes":
+            spot.report(overlay.problems, f"unknown key '{key}' in a triage translation; give 'nodes'")
+        elif not isinstance(value, dict) or not isinstance(raw.get("nodes"), dict):
+            spot.report(overlay.problems, f"expected a mapping of node ids, found {_kind(value)}")
+        else:
+            merged["nodes"] = _overlay_nodes(overlay, raw["nodes"], value, spot)
+    return merged
+
+
+def _overlay_nodes(overlay: Overlay, nodes: Any, text: Any, where: Where) -> Any:
+    merged = _copy(nodes)
+    for node_id, value in text.items():
+        spot = overlay._spot(text, node_id, where)
+        base = nodes.get(node_id)
+        if not isinstance(base, dict):
+            hint = did_you_mean(str(node_id), nodes)
+            spot.report(overlay.problems, f"node '{node_id}' is not in {TRIAGE_PATH}{hint};"
+                                          " a translation cannot add one")
+            continue
+        shape = QUESTION_NODE_SHAPE if "question" in base else OUTCOME_NODE_SHAPE
+        merged[node_id] = overlay.mapping(base, value, spot, shape)
+    return merged
+
+
+def _stray_files(ctx: LoadContext, bundle: FormsBundle, others: list[str]) -> None:
+    """A problem for each forms/<name>.<tag>.yaml of a language the site does not have (OTHERS: its
+    languages but the default), or whose original does not exist."""
+    base = ctx.root / FORMS_DIR
+    names = {f.id for f in bundle.forms} | ({Path(TRIAGE_FILE).stem} if bundle.triage else set())
+    for path in sorted(base.iterdir()) if base.is_dir() else ():
+        found = TRANSLATION_NAME.match(path.name)
+        if not found or not path.is_file():
+            continue
+        stem, tag = found["stem"], found["lang"]
+        if tag not in others:
+            known = ", ".join(others) or "none: the site has one language"
+            ctx.problems.add(ctx.rel(path), 1, 1,
+                             f"is for the language '{tag}', which is not one of the site's other languages"
+                             f" ({known}); add it to 'languages' in site.yaml, or rename or remove the file")
+        elif stem not in names or path.suffix != ".yaml":
+            ctx.problems.add(ctx.rel(path), 1, 1,
+                             f"translates {FORMS_DIR}/{stem}.yaml, which does not exist"
+                             f"{did_you_mean(stem, sorted(names))}; name it after the form it translates,"
+                             f" like {FORMS_DIR}/report-crime.{tag}.yaml")

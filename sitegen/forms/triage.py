@@ -26,6 +26,11 @@ def load_triage(ctx: LoadContext, path: Path, form_ids: set[str]) -> Triage | No
     except SitegenError as exc:
         ctx.problems.extend(exc.problems)
         return None
+    return read_triage(ctx, raw, form_ids)
+
+
+def read_triage(ctx: LoadContext, raw, form_ids: set[str]) -> Triage | None:
+    """The tree from RAW, forms/triage.yaml as parsed (or a translation laid over it)."""
     data = TRIAGE.check(raw, Where(TRIAGE_PATH, (1, 1), ""), ctx.problems)
     if not data or not {"start", "nodes"} <= data.keys():
         return None
