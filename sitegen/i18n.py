@@ -130,10 +130,15 @@ def npgettext(context: str, singular: str, plural: str, n: int) -> str:
 
 def url(path: str) -> str:
     """A site PATH ("/find/") in the active language ("/cy/find/"); external
-    URLs (https:, mailto:, tel:...), fragments and relative paths as they are."""
+    URLs (https:, mailto:, tel:...), fragments and relative paths as they are.
+    A path already in the language ("/cy/find/") is kept, so a model's own language
+    URLs may go through it too (a language's folder never clashes with a site path)."""
     if not path.startswith("/") or path.startswith(EXTERNAL_SCHEMES):
         return path
-    return active().prefix + path
+    prefix = active().prefix
+    if prefix and (path == prefix or path.startswith((prefix + "/", prefix + "?", prefix + "#"))):
+        return path
+    return prefix + path
 
 
 # Catalogues ---------------------------------------------------------------------------------
@@ -185,6 +190,13 @@ def _to_translations(merged: Catalog) -> Translations:
     write_mo(buffer, merged, use_fuzzy=False)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
+
+
+def and_list(items: list[str]) -> str:
+    """"A", "A and B", "A, B and C" in the active language (the last join is the catalogue's)."""
+    if len(items) < 2:
+        return "".join(items)
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
 # Dates and times ----------------------------------------------------------------------------

@@ -19,11 +19,21 @@ from .telhref import tel_href, tel_links
 GOVUK_TEMPLATES = Path(os.path.dirname(govuk_frontend_jinja.__file__)) / "templates"
 
 
+def N_(message: str) -> str:
+    """Marks MESSAGE for the catalogue (pybabel extract) where it is translated later."""
+    return message
+
+
 NETWORK_NAMES = {
     "x": "X (Twitter)", "facebook": "Facebook", "instagram": "Instagram", "mastodon": "Mastodon",
     "bluesky": "Bluesky", "youtube": "YouTube", "threads": "Threads", "tiktok": "TikTok",
-    "linkedin": "LinkedIn", "nextdoor": "Nextdoor", "whatsapp": "WhatsApp channel", "web": "Website",
+    "linkedin": "LinkedIn", "nextdoor": "Nextdoor", "whatsapp": N_("WhatsApp channel"), "web": N_("Website"),
 }
+
+
+def network_name(network: str) -> str:
+    """A social network's name as residents know it, in the active language (the key if unknown)."""
+    return i18n.gettext(NETWORK_NAMES[network]) if network in NETWORK_NAMES else network
 
 
 class NameStrictUndefined(jinja2.ChainableUndefined):
@@ -93,8 +103,9 @@ def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.E
     env.policies["ext.i18n.trimmed"] = True
     env.filters.update(long_date=long_date, time_of_day=time_of_day, iso_date=iso_date, tel_href=tel_href,
                        tel_links=tel_links)
+    env.filters["and_list"] = i18n.and_list
     env.globals["url"] = i18n.url
-    env.globals["network_names"] = NETWORK_NAMES
+    env.globals.update(network_names=NETWORK_NAMES, network_name=network_name)
     # govuk-frontend-jinja's macros, ported from Nunjucks, use these as JavaScript does.
     # Hinted undefineds, so `x is undefined` style tests and optional attributes behave.
     env.globals.update(undefined=env.undefined(hint="JavaScript undefined"),

@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
+from sitegen import i18n
 from sitegen.config import FeedSettings, SiteConfig
 from sitegen.feeds.cache import FeedRecord, feed_file, write_record
 from sitegen.feeds.fetch import Limits
@@ -16,7 +17,7 @@ from sitegen.feeds.parse import Post
 from sitegen.feeds.run import FeedJob, RunOptions, refresh_feeds
 from sitegen.feeds.view import latest_posts
 from sitegen.model import Area, SocialLink
-from sitegen.render import NETWORK_NAMES, iso_date, long_date
+from sitegen.render import NETWORK_NAMES, iso_date, long_date, network_name
 
 try:
     from feedserver import ATOM_TEXT_WITH_MARKUP, HOSTILE_RSS
@@ -52,9 +53,12 @@ def store(config: SiteConfig, **fields) -> FeedRecord:
 
 def render(feeds, the_area: Area) -> str:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                             extensions=["jinja2.ext.i18n"])
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.policies["ext.i18n.trimmed"] = True
     env.filters.update(long_date=long_date, iso_date=iso_date)
-    env.globals["network_names"] = NETWORK_NAMES
+    env.globals.update(network_names=NETWORK_NAMES, network_name=network_name)
     return env.get_template("partials/latest_posts.html").render(feeds=feeds, area=the_area)
 
 

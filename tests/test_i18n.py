@@ -85,6 +85,8 @@ def test_activate_nests_and_restores():
     ("mailto:team@example.org", "mailto:team@example.org", "mailto:team@example.org"),
     ("tel:101", "tel:101", "tel:101"),
     ("#main-content", "#main-content", "#main-content"),
+    ("/cy/find/", "/cy/find/", "/cy/find/"),     # already Welsh: kept, never /cy/cy/
+    ("/cymru/", "/cymru/", "/cy/cymru/"),
 ])
 def test_url_in_each_language(path: str, english: str, welsh: str):
     with i18n.activate(ENGLISH):
