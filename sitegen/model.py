@@ -6,9 +6,10 @@ Loaders in `sitegen.content` build these from files; outputs in
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import cached_property
 from operator import attrgetter
@@ -151,6 +152,9 @@ class Area(Compact):
     description: str = ""           # paragraphs separated by blank lines (plain text)
     boundary: Boundary | None = None  # from boundary.geojson
     borough_at: tuple[int, int] = (0, 0)   # line, column of 'borough:' in area.yaml, for messages
+    # (language code, the area as that language shows it), for each language with an area.<code>.yaml
+    # or a translated story: see Site.in_language
+    translations: tuple[tuple[str, Area], ...] = field(default=(), compare=False)
 
     @property
     def url(self) -> str:
@@ -184,6 +188,8 @@ class Page(Compact):
     title: str
     summary: str
     source: str
+    # (language code, the page as that language shows it: its source is <slug>.<code>.md)
+    translations: tuple[tuple[str, Page], ...] = field(default=(), compare=False)
 
     @property
     def url(self) -> str:
@@ -217,6 +223,69 @@ class Site:
     shared_names: frozenset[str] = frozenset()   # casefolded area names more than one area bears
     # slug -> (slug, name) of each area whose boundary touches its own (outputs.pages.named_neighbours)
     neighbours: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # site paths of every content translation loaded (area.cy.yaml, news/x.cy.md, pages/about.cy.md)
+    translation_files: frozenset[str] = frozenset()
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The codes of the site's languages, the default first ('en-GB' alone on a one-language site)."""
+        languages = getattr(self.config, "languages", ())
+        found = tuple(getattr(language, "code", language) for language in languages)
+        return found or (self.config.language,)
+
+    @property
+    def default_language(self) -> str:
+        """The code of the site's default language, in which every original is written."""
+        return self.languages[0]
+
+    def in_language(self, code: str) -> Site:
+        """The site as the pages of the language CODE show it: areas (with their news), pages,
+        forms and site.yaml's texts translated where a translation exists, the original
+        elsewhere.  Addresses, ids, dates and everything else shared stay as they are, so a
+        record keeps its `url`; a translated story or page has its translation as `source`
+        (RenderContext.body_html reads the translated body through it).  The default language
+        gives the site itself; a view asked for another language gives that language's view.
+        Built once per language and kept.  Ask `translated` whether a record is translated."""
+        base: Site = self.__dict__.get("_base", self)
+        if code == base.default_language:
+            return base
+        if code not in base._views:
+            base._views[code] = base._view(code)
+        return base._views[code]
+
+    def translated(self, record: Area | NewsItem | Page, code: str) -> bool:
+        """Whether RECORD (an area, a news story or a page, from this site or any language's view
+        of it) has its own words in the language CODE: always True in the default language.
+        False means its pages in CODE show it in the default language, and must say so
+        (partials/translation_notice.html) and mark the block with the default's `lang`.
+        An area counts as translated when it has an area.<code>.yaml (its stories are asked
+        one by one)."""
+        if code == self.default_language:
+            return True
+        original = original_path(record.source, self.languages[1:])
+        return translation_path(original, code) in self.translation_files
+
+    @cached_property
+    def _views(self) -> dict[str, Site]:
+        return {}
+
+    def _view(self, code: str) -> Site:
+        """The site in the language CODE (not the default), made afresh."""
+        areas = tuple(dict(area.translations).get(code, area) for area in self.areas)
+        by_slug = {area.slug: area for area in areas}
+        boroughs = tuple(replace(borough, areas=tuple(sorted((by_slug[a.slug] for a in borough.areas),
+                                                             key=lambda a: a.name)))
+                         for borough in self.boroughs)
+        pages = tuple(dict(page.translations).get(code, page) for page in self.pages)
+        # Config and forms translate themselves, when they can (sitegen/config.py, sitegen/forms).
+        config_in = getattr(self.config, "in_language", None)
+        forms_in = getattr(self.forms, "in_language", None)
+        config = config_in(code) if config_in else self.config
+        forms = forms_in(code) if forms_in else self.forms
+        view = replace(self, config=config, areas=areas, boroughs=boroughs, pages=pages, forms=forms,
+                       shared_names=shared_names(area.name for area in areas))
+        object.__setattr__(view, "_base", self)   # a frozen dataclass; the view's way back to the site
+        return view
 
     def full_name(self, area: Area) -> str:
         """AREA's name as titles show it: with its borough when another area of the
@@ -244,6 +313,37 @@ class Site:
     @cached_property
     def _boroughs_by_name(self) -> dict[str, Borough]:
         return {b.name: b for b in self.boroughs}
+
+
+# name.<code>.<ext>: a translation's file name; the code is a BCP 47 tag (see content/translations.py)
+_TRANSLATION_NAME = re.compile(
+    r"^(?P<stem>[^/]+)\.(?P<code>[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*)\.(?P<ext>md|yaml)\Z")
+
+
+def split_name(name: str) -> tuple[str, str] | None:
+    """('story.md', 'cy') for the file name 'story.cy.md': its original's name and the
+    language code; None when NAME holds no code before its extension ('story.md')."""
+    match = _TRANSLATION_NAME.match(name)
+    return (f"{match['stem']}.{match['ext']}", match["code"]) if match else None
+
+
+def translation_path(source: str, code: str) -> str:
+    """The site path of SOURCE's translation into CODE:
+    'content/pages/about.md', 'cy' -> 'content/pages/about.cy.md'."""
+    folder, _, name = source.rpartition("/")
+    stem, dot, ext = name.rpartition(".")
+    translated = f"{stem}.{code}.{ext}" if dot else f"{name}.{code}"
+    return f"{folder}/{translated}" if folder else translated
+
+
+def original_path(source: str, codes: Iterable[str]) -> str:
+    """SOURCE itself, or the original it translates when it is a translation into one of CODES:
+    'content/pages/about.cy.md' -> 'content/pages/about.md'."""
+    folder, _, name = source.rpartition("/")
+    parts = split_name(name)
+    if parts is None or parts[1] not in set(codes):
+        return source
+    return f"{folder}/{parts[0]}" if folder else parts[0]
 
 
 def shared_names(names: Iterable[str]) -> frozenset[str]:

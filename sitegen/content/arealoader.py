@@ -24,6 +24,7 @@ class AreaLoad(Compact):
     area: Area | None
     links: list[Link] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    translation_files: list[str] = field(default_factory=list)   # site paths of its translations
 
 
 class AreaCache(Protocol):
@@ -50,9 +51,9 @@ def area_folders(root: Path) -> list[Path]:
 
 def load_area_folder(ctx: LoadContext, folder: Path) -> AreaLoad:
     """Load one folder with its own problem and link lists."""
-    own = LoadContext(root=ctx.root, host=ctx.host, renderer=ctx.renderer)
+    own = LoadContext(root=ctx.root, host=ctx.host, renderer=ctx.renderer, languages=ctx.languages)
     area = load_area(own, folder)
-    return AreaLoad(folder.name, area, own.links, list(own.problems))
+    return AreaLoad(folder.name, area, own.links, list(own.problems), own.translation_files)
 
 
 def load_all_areas(ctx: LoadContext, cache: AreaCache | None = None, jobs: int = 1) -> list[Area]:
@@ -68,6 +69,7 @@ def load_all_areas(ctx: LoadContext, cache: AreaCache | None = None, jobs: int =
             cache.put(load)
         ctx.problems.extend(load.problems)
         ctx.links.extend(load.links)
+        ctx.translation_files.extend(load.translation_files)
         if load.area is not None:
             areas.append(load.area)
     return areas

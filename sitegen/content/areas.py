@@ -1,6 +1,7 @@
 """content/areas/<slug>/area.yaml and news/*.md: one ward each."""
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,9 +30,11 @@ from .schema import (
     Url,
     Where,
 )
+from .translations import overlay, sort_names
 from .yamlsource import LocatedDict, load_yaml_file, read_text
 
 AREAS_DIR = "content/areas"
+NewsVersions = dict[str, dict[str, NewsItem]]   # {language code: {story slug: the story in that language}}
 # Keys an editor may list under `pinned:` so that import-police-uk leaves them alone.
 PINNABLE = ("name", "description", "summary", "population", "team", "contact", "social", "priorities",
             "events", "boundary")
@@ -46,20 +49,22 @@ def _action_after_issue(priority: dict, where: Where, problems: Problems) -> Non
 
 TEAM_MEMBER = Record(name="team member", fields=[
     Field("name", Str(max_len=100), required=True, doc="Full name as the officer wants it shown."),
-    Field("role", Str(max_len=100), required=True, doc="Rank or role, like 'Police Constable'."),
-    Field("bio", Text(2000), doc="A few sentences about them."),
+    Field("role", Str(max_len=100), required=True, doc="Rank or role, like 'Police Constable'.",
+          translatable=True),
+    Field("bio", Text(2000), doc="A few sentences about them.", translatable=True),
 ])
 
 CONTACT = Record(name="contact", fields=[
     Field("email", Email, doc="The team's email address."),
     Field("phone", Phone, doc="The team's phone number."),
-    Field("address", Str(max_len=300), doc="Where residents can meet the team, if anywhere."),
+    Field("address", Str(max_len=300), doc="Where residents can meet the team, if anywhere.",
+          translatable=True),
 ])
 
 PRIORITY = Record(name="priority", rules=[_action_after_issue], fields=[
-    Field("issue", Text(1000), required=True, doc="What residents said."),
+    Field("issue", Text(1000), required=True, doc="What residents said.", translatable=True),
     Field("date", Date(), required=True, doc="When the priority was set, YYYY-MM-DD."),
-    Field("action", Text(2000), doc="What the team did."),
+    Field("action", Text(2000), doc="What the team did.", translatable=True),
     Field("action_date", Date(), doc="When the action was reported, YYYY-MM-DD."),
 ])
 
@@ -70,7 +75,7 @@ SOCIAL = Record(name="social link", fields=[
 ])
 
 AREA = Record(name="area.yaml", fields=[
-    Field("name", Str(max_len=100), required=True, doc="Ward name."),
+    Field("name", Str(max_len=100), required=True, doc="Ward name.", translatable=True),
     Field("borough", AddressName(max_len=100, what="borough"),
           doc="Borough or district the ward is in; its page is /boroughs/<name as an address>/."),
     Field("code", Str(max_len=20), doc="ONS ward code (E05...)."),
@@ -79,10 +84,12 @@ AREA = Record(name="area.yaml", fields=[
           doc="data.police.uk force id, like 'metropolitan' (set by import-police-uk)."),
     Field("police_uk_id", Str(max_len=60), doc="data.police.uk neighbourhood id (set by import-police-uk)."),
     Field("population", Int(0), doc="Residents (for context only)."),
-    Field("summary", Text(1000), doc="One or two sentences introducing the ward."),
+    Field("summary", Text(1000), doc="One or two sentences introducing the ward.", translatable=True),
     Field("places", ListOf(Str(max_len=80), 50),
-          doc="Places in the ward residents know (like 'Becontree Heath'); the name filter finds them."),
-    Field("description", Text(5000), doc="About the neighbourhood, in paragraphs (imported from police.uk)."),
+          doc="Places in the ward residents know (like 'Becontree Heath'); the name filter finds them.",
+          translatable=True),
+    Field("description", Text(5000), doc="About the neighbourhood, in paragraphs (imported from police.uk).",
+          translatable=True),
     Field("example", Bool(), doc="true marks the content as example content, with a notice on the page."),
     Field("team", ListOf(TEAM_MEMBER, 50), doc="The neighbourhood team."),
     Field("contact", CONTACT, doc="How to reach the team."),
@@ -94,21 +101,23 @@ AREA = Record(name="area.yaml", fields=[
 ])
 
 NEWS = Record(name="news front matter", fields=[
-    Field("title", Str(max_len=150), required=True, doc="Headline."),
+    Field("title", Str(max_len=150), required=True, doc="Headline.", translatable=True),
     Field("date", Date(), required=True, doc="Publication date, YYYY-MM-DD."),
-    Field("summary", Str(max_len=300), doc="One sentence for lists and feeds."),
+    Field("summary", Str(max_len=300), doc="One sentence for lists and feeds.", translatable=True),
     Field("slug", Slug, doc="Address of the page (default: the file name)."),
 ])
 
 
 def load_area(ctx: LoadContext, folder: Path) -> Area | None:
-    """Load one area folder (area.yaml, news/, boundary.geojson); problems go into CTX."""
+    """Load one area folder (area.yaml, news/, boundary.geojson, and their translations:
+    area.<code>.yaml, news/<story>.<code>.md); problems go into CTX."""
     rel = f"{AREAS_DIR}/{folder.name}/area.yaml"
     if not SLUG_RE.match(folder.name):
         ctx.problems.add(f"{AREAS_DIR}/{folder.name}", 0, 0,
                          "folder name must be lowercase letters, digits and hyphens (it becomes the address)")
         return None
-    if not (folder / "area.yaml").is_file():
+    files, folders = _listing(folder)
+    if "area.yaml" not in files:
         ctx.problems.add(rel, 0, 0, "missing; every area folder needs an area.yaml with at least 'name:'")
         return None
     try:
@@ -116,12 +125,68 @@ def load_area(ctx: LoadContext, folder: Path) -> Area | None:
     except SitegenError as exc:
         ctx.problems.extend(exc.problems)
         return None
-    data = AREA.check(raw, Where(rel, (1, 1), ""), ctx.problems) or {}
-    area = _area_from(ctx, folder.name, rel, data, load_news(ctx, folder))
+    checked = AREA.check(raw, Where(rel, (1, 1), ""), ctx.problems)
+    data = checked or {}
+    news, news_versions = load_news_versions(ctx, folder) if "news" in folders else ([], {})
+    area = _area_from(ctx, folder.name, rel, data, news)
     borough_at = raw.value_where("borough") if isinstance(raw, LocatedDict) and "borough" in data else (0, 0)
     social = tuple(replace(link, feed_at=_feed_at(raw, link.feed)) if link.feed else link
                    for link in area.social)
-    return replace(area, boundary=_load_boundary(ctx, folder), borough_at=borough_at, social=social)
+    boundary = _load_boundary(ctx, folder) if BOUNDARY_FILE in files else None
+    area = replace(area, boundary=boundary, borough_at=borough_at, social=social)
+    names = sorted(name for name in files if name.startswith("area.") and name.endswith(".yaml"))
+    texts = sort_names(names, ctx.rel(folder), ctx.languages, ctx.problems, always=True).translations
+    return _with_translations(ctx, folder, area, checked, texts, news_versions)
+
+
+def _listing(folder: Path) -> tuple[set[str], set[str]]:
+    """The names of FOLDER's files and of its folders (links followed): one listing, where
+    asking for area.yaml, boundary.geojson and news/ would take a stat each."""
+    files, folders = set(), set()
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                try:
+                    if entry.is_file():
+                        files.add(entry.name)
+                    elif entry.is_dir():
+                        folders.add(entry.name)
+                except OSError:   # a link that leads nowhere: neither
+                    continue
+    except OSError:
+        pass
+    return files, folders
+
+
+def _with_translations(ctx: LoadContext, folder: Path, area: Area, checked: dict | None,
+                       texts: dict[str, dict[str, str]], news_versions: NewsVersions) -> Area:
+    """AREA with its translations: one version for each language that has an area.<code>.yaml
+    (TEXTS: {code: {'area.yaml': name}}) or a translated story (NEWS_VERSIONS: {code: {slug: item}})."""
+    versions = []
+    for code in ctx.languages.others:
+        if code not in texts and code not in news_versions:
+            continue
+        data = checked or {}
+        if code in texts:
+            data = _area_text(ctx, folder / texts[code]["area.yaml"], checked) or data
+        news = [news_versions.get(code, {}).get(item.slug, item) for item in area.news]
+        version = _area_from(ctx, area.slug, area.source, data, news)
+        versions.append((code, replace(version, boundary=area.boundary, borough_at=area.borough_at,
+                                       social=area.social)))
+    return replace(area, translations=tuple(versions)) if versions else area
+
+
+def _area_text(ctx: LoadContext, path: Path, checked: dict | None) -> dict | None:
+    """area.yaml's values (CHECKED) with the translation at PATH laid over them, or None
+    when it cannot be read (reported)."""
+    rel = ctx.rel(path)
+    ctx.translation_files.append(rel)
+    try:
+        raw = load_yaml_file(path, rel)
+    except SitegenError as exc:
+        ctx.problems.extend(exc.problems)
+        return None
+    return overlay(AREA, checked, raw, Where(rel, (1, 1), ""), ctx.problems, "area.yaml")
 
 
 def _feed_at(raw: object, feed: str) -> tuple[int, int]:
@@ -134,9 +199,9 @@ def _feed_at(raw: object, feed: str) -> tuple[int, int]:
 
 
 def _load_boundary(ctx: LoadContext, folder: Path):
-    """FOLDER/boundary.geojson, checked (problems go into CTX), or None."""
+    """FOLDER/boundary.geojson (which is there), checked (problems go into CTX), or None."""
     path = folder / BOUNDARY_FILE
-    return load_boundary(path, ctx.rel(path), ctx.problems) if path.is_file() else None
+    return load_boundary(path, ctx.rel(path), ctx.problems)
 
 
 def _area_from(ctx: LoadContext, slug: str, rel: str, data: dict, news: list[NewsItem]) -> Area:
@@ -160,17 +225,53 @@ def _area_from(ctx: LoadContext, slug: str, rel: str, data: dict, news: list[New
 
 def load_news(ctx: LoadContext, folder: Path) -> list[NewsItem]:
     """Load FOLDER/news/*.md, newest first."""
+    return load_news_versions(ctx, folder)[0]
+
+
+def load_news_versions(ctx: LoadContext, folder: Path) -> tuple[list[NewsItem], NewsVersions]:
+    """Load FOLDER/news/*.md: the stories, newest first, and their translations
+    ({code: {slug: the story in that language}}, from news/<story>.<code>.md)."""
+    paths = markdown_files(folder / "news")
+    found = sort_names([p.name for p in paths], f"{ctx.rel(folder)}/news", ctx.languages, ctx.problems)
     items: dict[str, NewsItem] = {}
-    for path in markdown_files(folder / "news"):
-        item = _load_news_item(ctx, path, folder.name)
+    by_file: dict[str, NewsItem] = {}
+    for name in found.originals:
+        item = _load_news_item(ctx, folder / "news" / name, folder.name)
         if item is None:
             continue
         if item.slug in items:
             ctx.problems.add(item.source, 1, 0, f"news slug '{item.slug}' is already used by "
                              f"{items[item.slug].source}; rename the file or change 'slug:'")
             continue
-        items[item.slug] = item
-    return sorted(items.values(), key=lambda n: (n.date, n.slug), reverse=True)
+        items[item.slug] = by_file[name] = item
+    versions: NewsVersions = {}
+    for code, names in found.translations.items():
+        for original, name in sorted(names.items()):
+            item = _load_news_translation(ctx, folder / "news" / name, by_file.get(original), original)
+            if item is not None:
+                versions.setdefault(code, {})[item.slug] = item
+    return sorted(items.values(), key=lambda n: (n.date, n.slug), reverse=True), versions
+
+
+def _load_news_translation(ctx: LoadContext, path: Path, original: NewsItem | None,
+                           original_name: str) -> NewsItem | None:
+    """The story ORIGINAL (None: unusable, already reported) translated by the file at
+    PATH, or None when either cannot be used (problems go into CTX)."""
+    rel = ctx.rel(path)
+    ctx.translation_files.append(rel)
+    try:
+        doc = split_front_matter(read_text(path, rel), rel)
+    except SitegenError as exc:
+        ctx.problems.extend(exc.problems)
+        return None
+    base = None if original is None else {
+        "title": original.title, "date": original.date, "slug": original.slug,
+        **({"summary": original.summary} if original.summary else {})}
+    meta = overlay(NEWS, base, doc.meta, Where(rel, (2, 1), ""), ctx.problems, original_name)
+    if original is None or meta is None:
+        return None
+    ctx.survey_markdown(doc.body, doc.body_line, rel, original.url)
+    return original._replace(title=meta["title"], summary=meta.get("summary", ""), source=rel)
 
 
 def _load_news_item(ctx: LoadContext, path: Path, area_slug: str) -> NewsItem | None:

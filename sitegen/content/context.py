@@ -12,21 +12,24 @@ from urllib.parse import unquote, urlsplit
 from ..errors import Problems
 from ..model import Link
 from .markup import MarkdownRenderer, Rendered
+from .translations import Languages, site_languages
 
 if TYPE_CHECKING:
     from ..config import SiteConfig
 
 
-def loading_shape(config: SiteConfig) -> tuple[str, str]:
-    """What of CONFIG shapes a loaded area or page: the host (in event ids) and
-    the Markdown engine.  Areas loaded under other settings are loaded again."""
-    return (urlsplit(config.base_url).hostname or "localhost", config.markdown)
+def loading_shape(config: SiteConfig) -> tuple[str, str, str]:
+    """What of CONFIG shapes a loaded area or page: the host (in event ids), the
+    Markdown engine and the languages (which files are translations).  Areas
+    loaded under other settings are loaded again."""
+    return (urlsplit(config.base_url).hostname or "localhost", config.markdown,
+            " ".join(site_languages(config).codes))
 
 
 def load_context(root: Path, config: SiteConfig) -> LoadContext:
     """A fresh context for reading the site at ROOT with CONFIG."""
     return LoadContext(root=root, host=urlsplit(config.base_url).hostname or "localhost",
-                       renderer=MarkdownRenderer(config.markdown))
+                       renderer=MarkdownRenderer(config.markdown), languages=site_languages(config))
 
 
 @dataclass
@@ -38,6 +41,8 @@ class LoadContext:
     renderer: MarkdownRenderer = field(default_factory=MarkdownRenderer)
     problems: Problems = field(default_factory=Problems)
     links: list[Link] = field(default_factory=list)
+    languages: Languages = field(default_factory=lambda: Languages(("en-GB",)))
+    translation_files: list[str] = field(default_factory=list)   # site paths of translations loaded
 
     def rel(self, path: Path) -> str:
         """PATH relative to the site root, as errors print it."""

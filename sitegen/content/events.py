@@ -100,13 +100,13 @@ class EventList(ListOf):
 EVENT = _EventRecord(name="event", fields=[
     Field("id", Slug, doc="A short name for the event, unique in the area, that stays the same when the event"
                           " is edited (its calendar identity), like 'ward-panel-2027-01-14'."),
-    Field("title", Str(max_len=150), required=True, doc="What the event is."),
+    Field("title", Str(max_len=150), required=True, doc="What the event is.", translatable=True),
     Field("start", UkDateTime(), required=True,
           doc="UK start time, YYYY-MM-DDTHH:MM (+01:00 or +00:00 "
               "after it only in the hour the clocks go back)."),
     Field("end", UkDateTime(), doc="UK end time, written as 'start', after it."),
-    Field("location", Str(max_len=300), doc="Where it happens."),
-    Field("description", Text(2000), doc="A few sentences about it."),
+    Field("location", Str(max_len=300), doc="Where it happens.", translatable=True),
+    Field("description", Text(2000), doc="A few sentences about it.", translatable=True),
 ])
 
 EVENTS = EventList(EVENT, 200)

@@ -1,12 +1,16 @@
 """content/pages/*.md: site-wide pages such as the accessibility statement."""
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from ..errors import SitegenError
 from ..model import Page
 from . import markdown_files
 from .context import LoadContext
 from .frontmatter import split_front_matter
 from .schema import SLUG_RE, Field, Record, Str, Where
+from .translations import overlay, sort_names
 from .yamlsource import read_text
 
 PAGES_DIR = "content/pages"
@@ -14,14 +18,48 @@ PAGES_DIR = "content/pages"
 RESERVED = {"areas", "boroughs", "assets", "media", "forms", "report", "feeds", "sitemap", "robots"}
 
 PAGE = Record(name="page front matter", fields=[
-    Field("title", Str(max_len=150), required=True, doc="The page title (its only level-1 heading)."),
-    Field("summary", Str(max_len=300), doc="One sentence for search engines and link previews."),
+    Field("title", Str(max_len=150), required=True, doc="The page title (its only level-1 heading).",
+          translatable=True),
+    Field("summary", Str(max_len=300), doc="One sentence for search engines and link previews.",
+          translatable=True),
 ])
 
 
 def load_pages(ctx: LoadContext) -> list[Page]:
-    """Load every content/pages/*.md, sorted by slug."""
-    return [page for page in (_load_page(ctx, path) for path in markdown_files(ctx.root / PAGES_DIR)) if page]
+    """Load every content/pages/*.md, sorted by slug, each with its translations (<slug>.<code>.md)."""
+    folder = ctx.root / PAGES_DIR
+    found = sort_names([p.name for p in markdown_files(folder)], PAGES_DIR, ctx.languages, ctx.problems)
+    pages = []
+    for name in found.originals:
+        page = _load_page(ctx, folder / name)
+        if page is None:
+            continue
+        versions = []
+        for code in ctx.languages.others:
+            translation = found.translations.get(code, {}).get(name)
+            version = _load_translation(ctx, folder / translation, page) if translation else None
+            if version is not None:
+                versions.append((code, version))
+        pages.append(replace(page, translations=tuple(versions)) if versions else page)
+    return pages
+
+
+def _load_translation(ctx: LoadContext, path: Path, original: Page) -> Page | None:
+    """The page ORIGINAL translated by the file at PATH (its source), or None when that
+    cannot be used (problems go into CTX)."""
+    rel = ctx.rel(path)
+    ctx.translation_files.append(rel)
+    try:
+        doc = split_front_matter(read_text(path, rel), rel)
+    except SitegenError as exc:
+        ctx.problems.extend(exc.problems)
+        return None
+    base = {"title": original.title, **({"summary": original.summary} if original.summary else {})}
+    meta = overlay(PAGE, base, doc.meta, Where(rel, (2, 1), ""), ctx.problems, original.source.split("/")[-1])
+    if meta is None:
+        return None
+    ctx.survey_markdown(doc.body, doc.body_line, rel, original.url)
+    return replace(original, title=meta["title"], summary=meta.get("summary", ""), source=rel)
 
 
 def _load_page(ctx: LoadContext, path) -> Page | None:

@@ -372,6 +372,9 @@ class Field:
     kind: Kind
     required: bool = False
     doc: str = ""
+    # Words that differ by language: a translation's value wins (content/translations.py);
+    # any other field is shared by every language, and a translation must leave it as it is.
+    translatable: bool = False
 
 
 @dataclass

@@ -32,7 +32,8 @@ def load_site(root: Path, build_date: date, cache: AreaCache | None = None,
     boroughs = group_boroughs(areas, ctx.problems)
     site = Site(config=config, build_date=build_date, areas=tuple(areas), boroughs=boroughs,
                 pages=tuple(pages), links=tuple(ctx.links), media=tuple(list_media(root)), forms=forms,
-                shared_names=shared_names(a.name for a in areas))
+                shared_names=shared_names(a.name for a in areas),
+                translation_files=frozenset(ctx.translation_files))
     return site, ctx.problems
 
 

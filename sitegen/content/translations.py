@@ -1,0 +1,266 @@
+"""Content translations: a file beside its original, with the language code before the extension.
+
+`content/areas/<slug>/area.cy.yaml` translates `area.yaml`, `news/<story>.cy.md` translates
+`news/<story>.md`, `content/pages/<page>.cy.md` translates `<page>.md` (Decap CMS's i18n
+`multiple_files` shape).  The overlay rules, for any schema (`overlay`):
+
+- A translation has its original's shape, and every key is optional: a key left out is
+  taken from the original.
+- A field marked `Field(..., translatable=True)` takes the translation's value.  Every other
+  field is shared by every language (dates, phone numbers, ids, addresses on the web): it may
+  be written (Decap copies it) but must equal the original's.
+- Mappings merge key by key.  A list of records with an `id` (or `value`) field merges by
+  it; any other list must have as many items as the original's, and merges item by item.
+
+Every problem is located in the translation (`file:line:col`), with what to do.
+"""
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from babel import localedata
+
+from ..errors import Problems
+from ..model import original_path, split_name, translation_path
+from .schema import Field, Kind, ListOf, Record, Where
+from .yamlsource import LocatedDict, LocatedList, Pos
+
+# The key fields by which lists of records merge: events and questions have `id`, options `value`.
+KEY_FIELDS = ("id", "value")
+@lru_cache(maxsize=256)
+def known_language(code: str) -> bool:
+    """Whether Babel has locale data for CODE ('cy', 'en-GB'): a name like 'story.fr.md'
+    is then taken to be meant as a translation."""
+    return localedata.exists(code.replace("-", "_")) or localedata.exists(code.split("-")[0].lower())
+
+
+@dataclass(frozen=True)
+class Languages:
+    """The site's language codes, the default first (one code: a one-language site)."""
+
+    codes: tuple[str, ...]
+
+    @property
+    def default(self) -> str:
+        """The default language's code."""
+        return self.codes[0]
+
+    @property
+    def others(self) -> tuple[str, ...]:
+        """The codes a file may be translated into."""
+        return self.codes[1:]
+
+    def spelled(self, code: str) -> str | None:
+        """CODE as the site spells it ('CY' -> 'cy'), or None if the site has no such language."""
+        return next((c for c in self.codes if c.casefold() == code.casefold()), None)
+
+
+def site_languages(config: Any) -> Languages:
+    """The languages of CONFIG (a SiteConfig): its `languages` when it has them, else its one `language`."""
+    found = tuple(getattr(language, "code", language) for language in getattr(config, "languages", ()) or ())
+    return Languages(found or (getattr(config, "language", "en-GB"),))
+
+
+def required_languages(config: Any) -> tuple[str, ...]:
+    """The codes of CONFIG's `required_languages` (none when it has none)."""
+    return tuple(getattr(language, "code", language)
+                 for language in getattr(config, "required_languages", ()) or ())
+
+
+@dataclass
+class Sorted:
+    """A folder's files sorted: ORIGINALS (names) and TRANSLATIONS ({code: {original name: name}})."""
+
+    originals: list[str]
+    translations: dict[str, dict[str, str]]
+
+
+def sort_names(names: Sequence[str], folder_rel: str, languages: Languages, problems: Problems,
+               always: bool = False) -> Sorted:
+    """Tell NAMES (files of the folder FOLDER_REL) apart into originals and translations.
+
+    `x.<code>.md` is a translation when CODE is one of the site's languages; a translation
+    into the default language, or whose original is not among NAMES, is a problem.  When
+    CODE is another language Babel knows and the original exists (or ALWAYS: names that
+    can only be translations, like area.fr.yaml), it is a problem too (the site has no such
+    language); otherwise the name is an ordinary file, as it always was ('st.ann.md')."""
+    present = set(names)
+    found = Sorted([], {})
+    for name in names:
+        parts = split_name(name)
+        if parts is None:
+            found.originals.append(name)
+            continue
+        original, written = parts
+        code = languages.spelled(written)
+        rel = f"{folder_rel}/{name}"
+        if code is None:
+            if always or (known_language(written) and original in present):
+                problems.add(rel, 0, 0, f"is a translation into '{written}', which this site does not have"
+                                        f" (languages: {', '.join(languages.codes)}); add '{written}' to"
+                                        " 'languages' in site.yaml, or remove the file")
+            else:
+                found.originals.append(name)
+        elif code == languages.default:
+            problems.add(rel, 0, 0, f"is a translation into '{code}', the site's default language; write"
+                                    f" it in {original} instead, and remove this file")
+        elif original not in present:
+            problems.add(rel, 0, 0, f"translates {original}, which does not exist; name it after the file it"
+                                    f" translates (like 'story.{code}.md' beside 'story.md'), or remove it")
+        else:
+            found.translations.setdefault(code, {})[original] = name
+    return found
+
+
+def overlay(kind: Kind, original: Any, raw: Any, where: Where, problems: Problems, original_file: str) -> Any:
+    """ORIGINAL (a value KIND checked) with the translation RAW laid over it, by the rules above.
+
+    RAW is the translation as parsed (LocatedDict / LocatedList, so problems are located);
+    WHERE locates it (the translation file, and (1, 1) or the front matter's first line).
+    It is checked by KIND with every key optional: its ordinary problems (a bad date, an
+    unknown key) are reported at their lines.  ORIGINAL_FILE names the original in messages
+    ('area.yaml').  ORIGINAL None (the original is unusable, already reported): the
+    translation is only checked, and None comes back.  Returns the merged value; where the
+    translation is wrong, the original's value is kept."""
+    checked = optional(kind).check(raw, where, problems)
+    if original is None:
+        return None
+    if checked is None:
+        return original
+    return _merge(kind, False, original, checked, raw, where, _Report(problems, original_file))
+
+
+@dataclass
+class _Report:
+    problems: Problems
+    original_file: str
+
+    def shared(self, where: Where) -> None:
+        where.report(self.problems, f"is the same in every language, and differs from {self.original_file};"
+                                    f" change it in {self.original_file}, or remove it here")
+
+    def length(self, where: Where, here: int, there: int) -> None:
+        where.report(self.problems, f"has {_items(here)} here but {_items(there)} in {self.original_file};"
+                                    " translate each one, in the same order")
+
+    def unknown_key(self, where: Where, key_field: str, key: object) -> None:
+        where.report(self.problems, f"there is no item with {key_field} '{key}' in {self.original_file};"
+                                    f" write the {key_field} as it is there (the same in every language)")
+
+
+def _items(count: int) -> str:
+    return "1 item" if count == 1 else f"{count} items"
+
+
+def _merge(kind: Kind, translatable: bool, original: Any, translated: Any, raw: Any, where: Where,
+           report: _Report) -> Any:
+    """TRANSLATED (checked) over ORIGINAL, both values of KIND; RAW is TRANSLATED as written."""
+    if isinstance(kind, Record) and isinstance(translated, dict):
+        return _merge_record(kind, translatable, original if isinstance(original, dict) else {}, translated,
+                             raw, where, report)
+    if isinstance(kind, ListOf) and isinstance(translated, list):
+        return _merge_list(kind, translatable, original, translated, raw, where, report)
+    if translatable:
+        return translated
+    if translated != original:
+        report.shared(where)
+    return original
+
+
+def _merge_record(kind: Record, translatable: bool, original: dict, translated: dict, raw: Any,
+                  where: Where, report: _Report) -> dict:
+    fields = {f.name: f for f in kind.fields}
+    out = dict(original)
+    for key, value in translated.items():
+        field = fields[key]
+        spot = where.child(key, raw.value_where(key) if isinstance(raw, LocatedDict) else where.pos)
+        child = raw.get(key) if isinstance(raw, dict) else None
+        merged = _merge(field.kind, translatable or field.translatable, original.get(key), value, child, spot,
+                        report)
+        if merged is not None:
+            out[key] = merged
+    return out
+
+
+def _merge_list(kind: ListOf, translatable: bool, original: Any, translated: list, raw: Any, where: Where,
+                report: _Report) -> Any:
+    if not isinstance(original, list):
+        if not translatable:
+            report.shared(where)
+        return translated if translatable else original
+    raw_items = list(raw) if isinstance(raw, list) else []
+    if len(raw_items) != len(translated):
+        return original   # an item of the translation is unusable: already reported
+    key_field = _key_field(kind.item)
+    if key_field is not None:
+        return _merge_by_key(kind.item, key_field, translatable, original, translated, raw, where, report)
+    if len(translated) != len(original):
+        report.length(where, len(translated), len(original))
+        return original
+    return [_merge(kind.item, translatable, old, new, raw_items[index],
+                   where.item(index, _item_pos(raw, index, where)), report)
+            for index, (old, new) in enumerate(zip(original, translated, strict=True))]
+
+
+def _merge_by_key(item: Kind, key_field: str, translatable: bool, original: list, translated: list, raw: Any,
+                  where: Where, report: _Report) -> list:
+    """Items merged by their KEY_FIELD, in the original's order; an item only the translation
+    has is a problem (an item it leaves out stays as the original has it)."""
+    by_key = {new.get(key_field): (index, new) for index, new in enumerate(translated)}
+    known = {old.get(key_field) for old in original if isinstance(old, dict)}
+    for key, (index, _new) in by_key.items():
+        if key not in known:
+            report.unknown_key(where.item(index, _item_pos(raw, index, where)), key_field, key)
+    out = []
+    for old in original:
+        found = by_key.get(old.get(key_field)) if isinstance(old, dict) else None
+        if found is None:
+            out.append(old)
+            continue
+        index, new = found
+        spot = where.item(index, _item_pos(raw, index, where))
+        out.append(_merge(item, translatable, old, new, raw[index], spot, report))
+    return out
+
+
+def _item_pos(raw: Any, index: int, where: Where) -> Pos:
+    return raw.where(index) if isinstance(raw, LocatedList) else where.pos
+
+
+def _key_field(item: Kind) -> str | None:
+    """The field by which lists of ITEM merge ('id', 'value'), if ITEM is a record with one."""
+    if not isinstance(item, Record):
+        return None
+    names = {f.name for f in item.fields}
+    return next((name for name in KEY_FIELDS if name in names), None)
+
+
+_OPTIONAL: dict[int, tuple[Kind, Kind]] = {}
+
+
+def optional(kind: Kind) -> Kind:
+    """KIND with no key required, at any depth: the schema of a translation.  Records'
+    own rules (an id for each event, an end after the start) still apply."""
+    if id(kind) in _OPTIONAL:
+        return _OPTIONAL[id(kind)][1]
+    relaxed: Kind = kind
+    if isinstance(kind, Record):
+        relaxed = copy.copy(kind)
+        relaxed.fields = [_optional_field(f) for f in kind.fields]
+    elif isinstance(kind, ListOf):
+        relaxed = copy.copy(kind)
+        relaxed.item = optional(kind.item)
+    _OPTIONAL[id(kind)] = (kind, relaxed)   # KIND kept, so its id is never reused
+    return relaxed
+
+
+def _optional_field(field: Field) -> Field:
+    return replace(field, required=False, kind=optional(field.kind))
+
+
+__all__ = ["KEY_FIELDS", "Languages", "Sorted", "known_language", "optional", "original_path",
+           "overlay", "required_languages", "site_languages", "sort_names", "split_name", "translation_path"]
