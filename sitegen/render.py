@@ -13,6 +13,7 @@ from jinja2.utils import missing
 
 from . import i18n
 from .assets import THEME_DIR
+from .scriptwords import script_words
 from .sitefiles import outside_target
 from .telhref import tel_href, tel_links
 
@@ -104,7 +105,7 @@ def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.E
     env.filters.update(long_date=long_date, time_of_day=time_of_day, iso_date=iso_date, tel_href=tel_href,
                        tel_links=tel_links)
     env.filters["and_list"] = i18n.and_list
-    env.globals["url"] = i18n.url
+    env.globals.update(url=i18n.url, script_words=script_words)
     env.globals.update(network_names=NETWORK_NAMES, network_name=network_name)
     # govuk-frontend-jinja's macros, ported from Nunjucks, use these as JavaScript does.
     # Hinted undefineds, so `x is undefined` style tests and optional attributes behave.

@@ -21,6 +21,7 @@ from ..build.sources import POSTCODES, postcodes_unit
 from ..build.units import Unit, digest
 from ..content.postcodes import Row, district_files, district_lookup, read_district, sectors
 from ..errors import SitegenError
+from ..i18n import gettext as _
 from ..model import Site
 from .base import Output, RenderContext
 from .pages import page_html, page_output
@@ -74,9 +75,10 @@ def render_finder_index(ctx: RenderContext, key: str) -> bytes:
     groups: dict[str, list[str]] = {}
     for district in districts:
         groups.setdefault(district_order(district)[0], []).append(district)
-    return page_html(ctx, "finder/index.html", "/find/", "Find your local team by postcode", [("Home", "/")],
-                     groups=groups, example=districts[0] if districts else "",
-                     description="Type your postcode, or choose its first part, to find your ward's team.")
+    title = _("Find your local team by postcode")
+    return page_html(ctx, "finder/index.html", "/find/", title, [(_("Home"), "/")], groups=groups,
+                     example=districts[0] if districts else "",
+                     description=_("Type your postcode, or choose its first part, to find your ward's team."))
 
 
 def render_finder_district(ctx: RenderContext, key: str) -> bytes:
@@ -87,9 +89,12 @@ def render_finder_district(ctx: RenderContext, key: str) -> bytes:
         shown = sorted(((_ward(ctx, slug), codes) for slug, codes in wards.items()),
                        key=lambda pair: pair[0]["name"])
         listed.append((sector, [{**ward, "postcodes": codes} for ward, codes in shown]))
-    return page_html(ctx, "finder/district.html", f"/find/{key}/", f"Postcodes starting {key}",
-                     [("Home", "/"), ("Find by postcode", "/find/")], district=key, sectors=listed,
-                     description=f"Find the neighbourhood policing team for a postcode starting {key}.")
+    named = {"district": key}
+    title = _("Postcodes starting %(district)s") % named
+    description = _("Find the neighbourhood policing team for a postcode starting %(district)s.") % named
+    return page_html(ctx, "finder/district.html", f"/find/{key}/", title,
+                     [(_("Home"), "/"), (_("Find by postcode"), "/find/")], district=key, sectors=listed,
+                     description=description)
 
 
 def render_finder_json(ctx: RenderContext, key: str) -> bytes:

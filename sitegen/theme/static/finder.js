@@ -38,6 +38,24 @@ export function readPostcode(text) {
   return { invalid: true };
 }
 
+// The page gives this script its words (sitegen/scriptwords.py, in the page's language) as JSON in
+// data-sitegen-words; a message's %(name)s placeholders are filled with text, elements or lists of them.
+function wordsOf(element) {
+  try {
+    return JSON.parse(element.dataset.sitegenWords || "{}");
+  } catch {
+    return {};
+  }
+}
+
+function fill(message, values) {
+  return String(message).split(/(%\([a-zA-Z]+\)s)/).filter(Boolean)
+    .flatMap((part) => {
+      const name = /^%\(([a-zA-Z]+)\)s$/.exec(part);
+      return name && name[1] in values ? [values[name[1]]].flat() : [part];
+    });
+}
+
 function link(href, text) {
   return Object.assign(document.createElement("a"), { className: "govuk-link", href, textContent: text });
 }
@@ -49,6 +67,10 @@ function paragraph(...parts) {
 }
 
 function setUpPostcodeForm(form) {
+  const words = wordsOf(form);
+  const paths = words.paths || { home: "/", find: "/find/", areas: "/areas/" };
+  const say = (key, values = {}) => fill(words[key] || key, values);
+  const text = (key, values = {}) => say(key, values).join("");
   const input = form.querySelector("input[name=postcode]");
   const result = form.querySelector("#postcode-result");
   const districts = new Set(Array.from(document.querySelectorAll(".sitegen-district-list a"),
@@ -77,51 +99,51 @@ function setUpPostcodeForm(form) {
     return lookups.get(district);
   }
 
-  async function answer(text, submitted) {
-    const read = readPostcode(text);
+  async function answer(typed, submitted) {
+    const read = readPostcode(typed);
     if (read.incomplete || (read.invalid && !submitted)) {
-      if (submitted) show(paragraph(`Type your whole postcode, like ${example}.`));
+      if (submitted) show(paragraph(...say("whole", { example })));
       else if (shown) { shown = ""; show(); }
       return;
     }
     if (read.invalid) {
-      show(paragraph(`"${text.trim()}" is not a postcode. A postcode looks like ${example}: letters and a number, a space, then a number and two letters.`));
+      show(paragraph(...say("notPostcode", { text: typed.trim(), example })));
       return;
     }
     if (read.swap) {
-      show(paragraph(read.letter
-        ? `Postcodes have a letter O, not a zero, there. Did you mean ${read.swap}? Type it with the letter O.`
-        : `Postcodes have a zero (0) there, not the letter O. Did you mean ${read.swap}? Type it with the number 0.`));
+      show(paragraph(...say(read.letter ? "letterO" : "zero", { postcode: read.swap })));
       return;
     }
     if (read.postcode === shown) return;
     shown = read.postcode;
     if (!districts.has(read.district)) {
-      show(paragraph(`We do not cover ${read.postcode}: no ward of ours has a postcode starting ${read.district}. `,
-        link("/#find", "Choose your ward by name"), " instead."));
+      show(paragraph(...say("notCovered", { postcode: read.postcode, district: read.district,
+        link: link(`${paths.home}#find`, text("byName")) })));
       return;
     }
     const data = await lookup(read.district);
     if (shown !== read.postcode) return;   // typing moved on while it loaded
     if (!data || !data.postcodes) {
       shown = "";
-      show(paragraph(`We could not look up ${read.postcode} just now. `,
-        link(`/find/${read.district}/`, `Choose from the postcodes starting ${read.district}`), " instead."));
+      show(paragraph(...say("lookupFailed", { postcode: read.postcode,
+        link: link(`${paths.find}${read.district}/`, text("chooseDistrict", { district: read.district })) })));
       return;
     }
     const wards = data.postcodes[read.key];
     if (!wards) {
-      show(paragraph(`We cannot find ${read.postcode}. Check it, or `,
-        link(`/find/${read.district}/`, `choose from the postcodes starting ${read.district}`), "."));
+      show(paragraph(...say("notFound", { postcode: read.postcode,
+        link: link(`${paths.find}${read.district}/`, text("chooseDistrictLower", { district: read.district })) })));
       return;
     }
-    const links = wards.map((slug) => link(`/areas/${slug}/`, data.wards[slug] || slug));
+    const links = wards.map((slug) => link(`${paths.areas}${slug}/`, data.wards[slug] || slug));
     if (links.length === 1) {
-      show(paragraph(`${read.postcode} is in `, links[0], " ward."));
+      show(paragraph(...say("oneWard", { postcode: read.postcode, ward: links[0] })));
     } else {
-      const parts = [`${read.postcode} lies in ${links.length} wards: `];
-      links.forEach((a, i) => parts.push(a, i === links.length - 1 ? "." : i === links.length - 2 ? " and " : ", "));
-      show(paragraph(...parts), paragraph("Each has its own team. Choose the ward where you live."));
+      // "A, B and C": the last two joined by the language's "and".
+      const first = links.slice(0, -1).flatMap((a, i) => (i ? [", ", a] : [a]));
+      const wardList = say("and", { first, last: links[links.length - 1] });
+      show(paragraph(...say("manyWards", { postcode: read.postcode, count: String(links.length), wards: wardList })),
+        paragraph(...say("eachTeam")));
     }
   }
 

@@ -114,9 +114,36 @@ export function findWard(index, lon, lat) {
 
 // ---------------------------------------------------------------- the page
 
+// The page gives this script its words (sitegen/scriptwords.py, in the page's language) as JSON in
+// data-sitegen-words; a message's %(name)s placeholders are filled with text, elements or lists of them.
+function wordsOf(element) {
+  try {
+    return JSON.parse(element.dataset.sitegenWords || "{}");
+  } catch {
+    return {};
+  }
+}
+
+function fill(message, values) {
+  return String(message).split(/(%\([a-zA-Z]+\)s)/).filter(Boolean)
+    .flatMap((part) => {
+      const name = /^%\(([a-zA-Z]+)\)s$/.exec(part);
+      return name && name[1] in values ? [values[name[1]]].flat() : [part];
+    });
+}
+
+let words = {};
+const say = (key, values = {}) => fill(words[key] || key, values);
+const text = (key, values = {}) => say(key, values).join("");
+// A site path in the page's language: the wards' outlines are one file for every language.
+const inLanguage = (path) => {
+  const prefix = ((words.paths && words.paths.home) || "/").replace(/\/$/, "");
+  return prefix && path.startsWith("/") && !path.startsWith(`${prefix}/`) ? prefix + path : path;
+};
+
 function distance(metres) {
-  if (metres < 1000) return `about ${Math.max(10, Math.round(metres / 10) * 10)} metres away`;
-  return `about ${Number((metres / 1000).toFixed(metres < 10000 ? 1 : 0))} km away`; // 3 km, not 3.0 km
+  if (metres < 1000) return text("metres", { metres: String(Math.max(10, Math.round(metres / 10) * 10)) });
+  return text("km", { km: String(Number((metres / 1000).toFixed(metres < 10000 ? 1 : 0))) }); // 3 km, not 3.0 km
 }
 
 function element(tag, className, text) {
@@ -127,7 +154,7 @@ function element(tag, className, text) {
 }
 
 function wardLink(ward) {
-  return Object.assign(element("a", "govuk-link", `${ward.name} ward`), { href: ward.url });
+  return Object.assign(element("a", "govuk-link", text("ward", { name: ward.name })), { href: inLanguage(ward.url) });
 }
 
 function wardList(wards, withDistance) {
@@ -135,7 +162,8 @@ function wardList(wards, withDistance) {
   for (const ward of wards) {
     const item = element("li");
     item.append(wardLink(ward));
-    const extra = [ward.borough, withDistance ? distance(ward.metres) : ""].filter(Boolean).join(", ");
+    const away = withDistance ? text("away", { distance: distance(ward.metres) }) : "";
+    const extra = [ward.borough, away].filter(Boolean).join(", ");
     if (extra) item.append(` (${extra})`);
     list.append(item);
   }
@@ -153,34 +181,29 @@ function describe(result, accuracy) {
   const parts = [];
   const [first] = result.wards;
   if (result.kind === "inside") {
-    const where = paragraph("You are in ", wardLink(first), first.borough ? `, ${first.borough}.` : ".");
+    const where = paragraph(...(first.borough ? say("inWardBorough", { ward: wardLink(first), borough: first.borough })
+      : say("inWard", { ward: wardLink(first) })));
     where.classList.add("govuk-!-font-weight-bold");
     parts.push(where);
   } else if (result.kind === "border") {
-    parts.push(paragraph(result.wards.length > 1
-      ? "You are on or near the border between these wards. Choose the one you live in:"
-      : "You are on or near the edge of this ward:"));
+    parts.push(paragraph(...say(result.wards.length > 1 ? "borders" : "edge")));
     parts.push(wardList(result.wards, false));
   } else {
-    parts.push(paragraph("Your location is not in any ward this site covers."));
-    parts.push(paragraph("The nearest wards, measured to their edge, are:"));
+    parts.push(paragraph(...say("outside")));
+    parts.push(paragraph(...say("nearest")));
     parts.push(wardList(result.wards, true));
   }
   if (accuracy > 500 && result.kind !== "outside") {
-    parts.push(paragraph(`Your device knows your location only to within ${distance(accuracy).replace(" away", "")},`
-      + " so check this is your ward."));
+    parts.push(paragraph(...say("accuracy", { distance: distance(accuracy) })));
   }
   return parts;
 }
 
-const FAILURES = {
-  1: "You did not allow this site to use your location, so it cannot find your ward this way.",
-  2: "Your location could not be found. Location may be turned off on your device.",
-  3: "Finding your location took too long. You can try again.",
-  index: "The ward boundaries could not be loaded. Check your connection and try again.",
-};
+// The geolocation error codes (1 permission denied, 2 unavailable, 3 timeout) and their words.
+const FAILURES = { 1: "denied", 2: "unavailable", 3: "timeout", index: "index" };
 
 function setUp(control) {
+  words = wordsOf(control);
   const button = control.querySelector("button");
   const result = control.querySelector("#locate-result");
   const other = control.querySelector("#locate-other");
@@ -208,7 +231,7 @@ function setUp(control) {
   button.addEventListener("click", async () => {
     if (busy) return;
     busy = true;
-    show("busy", [paragraph("Finding your location…")], false);
+    show("busy", [paragraph(...say("busy"))], false);
     const wards = loadIndex();
     wards.catch(() => {}); // a failure is reported once the position is known
     try {
@@ -217,13 +240,13 @@ function setUp(control) {
       try {
         loaded = await wards;
       } catch {
-        show("failed", [paragraph(FAILURES.index)], true);
+        show("failed", [paragraph(...say(FAILURES.index))], true);
         return;
       }
       const found = findWard(loaded, here.coords.longitude, here.coords.latitude);
       show(found.kind, describe(found, here.coords.accuracy), found.kind === "outside");
     } catch (error) {
-      show("failed", [paragraph(FAILURES[error.code] || FAILURES[2])], true);
+      show("failed", [paragraph(...say(FAILURES[error.code] || FAILURES[2]))], true);
     } finally {
       busy = false;
     }

@@ -14,6 +14,20 @@ function nameForms(text) {
   return [words.join(""), words.map((w) => (w === "st" ? "saint" : w)).join("")];
 }
 
+// The page gives this script its words (sitegen/scriptwords.py, in the page's language) as JSON in
+// data-sitegen-words; a message's %(name)s placeholders are filled in.
+function wordsOf(element) {
+  try {
+    return JSON.parse(element.dataset.sitegenWords || "{}");
+  } catch {
+    return {};
+  }
+}
+
+function fill(message, values) {
+  return String(message).replace(/%\(([a-zA-Z]+)\)s/g, (whole, name) => (name in values ? values[name] : whole));
+}
+
 function matches(forms, query) {
   return forms[0].includes(query[0]) || forms[1].includes(query[1]);
 }
@@ -23,12 +37,15 @@ function matches(forms, query) {
 // [data-group] naming its borough; a group's list marked data-collapsed (a site
 // with several boroughs lists only the boroughs) opens when it has matches.
 function setUpAreaFilter(wrapper) {
+  const words = wordsOf(wrapper);
+  const say = (key, values) => fill(words[key] || key, values);
   const list = document.getElementById(wrapper.dataset.sitegenFilter);
   const input = wrapper.querySelector("input");
   const status = wrapper.querySelector("[role=status]");
   const none = wrapper.querySelector("#area-filter-none");
   // The no-match text offers a postcode only where the page links to the postcode finder.
-  const byPostcode = Boolean(none && none.querySelector("a[href='/find/']"));
+  const finder = (words.paths && words.paths.find) || "/find/";
+  const byPostcode = Boolean(none && Array.from(none.querySelectorAll("a")).some((a) => a.getAttribute("href") === finder));
   if (!list || !input) return;
   const found = list.matches("[data-group]") ? [list] : Array.from(list.querySelectorAll("[data-group]"));
   const groups = found.map((group) => ({
@@ -50,7 +67,7 @@ function setUpAreaFilter(wrapper) {
     const shown = !query || byBorough || matches(ward.forms, query) || Boolean(place);
     ward.item.hidden = !shown;
     ward.why.hidden = !place;
-    ward.why.textContent = place ? ` (${place[0]} is in ${ward.item.dataset.name} ward)` : "";
+    ward.why.textContent = place ? ` ${say("placeIn", { place: place[0], ward: ward.item.dataset.name })}` : "";
     return shown;
   }
   function apply() {
@@ -70,8 +87,8 @@ function setUpAreaFilter(wrapper) {
     // Announce after typing pauses, so screen readers are not flooded.
     timer = setTimeout(() => {
       status.textContent = !query ? ""
-        : shown ? `${shown} ${shown === 1 ? "ward matches" : "wards match"} "${text}"`
-        : `No wards match "${text}". ${byPostcode ? "Try a postcode" : "Check the spelling"}, or browse by borough.`;
+        : shown ? say(shown === 1 ? "matchOne" : "matchMany", { count: String(shown), text })
+        : say(byPostcode ? "noneTryPostcode" : "noneSpelling", { text });
     }, 400);
   }
   wrapper.hidden = false;
