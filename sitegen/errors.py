@@ -16,6 +16,7 @@ EXIT_OK = 0
 EXIT_INPUT = 1      # the user's input is wrong (content, config, a refused publish)
 EXIT_USAGE = 2      # click's own usage errors
 EXIT_SERVICE = 3    # an outside service failed after retries
+ERROR, WARNING = "error", "warning"   # Problem.level: a warning is told, and the command still succeeds
 
 
 @dataclass(frozen=True, order=True)
@@ -26,6 +27,7 @@ class Problem:
     line: int = 0
     col: int = 0
     message: str = ""
+    level: str = ERROR   # or WARNING: something to know (a missing translation), not to stop for
 
     def __str__(self) -> str:
         where = self.path
@@ -33,7 +35,7 @@ class Problem:
             where += f":{self.line}"
             if self.col:
                 where += f":{self.col}"
-        return f"{where}: {self.message}"
+        return f"{where}: {'warning: ' if self.level == WARNING else ''}{self.message}"
 
 
 @dataclass

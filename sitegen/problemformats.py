@@ -42,7 +42,7 @@ def shown_path(site: Path, path: str, here: Path) -> str:
 
 
 def github_lines(problems: Iterable[Problem], site: Path, here: Path) -> list[str]:
-    """One `::error` workflow command per problem."""
+    """One `::error` workflow command per problem (`::warning` for a warning)."""
     lines = []
     for problem in problems:
         properties = []
@@ -53,14 +53,17 @@ def github_lines(problems: Iterable[Problem], site: Path, here: Path) -> list[st
                 if problem.col:
                     properties.append(f"col={problem.col}")
         properties.append(f"title={escape_property(TITLE)}")
-        lines.append(f"::error {','.join(properties)}::{escape_data(printable(problem.message))}")
+        lines.append(f"::{problem.level} {','.join(properties)}::{escape_data(printable(problem.message))}")
     return lines
 
 
-def json_document(problems: Sequence[Problem], site: Path, here: Path, summary: dict | None = None) -> str:
-    """The problems as one JSON document: {"problems": [{file, line, column, message}], "count": N}
-    (lines and columns from 1; 0 where not known), with SUMMARY's keys when there are none."""
-    found = [{"file": shown_path(site, p.path, here), "line": p.line, "column": p.col, "message": p.message}
-             for p in problems]
-    return json.dumps({"problems": found, "count": len(found), **(summary or {})}, ensure_ascii=False,
-                      indent=1)
+def json_document(problems: Sequence[Problem], site: Path, here: Path, summary: dict | None = None,
+                  warnings: Sequence[Problem] = ()) -> str:
+    """The problems as one JSON document: {"problems": [{file, line, column, message}],
+    "count": N, "warnings": [the same, for WARNINGS, which do not count]} (lines and columns
+    from 1; 0 where not known), with SUMMARY's keys when there are none."""
+    def entries(found: Sequence[Problem]) -> list[dict]:
+        return [{"file": shown_path(site, p.path, here), "line": p.line, "column": p.col,
+                 "message": p.message} for p in found]
+    return json.dumps({"problems": entries(problems), "count": len(problems), "warnings": entries(warnings),
+                       **(summary or {})}, ensure_ascii=False, indent=1)

@@ -14,6 +14,7 @@ from ..content.arealoader import AreaCache
 from ..content.medianames import media_name_clashes
 from ..content.postcodes import lookup_problems
 from ..content.site import load_site
+from ..content.translations import required_languages, translation_errors
 from ..errors import Problem
 from ..feeds.checks import feed_problems
 from ..links import check_links
@@ -44,6 +45,7 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     touch = touching(site.areas)   # one look at which boundaries meet, for the check and the pages
     problems.extend(boundary_problems(site.areas, root, touch))
     problems.extend(lookup_problems(root, (a.slug for a in site.areas)))
+    problems.extend(translation_errors(site, required_languages(site.config)))
     problems.raise_if_any()
     return replace(site, neighbours=named_neighbours(site, touch)), outputs
 

@@ -7,6 +7,7 @@ import click
 
 from ..errors import SitegenError
 from ..problemformats import FORMATS, github_lines, json_document
+from ..terminal import printable
 from . import build_date_option, resolve_build_date, site_option, site_root
 
 
@@ -19,6 +20,7 @@ from . import build_date_option, resolve_build_date, site_option, site_root
 def check_command(site_dir: Path, build_date, output_format: str) -> None:
     """Validate everything a build reads; write nothing.  Exit 1 when there are problems."""
     from ..build.checks import load_and_check
+    from ..content.translations import required_languages, translation_warnings
     root, here = site_root(site_dir), Path.cwd()
     try:
         site, outputs = load_and_check(root, resolve_build_date(build_date))
@@ -29,9 +31,12 @@ def check_command(site_dir: Path, build_date, output_format: str) -> None:
             [json_document(exc.problems, root, here)]
         click.echo("\n".join(shown))
         raise click.exceptions.Exit(exc.exit_code) from None
+    warnings = translation_warnings(site, required_languages(site.config))
     if output_format == "json":
         click.echo(json_document([], root, here, {"areas": len(site.areas), "pages": len(site.pages),
-                                                  "outputs": len(outputs)}))
-    else:
-        click.echo(f"No problems found: {len(site.areas)} areas, {len(site.pages)} pages, "
-                   f"{len(outputs)} outputs.")
+                                                  "outputs": len(outputs)}, warnings))
+        return
+    for line in github_lines(warnings, root, here) if output_format == "github" else map(printable, warnings):
+        click.echo(line)   # warnings (a missing translation): told, and the check still passes
+    click.echo(f"No problems found: {len(site.areas)} areas, {len(site.pages)} pages, "
+               f"{len(outputs)} outputs.")

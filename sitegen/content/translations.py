@@ -17,15 +17,18 @@ Every problem is located in the translation (`file:line:col`), with what to do.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from babel import localedata
+from babel import Locale, UnknownLocaleError, localedata
 
-from ..errors import Problems
+from ..errors import WARNING, Problem, Problems
 from ..model import original_path, split_name, translation_path
+
+if TYPE_CHECKING:
+    from ..model import Area, NewsItem, Page, Site
 from .schema import Field, Kind, ListOf, Record, Where
 from .yamlsource import LocatedDict, LocatedList, Pos
 
@@ -262,5 +265,74 @@ def _optional_field(field: Field) -> Field:
     return replace(field, required=False, kind=optional(field.kind))
 
 
-__all__ = ["KEY_FIELDS", "Languages", "Sorted", "known_language", "optional", "original_path",
+# What `check` lists as untranslated: (kind, its plural), each in the order the site holds them.
+KINDS = (("area", "areas"), ("news story", "news stories"), ("page", "pages"))
+SHOWN_FILES = 5   # files a warning names; the rest are counted
+
+
+def untranslated(site: Site, code: str) -> dict[str, tuple[list[str], int]]:
+    """What SITE has not translated into CODE: {kind: (site paths of the originals, how many
+    of that kind there are)}, kinds as in KINDS.  An area counts as translated when it has an
+    area.<code>.yaml; its stories are counted one by one."""
+    stories = [story for area in site.areas for story in area.news]
+    records: dict[str, Sequence[Area | NewsItem | Page]] = {
+        "area": site.areas, "news story": stories, "page": site.pages}
+    return {kind: ([r.source for r in found if not site.translated(r, code)], len(found))
+            for kind, found in records.items()}
+
+
+def language_name(code: str) -> str:
+    """CODE's name in English for messages ('Welsh (cy)'), or CODE alone if Babel does not know it."""
+    try:
+        return f"{Locale.parse(code, sep='-').get_display_name('en')} ({code})"
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+def translation_warnings(site: Site, codes: Iterable[str] = ()) -> list[Problem]:
+    """A warning at site.yaml for each language but the default (and but CODES: the required
+    ones, which translation_errors reports) that has something untranslated: how many of each
+    kind, and the first few files."""
+    warnings = []
+    for code in site.languages[1:]:
+        if code in set(codes):
+            continue
+        missing = untranslated(site, code)
+        counts = [f"{len(files)} of {total} {plural if total != 1 else kind}"
+                  for (kind, plural), (files, total) in zip(KINDS, missing.values(), strict=True) if files]
+        if not counts:
+            continue
+        files = [path for found, _ in missing.values() for path in found]
+        shown = ", ".join(files[:SHOWN_FILES]) + (f" and {len(files) - SHOWN_FILES} more"
+                                                 if len(files) > SHOWN_FILES else "")
+        warnings.append(Problem("site.yaml", 0, 0, (
+            f"{language_name(code)}: not yet translated: {_and(counts)} ({shown}); their pages in this"
+            f" language show them in {language_name(site.default_language)}, with a notice saying so."
+            f" Translate each in a file beside it, like area.{code}.yaml or <story>.{code}.md (see"
+            " docs/editing.md, 'Translating a page')"), WARNING))
+    return warnings
+
+
+def translation_errors(site: Site, codes: Iterable[str]) -> list[Problem]:
+    """An error at each original SITE has not translated into one of CODES (the site's
+    `required_languages`)."""
+    errors = []
+    for code in site.languages[1:]:
+        if code not in set(codes):
+            continue
+        for files, _total in untranslated(site, code).values():
+            for path in files:
+                name = translation_path(path, code).rpartition("/")[2]
+                errors.append(Problem(path, 0, 0, f"has no {language_name(code)} translation, which"
+                                                  f" 'required_languages' in site.yaml asks for; write {name}"
+                                                  " beside it"))
+    return errors
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+__all__ = ["KEY_FIELDS", "KINDS", "Languages", "Sorted", "known_language", "language_name",
+           "translation_errors", "translation_warnings", "untranslated", "optional", "original_path",
            "overlay", "required_languages", "site_languages", "sort_names", "split_name", "translation_path"]
