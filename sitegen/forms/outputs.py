@@ -82,7 +82,8 @@ def render_form_schema(ctx: RenderContext, key: str) -> bytes:
     """The JSON Schema of a form's answers: one for the site, with every language's words."""
     translations = _translations(ctx, key)
     paths = {lang.code: lang.path for lang in ctx.site.config.languages} if translations else {}
-    schema = compile_schema(_form(ctx, key), ctx.site.config.base_url, translations, paths)
+    schema = compile_schema(_form(ctx, key), ctx.site.config.base_url, translations, paths,
+                            ctx.site.config.root)
     return (json.dumps(schema, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

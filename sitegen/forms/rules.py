@@ -6,6 +6,8 @@ conditions: {"field", "is", "many"} matches, {"not": c} and {"all": [c...]}.
 """
 from __future__ import annotations
 
+from .. import i18n
+from ..i18n import gettext
 from .model import ALWAYS, All, Condition, Form, Match, Not, Question
 from .patterns import DATE, EMAIL, POSTCODE, TEL, anchored
 
@@ -51,10 +53,23 @@ def _pattern(question: Question) -> str:
 
 
 def form_rules(form: Form) -> dict:
-    """The rules of a whole form."""
-    return {
+    """The rules of a whole form; a form in a language but the default carries forms.js's words."""
+    rules = {
         "id": form.id,
         "sensitive": form.sensitive,
         "pages": [{"id": p.id, "title": p.title, "when": condition_json(p.relevant)} for p in form.pages],
         "questions": [question_rules(q) for q in form.questions],
     }
+    if form.lang:
+        rules["words"] = script_words()
+    return rules
+
+
+def script_words() -> dict:
+    """The words forms.js writes (its WORDS), in the active language: check-your-answers, the error
+    summary's heading, the 'Error:' before the page title, and month names for dates."""
+    months = i18n.active().babel_locale.months["format"]["wide"]
+    return {"notGiven": gettext("Not given"), "change": gettext("Change"),
+            "problem": gettext("There is a problem"), "error": gettext("Error:"),
+            "confirmed": gettext("Confirmed"), "unexpected": gettext("Unexpected answer"),
+            "months": [months[number] for number in range(1, 13)]}

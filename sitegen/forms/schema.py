@@ -23,9 +23,11 @@ searched for in required address lines), and the honeypot must be empty.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from .. import i18n
 from ..i18n import gettext
+from ..intake.words import RECEIVER_WORDS
 from .model import (
     ALWAYS,
     CLIENT_TOKEN,
@@ -54,14 +56,16 @@ SPAM_FIELDS = {
 
 
 def compile_schema(form: Form, base_url: str, translations: Mapping[str, Form] | None = None,
-                   languages: Mapping[str, str] | None = None) -> dict:
+                   languages: Mapping[str, str] | None = None, site_root: Path | None = None) -> dict:
     """The JSON Schema of FORM's answers, with its $id under BASE_URL.
 
     On a site of several LANGUAGES (tag -> the path of its pages, '' for the default, which
     FORM is in) the one schema carries every language: the property `lang` (the tag the form
     was answered in), `x-sitegen-languages` (LANGUAGES itself) and `x-sitegen-translations`
     (tag -> the title, description and each question's title and messages of TRANSLATIONS,
-    the form in each other language).  A one-language site's schema has none of these.
+    the form in each other language, and `receiver`: the receiver's own words, English ->
+    that language, from the catalogue with the overrides of the site at SITE_ROOT; see
+    intake/words.py).  A one-language site's schema has none of these.
     """
     properties: dict[str, object] = {q.name: _property(q) for q in form.questions} | SPAM_FIELDS
     if languages:
@@ -78,7 +82,7 @@ def compile_schema(form: Form, base_url: str, translations: Mapping[str, Form] |
     }
     if languages:
         schema["x-sitegen-languages"] = dict(languages)
-        schema["x-sitegen-translations"] = {code: _words(other)
+        schema["x-sitegen-translations"] = {code: _words(other, site_root)
                                             for code, other in (translations or {}).items()}
     rules = _conditional_rules(form)
     if rules:
@@ -97,14 +101,16 @@ def _lang_property(codes: list[str]) -> dict:
                            " answers in it and stores it with the report. Absent: the first, the default."}
 
 
-def _words(form: Form) -> dict:
-    """The words of FORM (one language's) that the schema carries: title, description, and each
-    question's title and messages."""
-    with i18n.activate(i18n.Language(form.lang or i18n.ENGLISH.code)):
+def _words(form: Form, site_root: Path | None) -> dict:
+    """The words of FORM (one language's) that the schema carries: title, description, each
+    question's title and messages, and the receiver's words that the language has."""
+    with i18n.activate(i18n.Language(form.lang or i18n.ENGLISH.code), site_root):
         description = _description(form)
+        receiver = {word: gettext(word) for word in RECEIVER_WORDS}
     return {"title": form.title, "description": description,
             "properties": {q.name: {"title": q.label, "x-sitegen-messages": dict(q.messages)}
-                           for q in form.questions}}
+                           for q in form.questions},
+            "receiver": {word: text for word, text in receiver.items() if text != word}}
 
 
 def _annotations(question: Question) -> dict:

@@ -84,7 +84,7 @@ class Overlay:
                 if word is not None:
                     merged[key] = word
             elif key in shape.maps:
-                merged[key] = self.mapping(base.get(key, LocatedDict()), value, spot, shape.maps[key])
+                merged[key] = self.mapping(base.get(key) or _empty(base), value, spot, shape.maps[key])
             elif key in shape.lists:
                 match, item = shape.lists[key]
                 merged[key] = self.records(base.get(key), value, spot, match, item)
@@ -170,6 +170,14 @@ def _as_mapping(item: Any, match: str) -> Any:
         label = str(item).strip()
         return {"value": value_slug(label), "label": label}
     return item
+
+
+def _empty(beside: Any) -> LocatedDict:
+    """An empty parsed mapping, placed where BESIDE is: for words the original does not have yet."""
+    empty = LocatedDict()
+    empty.pos = getattr(beside, "pos", (0, 0))
+    empty.key_pos, empty.value_pos, empty.written = {}, {}, {}
+    return empty
 
 
 def _copy(value: Any) -> Any:

@@ -18,6 +18,23 @@ from typing import TYPE_CHECKING, Any
 
 from ..terminal import printable
 from .notify import aws_client, describe, was_asked
+from .words import (
+    ACK_ADD,
+    ACK_CALL,
+    ACK_CONTACT_PAGE,
+    ACK_CONTACT_US,
+    ACK_EMERGENCY,
+    ACK_HEADING,
+    ACK_NEXT,
+    ACK_NEXT_HEADING,
+    ACK_NO_REPLY,
+    ACK_OR,
+    ACK_REFERENCE,
+    ACK_SUBJECT,
+    ACK_THANKS,
+    current,
+    say,
+)
 
 if TYPE_CHECKING:
     from .config import IntakeSettings
@@ -26,8 +43,7 @@ if TYPE_CHECKING:
 
 LOG = logging.getLogger("sitegen.intake")
 MAX_ADDRESS = 254               # RFC 5321's longest usable address
-DEFAULT_NEXT = ("We will read your report and contact you if we need to know more "
-                "or when we have an update.")
+DEFAULT_NEXT = ACK_NEXT
 
 
 @dataclass(frozen=True)
@@ -62,8 +78,8 @@ def email_address(form: FormSchema, answers: Mapping[str, object]) -> str:
 
 
 def form_title(form: FormSchema) -> str:
-    """The form's title from its schema, or its id."""
-    title = form.schema.get("title")
+    """The form's title from its schema in the current language (words.py), or its id."""
+    title = form.title_in(current().code)
     return title.strip()[:200] if isinstance(title, str) and title.strip() else form.form_id
 
 
@@ -71,32 +87,34 @@ def how_to_add(settings: IntakeSettings, reference: str) -> str:
     """One sentence on adding information, quoting REFERENCE."""
     ways = []
     if settings.contact_phone:
-        ways.append(f"call {settings.contact_phone}")
+        ways.append(say(ACK_CALL, phone=settings.contact_phone))
     if settings.contact_url:
-        ways.append(f"use our contact page at {settings.contact_url}")
-    how = " or ".join(ways) if ways else "contact us"
-    return f"To tell us more, {how} and give your reference number, {reference}."
+        ways.append(say(ACK_CONTACT_PAGE, url=settings.contact_url))
+    how = say(ACK_OR).join(ways) if ways else say(ACK_CONTACT_US)
+    return say(ACK_ADD, how=how, reference=reference)
 
 
 def compose(settings: IntakeSettings, form: FormSchema, reference: str) -> Email:
-    """The acknowledgement of REFERENCE for FORM, in plain words; escaped for HTML."""
+    """The acknowledgement of REFERENCE for FORM, in plain words, in the language the report was
+    answered in (words.current); escaped for HTML."""
     title = form_title(form)
-    subject = f"We have your report: {reference}"
-    lines = [f"Thank you. We have received your answers to '{title}'.",
-             f"Your reference number is {reference}. Keep it: quote it if you contact us about this.",
-             DEFAULT_NEXT,
+    subject = say(ACK_SUBJECT, reference=reference)
+    lines = [say(ACK_THANKS, title=title),
+             say(ACK_REFERENCE, reference=reference),
+             say(DEFAULT_NEXT),
              how_to_add(settings, reference),
-             "If someone is in danger or a crime is happening now, call 999.",
-             "Please do not reply to this email: replies are not read."]
+             say(ACK_EMERGENCY),
+             say(ACK_NO_REPLY)]
     text = "\n\n".join(lines) + "\n"
     e = html.escape
     body = "".join(f"<p>{e(line)}</p>\n" for line in lines[2:])
-    page = ("<!DOCTYPE html>\n<html lang=\"en-GB\">\n<head>\n<meta charset=\"utf-8\">\n"
+    # The reference in bold: the sentence with a marker in its place, escaped, then the marker swapped.
+    marked = e(say(ACK_REFERENCE, reference="\x00")).replace("\x00", f"<strong>{e(reference)}</strong>")
+    page = (f"<!DOCTYPE html>\n<html lang=\"{e(current().html_lang)}\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{e(subject)}</title>\n</head>\n<body>\n"
-            f"<h1>We have received your report</h1>\n<p>{e(lines[0])}</p>\n"
-            f"<p>Your reference number is <strong>{e(reference)}</strong>. "
-            "Keep it: quote it if you contact us about this.</p>\n"
-            f"<h2>What happens next</h2>\n{body}</body>\n</html>\n")
+            f"<h1>{e(say(ACK_HEADING))}</h1>\n<p>{e(lines[0])}</p>\n"
+            f"<p>{marked}</p>\n"
+            f"<h2>{e(say(ACK_NEXT_HEADING))}</h2>\n{body}</body>\n</html>\n")
     return Email(subject, text, page)
 
 

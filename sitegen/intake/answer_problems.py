@@ -16,6 +16,7 @@ import html
 from ..forms.model import CLIENT_TOKEN
 from .answers import FieldError
 from .responses import Response, html_page
+from .words import CLEARED, PROBLEM, PROBLEM_ADVICE, PROBLEM_TITLE, START_AGAIN, say
 
 
 def without_javascript(answers: object) -> bool:
@@ -27,13 +28,11 @@ def without_javascript(answers: object) -> bool:
 def problems_page(errors: list[FieldError], form_url: str) -> Response:
     """422: 'There is a problem' with each of ERRORS' messages, and the way back to FORM_URL."""
     items = "".join(f"<li>{html.escape(error.message)}</li>" for error in errors)
+    e = html.escape
     main = ("<div class=\"govuk-error-summary\" role=\"alert\">"
-            "<h1 class=\"govuk-error-summary__title\">There is a problem</h1>"
+            f"<h1 class=\"govuk-error-summary__title\">{e(say(PROBLEM))}</h1>"
             "<div class=\"govuk-error-summary__body\">"
             f"<ul class=\"govuk-list govuk-error-summary__list\">{items}</ul></div></div>"
-            "<p>Nothing has been sent yet. Use your browser’s Back button to return to the form "
-            "(in most browsers what you typed is still there), change these answers, then send the form "
-            "again.</p>"
-            f"<p><a href=\"{html.escape(form_url)}\">Start the form again</a> "
-            "(your answers will be cleared)</p>")
-    return html_page(422, "Error: There is a problem with your answers", main)
+            f"<p>{e(say(PROBLEM_ADVICE))}</p>"
+            f"<p><a href=\"{e(form_url)}\">{e(say(START_AGAIN))}</a> {e(say(CLEARED))}</p>")
+    return html_page(422, say(PROBLEM_TITLE), main)

@@ -26,9 +26,10 @@ from urllib.parse import parse_qsl
 
 from jsonschema import Draft202012Validator, ValidationError
 
-from ..forms.model import CLIENT_TOKEN, HONEYPOT
+from ..forms.model import CLIENT_TOKEN, HONEYPOT, LANG_FIELD
 from ..forms.patterns import DATE, NOT_BLANK
 from ..forms.submission import answers_from_post
+from .words import CHECK_ANSWER, NOT_AN_OBJECT, UNEXPECTED, say
 
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
@@ -101,8 +102,9 @@ def honeypot_filled(answers: object) -> bool:
 
 
 def stored_answers(answers: dict) -> dict:
-    """ANSWERS without the two fields that are not answers (honeypot, client token)."""
-    return {k: v for k, v in answers.items() if k not in (HONEYPOT, CLIENT_TOKEN)}
+    """ANSWERS without the fields that are not answers (honeypot, client token, the page's language,
+    which the stored report keeps as its `language`)."""
+    return {k: v for k, v in answers.items() if k not in (HONEYPOT, CLIENT_TOKEN, LANG_FIELD)}
 
 
 def idempotency_digest(secret: str, form_id: str, answers: dict) -> bytes:
@@ -139,10 +141,10 @@ def field_errors(validator: Draft202012Validator, answers: object, order: list[s
 
 
 def _message(texts: dict, kind: str) -> str:
-    return texts.get(kind) or texts.get("invalid") or _GENERIC.get(kind, "Check this answer")
+    return texts.get(kind) or texts.get("invalid") or say(_GENERIC.get(kind, CHECK_ANSWER))
 
 
-_GENERIC = {"unexpected": "Unexpected answer", "document": "The answers must be a JSON object"}
+_GENERIC = {"unexpected": UNEXPECTED, "document": NOT_AN_OBJECT}
 # The order in which forms.js checks one answer (each question type uses a part of it).
 KIND_ORDER = ("required", "invalid", "missing_day", "missing_month", "missing_year", "line1", "town",
               "too_short", "too_long", "number", "pattern", "real", "postcode_missing", "postcode",

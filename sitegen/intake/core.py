@@ -52,6 +52,23 @@ from .notify import utc_now
 from .responses import Response, empty, json_response, page_response, redirect
 from .schemas import FORM_ID, FormSchema, SchemaStore
 from .storage import StorageUnavailable, SubmissionStore
+from .words import (
+    BAD_LENGTH,
+    INCOMPLETE,
+    NO_LENGTH,
+    NOT_FOUND,
+    NOT_READ,
+    SERVER_ERROR,
+    TOO_LARGE,
+    TOO_MANY,
+    UNAVAILABLE,
+    UNKNOWN_FORM,
+    WRONG_METHOD,
+    WRONG_TYPE,
+    current,
+    say,
+    speaking,
+)
 
 if TYPE_CHECKING:
     from .notify import Announcer
@@ -169,8 +186,7 @@ class Receiver:
         """500 for a bug: logged as `error_<ExceptionType>` only (its message could quote an answer)."""
         self.log(self._form_id(request), "", len(request.body), f"error_{type(exc).__name__}", 500)
         return self._finish(request, self._page_or_json(
-            request, None, 500, "error", "Sorry, something went wrong",
-            "Nothing has been sent. Go back and send your answers again."))
+            request, None, 500, "error", say(SERVER_ERROR[0]), say(SERVER_ERROR[1])))
 
     def precheck(self, request: Request) -> Response | None:
         """A refusal decided before the body is read (route, form, method, type, length), or None."""
@@ -184,21 +200,18 @@ class Receiver:
     def incomplete(self, request: Request) -> Response:
         """400: the body ended, stalled past the deadline or broke off before its Content-Length."""
         return self._finish(request, self._refusal(
-            request, self._form(request), 400, "incomplete_body", "We did not receive all of your answers",
-            "Your answers did not arrive in full. Go back and send the form again."))
+            request, self._form(request), 400, "incomplete_body", say(INCOMPLETE[0]), say(INCOMPLETE[1])))
 
     def length_required(self, request: Request) -> Response:
         """411: no Content-Length, so the body cannot be read safely."""
         return self._finish(request, self._refusal(
-            request, self._form(request), 411, "length_required", "We could not read your answers",
-            "Your browser did not say how long your answers were. Go back and send them again."))
+            request, self._form(request), 411, "length_required", say(NOT_READ), say(NO_LENGTH)))
 
     def rate_limited(self, request: Request, wait: int) -> Response:
         """429 with Retry-After: this client sent too many requests."""
         form = self._form(request)
         return self._finish(request, self._refusal(
-            request, form, 429, "rate_limited", "Too many attempts",
-            f"Wait {wait} seconds, then go back and send the form again.",
+            request, form, 429, "rate_limited", say(TOO_MANY[0]), say(TOO_MANY[1], seconds=wait),
             extra=(("Retry-After", str(wait)),), log_form=self._form_id(request) or ""))
 
     def log(self, form_id: str | None, reference: str, size: int, outcome: str, status: int) -> None:
@@ -219,21 +232,19 @@ class Receiver:
         except (SitegenError, OSError):   # a schema file unreadable or half-written
             return self._unavailable(request, None, "schema_unreadable")
         if form is None:
-            return self._refusal(request, None, 404, "unknown_form", "Form not found",
-                                 "We do not have this form.", log_form=form_id)
+            return self._refusal(request, None, 404, "unknown_form", say(UNKNOWN_FORM[0]),
+                                 say(UNKNOWN_FORM[1]), log_form=form_id)
         if request.method == "OPTIONS":
             return self._preflight(request, form)
         if request.method != "POST":
-            return self._refusal(request, form, 405, "method_not_allowed",
-                                 "Send the form to send your answers",
-                                 "This address only accepts answers sent from the form.",
+            return self._refusal(request, form, 405, "method_not_allowed", say(WRONG_METHOD[0]),
+                                 say(WRONG_METHOD[1]),
                                  extra=(("Allow", "POST, OPTIONS"),))
         return self._check_head(request, form)
 
     def _too_large(self, request: Request) -> Response:
-        return self._refusal(request, self._form(request), 413, "too_large", "Your answers are too long",
-                             f"We can accept up to {self.settings.max_body_bytes // 1024} KB. "
-                             "Go back, shorten your longest answers and send the form again.")
+        return self._refusal(request, self._form(request), 413, "too_large", say(TOO_LARGE[0]),
+                             say(TOO_LARGE[1], size=self.settings.max_body_bytes // 1024))
 
     def _finish(self, request: Request, response: Response) -> Response:
         """RESPONSE with CORS headers for the allowed origin (preflights carry their own)."""
@@ -253,16 +264,12 @@ class Receiver:
     def _check_head(self, request: Request, form: FormSchema) -> Response | None:
         kind, charset = media_type(request.header("content-type"))
         if kind not in (JSON, FORM) or charset not in ("", "utf-8"):
-            return self._refusal(request, form, 415, "unsupported_media_type",
-                                 "We could not read your answers",
-                                 "Answers must be sent as application/json or "
-                                 "application/x-www-form-urlencoded in UTF-8.",
+            return self._refusal(request, form, 415, "unsupported_media_type", say(NOT_READ), say(WRONG_TYPE),
                                  extra=(("Accept-Post", f"{JSON}, {FORM}"),))
         try:
             length = declared_length(request.header("content-length"))
         except BadLength:
-            return self._refusal(request, form, 400, "bad_length", "We could not read your answers",
-                                 "The request's Content-Length is not a number of bytes.")
+            return self._refusal(request, form, 400, "bad_length", say(NOT_READ), say(BAD_LENGTH))
         if length is not None and length > self.settings.max_body_bytes:
             return self._too_large(request)
         return None
@@ -272,15 +279,19 @@ class Receiver:
         try:
             answers = parse(request.body, kind, form.schema)
         except BadBody as exc:
-            return self._refusal(request, form, 400, "bad_body", "We could not read your answers", str(exc))
+            return self._refusal(request, form, 400, "bad_body", say(NOT_READ), str(exc))
         problem = document_problem(answers)
         if problem:
-            return self._refusal(request, form, 400, "bad_body", "We could not read your answers", problem)
+            return self._refusal(request, form, 400, "bad_body", say(NOT_READ), problem)
+        with speaking(form.voice(answers)):   # what follows is in the language the form was answered in
+            return self._answered(request, form, answers)
+
+    def _answered(self, request: Request, form: FormSchema, answers: object) -> Response:
         if honeypot_filled(answers):
             return self._refuse_answers(request, form, [], "honeypot")
         received = self.clock()
         errors = field_errors(form.validator(received.astimezone(self.zone).date()), answers, form.properties,
-                              form.messages)
+                              form.messages_in(current().code))
         if errors:
             # The static page cannot say what is wrong.
             if not request.wants_json and without_javascript(answers):
@@ -330,16 +341,13 @@ class Receiver:
         return redirect(self._site(f"forms/{form.form_id}/{query}#problem"))
 
     def _unavailable(self, request: Request, form: FormSchema | None, why: str) -> Response:
-        return self._refusal(request, form, 503, "unavailable", "Sorry, we could not send your answers",
-                             "Nothing has been sent. Wait a few minutes, "
-                             "then go back and send the form again.",
+        return self._refusal(request, form, 503, "unavailable", say(UNAVAILABLE[0]), say(UNAVAILABLE[1]),
                              extra=(("Retry-After", RETRY_AFTER_UNAVAILABLE),), outcome=why)
 
     def _not_found(self, request: Request) -> Response:
         if request.method == "GET" and request.path in ("/", "/health"):
             return json_response(200, {"status": "ok", "forms": len(self.forms.form_ids())})
-        return self._refusal(request, None, 404, "not_found", "Page not found",
-                             "Forms send their answers to /submit/<form>.")
+        return self._refusal(request, None, 404, "not_found", say(NOT_FOUND[0]), say(NOT_FOUND[1]))
 
     def _refusal(self, request: Request, form: FormSchema | None, status: int, code: str, title: str,
                  message: str, extra: tuple = (), outcome: str = "", log_form: str = "") -> Response:
@@ -376,21 +384,25 @@ class Receiver:
         return response
 
     def _site(self, path: str) -> str:
-        """PATH on the site people came from (site-relative when no site_url is set)."""
+        """PATH on the site people came from (site-relative when no site_url is set), in the
+        language the receiver answers in ('/cy/forms/...')."""
         base = self.settings.site_url
-        return (base.rstrip("/") + "/" if base else "/") + path
+        return (base.rstrip("/") if base else "") + current().prefix + "/" + path
 
 
 def submission_document(form: FormSchema, reference: str, received: datetime, answers: dict) -> bytes:
-    """The stored JSON: reference, form id and version, schema, time received (UTC), answers."""
-    document = {
+    """The stored JSON: reference, form id and version, schema, time received (UTC), the language
+    answered in (a site of several languages only: the force replies in it), answers."""
+    document: dict[str, object] = {
         "reference": reference,
         "form": form.form_id,
         "form_version": form.version,
         "schema": form.schema_id,
         "received": received.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "answers": answers,
     }
+    if form.languages:
+        document["language"] = current().code
+    document["answers"] = answers
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

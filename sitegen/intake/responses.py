@@ -7,6 +7,8 @@ import json
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
+from .words import BACK, EMERGENCY, current, say
+
 BASE_HEADERS = (("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
                 ("Referrer-Policy", "no-referrer"))
 PAGE_CSP = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
@@ -40,18 +42,20 @@ def json_response(status: int, payload: dict, *extra: tuple[str, str]) -> Respon
 def page_response(status: int, title: str, message: str, back_url: str = "",
                   *extra: tuple[str, str]) -> Response:
     """A minimal accessible HTML page saying TITLE and MESSAGE, with a link back to the form."""
-    back = (f'<p><a href="{html.escape(back_url)}">Go back to the form</a></p>' if back_url else "")
+    back = (f'<p><a href="{html.escape(back_url)}">{html.escape(say(BACK))}</a></p>' if back_url else "")
     return html_page(status, title, f"<h1>{html.escape(title)}</h1><p>{html.escape(message)}</p>{back}",
                      *extra)
 
 
 def html_page(status: int, title: str, main: str, *extra: tuple[str, str]) -> Response:
-    """A minimal accessible HTML page: TITLE (text) in the head, MAIN (markup, already
-    escaped) then the 999 line in <main>, served under the receiver's page CSP."""
-    body = ("<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+    """A minimal accessible HTML page in the current voice's language (words.py): TITLE (text) in
+    the head, MAIN (markup, already escaped) then the 999 line in <main>, served under the
+    receiver's page CSP."""
+    lang = html.escape(current().html_lang)
+    body = (f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{html.escape(title)}</title></head><body><main>{main}<p>If a crime is happening now or"
-            " someone is in danger, call 999.</p></main></body></html>\n")
+            f"<title>{html.escape(title)}</title></head><body><main>{main}<p>{html.escape(say(EMERGENCY))}</p>"
+            "</main></body></html>\n")
     headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Security-Policy", PAGE_CSP),
                *BASE_HEADERS]
     return Response(status, headers + list(extra), body.encode("utf-8"))

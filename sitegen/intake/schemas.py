@@ -20,8 +20,10 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from ..errors import Problem, SitegenError
+from ..forms.model import LANG_FIELD
 from ..forms.submission import make_validator
 from .references import form_prefix
+from .words import DEFAULT_VOICE, Voice
 
 FORM_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
@@ -59,6 +61,49 @@ class FormSchema:
         """Each property's x-sitegen-messages (error messages by kind)."""
         return {name: prop.get("x-sitegen-messages", {}) if isinstance(prop, dict) else {}
                 for name, prop in self.schema.get("properties", {}).items()}
+
+    # ---- languages (a site of several: forms.schema.compile_schema) ----
+
+    @cached_property
+    def languages(self) -> dict[str, str]:
+        """Language tag -> the folder of its pages ('' for the default, first), from
+        `x-sitegen-languages`; {} for a one-language site's form."""
+        found = self.schema.get("x-sitegen-languages")
+        if not isinstance(found, dict):
+            return {}
+        return {str(code): path for code, path in found.items() if isinstance(path, str)}
+
+    def translation(self, code: str) -> dict:
+        """`x-sitegen-translations`' entry for the language CODE, or {}."""
+        found = self.schema.get("x-sitegen-translations")
+        entry = found.get(code) if isinstance(found, dict) else None
+        return entry if isinstance(entry, dict) else {}
+
+    def voice(self, answers: object) -> Voice:
+        """The language the receiver answers ANSWERS in: the one their `lang` names when the form
+        has it, else the form's default; DEFAULT_VOICE (English) for a one-language site's form."""
+        if not self.languages:
+            return DEFAULT_VOICE
+        asked = answers.get(LANG_FIELD) if isinstance(answers, dict) else None
+        code = asked if isinstance(asked, str) and asked in self.languages else next(iter(self.languages))
+        words = self.translation(code).get("receiver")
+        words = {k: v for k, v in words.items() if isinstance(v, str)} if isinstance(words, dict) else {}
+        return Voice(code, self.languages[code], words)
+
+    def messages_in(self, code: str) -> dict[str, dict]:
+        """Each property's error messages in the language CODE (the default's where it has none)."""
+        own = self.translation(code).get("properties")
+        own = own if isinstance(own, dict) else {}
+        found = {}
+        for name, texts in self.messages.items():
+            entry = own.get(name)
+            translated = entry.get("x-sitegen-messages") if isinstance(entry, dict) else None
+            found[name] = translated if isinstance(translated, dict) and translated else texts
+        return found
+
+    def title_in(self, code: str) -> object:
+        """The form's title in the language CODE (the schema's `title` where it has none)."""
+        return self.translation(code).get("title") or self.schema.get("title")
 
 
 def load_schema(path: Path, form_id: str) -> FormSchema:
