@@ -8,13 +8,18 @@ import { ErrorSummary, ExitThisPage } from "./govuk-frontend.min.js";
 const DATE_PARTS = ["day", "month", "year"];
 const ADDRESS_PARTS = ["line1", "line2", "town", "postcode"];
 const ADDRESS_LINE_MAX = 200;
-const SPAM_FIELDS = ["website", "client_token"];
+const SPAM_FIELDS = ["website", "client_token", "lang"]; // the fields that are not answers ("lang": the page's)
 const SPECIFIC = /^(missing_|line1|town|postcode|too_long|invalid)/; // errors about one input of several
 // A whole number as people write it: grouped in threes by commas or spaces, after an optional "£".
 // The same expression as patterns.WHOLE_NUMBER.
 const WHOLE_NUMBER = /^-?£?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9]+)$/u;
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
   "October", "November", "December"];
+// The words this script writes; a page in another language gives its own in the rules' "words".
+const WORDS = { notGiven: "Not given", change: "Change", problem: "There is a problem", error: "Error:",
+  confirmed: "Confirmed", unexpected: "Unexpected answer", months: MONTHS };
+let words = WORDS;
+const withoutError = (title) => (title.startsWith(`${words.error} `) ? title.slice(words.error.length + 1) : title);
 
 // ---- Answers, conditions and checks: no DOM, shared with the tests ----
 
@@ -169,7 +174,7 @@ export function validateAnswers(rules, pairs, today) {
   }
   const known = new Set(rules.questions.flatMap(inputNames).concat(SPAM_FIELDS));
   for (const name of Object.keys(pairs)) {
-    if (!known.has(name) && valuesOf(pairs, name).length) errors.push({ name, kind: "unexpected", message: "Unexpected answer", target: name });
+    if (!known.has(name) && valuesOf(pairs, name).length) errors.push({ name, kind: "unexpected", message: (rules.words || WORDS).unexpected, target: name });
   }
   return errors;
 }
@@ -210,7 +215,7 @@ function make(tag, className, text) {
 function formatDate(q, pairs) {
   const [d, m, y] = DATE_PARTS.map((p) => valuesOf(pairs, `${q.name}-${p}`)[0] || "");
   const iso = dateFromParts(d, m, y);
-  const month = iso && MONTHS[Number(iso.slice(5, 7)) - 1];
+  const month = iso && words.months[Number(iso.slice(5, 7)) - 1];
   return month ? `${Number(d)} ${month} ${y}` : [d, m, y].filter(Boolean).join(" ");
 }
 
@@ -218,7 +223,7 @@ function formatAnswer(q, pairs) {
   if (q.type === "date") return formatDate(q, pairs);
   if (q.type === "address") return inputNames(q).map((n) => valuesOf(pairs, n)[0]).filter(Boolean).join("\n");
   const v = valuesOf(pairs, q.name);
-  if (q.type === "declaration") return v.length ? "Confirmed" : "";
+  if (q.type === "declaration") return v.length ? words.confirmed : "";
   if (q.options) return v.map((x) => (q.options.find((o) => o.value === x) || { label: x }).label).join("\n");
   return v.join("\n");
 }
@@ -227,6 +232,7 @@ class Stepper {
   constructor(form, rules) {
     this.form = form;
     this.rules = rules;
+    words = { ...WORDS, ...(rules.words || {}) };
     this.byName = Object.fromEntries(rules.questions.map((q) => [q.name, q]));
     this.draftKey = rules.sensitive ? "" : `sitegen-draft:${rules.id}`;
     this.baseTitle = document.title;
@@ -356,9 +362,9 @@ class Stepper {
 
   summaryRow(q, pageId, answer) {
     const row = make("div", "govuk-summary-list__row");
-    const value = make("dd", "govuk-summary-list__value sitegen-answer", answer || "Not given");
+    const value = make("dd", "govuk-summary-list__value sitegen-answer", answer || words.notGiven);
     const actions = make("dd", "govuk-summary-list__actions");
-    const link = make("a", "govuk-link", "Change");
+    const link = make("a", "govuk-link", words.change);
     link.href = `#${inputNames(q)[0]}`;
     link.append(make("span", "govuk-visually-hidden", ` ${q.label}`));
     link.addEventListener("click", (event) => {
@@ -380,7 +386,7 @@ class Stepper {
     const list = make("ul", "govuk-list govuk-error-summary__list");
     const body = make("div", "govuk-error-summary__body");
     body.append(list);
-    alert.append(make("h2", "govuk-error-summary__title", "There is a problem"), body);
+    alert.append(make("h2", "govuk-error-summary__title", words.problem), body);
     summary.append(alert);
     for (const error of errors) {
       const link = make("a", "", error.message);
@@ -391,7 +397,7 @@ class Stepper {
       this.markField(error);
     }
     this.find("[data-sitegen-errors]").append(summary);
-    document.title = `Error: ${document.title.replace(/^Error: /, "")}`;
+    document.title = `${words.error} ${withoutError(document.title)}`;
     new ErrorSummary(summary); // takes focus; its links move focus to the field
   }
 
@@ -415,7 +421,7 @@ class Stepper {
 
   clearErrors() {
     this.find("[data-sitegen-errors]").replaceChildren();
-    document.title = document.title.replace(/^Error: /, "");
+    document.title = withoutError(document.title);
     for (const message of this.form.querySelectorAll("[data-sitegen-error]")) {
       const group = message.closest(".govuk-form-group");
       group.classList.remove("govuk-form-group--error");
