@@ -13,9 +13,12 @@
 var PREVIEW_DOMAIN = 'preview.example.org';
 var LABEL = /^pr-[1-9][0-9]{0,5}$/;
 var UNSAFE = /%2f|%5c|\\|\/\/|%00/i;
+// The response headers policy's X-Robots-Tag covers answers from the cache and the bucket; answers
+// made here carry their own.
+var NOINDEX = { value: 'noindex, nofollow' };
 
 function notFound() {
-  return { statusCode: 404, statusDescription: 'Not Found' };
+  return { statusCode: 404, statusDescription: 'Not Found', headers: { 'x-robots-tag': NOINDEX } };
 }
 
 // 'pr-12' for a host 'pr-12.<PREVIEW_DOMAIN>', else ''.
@@ -55,7 +58,7 @@ function handler(event) {
     uri = uri + 'index.html';
   } else if (uri.split('/').pop().indexOf('.') === -1) {
     return { statusCode: 301, statusDescription: 'Moved Permanently',
-             headers: { location: { value: uri + '/' } } };
+             headers: { location: { value: uri + '/' }, 'x-robots-tag': NOINDEX } };
   }
   request.uri = '/previews/' + pr + uri;
   return request;

@@ -36,6 +36,8 @@ lines.on('line', function (line) {
 });
 """
 LABEL = re.compile(r"pr-[1-9][0-9]{0,5}")
+NOINDEX = {"x-robots-tag": {"value": "noindex, nofollow"}}
+NOT_FOUND = {"statusCode": 404, "statusDescription": "Not Found", "headers": NOINDEX}
 
 
 class Router:
@@ -79,6 +81,7 @@ def test_the_template_holds_the_router_s_code():
     text = ROUTER.read_text()
     assert text.count(DOMAIN_LINE) == 1 and "${" not in text.replace(DOMAIN_LINE, "")
     assert code == text.replace(DOMAIN_LINE, "var PREVIEW_DOMAIN = '${PreviewDomain}';")
+    assert len(code.encode()) + 253 < 10_240   # CloudFront's limit on a function, with the longest domain
 
 
 def test_the_preview_distribution_routes_every_request_and_says_noindex():
@@ -154,18 +157,18 @@ def test_a_pull_request_s_host_is_served_from_its_folder(router, host, uri, key)
 
 @pytest.mark.parametrize("host", REFUSED_HOSTS)
 def test_any_other_host_is_answered_404(router, host):
-    assert router(host, "/areas/abbey/") == {"statusCode": 404, "statusDescription": "Not Found"}
+    assert router(host, "/areas/abbey/") == NOT_FOUND
 
 
 @pytest.mark.parametrize("uri", REFUSED_PATHS)
 def test_a_path_out_of_the_folder_or_to_the_publish_state_is_answered_404(router, uri):
-    assert router("pr-12.preview.example.org", uri) == {"statusCode": 404, "statusDescription": "Not Found"}
+    assert router("pr-12.preview.example.org", uri) == NOT_FOUND
 
 
 def test_an_extensionless_address_gets_its_slash_on_the_same_host(router):
     assert router("pr-12.preview.example.org", "/areas/abbey") == {
         "statusCode": 301, "statusDescription": "Moved Permanently",
-        "headers": {"location": {"value": "/areas/abbey/"}}}
+        "headers": {"location": {"value": "/areas/abbey/"}, **NOINDEX}}
 
 
 def inside(key: str, folder: str) -> bool:
@@ -196,9 +199,9 @@ def test_every_answer_is_404_a_same_host_redirect_or_a_key_inside_the_pull_reque
     label = (host or "").removesuffix(f".{DOMAIN}")
     valid_host = host == f"{label}.{DOMAIN}" and LABEL.fullmatch(label) is not None
     if not valid_host:
-        assert answer["statusCode"] == 404
+        assert answer == NOT_FOUND
     elif "statusCode" in answer:
-        assert answer["statusCode"] in {301, 404}
+        assert answer["statusCode"] in {301, 404} and answer["headers"]["x-robots-tag"] == NOINDEX["x-robots-tag"]
         if answer["statusCode"] == 301:
             assert answer["headers"]["location"]["value"] == uri + "/" and not uri.startswith("//")
     else:
