@@ -223,7 +223,7 @@ class Site:
     shared_names: frozenset[str] = frozenset()   # casefolded area names more than one area bears
     # slug -> (slug, name) of each area whose boundary touches its own (outputs.pages.named_neighbours)
     neighbours: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    # site paths of every content translation loaded (area.cy.yaml, news/x.cy.md, pages/about.cy.md)
+    # site paths of the content translations read (area.cy.yaml, news/x.cy.md, pages/about.cy.md)
     translation_files: frozenset[str] = frozenset()
 
     @property
@@ -259,11 +259,22 @@ class Site:
         False means its pages in CODE show it in the default language, and must say so
         (partials/translation_notice.html) and mark the block with the default's `lang`.
         An area counts as translated when it has an area.<code>.yaml (its stories are asked
-        one by one)."""
-        if code == self.default_language:
-            return True
-        original = original_path(record.source, self.languages[1:])
-        return translation_path(original, code) in self.translation_files
+        one by one).  Works as well on a build's partial site (only some areas loaded)."""
+        if code == self.default_language or original_path(record.source, (code,)) != record.source:
+            return True   # a translation's source is its own file (area.cy.yaml, story.cy.md)
+        version = self._version(record, code)
+        return version is not None and version.source != record.source
+
+    def _version(self, record: Area | NewsItem | Page, code: str) -> Area | NewsItem | Page | None:
+        """RECORD (an original) as the language CODE shows it, if it has a version in CODE."""
+        if isinstance(record, Area):
+            return dict(record.translations).get(code)
+        if isinstance(record, Page):
+            return dict(record.translations).get(code)
+        base: Site = self.__dict__.get("_base", self)
+        area = base._areas_by_slug.get(record.area_slug)
+        version = dict(area.translations).get(code) if area is not None else None
+        return next((item for item in version.news if item.slug == record.slug), None) if version else None
 
     @cached_property
     def _views(self) -> dict[str, Site]:
@@ -282,8 +293,12 @@ class Site:
         forms_in = getattr(self.forms, "in_language", None)
         config = config_in(code) if config_in else self.config
         forms = forms_in(code) if forms_in else self.forms
+        # A translated name is shared if the original's is, or if two translated names are the same.
+        shared = self.shared_names | shared_names(area.name for area in areas) | {
+            version.name.casefold() for original, version in zip(self.areas, areas, strict=True)
+            if original.name.casefold() in self.shared_names}
         view = replace(self, config=config, areas=areas, boroughs=boroughs, pages=pages, forms=forms,
-                       shared_names=shared_names(area.name for area in areas))
+                       shared_names=frozenset(shared))
         object.__setattr__(view, "_base", self)   # a frozen dataclass; the view's way back to the site
         return view
 

@@ -161,16 +161,18 @@ def _listing(folder: Path) -> tuple[set[str], set[str]]:
 def _with_translations(ctx: LoadContext, folder: Path, area: Area, checked: dict | None,
                        texts: dict[str, dict[str, str]], news_versions: NewsVersions) -> Area:
     """AREA with its translations: one version for each language that has an area.<code>.yaml
-    (TEXTS: {code: {'area.yaml': name}}) or a translated story (NEWS_VERSIONS: {code: {slug: item}})."""
+    (TEXTS: {code: {'area.yaml': name}}; the version's source is that file) or a translated
+    story (NEWS_VERSIONS: {code: {slug: item}}; the version's source stays area.yaml)."""
     versions = []
     for code in ctx.languages.others:
         if code not in texts and code not in news_versions:
             continue
-        data = checked or {}
+        data, source = checked or {}, area.source
         if code in texts:
-            data = _area_text(ctx, folder / texts[code]["area.yaml"], checked) or data
+            path = folder / texts[code]["area.yaml"]
+            data, source = _area_text(ctx, path, checked) or data, ctx.rel(path)
         news = [news_versions.get(code, {}).get(item.slug, item) for item in area.news]
-        version = _area_from(ctx, area.slug, area.source, data, news)
+        version = _area_from(ctx, area.slug, source, data, news)
         versions.append((code, replace(version, boundary=area.boundary, borough_at=area.borough_at,
                                        social=area.social)))
     return replace(area, translations=tuple(versions)) if versions else area

@@ -42,7 +42,7 @@ class LoadContext:
     problems: Problems = field(default_factory=Problems)
     links: list[Link] = field(default_factory=list)
     languages: Languages = field(default_factory=lambda: Languages(("en-GB",)))
-    translation_files: list[str] = field(default_factory=list)   # site paths of translations loaded
+    translation_files: list[str] = field(default_factory=list)   # site paths of translations read
 
     def rel(self, path: Path) -> str:
         """PATH relative to the site root, as errors print it."""
