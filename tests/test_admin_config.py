@@ -1,0 +1,145 @@
+"""The editors' admin without a browser: admin/config.yml generated from the content
+schema (a key added to a schema appears in it), the widgets Decap ships, the admin kept
+out of the public site (no link, robots.txt, the sitemap) and `admin: {enabled: false}`."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import BUILD_DATE, run_cli
+from sitegen.admin.config import DECAP_WIDGETS, decap_config, widget_for
+from sitegen.config import AdminSettings, SiteConfig
+from sitegen.content import areas, pages
+from sitegen.content.schema import Bool, Choice, Date, Field, Int, ListOf, Record, Str, Text
+from sitegen.model import Site
+
+
+def site_with_admin() -> Site:
+    """A site of no areas whose site.yaml has 'admin: {repo: force/site}' (decap_config reads
+    the config and the areas)."""
+    config = SiteConfig(root=Path("."), name="Test Police", base_url="https://police.example.org/",
+                        admin=AdminSettings(enabled=True, repo="force/site"))
+    return Site(config=config, build_date=date.fromisoformat(BUILD_DATE), areas=(), boroughs=(), pages=())
+
+
+def every_field(fields: list[dict]):
+    """Each Decap field in FIELDS and in those nested in it (object and list fields)."""
+    for item in fields:
+        yield item
+        yield from every_field(item.get("fields", []))
+        if "field" in item:
+            yield from every_field([item["field"]])
+
+
+@pytest.fixture(scope="module")
+def config_yml(example_build: Path) -> dict:
+    return yaml.safe_load((example_build / "admin" / "config.yml").read_text())
+
+
+def test_the_built_config_has_decaps_shape(config_yml):
+    assert config_yml["backend"] == {"name": "github", "repo": "example-police/site", "branch": "main",
+                                     "squash_merges": True}
+    assert config_yml["publish_mode"] == "editorial_workflow"
+    assert config_yml["local_backend"] == {"url": "http://127.0.0.1:8081/api/v1"}
+    names = [c["name"] for c in config_yml["collections"]]
+    assert names[0] == "areas" and names[-1] == "pages" and "news-alibon" in names
+    assert len(names) == len(set(names)) == 17 + 2      # a news collection per ward
+    for collection in config_yml["collections"]:
+        assert {"name", "label", "folder", "fields"} <= set(collection)
+        for field in every_field(collection["fields"]):
+            assert {"name", "label", "widget"} <= set(field), field
+            assert field["widget"] in DECAP_WIDGETS, field
+
+
+def test_news_and_pages_write_what_their_schemas_read(config_yml):
+    collections = {c["name"]: c for c in config_yml["collections"]}
+    news, page = collections["news-alibon"], collections["pages"]
+    assert news["folder"] == "content/areas/alibon/news" and news["format"] == "frontmatter"
+    assert [f["name"] for f in news["fields"]] == [f.name for f in areas.NEWS.fields] + ["body"]
+    assert [f["name"] for f in page["fields"]] == [f.name for f in pages.PAGE.fields] + ["body"]
+    ward = collections["areas"]
+    assert (ward["folder"], ward["path"], ward["format"], ward["create"]) == (
+        "content/areas", "{{slug}}/area", "yaml", False)
+    by_name = {f["name"]: f for f in ward["fields"]}
+    assert by_name["name"]["required"] is True and by_name["summary"]["required"] is False
+    assert by_name["code"]["widget"] == by_name["police_uk_id"]["widget"] == "hidden"
+    priority = {f["name"]: f for f in by_name["priorities"]["fields"]}
+    assert priority["action"] == {"name": "action", "label": "Action", "widget": "text", "required": False,
+                                  "hint": "What the team did."}
+
+
+def test_a_field_added_to_a_schema_appears_in_the_admin(monkeypatch):
+    added = Field("motto", Str(max_len=80), doc="The ward team's motto.")
+    monkeypatch.setattr(areas.AREA, "fields", [*areas.AREA.fields, added])
+    monkeypatch.setattr(areas.TEAM_MEMBER, "fields", [*areas.TEAM_MEMBER.fields,
+                                                      Field("shoulder_number", Int(1, 99999), required=True)])
+    config = decap_config(site_with_admin())
+    ward = config["collections"][0]["fields"]
+    assert ward[-1] == {"name": "motto", "label": "Motto", "widget": "string", "required": False,
+                        "hint": "The ward team's motto."}
+    team = next(f for f in ward if f["name"] == "team")["fields"]
+    assert team[-1] == {"name": "shoulder_number", "label": "Shoulder number", "widget": "number",
+                        "value_type": "int", "min": 1, "max": 99999, "required": True}
+
+
+@pytest.mark.parametrize(("kind", "widget"), [
+    (Str(), {"widget": "string"}),
+    (Text(), {"widget": "text"}),
+    (Int(0), {"widget": "number", "value_type": "int", "min": 0}),
+    (Bool(), {"widget": "boolean"}),
+    (Date(), {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False}),
+    (Choice(("a", "b")), {"widget": "select", "options": ["a", "b"]}),
+    (ListOf(Choice(("a", "b")), 2), {"widget": "select", "multiple": True, "options": ["a", "b"], "max": 2}),
+    (ListOf(Str(), 3), {"widget": "list", "max": 3, "field": {"name": "item", "label": "Item",
+                                                              "widget": "string"}}),
+    (Record(fields=[Field("x", Bool(), required=True)]),
+     {"widget": "object", "fields": [{"name": "x", "label": "X", "widget": "boolean", "required": True}]}),
+])
+def test_each_kind_has_its_widget(kind, widget):
+    assert widget_for(kind) == widget
+
+
+def test_patterns_are_javascript():
+    slug = widget_for(areas.NEWS.fields[3].kind)
+    assert slug["widget"] == "string"
+    assert re.fullmatch(slug["pattern"][0].strip("^$"), "summer-patrols")
+    assert "\\Z" not in slug["pattern"][0] and slug["pattern"][0].endswith("$")
+
+
+def test_the_admin_is_published_but_never_linked(example_build: Path):
+    admin = example_build / "admin"
+    assert (admin / "decap-cms.js").stat().st_size > 1_000_000
+    page = (admin / "index.html").read_text()
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert "script-src 'self' 'unsafe-eval';" in page and "https://" not in page.split(
+        "<title>")[1]                                    # no script from anywhere but the site
+    robots = (example_build / "robots.txt").read_text()
+    assert "Disallow: /admin/\n" in robots
+    assert "/admin" not in (example_build / "sitemap.xml").read_text()
+    for html in example_build.rglob("*.html"):
+        if html.parent != admin:
+            assert not re.search(r"""(href|src|action)=["'][^"']*/admin\b""", html.read_text()), html
+
+
+@pytest.mark.parametrize("section", ["", "admin:\n  repo: force/site\n  enabled: false\n"])
+def test_no_admin_unless_site_yaml_asks(make_site, section):
+    site = make_site("minimal")
+    (site / "site.yaml").write_text((site / "site.yaml").read_text() + section)
+    out = site.parent / "out"
+    result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE)
+    assert result.exit_code == 0, result.output
+    assert not (out / "admin").exists()
+    assert "admin" not in (out / "robots.txt").read_text()
+
+
+def test_a_bad_admin_section_is_located(make_site):
+    site = make_site("minimal")
+    (site / "site.yaml").write_text((site / "site.yaml").read_text() + "admin:\n  repo: just-a-name\n")
+    result = run_cli("check", "--site", str(site))
+    assert result.exit_code == 1
+    assert re.search(r"site\.yaml:\d+:\d+: admin\.repo: expected a GitHub repository written owner/name",
+                     result.output), result.output
