@@ -173,9 +173,11 @@ class DevStack:
 
 
 def run_stack(root: Path, out_dir: Path, port: int, build_date) -> None:
-    """Moto, the receiver, then the preview (sitegen.serve.serve) with forms posting to the receiver."""
+    """Moto, the receiver and the admin's decap-server (sitegen/admin/localbackend.py), then the
+    preview (sitegen.serve.serve) with forms posting to the receiver."""
+    from .admin.localbackend import local_backend
     from .serve import serve
-    with DevStack(out_dir / "forms", f"http://{HOST}:{port}/") as stack:
+    with DevStack(out_dir / "forms", f"http://{HOST}:{port}/") as stack, local_backend(root):
         assert stack.moto is not None, "started on entering the stack"
         os.environ["SITEGEN_FORMS_ENDPOINT"] = stack.forms_endpoint
         print(f"Forms post to {stack.forms_endpoint}/<form>; submissions are stored in s3://{stack.bucket}/"

@@ -1,0 +1,70 @@
+"""decap-server beside `make serve` (sitegen/admin/localbackend.py): started on site.yaml's
+admin port on loopback in fs mode, stopped after; a busy port is one line, not a traceback."""
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import time
+import urllib.request
+
+import pytest
+
+from sitegen.admin.localbackend import DECAP_SERVER, local_backend
+
+needs_decap_server = pytest.mark.skipif(shutil.which("node") is None or not DECAP_SERVER.is_file(),
+                                        reason="needs node and decap-server (make assets)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def info(port: int) -> dict | None:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1", data=b'{"action": "info"}',
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=2) as response:  # noqa: S310 - loopback only
+            return json.load(response)
+    except OSError:
+        return None
+
+
+def with_admin(site, port: int):
+    (site / "site.yaml").write_text((site / "site.yaml").read_text()
+                                    + f"admin:\n  repo: force/site\n  local_port: {port}\n")
+    return site
+
+
+@needs_decap_server
+def test_decap_server_runs_while_the_preview_does(make_site, capsys):
+    port = free_port()
+    site = with_admin(make_site("minimal"), port)
+    with local_backend(site) as process:
+        assert process is not None
+        deadline = time.monotonic() + 30
+        while (answer := info(port)) is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert answer == {"repo": site.name, "publish_modes": ["simple"], "type": "local_fs"}
+    assert process.poll() is not None and info(port) is None
+    assert f"decap-server, fs mode) is on http://127.0.0.1:{port}" in capsys.readouterr().out
+
+
+def test_a_busy_port_is_one_line(make_site, capsys):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        site = with_admin(make_site("minimal"), busy.getsockname()[1])
+        with local_backend(site) as process:
+            assert process is None
+    out = capsys.readouterr().out
+    if DECAP_SERVER.is_file() and shutil.which("node"):
+        assert out.count("\n") == 1 and "is in use" in out and "admin: local_port" in out
+
+
+def test_no_admin_no_decap_server(make_site, capsys):
+    with local_backend(make_site("minimal")) as process:
+        assert process is None
+    assert capsys.readouterr().out == ""
