@@ -9,7 +9,7 @@ BIN    := $(VENV)/bin
 SUDO   := $(if $(filter 0,$(shell id -u)),,sudo)
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: build test lint serve install install-test assets chromium clean bench bench-lighthouse
+.PHONY: build test lint serve install install-test assets chromium clean bench bench-lighthouse screenshots messages
 
 build: install assets
 	$(BIN)/sitegen build
@@ -22,7 +22,16 @@ lint: install-test
 	$(BIN)/ruff check sitegen tests bench
 	$(BIN)/mypy
 
-# Preview with live reload, plus a local form receiver storing into moto's S3 on loopback.
+# The theme's words: extract every message (babel.cfg) into messages.pot, then add the new ones,
+# untranslated, to each language's catalogue; translate them there (docs/development.md).
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-wrap --sort-by-file --project=sitegen \
+	  --msgid-bugs-address= -c Translators: -o sitegen/theme/locale/messages.pot .
+	$(BIN)/pybabel update -i sitegen/theme/locale/messages.pot -d sitegen/theme/locale --no-wrap \
+	  --no-fuzzy-matching --ignore-obsolete
+
+# Preview with live reload, plus a local form receiver storing into moto's S3 on loopback, and
+# decap-server for the editors' admin at /admin/ (sitegen/admin/localbackend.py).
 serve: install-test assets
 	$(BIN)/python -m sitegen.devserver --port 8000
 
@@ -51,6 +60,13 @@ sitegen/theme/vendor/.built: node_modules/.installed $(wildcard sitegen/theme/sa
 	mkdir -p sitegen/theme/vendor
 	npm run --silent build:assets
 	touch $@
+
+# The editors' guide's screenshots (docs/editing.md), taken by the admin's browser test.
+screenshots: install-test assets chromium
+	rm -rf .cache/screenshots
+	SITEGEN_SCREENSHOTS=.cache/screenshots $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_admin_browser.py
+	mkdir -p docs/images
+	cp .cache/screenshots/admin-*.png docs/images/
 
 chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium; }
