@@ -7,6 +7,9 @@ finds it in S3, never an answer that identifies a person:
      "bucket": "force-reports", "key": "web-forms/report-crime/2026/11/28/CR-2026-7K4M9Q2XW.json",
      "received": "2026-11-28T10:15:30.123Z", "routing": {"crime_type": "theft", "ward": "abbey"}}
 
+and, on a site of several languages, `"language": "cy"`: the language the report was answered in,
+which the force replies in (Welsh Language Standards); also a message attribute for filtering.
+
 `routing` holds the answers to routing questions only: questions named in the
 `routing_fields` setting (default `ward`, `crime_type`) or marked `x-sitegen-routing` in the
 schema, AND whose answer is one of a fixed list of options (radios, select, checkboxes):
@@ -53,6 +56,7 @@ from typing import TYPE_CHECKING
 from ..errors import Problem
 from ..terminal import printable
 from .storage import Stored, error_code, make_client, retrying
+from .words import current
 
 if TYPE_CHECKING:
     from .config import IntakeSettings
@@ -238,8 +242,9 @@ def routing_values(form: FormSchema, answers: Mapping[str, object],
 def build_message(form: FormSchema, stored: Stored, received: datetime, bucket: str,
                   answers: Mapping[str, object], names: Iterable[str] = DEFAULT_ROUTING_FIELDS,
                   wards: WardLookup | None = None) -> dict:
-    """The announcement of a STORED report (see the module docstring): no answer but routing ones."""
-    return {
+    """The announcement of a STORED report (see the module docstring): no answer but routing ones;
+    on a site of several languages, the `language` it was answered in (the force replies in it)."""
+    message = {
         "reference": stored.reference,
         "form": form.form_id,
         "form_version": form.version,
@@ -248,6 +253,9 @@ def build_message(form: FormSchema, stored: Stored, received: datetime, bucket: 
         "received": received.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "routing": routing_values(form, answers, names, wards),
     }
+    if form.languages:
+        message["language"] = current().code
+    return message
 
 
 def destination(message: Mapping, routes: Iterable[Route], default: str) -> str:
@@ -288,7 +296,8 @@ class Sender:
         body = json.dumps(message, ensure_ascii=True, sort_keys=True)
         attributes = {name: {"DataType": "String", "StringValue": str(value)}
                       for name, value in (("form", message["form"]),
-                                          ("ward", message.get("routing", {}).get("ward", "")))
+                                          ("ward", message.get("routing", {}).get("ward", "")),
+                                          ("language", message.get("language", "")))
                       if isinstance(value, str) and value}
         fifo = {"MessageGroupId": str(message["form"]), "MessageDeduplicationId": str(message["reference"])} \
             if to.endswith(".fifo") else {}

@@ -37,7 +37,7 @@ from functools import partial
 from pathlib import Path
 
 from ..errors import Problem, ServiceError, SitegenError
-from ..forms.model import CLIENT_TOKEN, HONEYPOT
+from ..forms.model import CLIENT_TOKEN, HONEYPOT, LANG_FIELD
 from ..terminal import printable
 from .notify import marker_key
 from .references import form_prefix, is_valid, normalise
@@ -52,6 +52,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")   # "'" too, so that escap
 # on import (LibreOffice's "Trim spaces", Google Sheets) run it; ASVS 1.2.10 lists the NUL too.
 _HIDDEN_FORMULA = re.compile(r"[\s\0]*[=+\-@]|\0")
 FIXED_COLUMNS = ("reference", "received", "form", "schema_version")
+LANGUAGE_COLUMN = "report_language"   # after them when a report has one: the language to reply in
 _HINTS = {   # what staff can do about the S3 failures they meet most
     "NoCredentialsError": "no AWS credentials here: sign in (aws sso login, or the force's way) "
                           "or assume the staff read role",
@@ -500,6 +501,8 @@ def render_report(document: dict, schema: dict | None) -> list[str]:
              f"Form:      {printable(document.get('form', ''))}",
              f"Received:  {printable(document.get('received', ''))}",
              f"Schema:    {printable(document.get('form_version', ''))}"]
+    if document.get("language"):   # a site of several languages: reply in the resident's
+        lines.insert(3, f"Language:  {printable(str(document['language']))} (reply in this language)")
     if schema is None:
         lines.append("           (this schema version is not kept: question ids shown instead of labels)")
     order = [name for name in named if name in answers] + sorted(set(answers) - set(named))
@@ -512,10 +515,14 @@ def render_report(document: dict, schema: dict | None) -> list[str]:
 
 
 def columns(form: str, schema: dict | None, documents: Iterable[dict]) -> list[str]:
-    """FORM's CSV columns: FIXED_COLUMNS, SCHEMA's question ids in order, then other answer ids sorted."""
-    named = [name for name in labels(schema) if name not in (HONEYPOT, CLIENT_TOKEN)]   # never stored
+    """FORM's CSV columns: FIXED_COLUMNS (and LANGUAGE_COLUMN when a report has a language: a site of
+    several), SCHEMA's question ids in order, then other answer ids sorted."""
+    documents = list(documents)
+    never = (HONEYPOT, CLIENT_TOKEN, LANG_FIELD)   # never stored as answers
+    named = [name for name in labels(schema) if name not in never]
     extra = sorted({name for d in documents for name in (d.get("answers") or {}) if name not in named})
-    return [*FIXED_COLUMNS, *named, *extra]
+    language = [LANGUAGE_COLUMN] if any(d.get("language") for d in documents) else []
+    return [*FIXED_COLUMNS, *language, *named, *extra]
 
 
 def csv_text(header: list[str], documents: Iterable[dict]) -> str:
@@ -523,11 +530,12 @@ def csv_text(header: list[str], documents: Iterable[dict]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(header)
+    fixed_count = len(FIXED_COLUMNS) + (header[len(FIXED_COLUMNS):][:1] == [LANGUAGE_COLUMN])
     for document in documents:
         answers = document.get("answers") or {}
         fixed = [document.get("reference", ""), document.get("received", ""), document.get("form", ""),
-                 document.get("form_version", "")]
-        row = [*fixed, *(answer_text(answers.get(name)) for name in header[len(FIXED_COLUMNS):])]
+                 document.get("form_version", ""), document.get("language", "")][:fixed_count]
+        row = [*fixed, *(answer_text(answers.get(name)) for name in header[fixed_count:])]
         writer.writerow([csv_cell(str(cell)) for cell in row])
     return out.getvalue()
 

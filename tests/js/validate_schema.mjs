@@ -5,7 +5,8 @@
 // stdout: [true | false, ...], one verdict per case, in order.
 //
 // sitegen's published vocabulary is taught to ajv as documented in docs/forms.md:
-// x-sitegen-type, x-sitegen-messages and x-sitegen-routing are annotations; x-sitegen-date is past|future
+// x-sitegen-type, x-sitegen-messages, x-sitegen-routing, x-sitegen-languages and x-sitegen-translations
+// are annotations; x-sitegen-date is past|future
 // relative to "today" (on or before / on or after), for strings shaped YYYY-MM-DD (the
 // keyword's pattern refuses anything else).
 import { readFileSync } from "node:fs";
@@ -18,6 +19,9 @@ addFormats(ajv);
 ajv.addKeyword({ keyword: "x-sitegen-type", schemaType: "string" });
 ajv.addKeyword({ keyword: "x-sitegen-messages", schemaType: "object" });
 ajv.addKeyword({ keyword: "x-sitegen-routing", schemaType: "string" });
+// A site of several languages (docs/forms.md): the languages' paths, and each language's words.
+ajv.addKeyword({ keyword: "x-sitegen-languages", schemaType: "object" });
+ajv.addKeyword({ keyword: "x-sitegen-translations", schemaType: "object" });
 ajv.addKeyword({
   keyword: "x-sitegen-date",
   schemaType: "string",
