@@ -7,6 +7,7 @@ A persistent Node process runs the function: each line on its stdin is a JSON re
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import posixpath
 import re
@@ -75,6 +76,16 @@ def served(answer: dict) -> str:
 
 
 # ---- the template ----
+
+def test_the_template_holds_the_router_s_code_as_inline_router_writes_it():
+    spec = importlib.util.spec_from_file_location("inline_router", ROOT / "deploy" / "inline_router.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    text = (ROOT / "deploy" / "sitegen.yaml").read_text(encoding="utf-8")
+    assert script.inlined(text, ROUTER.read_text()) == text, "run .venv/bin/python deploy/inline_router.py"
+    with pytest.raises(ValueError):
+        script.function_code("var x = `${y}`;\n" + DOMAIN_LINE)
+
 
 def test_the_template_holds_the_router_s_code():
     code = template()["Resources"]["PreviewRouterFunction"]["Properties"]["FunctionCode"]["Fn::Sub"]
