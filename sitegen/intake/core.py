@@ -54,6 +54,7 @@ from .schemas import FORM_ID, FormSchema, SchemaStore
 from .storage import StorageUnavailable, SubmissionStore
 from .words import (
     BAD_LENGTH,
+    DEFAULT_VOICE,
     INCOMPLETE,
     NO_LENGTH,
     NOT_FOUND,
@@ -359,8 +360,11 @@ class Receiver:
                       message: str, extra: tuple = ()) -> Response:
         if request.wants_json:
             return json_response(status, {"error": code, "message": message}, *extra)
-        back = self._site(f"forms/{form.form_id}/") if form else ""
-        return page_response(status, title, message, back, *extra)
+        # Refused before its answers were read: a page of the form's default language (its `lang`).
+        voice = form.voice(None) if form is not None and current() is DEFAULT_VOICE else current()
+        with speaking(voice):
+            back = self._site(f"forms/{form.form_id}/") if form else ""
+            return page_response(status, title, message, back, *extra)
 
     def _preflight(self, request: Request, form: FormSchema) -> Response:
         origin = request.header("origin")
