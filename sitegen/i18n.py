@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import babel
 from babel.dates import format_date
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
@@ -167,11 +168,40 @@ def _catalogue(code: str, theme: Path, theme_stamp: object, site: Path | None, s
                site_root: Path | None) -> Translations:
     merged = _read(theme, theme) if theme_stamp else Catalog(locale=_locale(code), domain=DOMAIN)
     if site is not None and site_stamp and site_root is not None:
-        for message in _read(site, site.relative_to(site_root)):
-            if message.id and message.string and not message.fuzzy:
-                merged.delete(message.id, context=message.context)   # setting would only merge flags
-                merged[message.id] = message
+        shown = site.relative_to(site_root)
+        overrides = [m for m in _read(site, shown) if m.id and m.string and not m.fuzzy]
+        problems = [problem for message in overrides for problem in _override_problems(message, shown)]
+        if problems:
+            raise SitegenError(problems)
+        for message in overrides:
+            merged.delete(message.id, context=message.context)   # setting would only merge flags
+            merged[message.id] = message
     return _to_translations(merged)
+
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%|%")
+
+
+def _placeholders(text: str) -> list[str]:
+    """The %(name)s placeholders of TEXT, in order; "%" for a lone percent sign (%% is one written)."""
+    return [match.group(1) or "%" for match in PLACEHOLDER.finditer(text) if match.group(0) != "%%"]
+
+
+def _override_problems(message: Message, shown: Path) -> list[Problem]:
+    """A site's message whose placeholders are not the English message's would break every
+    page that shows it: a located problem for each."""
+    english = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
+    wanted = sorted(set(_placeholders(english)))
+    strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+    problems = []
+    for text in strings:
+        found = sorted(set(_placeholders(text or "")))
+        if found != wanted and not (message.pluralizable and set(found) <= set(wanted)):
+            names = ", ".join(f"%({n})s" for n in wanted if n != "%") or "no placeholders"
+            problems.append(Problem(str(shown), message.lineno or 0, 0,
+                                    f"the words for {english!r} must keep its placeholders ({names}) "
+                                    "and write a percent sign as %%"))
+    return problems
 
 
 def _read(path: Path, shown: Path) -> Catalog:

@@ -67,6 +67,26 @@ def test_broken_override_is_a_located_problem(tmp_path: Path):
     assert str(raised.value).startswith("locale/cy.po:")
 
 
+@pytest.mark.parametrize("words", ["Map of %(nme)s", "Map of %(name)s at 100%", "Map"])
+def test_override_must_keep_placeholders(tmp_path: Path, words: str):
+    """A changed placeholder would break every page showing the message: a located problem."""
+    (tmp_path / "locale").mkdir()
+    (tmp_path / "locale" / "cy.po").write_text(
+        f'msgid "Back"\nmsgstr "Yn ôl"\n\nmsgid "Map of the area the %(name)s team covers"\nmsgstr "{words}"\n',
+        encoding="utf-8")
+    with pytest.raises(SitegenError) as raised:
+        i18n.catalogue("cy", tmp_path)
+    assert str(raised.value).startswith("locale/cy.po:4: ") and "%(name)s" in str(raised.value)
+
+
+def test_override_may_write_percent_signs(tmp_path: Path):
+    (tmp_path / "locale").mkdir()
+    (tmp_path / "locale" / "en.po").write_text('msgid "Back"\nmsgstr "Back (100%%)"\n', encoding="utf-8")
+    env = make_environment(tmp_path)
+    with i18n.activate(ENGLISH, tmp_path):
+        assert env.from_string('{{ _("Back") }}').render() == "Back (100%)"
+
+
 def test_activate_nests_and_restores():
     assert i18n.active() == i18n.ENGLISH
     with i18n.activate(WELSH):
