@@ -2,8 +2,8 @@
 repository, decap-server (git mode, so the editorial workflow works) against it, the build
 served, and an editor's changes made through Decap CMS's own screens.
 
-With SITEGEN_SCREENSHOTS=DIR the test saves admin-list.png, admin-editor.png and
-admin-workflow.png there (`make screenshots` copies them to docs/images/)."""
+With SITEGEN_SCREENSHOTS=DIR the tests save admin-list.png, admin-editor.png,
+admin-workflow.png and admin-ward.png there (`make screenshots` copies them to docs/images/)."""
 from __future__ import annotations
 
 import json
@@ -109,7 +109,8 @@ def screenshot(page, name: str) -> None:
     from PIL import Image
     Path(folder).mkdir(parents=True, exist_ok=True)
     raw = Path(folder) / f"{name}.raw.png"
-    page.screenshot(path=str(raw))
+    page.add_style_tag(content=".Toastify { display: none !important; }")   # "Entry saved" and the like
+    page.screenshot(path=str(raw), animations="disabled")
     with Image.open(raw) as image:
         image.convert("RGB").quantize(colors=64).save(Path(folder) / f"{name}.png", optimize=True)
     raw.unlink()
@@ -200,6 +201,8 @@ def test_an_area_edit_changes_that_field_and_keeps_the_rest(admin_site, editor):
     item = page.get_by_text("Bike theft from outside the shops.").first.locator("xpath=..")
     item.locator("button").first.click()        # the item's top bar: expand, drag, remove
     action.fill("We marked 60 bikes and the council added 20 cycle stands.")
+    action.scroll_into_view_if_needed()
+    screenshot(page, "admin-ward")
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Status: Draft").wait_for()
     propose_and_publish(page)
