@@ -31,10 +31,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
-from .assets import THEME_DIR
 from .errors import Problem, SitegenError
 
-LOCALE_DIR = THEME_DIR / "locale"        # <ll>/LC_MESSAGES/messages.po, messages.pot
+# (The theme's folder found here, not through sitegen.assets: that reads sitegen.config, which reads this.)
+LOCALE_DIR = Path(__file__).parent / "theme" / "locale"   # <ll>/LC_MESSAGES/messages.po, messages.pot
 SITE_LOCALE_DIR = "locale"               # a site's overrides: locale/<ll>.po
 DOMAIN = "messages"
 EXTERNAL_SCHEMES = ("http:", "https:", "mailto:", "tel:", "sms:", "data:", "//")
@@ -239,6 +239,8 @@ def long_date(value: date | datetime) -> str:
 def time_of_day(value: datetime) -> str:
     """7pm, 7:30pm, midday, midnight (GOV.UK style); Welsh 7yh, 7:30yb, hanner dydd,
     hanner nos.  The words are the catalogue's (Welsh "yb"/"yh" are Babel's day periods)."""
+    # Translators: GOV.UK style: "7pm", "7:30pm", "midday". Welsh: "7yh", "7:30yb", "hanner dydd",
+    # "hanner nos" ("yb"/"yh" are the Welsh day periods of Babel's CLDR data).
     if value.hour == 12 and value.minute == 0:
         return pgettext("time of day", "midday")
     if value.hour == 0 and value.minute == 0:
