@@ -7,22 +7,77 @@ the file is reported at once.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .configenv import FORMS_ENDPOINT, preview_label
 from .content.markup import ENGINES
-from .content.schema import Bool, Choice, Colour, Field, Int, ListOf, Phone, Record, Str, Url, Where
-from .content.yamlsource import load_yaml_file
+from .content.schema import Bool, Choice, Colour, Field, Int, Kind, ListOf, Phone, Record, Str, Url, Where
+from .content.yamlsource import LocatedDict, LocatedList, load_yaml_file
 from .errors import Problem, Problems, SitegenError
 
+if TYPE_CHECKING:
+    from .i18n import Language
+
 SITE_FILE = "site.yaml"
+DEFAULT_LANGUAGE = "en-GB"
+# The first segment of the site's own addresses: no language's path may take one.
+SITE_PATHS = frozenset({"areas", "boroughs", "forms", "find", "report", "submit", "assets", "media",
+                        "feeds", "404.html", "sitemap.xml", "robots.txt"})
+PATH_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+
+
+class LanguageTag(Str):
+    """A BCP 47 language tag Babel has the locale data of ('en', 'cy', 'en-GB')."""
+
+    def __init__(self) -> None:
+        super().__init__(max_len=35)
+
+    def check(self, value, where, problems):
+        text = super().check(value, where, problems)
+        if text is None:
+            return None
+        from babel import Locale, UnknownLocaleError
+        try:
+            Locale.parse(text, sep="-")
+        except (ValueError, UnknownLocaleError):
+            return where.report(problems, f"'{text}' is not a language tag sitegen knows; write a BCP 47 tag"
+                                          " like 'en', 'cy' or 'en-GB'")
+        return text
+
+
+class LanguagePaths(Kind):
+    """A mapping of language tag -> the path segment of its pages ({cy: cy})."""
+
+    def describe(self) -> str:
+        return "a mapping of language tag to path"
+
+    def advice(self, value: Any) -> str:
+        return "write each language on its own line below the key, like 'cy: cy'"
+
+    def check(self, value, where, problems):
+        if not isinstance(value, dict):
+            return self.wrong(value, where, problems)
+        located = value if isinstance(value, LocatedDict) else None
+        out = {}
+        for key, path in value.items():
+            spot = where.child(str(key), located.value_where(key) if located is not None else where.pos)
+            text = Str(max_len=20).check(path, spot, problems)
+            if text is None:
+                continue
+            if not PATH_SEGMENT.match(text):
+                spot.report(problems, f"'{text}' is not a path of one part; write lower-case letters, digits"
+                                      " and hyphens, like 'cy'")
+                continue
+            out[str(key)] = text
+        return out
 
 LINK = Record(name="link", fields=[
-    Field("title", Str(max_len=80), required=True, doc="Link text."),
+    Field("title", Str(max_len=80), required=True, doc="Link text.", translatable=True),
     Field("url", Url(allow_path=True), required=True, doc="Where it goes: a site path or a full URL."),
-    Field("description", Str(max_len=300), doc="One sentence under the link."),
+    Field("description", Str(max_len=300), doc="One sentence under the link.", translatable=True),
 ])
 
 FEEDS = Record(name="feeds", fields=[
@@ -81,12 +136,32 @@ INTAKE = Record(name="intake", fields=[
     Field("retries", Int(0, 10), doc="Extra attempts at each S3 request before answering 503 (default 3)."),
 ])
 
+ADMIN = Record(name="admin", fields=[
+    Field("enabled", Bool(), doc="false builds no admin (default true when this section is there)."),
+    Field("repo", Str(max_len=140, pattern=re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+\Z"),
+                      pattern_help="a GitHub repository written owner/name", example="example-police/site"),
+          required=True, doc="The GitHub repository the admin proposes changes to."),
+    Field("branch", Str(max_len=100), doc="The branch the site is published from (default main)."),
+    Field("auth_url", Url(), doc="The OAuth proxy the admin signs in through (see docs/deploy.md)."),
+    Field("local_port", Int(1024, 65535), doc="The port of decap-server for make serve (default 8081)."),
+])
+
 SITE = Record(name="site.yaml", fields=[
-    Field("name", Str(max_len=80), required=True, doc="The force or site name, shown in the header."),
+    Field("name", Str(max_len=80), required=True, doc="The force or site name, shown in the header.",
+          translatable=True),
     Field("base_url", Url(), required=True, doc="Public address of the site; canonical URLs start here."),
-    Field("language", Str(max_len=10), doc="Language tag of the pages (default en-GB)."),
+    Field("language", LanguageTag(), doc="Language tag of the pages of a one-language site (default en-GB);"
+                                         " a site of several languages names them in 'languages' instead."),
+    Field("languages", ListOf(LanguageTag(), max_items=20),
+          doc="The site's languages as BCP 47 tags, the first the default, like [en, cy]: every page is"
+              " made in each, the others under their own path (/cy/...)."),
+    Field("language_paths", LanguagePaths(),
+          doc="The path of each language but the default, like {cy: cy} (default: the language"
+              " subtag, lower-cased)."),
+    Field("required_languages", ListOf(LanguageTag(), max_items=20),
+          doc="Languages whose translations must be complete: check reports what is missing as errors."),
     Field("description", Str(max_len=300),
-          doc="One sentence about the site, for the home page and search engines."),
+          doc="One sentence about the site, for the home page and search engines.", translatable=True),
     Field("colours", Record(name="colours", fields=[
         Field("brand", Colour, doc="Header and brand colour."),
         Field("link", Colour, doc="Link colour."),
@@ -120,6 +195,7 @@ SITE = Record(name="site.yaml", fields=[
     Field("publish", PUBLISH, doc="Publishing settings."),
     Field("intake", INTAKE,
           doc="The form receiver (sitegen intake serve, the Lambda handler): see docs/intake.md."),
+    Field("admin", ADMIN, doc="The editors' admin at /admin/ (Decap CMS): see docs/editing.md."),
 ])
 
 
@@ -162,13 +238,27 @@ class PublishSettings:
 
 
 @dataclass(frozen=True)
+class AdminSettings:
+    """The editors' admin (sitegen/admin/): published only when site.yaml has `admin:`."""
+
+    enabled: bool = False
+    repo: str = ""
+    branch: str = "main"
+    auth_url: str = ""
+    local_port: int = 8081
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """The validated contents of site.yaml, plus where the site lives."""
 
     root: Path
     name: str
     base_url: str
-    language: str = "en-GB"
+    language: str = DEFAULT_LANGUAGE   # the default language's tag
+    # Every language, the default first (i18n.Language); () is read as (language,) alone.
+    languages: tuple[Language, ...] = ()
+    required_languages: tuple[str, ...] = ()
     description: str = ""
     brand_colour: str = "#1d70b8"
     link_colour: str = "#1d70b8"
@@ -186,7 +276,30 @@ class SiteConfig:
     analytics_script: str = ""
     feeds: FeedSettings = field(default_factory=FeedSettings)
     publish: PublishSettings = field(default_factory=PublishSettings)
+    admin: AdminSettings = field(default_factory=AdminSettings)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
+    # tag -> site.yaml with site.<tag>.yaml laid over it (content/translations.overlay), for in_language
+    texts: dict[str, dict] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.languages:
+            from .i18n import Language
+            object.__setattr__(self, "languages", (Language(self.language, ""),))
+
+    @property
+    def multilingual(self) -> bool:
+        """Whether the site has more than one language (a one-language site shows no switcher)."""
+        return len(self.languages) > 1
+
+    def in_language(self, code: str) -> SiteConfig:
+        """This configuration as the pages in the language CODE show it: `language` is CODE,
+        and the name, description and links' words of site.<code>.yaml are over site.yaml's."""
+        texts = self.texts.get(code)
+        if texts is None:
+            return replace(self, language=code)
+        return replace(self, language=code, name=texts["name"], description=texts.get("description", ""),
+                       report_actions=_links(texts.get("report_actions")),
+                       services=_links(texts.get("services")), footer_links=_links(texts.get("footer_links")))
 
     def url(self, path: str) -> str:
         """The absolute URL of a site path like '/areas/abbey/'."""
@@ -201,16 +314,104 @@ def load_config(root: Path) -> SiteConfig:
                                     f"not found in {root}; run sitegen in the folder that holds site.yaml,"
                                     " or pass --site DIR")])
     problems = Problems()
-    data = SITE.check(load_yaml_file(path, SITE_FILE), Where(SITE_FILE, (1, 1), ""), problems)
+    raw = load_yaml_file(path, SITE_FILE)
+    data = SITE.check(raw, Where(SITE_FILE, (1, 1), ""), problems) or {}
+    languages = _languages(raw, data, root, problems)
+    texts = _site_texts(root, data, [code for code, _ in languages[1:]], problems)
     problems.raise_if_any()
-    return _build_config(root, data or {})
+    return _build_config(root, data, languages, texts)
+
+
+def _at(raw: Any, key: str, inner: str = "") -> Where:
+    """Where the value of KEY (or of its key INNER) sits in site.yaml (RAW: the file as parsed)."""
+    pos = raw.value_where(key) if isinstance(raw, LocatedDict) and key in raw else (1, 1)
+    nested = raw.get(key) if isinstance(raw, LocatedDict) else None
+    if inner and isinstance(nested, LocatedDict) and inner in nested:
+        return Where(SITE_FILE, nested.value_where(inner), f"{key}.{inner}")
+    return Where(SITE_FILE, pos, key)
+
+
+def _languages(raw: Any, data: dict, root: Path, problems: Problems) -> list[tuple[str, str]]:
+    """(tag, path) of each of the site's languages, the default first with path ''; the
+    problems of 'language', 'languages', 'language_paths' and 'required_languages' into PROBLEMS."""
+    if "language" in data and "languages" in data:
+        _at(raw, "language").report(problems, "is given with 'languages'; keep one: 'languages: [en, cy]'"
+                                              " for several languages, or 'language' alone for one")
+    tags = data.get("languages") or [data.get("language", DEFAULT_LANGUAGE)]
+    paths = data.get("language_paths", {})
+    found: list[tuple[str, str]] = []
+    for index, tag in enumerate(tags):
+        path = "" if index == 0 else paths.get(tag) or _language_subtag(tag)
+        if any(tag.casefold() == other.casefold() for other, _ in found):
+            _item(raw, "languages", index).report(problems, f"names '{tag}' twice; name each language once")
+            continue
+        if path and (path in SITE_PATHS or (root / "content" / "pages" / f"{path}.md").exists()):
+            where = _at(raw, "language_paths", tag) if tag in paths else _at(raw, "languages")
+            where.report(problems, f"the pages in '{tag}' would be under /{path}/, which is one of the site's"
+                                   f" own addresses; give '{tag}' another path in language_paths")
+        elif path and any(path == other for _, other in found):
+            _at(raw, "language_paths").report(problems, f"two languages have the path '{path}'; give each"
+                                                        " its own in language_paths")
+        found.append((tag, path))
+    for tag in paths:
+        if tag not in tags[1:]:
+            _at(raw, "language_paths").report(
+                problems, f"names '{tag}', which is not one of 'languages' but the first (the default"
+                          " language has no path); remove it, or add the language to 'languages'")
+    for index, tag in enumerate(data.get("required_languages", ())):
+        if tag not in tags:
+            _item(raw, "required_languages", index).report(
+                problems, f"names '{tag}', which is not in 'languages'; add it there, or remove it here")
+    return found or [(DEFAULT_LANGUAGE, "")]
+
+
+def _item(raw: Any, key: str, index: int) -> Where:
+    """Where item INDEX of the list KEY sits in site.yaml (RAW: the file as parsed)."""
+    where = _at(raw, key)
+    items = raw.get(key) if isinstance(raw, LocatedDict) else None
+    return where.item(index, items.where(index) if isinstance(items, LocatedList) else where.pos)
+
+
+def _language_subtag(tag: str) -> str:
+    """The language subtag of TAG, lower-cased: 'cy' for 'cy-GB'."""
+    return tag.split("-")[0].lower()
+
+
+def _site_texts(root: Path, data: dict, others: list[str], problems: Problems) -> dict[str, dict]:
+    """Tag -> site.yaml's DATA with site.<tag>.yaml laid over it, for each language of OTHERS
+    that has one (the rules of content/translations.py: the words translated, the rest as in
+    site.yaml); a site.<tag>.yaml of no language of the site, or that breaks the rules, into
+    PROBLEMS."""
+    from .content.translations import overlay
+    texts = {}
+    for path in sorted(root.glob("site.*.yaml")):
+        tag, name = path.name[len("site."):-len(".yaml")], path.name
+        if tag not in others:
+            known = ", ".join(others) or "none: the site has one language"
+            problems.add(name, 1, 1, f"is for the language '{tag}', which is not one of the site's other"
+                                     f" languages ({known}); add it to 'languages' in site.yaml, or"
+                                     " rename or remove the file")
+            continue
+        raw = load_yaml_file(path, name)
+        merged = overlay(SITE, data or None, raw if raw is not None else {}, Where(name, (1, 1), ""),
+                         problems, SITE_FILE)
+        if merged is not None:
+            texts[tag] = merged
+    return texts
+
+
+def _language_values(languages: list[tuple[str, str]]) -> tuple[Language, ...]:
+    """The i18n.Language of each (tag, path) of LANGUAGES; () for none (SiteConfig fills in)."""
+    from .i18n import Language
+    return tuple(Language(tag, path) for tag, path in languages)
 
 
 def _links(items: Any) -> tuple[Link, ...]:
     return tuple(Link(i["title"], i["url"], i.get("description", "")) for i in items or ())
 
 
-def _build_config(root: Path, data: dict) -> SiteConfig:
+def _build_config(root: Path, data: dict, languages: list[tuple[str, str]] | None = None,
+                  texts: dict[str, dict] | None = None) -> SiteConfig:
     colours = data.get("colours", {})
     phone = data.get("phone", {})
     publish = dict(data.get("publish", {}))
@@ -220,7 +421,10 @@ def _build_config(root: Path, data: dict) -> SiteConfig:
         root=root,
         name=data["name"],
         base_url=data["base_url"].rstrip("/") + "/",
-        language=data.get("language", "en-GB"),
+        language=(languages or [(data.get("language", DEFAULT_LANGUAGE), "")])[0][0],
+        languages=_language_values(languages or []),
+        required_languages=tuple(data.get("required_languages", ())),
+        texts=texts or {},
         description=data.get("description", ""),
         brand_colour=colours.get("brand", "#1d70b8"),
         link_colour=colours.get("link", "#1d70b8"),
@@ -242,5 +446,6 @@ def _build_config(root: Path, data: dict) -> SiteConfig:
         analytics_script=data.get("analytics", {}).get("script", ""),
         feeds=FeedSettings(**data.get("feeds", {})),
         publish=PublishSettings(**publish),
+        admin=AdminSettings(**{"enabled": True, **data["admin"]}) if "admin" in data else AdminSettings(),
         raw=data,
     )

@@ -150,15 +150,49 @@ OPERATIONS = [edit_summary, add_news, delete_news, add_area, delete_area, edit_p
 DAYS = ["2026-11-28", "2026-12-04", "2026-12-30", "2027-01-11"]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4])
-def test_random_edits_incremental_equals_clean(make_site, tmp_path, seed):
+def edit_welsh_area(site, rng):
+    """Edit north ward's Welsh summary (tests/sites/bilingual)."""
+    path = site / AREA / "area.cy.yaml"
+    path.write_text(path.read_text().replace("summary:", f"summary: Newid {rng.randint(0, 999)}.", 1))
+
+
+def toggle_welsh_story(site, rng):
+    """Translate the story speed-checks into Welsh, or take its translation away."""
+    path = site / AREA / "news/speed-checks.cy.md"
+    if path.exists() or not (site / AREA / "news/speed-checks.md").exists():
+        path.unlink(missing_ok=True)
+    else:
+        path.write_text(f"---\ntitle: Gwirio cyflymder {rng.randint(0, 999)}\n---\nDarllenwch [amdanom](/about/).\n")
+
+
+def edit_welsh_site(site, rng):
+    path = site / "site.cy.yaml"
+    path.write_text(path.read_text().replace("name: Heddlu Prawf", f"name: Heddlu Prawf {rng.randint(0, 9)}", 1))
+
+
+def toggle_welsh_page(site, rng):
+    """Translate the about page into Welsh, or take its translation away."""
+    path = site / "content/pages/about.cy.md"
+    if path.exists():
+        path.unlink()
+    else:
+        path.write_text(f"---\ntitle: Amdanom ni {rng.randint(0, 999)}\n---\nGweler [y gogledd](/areas/north-ward/).\n")
+
+
+WELSH_OPERATIONS = [edit_welsh_area, edit_welsh_area, toggle_welsh_story, edit_welsh_site, toggle_welsh_page]
+
+
+@pytest.mark.parametrize("name, seed", [("minimal", 1), ("minimal", 2), ("minimal", 3), ("minimal", 4),
+                                        ("bilingual", 5), ("bilingual", 6)])
+def test_random_edits_incremental_equals_clean(make_site, tmp_path, name, seed):
     rng = random.Random(seed)
-    site = make_site("minimal")
+    site = make_site(name)
+    operations = OPERATIONS + (WELSH_OPERATIONS if name == "bilingual" else [])
     inc_out, inc_state = tmp_path / "inc", tmp_path / "inc-state"
     day = DAYS[0]
     build(site, inc_out, inc_state, day)
     for step in range(12):
-        operation = rng.choice(OPERATIONS)
+        operation = rng.choice(operations)
         operation(site, rng)
         if rng.random() < 0.25:
             day = rng.choice(DAYS)

@@ -69,7 +69,7 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
         facts = _whole_facts(site, outputs, frame, assets)
     else:
         loads = _load_areas(load_context(root, config), cache, selection.areas)
-        narrow = _narrow_outputs(found.state, loads, config.feeds.allow_private_hosts)
+        narrow = _narrow_outputs(found.state, loads, config)
         if narrow is None:
             return None
         areas, outputs = narrow
@@ -78,9 +78,14 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
         last = found.state.site
         facts = replace(last, areas={**last.areas, **{a.slug: area_facts(a) for a in areas}})
         site = _partial_site(config, build_date, areas, shared_names(f.name for f in facts.areas.values()))
-        site = replace(site, neighbours=_last_neighbours(facts, areas))
+        # Which of their texts are translated: the pages in other languages say so (Site.translated).
+        translated = frozenset(path for slug in selection.areas for path in loads[slug].translation_files)
+        site = replace(site, neighbours=_last_neighbours(facts, areas), translation_files=translated)
+    # What a link in a page's body may lead to (a narrow build plans only its areas' outputs).
+    known = BuiltUrls(found.state).__contains__ if selection.areas is not None else \
+        frozenset(o.url for o in outputs).__contains__
     ctx = RenderContext(site=site, env=env, assets=assets, frame=frame,
-                        markdown=MarkdownRenderer(site.config.markdown), outputs=outputs)
+                        markdown=MarkdownRenderer(site.config.markdown), outputs=outputs, known=known)
     feeds = feed_units({a.slug: feed_urls(a) for a in site.areas}, Path(facts.feed_cache), found.hasher)
     return Loaded(selection, ctx, facts, feeds, cache)
 
@@ -116,12 +121,13 @@ def _load_areas(ctx: LoadContext, cache: AreaStore, slugs: frozenset[str]) -> di
 
 
 def _narrow_outputs(state: BuildState, loads: dict[str, AreaLoad],
-                    allow_private: bool) -> tuple[list[Area], list[Output]] | None:
-    """The areas LOADS and their outputs, if they have no problems and the same
-    pages, names and boroughs as in the last build (so no other output can
-    change); else None."""
+                    config: SiteConfig) -> tuple[list[Area], list[Output]] | None:
+    """The areas LOADS and their outputs (in each of CONFIG's languages), if they have no
+    problems and the same pages, names and boroughs as in the last build (so no other
+    output can change); else None."""
     built = BuiltUrls(state)
-    old_paths = _paths_by_area(state.outputs, loads.keys())
+    allow_private = config.feeds.allow_private_hosts
+    old_paths = _paths_by_area(state.outputs, loads.keys(), [lang.path for lang in config.languages[1:]])
     areas, outputs = [], []
     for slug, load in loads.items():
         area = load.area
@@ -130,7 +136,7 @@ def _narrow_outputs(state: BuildState, loads: dict[str, AreaLoad],
                 or area_feed_problems(area, allow_private) or last.listing != listing(area) \
                 or last.boundary != boundary_digest(area.boundary):
             return None
-        own = area_outputs(area)
+        own = area_outputs(area, config.languages)
         if {o.path for o in own} != old_paths.get(slug, set()):
             return None
         areas.append(area)
@@ -138,13 +144,17 @@ def _narrow_outputs(state: BuildState, loads: dict[str, AreaLoad],
     return areas, sorted(outputs, key=lambda o: o.path)
 
 
-def _paths_by_area(outputs: dict[str, str], slugs: Iterable[str]) -> dict[str, set[str]]:
-    """The build paths under areas/SLUG/ for each of SLUGS."""
+def _paths_by_area(outputs: dict[str, str], slugs: Iterable[str],
+                   languages: Iterable[str] = ()) -> dict[str, set[str]]:
+    """The build paths under areas/SLUG/, and under <path>/areas/SLUG/ for the path of
+    each of the other LANGUAGES, for each of SLUGS."""
     wanted = set(slugs)
+    prefixes = ("areas/", *(f"{lang}/areas/" for lang in languages))
     found: dict[str, set[str]] = {}
     for path in outputs:
-        if path.startswith("areas/"):
-            slug = path.split("/", 2)[1]
+        if path.startswith(prefixes):
+            parts = path.split("/", 3)
+            slug = parts[1] if parts[0] == "areas" else parts[2]
             if slug in wanted:
                 found.setdefault(slug, set()).add(path)
     return found

@@ -20,7 +20,7 @@ from .facts import date_signature
 from .hashing import InputHashes, TemplateHashes
 from .load import Loaded
 from .select import Scan, missing_outputs
-from .sources import CONFIG, TEMPLATES
+from .sources import CATALOGUES, CONFIG, TEMPLATES
 from .units import Unit, changed_units, digest
 from .writeout import Changes, static_paths
 
@@ -45,7 +45,7 @@ def input_hashes(found: Scan, loaded: Loaded, build_date: date) -> Hashed:
         units = {**state.units, **found.sources, **loaded.feeds}
     else:
         units = {**found.sources, **loaded.feeds, **derived_units(ctx.site, ctx.outputs, templates)}
-    frame = digest(found.code, units[CONFIG], *(a.url for a in ctx.assets.values()),
+    frame = digest(found.code, units[CONFIG], units[CATALOGUES], *(a.url for a in ctx.assets.values()),
                    *(f"{k}={v}" for k, v in sorted(ctx.frame.items())))
     areas = loaded.facts.areas
     made = InputHashes(frame, units, templates, lambda slug: date_signature(areas[slug].dated, build_date))

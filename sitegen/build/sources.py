@@ -1,10 +1,12 @@
 """What a build reads, as units with hashes, found before anything is parsed.
 
-    site.yaml (+ the environment it reads)  config
+    site.yaml, site.<tag>.yaml (+ the       config
+    environment it reads)
     content/media/                          media
     forms/                                  forms
     templates/ + the theme's templates      templates
     assets/ + the theme's static files      static
+    locale/ + the theme's catalogues        catalogues (words on every page: in the frame)
     content/areas/<slug>/                   area:<slug>     (and 'areas': all of them)
     content/pages/<slug>.md                 page:<slug>     (and 'pages': all of them)
     content/postcodes/<DISTRICT>.csv        postcodes:<DISTRICT> (and 'postcodes': all of them)
@@ -37,6 +39,7 @@ STATIC = Unit("static")
 AREAS = Unit("areas")
 PAGES = Unit("pages")
 POSTCODES = Unit("postcodes")
+CATALOGUES = Unit("catalogues")   # the theme's message catalogues and the site's locale/ overrides
 
 
 def area_unit(slug: str) -> Unit:
@@ -66,11 +69,13 @@ def code_hash(hasher: Hasher) -> str:
 
 def source_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
     """Hashes of the site's source units (see the module docstring)."""
-    units = {CONFIG: digest(hasher.file(root / "site.yaml"), *config_environment()),
+    units = {CONFIG: digest(hasher.file(root / "site.yaml"), *_site_translations(root, hasher),
+                            *config_environment()),
              MEDIA: hasher.tree(root / "content" / "media"),
              FORMS: hasher.tree(root / "forms"),
              TEMPLATES: digest(hasher.tree(root / "templates"), hasher.tree(THEME_DIR / "templates"),
                                hasher.tree(_govuk_templates())),
+             CATALOGUES: digest(hasher.tree(THEME_DIR / "locale"), hasher.tree(root / "locale")),
              STATIC: digest(hasher.tree(root / "assets"), hasher.tree(THEME_DIR / "static"),
                             hasher.tree(THEME_DIR / "vendor"))}
     areas = _folder_units(root / "content" / "areas", hasher)
@@ -83,6 +88,13 @@ def source_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
     units.update(postcodes)
     units[POSTCODES] = hasher.tree(root / "content" / "postcodes")   # (the listing too: a new district)
     return units
+
+
+def _site_translations(root: Path, hasher: Hasher) -> list[str]:
+    """'name=hash' of each site.<tag>.yaml beside site.yaml: the site's words in another language."""
+    return [f"{e.name}={hasher.file(e.path, e.stat())}" for e in _entries(root)
+            if e.name.startswith("site.") and e.name.endswith(".yaml") and e.name != "site.yaml"
+            and e.is_file()]
 
 
 def _postcode_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
@@ -126,14 +138,18 @@ def _walk_hidden(entry: os.DirEntry[str], hasher: Hasher) -> None:
 
 
 def _page_units(folder: Path, hasher: Hasher) -> dict[Unit, str]:
-    """A page unit per Markdown file in FOLDER."""
-    units = {}
+    """A page unit per page in FOLDER: its Markdown file with its translations
+    (<slug>.<tag>.md: a slug has no dot), so the page in every language reads the unit."""
+    parts: dict[str, list[str]] = {}
     for entry in _entries(folder):
+        slug = entry.name[:-3].split(".")[0]
         if entry.is_symlink() and (target := hasher.link_out(entry.path)):
-            units[page_unit(entry.name[:-3])] = digest("link", target)
+            parts.setdefault(slug, []).append(digest("link", target))
         elif entry.name.endswith(".md") and entry.is_file():
-            units[page_unit(entry.name[:-3])] = hasher.file(entry.path, entry.stat())
-    return units
+            parts.setdefault(slug, []).append(f"{entry.name}={hasher.file(entry.path, entry.stat())}")
+    # A page alone keeps the hash its file always had.
+    return {page_unit(slug): found[0].split("=")[-1] if len(found) == 1 else digest(*found)
+            for slug, found in parts.items()}
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:

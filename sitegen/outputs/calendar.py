@@ -64,8 +64,10 @@ def _utc_day(day: date) -> str:
     return f"{day:%Y%m%d}T000000Z"
 
 
-def _vevent(event: Event, published: Published, url: str) -> list[str]:
-    """The content lines of one event, published as PUBLISHED says (see eventledger)."""
+def _vevent(event: Event, published: Published, url: str, language: str = "") -> list[str]:
+    """The content lines of one event, published as PUBLISHED says (see eventledger); its
+    texts carry LANGUAGE (RFC 5545 3.2.10) when given."""
+    text = f";LANGUAGE={language}:" if language else ":"
     since = published.since
     lines = ["BEGIN:VEVENT", f"UID:{ics_text(event.uid)}",
              # When this version of the event was made: the date its ledger gives (see eventledger).
@@ -74,11 +76,11 @@ def _vevent(event: Event, published: Published, url: str) -> list[str]:
              _ics_time("DTSTART", event.start)]
     if event.end:
         lines.append(_ics_time("DTEND", event.end))
-    lines.append(f"SUMMARY:{ics_text(event.title)}")
+    lines.append(f"SUMMARY{text}{ics_text(event.title)}")
     if event.location:
-        lines.append(f"LOCATION:{ics_text(event.location)}")
+        lines.append(f"LOCATION{text}{ics_text(event.location)}")
     if event.description:
-        lines.append(f"DESCRIPTION:{ics_text(event.description)}")
+        lines.append(f"DESCRIPTION{text}{ics_text(event.description)}")
     return lines + [f"URL:{url}", "END:VEVENT"]
 
 
@@ -89,15 +91,18 @@ def render_ics(ctx: RenderContext, key: str) -> bytes:
     the event ledger, asked before rendering (publish_calendars)."""
     site = ctx.site
     area = site.area(key)
-    published = ctx.published[key]
+    published = ctx.published[ledger_key(ctx.lang, key)]
+    # A site of several languages says which each calendar's words are in (one language: as before).
+    language = ctx.language.code if site.config.multilingual else ""
+    text = f";LANGUAGE={language}:" if language else ":"
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//sitegen//{ics_text(site.config.name)}//EN",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME:{ics_text(site.full_name(area) + ' police events')}",
+             f"X-WR-CALNAME{text}{ics_text(site.full_name(area) + ' police events')}",
              "X-WR-TIMEZONE:Europe/London"]
     lines += VTIMEZONE
-    url = site.config.url(area.url)
+    url = site.config.url(ctx.address(area.url))
     for event in area.upcoming_events(site.build_date):
-        lines += _vevent(event, published[event.uid], url)
+        lines += _vevent(event, published[event.uid], url, language)
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
 
@@ -106,10 +111,17 @@ def publish_calendars(ctx: RenderContext, outputs: list[Output]) -> EventLedger:
     """Ask the site's event ledger how the events of every calendar among
     OUTPUTS are published on the build date, into ctx.published; the ledger,
     for the build to save once the calendars are in place."""
-    site = ctx.site
-    ledger = EventLedger(site.config.root)
+    ledger = EventLedger(ctx.site.config.root)
     for output in outputs:
         if output.kind == "ics":
-            area = site.area(output.key)
-            ctx.published[output.key] = ledger.publish(area.slug, area.events, site.build_date)
+            site = ctx.in_language(output.lang).site
+            key = ledger_key(output.lang, output.key)
+            ctx.published[key] = ledger.publish(key, site.area(output.key).events, site.build_date)
     return ledger
+
+
+def ledger_key(lang: str, slug: str) -> str:
+    """The event ledger's name for the calendar of the area SLUG in the language LANG ("" the
+    default): each language's calendar is a calendar of its own, whose events (the same UIDs:
+    the same events) are published, and raise their SEQUENCE, as its words change."""
+    return f"{lang}:{slug}" if lang else slug

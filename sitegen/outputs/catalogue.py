@@ -10,9 +10,11 @@ read), added here.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
+from ..admin import outputs as admin
 from ..build.units import Unit
+from ..i18n import Language, activate
 from ..model import Area, Site
 from . import calendar, finder, locate, pages, syndication
 from .base import Output, RenderContext, Renderer
@@ -51,23 +53,45 @@ RENDERERS: dict[str, Renderer] = {
     "finder_index": finder.render_finder_index,
     "finder_district": finder.render_finder_district,
     "finder_json": finder.render_finder_json,
+    "admin_page": admin.render_admin_page,
+    "admin_config": admin.render_admin_config,
+    "admin_file": admin.render_admin_file,
 }
 
 
+# The kinds made once in each of the site's languages (the others, once for the site: the
+# sitemap lists every language's pages; a JSON Schema carries every language's words).
+PER_LANGUAGE = frozenset({"home", "borough", "area", "news_index", "news", "page", "not_found", "atom", "ics",
+                          "form", "form_done", "hosted_form", "triage", "finder_index", "finder_district"})
+
+
+def in_languages(outputs: list[Output], languages: Sequence[Language]) -> list[Output]:
+    """OUTPUTS (the default language's) and, for each of LANGUAGES but the first (the
+    default), a copy of each of a PER_LANGUAGE kind under that language's path
+    ('cy/areas/abbey/index.html', lang 'cy'), reading the same units."""
+    made = list(outputs)
+    for language in languages[1:]:
+        made += [o._replace(path=f"{language.path}/{o.path}", lang=language.code)
+                 for o in outputs if o.kind in PER_LANGUAGE]
+    return made
+
+
 def plan(site: Site) -> list[Output]:
-    """Every output of SITE, sorted by path."""
+    """Every output of SITE in each of its languages, sorted by path."""
     from ..forms import outputs as forms
     outputs = pages.plan_pages(site) + syndication.plan_syndication(site) + forms.plan_forms(site)
     outputs += locate.plan_locate(site)
     outputs += finder.plan_finder(site)
+    outputs += admin.plan_admin(site)
+    outputs = in_languages(outputs, site.config.languages)
     for area in site.areas:
-        outputs += area_outputs(area)
+        outputs += area_outputs(area, site.config.languages)
     return sorted(outputs, key=lambda o: o.path)
 
 
-def area_outputs(area: Area) -> list[Output]:
-    """Every output of one area, and only its own: what its folder alone decides."""
-    return pages.area_pages(area) + syndication.area_syndication(area)
+def area_outputs(area: Area, languages: Sequence[Language] = ()) -> list[Output]:
+    """Every output of one area in each of LANGUAGES, and only its own: what its folder alone decides."""
+    return in_languages(pages.area_pages(area) + syndication.area_syndication(area), languages)
 
 
 def derived_units(site: Site, outputs: list[Output], templates: Callable[[str], str]) -> dict[Unit, str]:
@@ -82,5 +106,8 @@ def derived_units(site: Site, outputs: list[Output], templates: Callable[[str], 
 
 
 def render(ctx: RenderContext, output: Output) -> bytes:
-    """The bytes of OUTPUT (KeyError for a kind no renderer is listed for)."""
-    return RENDERERS[output.kind](ctx, output.key)
+    """The bytes of OUTPUT, in its language (KeyError for a kind no renderer is listed for)."""
+    renderer = RENDERERS[output.kind]
+    ctx = ctx.in_language(output.lang)
+    with activate(ctx.language, ctx.site.config.root):
+        return renderer(ctx, output.key)

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import NamedTuple
 
 import jinja2
+from babel import Locale
 from markupsafe import Markup
 
 from ..build.sources import area_unit, feeds_unit, page_unit
@@ -12,7 +14,7 @@ from ..build.units import Unit, digest
 from ..content.postcodes import has_lookup
 from ..feeds.view import latest_posts
 from ..maps import Polygon, Touching, boundary_digest, draw_areas, merged, neighbours
-from ..model import Area, Borough, Site, shared_names
+from ..model import Area, Borough, NewsItem, Page, Site, shared_names
 from ..security import content_security_policy
 from .base import Output, RenderContext
 from .locate import LOCATABLE, index_url
@@ -164,15 +166,61 @@ def site_values(ctx: RenderContext) -> dict:
 
 
 def page_html(ctx: RenderContext, template: str, url: str, title: str, crumbs: list, **values) -> bytes:
-    """Render TEMPLATE as the page at URL, with breadcrumbs CRUMBS (title, url) pairs."""
+    """Render TEMPLATE as the page at URL (a site path in the default language: the page is
+    at ctx.address(URL)), with breadcrumbs CRUMBS (title, url) pairs.  VALUES may hold
+    `translated=False`: the page shows content in the default language for want of a
+    translation (a notice says so, and the content is marked with the default's lang)."""
     config = ctx.site.config
+    translated = values.pop("translated", True)
     html = ctx.env.get_template(template).render(
         site_values(ctx),
-        page={"url": url, "canonical": config.url(url), "title": title,
+        page={"url": url, "canonical": config.url(ctx.address(url)), "title": title,
               "description": values.pop("description", "") or config.description,
-              "breadcrumbs": [{"text": text, "href": href} for text, href in crumbs]},
+              "breadcrumbs": [{"text": text, "href": href} for text, href in crumbs],
+              **language_values(ctx, url, translated)},
         **values)
     return html.encode("utf-8")
+
+
+def language_values(ctx: RenderContext, url: str, translated: bool = True) -> dict:
+    """What a page at the site path URL shows of the site's languages (nothing on a
+    one-language site): `alternates`, the (hreflang, absolute URL) of the page in every
+    language and x-default for the <head>; `switch`, the (code, site path, the language's
+    own name) of the page in each other language, for partials/language_switcher.html (the
+    paths are in their language already: not for `url()`); `untranslated`, the default
+    language's tag when the page shows its content for want of a translation, else ''."""
+    config = ctx.site.config
+    languages = config.languages if config.multilingual else ()
+    alternates = [(lang.code, config.url(lang.prefix + url)) for lang in languages]
+    if alternates:
+        alternates.append(("x-default", alternates[0][1]))
+    switch = [(lang.code, lang.prefix + url, own_name(lang.code)) for lang in languages
+              if lang.code != ctx.language.code]
+    untranslated = languages[0].code if ctx.lang and not translated else ""
+    return {"lang": ctx.language.code, "alternates": alternates, "switch": switch,
+            "untranslated": untranslated, "untranslated_name": _name_in(untranslated, ctx.language.code)}
+
+
+@lru_cache(maxsize=32)
+def own_name(code: str) -> str:
+    """The language of the tag CODE named in itself, as a language switcher shows it:
+    'Cymraeg' for 'cy', 'English' for 'en-GB' (Babel's names, the first letter a capital)."""
+    language = Locale.parse(code, sep="-").language
+    name = Locale(language).get_display_name(language) or code
+    return name[:1].upper() + name[1:]
+
+
+def _name_in(code: str, language: str) -> str:
+    """The language of the tag CODE as written in LANGUAGE ('Saesneg' for 'en' in 'cy'); '' for ''."""
+    if not code:
+        return ""
+    asked = Locale.parse(code, sep="-").language
+    return Locale.parse(language, sep="-").languages.get(asked, code)
+
+
+def is_translated(ctx: RenderContext, record: Area | NewsItem | Page) -> bool:
+    """Whether RECORD has its own words in CTX's language (always, in the default language)."""
+    return not ctx.lang or ctx.site.translated(record, ctx.lang)
 
 
 def _area_crumbs(site: Site, area) -> list:
@@ -303,6 +351,7 @@ def render_area(ctx: RenderContext, key: str) -> bytes:
                      area=area, events=area.upcoming_events(site.build_date),
                      neighbours=tuple(Listed(slug, name, "") for slug, name in site.neighbours.get(key, ())),
                      feeds=latest_posts(site.config, area, site.build_date),
+                     translated=is_translated(ctx, area),
                      description=area.summary or f"Your neighbourhood police team in {area.name}.")
 
 
@@ -311,7 +360,8 @@ def render_news_index(ctx: RenderContext, key: str) -> bytes:
     site = ctx.site
     area = site.area(key)
     return page_html(ctx, "news_index.html", f"{area.url}news/", f"News from {site.full_name(area)}",
-                     _named_crumbs(site, area), area=area, full_name=site.full_name(area))
+                     _named_crumbs(site, area), area=area, full_name=site.full_name(area),
+                     translated=all(is_translated(ctx, n) for n in area.news))
 
 
 def render_news(ctx: RenderContext, key: str) -> bytes:
@@ -323,7 +373,8 @@ def render_news(ctx: RenderContext, key: str) -> bytes:
     crumbs = _named_crumbs(site, area) + [("News", f"{area.url}news/")]
     return page_html(ctx, "news.html", item.url, item.title, crumbs, area=area,
                      full_name=site.full_name(area), item=item,
-                     body_html=ctx.body_html(item.source), description=item.summary)
+                     body_html=ctx.body_html(item.source), description=item.summary,
+                     translated=is_translated(ctx, item))
 
 
 def render_page(ctx: RenderContext, key: str) -> bytes:
@@ -333,7 +384,8 @@ def render_page(ctx: RenderContext, key: str) -> bytes:
         raise KeyError(key)
     template = "404.html" if key == "404" else "page.html"
     return page_html(ctx, template, page.url, page.title, [("Home", "/")], content=page,
-                     body_html=ctx.body_html(page.source), description=page.summary)
+                     body_html=ctx.body_html(page.source), description=page.summary,
+                     translated=is_translated(ctx, page))
 
 
 def render_not_found(ctx: RenderContext, key: str) -> bytes:

@@ -4,7 +4,9 @@ deterministic: every date comes from content or the injected build date,
 never the clock."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from ..build.sources import area_unit
 from ..build.units import Unit, digest
@@ -14,6 +16,9 @@ from ..model import Area, Site
 from ..xmltext import escape, quoteattr
 from .base import Output, RenderContext
 from .pages import same_name
+
+if TYPE_CHECKING:
+    from ..config import SiteConfig
 
 PLAN = Unit("plan")   # the addresses of every page the site has: what the sitemap shows
 
@@ -53,7 +58,7 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
     config = ctx.site.config
     area = ctx.site.area(key)
     updated = max((n.date for n in area.news), default=ctx.site.build_date)
-    feed_url = config.url(f"{area.url}feed.xml")
+    feed_url = config.url(ctx.address(f"{area.url}feed.xml"))
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>',
@@ -62,10 +67,10 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
         f"  <updated>{_atom_time(updated)}</updated>",
         f"  <author><name>{escape(config.name)}</name></author>",
         f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
-        f'  <link rel="alternate" type="text/html" href={quoteattr(config.url(area.url))}/>',
+        f'  <link rel="alternate" type="text/html" href={quoteattr(config.url(ctx.address(area.url)))}/>',
     ]
     for item in area.news:
-        url = config.url(item.url)
+        url = config.url(ctx.address(item.url))
         lines += [
             "  <entry>",
             f"    <id>{escape(url)}</id>",
@@ -90,28 +95,63 @@ def render_geojson(ctx: RenderContext, key: str) -> bytes:
     return feature_json(area.boundary.polygons, {"name": area.name, "url": ctx.site.config.url(area.url)})
 
 
-# Kinds of page search engines should not list (form confirmations carry noindex); 404.html neither.
-NOT_IN_SITEMAP = {"form_done"}
+# Kinds of page search engines should not list (form confirmations and the editors' admin carry
+# noindex); 404.html neither.
+NOT_IN_SITEMAP = {"form_done", "admin_page"}
 
 
 def sitemap_urls(outputs: list[Output]) -> list[str]:
     """The site paths of the HTML pages in OUTPUTS that the sitemap lists, sorted."""
-    return sorted(o.url for o in outputs
-                  if o.path.endswith(".html") and o.path != "404.html" and o.kind not in NOT_IN_SITEMAP)
+    return sorted(o.url for o in outputs if o.path.endswith(".html") and not o.path.endswith("404.html")
+                  and o.kind not in NOT_IN_SITEMAP)
 
 
 def render_sitemap(ctx: RenderContext, key: str) -> bytes:
-    """sitemap.xml listing every HTML page but the 404."""
+    """sitemap.xml listing every HTML page but the 404, in every language; on a site of
+    several languages each page names itself in every language and x-default (the
+    default's) with xhtml:link alternates, as Google documents for sitemaps."""
+    config = ctx.site.config
     urls = sitemap_urls(ctx.outputs)
-    body = "".join(f"  <url><loc>{escape(ctx.site.config.url(u))}</loc></url>\n" for u in urls)
+    alternates = _alternates(ctx.outputs, config) if config.multilingual else {}
+    xhtml = ' xmlns:xhtml="http://www.w3.org/1999/xhtml"' if alternates else ""
+    body = "".join(_sitemap_entry(config.url(u), alternates.get(u, ())) for u in urls)
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
-            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"{xhtml}>\n'
             f"{body}</urlset>\n").encode()
 
 
+def _sitemap_entry(loc: str, alternates: Sequence[tuple[str, str]]) -> str:
+    """One <url> of the sitemap: LOC, and its (hreflang, absolute URL) ALTERNATES."""
+    if not alternates:
+        return f"  <url><loc>{escape(loc)}</loc></url>\n"
+    links = "".join(f'    <xhtml:link rel="alternate" hreflang={quoteattr(lang)} href={quoteattr(href)}/>\n'
+                    for lang, href in alternates)
+    return f"  <url>\n    <loc>{escape(loc)}</loc>\n{links}  </url>\n"
+
+
+def _alternates(outputs: list[Output], config: SiteConfig) -> dict[str, list[tuple[str, str]]]:
+    """Site path -> the (hreflang, absolute URL) of the same page in each of CONFIG's
+    languages and x-default, for every page of OUTPUTS made in several languages."""
+    versions: dict[tuple[str, str], dict[str, str]] = {}
+    for o in outputs:
+        if o.path.endswith(".html"):
+            versions.setdefault((o.kind, o.key), {})[o.lang] = o.url
+    found: dict[str, list[tuple[str, str]]] = {}
+    for by_lang in versions.values():
+        if len(by_lang) < 2:
+            continue
+        pairs = [(lang.code, config.url(by_lang[lang.code if i else ""]))
+                 for i, lang in enumerate(config.languages) if (lang.code if i else "") in by_lang]
+        pairs.append(("x-default", config.url(by_lang[""])))
+        found.update((url, pairs) for url in by_lang.values())
+    return found
+
+
 def render_robots(ctx: RenderContext, key: str) -> bytes:
-    """robots.txt: everything may be crawled; the sitemap is named.  A preview build's
-    (the frame's `preview` label set) disallows everything and names no sitemap."""
+    """robots.txt: everything may be crawled but the editors' admin (when published); the
+    sitemap is named.  A preview build's (the frame's `preview` label set) disallows everything
+    and names no sitemap."""
     if ctx.frame.get("preview"):
         return b"User-agent: *\nDisallow: /\n"
-    return f"User-agent: *\nAllow: /\n\nSitemap: {ctx.site.config.url('/sitemap.xml')}\n".encode()
+    admin = "Disallow: /admin/\n" if ctx.site.config.admin.enabled else ""
+    return f"User-agent: *\n{admin}Allow: /\n\nSitemap: {ctx.site.config.url('/sitemap.xml')}\n".encode()
