@@ -7,12 +7,14 @@ are escaped as %25, %0D and %0A; in a property value ',' and ':' are escaped too
 problem with no line is annotated on the file; one with no file (an outside service
 failing) is a plain error.  Paths are made relative to the folder the command runs in
 (the repository's root in a workflow), so a site in a subfolder is annotated at the
-right file.
+right file.  GitHub shows at most 10 error and 10 warning annotations a step (the rest only
+in the step's log), so past that a notice, written first, says how many there are.
 """
 from __future__ import annotations
 
 import json
 import os
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from .terminal import printable
 
 FORMATS = ("text", "github", "json")
 TITLE = "sitegen check"
+SHOWN = 10   # annotations of one level (error, warning) GitHub shows for one step
 
 
 def escape_data(text: str) -> str:
@@ -42,8 +45,10 @@ def shown_path(site: Path, path: str, here: Path) -> str:
 
 
 def github_lines(problems: Iterable[Problem], site: Path, here: Path) -> list[str]:
-    """One `::error` workflow command per problem (`::warning` for a warning)."""
+    """One `::error` workflow command per problem (`::warning` for a warning); first, when there
+    are more of a level than GitHub shows, a `::notice` saying how many there are."""
     lines = []
+    levels: Counter[str] = Counter()
     for problem in problems:
         properties = []
         if file := shown_path(site, problem.path, here):
@@ -54,6 +59,12 @@ def github_lines(problems: Iterable[Problem], site: Path, here: Path) -> list[st
                     properties.append(f"col={problem.col}")
         properties.append(f"title={escape_property(TITLE)}")
         lines.append(f"::{problem.level} {','.join(properties)}::{escape_data(printable(problem.message))}")
+        levels[problem.level] += 1
+    if max(levels.values(), default=0) > SHOWN:
+        counted = " and ".join(f"{n} {level}{'' if n == 1 else 's'}" for level, n in sorted(levels.items()))
+        message = (f"{counted}: GitHub shows the first {SHOWN} of each on their lines. Every one is in"
+                   " this step's log, and `sitegen check` on your computer lists them all.")
+        lines.insert(0, f"::notice title={escape_property(TITLE)}::{escape_data(message)}")
     return lines
 
 

@@ -104,3 +104,27 @@ def test_each_problem_is_one_line_that_reads_back_as_meant(folders, name, line, 
 def test_a_path_is_shown_from_the_folder_the_command_runs_in():
     [written] = github_lines([Problem("content/areas/abbey/area.yaml", 3, 7, "x")], SITE, SITE.parent)
     assert read_command(written)[1]["file"] == "site/content/areas/abbey/area.yaml"
+
+
+@pytest.mark.parametrize("count", [10, 11, 40])
+def test_past_the_ten_errors_github_shows_a_notice_says_how_many_there_are(count):
+    problems = [Problem(f"content/pages/p{i}.md", i + 1, 1, f"problem {i}") for i in range(count)]
+    commands = [read_command(line) for line in github_lines(problems, SITE, SITE)]
+    errors = [c for c in commands if c and c[0] == "error"]
+    assert [c[2] for c in errors] == [f"problem {i}" for i in range(count)]   # every one, in order, in the log
+    notices = [c for c in commands if c and c[0] == "notice"]
+    if count <= 10:
+        assert notices == []
+    else:
+        [(_, properties, message)] = notices
+        assert properties == {"title": TITLE}
+        assert message.startswith(f"{count} errors: GitHub shows the first 10") and "sitegen check" in message
+        assert commands[0][0] == "notice"   # first, so GitHub's limit never hides it
+
+
+def test_warnings_are_counted_apart_from_errors():
+    from sitegen.errors import WARNING
+    problems = [Problem("site.yaml", 1, 1, f"untranslated {i}", level=WARNING) for i in range(12)]
+    lines = github_lines([Problem("content/pages/a.md", 2, 1, "broken"), *problems], SITE, SITE)
+    assert [read_command(line)[0] for line in lines] == ["notice", "error", *["warning"] * 12]
+    assert read_command(lines[0])[2].startswith("1 error and 12 warnings: GitHub shows the first 10 of each")
