@@ -211,6 +211,7 @@ def test_the_site_in_a_language_has_the_translations_and_the_originals_elsewhere
     assert surgery.title == "Cymhorthfa stryd"
     assert [e.uid for e in north.events] == [e.uid for e in site.area("north-ward").events]
     assert south is site.area("south-ward")
+    assert [n.slug for n in north.news] == [n.slug for n in site.area("north-ward").news]   # no new story
     bike = next(n for n in north.news if n.slug == "bike-marking")
     assert (bike.title, bike.source, bike.url) == (
         "Marcio beiciau", "content/areas/north-ward/news/bike-marking.cy.md", "/areas/north-ward/news/bike-marking/")
@@ -237,6 +238,16 @@ def test_a_site_without_translations_loads_the_same_model(tmp_path):
     welsh = two.in_language("cy")
     assert welsh.areas == one.areas and welsh.pages == one.pages
     assert not any(two.translated(r, "cy") for r in (*two.areas, *two.pages, *two.areas[0].news))
+
+
+def test_a_translation_on_a_site_of_one_language_is_a_problem(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "minimal", site, ignore=shutil.ignore_patterns("expected", ".cache"))
+    (site / "content/pages/about.cy.md").write_text("---\ntitle: Amdanom\n---\n")
+    _, problems = load_site(site, BUILD_DATE)
+    assert [str(p) for p in problems] == [
+        "content/pages/about.cy.md: is a translation into 'cy', which this site does not have (languages:"
+        " en-GB); add 'cy' to 'languages' in site.yaml, or remove the file"]
 
 
 def problems_of(tmp_path: Path, files: dict[str, str]) -> list[str]:
