@@ -109,6 +109,18 @@ def test_the_preview_distribution_routes_every_request_and_says_noindex():
     assert {"Header": "X-Robots-Tag", "Override": True, "Value": "noindex, nofollow"} in headers["Items"]
 
 
+def test_only_the_preview_distribution_reads_the_bucket_and_only_previews():
+    statements = template()["Resources"]["PreviewBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    source = {"Fn::Sub": "arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${PreviewDistribution}"}
+    allowed = [s for s in statements if s["Effect"] == "Allow"]
+    assert {s["Action"]: s["Resource"] for s in allowed} == {
+        "s3:GetObject": {"Fn::Sub": "${PreviewBucket.Arn}/previews/*"},
+        "s3:ListBucket": {"Fn::GetAtt": ["PreviewBucket", "Arn"]}}
+    for statement in allowed:
+        assert statement["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+        assert statement["Condition"]["StringEquals"]["AWS:SourceArn"] == source
+
+
 def test_previews_are_made_only_when_a_preview_domain_is_given():
     parsed = template()
     assert parsed["Conditions"]["HasPreviews"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "PreviewDomain"}, ""]}]}
