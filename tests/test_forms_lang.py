@@ -199,3 +199,16 @@ def test_a_different_shared_value_is_located_where_it_is_written(shared, line):
     assert [(p.line, f"'{key}' is shared by every language" in p.message) for p in problems] == \
         [(line + 5, True)]
     assert problems[0].col in (9, 9 + len(key) + 2)   # the key, or its value when that is a scalar
+
+
+def test_check_names_an_untranslated_form_and_required_languages_refuse_it(tmp_path):
+    root = bilingual_site(tmp_path / "site")
+    (root / "forms" / "triage.cy.yaml").unlink()
+    result = run_cli("check", "--site", str(root))
+    assert result.exit_code == 0, result.output
+    assert "not yet translated:" in result.output and "1 of 2 forms" in result.output
+    with (root / "site.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("required_languages: [cy]\n")
+    output = check_output(root)
+    assert "forms/triage.yaml:" in output and "write triage.cy.yaml beside it" in output
+    assert "forms/report-test.yaml:" not in output

@@ -266,7 +266,7 @@ def _optional_field(field: Field) -> Field:
 
 
 # What `check` lists as untranslated: (kind, its plural), each in the order the site holds them.
-KINDS = (("area", "areas"), ("news story", "news stories"), ("page", "pages"))
+KINDS = (("area", "areas"), ("news story", "news stories"), ("page", "pages"), ("form", "forms"))
 SHOWN_FILES = 5   # files a warning names; the rest are counted
 
 
@@ -277,8 +277,11 @@ def untranslated(site: Site, code: str) -> dict[str, tuple[list[str], int]]:
     stories = [story for area in site.areas for story in area.news]
     records: dict[str, Sequence[Area | NewsItem | Page]] = {
         "area": site.areas, "news story": stories, "page": site.pages}
-    return {kind: ([r.source for r in found if not site.translated(r, code)], len(found))
-            for kind, found in records.items()}
+    missing = {kind: ([r.source for r in found if not site.translated(r, code)], len(found))
+               for kind, found in records.items()}
+    from ..forms.translation import untranslated_forms
+    missing["form"] = untranslated_forms(site.forms, code)   # forms and the triage tree
+    return missing
 
 
 def language_name(code: str) -> str:
