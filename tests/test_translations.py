@@ -194,6 +194,7 @@ def bilingual(tmp_path: Path, required: bool = False) -> Path:
         "    title: Cymhorthfa stryd\n")
     (north / "news/bike-marking.cy.md").write_text("---\ntitle: Marcio beiciau\n---\nCorff y stori.\n")
     (site / "content/pages/about.cy.md").write_text("---\ntitle: Amdanom ni\n---\nAm y wefan.\n")
+    (site / "site.cy.yaml").write_text("name: Heddlu Prawf\n")
     return site
 
 

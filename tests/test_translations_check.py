@@ -82,3 +82,7 @@ def test_required_languages_make_each_missing_translation_an_error_at_its_origin
     (site / "content/areas/north-ward/news/speed-checks.cy.md").write_text("---\ntitle: Gwirio cyflymder\n---\n")
     complete = check(site)
     assert complete.returncode == 0 and complete.stdout.startswith("No problems found"), complete.stderr
+    (site / "site.cy.yaml").unlink()
+    assert check(site).stderr.splitlines() == [
+        "site.yaml: has no Welsh (cy) translation, which 'required_languages' in site.yaml asks for; write"
+        " site.cy.yaml beside it"]

@@ -266,7 +266,8 @@ def _optional_field(field: Field) -> Field:
 
 
 # What `check` lists as untranslated: (kind, its plural), each in the order the site holds them.
-KINDS = (("area", "areas"), ("news story", "news stories"), ("page", "pages"), ("form", "forms"))
+KINDS = (("area", "areas"), ("news story", "news stories"), ("page", "pages"), ("form", "forms"),
+         ("site.yaml", "site.yaml"))
 SHOWN_FILES = 5   # files a warning names; the rest are counted
 
 
@@ -281,6 +282,8 @@ def untranslated(site: Site, code: str) -> dict[str, tuple[list[str], int]]:
                for kind, found in records.items()}
     from ..forms.translation import untranslated_forms
     missing["form"] = untranslated_forms(site.forms, code)   # forms and the triage tree
+    texts = getattr(site.config, "texts", None)   # site.<code>.yaml, read by sitegen/config.py
+    missing["site.yaml"] = (["site.yaml"] if texts is not None and code not in texts else [], 1)
     return missing
 
 
@@ -301,7 +304,7 @@ def translation_warnings(site: Site, codes: Iterable[str] = ()) -> list[Problem]
         if code in set(codes):
             continue
         missing = untranslated(site, code)
-        counts = [f"{len(files)} of {total} {plural if total != 1 else kind}"
+        counts = [_count(kind, plural, len(files), total)
                   for (kind, plural), (files, total) in zip(KINDS, missing.values(), strict=True) if files]
         if not counts:
             continue
@@ -330,6 +333,13 @@ def translation_errors(site: Site, codes: Iterable[str]) -> list[Problem]:
                                                   f" 'required_languages' in site.yaml asks for; write {name}"
                                                   " beside it"))
     return errors
+
+
+def _count(kind: str, plural: str, missing: int, total: int) -> str:
+    """'2 of 3 areas', '1 of 1 page'; "site.yaml's words" for site.yaml."""
+    if kind == "site.yaml":
+        return "site.yaml's words"
+    return f"{missing} of {total} {plural if total != 1 else kind}"
 
 
 def _and(items: list[str]) -> str:
