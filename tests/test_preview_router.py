@@ -207,6 +207,8 @@ def inside(key: str, folder: str) -> bool:
 
 
 hosts = st.one_of(
+    st.integers(1, 999_999).map(lambda n: f"pr-{n}.{DOMAIN}"),   # a pull request's host: paths vary
+    st.integers(1, 999_999).map(lambda n: f"pr-{n}.{DOMAIN}"),
     st.builds(lambda n, rest: f"pr-{n}{rest}", st.integers(-5, 10**7).map(str) | st.text(max_size=4),
               st.sampled_from([f".{DOMAIN}", f".{DOMAIN}.evil.com", f".{DOMAIN}:8080", ".evil.com", "", f"{DOMAIN}"])),
     st.text(max_size=40), st.none())
