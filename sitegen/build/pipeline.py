@@ -71,6 +71,8 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
         with reporter.phase("write"):
             whole_tree = needs_whole_tree(found)
             rendering = loaded.ctx.outputs if whole_tree else todo.render
+            for lang in sorted({o.lang for o in rendering}):   # each language's view, before workers fork
+                loaded.ctx.in_language(lang)
             ledger = publish_calendars(loaded.ctx, rendering)   # events' SEQUENCE, asked before rendering
             # The ledger is saved once the calendars have rendered, before they move in.
             if whole_tree:
