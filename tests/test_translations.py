@@ -163,9 +163,10 @@ def test_paths_of_translations_and_originals():
 
 def test_names_tell_translations_from_ordinary_files():
     problems = Problems()
-    names = ["st.ann.md", "story.md", "story.cy.md", "ghost.cy.md", "story.fr.md", "story.en.md", "news.old.md"]
+    names = ["st.ann.md", "story.md", "story.cy.md", "ghost.cy.md", "story.fr.md", "story.en.md", "news.old.md",
+             "news.md", "ghost.pl.md"]
     found = sort_names(names, "news", Languages(("en", "cy")), problems)
-    assert found.originals == ["st.ann.md", "story.md", "news.old.md"]
+    assert found.originals == ["st.ann.md", "story.md", "news.old.md", "news.md", "ghost.pl.md"]
     assert found.translations == {"cy": {"story.md": "story.cy.md"}}
     messages = {p.path: p.message for p in problems}
     assert "ghost.md, which does not exist" in messages["news/ghost.cy.md"]

@@ -47,6 +47,9 @@ def test_the_area_cache_keeps_translations_and_sees_an_edit_to_one(tmp_path):
     (site / "content/areas/south-ward/area.cy.yaml").write_text("name: Ward y De\n")
     added, hits = cached_load(site, state)
     assert hits == {"north-ward"} and dict(added["south-ward"].translations)["cy"].name == "Ward y De"
+    config = site / "site.yaml"   # other languages: other files are translations, so nothing is reused
+    config.write_text(config.read_text().replace("languages: [en, cy]", "languages: [en, cy, pl]"))
+    assert cached_load(site, state)[1] == set()
 
 
 def check(site: Path, *options: str) -> subprocess.CompletedProcess[str]:

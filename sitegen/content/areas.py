@@ -135,7 +135,7 @@ def load_area(ctx: LoadContext, folder: Path) -> Area | None:
     boundary = _load_boundary(ctx, folder) if BOUNDARY_FILE in files else None
     area = replace(area, boundary=boundary, borough_at=borough_at, social=social)
     names = sorted(name for name in files if name.startswith("area.") and name.endswith(".yaml"))
-    texts = sort_names(names, ctx.rel(folder), ctx.languages, ctx.problems, always=True).translations
+    texts = sort_names(names, ctx.rel(folder), ctx.languages, ctx.problems).translations
     return _with_translations(ctx, folder, area, checked, texts, news_versions)
 
 

@@ -82,15 +82,14 @@ class Sorted:
     translations: dict[str, dict[str, str]]
 
 
-def sort_names(names: Sequence[str], folder_rel: str, languages: Languages, problems: Problems,
-               always: bool = False) -> Sorted:
+def sort_names(names: Sequence[str], folder_rel: str, languages: Languages, problems: Problems) -> Sorted:
     """Tell NAMES (files of the folder FOLDER_REL) apart into originals and translations.
 
     `x.<code>.md` is a translation when CODE is one of the site's languages; a translation
     into the default language, or whose original is not among NAMES, is a problem.  When
-    CODE is another language Babel knows and the original exists (or ALWAYS: names that
-    can only be translations, like area.fr.yaml), it is a problem too (the site has no such
-    language); otherwise the name is an ordinary file, as it always was ('st.ann.md')."""
+    CODE is another language Babel knows and the original exists ('area.fr.yaml' on a site of
+    English and Welsh), it is a problem too: the site has no such language.  Otherwise the
+    name is an ordinary file, as it always was ('st.ann.md', 'area.old.yaml')."""
     present = set(names)
     found = Sorted([], {})
     for name in names:
@@ -102,7 +101,7 @@ def sort_names(names: Sequence[str], folder_rel: str, languages: Languages, prob
         code = languages.spelled(written)
         rel = f"{folder_rel}/{name}"
         if code is None:
-            if always or (known_language(written) and original in present):
+            if known_language(written) and original in present:
                 problems.add(rel, 0, 0, f"is a translation into '{written}', which this site does not have"
                                         f" (languages: {', '.join(languages.codes)}); add '{written}' to"
                                         " 'languages' in site.yaml, or remove the file")
