@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from ..build.eventledger import EventLedger, Published
 from ..content.localtime import as_utc, in_fold
+from ..i18n import gettext
 from ..model import Event
 from ..xmltext import xml_safe
 from .base import Output, RenderContext
@@ -95,9 +96,10 @@ def render_ics(ctx: RenderContext, key: str) -> bytes:
     # A site of several languages says which each calendar's words are in (one language: as before).
     language = ctx.language.code if site.config.multilingual else ""
     text = f";LANGUAGE={language}:" if language else ":"
+    calendar_name = gettext("%(name)s police events") % {"name": site.full_name(area)}
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:-//sitegen//{ics_text(site.config.name)}//EN",
              "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
-             f"X-WR-CALNAME{text}{ics_text(site.full_name(area) + ' police events')}",
+             f"X-WR-CALNAME{text}{ics_text(calendar_name)}",
              "X-WR-TIMEZONE:Europe/London"]
     lines += VTIMEZONE
     url = site.config.url(ctx.address(area.url))

@@ -13,6 +13,7 @@ from ..build.sources import area_unit, feeds_unit, page_unit
 from ..build.units import Unit, digest
 from ..content.postcodes import has_lookup
 from ..feeds.view import latest_posts
+from ..i18n import gettext
 from ..maps import Polygon, Touching, boundary_digest, draw_areas, merged, neighbours
 from ..model import Area, Borough, NewsItem, Page, Site, shared_names
 from ..security import content_security_policy
@@ -224,7 +225,7 @@ def is_translated(ctx: RenderContext, record: Area | NewsItem | Page) -> bool:
 
 
 def _area_crumbs(site: Site, area) -> list:
-    crumbs = [("Home", "/")]
+    crumbs = [(gettext("Home"), "/")]
     borough = site.borough_of(area)
     if borough:
         crumbs.append((borough.name, borough.url))
@@ -300,10 +301,12 @@ def render_home(ctx: RenderContext, key: str) -> bytes:
 def render_borough(ctx: RenderContext, key: str) -> bytes:
     """A borough's page: its wards."""
     borough = next(b for b in ctx.site.boroughs if b.slug == key)
-    return page_html(ctx, "borough.html", borough.url, f"Police in {borough.name}", [("Home", "/")],
-                     borough=_listed_borough(borough),
-                     area_map=_links_map(f"Map of the wards of {borough.name}", _outlines(borough.areas)),
-                     description=f"Find the neighbourhood policing team for your ward in {borough.name}.")
+    named = {"name": borough.name}
+    area_map = _links_map(gettext("Map of the wards of %(name)s") % named, _outlines(borough.areas))
+    description = gettext("Find the neighbourhood policing team for your ward in %(name)s.") % named
+    return page_html(ctx, "borough.html", borough.url, gettext("Police in %(name)s") % named,
+                     [(gettext("Home"), "/")], borough=_listed_borough(borough), area_map=area_map,
+                     description=description)
 
 
 class LinksMap(NamedTuple):
@@ -331,10 +334,11 @@ def _home_map(site: Site) -> LinksMap | None:
     """The home page's map: the boroughs (each the union of its wards) once there are
     several, else every area."""
     if len(site.boroughs) > 1:
-        return _links_map(f"Map of the boroughs of {site.config.name}",
+        return _links_map(gettext("Map of the boroughs of %(name)s") % {"name": site.config.name},
                           [(b.url, b.name, merged([a.boundary.polygons for a in b.areas if a.boundary])
                             if any(a.boundary for a in b.areas) else None) for b in site.boroughs])
-    return _links_map(f"Map of the wards of {site.config.name}", _outlines(site.areas))
+    return _links_map(gettext("Map of the wards of %(name)s") % {"name": site.config.name},
+                      _outlines(site.areas))
 
 
 def _outlines(areas: Sequence[Area]) -> list[tuple[str, str, tuple[Polygon, ...] | None]]:
@@ -346,20 +350,22 @@ def render_area(ctx: RenderContext, key: str) -> bytes:
     """A ward page."""
     site = ctx.site
     area = site.area(key)
-    title = f"{site.full_name(area)} neighbourhood police"
+    title = gettext("%(name)s neighbourhood police") % {"name": site.full_name(area)}
     return page_html(ctx, "area.html", area.url, title, _area_crumbs(site, area),
                      area=area, events=area.upcoming_events(site.build_date),
                      neighbours=tuple(Listed(slug, name, "") for slug, name in site.neighbours.get(key, ())),
                      feeds=latest_posts(site.config, area, site.build_date),
                      translated=is_translated(ctx, area),
-                     description=area.summary or f"Your neighbourhood police team in {area.name}.")
+                     description=area.summary or gettext("Your neighbourhood police team in %(name)s.") % {
+                         "name": area.name})
 
 
 def render_news_index(ctx: RenderContext, key: str) -> bytes:
     """All news of one ward."""
     site = ctx.site
     area = site.area(key)
-    return page_html(ctx, "news_index.html", f"{area.url}news/", f"News from {site.full_name(area)}",
+    title = gettext("News from %(name)s") % {"name": site.full_name(area)}
+    return page_html(ctx, "news_index.html", f"{area.url}news/", title,
                      _named_crumbs(site, area), area=area, full_name=site.full_name(area),
                      translated=all(is_translated(ctx, n) for n in area.news))
 
@@ -370,7 +376,7 @@ def render_news(ctx: RenderContext, key: str) -> bytes:
     area_slug, slug = key.split("/")
     area = site.area(area_slug)
     item = next(n for n in area.news if n.slug == slug)
-    crumbs = _named_crumbs(site, area) + [("News", f"{area.url}news/")]
+    crumbs = _named_crumbs(site, area) + [(gettext("News"), f"{area.url}news/")]
     return page_html(ctx, "news.html", item.url, item.title, crumbs, area=area,
                      full_name=site.full_name(area), item=item,
                      body_html=ctx.body_html(item.source), description=item.summary,
@@ -383,11 +389,12 @@ def render_page(ctx: RenderContext, key: str) -> bytes:
     if page is None:
         raise KeyError(key)
     template = "404.html" if key == "404" else "page.html"
-    return page_html(ctx, template, page.url, page.title, [("Home", "/")], content=page,
+    return page_html(ctx, template, page.url, page.title, [(gettext("Home"), "/")], content=page,
                      body_html=ctx.body_html(page.source), description=page.summary,
                      translated=is_translated(ctx, page))
 
 
 def render_not_found(ctx: RenderContext, key: str) -> bytes:
     """The built-in 'page not found' page, used when the site has no 404.md."""
-    return page_html(ctx, "404.html", "/404.html", "Page not found", [("Home", "/")], content=None)
+    return page_html(ctx, "404.html", "/404.html", gettext("Page not found"), [(gettext("Home"), "/")],
+                     content=None)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from ..build.sources import area_unit
 from ..build.units import Unit, digest
 from ..content.markup import absolute_urls
+from ..i18n import gettext
 from ..maps import feature_json
 from ..model import Area, Site
 from ..xmltext import escape, quoteattr
@@ -59,11 +60,12 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
     area = ctx.site.area(key)
     updated = max((n.date for n in area.news), default=ctx.site.build_date)
     feed_url = config.url(ctx.address(f"{area.url}feed.xml"))
+    title = gettext("%(name)s neighbourhood news") % {"name": ctx.site.full_name(area)}
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>',
         f"  <id>{escape(feed_url)}</id>",
-        f"  <title>{escape(f'{ctx.site.full_name(area)} neighbourhood news - {config.name}')}</title>",
+        f"  <title>{escape(title)} - {escape(config.name)}</title>",
         f"  <updated>{_atom_time(updated)}</updated>",
         f"  <author><name>{escape(config.name)}</name></author>",
         f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
