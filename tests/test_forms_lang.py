@@ -17,8 +17,9 @@ from conftest import BUILD_DATE, run_cli
 from sitegen.content.schema import Where
 from sitegen.content.yamlsource import parse_yaml
 from sitegen.errors import Problems
+from sitegen.forms.messages import default_messages
 from sitegen.forms.translation import FORM_SHAPE, Overlay
-from sitegen.i18n import catalogue
+from sitegen.i18n import Language, activate, catalogue
 from test_schema_contract import ajv_verdicts
 
 HERE = Path(__file__).parent
@@ -49,6 +50,12 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
+def welsh_default(qtype: str, label: str, kind: str, **limits) -> str:
+    """The catalogue's Welsh default message of KIND for a question of QTYPE labelled LABEL."""
+    with activate(Language("cy", "cy")):
+        return default_messages(qtype, label, **limits)[kind]
+
+
 def main_text(path: Path) -> str:
     """The words of a page's <main>, tags removed."""
     html = path.read_text(encoding="utf-8")
@@ -70,9 +77,11 @@ def test_the_welsh_form_shows_every_label_hint_and_option_in_welsh(built):
     assert rules["words"]["change"] == "Newid" and rules["words"]["months"][5] == "Mehefin"
     details = next(q for q in rules["questions"] if q["name"] == "details")
     assert details["messages"]["required"] == "Dywedwch wrthym beth ddigwyddodd"   # the translation's own
-    assert details["messages"]["too_long"].startswith("Rhaid i")                   # the catalogue's default
+    assert details["messages"]["too_long"] == welsh_default("textarea", "Dywedwch wrthym beth ddigwyddodd",
+                                                            "too_long", max_length=500)   # the catalogue's
     kind = next(q for q in rules["questions"] if q["name"] == "kind")
-    assert kind["messages"]["required"] == "Dewiswch ateb i ‘Pa fath o brawf oedd e?’"
+    assert kind["messages"]["required"] == welsh_default("radios", "Pa fath o brawf oedd e?", "required")
+    assert "Pa fath o brawf oedd e?" in kind["messages"]["required"] and "Select" not in kind["messages"]["required"]
 
 
 def test_the_english_form_is_as_before(built):
