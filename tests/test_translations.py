@@ -17,6 +17,7 @@ from sitegen.content.translations import Languages, overlay, sort_names, split_n
 from sitegen.content.yamlsource import parse_yaml
 from sitegen.errors import Problems
 from sitegen.model import original_path, translation_path
+from sitegen.sitefiles import bad_names, name_fault
 
 SITES = Path(__file__).parent / "sites"
 BUILD_DATE = date(2026, 11, 28)
@@ -295,3 +296,15 @@ AREA_CY = "content/areas/north-ward/area.cy.yaml"
 ])
 def test_each_problem_is_located_in_the_translation(tmp_path, files, expected):
     assert expected in problems_of(tmp_path, files)
+
+
+@pytest.mark.parametrize("name", ["story.cy.md", "area.cy.yaml", "about.en-GB.md", "site.cy.yaml"])
+def test_the_name_checks_accept_translations_and_still_refuse_what_they_refused(name):
+    assert name_fault(name) is None
+    stem, _, rest = name.partition(".")
+    for bad in (f"{stem}\u202e.{rest}", f" {name}", f"{stem}\t.{rest}", f"{stem}.{rest} "):
+        assert name_fault(bad) is not None
+
+
+def test_a_bilingual_site_has_no_bad_names(tmp_path):
+    assert bad_names(bilingual(tmp_path)) == []
