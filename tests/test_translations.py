@@ -308,3 +308,7 @@ def test_the_name_checks_accept_translations_and_still_refuse_what_they_refused(
 
 def test_a_bilingual_site_has_no_bad_names(tmp_path):
     assert bad_names(bilingual(tmp_path)) == []
+
+
+def test_an_empty_translation_translates_nothing_and_is_no_problem(tmp_path):
+    assert problems_of(tmp_path, {AREA_CY: "", "content/pages/about.cy.md": "---\n---\n"}) == []

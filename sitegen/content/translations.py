@@ -26,14 +26,16 @@ from babel import Locale, UnknownLocaleError, localedata
 
 from ..errors import WARNING, Problem, Problems
 from ..model import original_path, split_name, translation_path
-
-if TYPE_CHECKING:
-    from ..model import Area, NewsItem, Page, Site
 from .schema import Field, Kind, ListOf, Record, Where
 from .yamlsource import LocatedDict, LocatedList, Pos
 
-# The key fields by which lists of records merge: events and questions have `id`, options `value`.
+if TYPE_CHECKING:
+    from ..model import Area, NewsItem, Page, Site
+
+# The key fields by which lists of records merge: events have `id`, options `value`.
 KEY_FIELDS = ("id", "value")
+
+
 @lru_cache(maxsize=256)
 def known_language(code: str) -> bool:
     """Whether Babel has locale data for CODE ('cy', 'en-GB'): a name like 'story.fr.md'
@@ -127,8 +129,8 @@ def overlay(kind: Kind, original: Any, raw: Any, where: Where, problems: Problem
     unknown key) are reported at their lines.  ORIGINAL_FILE names the original in messages
     ('area.yaml').  ORIGINAL None (the original is unusable, already reported): the
     translation is only checked, and None comes back.  Returns the merged value; where the
-    translation is wrong, the original's value is kept."""
-    checked = optional(kind).check(raw, where, problems)
+    translation is wrong, the original's value is kept.  An empty file translates nothing."""
+    checked = optional(kind).check({} if raw is None and isinstance(kind, Record) else raw, where, problems)
     if original is None:
         return None
     if checked is None:
