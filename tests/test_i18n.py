@@ -2,6 +2,7 @@
 language, url() per language, and dates and times in English and Welsh."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from sitegen import i18n
 from sitegen.errors import SitegenError
 from sitegen.render import make_environment
+from sitegen.scriptwords import script_words
 
 WELSH = i18n.Language("cy", "cy")
 ENGLISH = i18n.Language("en-GB")
@@ -169,3 +171,24 @@ def test_templates_translate_and_link_in_the_active_language(tmp_path: Path):
     with i18n.activate(WELSH):
         assert template.render(values) == (
             '<a href="/cy/find/">&lt;b&gt;</a>time of dayhanner dydd 3 Rhagfyr 2026')
+
+
+STATIC = Path(__file__).resolve().parent.parent / "sitegen" / "theme" / "static"
+
+
+@pytest.mark.parametrize("script, source", [("finder", "finder.js"), ("locate", "locate.js"),
+                                            ("filter", "site.js")])
+def test_every_word_a_script_asks_for_is_given(script: str, source: str):
+    """The keys a script looks up (say("key"), text("key"), its FAILURES) are sitegen.scriptwords'."""
+    code = (STATIC / source).read_text(encoding="utf-8")
+    asked = {key for call in re.findall(r"\b(?:say|text)\(([^{)]*)", code) for key in re.findall(r'"(\w+)"', call)}
+    failures = re.search(r"const FAILURES = \{([^}]*)\}", code)
+    if failures:
+        asked |= set(re.findall(r':\s*"(\w+)"', failures.group(1)))
+    given = set(script_words(script)) - {"paths"}
+    assert asked and asked <= given, asked - given
+    with i18n.activate(WELSH):
+        welsh = script_words(script)
+    assert welsh["paths"] == {"home": "/cy/", "find": "/cy/find/", "areas": "/cy/areas/"}
+    assert all(welsh[key] != value for key, value in script_words(script).items()
+               if key not in ("paths", "km")), "a word the Welsh catalogue does not have"
