@@ -73,6 +73,7 @@ def test_the_welsh_form_shows_every_label_hint_and_option_in_welsh(built):
         assert word not in text, word
     html = welsh.read_text(encoding="utf-8")
     assert '<input type="hidden" name="lang" value="cy">' in html
+    assert 'href="/cy/report/">Start again</a>' in html   # the Markdown's link, in the page's language
     rules = json.loads(unescape(re.search(r"data-sitegen-rules='([^']*)'", html).group(1)))
     assert rules["words"]["change"] == "Newid" and rules["words"]["months"][5] == "Mehefin"
     details = next(q for q in rules["questions"] if q["name"] == "details")
@@ -87,6 +88,7 @@ def test_the_welsh_form_shows_every_label_hint_and_option_in_welsh(built):
 def test_the_english_form_is_as_before(built):
     html = (built / "forms" / "report-test" / "index.html").read_text(encoding="utf-8")
     assert 'name="lang"' not in html and '"words"' not in html
+    assert 'href="/report/">Start again</a>' in html
     for word in ("What kind of test was it?", "A small test", "Include where and when."):
         assert word in html
 

@@ -8,11 +8,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from ..build.sources import FORMS
 from ..i18n import gettext
 from ..model import Site
-from ..outputs.base import Output, RenderContext
+from ..outputs.base import Output, RenderContext, localised_links
 from ..outputs.pages import page_html, page_output
 from .fields import field
 from .model import DEFAULT_EXIT_URL, Form, FormsBundle, Triage
@@ -59,7 +60,17 @@ def _form(ctx: RenderContext, form_id: str) -> Form:
     form = _bundle(ctx).form(form_id)
     if form is None:
         raise KeyError(form_id)
-    return form
+    if not ctx.lang:
+        return form
+    # The editor's Markdown links to site pages lead to the page's language where the build makes them.
+    pages = tuple(replace(page, intro_html=_localised(ctx, page.intro_html)) for page in form.pages)
+    return replace(form, intro_html=_localised(ctx, form.intro_html), pages=pages,
+                   next_steps_html=_localised(ctx, form.next_steps_html))
+
+
+def _localised(ctx: RenderContext, html: str) -> str:
+    """HTML (rendered Markdown) with its links to site pages in CTX's language (outputs.base)."""
+    return localised_links(html, ctx.language.prefix, ctx.known) if html and ctx.lang else html
 
 
 def _crumbs(ctx: RenderContext) -> list:
@@ -109,6 +120,7 @@ def render_triage(ctx: RenderContext, key: str) -> bytes:
     node = triage.node(key) if triage else None
     if triage is None or node is None:
         raise KeyError(key)
+    node = replace(node, body_html=_localised(ctx, node.body_html)) if ctx.lang else node
     is_start = key == triage.start
     crumbs = [(gettext("Home"), "/")] + ([] if is_start else [(gettext("Report"), "/report/")])
     parents = triage.parents(key)
