@@ -222,11 +222,18 @@ def _to_translations(merged: Catalog) -> Translations:
     return Translations(buffer, domain=DOMAIN)
 
 
+VOWELS = frozenset("aeiouáéíóúàèìòùâêîôûäëïöü")
+
+
 def and_list(items: list[str]) -> str:
     """"A", "A and B", "A, B and C" in the active language (the last join is the catalogue's)."""
     if len(items) < 2:
         return "".join(items)
-    return gettext("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
+    last = items[-1]
+    # Translators: the last item starts with a vowel (Welsh writes "ac" there, not "a").
+    message = (pgettext("before a vowel", "%(first)s and %(last)s") if last[:1].lower() in VOWELS
+               else gettext("%(first)s and %(last)s"))
+    return message % {"first": ", ".join(items[:-1]), "last": last}
 
 
 # Dates and times ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from .i18n import gettext as _
-from .i18n import url
+from .i18n import pgettext, url
 
 
 def _finder() -> dict[str, str]:
@@ -33,6 +33,7 @@ def _finder() -> dict[str, str]:
         "oneWard": _("%(postcode)s is in %(ward)s ward."),
         "manyWards": _("%(postcode)s lies in %(count)s wards: %(wards)s."),
         "and": _("%(first)s and %(last)s"),
+        "andVowel": pgettext("before a vowel", "%(first)s and %(last)s"),
         "eachTeam": _("Each has its own team. Choose the ward where you live."),
     }
 

@@ -192,3 +192,13 @@ def test_every_word_a_script_asks_for_is_given(script: str, source: str):
     assert welsh["paths"] == {"home": "/cy/", "find": "/cy/find/", "areas": "/cy/areas/"}
     assert all(welsh[key] != value for key, value in script_words(script).items()
                if key not in ("paths", "km")), "a word the Welsh catalogue does not have"
+
+
+def test_and_list_in_each_language():
+    assert i18n.and_list([]) == "" and i18n.and_list(["Abbey"]) == "Abbey"
+    assert i18n.and_list(["Abbey", "Valence", "Heath"]) == "Abbey, Valence and Heath"
+    assert i18n.and_list(["Valence", "Abbey"]) == "Valence and Abbey"
+    with i18n.activate(WELSH):
+        assert i18n.and_list(["Abbey", "Valence", "Heath"]) == "Abbey, Valence a Heath"
+        assert i18n.and_list(["Valence", "Abbey"]) == "Valence ac Abbey"
+        assert i18n.and_list(["Valence", "Eastbury"]) == "Valence ac Eastbury"

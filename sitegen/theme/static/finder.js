@@ -141,7 +141,10 @@ function setUpPostcodeForm(form) {
     } else {
       // "A, B and C": the last two joined by the language's "and".
       const first = links.slice(0, -1).flatMap((a, i) => (i ? [", ", a] : [a]));
-      const wardList = say("and", { first, last: links[links.length - 1] });
+      const last = links[links.length - 1];
+      // Welsh joins with "ac" before a vowel: the page gives both forms.
+      const vowel = /^[aeiouáéíóúàèìòùâêîôûäëïöü]/i.test(last.textContent);
+      const wardList = say(vowel ? "andVowel" : "and", { first, last });
       show(paragraph(...say("manyWards", { postcode: read.postcode, count: String(links.length), wards: wardList })),
         paragraph(...say("eachTeam")));
     }
