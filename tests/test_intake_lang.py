@@ -66,6 +66,9 @@ def test_a_welsh_report_round_trips_with_its_language(settings, s3, bucket):
     assert {doc["language"] for doc in reports.values()} == {"cy", "en"}
     assert all(REFERENCE.match(ref) for ref in reports)   # references the same in both languages
 
+    listed = cli(settings, "list", "--language", "cy")
+    lines = [line.split() for line in listed.output.splitlines() if not line.endswith("report(s).")]
+    assert listed.exit_code == 0 and [(line[0], line[-1]) for line in lines] == [(done.group(1), "cy")]
     shown = cli(settings, "show", done.group(1))
     assert shown.exit_code == 0 and "Language:  cy" in shown.output
     exported = cli(settings, "export", "--format", "csv", "--form", "report-test")

@@ -183,11 +183,14 @@ def _reader(site_dir: Path, flags: dict):
 @_store_options
 @_days_options
 @click.option("--ward", default=None, help="Only reports about this ward (slug); opens each report.")
-def list_command(site_dir: Path, day, start, end, form, ward, **flags) -> None:
-    """One line per report: reference, time stored (UTC), form.  Reads keys only, unless --ward."""
+@click.option("--language", default=None,
+              help="Only reports answered in this language (a tag like cy); opens each report.")
+def list_command(site_dir: Path, day, start, end, form, ward, language, **flags) -> None:
+    """One line per report: reference, time stored (UTC), form (and the language it was answered in,
+    with --ward or --language).  Reads keys only, unless --ward or --language."""
     from ..intake.reading import list_lines
     count = 0
-    for line in list_lines(_reader(site_dir, flags), day, start, end, form, ward):
+    for line in list_lines(_reader(site_dir, flags), day, start, end, form, ward, language):
         click.echo(line)
         count += 1
     click.echo(f"{count} report(s).", err=True)

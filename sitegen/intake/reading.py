@@ -558,18 +558,24 @@ def _stamp(moment: datetime) -> str:
 
 
 def list_lines(reader: Reader, day: str | None, start: str | None, end: str | None, form: str | None,
-               ward: str | None) -> Iterator[str]:
+               ward: str | None, language: str | None = None) -> Iterator[str]:
     """'REFERENCE  TIME  FORM' per report chosen (TIME: when S3 stored it, UTC).
 
-    Day and form are answered from keys; WARD opens each report (its `ward` answer).
+    Day and form are answered from keys; WARD and LANGUAGE open each report (its `ward`
+    answer, its `language`), and then each line ends with the report's language, if it has one.
     """
     first, last = day_range(day, start, end)
     reports = reader.keys(_form_id(form), first, last)
-    if ward:   # the reports fetched 8 at a time, as export does
-        reports = [r for r, document in zip(reports, reader.documents([r.key for r in reports]), strict=True)
-                   if ward in ward_of(document)]
-    for report in reports:
-        yield f"{report.reference}  {_stamp(report.written)}  {report.form}"
+    if not (ward or language):
+        for report in reports:
+            yield f"{report.reference}  {_stamp(report.written)}  {report.form}"
+        return
+    # the reports fetched 8 at a time, as export does
+    for report, document in zip(reports, reader.documents([r.key for r in reports]), strict=True):
+        said = str(document.get("language") or "")
+        if (not ward or ward in ward_of(document)) and (not language or said == language):
+            yield f"{report.reference}  {_stamp(report.written)}  {report.form}" + (
+                f"  {printable(said)}" if said else "")
 
 
 def export_text(reader: Reader, fmt: str, day: str | None, start: str | None, end: str | None,
