@@ -155,6 +155,26 @@ def catalogue(code: str, site_root: Path | None = None) -> Translations:
     return _catalogue(code, theme, _stamp(theme), site, _stamp(site), site_root)
 
 
+def catalogue_problems(site_root: Path, languages: tuple[Language, ...]) -> list[Problem]:
+    """What is wrong with the site's locale/<ll>.po files (for `check` and every build): one
+    that does not read or breaks a message, or one for a language the site does not have."""
+    problems: list[Problem] = []
+    for language in languages:
+        try:
+            catalogue(language.code, site_root)
+        except SitegenError as error:
+            problems.extend(error.problems)
+    folder = site_root / SITE_LOCALE_DIR
+    known = {language.subtag for language in languages}
+    for po in sorted(folder.glob("*.po")) if folder.is_dir() else ():
+        if po.stem not in known:
+            have = ", ".join(f"{s}.po" for s in sorted(known))
+            problems.append(Problem(f"{SITE_LOCALE_DIR}/{po.name}", 0, 0,
+                                    f"the site has no language '{po.stem}' (languages: in site.yaml); "
+                                    f"name the file after one of its languages ({have}) or remove it"))
+    return problems
+
+
 def _stamp(path: Path | None) -> tuple[int, int] | None:
     try:
         found = os.stat(path) if path else None

@@ -78,3 +78,14 @@ def test_welsh_pages_link_within_welsh(welsh_build: Path):
             if not href.startswith("/cy/") and not href.endswith(".geojson"):   # one boundary file
                 strays.add((page.relative_to(welsh_build).as_posix(), href))
     assert not strays
+
+
+def test_check_names_a_broken_override_and_one_for_a_language_the_site_lacks(make_site):
+    site = make_site("minimal")
+    (site / "locale").mkdir()
+    (site / "locale" / "en.po").write_text('msgid "Back to %(name)s"\nmsgstr "Back"\n', encoding="utf-8")
+    (site / "locale" / "fr.po").write_text('msgid "Back"\nmsgstr "Retour"\n', encoding="utf-8")
+    result = run_cli("check", "--site", str(site))
+    assert result.exit_code == 1
+    assert "locale/en.po:1: the words for 'Back to %(name)s' must keep its placeholders" in result.output
+    assert "locale/fr.po: the site has no language 'fr'" in result.output

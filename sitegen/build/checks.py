@@ -17,6 +17,7 @@ from ..content.site import load_site
 from ..content.translations import required_languages, translation_errors
 from ..errors import Problem
 from ..feeds.checks import feed_problems
+from ..i18n import catalogue_problems
 from ..links import check_links
 from ..maps import boundary_problems, touching
 from ..model import Site
@@ -46,6 +47,7 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     problems.extend(boundary_problems(site.areas, root, touch))
     problems.extend(lookup_problems(root, (a.slug for a in site.areas)))
     problems.extend(translation_errors(site, required_languages(site.config)))
+    problems.extend(catalogue_problems(root, site.config.languages))
     problems.raise_if_any()
     return replace(site, neighbours=named_neighbours(site, touch)), outputs
 
