@@ -11,7 +11,8 @@ from webserver import serve_like_cdn
 @pytest.mark.browser
 def test_every_built_page_has_no_axe_violations(browser, example_build):
     url, server = serve_like_cdn(example_build)
-    pages = sorted(p.relative_to(example_build).as_posix() for p in example_build.rglob("*.html"))
+    pages = sorted(p.relative_to(example_build).as_posix() for p in example_build.rglob("*.html")
+                   if not p.relative_to(example_build).as_posix().startswith("admin/"))   # Decap's, not ours
     assert len(pages) > 100
     context = browser.new_context()
     page = context.new_page()

@@ -57,7 +57,8 @@ class PageFacts(HTMLParser):
 
 
 def html_pages(build: Path) -> list[Path]:
-    return sorted(p for p in build.rglob("*.html"))
+    """The public pages of BUILD (not the editors' admin: tests/test_admin_config.py)."""
+    return sorted(p for p in build.rglob("*.html") if p.relative_to(build).parts[0] != "admin")
 
 
 def facts(path: Path) -> tuple[PageFacts, str]:

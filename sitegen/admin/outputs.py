@@ -81,7 +81,7 @@ def render_admin_page(ctx: RenderContext, key: str) -> bytes:
     """admin/index.html: loads decap-cms.js (which reads config.yml beside it)."""
     site = ctx.site
     return f"""<!doctype html>
-<html lang="en">
+<html lang="{escape(site.config.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
