@@ -138,10 +138,14 @@ def test_every_problem_of_a_translation_is_located(tmp_path):
         "        required: false\n"                        # 8: shared, differs
         "        options:\n"                               # 9
         "          - {value: large, label: Mawr}\n"        # 10: no such option
-        "      - name: nothing\n"                          # 11: no such question
-        "        label: Dim\n"                             # 12
-        "  - id: elsewhere\n"                              # 13: no such page
-        "    title: Rhywle\n", encoding="utf-8")
+        "          - Don't know\n"                         # 11: the original's, copied: fine
+        "          - Ddim yn gwybod\n"                     # 12: which option is it?
+        "      - name: nothing\n"                          # 13: no such question
+        "        label: Dim\n"                             # 14
+        "  - id: elsewhere\n"                              # 15: no such page
+        "    title: Rhywle\n"                              # 16
+        "  - id: what\n"                                   # 17: twice
+        "    title: Beth\n", encoding="utf-8")
     (root / "forms" / "report-test.fr.yaml").write_text("title: Test\n", encoding="utf-8")
     (root / "forms" / "report-nothing.cy.yaml").write_text("title: Dim\n", encoding="utf-8")
     (root / "forms" / "triage.cy.yaml").write_text(
@@ -153,8 +157,10 @@ def test_every_problem_of_a_translation_is_located(tmp_path):
         ("forms/report-test.cy.yaml:3:", "unknown key 'colour'"),
         ("forms/report-test.cy.yaml:8:", "'required' is shared by every language"),
         ("forms/report-test.cy.yaml:10:", "value 'large' is not in forms/report-test.yaml"),
-        ("forms/report-test.cy.yaml:11:", "name 'nothing' is not in forms/report-test.yaml"),
-        ("forms/report-test.cy.yaml:13:", "id 'elsewhere' is not in forms/report-test.yaml"),
+        ("forms/report-test.cy.yaml:12:", "an option is translated as a mapping of its value and its words"),
+        ("forms/report-test.cy.yaml:13:", "name 'nothing' is not in forms/report-test.yaml"),
+        ("forms/report-test.cy.yaml:15:", "id 'elsewhere' is not in forms/report-test.yaml"),
+        ("forms/report-test.cy.yaml:17:", "id 'what' is translated twice"),
         ("forms/report-test.fr.yaml:1:1:", "is for the language 'fr'"),
         ("forms/report-nothing.cy.yaml:1:1:", "translates forms/report-nothing.yaml, which does not exist"),
         ("forms/triage.cy.yaml:3:", "has 1 items but forms/triage.yaml has 2"),
@@ -162,6 +168,7 @@ def test_every_problem_of_a_translation_is_located(tmp_path):
     for where, message in expected:
         assert any(line.startswith(where) and message in line for line in output.splitlines()), \
             (where, message, output)
+    assert "report-test.cy.yaml:11:" not in output
 
 
 def test_a_translation_on_a_site_of_one_language_is_refused(tmp_path):

@@ -113,10 +113,23 @@ class Overlay:
         seen: set[str] = set()
         for index, item in enumerate(text):
             spot = where.item(index, text.where(index) if isinstance(text, LocatedList) else where.pos)
+            if match == "value" and not isinstance(item, dict) and self._plain_option(item, base, spot):
+                continue
             place = self._place(item, index, match, keys, seen, spot)
             if place is not None:
                 merged[place] = self.mapping(_as_mapping(base[place], match), item, spot, shape)
         return merged
+
+    def _plain_option(self, item: Any, base: list, spot: Where) -> bool:
+        """Whether ITEM, an option written as plain text, is done with: a copy of one of the original's
+        (Decap CMS copies them) is taken as it is; other text is reported, as it cannot say which
+        option it translates."""
+        if any(not isinstance(old, dict) and str(old).strip() == str(item).strip() for old in base):
+            return True
+        spot.report(self.problems, "an option is translated as a mapping of its value and its words, like"
+                                   " {value: dont-know, label: Ddim yn gwybod}; the value is the original's"
+                                   f" (an option written as text has its text as a slug: see {self.original})")
+        return True
 
     def _place(self, item: Any, index: int, match: str, keys: list[str], seen: set[str],
                spot: Where) -> int | None:
