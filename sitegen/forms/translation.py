@@ -128,7 +128,8 @@ class Overlay:
             return True
         spot.report(self.problems, "an option is translated as a mapping of its value and its words, like"
                                    " {value: dont-know, label: Ddim yn gwybod}; the value is the original's"
-                                   f" (an option written as text has its text as a slug: see {self.original})")
+                                   " (an option written as text has its text as a slug: see"
+                                   f" {self.original})")
         return True
 
     def _place(self, item: Any, index: int, match: str, keys: list[str], seen: set[str],
