@@ -14,11 +14,14 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sitegen.build import Reporter
 from sitegen.build import build as build_site
 from sitegen.config import load_config
 from sitegen.errors import SitegenError
+from sitegen.outputs.base import localised_links
 
 SITES = Path(__file__).parent / "sites"
 BASE = "https://police.example.org"
@@ -228,3 +231,24 @@ def test_languages_paths_and_welsh_texts_are_read(tmp_path):
     (tmp_path / "site.yaml").write_text("name: Test\nbase_url: https://example.org/\nlanguage: cy\n")
     config = load_config(tmp_path)
     assert [(lang.code, lang.path) for lang in config.languages] == [("cy", "")] and not config.multilingual
+
+
+# -- links in a body ------------------------------------------------------------------------------
+
+SEGMENT = st.text("abc-/", min_size=0, max_size=12)
+
+
+@settings(max_examples=50, deadline=None)
+@given(paths=st.lists(st.tuples(SEGMENT, st.sampled_from(["", "#top", "?q=1"]), st.booleans()), max_size=6))
+def test_body_links_lead_to_the_languages_page_only_where_the_build_makes_one(paths):
+    """A link to a site path goes under /cy exactly when /cy<path> is made; a link already
+    under /cy, an outside link and one to a page not made in Welsh are left as written."""
+    known = {f"/cy/{path}" for path, _, made in paths if made}
+    html = "".join(f'<a href="/{path}{tail}">x</a><a href="https://example.org/{path}">y</a>'
+                   for path, tail, _ in paths)
+    out = localised_links(html, "/cy", known.__contains__)
+    expected = "".join(
+        f'<a href="{"/cy" if f"/cy/{path}" in known and not f"/{path}".startswith("/cy/") else ""}/{path}{tail}">x</a>'
+        f'<a href="https://example.org/{path}">y</a>' for path, tail, _ in paths)
+    assert out == expected
+    assert localised_links(out, "/cy", known.__contains__) == out   # once is enough
