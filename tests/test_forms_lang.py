@@ -23,6 +23,7 @@ from sitegen.i18n import Language, activate, catalogue
 from test_schema_contract import ajv_verdicts
 
 HERE = Path(__file__).parent
+CY = catalogue("cy")
 MINIMAL = HERE / "sites" / "minimal"
 FORMS = HERE / "fixtures" / "forms_lang"
 WELSH_WORDS = ("Pa fath o brawf oedd e?", "Prawf bach", "Ddim yn gwybod", "Dywedwch wrthym beth ddigwyddodd",
@@ -71,6 +72,10 @@ def test_the_welsh_form_shows_every_label_hint_and_option_in_welsh(built):
         assert word in text, word
     for word in ENGLISH_WORDS:
         assert word not in text, word
+    # the words written around the editor's: the optional mark, the character count's
+    assert CY.gettext("%(label)s (optional)") % {"label": "Email address"} in text
+    assert CY.gettext("You can enter up to %{count} characters").replace("%{count}", "500") in text
+    assert "(optional)" not in text and "You can enter" not in text
     html = welsh.read_text(encoding="utf-8")
     assert '<input type="hidden" name="lang" value="cy">' in html
     assert 'href="/cy/report/">Start again</a>' in html   # the Markdown's link, in the page's language

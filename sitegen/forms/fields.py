@@ -12,26 +12,48 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from ..i18n import gettext
+from ..intake.words import N_
 from .model import ALWAYS, DECLARATION_VALUE, Question
 
 LARGE_LIMIT = 1000   # characters; above it the count shows only when three quarters are used
 WIDTHS = {"tel": "govuk-input--width-20", "number": "govuk-input--width-10", "email": ""}
-ADDRESS_LABELS = (("line1", "Address line 1", "address-line1", ""),
-                  ("line2", "Address line 2 (optional)", "address-line2", ""),
-                  ("town", "Town or city", "address-level2", "govuk-!-width-two-thirds"),
-                  ("postcode", "Postcode", "postal-code", "govuk-input--width-10"))
+ADDRESS_LABELS = (("line1", N_("Address line 1"), "address-line1", ""),
+                  ("line2", N_("Address line 2 (optional)"), "address-line2", ""),
+                  ("town", N_("Town or city"), "address-level2", "govuk-!-width-two-thirds"),
+                  ("postcode", N_("Postcode"), "postal-code", "govuk-input--width-10"))
+DATE_LABELS = {"day": N_("Day"), "month": N_("Month"), "year": N_("Year")}
 
 
-def field(question: Question, sensitive: bool) -> dict:
-    """{'name', 'macro', 'params'} for QUESTION; SENSITIVE forms drop autocomplete tokens."""
+def field(question: Question, sensitive: bool, localised: bool = False) -> dict:
+    """{'name', 'macro', 'params'} for QUESTION; SENSITIVE forms drop autocomplete tokens.  LOCALISED (a
+    form in a language but the default) gives the GOV.UK components' own words (a character count's,
+    a date's parts) in the active language; otherwise they keep their English defaults, as before."""
     builder = _BUILDERS[question.type]
     macro = "character_count" if question.type == "textarea" and question.max_length else builder[0]
-    return {"name": question.name, "type": question.type, "macro": macro,
-            "params": builder[1](question, sensitive)}
+    params = builder[1](question, sensitive)
+    if localised and macro == "character_count":
+        params |= _count_words()
+    if localised and question.type == "date":
+        for item in params["items"]:
+            item["label"] = gettext(DATE_LABELS[item["name"]])
+    return {"name": question.name, "type": question.type, "macro": macro, "params": params}
 
 
 def _label_text(question: Question) -> str:
-    return question.label if question.required else f"{question.label} (optional)"
+    if question.required:
+        return question.label
+    return gettext("%(label)s (optional)") % {"label": question.label}
+
+
+def _count_words() -> dict:
+    """The character count's words in the active language (its JavaScript's too)."""
+    return {"textareaDescriptionText": gettext("You can enter up to %{count} characters"),
+            "charactersUnderLimitText": {"one": gettext("You have %{count} character remaining"),
+                                         "other": gettext("You have %{count} characters remaining")},
+            "charactersAtLimitText": gettext("You have 0 characters remaining"),
+            "charactersOverLimitText": {"one": gettext("You have %{count} character too many"),
+                                        "other": gettext("You have %{count} characters too many")}}
 
 
 def _hint(question: Question) -> dict | None:
@@ -123,7 +145,7 @@ def _checkboxes(question: Question, sensitive: bool) -> dict:
 
 
 def _select(question: Question, sensitive: bool) -> dict:
-    items = [{"value": "", "text": "Choose an option"}]
+    items = [{"value": "", "text": gettext("Choose an option")}]
     items += [{"value": o.value, "text": o.label} for o in question.options]
     return {"id": question.name, "name": question.name,
             "label": {"text": _label_text(question), "classes": "govuk-label--s"},
@@ -133,7 +155,8 @@ def _select(question: Question, sensitive: bool) -> dict:
 def _declaration(question: Question, sensitive: bool) -> dict:
     required = {"required": {"value": True, "optional": True}} if _native_required(question) else {}
     return {"name": question.name, "idPrefix": question.name,
-            "fieldset": _legend(question, question.summary_label or "Declaration"), "hint": _hint(question),
+            "fieldset": _legend(question, question.summary_label or gettext("Declaration")),
+            "hint": _hint(question),
             "items": [{"value": DECLARATION_VALUE, "text": question.label, "attributes": required}]}
 
 
@@ -143,7 +166,8 @@ def _address(question: Question, sensitive: bool) -> dict:
         needed = _native_required(question) and (part in ("line1", "town") or
                                                  (part == "postcode" and question.postcode_required))
         attrs = {"required": {"value": True, "optional": True}} if needed else {}
-        text = label if part != "postcode" or question.postcode_required else "Postcode (optional)"
+        optional = part == "postcode" and not question.postcode_required
+        text = gettext("Postcode (optional)") if optional else gettext(label)
         items.append({"id": f"{question.name}-{part}", "name": f"{question.name}-{part}",
                       "label": {"text": text}, "classes": width, "attributes": attrs,
                       "autocomplete": _autocomplete(question, sensitive, token)

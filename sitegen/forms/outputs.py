@@ -83,7 +83,8 @@ def _crumbs(ctx: RenderContext) -> list:
 def render_form(ctx: RenderContext, key: str) -> bytes:
     """A native form: every question on one page, stepped through by forms.js."""
     form = _form(ctx, key)
-    pages = [(page, [field(q, form.sensitive) for q in page.questions]) for page in form.pages]
+    pages = [(page, [field(q, form.sensitive, localised=bool(form.lang)) for q in page.questions])
+             for page in form.pages]
     return page_html(ctx, "forms/form.html", form.url, form.title, _crumbs(ctx), form=form, pages=pages,
                      rules=form_rules(form), description=form.summary, sensitive=form.sensitive,
                      exit_url=form.quick_exit_url, **_translated(form.translated))
