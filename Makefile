@@ -56,7 +56,7 @@ node_modules/.installed: package.json package-lock.json
 # govuk-frontend compiled with Arial and without GDS Transport (see sitegen/theme/sass/).
 assets: sitegen/theme/vendor/.built
 
-sitegen/theme/vendor/.built: node_modules/.installed $(wildcard sitegen/theme/sass/*.scss sitegen/theme/js/*.mjs)
+sitegen/theme/vendor/.built: node_modules/.installed $(wildcard sitegen/theme/sass/*.scss sitegen/theme/js/*.mjs sitegen/admin/js/*.mjs)
 	mkdir -p sitegen/theme/vendor
 	npm run --silent build:assets
 	touch $@

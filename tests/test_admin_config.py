@@ -58,12 +58,12 @@ def test_the_built_config_has_decaps_shape(config_yml):
 def test_news_and_pages_write_what_their_schemas_read(config_yml):
     collections = {c["name"]: c for c in config_yml["collections"]}
     news, page = collections["news-alibon"], collections["pages"]
-    assert news["folder"] == "content/areas/alibon/news" and news["format"] == "frontmatter"
+    assert news["folder"] == "content/areas/alibon/news" and news["format"] == "sitegen-frontmatter"
     assert [f["name"] for f in news["fields"]] == [f.name for f in areas.NEWS.fields] + ["body"]
     assert [f["name"] for f in page["fields"]] == [f.name for f in pages.PAGE.fields] + ["body"]
     ward = collections["areas"]
     assert (ward["folder"], ward["path"], ward["format"], ward["create"]) == (
-        "content/areas", "{{slug}}/area", "yaml", False)
+        "content/areas", "{{slug}}/area", "sitegen-yaml", False)
     by_name = {f["name"]: f for f in ward["fields"]}
     assert by_name["name"]["required"] is True and by_name["summary"]["required"] is False
     assert by_name["code"]["widget"] == by_name["police_uk_id"]["widget"] == "hidden"

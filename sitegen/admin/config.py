@@ -28,6 +28,10 @@ DECAP_WIDGETS = frozenset({"boolean", "code", "color", "datetime", "file", "hidd
 BODY = {"name": "body", "label": "Text", "widget": "markdown", "required": True,
         "hint": "The story or page itself, in Markdown (see docs/editing.md for what is allowed)."}
 DATE_FORMAT = "YYYY-MM-DD"
+# sitegen's own formats (sitegen/admin/js/admin.mjs): Decap's YAML and front matter, but a
+# box the editor cleared leaves its key out rather than writing "", which sitegen refuses.
+YAML_FORMAT = "sitegen-yaml"
+FRONT_MATTER_FORMAT = "sitegen-frontmatter"
 DATETIME_FORMAT = "YYYY-MM-DDTHH:mm"
 
 
@@ -106,7 +110,7 @@ def area_collection() -> dict[str, Any]:
     """Every ward's area.yaml (content/areas/<slug>/area.yaml): edited, never created here
     (`sitegen new-area` or `import-wards` makes a ward)."""
     return {"name": "areas", "label": "Wards", "label_singular": "Ward", "folder": AREAS_DIR,
-            "path": "{{slug}}/area", "extension": "yaml", "format": "yaml", "create": False,
+            "path": "{{slug}}/area", "extension": "yaml", "format": YAML_FORMAT, "create": False,
             "delete": False, "identifier_field": "name", "summary": "{{name}}", "fields": fields_of(AREA)}
 
 
@@ -114,7 +118,7 @@ def news_collection(slug: str, name: str) -> dict[str, Any]:
     """The news of one ward (content/areas/SLUG/news/*.md): the editor picks the ward by
     picking its collection, so the front matter holds only the NEWS schema's keys."""
     return {"name": f"news-{slug}", "label": f"News: {name}", "label_singular": "News story",
-            "folder": f"{AREAS_DIR}/{slug}/news", "extension": "md", "format": "frontmatter",
+            "folder": f"{AREAS_DIR}/{slug}/news", "extension": "md", "format": FRONT_MATTER_FORMAT,
             "create": True, "slug": "{{slug}}", "identifier_field": "title", "summary": "{{date}} {{title}}",
             "sortable_fields": ["date", "title"], "fields": fields_of(NEWS) + [BODY]}
 
@@ -122,7 +126,7 @@ def news_collection(slug: str, name: str) -> dict[str, Any]:
 def pages_collection() -> dict[str, Any]:
     """The site's own pages (content/pages/*.md)."""
     return {"name": "pages", "label": "Site pages", "label_singular": "Page", "folder": PAGES_DIR,
-            "extension": "md", "format": "frontmatter", "create": True, "slug": "{{slug}}",
+            "extension": "md", "format": FRONT_MATTER_FORMAT, "create": True, "slug": "{{slug}}",
             "identifier_field": "title", "fields": fields_of(PAGE) + [BODY]}
 
 

@@ -3,7 +3,8 @@
     admin/index.html     the page that loads Decap CMS (noindex, its own narrow CSP)
     admin/config.yml     generated from the content schema (sitegen/admin/config.py)
     admin/<file>         decap-cms.js, its chunks and wasm, copied at asset-build time
-                         from node_modules into sitegen/theme/vendor/decap/
+                         from node_modules into sitegen/theme/vendor/decap/, and
+                         sitegen-admin.js (sitegen/admin/js/admin.mjs, bundled there)
 
 Published only when site.yaml has an `admin:` section that does not say `enabled: false`;
 never linked from a public page, and Disallowed in robots.txt
@@ -22,6 +23,7 @@ from ..outputs.base import Output, RenderContext
 
 DECAP_DIR = THEME_DIR / "vendor" / "decap"
 DECAP_SCRIPT = "decap-cms.js"
+SITEGEN_SCRIPT = "sitegen-admin.js"   # sitegen's file formats (sitegen/admin/js/admin.mjs)
 ADMIN_KINDS = frozenset({"admin_page", "admin_config", "admin_file"})
 
 
@@ -34,8 +36,8 @@ def decap_files() -> list[str]:
     """The names of the Decap CMS files to publish, sorted (SitegenError when the asset build
     has not copied them: 'make assets')."""
     names = sorted(p.name for p in DECAP_DIR.glob("*") if p.is_file()) if DECAP_DIR.is_dir() else []
-    if DECAP_SCRIPT not in names:
-        raise SitegenError([Problem("sitegen/theme/vendor/decap/decap-cms.js", 0, 0,
+    if not {DECAP_SCRIPT, SITEGEN_SCRIPT} <= set(names):
+        raise SitegenError([Problem("sitegen/theme/vendor/decap/", 0, 0,
                                     "is missing; run 'make assets' (it copies Decap CMS from node_modules),"
                                     " or set 'admin: {enabled: false}' in site.yaml")])
     return names
@@ -91,6 +93,7 @@ def render_admin_page(ctx: RenderContext, key: str) -> bytes:
 </head>
 <body>
 <script src="{DECAP_SCRIPT}"></script>
+<script src="{SITEGEN_SCRIPT}"></script>
 </body>
 </html>
 """.encode()
