@@ -143,3 +143,27 @@ def test_a_bad_admin_section_is_located(make_site):
     assert result.exit_code == 1
     assert re.search(r"site\.yaml:\d+:\d+: admin\.repo: expected a GitHub repository written owner/name",
                      result.output), result.output
+
+
+def test_edits_reach_the_admin_on_the_next_build(make_site):
+    """site.yaml's admin settings and a ward's name reach config.yml and the page on an
+    incremental build (the frame holds site.yaml; config.yml reads every area)."""
+    site = make_site("minimal")
+    (site / "site.yaml").write_text((site / "site.yaml").read_text() + "admin:\n  repo: force/site\n")
+    out, state = site.parent / "out", site.parent / "state"
+
+    def build() -> None:
+        result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE,
+                         "--state", str(state))
+        assert result.exit_code == 0, result.output
+
+    build()
+    assert "http://127.0.0.1:8081" in (out / "admin" / "index.html").read_text()
+    (site / "site.yaml").write_text((site / "site.yaml").read_text() + "  local_port: 9091\n")
+    area = site / "content" / "areas" / "north-ward" / "area.yaml"
+    area.write_text(area.read_text().replace("name: North Ward", "name: Northern Ward"))
+    build()
+    assert "http://127.0.0.1:9091" in (out / "admin" / "index.html").read_text()
+    config = yaml.safe_load((out / "admin" / "config.yml").read_text())
+    assert config["local_backend"]["url"] == "http://127.0.0.1:9091/api/v1"
+    assert "News: Northern Ward" in [c["label"] for c in config["collections"]]
