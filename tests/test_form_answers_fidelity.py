@@ -124,7 +124,9 @@ DATE_TABLE = [
     ("1", "Mar", "2026", "2026-03-01"), ("1", "may", "2026", "2026-05-01"), ("1", "May.", "2026", "2026-05-01"),
     ("1", "februar", "2024", "2024-02-01"), ("1", "13", "2026", "2026-13-01"), ("1", "0", "2026", "2026-00-01"),
     ("1", "Ju", "2026", None), ("1", "Junee", "2026", None), ("1", "jun..", "2026", None), ("1", "juni", "2026", None),
-    ("1", "6.", "2026", None), ("1", "Mai", "2026", None), ("1", "１", "2026", None), ("1", "٦", "2026", None),
+    ("1", "6.", "2026", None), ("1", "Mai", "2026", "2026-05-01"), ("1", "１", "2026", None), ("1", "٦", "2026", None),
+    ("1", "Mehefin", "2026", "2026-06-01"), ("1", "gorffennaf.", "2026", "2026-07-01"),   # Welsh names too
+    ("1", "Maw", "2026", "2026-03-01"), ("1", "Ma", "2026", None),
     ("1", "ｊｕｎｅ", "2026", None), ("1", "\u212aug", "2026", None), ("1", "June", "26", None),
     ("1", "June", "02026", None), ("123", "June", "2026", None), ("", "June", "2026", None), ("1", "", "2026", None),
     ("1", "6 ", "2026", None), ("1", "J une", "2026", None), ("1", "Sept.ember", "2026", None),
@@ -140,7 +142,7 @@ NUMBER_TABLE = [
 number_like = st.text(alphabet=st.sampled_from("0123456789, £-.\u00a0"), max_size=12)
 YEARS = ["0000", "0001", "1066", "1899", "1900", "1901", "1999", "2000", "2026", "9999"]
 
-month_like = st.text(alphabet=st.sampled_from("JjUuNnEeSsPpTtAaRrMmYyOoCcVvDdBbLlGgFf0123456789.\u212a\u0130ı "),
+month_like = st.text(alphabet=st.sampled_from("JjUuNnEeSsPpTtAaRrMmYyOoCcVvDdBbLlGgFfHhIiWw0123456789.\u212a\u0130ı "),
                      max_size=11)
 space_like = st.text(alphabet=st.sampled_from(SPACE_CHARS + "\u200b\u180e\x00a\r\nz"), max_size=8)
 

@@ -38,9 +38,14 @@ WHOLE_NUMBER = r"^-?£?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?: [0-9]{3})+|[0-9
 
 MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
                "october", "november", "december")
+WELSH_MONTH_NAMES = ("ionawr", "chwefror", "mawrth", "ebrill", "mai", "mehefin", "gorffennaf", "awst", "medi",
+                     "hydref", "tachwedd", "rhagfyr")
+# (name, month) for every name a month may be typed as: English and Welsh (forms.js's MONTH_WORDS)
+_MONTH_WORDS = tuple((name, number) for names in (MONTH_NAMES, WELSH_MONTH_NAMES)
+                     for number, name in enumerate(names, 1))
 _DAY = re.compile(r"[0-9]{1,2}")
 _MONTH_DIGITS = re.compile(r"[0-9]{1,2}")
-_MONTH_WORD = re.compile(r"([A-Za-z]{3,9})\.?")   # no IGNORECASE: it would let in the Kelvin sign
+_MONTH_WORD = re.compile(r"([A-Za-z]{3,10})\.?")   # no IGNORECASE: it would let in the Kelvin sign
 _YEAR = re.compile(r"[0-9]{4}")
 
 # Constructs that Python and browsers read differently, refused in editors' patterns.
@@ -109,19 +114,20 @@ def _portable(pattern: str) -> str:
 
 
 def month_number(text: str) -> int | None:
-    """The month a person typed: 6 for '6', '06', 'June', 'jun', 'JUN', 'Sept' or 'sept.'.
+    """The month a person typed: 6 for '6', '06', 'June', 'jun', 'JUN', 'Sept', 'sept.' or 'Mehefin'.
 
     A month is one or two digits (returned as written, so 13 is left for the
     date check to refuse) or at least the first three letters of its English
-    name, in any case, with an optional full stop. None for anything else.
+    or Welsh name, in any case, with an optional full stop ('Mai' and 'May' are
+    both 5). None for anything else, or letters that begin two months' names.
     """
     if _MONTH_DIGITS.fullmatch(text):
         return int(text)
     word = _MONTH_WORD.fullmatch(text)
     if not word:
         return None
-    found = [number for number, name in enumerate(MONTH_NAMES, 1) if name.startswith(word.group(1).lower())]
-    return found[0] if len(found) == 1 else None
+    found = {number for name, number in _MONTH_WORDS if name.startswith(word.group(1).lower())}
+    return found.pop() if len(found) == 1 else None
 
 
 def whole_number(text: str) -> int | None:

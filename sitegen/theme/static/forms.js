@@ -104,14 +104,18 @@ function checkDeclaration(q, v) {
   return v.length === 1 && v[0] === "yes" ? null : ["invalid"];
 }
 
-// The month a person typed: 1-2 digits (kept as written) or 3+ letters of its English name,
-// any case, an optional full stop ("June", "jun", "Sept."); null otherwise. As patterns.month_number.
+// The month a person typed: 1-2 digits (kept as written) or 3+ letters of its English or Welsh
+// name, any case, an optional full stop ("June", "jun", "Sept.", "Mehefin"); null otherwise, or for
+// letters that begin two months' names. As patterns.month_number.
+const WELSH_MONTHS = ["ionawr", "chwefror", "mawrth", "ebrill", "mai", "mehefin", "gorffennaf", "awst", "medi",
+  "hydref", "tachwedd", "rhagfyr"];
+const MONTH_WORDS = [MONTHS, WELSH_MONTHS].flatMap((names) => names.map((name, i) => [name.toLowerCase(), i + 1]));
 export function monthNumber(text) {
   if (/^[0-9]{1,2}$/.test(text)) return Number(text);
-  const word = /^([A-Za-z]{3,9})\.?$/.exec(text);
+  const word = /^([A-Za-z]{3,10})\.?$/.exec(text);
   if (!word) return null;
-  const found = MONTHS.map((name, i) => [name.toLowerCase(), i + 1]).filter(([name]) => name.startsWith(word[1].toLowerCase()));
-  return found.length === 1 ? found[0][1] : null;
+  const found = new Set(MONTH_WORDS.filter(([name]) => name.startsWith(word[1].toLowerCase())).map(([, n]) => n));
+  return found.size === 1 ? [...found][0] : null;
 }
 
 // "YYYY-MM-DD" from the three boxes (trimmed), or null when they cannot be read. As patterns.date_from_parts.
