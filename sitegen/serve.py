@@ -132,7 +132,7 @@ class PreviewHandler(PrivateHandlerMixin, BoundedRequestMixin, http.server.Simpl
             page = no_build_page(self.version.problems).replace(b"</body>", self._reload_tag(), 1)
             return self._send(503, "text/html; charset=utf-8", page)
         html = self._html_for(self.path.split("?", 1)[0])
-        if html is None:
+        if html is None or self.path.startswith("/admin/"):   # a reload would lose an editor's unsaved work
             return super().do_GET()
         self._send(200, "text/html; charset=utf-8", html.replace(b"</body>", self._reload_tag(), 1))
 

@@ -68,3 +68,21 @@ def test_no_admin_no_decap_server(make_site, capsys):
     with local_backend(make_site("minimal")) as process:
         assert process is None
     assert capsys.readouterr().out == ""
+
+
+def test_the_preview_serves_the_admin_without_live_reload(make_site):
+    """A reload on each rebuild would throw away what an editor has not saved yet."""
+    from datetime import date
+
+    from sitegen.serve import Preview
+    site = with_admin(make_site("minimal"), free_port())
+    preview = Preview(site, site / "build", 0, date(2026, 11, 28))
+    try:
+        with urllib.request.urlopen(preview.url + "admin/", timeout=10) as response:  # noqa: S310 - loopback
+            admin = response.read().decode()
+        with urllib.request.urlopen(preview.url, timeout=10) as response:  # noqa: S310 - loopback
+            home = response.read().decode()
+    finally:
+        preview.stop()
+    assert '<script src="decap-cms.js"></script>' in admin and "reload.js" not in admin
+    assert "reload.js" in home
