@@ -174,17 +174,26 @@ def test_a_one_language_site_shows_no_language_machinery(make_site, tmp_path):
     assert "LANGUAGE=" not in (tmp_path / "out/areas/north-ward/events.ics").read_text()
 
 
-def test_an_edit_to_a_welsh_file_moves_only_welsh_pages_in(make_site, tmp_path):
+def test_an_edit_to_a_welsh_file_renders_only_welsh_pages(make_site, tmp_path):
     site = make_site("bilingual")
     build_site(site, tmp_path / "out", DAY, state_dir=tmp_path / "state")
     area = site / "content/areas/north-ward/area.cy.yaml"
     area.write_text(area.read_text().replace("Gogledd y dref.", "Rhan ogleddol y dref."))
     reporter = Reporter()
     build_site(site, tmp_path / "out", DAY, state_dir=tmp_path / "state", reporter=reporter)
-    assert [s.areas for s in reporter.selections] == [frozenset({"north-ward"})]
-    changed = set(reporter.rendered) - set(reporter.unchanged)
-    assert changed and all(p.startswith("cy/") for p in changed), changed
+    assert [s.areas for s in reporter.selections] == [frozenset({"north-ward"})]   # still a narrow build
+    assert reporter.rendered and all(p.startswith("cy/areas/north-ward/") for p in reporter.rendered), \
+        reporter.rendered
     assert "Rhan ogleddol y dref." in (tmp_path / "out/cy/areas/north-ward/index.html").read_text()
+    (site / "content/pages/about.cy.md").write_text("---\ntitle: Amdanom ni\n---\nGan Heddlu Prawf.\n")
+    reporter = Reporter()
+    build_site(site, tmp_path / "out", DAY, state_dir=tmp_path / "state", reporter=reporter)
+    assert set(reporter.rendered) == {"cy/about/index.html"}
+    english = site / "content/areas/north-ward/area.yaml"
+    english.write_text(english.read_text().replace("The north of the town.", "North."))
+    reporter = Reporter()
+    build_site(site, tmp_path / "out", DAY, state_dir=tmp_path / "state", reporter=reporter)
+    assert {"areas/north-ward/index.html", "cy/areas/north-ward/index.html"} <= set(reporter.rendered)
 
 
 # -- site.yaml -----------------------------------------------------------------------------------

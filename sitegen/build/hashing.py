@@ -113,10 +113,15 @@ class Hasher:
 
     def tree(self, folder: os.PathLike[str] | str) -> str:
         """One hash of every file under FOLDER, names included ('' if there are none)."""
+        found = self.tree_entries(folder)
+        return digest(*found) if found else ""
+
+    def tree_entries(self, folder: os.PathLike[str] | str) -> list[str]:
+        """'relative name=hash' of every file under FOLDER, sorted: what tree() hashes."""
         found: list[str] = []
         self._collect(os.fspath(folder), "", found)
         found.sort()
-        return digest(*found) if found else ""
+        return found
 
     def _collect(self, folder: str, prefix: str, found: list[str], descent: tuple[str, ...] = ()) -> None:
         """Add 'relative name=hash' for every file under FOLDER to FOUND; DESCENT

@@ -25,7 +25,8 @@ from .units import Unit, changed_units
 
 # Past this many changed areas the whole build, which loads in parallel, is as quick.
 MOST_AREAS = 64
-NARROW_KINDS = frozenset({"area", "feeds"})   # units whose change is confined to one area
+# Units whose change is confined to one area (an area's text and translations are parts of its folder).
+NARROW_KINDS = frozenset({"area", "area-text", "area-translations", "feeds"})
 
 
 @dataclass
@@ -96,7 +97,7 @@ def _confined(unit: Unit, old: dict[Unit, str], new: dict[Unit, str]) -> bool:
     """Whether a change of UNIT stays inside one area that was there before and still is."""
     if unit == AREAS or unit.kind == "feeds":
         return True
-    return unit.kind == "area" and unit in old and unit in new
+    return unit.kind in NARROW_KINDS and unit in old and unit in new
 
 
 def changed_since_scan(found: Scan, root: Path, selection: Selection) -> bool:

@@ -20,6 +20,7 @@ reuses a file's hash while its size and modification time are unchanged.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .. import __version__
@@ -52,6 +53,23 @@ def page_unit(slug: str) -> Unit:
     return Unit("page", slug)
 
 
+def area_text_unit(slug: str) -> Unit:
+    """The files of content/areas/SLUG/ but its translations (area.cy.yaml, news/x.cy.md):
+    what the area's outputs in the default language read (see translations_unit)."""
+    return Unit("area-text", slug)
+
+
+def translations_unit(unit: Unit) -> Unit:
+    """The translations among the files of the area or page UNIT: what its outputs in the
+    other languages read besides its originals (one unit for all of them: an edit in one
+    language renders the others' pages too, to the same bytes, which are then left alone)."""
+    return Unit(f"{unit.kind}-translations", unit.name)
+
+
+# name.<tag>.md / name.<tag>.yaml: a translation (content/translations.py), for the units above.
+TRANSLATION_NAME = re.compile(r"\.[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*\.(?:md|yaml)\Z")
+
+
 def postcodes_unit(district: str) -> Unit:
     """content/postcodes/DISTRICT.csv: the postcode lookup of one district."""
     return Unit("postcodes", district)
@@ -78,12 +96,14 @@ def source_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
              CATALOGUES: digest(hasher.tree(THEME_DIR / "locale"), hasher.tree(root / "locale")),
              STATIC: digest(hasher.tree(root / "assets"), hasher.tree(THEME_DIR / "static"),
                             hasher.tree(THEME_DIR / "vendor"))}
-    areas = _folder_units(root / "content" / "areas", hasher)
-    pages = _page_units(root / "content" / "pages", hasher)
+    areas, area_parts = _folder_units(root / "content" / "areas", hasher)
+    pages, page_parts = _page_units(root / "content" / "pages", hasher)
     units.update(areas)
     units.update(pages)
     units[AREAS] = digest(*(f"{u}={v}" for u, v in areas.items()))
     units[PAGES] = digest(*(f"{u}={v}" for u, v in pages.items()))
+    units.update(area_parts)
+    units.update(page_parts)
     postcodes = _postcode_units(root, hasher)
     units.update(postcodes)
     units[POSTCODES] = hasher.tree(root / "content" / "postcodes")   # (the listing too: a new district)
@@ -112,21 +132,41 @@ def _postcode_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
     return units
 
 
-def _folder_units(folder: Path, hasher: Hasher) -> dict[Unit, str]:
-    """An area unit per folder in FOLDER (a link out of the site stands for where it leads).
+def _folder_units(folder: Path, hasher: Hasher) -> tuple[dict[Unit, str], dict[Unit, str]]:
+    """An area unit per folder in FOLDER (a link out of the site stands for where it leads),
+    and its area_text_unit and translations_unit.
 
     A hidden folder ('.draft') is no area (arealoader.area_folders): it gets no
     unit, so editing it selects nothing; it is still walked, so a link out of
     the site or a bad name in it is noticed and the whole build reports it."""
-    units = {}
+    units: dict[Unit, str] = {}
+    parts: dict[Unit, str] = {}
     for entry in _entries(folder):
         if entry.name.startswith("."):
             _walk_hidden(entry, hasher)
-        elif entry.is_symlink() and (target := hasher.link_out(entry.path)):
-            units[area_unit(entry.name)] = digest("link", target)
+            continue
+        if entry.is_symlink() and (target := hasher.link_out(entry.path)):
+            found = [digest("link", target)]
         elif entry.is_dir():
-            units[area_unit(entry.name)] = hasher.tree(entry.path)
-    return units
+            found = hasher.tree_entries(entry.path)
+        else:
+            continue
+        unit = area_unit(entry.name)
+        units[unit] = digest(*found) if found else ""
+        text, translated = _split(found)
+        parts[area_text_unit(entry.name)] = digest(*text) if text else ""
+        parts[translations_unit(unit)] = digest(*translated) if translated else ""
+    return units, parts
+
+
+def _split(found: list[str]) -> tuple[list[str], list[str]]:
+    """FOUND ('name=hash' entries) as those of originals and those of translations."""
+    text: list[str] = []
+    translated: list[str] = []
+    for item in found:
+        name = item.split("=", 1)[0].split("->", 1)[0]
+        (translated if TRANSLATION_NAME.search(name) else text).append(item)
+    return text, translated
 
 
 def _walk_hidden(entry: os.DirEntry[str], hasher: Hasher) -> None:
@@ -137,19 +177,28 @@ def _walk_hidden(entry: os.DirEntry[str], hasher: Hasher) -> None:
         hasher.tree(entry.path)
 
 
-def _page_units(folder: Path, hasher: Hasher) -> dict[Unit, str]:
-    """A page unit per page in FOLDER: its Markdown file with its translations
-    (<slug>.<tag>.md: a slug has no dot), so the page in every language reads the unit."""
-    parts: dict[str, list[str]] = {}
+def _page_units(folder: Path, hasher: Hasher) -> tuple[dict[Unit, str], dict[Unit, str]]:
+    """A page unit per Markdown file in FOLDER but the translations, and each page's
+    translations_unit: its <slug>.<tag>.md files (a slug has no dot)."""
+    units: dict[Unit, str] = {}
+    translated: dict[str, list[str]] = {}
     for entry in _entries(folder):
         slug = entry.name[:-3].split(".")[0]
         if entry.is_symlink() and (target := hasher.link_out(entry.path)):
-            parts.setdefault(slug, []).append(digest("link", target))
+            value = digest("link", target)
         elif entry.name.endswith(".md") and entry.is_file():
-            parts.setdefault(slug, []).append(f"{entry.name}={hasher.file(entry.path, entry.stat())}")
-    # A page alone keeps the hash its file always had.
-    return {page_unit(slug): found[0].split("=")[-1] if len(found) == 1 else digest(*found)
-            for slug, found in parts.items()}
+            value = hasher.file(entry.path, entry.stat())
+        else:
+            continue
+        if TRANSLATION_NAME.search(entry.name):
+            translated.setdefault(slug, []).append(f"{entry.name}={value}")
+        else:
+            units[page_unit(entry.name[:-3])] = value
+    parts = {translations_unit(unit): digest(*translated[unit.name]) if unit.name in translated else ""
+             for unit in units}
+    parts.update((translations_unit(page_unit(slug)), digest(*found)) for slug, found in translated.items()
+                 if page_unit(slug) not in units)
+    return units, parts
 
 
 def _entries(folder: Path) -> list[os.DirEntry[str]]:

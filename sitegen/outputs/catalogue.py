@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from ..admin import outputs as admin
+from ..build.sources import area_text_unit, translations_unit
 from ..build.units import Unit
 from ..i18n import Language, activate
 from ..model import Area, Site
@@ -68,12 +69,29 @@ PER_LANGUAGE = frozenset({"home", "borough", "area", "news_index", "news", "page
 def in_languages(outputs: list[Output], languages: Sequence[Language]) -> list[Output]:
     """OUTPUTS (the default language's) and, for each of LANGUAGES but the first (the
     default), a copy of each of a PER_LANGUAGE kind under that language's path
-    ('cy/areas/abbey/index.html', lang 'cy'), reading the same units."""
-    made = list(outputs)
+    ('cy/areas/abbey/index.html', lang 'cy'), each reading its language's units
+    (language_deps).  One language: OUTPUTS as they are."""
+    if len(languages) < 2:
+        return list(outputs)
+    made = [o._replace(deps=language_deps(o.deps, "")) for o in outputs]
     for language in languages[1:]:
-        made += [o._replace(path=f"{language.path}/{o.path}", lang=language.code)
+        made += [o._replace(path=f"{language.path}/{o.path}", lang=language.code,
+                            deps=language_deps(o.deps, language.code))
                  for o in outputs if o.kind in PER_LANGUAGE]
     return made
+
+
+def language_deps(deps: tuple[Unit, ...], lang: str) -> tuple[Unit, ...]:
+    """DEPS as an output in the language LANG ("" the default) reads them on a site of
+    several languages: an area's files but its translations, and, in another language,
+    the translations of each area and page it reads too; so an edit to area.cy.yaml
+    renders the Welsh pages alone."""
+    swapped: list[Unit] = []
+    for unit in deps:
+        swapped.append(area_text_unit(unit.name) if unit.kind == "area" and unit.name else unit)
+        if lang and unit.kind in ("area", "page") and unit.name:
+            swapped.append(translations_unit(unit))
+    return tuple(swapped)
 
 
 def plan(site: Site) -> list[Output]:
