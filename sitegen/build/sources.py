@@ -8,7 +8,10 @@
     assets/ + the theme's static files      static
     locale/ + the theme's catalogues        catalogues (words on every page: in the frame)
     content/areas/<slug>/                   area:<slug>     (and 'areas': all of them)
+      ... but its translations (x.cy.md)    area-text:<slug>
+      ... its translations only             area-translations:<slug>
     content/pages/<slug>.md                 page:<slug>     (and 'pages': all of them)
+    content/pages/<slug>.<tag>.md           page-translations:<slug>
     content/postcodes/<DISTRICT>.csv        postcodes:<DISTRICT> (and 'postcodes': all of them)
     the feed cache's copies of a ward's     feeds:<slug>
     feeds
