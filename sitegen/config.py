@@ -25,7 +25,7 @@ SITE_FILE = "site.yaml"
 DEFAULT_LANGUAGE = "en-GB"
 # The first segment of the site's own addresses: no language's path may take one.
 SITE_PATHS = frozenset({"areas", "boroughs", "forms", "find", "report", "submit", "assets", "media",
-                        "feeds", "404.html", "sitemap.xml", "robots.txt"})
+                        "feeds", "admin", "404.html", "sitemap.xml", "robots.txt"})
 PATH_SEGMENT = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 
 
