@@ -235,3 +235,14 @@ def test_check_names_an_untranslated_form_and_required_languages_refuse_it(tmp_p
     output = check_output(root)
     assert "forms/triage.yaml:" in output and "write triage.cy.yaml beside it" in output
     assert "forms/report-test.yaml:" not in output
+
+
+def test_the_markdown_of_a_translation_is_checked_where_it_is_written(tmp_path):
+    root = bilingual_site(tmp_path / "site")
+    with (root / "forms" / "report-test.cy.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("before_you_start: |\n  # Ail deitl\n\n  Gweler [y dudalen](/no-such-page/).\n")
+    lines = (root / "forms" / "report-test.cy.yaml").read_text(encoding="utf-8").count("\n")
+    output = check_output(root)
+    assert f"forms/report-test.cy.yaml:{lines - 2}:1: a '# ' heading would be a second page title" in output
+    assert any(line.startswith(f"forms/report-test.cy.yaml:{lines}:") and "/no-such-page/" in line
+               for line in output.splitlines()), output

@@ -63,11 +63,16 @@ OUTCOME_NODE_SHAPE = Shape(OUTCOME_NODE, frozenset({"title", "body"}),
                            maps={"link": Shape(_LINK, frozenset({"title"}))})
 
 
+MARKDOWN_WORDS = frozenset({"before_you_start", "what_happens_next", "intro", "body"})
+
+
 class Overlay:
     """Checks one translation file (REL) against its original (ORIGINAL, a path for messages)."""
 
     def __init__(self, rel: str, original: str, problems: Problems):
         self.rel, self.original, self.problems = rel, original, problems
+        # (Markdown, the line of its key) of each Markdown word taken, for LoadContext.survey_markdown
+        self.markdown: list[tuple[str, int]] = []
 
     def mapping(self, base: Any, text: Any, where: Where, shape: Shape) -> Any:
         """BASE (the original's mapping) with TEXT's words over it; BASE itself when TEXT is wrong."""
@@ -83,6 +88,8 @@ class Overlay:
                 word = self._word(known[key], value, text, key, spot)
                 if word is not None:
                     merged[key] = word
+                    if key in MARKDOWN_WORDS and isinstance(text, LocatedDict):
+                        self.markdown.append((word, text.where(key)[0]))
             elif key in shape.maps:
                 merged[key] = self.mapping(base.get(key) or _empty(base), value, spot, shape.maps[key])
             elif key in shape.lists:
@@ -280,7 +287,9 @@ def _form_in(ctx: LoadContext, quiet: LoadContext, config: SiteConfig, form: For
         return form
     rel, text = _translation(ctx, form.source, code)
     if rel:
-        raw = Overlay(rel, form.source, ctx.problems).mapping(raw, text, Where(rel, (1, 1), ""), FORM_SHAPE)
+        overlay = Overlay(rel, form.source, ctx.problems)
+        raw = overlay.mapping(raw, text, Where(rel, (1, 1), ""), FORM_SHAPE)
+        _survey(ctx, overlay, form.url)
     built = read_form(quiet, form.source, form.id, raw, config.forms_endpoint,
                       own_endpoint=not config.preview)
     return replace(built or form, lang=code, translated=bool(rel))
@@ -295,9 +304,18 @@ def _triage_in(ctx: LoadContext, quiet: LoadContext, bundle: FormsBundle, code: 
         return bundle.triage
     rel, text = _translation(ctx, TRIAGE_PATH, code)
     if rel:
-        raw = _overlay_triage(Overlay(rel, TRIAGE_PATH, ctx.problems), raw, text, Where(rel, (1, 1), ""))
+        overlay = Overlay(rel, TRIAGE_PATH, ctx.problems)
+        raw = _overlay_triage(overlay, raw, text, Where(rel, (1, 1), ""))
+        _survey(ctx, overlay, "/report/")
     built = read_triage(quiet, raw, {f.id for f in bundle.forms})
     return replace(built or bundle.triage, translated=bool(rel))
+
+
+def _survey(ctx: LoadContext, overlay: Overlay, url: str) -> None:
+    """The translation's Markdown looked over as the original's is: its links checked with the site's,
+    its problems (a second page title...) located in the translation."""
+    for text, line in overlay.markdown:
+        ctx.survey_markdown(text, line + 1, overlay.rel, url)
 
 
 def _overlay_triage(overlay: Overlay, raw: Any, text: Any, where: Where) -> Any:
