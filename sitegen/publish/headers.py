@@ -7,7 +7,11 @@ Cache-Control:
   marked immutable: their name changes whenever their bytes do;
 * pages, feeds and other text that a nightly build rewrites in place get a
   short max-age with stale-while-revalidate;
-* anything else (unfingerprinted images, fonts, PDFs) gets an hour.
+* anything else (unfingerprinted images, fonts, PDFs) gets an hour;
+* the editors' admin (`admin/…`, sitegen/admin/outputs.py) is revalidated on every use
+  (`no-cache`): its Decap CMS files keep their names from one release to the next, so a
+  cached decap-cms.js could load a newer release's chunks, and its config.yml lists the
+  wards an editor may change.
 
 site.yaml may override either header per glob (`publish.headers`); later rules
 win over earlier ones and over this table.
@@ -24,6 +28,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300, stale-while-revalidate=3600"
 HOUR = "public, max-age=3600"
 NO_STORE = "no-store"
+NO_CACHE = "no-cache"   # a browser may keep it but asks first (an ETag, so usually a 304)
+ADMIN_PREFIX = "admin/"
 
 UTF8 = "; charset=utf-8"
 FALLBACK = ("application/octet-stream", HOUR)
@@ -56,6 +62,11 @@ TABLE: dict[str, tuple[str, str]] = {
     ".gif": ("image/gif", HOUR),
     ".ico": ("image/x-icon", HOUR),
     ".pdf": ("application/pdf", HOUR),
+    # The admin's: WebAssembly must be application/wasm for a browser to compile it as it
+    # streams in; YAML as RFC 9512 registers it (UTF-8, no charset parameter).
+    ".wasm": ("application/wasm", HOUR),
+    ".yml": ("application/yaml", SHORT),
+    ".yaml": ("application/yaml", SHORT),
 }
 
 FINGERPRINTED = re.compile(r"^assets/(?:.+/)?[^/]+\.[0-9a-fA-F]{10}\.[A-Za-z0-9]+\Z")
@@ -85,6 +96,8 @@ def headers_for(path: str, rules: Iterable[Mapping[str, str]] = ()) -> Headers:
     content_type, cache_control = _table_entry(path)
     if is_fingerprinted(path):
         cache_control = IMMUTABLE
+    elif path.startswith(ADMIN_PREFIX):
+        cache_control = NO_CACHE
     for rule in rules:
         if fnmatchcase(path, rule["glob"].lstrip("/")):
             content_type = rule.get("content_type") or content_type
