@@ -9,8 +9,10 @@ permission that names the API); the static tests below cover them.
 from __future__ import annotations
 
 import ast
+import html
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 import time
@@ -29,6 +31,7 @@ from sitegen.config import load_config
 from sitegen.intake.config import IntakeSettings, from_env
 from sitegen.intake.package import write_package
 from sitegen.intake.retention import lifecycle_configuration, site_retention
+from sitegen.publish.headers import headers_for
 from sitegen.security import content_security_policy
 from test_intake_support import RECEIVED, SITE_URL, VALID_ANSWERS, call, json_body, make_app
 
@@ -121,6 +124,63 @@ def test_the_rules_script_prints_the_template_s_block():
     text = TEMPLATE.read_text()
     begin = text.index("\n", text.index("# BEGIN per-form rules")) + 1
     assert text[begin:text.index("          # END per-form rules")] == script.template_rules(site_retention(ROOT))
+
+
+
+# ---- the editors' admin: its own cache behaviour and headers ----
+
+def admin_script():
+    """deploy/admin_csp.py as a module."""
+    spec = importlib.util.spec_from_file_location("admin_csp", ROOT / "deploy" / "admin_csp.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
+def headers_policy(name: str) -> dict:
+    """The ResponseHeadersPolicyConfig of the template's resource NAME."""
+    return template()["Resources"][name]["Properties"]["ResponseHeadersPolicyConfig"]
+
+
+def test_the_admin_s_csp_header_is_the_policy_its_page_carries_plus_frame_ancestors(example_build):
+    page = (example_build / "admin" / "index.html").read_text(encoding="utf-8")
+    (meta,) = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page)
+    csp = headers_policy("AdminHeadersPolicy")["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+    assert csp["Override"] is True
+    assert csp["ContentSecurityPolicy"] == html.unescape(meta) + "; frame-ancestors 'none'"
+    assert "'unsafe-eval'" in csp["ContentSecurityPolicy"]   # Decap does not start without it
+
+
+def test_the_admin_csp_script_writes_what_the_template_holds():
+    script, text = admin_script(), TEMPLATE.read_text()
+    assert script.inlined(text, script.header_policy(ROOT)) == text, "run .venv/bin/python deploy/admin_csp.py"
+    changed = script.inlined(text, "default-src 'none'")
+    assert [line for line in changed.splitlines() if line not in text.splitlines()] == [
+        "            ContentSecurityPolicy: \"default-src 'none'\""]
+    with pytest.raises(ValueError):
+        script.inlined(text, 'default-src "x"')
+
+
+def test_only_the_admin_gets_the_admin_s_headers_and_its_behaviour_differs_in_nothing_else():
+    config = template()["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
+    default = config["DefaultCacheBehavior"]
+    (admin,) = config["CacheBehaviors"]
+    assert admin["PathPattern"] == "/admin/*"
+    assert default["ResponseHeadersPolicyId"] == {"Ref": "SecurityHeadersPolicy"}
+    assert admin["ResponseHeadersPolicyId"] == {"Ref": "AdminHeadersPolicy"}
+    same = {"PathPattern", "ResponseHeadersPolicyId"}
+    assert {k: v for k, v in admin.items() if k not in same} == {k: v for k, v in default.items() if k not in same}
+
+    public, own = headers_policy("SecurityHeadersPolicy"), headers_policy("AdminHeadersPolicy")
+    drop_csp = ({k: v for k, v in p["SecurityHeadersConfig"].items() if k != "ContentSecurityPolicy"}
+                for p in (public, own))
+    assert next(drop_csp) == next(drop_csp)   # HSTS, nosniff, DENY framing, referrers as the public pages
+    custom = {i["Header"]: (i["Value"], i["Override"]) for i in own["CustomHeadersConfig"]["Items"]}
+    assert custom.items() >= {(i["Header"], (i["Value"], i["Override"]))
+                              for i in public["CustomHeadersConfig"]["Items"]}
+    assert custom["X-Robots-Tag"] == ("noindex, nofollow", True)
+    # The browser asks before reusing any of the admin's files, as the objects themselves say.
+    assert custom["Cache-Control"] == (headers_for("admin/config.yml").cache_control, True) == ("no-cache", True)
 
 
 def test_the_cloudfront_function_serves_folders_and_hides_the_publish_state():
