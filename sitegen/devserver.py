@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .localserver import port_is_free
+
 if TYPE_CHECKING:  # the receiver is imported only when the stack starts
     from .intake.wsgi import ThreadingWSGIServer
 
@@ -50,16 +52,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
-
-
-def port_is_free(port: int) -> bool:
-    """Whether PORT on 127.0.0.1 can be listened on now."""
-    with socket.socket() as sock:
-        try:
-            sock.bind((HOST, port))
-        except OSError:
-            return False
-    return True
 
 
 def use_fake_aws(environ: MutableMapping[str, str] = os.environ) -> None:

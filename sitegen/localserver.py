@@ -182,3 +182,13 @@ def listen(make_server: Callable[[], Server], host: str, port: int,
         reason = exc.strerror or type(exc).__name__
         raise SitegenError([Problem(f"{host}:{port}", 0, 0, f"cannot listen here ({reason}); {advice}")],
                            exit_code=EXIT_USAGE) from None
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether PORT on HOST can be listened on now."""
+    with socket.socket() as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True

@@ -19,15 +19,11 @@ from pathlib import Path
 
 from ..config import load_config
 from ..errors import SitegenError
+from ..localserver import port_is_free
 
 DECAP_SERVER = Path(__file__).resolve().parents[2] / "node_modules" / "decap-server" / "dist" / "index.js"
 HOST = "127.0.0.1"
 MODE_VARIABLE = "SITEGEN_DECAP_MODE"
-
-
-def _port_is_free(port: int) -> bool:
-    from ..devserver import port_is_free
-    return port_is_free(port)
 
 
 def start_local_backend(root: Path) -> subprocess.Popen | None:
@@ -43,7 +39,7 @@ def start_local_backend(root: Path) -> subprocess.Popen | None:
     if node is None or not DECAP_SERVER.is_file():
         print("The admin's local backend needs decap-server: run 'make assets' (it installs it with npm).")
         return None
-    if not _port_is_free(admin.local_port):
+    if not port_is_free(admin.local_port, HOST):
         print(f"Port {admin.local_port} on {HOST} is in use, so the admin's local backend (decap-server) is"
               " not started: stop what uses it, or set admin: local_port in site.yaml.")
         return None

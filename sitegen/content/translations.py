@@ -281,8 +281,8 @@ def untranslated(site: Site, code: str) -> dict[str, tuple[list[str], int]]:
         "area": site.areas, "news story": stories, "page": site.pages}
     missing = {kind: ([r.source for r in found if not site.translated(r, code)], len(found))
                for kind, found in records.items()}
-    from ..forms.translation import untranslated_forms
-    missing["form"] = untranslated_forms(site.forms, code)   # forms and the triage tree
+    # forms and the triage tree
+    missing["form"] = site.forms.untranslated(code) if site.forms is not None else ([], 0)
     texts = getattr(site.config, "texts", None)   # site.<code>.yaml, read by sitegen/config.py
     missing["site.yaml"] = (["site.yaml"] if texts is not None and code not in texts else [], 1)
     return missing

@@ -282,3 +282,15 @@ class FormsBundle:
     def in_language(self, code: str) -> FormsBundle:
         """The forms as the pages in language CODE show them (this bundle for a language it lacks)."""
         return self.languages.get(code, self)
+
+    def untranslated(self, code: str) -> tuple[list[str], int]:
+        """The files of this bundle (forms, then the triage tree) with no translation into CODE,
+        and how many files there are (content.translations.untranslated's shape, for `check`)."""
+        translated = self.in_language(code)
+        pairs: list[tuple[str, Form | Triage]] = [(form.source, form) for form in translated.forms
+                                                   if not form.stand_in]
+        if translated.triage is not None and not translated.triage.stand_in:
+            pairs.append((translated.triage.source, translated.triage))
+        if translated is self:   # the default language, or one the site does not have
+            return [], len(pairs)
+        return [source for source, item in pairs if not item.translated], len(pairs)

@@ -214,21 +214,6 @@ def _kind(value: Any) -> str:
     return next((name for kind, name in names.items() if isinstance(value, kind)), type(value).__name__)
 
 
-def untranslated_forms(bundle: FormsBundle | None, code: str) -> tuple[list[str], int]:
-    """The files of BUNDLE (forms, then the triage tree) with no translation into CODE, and how many
-    files there are (content.translations.untranslated's shape, for `check`)."""
-    if bundle is None:
-        return [], 0
-    translated = bundle.in_language(code)
-    pairs: list[tuple[str, Form | Triage]] = [(form.source, form) for form in translated.forms
-                                               if not form.stand_in]
-    if translated.triage is not None and not translated.triage.stand_in:
-        pairs.append((translated.triage.source, translated.triage))
-    if translated is bundle:   # the default language, or one the site does not have
-        return [], len(pairs)
-    return [source for source, item in pairs if not item.translated], len(pairs)
-
-
 # Bundles ------------------------------------------------------------------------------------
 
 def translate_bundle(ctx: LoadContext, config: SiteConfig, bundle: FormsBundle) -> FormsBundle:
