@@ -161,6 +161,18 @@ def test_the_admin_csp_script_writes_what_the_template_holds():
         script.inlined(text, 'default-src "x"')
 
 
+def test_the_admin_csp_script_follows_the_site_s_port_and_refuses_a_bad_site_yaml(tmp_path, capsys):
+    script = admin_script()
+    example = (ROOT / "site.yaml").read_text(encoding="utf-8")
+    assert example.count("\nadmin:\n") == 1
+    (tmp_path / "site.yaml").write_text(example.replace("\nadmin:\n", "\nadmin:\n  local_port: 9090\n"))
+    assert "connect-src 'self' https://api.github.com http://127.0.0.1:9090;" in script.header_policy(tmp_path)
+    (tmp_path / "site.yaml").write_text(example.replace("\nadmin:\n", "\nadmin:\n  local_port: nine\n"))
+    before = TEMPLATE.read_text()
+    assert script.main([str(tmp_path)]) == 1
+    assert "site.yaml:" in capsys.readouterr().err and TEMPLATE.read_text() == before
+
+
 def test_only_the_admin_gets_the_admin_s_headers_and_its_behaviour_differs_in_nothing_else():
     config = template()["Resources"]["Distribution"]["Properties"]["DistributionConfig"]
     default = config["DefaultCacheBehavior"]
