@@ -208,6 +208,12 @@ class Link(NamedTuple):
     col: int = 0   # where the address is written on LINE, from 1; 0 when not found
 
 
+# What pages other than an area's own show of it: its name, borough and places
+# (outputs.pages.listing), and the same in each language it is translated into, by code.
+Listing = tuple[str, str, tuple[str, ...]]
+Listings = tuple[Listing, tuple[tuple[str, Listing], ...]]
+
+
 @dataclass(frozen=True)
 class Site:
     """Everything a build reads, validated."""
@@ -223,6 +229,9 @@ class Site:
     shared_names: frozenset[str] = frozenset()   # casefolded area names more than one area bears
     # slug -> (slug, name) of each area whose boundary touches its own (outputs.pages.named_neighbours)
     neighbours: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # code -> the neighbours as that language names them, given only to a build's partial site
+    # (the last build's: it has not the other areas' names); in_language names them otherwise
+    neighbours_in: dict[str, dict[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
     # site paths of the content translations read (area.cy.yaml, news/x.cy.md, pages/about.cy.md)
     translation_files: frozenset[str] = frozenset()
 
@@ -299,6 +308,12 @@ class Site:
             if original.name.casefold() in self.shared_names}
         view = replace(self, config=config, areas=areas, boroughs=boroughs, pages=pages, forms=forms,
                        shared_names=frozenset(shared))
+        neighbours = self.neighbours_in.get(code)
+        if neighbours is None:
+            names = {area.slug: view.full_name(area) for area in areas}
+            neighbours = {slug: tuple((other, names.get(other, name)) for other, name in pairs)
+                          for slug, pairs in self.neighbours.items()}
+        object.__setattr__(view, "neighbours", neighbours)
         object.__setattr__(view, "_base", self)   # a frozen dataclass; the view's way back to the site
         return view
 

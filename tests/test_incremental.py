@@ -156,6 +156,14 @@ def edit_welsh_area(site, rng):
     path.write_text(path.read_text().replace("summary:", f"summary: Newid {rng.randint(0, 999)}.", 1))
 
 
+def rename_welsh_area(site, rng):
+    """Rename north ward in Welsh: the Welsh home, borough and finder pages and south ward's
+    Welsh page (which names its neighbour) show the name; the English pages do not."""
+    path = site / AREA / "area.cy.yaml"
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("name:")]
+    path.write_text("\n".join([f"name: Ward {rng.randint(0, 999)}", *lines]) + "\n")
+
+
 def toggle_welsh_story(site, rng):
     """Translate the story speed-checks into Welsh, or take its translation away."""
     path = site / AREA / "news/speed-checks.cy.md"
@@ -179,7 +187,8 @@ def toggle_welsh_page(site, rng):
         path.write_text(f"---\ntitle: Amdanom ni {rng.randint(0, 999)}\n---\nGweler [y gogledd](/areas/north-ward/).\n")
 
 
-WELSH_OPERATIONS = [edit_welsh_area, edit_welsh_area, toggle_welsh_story, edit_welsh_site, toggle_welsh_page]
+WELSH_OPERATIONS = [edit_welsh_area, edit_welsh_area, rename_welsh_area, toggle_welsh_story, edit_welsh_site,
+                    toggle_welsh_page]
 
 
 @pytest.mark.parametrize("name, seed", [("minimal", 1), ("minimal", 2), ("minimal", 3), ("minimal", 4),

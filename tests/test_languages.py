@@ -78,7 +78,7 @@ def test_every_page_is_made_in_both_languages_and_says_which(built):
     found = pages(built)
     english = {p for p in found if not p.startswith("cy/")}
     assert {f"cy/{p}" for p in english} == set(found) - english
-    assert len(english) == 9   # home, borough, 2 wards, news index, 2 stories, about, 404
+    assert len(english) == 11   # home, borough, 2 wards, news index, 2 stories, about, 404, find/, find/TS1/
     for path, page in found.items():
         assert page.lang == ("cy" if path.startswith("cy/") else "en"), path
 
@@ -194,6 +194,30 @@ def test_an_edit_to_a_welsh_file_renders_only_welsh_pages(make_site, tmp_path):
     reporter = Reporter()
     build_site(site, tmp_path / "out", DAY, state_dir=tmp_path / "state", reporter=reporter)
     assert {"areas/north-ward/index.html", "cy/areas/north-ward/index.html"} <= set(reporter.rendered)
+
+
+def test_a_wards_welsh_name_reaches_every_welsh_page_that_names_it(make_site, tmp_path):
+    """The home, borough and postcode pages and a neighbour's page name a ward by its Welsh name
+    in Welsh, and a rename in area.cy.yaml reaches all of them (incremental as clean), not the
+    English pages."""
+    site = make_site("bilingual")
+    out, state = tmp_path / "out", tmp_path / "state"
+    naming = ["cy/index.html", "cy/boroughs/testshire/index.html", "cy/find/TS1/index.html",
+              "cy/areas/south-ward/index.html"]
+    build_site(site, out, DAY, state_dir=state)
+    assert all("Ward y Gogledd" in (out / path).read_text() for path in naming)
+    assert "Ward y Gogledd" not in (out / "areas/south-ward/index.html").read_text()
+    area = site / "content/areas/north-ward/area.cy.yaml"
+    area.write_text(area.read_text().replace("name: Ward y Gogledd", "name: Gogledd Newydd"))
+    reporter = Reporter()
+    build_site(site, out, DAY, state_dir=state, reporter=reporter)
+    assert all("Gogledd Newydd" in (out / path).read_text() for path in naming)
+    build_site(site, tmp_path / "clean", DAY)
+    differ = [p for p in (tmp_path / "clean").rglob("*") if p.is_file()
+              and p.read_bytes() != (out / p.relative_to(tmp_path / "clean")).read_bytes()]
+    assert differ == []
+    changed = set(reporter.rendered) - set(reporter.unchanged)
+    assert changed and all(path.startswith("cy/") for path in changed), changed
 
 
 # -- site.yaml -----------------------------------------------------------------------------------

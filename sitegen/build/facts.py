@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
-    from ..model import Area
+    from ..model import Area, Listing, Listings
 
 DatedFacts = tuple[tuple[date, ...], bool]   # its events' last days; whether it shows the date itself
 
@@ -27,18 +27,20 @@ class AreaFacts(NamedTuple):
     feeds: tuple[str, ...]   # the URLs of the feeds it shows
     places: tuple[str, ...] = ()   # the place names the name filter finds it by
     boundary: str = ""             # maps.boundary_digest: its outline, which the maps and location index show
+    translations: tuple[tuple[str, Listing], ...] = ()   # (code, its listing) per language translated into
 
     @property
-    def listing(self) -> tuple[str, str, tuple[str, ...]]:
-        """What pages other than the area's own show of it, besides its slug (outputs.pages.Listed)."""
-        return (self.name, self.borough, self.places)
+    def listings(self) -> Listings:
+        """What pages other than the area's own show of it in every language (outputs.pages.listings)."""
+        return (self.name, self.borough, self.places), self.translations
 
 
 def area_facts(area: Area) -> AreaFacts:
     """The facts of AREA."""
     from ..maps import boundary_digest  # not at the top: a build with nothing to do never needs maps.py
     return AreaFacts(area.name, area.borough, dated_facts(area), feed_urls(area), area.places,
-                     boundary_digest(area.boundary))
+                     boundary_digest(area.boundary),
+                     tuple((code, (v.name, v.borough, v.places)) for code, v in area.translations))
 
 
 def feed_urls(area: Area) -> tuple[str, ...]:
@@ -71,6 +73,8 @@ class SiteFacts:
     pages: int = 0                                              # HTML pages built
     # slug -> (slug, name) of its neighbours, as its page names them (outputs.pages.named_neighbours)
     neighbours: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # code -> the same as each other language names them (Site.neighbours_in)
+    neighbours_in: dict[str, dict[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
 
     def feeds(self) -> dict[str, tuple[str, ...]]:
         """Slug -> the feeds each area shows."""

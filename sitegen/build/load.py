@@ -29,7 +29,7 @@ from ..maps import boundary_digest
 from ..model import Area, Borough, Site, shared_names
 from ..outputs.base import Output, RenderContext
 from ..outputs.catalogue import area_outputs
-from ..outputs.pages import frame_values, listing
+from ..outputs.pages import frame_values, listings
 from ..render import TEMPLATE_CACHE, make_environment
 from .areacache import AreaStore
 from .checks import load_and_check
@@ -80,7 +80,10 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
         site = _partial_site(config, build_date, areas, shared_names(f.name for f in facts.areas.values()))
         # Which of their texts are translated: the pages in other languages say so (Site.translated).
         translated = frozenset(path for slug in selection.areas for path in loads[slug].translation_files)
-        site = replace(site, neighbours=_last_neighbours(facts, areas), translation_files=translated)
+        site = replace(site, neighbours=_last_neighbours(facts.neighbours, areas),
+                       neighbours_in={code: _last_neighbours(named, areas)
+                                      for code, named in facts.neighbours_in.items()},
+                       translation_files=translated)
     # What a link in a page's body may lead to (a narrow build plans only its areas' outputs).
     known = BuiltUrls(found.state).__contains__ if selection.areas is not None else \
         frozenset(o.url for o in outputs).__contains__
@@ -99,13 +102,16 @@ def _whole_facts(site: Site, outputs: list[Output], frame: dict[str, str],
                      media_paths=frozenset(url.lstrip("/") for url in site.media),
                      feed_cache=str(config.root / config.feeds.cache_dir),
                      pages=sum(1 for o in outputs if o.path.endswith(".html")),
-                     neighbours=site.neighbours)
+                     neighbours=site.neighbours,
+                     neighbours_in={code: site.in_language(code).neighbours for code in site.languages[1:]})
 
 
-def _last_neighbours(facts: SiteFacts, areas: list[Area]) -> dict[str, tuple[tuple[str, str], ...]]:
-    """The neighbours of AREAS as the last build found and named them: a narrow build
-    reads no other boundary, and widens when a name or one of AREAS' boundaries changed."""
-    return {a.slug: facts.neighbours.get(a.slug, ()) for a in areas}
+def _last_neighbours(named: dict[str, tuple[tuple[str, str], ...]],
+                     areas: list[Area]) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The neighbours of AREAS as the last build found and NAMED them (in one language): a
+    narrow build reads no other boundary, and widens when a name or one of AREAS' boundaries
+    changed."""
+    return {a.slug: named.get(a.slug, ()) for a in areas}
 
 
 def _load_areas(ctx: LoadContext, cache: AreaStore, slugs: frozenset[str]) -> dict[str, AreaLoad]:
@@ -133,7 +139,7 @@ def _narrow_outputs(state: BuildState, loads: dict[str, AreaLoad],
         area = load.area
         last = state.site.areas[slug]
         if area is None or load.problems or link_problems(load.links, built) \
-                or area_feed_problems(area, allow_private) or last.listing != listing(area) \
+                or area_feed_problems(area, allow_private) or last.listings != listings(area) \
                 or last.boundary != boundary_digest(area.boundary):
             return None
         own = area_outputs(area, config.languages)

@@ -117,8 +117,8 @@ def derived_units(site: Site, outputs: list[Output], templates: Callable[[str], 
     pages show of the areas, the addresses the sitemap lists, the partials
     every page shows (TEMPLATES: name -> hash with its includes), and the wards'
     outlines the location index shows."""
-    listings = {a.slug: pages.listing(a) for a in site.areas}
-    return {**pages.listing_units(listings, site.boroughs), **syndication.plan_unit(outputs),
+    shown = {a.slug: pages.listings(a) for a in site.areas}
+    return {**pages.listing_units(shown, site.boroughs), **syndication.plan_unit(outputs),
             **pages.chrome_units(templates), **pages.map_units(site), **locate.locate_units(site.areas),
             **finder.name_units(site)}
 

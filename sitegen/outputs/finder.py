@@ -45,9 +45,10 @@ def plan_finder(site: Site) -> list[Output]:
 
 
 def name_units(site: Site) -> dict[Unit, str]:
-    """FINDER_NAMES: every area's slug and (full) name."""
-    return {FINDER_NAMES: digest(*(f"{a.slug}={site.full_name(a)}" for a in sorted(site.areas,
-                                                                                   key=lambda a: a.slug)))}
+    """FINDER_NAMES: every area's slug and (full) name, in every language."""
+    views = [site.in_language(code) for code in site.languages]
+    return {FINDER_NAMES: digest(*(f"{a.slug}={view.full_name(a)}" for view in views
+                                   for a in sorted(view.areas, key=lambda a: a.slug)))}
 
 
 def district_order(district: str) -> tuple[str, int, str]:

@@ -15,7 +15,7 @@ from ..content.postcodes import has_lookup
 from ..feeds.view import latest_posts
 from ..i18n import gettext
 from ..maps import Polygon, Touching, boundary_digest, draw_areas, merged, neighbours
-from ..model import Area, Borough, NewsItem, Page, Site, shared_names
+from ..model import Area, Borough, Listing, Listings, NewsItem, Page, Site, shared_names
 from ..security import content_security_policy
 from .base import Output, RenderContext
 from .locate import LOCATABLE, index_url
@@ -48,10 +48,11 @@ def borough_outlines(slug: str) -> Unit:
 
 
 def map_units(site: Site) -> dict[Unit, str]:
-    """The units of what the maps show of other areas: each area's neighbours (names
-    and addresses; Site.neighbours), and the outlines the home and borough maps draw."""
-    shown = site.neighbours
-    units = {neighbours_unit(a.slug): digest(*(f"{slug}={name}" for slug, name in shown.get(a.slug, ())))
+    """The units of what the maps show of other areas: each area's neighbours (names, in
+    every language, and addresses; Site.neighbours), and the outlines the home and borough
+    maps draw."""
+    shown = [site.in_language(code).neighbours for code in site.languages]
+    units = {neighbours_unit(a.slug): digest(*(repr(named.get(a.slug, ())) for named in shown))
              for a in site.areas}
     units[OUTLINES] = digest(*(f"{a.slug}={a.borough}={boundary_digest(a.boundary)}" for a in site.areas))
     for borough in site.boroughs:
@@ -107,23 +108,31 @@ def page_output(path: str, kind: str, key: str, deps: tuple[Unit, ...], template
     return Output(path, kind, key, deps=(*deps, CHROME_UNIT), template=template, dated=dated)
 
 
-def listing(area: Area) -> tuple[str, str, tuple[str, ...]]:
+def listing(area: Area) -> Listing:
     """What pages other than AREA's own show of it, besides its slug: its name, borough
-    and places (the name filter finds it by them; see Listed)."""
+    and places (the name filter finds it by them; see Listed), in AREA's language."""
     return (area.name, area.borough, area.places)
 
 
-def listing_units(listings: dict[str, tuple[str, str, tuple[str, ...]]],
+def listings(area: Area) -> Listings:
+    """AREA's listing, and (code, listing) in each language it is translated into: what other
+    pages show of it in every language.  A build of a few areas widens when this changes."""
+    return listing(area), tuple((code, listing(version)) for code, version in area.translations)
+
+
+def listing_units(shown: dict[str, Listings],
                   boroughs: tuple[Borough, ...]) -> dict[Unit, str]:
-    """The units derived from the areas' LISTINGS (slug -> listing()): LISTING (every
-    area, for the home page) and a borough_listing per borough (its name and wards).
-    Editing a ward's news or team changes neither."""
-    units = {LISTING: digest(*(f"{slug}={listings[slug]}" for slug in sorted(listings)))}
+    """The units derived from what other pages show of the areas (SHOWN: slug -> listings()):
+    LISTING (every area, for the home page) and a borough_listing per borough (its name and
+    wards), each covering every language's names, so a translated name's edit reaches the
+    pages of that language.  Editing a ward's news or team changes neither."""
+    units = {LISTING: digest(*(f"{slug}={shown[slug]}" for slug in sorted(shown)))}
     for borough in boroughs:
-        wards = (f"{a.slug}={a.name}={a.places!r}" for a in borough.areas)
+        wards = (f"{a.slug}={shown[a.slug]}" for a in borough.areas)
         units[borough_listing(borough.slug)] = digest(borough.name, *wards)
-    shared = shared_names(name for name, _, _ in listings.values())
-    for name, _, _ in listings.values():
+    names = [own[0] for own, _ in shown.values()]
+    shared = shared_names(names)
+    for name in names:
         units[same_name(name)] = digest(str(name.casefold() in shared))
     return units
 
