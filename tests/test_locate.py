@@ -371,3 +371,57 @@ def test_refused_or_failing_location_and_no_javascript(browser, site_url, page_w
     expect(page_without_js.get_by_role("button", name="Use my location")).to_be_hidden()
     expect(page_without_js.get_by_label("Filter wards by name")).to_be_hidden()
     expect(page_without_js.locator("#area-list").get_by_role("link", name="Barking and Dagenham")).to_be_visible()
+
+
+# ---------------------------------------------------------------- languages (issue 20)
+
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory) -> Path:
+    """tests/sites/bilingual (north-ward translated as Ward y Gogledd, south-ward not), built once."""
+    import shutil
+
+    from conftest import SITES
+    root = tmp_path_factory.mktemp("locate-bilingual")
+    shutil.copytree(SITES / "bilingual", root / "site", ignore=shutil.ignore_patterns(".cache"))
+    build(root / "site", root / "out", root / "state", DAY)
+    return root / "out"
+
+
+def test_the_index_names_translated_wards_in_each_language(bilingual, built):
+    """One index for the site, with `names` only for wards translated, and none on a
+    one-language site (its bytes as before)."""
+    wards = {w["slug"]: w for w in index_of(bilingual)["wards"]}
+    assert wards["north-ward"]["names"] == {"cy": "Ward y Gogledd"}
+    assert "names" not in wards["south-ward"]
+    assert not (bilingual / "cy" / locate.INDEX_PATH).exists()
+    assert all("names" not in w for w in index_of(built)["wards"])
+
+
+def test_a_welsh_rename_rebuilds_the_index_exactly(tmp_path):
+    import shutil
+
+    from conftest import SITES
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "bilingual", site, ignore=shutil.ignore_patterns(".cache"))
+    build(site, tmp_path / "out", tmp_path / "state", DAY)
+    welsh = site / "content/areas/north-ward/area.cy.yaml"
+    welsh.write_text(welsh.read_text().replace("Ward y Gogledd", "Ward Ogleddol"))
+    build(site, tmp_path / "out", tmp_path / "state", DAY)
+    assert index_of(tmp_path / "out")["wards"][0]["names"] == {"cy": "Ward Ogleddol"}
+    assert_same_as_clean(site, tmp_path, DAY)
+
+
+@pytest.mark.browser
+def test_use_my_location_on_a_welsh_page_names_the_ward_in_welsh(browser, bilingual, serve_dir):
+    site_url = serve_dir(bilingual)
+    context = browser.new_context(permissions=["geolocation"])
+    page = context.new_page()
+    page.goto(site_url + "/cy/")
+    context.set_geolocation({"longitude": -0.995, "latitude": 54.015, "accuracy": 10})   # in north-ward
+    result = page.locator("#locate-result")
+    page.locator("[data-sitegen-locate] button").click()
+    expect(result).to_have_attribute("data-state", "inside")
+    link = result.get_by_role("link", name=re.compile("Ward y Gogledd"))
+    expect(link).to_have_attribute("href", "/cy/areas/north-ward/")
+    expect(result).not_to_contain_text("North Ward")
+    context.close()

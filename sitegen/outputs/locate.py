@@ -10,6 +10,11 @@ boundary.  It is compact JSON:
                 "url": "/areas/abbey/", "bbox": [west, south, east, north],
                 "polygons": [[outer ring, hole ring, ...], ...]}, ...]}
 
+On a site of several languages a ward translated into another language also has
+`"names": {"cy": "Abbey"}` (language tag -> its name there), so the pages of every
+language, which share the one index, name it in theirs; a one-language site's index
+has no `names`.
+
 Rings are those of the boundary (RFC 7946 order: outer ring, then holes),
 simplified (Douglas-Peucker, shapely, topology kept) to within TOLERANCE_M
 metres and rounded to DECIMALS decimals (about a metre), each written as a
@@ -64,32 +69,43 @@ def plan_locate(site: Site) -> list[Output]:
 
 
 def locate_units(areas: Iterable[Area]) -> dict[Unit, str]:
-    """LOCATE (each area's slug, name, borough and boundary) and LOCATABLE (whether any
-    area has a boundary), derived from AREAS: editing a boundary or renaming a ward
-    changes LOCATE, so the index is made again; news, team or meetings change neither."""
-    shown = sorted((a.slug, a.name, a.borough, boundary_digest(a.boundary))
+    """LOCATE (each area's slug, name in every language, borough and boundary) and LOCATABLE
+    (whether any area has a boundary), derived from AREAS: editing a boundary or renaming a
+    ward, in any language, changes LOCATE, so the index is made again; news, team or meetings
+    change neither."""
+    shown = sorted((a.slug, a.name, a.borough, boundary_digest(a.boundary), translated_names(a))
                    for a in areas if a.boundary is not None)
     return {LOCATE: digest(*(repr(entry) for entry in shown)), LOCATABLE: digest(str(bool(shown)))}
 
 
 def render_locate(ctx: RenderContext, key: str) -> bytes:
     """The index of every area with a boundary, in slug order, as compact UTF-8 JSON."""
-    wards = [ward_entry(area) for area in sorted(ctx.site.areas, key=lambda a: a.slug)
+    multilingual = ctx.site.config.multilingual
+    wards = [ward_entry(area, multilingual) for area in sorted(ctx.site.areas, key=lambda a: a.slug)
              if area.boundary is not None]
     index = {"version": 1, "decimals": DECIMALS, "tolerance_m": TOLERANCE_M, "border_m": BORDER_M,
              "wards": wards}
     return (json.dumps(index, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
-def ward_entry(area: Area) -> dict:
-    """AREA's entry in the index: slug, name, borough, url, bbox and simplified polygons."""
+def ward_entry(area: Area, multilingual: bool = False) -> dict:
+    """AREA's entry in the index: slug, name, borough, url, bbox and simplified polygons, and
+    when MULTILINGUAL and AREA is translated, `names` (language tag -> its name there)."""
     assert area.boundary is not None
     polygons = simplified(area.boundary.polygons)
     lons = [lon for polygon in polygons for lon, _ in polygon[0]]
     lats = [lat for polygon in polygons for _, lat in polygon[0]]
-    return {"slug": area.slug, "name": area.name, "borough": area.borough, "url": area.url,
-            "bbox": [min(lons), min(lats), max(lons), max(lats)],
+    entry = {"slug": area.slug, "name": area.name, "borough": area.borough, "url": area.url}
+    names = translated_names(area) if multilingual else ()
+    if names:
+        entry["names"] = dict(names)
+    return {**entry, "bbox": [min(lons), min(lats), max(lons), max(lats)],
             "polygons": [[encoded(ring) for ring in polygon] for polygon in polygons]}
+
+
+def translated_names(area: Area) -> tuple[tuple[str, str], ...]:
+    """(language tag, AREA's name in it) for each language AREA is translated into, in tag order."""
+    return tuple(sorted((code, version.name) for code, version in area.translations))
 
 
 def encoded(ring: Ring) -> list[int]:

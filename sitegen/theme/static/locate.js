@@ -92,11 +92,12 @@ function nearBox(bbox, lon, lat, metres) {
 //   {kind: "inside", wards: [w]}           in one ward, further than border_m from any other
 //   {kind: "border", wards: [w, ...]}      in or beside more than one, or within border_m of an edge
 //   {kind: "outside", wards: [w, ...]}     in none: the NEAREST wards, nearest first
-// each w is {slug, name, borough, url, metres} (metres to its edge, 0 when inside).
+// each w is {slug, name, names, borough, url, metres} (metres to its edge, 0 when inside; names: its
+// name in each other language it is translated into, {cy: "..."}, or undefined).
 export function findWard(index, lon, lat) {
   const wards = wardsOf(index);
   const border = index.border_m;
-  const found = (ward, metres) => ({ slug: ward.slug, name: ward.name, borough: ward.borough,
+  const found = (ward, metres) => ({ slug: ward.slug, name: ward.name, names: ward.names, borough: ward.borough,
     url: ward.url, metres });
   const inside = wards.filter((w) => inBox(w.bbox, lon, lat) && w.polygons.some((p) => inPolygon(p, lon, lat)));
   const near = wards.filter((w) => !inside.includes(w) && nearBox(w.bbox, lon, lat, border))
@@ -153,8 +154,11 @@ function element(tag, className, text) {
   return made;
 }
 
+// The ward's name in the page's language (<html lang>), its own where it has no translation.
+const nameOf = (ward) => (ward.names && ward.names[document.documentElement.lang]) || ward.name;
+
 function wardLink(ward) {
-  return Object.assign(element("a", "govuk-link", text("ward", { name: ward.name })), { href: inLanguage(ward.url) });
+  return Object.assign(element("a", "govuk-link", text("ward", { name: nameOf(ward) })), { href: inLanguage(ward.url) });
 }
 
 function wardList(wards, withDistance) {
