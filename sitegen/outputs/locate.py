@@ -95,7 +95,8 @@ def ward_entry(area: Area, multilingual: bool = False) -> dict:
     polygons = simplified(area.boundary.polygons)
     lons = [lon for polygon in polygons for lon, _ in polygon[0]]
     lats = [lat for polygon in polygons for _, lat in polygon[0]]
-    entry = {"slug": area.slug, "name": area.name, "borough": area.borough, "url": area.url}
+    entry: dict[str, object] = {"slug": area.slug, "name": area.name, "borough": area.borough,
+                                "url": area.url}
     names = translated_names(area) if multilingual else ()
     if names:
         entry["names"] = dict(names)
