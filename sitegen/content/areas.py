@@ -11,7 +11,7 @@ from ..model import Area, Contact, NewsItem, Priority, SocialLink, TeamMember
 from . import markdown_files, slugify
 from .context import LoadContext
 from .events import EVENTS, events_from
-from .frontmatter import split_front_matter
+from .frontmatter import read_document
 from .names import AddressName
 from .schema import (
     SLUG_RE,
@@ -31,7 +31,7 @@ from .schema import (
     Where,
 )
 from .translations import overlay, sort_names
-from .yamlsource import LocatedDict, load_yaml_file, read_text
+from .yamlsource import LocatedDict, load_yaml_file
 
 AREAS_DIR = "content/areas"
 NewsVersions = dict[str, dict[str, NewsItem]]   # {language code: {story slug: the story in that language}}
@@ -261,10 +261,8 @@ def _load_news_translation(ctx: LoadContext, path: Path, original: NewsItem | No
     PATH, or None when either cannot be used (problems go into CTX)."""
     rel = ctx.rel(path)
     ctx.translation_files.append(rel)
-    try:
-        doc = split_front_matter(read_text(path, rel), rel)
-    except SitegenError as exc:
-        ctx.problems.extend(exc.problems)
+    doc = read_document(path, rel, ctx.problems)
+    if doc is None:
         return None
     base = None if original is None else {
         "title": original.title, "date": original.date, "slug": original.slug,
@@ -278,10 +276,8 @@ def _load_news_translation(ctx: LoadContext, path: Path, original: NewsItem | No
 
 def _load_news_item(ctx: LoadContext, path: Path, area_slug: str) -> NewsItem | None:
     rel = ctx.rel(path)
-    try:
-        doc = split_front_matter(read_text(path, rel), rel)
-    except SitegenError as exc:
-        ctx.problems.extend(exc.problems)
+    doc = read_document(path, rel, ctx.problems)
+    if doc is None:
         return None
     meta = NEWS.check(doc.meta, Where(rel, (2, 1), ""), ctx.problems) or {}
     slug = meta.get("slug") or (path.stem if SLUG_RE.match(path.stem) else slugify(path.stem))

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..errors import Problem, SitegenError
-from .yamlsource import parse_yaml
+from ..errors import Problem, Problems, SitegenError
+from .yamlsource import parse_yaml, read_text
 
 FENCE = "---"
 
@@ -28,6 +29,15 @@ def split_front_matter(text: str, rel_path: str) -> Document:
     if not isinstance(meta, dict):
         raise SitegenError([Problem(rel_path, 2, 1, "front matter must be 'key: value' lines")])
     return Document(meta, "".join(lines[closing + 1:]), closing + 2)
+
+
+def read_document(path: Path, rel_path: str, problems: Problems) -> Document | None:
+    """The Markdown file at PATH (REL_PATH in messages) split, or None with its problems in PROBLEMS."""
+    try:
+        return split_front_matter(read_text(path, rel_path), rel_path)
+    except SitegenError as exc:
+        problems.extend(exc.problems)
+        return None
 
 
 def body_of(text: str, rel_path: str) -> str:

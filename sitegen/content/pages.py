@@ -4,14 +4,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import SitegenError
 from ..model import Page
 from . import markdown_files
 from .context import LoadContext
-from .frontmatter import split_front_matter
+from .frontmatter import read_document
 from .schema import SLUG_RE, Field, Record, Str, Where
 from .translations import overlay, sort_names
-from .yamlsource import read_text
 
 PAGES_DIR = "content/pages"
 # Top-level paths the generator itself writes; a page may not take them.
@@ -49,10 +47,8 @@ def _load_translation(ctx: LoadContext, path: Path, original: Page) -> Page | No
     cannot be used (problems go into CTX)."""
     rel = ctx.rel(path)
     ctx.translation_files.append(rel)
-    try:
-        doc = split_front_matter(read_text(path, rel), rel)
-    except SitegenError as exc:
-        ctx.problems.extend(exc.problems)
+    doc = read_document(path, rel, ctx.problems)
+    if doc is None:
         return None
     base = {"title": original.title, **({"summary": original.summary} if original.summary else {})}
     meta = overlay(PAGE, base, doc.meta, Where(rel, (2, 1), ""), ctx.problems, original.source.split("/")[-1])
@@ -72,10 +68,8 @@ def _load_page(ctx: LoadContext, path) -> Page | None:
     if slug in RESERVED:
         ctx.problems.add(rel, 0, 0, f"'{slug}' is a path the site already uses; rename the file")
         return None
-    try:
-        doc = split_front_matter(read_text(path, rel), rel)
-    except SitegenError as exc:
-        ctx.problems.extend(exc.problems)
+    doc = read_document(path, rel, ctx.problems)
+    if doc is None:
         return _stand_in(slug, rel)
     meta = PAGE.check(doc.meta, Where(rel, (2, 1), ""), ctx.problems) or {}
     url = "/404.html" if slug == "404" else f"/{slug}/"
