@@ -8,8 +8,10 @@ from pathlib import Path
 
 import govuk_frontend_jinja
 import jinja2
+import jinja2.runtime
 from jinja2.loaders import split_template_path
 from jinja2.utils import missing
+from markupsafe import Markup
 
 from . import i18n
 from .assets import THEME_DIR
@@ -105,6 +107,7 @@ def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.E
     env.filters.update(long_date=long_date, time_of_day=time_of_day, iso_date=iso_date, tel_href=tel_href,
                        tel_links=tel_links)
     env.filters["and_list"] = i18n.and_list
+    env.filters.update(as_written=as_written, lang_of=lang_of)
     env.globals.update(url=i18n.url, script_words=script_words)
     env.globals.update(network_names=NETWORK_NAMES, network_name=network_name)
     # govuk-frontend-jinja's macros, ported from Nunjucks, use these as JavaScript does.
@@ -119,6 +122,34 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
         return None
     folder.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def _written_lang(context: jinja2.runtime.Context, record: object) -> str:
+    """The tag to mark RECORD's words with on the page being rendered ('' for none): the
+    page's `written` (outputs.pages.written_lang), or none for a template without it."""
+    page = context.get("page")
+    written = page.get("written") if isinstance(page, dict) else None
+    return written(record) if written else ""
+
+
+@jinja2.pass_context
+def as_written(context: jinja2.runtime.Context, value: object, record: object, block: bool = False) -> object:
+    """VALUE, a text of RECORD (an area, story, page, form...; a bool: translated or not), inside
+    <span lang="en"> (a <div> when BLOCK: HTML of paragraphs, marked safe) where the page's
+    language has no translation of RECORD, so screen readers speak it as written (WCAG 3.1.2);
+    as it is elsewhere, so a one-language site's pages are unchanged."""
+    tag = _written_lang(context, record)
+    if not tag or not value:
+        return value
+    return Markup('<div lang="{}">{}</div>' if block else '<span lang="{}">{}</span>').format(tag, value)
+
+
+@jinja2.pass_context
+def lang_of(context: jinja2.runtime.Context, record: object) -> Markup:
+    """' lang="en"', to put in the start tag of an element holding only RECORD's words where
+    the page's language has no translation of RECORD (a block: a body, a paragraph); '' elsewhere."""
+    tag = _written_lang(context, record)
+    return Markup(' lang="{}"').format(tag) if tag else Markup("")
 
 
 long_date = i18n.long_date        # 3 December 2026 / 3 Rhagfyr 2026, in the active language

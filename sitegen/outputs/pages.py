@@ -198,7 +198,8 @@ def language_values(ctx: RenderContext, url: str, translated: bool = True) -> di
     language and x-default for the <head>; `switch`, the (code, site path, the language's
     own name) of the page in each other language, for partials/language_switcher.html (the
     paths are in their language already: not for `url()`); `untranslated`, the default
-    language's tag when the page shows its content for want of a translation, else ''."""
+    language's tag when the page shows its content for want of a translation, else ''; `written`,
+    written_lang for the page (render.as_written and lang_of mark each untranslated record's text)."""
     config = ctx.site.config
     languages = config.languages if config.multilingual else ()
     alternates = [(lang.code, config.url(lang.prefix + url)) for lang in languages]
@@ -208,7 +209,8 @@ def language_values(ctx: RenderContext, url: str, translated: bool = True) -> di
               if lang.code != ctx.language.code]
     untranslated = languages[0].code if ctx.lang and not translated else ""
     return {"lang": ctx.language.code, "alternates": alternates, "switch": switch,
-            "untranslated": untranslated, "untranslated_name": _name_in(untranslated, ctx.language.code)}
+            "untranslated": untranslated, "untranslated_name": _name_in(untranslated, ctx.language.code),
+            "written": lambda record: written_lang(ctx, record)}
 
 
 @lru_cache(maxsize=32)
@@ -231,6 +233,22 @@ def _name_in(code: str, language: str) -> str:
 def is_translated(ctx: RenderContext, record: Area | NewsItem | Page) -> bool:
     """Whether RECORD has its own words in CTX's language (always, in the default language)."""
     return not ctx.lang or ctx.site.translated(record, ctx.lang)
+
+
+def written_lang(ctx: RenderContext, record: object) -> str:
+    """The default language's tag when RECORD's words on a page in CTX's language are the
+    default's for want of a translation, else '' (always '' in the default language).  RECORD
+    is an area, story or page (Site.translated), a bool (translated or not: a form's), or
+    anything with a `translated` bool (a form, a triage tree)."""
+    if not ctx.lang:
+        return ""
+    if isinstance(record, bool):
+        translated = record
+    elif isinstance(record, (Area, NewsItem, Page)):
+        translated = ctx.site.translated(record, ctx.lang)
+    else:
+        translated = bool(getattr(record, "translated", True))
+    return "" if translated else ctx.site.config.languages[0].code
 
 
 def _area_crumbs(site: Site, area) -> list:
