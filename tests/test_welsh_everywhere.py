@@ -53,10 +53,9 @@ def _catalogue() -> list[tuple[str, str]]:
 
 def english_fragments() -> list[str]:
     """The English a Welsh page must not show: each msgid whose Welsh differs, cut at its
-    placeholders and markup into pieces, keeping those of two words or more, and a
-    whole one-word message of four letters or more ("Continue", "Back" is left out as a
-    word a Welsh page may show as a name); a piece the Welsh itself uses (a name, "GOV.UK")
-    is left out."""
+    placeholders and markup into pieces, keeping those of two words or more and a whole
+    one-word message of four letters or more ("Continue"; shorter ones, "Back", "Day", may be
+    a name or part of one); a piece the Welsh itself uses (a name, "Relay UK") is left out."""
     pairs = _catalogue()
     welsh_text = "\n".join(" ".join(welsh.split()) for _, welsh in pairs)
     found = set()
@@ -66,9 +65,9 @@ def english_fragments() -> list[str]:
         pieces = [" ".join(piece.split()).strip(" .,:;()‘’'\"") for piece in PLACEHOLDER_OR_TAG.split(english)]
         for piece in pieces:
             words = WORD.findall(piece)
-            if len(words) >= 2 or (len(words) == 1 and piece == english.strip(" .:") and len(piece) >= 4):
-                if not re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", welsh_text):
-                    found.add(piece)
+            wanted = len(words) >= 2 or (len(words) == 1 and piece == english.strip(" .:") and len(piece) >= 4)
+            if wanted and not re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", welsh_text):
+                found.add(piece)
     return sorted(found, key=len, reverse=True)
 
 
