@@ -69,10 +69,10 @@ def test_only_fetches_one_area(feed_server, tmp_path):
     assert feed_server.seen("/abbey.rss") == [] and len(feed_server.seen("/alibon.rss")) == 1
 
 
-def test_only_with_an_unknown_area_is_an_input_error(feed_server, tmp_path):
+def test_only_with_an_unknown_area_is_a_usage_error(feed_server, tmp_path):
     site = make_site(tmp_path, {"abbey": feed_server.add("/abbey.rss", body=rss())})
     result = invoke("--site", str(site), "--only", "abbee")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "content/areas: no area 'abbee'; did you mean 'abbey'?" in result.stderr
     assert feed_server.requests == []
 

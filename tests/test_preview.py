@@ -63,7 +63,7 @@ def test_live_build_matches_the_golden_tree_even_with_the_variable_set(make_site
 def test_bad_labels_are_refused_in_one_line(make_site, tmp_path, label, words):
     result = try_build(make_site("minimal"), tmp_path / "out", tmp_path / "state", "2026-11-28",
                        "--preview", label)
-    assert result.exit_code == 1
+    assert result.exit_code == 2   # a usage error, as the README says
     message = result.stderr.strip()
     assert words in message and "\n" not in message and "Traceback" not in message
     assert not (tmp_path / "out").exists()

@@ -11,7 +11,7 @@ import click
 from ..build import build
 from ..build.state import default_state_dir
 from ..configenv import PREVIEW
-from ..errors import SitegenError
+from ..errors import EXIT_USAGE, SitegenError
 from ..fileio import file_system_failure
 from ..outputfolder import default_out, refuse_unsafe_out, refuse_unsafe_state
 from . import build_date_option, resolve_build_date, site_option, site_root
@@ -64,18 +64,23 @@ MAX_PREVIEW = 80   # characters of a preview label
 
 def checked_preview_label(label: str | None) -> str:
     """LABEL checked ('' for no preview): at most MAX_PREVIEW characters, no control
-    characters, not blank.  Raises SitegenError (exit 1, one line) otherwise; the
+    characters, not blank.  Raises SitegenError (a usage error: exit 2, one line) otherwise; the
     pages escape it as they do any text."""
     if label is None:
         return ""
     label = label.strip()
     if not label:
-        raise SitegenError("--preview: the label is empty; name it, e.g. --preview 'pull request #12'")
+        raise _usage("--preview: the label is empty; name it, e.g. --preview 'pull request #12'")
     if len(label) > MAX_PREVIEW:
-        raise SitegenError(f"--preview: the label is {len(label)} characters long; keep it to {MAX_PREVIEW}")
+        raise _usage(f"--preview: the label is {len(label)} characters long; keep it to {MAX_PREVIEW}")
     if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in label):
-        raise SitegenError("--preview: the label holds a control character; use plain text on one line")
+        raise _usage("--preview: the label holds a control character; use plain text on one line")
     return label
+
+
+def _usage(message: str) -> SitegenError:
+    """MESSAGE as a usage error: the command line was given a bad value (exit 2)."""
+    return SitegenError(message, exit_code=EXIT_USAGE)
 
 
 def _restore(name: str, value: str | None) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..content.site import load_site
-from ..errors import Problem, Problems, SitegenError, did_you_mean
+from ..errors import EXIT_USAGE, Problem, Problems, SitegenError, did_you_mean
 from ..feeds.cache import write_summary
 from ..feeds.run import FeedJob, RunOptions, collect_jobs, refresh_feeds
 from ..feeds.summary import RunSummary
@@ -48,7 +48,8 @@ def select_areas(areas: tuple[Area, ...], only: str | None) -> tuple[Area, ...]:
     chosen = tuple(a for a in areas if a.slug == only)
     if not chosen:
         hint = did_you_mean(only, [a.slug for a in areas])
-        raise SitegenError([Problem("content/areas", 0, 0, f"no area '{only}'{hint}")])
+        raise SitegenError([Problem("content/areas", 0, 0, f"no area '{only}'{hint}")],
+                           exit_code=EXIT_USAGE)   # --only was given a bad value: a usage error
     return chosen
 
 
