@@ -328,22 +328,42 @@ def welsh_words() -> list[str]:
     return sorted(found)
 
 
+def marked_texts(out: Path) -> set[str]:
+    """The text of every lang="en" element of OUT's Welsh pages, each checked to be words the
+    English page shows too (a record's, shown untranslated) and none of the theme's Welsh."""
+    theme_welsh = [*welsh_words(), welsh_default_word()]
+    found = set()
+    for path in html_pages(out):
+        if not path.startswith("cy/"):
+            continue
+        shown = Shown((out / path).read_text(encoding="utf-8"))
+        english = Shown((out / path.removeprefix("cy/")).read_text(encoding="utf-8")).text
+        for element in shown.marked:
+            text = " ".join(" ".join(element).split())
+            assert text and text in english, (path, text)
+            assert not [w for w in theme_welsh if w in text], (path, text)
+            found.add(text)
+    return found
+
+
+def welsh_default_word() -> str:
+    """'(dewisol)': the Welsh the theme adds to an optional question's label."""
+    welsh = dict(_catalogue())["%(label)s (optional)"]
+    return welsh.replace("%(label)s", "").strip()
+
+
+def test_an_untranslated_form_s_own_words_are_marked_and_the_theme_s_are_not(built):
+    marked = marked_texts(built)
+    assert {"What kind of crime was it?", "Theft", "Tell us what happened"} <= marked
+    page = (built / "cy/forms/report-crime/index.html").read_text(encoding="utf-8")
+    assert re.search(rf"</span> {re.escape(welsh_default_word())}\s*</(label|legend)>", page)
+
+
 def test_only_untranslated_content_is_marked_english(bilingual):
     """On every Welsh page, each lang="en" element (the switcher's link aside) holds words of a
     record with no Welsh (they are on the English page too, and are not the Welsh version's),
     and none of the theme's Welsh; the untranslated story, page and ward are marked, the
     translated ward and story are not."""
-    theme_welsh = welsh_words()
-    marked_somewhere = set()
-    for path in html_pages(bilingual):
-        if not path.startswith("cy/"):
-            continue
-        shown = Shown((bilingual / path).read_text(encoding="utf-8"))
-        english = " ".join(Shown((bilingual / path.removeprefix("cy/")).read_text(encoding="utf-8")).text.split())
-        for element in shown.marked:
-            text = " ".join(" ".join(element).split())
-            assert text and text in english, (path, text)
-            assert not [w for w in theme_welsh if w in text], (path, text)
-            marked_somewhere.add(text)
+    marked_somewhere = marked_texts(bilingual)
     assert {"Speed checks on Main Road", "About this site", "South Ward"} <= marked_somewhere
     assert "North Ward" not in marked_somewhere and not any("Gogledd" in text for text in marked_somewhere)

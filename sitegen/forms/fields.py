@@ -25,10 +25,12 @@ ADDRESS_LABELS = (("line1", N_("Address line 1"), "address-line1", ""),
 DATE_LABELS = {"day": N_("Day"), "month": N_("Month"), "year": N_("Year")}
 
 
-def field(question: Question, sensitive: bool, localised: bool = False) -> dict:
+def field(question: Question, sensitive: bool, localised: bool = False, written: str = "") -> dict:
     """{'name', 'macro', 'params'} for QUESTION; SENSITIVE forms drop autocomplete tokens.  LOCALISED (a
     form in a language but the default) gives the GOV.UK components' own words (a character count's,
-    a date's parts) in the active language; otherwise they keep their English defaults, as before."""
+    a date's parts) in the active language; otherwise they keep their English defaults, as before.
+    WRITTEN, a language tag, marks the question's own words with it (a form shown untranslated:
+    label, hint, options; not the theme's words around them, such as '(optional)')."""
     builder = _BUILDERS[question.type]
     macro = "character_count" if question.type == "textarea" and question.max_length else builder[0]
     params = builder[1](question, sensitive)
@@ -37,7 +39,37 @@ def field(question: Question, sensitive: bool, localised: bool = False) -> dict:
     if localised and question.type == "date":
         for item in params["items"]:
             item["label"] = gettext(DATE_LABELS[item["name"]])
+    if written:
+        _mark(params, question, written)
     return {"name": question.name, "type": question.type, "macro": macro, "params": params}
+
+
+def _marked(text: str, lang: str) -> Markup:
+    return Markup('<span lang="{}">{}</span>').format(lang, text)
+
+
+def _mark(params: dict, question: Question, lang: str) -> None:
+    """PARAMS (a macro's, changed in place) with QUESTION's own words inside <span lang=LANG>: the
+    components take `html` for `text` where a label, legend or option holds markup."""
+    label = (_marked(question.label, lang) if question.required else
+             Markup(escape(gettext("%(label)s (optional)"))) % {"label": _marked(question.label, lang)})
+    own = {question.label: _marked(question.label, lang), _label_text(question): label}
+    if question.summary_label:
+        own[question.summary_label] = _marked(question.summary_label, lang)
+    for option in question.options:
+        own[option.label] = _marked(option.label, lang)
+        if option.hint:
+            own[option.hint] = _marked(option.hint, lang)
+    places = [params.get("label"), (params.get("fieldset") or {}).get("legend")]
+    for item in params.get("items") or ():
+        if item.get("value") is not None:   # an option, not a date's or an address's parts
+            places += [item, item.get("hint")]
+    for place in places:
+        if place and place.get("text") in own:
+            place["html"] = own[place.pop("text")]
+    hint = params.get("hint")
+    if hint and question.hint:
+        hint["html"] = Markup(hint["html"].replace(escape(question.hint), _marked(question.hint, lang)))
 
 
 def _label_text(question: Question) -> str:

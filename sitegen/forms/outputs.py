@@ -14,7 +14,7 @@ from ..build.sources import FORMS
 from ..i18n import gettext
 from ..model import Site
 from ..outputs.base import Output, RenderContext, localised_links
-from ..outputs.pages import page_html, page_output
+from ..outputs.pages import page_html, page_output, written_lang
 from .fields import field
 from .model import DEFAULT_EXIT_URL, Form, FormsBundle, Triage
 from .rules import form_rules
@@ -83,8 +83,9 @@ def _crumbs(ctx: RenderContext) -> list:
 def render_form(ctx: RenderContext, key: str) -> bytes:
     """A native form: every question on one page, stepped through by forms.js."""
     form = _form(ctx, key)
-    pages = [(page, [field(q, form.sensitive, localised=bool(form.lang)) for q in page.questions])
-             for page in form.pages]
+    written = written_lang(ctx, form)
+    pages = [(page, [field(q, form.sensitive, localised=bool(form.lang), written=written)
+                     for q in page.questions]) for page in form.pages]
     return page_html(ctx, "forms/form.html", form.url, form.title, _crumbs(ctx), form=form, pages=pages,
                      rules=form_rules(form), description=form.summary, sensitive=form.sensitive,
                      exit_url=form.quick_exit_url, **_translated(form.translated))
