@@ -4,7 +4,8 @@
 // previews/pr-12/areas/abbey/index.html, so a preview's root-relative links work unchanged.
 // Any other host (another domain, a port, PR-12, pr-012, pr-0) is answered 404, and so is a path
 // that could step out of the pull request's folder (a '.' or '..' segment, plain or %-encoded,
-// an encoded slash or backslash, an empty segment) or reach the publish state (/.sitegen...).
+// an encoded slash or backslash, an empty segment, a malformed escape) or reach sitegen's own files
+// (/.sitegen..., however its letters are escaped: S3 decodes the key).
 // Folder addresses get index.html and extensionless ones a slash, as the live site's function does.
 //
 // deploy/sitegen.yaml holds this file inline (PreviewRouterFunction), PREVIEW_DOMAIN set from its
@@ -31,15 +32,27 @@ function pullRequestOf(host) {
   return LABEL.test(label) ? label : '';
 }
 
-// Whether URI names a file or folder inside the pull request's folder and not the publish state.
+// SEGMENT with its escapes decoded, as S3 decodes a key ('/.s%69tegen-publish.json' is the publish
+// state); null for a malformed escape.
+function decoded(segment) {
+  try {
+    return decodeURIComponent(segment);
+  } catch (e) {
+    return null;
+  }
+}
+
+// Whether URI names a file or folder inside the pull request's folder and not sitegen's own files
+// (.sitegen-publish.json, .sitegen-build), tested on each segment decoded.
 function safePath(uri) {
   if (uri.charAt(0) !== '/' || UNSAFE.test(uri)) {
     return false;
   }
   var segments = uri.slice(1).split('/');
   for (var i = 0; i < segments.length; i++) {
-    var plain = segments[i].replace(/%2e/gi, '.');
-    if (plain === '.' || plain === '..' || plain.indexOf('.sitegen') === 0) {
+    var plain = decoded(segments[i]);
+    if (plain === null || plain === '.' || plain === '..' || plain.indexOf('.sitegen') === 0 ||
+        /[\/\\\u0000]/.test(plain)) {
       return false;
     }
   }
