@@ -17,7 +17,7 @@ import yaml
 from ..config import SiteConfig
 from ..content.areas import AREA, AREAS_DIR, NEWS
 from ..content.pages import PAGE, PAGES_DIR
-from ..content.schema import Bool, Choice, Date, DateTime, Field, Int, Kind, ListOf, Record, Str
+from ..content.schema import Bool, Choice, Date, DateTime, Field, Int, Kind, ListOf, Record, Str, Url
 from ..model import Site
 
 # Keys written by the importers (import-wards, import-police-uk) that editors must not change.
@@ -25,8 +25,15 @@ HIDDEN = frozenset({"code", "old_code", "police_uk_force", "police_uk_id", "pinn
 # The widgets Decap CMS ships (decap-cms-app registers these); tests check every generated one is among them.
 DECAP_WIDGETS = frozenset({"boolean", "code", "color", "datetime", "file", "hidden", "image", "list", "map",
                            "markdown", "number", "object", "relation", "select", "string", "text"})
+# The markdown editor's buttons: no Heading 1 (the title is a page's only level-1 heading, and
+# check refuses '# ' in the text), and no image or code block components.
+MARKDOWN_BUTTONS = ["bold", "italic", "link", "heading-two", "heading-three", "heading-four", "quote",
+                    "bulleted-list", "numbered-list"]
 BODY = {"name": "body", "label": "Text", "widget": "markdown", "required": True,
+        "buttons": MARKDOWN_BUTTONS, "editor_components": [],
         "hint": "The story or page itself, in Markdown (see docs/editing.md for what is allowed)."}
+# Fields whose value names an item of a list best, in this order (the list's summary).
+SUMMARY_FIELDS = ("title", "name", "issue", "label")
 DATE_FORMAT = "YYYY-MM-DD"
 # sitegen's own formats (sitegen/admin/js/admin.mjs): Decap's YAML and front matter, but a
 # box the editor cleared leaves its key out rather than writing "", which sitegen refuses.
@@ -45,6 +52,34 @@ def js_pattern(pattern: re.Pattern) -> str:
     return pattern.pattern.replace(r"\Z", "$")
 
 
+def _spaced(source: str) -> str:
+    """SOURCE, a pattern anchored '^...$', also matching with white space around the text
+    (check strips it before matching)."""
+    inner = source.removeprefix("^").removesuffix("$")
+    return rf"^\s*(?:{inner})\s*$"
+
+
+def text_pattern(kind: Str) -> list[str]:
+    """Decap's [pattern, message] for KIND: its length limit (counted without the white space
+    around the text, as check counts it) and its shape, if it has one."""
+    length = rf"\s*[\s\S]{{0,{kind.max_len}}}\s*$"
+    limit = f"at most {kind.max_len} characters"
+    if kind.pattern is None:
+        return ["^" + length, f"Write {limit}."]
+    return [f"^(?={length})" + _spaced(js_pattern(kind.pattern)).removeprefix("^"),
+            f"Write {kind.pattern_help}, {limit}."]
+
+
+def url_pattern(kind: Url) -> list[str]:
+    """Decap's [pattern, message] for a Url: http(s), a host, no spaces (and with allow_path
+    a site path starting with one '/'), as check reads it."""
+    schemes = "|".join(re.escape(s) for s in kind.schemes)
+    source = rf"(?:{schemes})://[^\s/?#]+[^\s]*"
+    if kind.allow_path:
+        source = rf"(?:{source}|/(?!/)[^\s]*)"
+    return [_spaced(f"^{source}$"), f"Write {kind.describe()}."]
+
+
 def widget_for(kind: Kind) -> dict[str, Any]:
     """The Decap widget settings for a value of KIND (without name, label or hint).
 
@@ -56,10 +91,9 @@ def widget_for(kind: Kind) -> dict[str, Any]:
     if isinstance(kind, Choice):
         return {"widget": "select", "options": list(kind.options)}
     if isinstance(kind, Str):
-        widget: dict[str, Any] = {"widget": "text" if kind.multiline else "string"}
-        if kind.pattern is not None:
-            widget["pattern"] = [js_pattern(kind.pattern), f"Write {kind.pattern_help}"]
-        return widget
+        return {"widget": "text" if kind.multiline else "string", "pattern": text_pattern(kind)}
+    if isinstance(kind, Url):
+        return {"widget": "string", "pattern": url_pattern(kind)}
     if isinstance(kind, Int):
         widget = {"widget": "number", "value_type": "int"}
         widget.update({k: v for k, v in (("min", kind.minimum), ("max", kind.maximum)) if v is not None})
@@ -85,9 +119,17 @@ def _list_widget(kind: ListOf) -> dict[str, Any]:
                 "max": kind.max_items}
     if isinstance(kind.item, Record):
         return {"widget": "list", "fields": fields_of(kind.item), "max": kind.max_items,
-                "summary": "{{fields." + kind.item.fields[0].name + "}}"}
+                "summary": "{{fields." + summary_field(kind.item) + "}}"}
     return {"widget": "list", "max": kind.max_items,
             "field": {"name": "item", "label": "Item", **widget_for(kind.item)}}
+
+
+def summary_field(record: Record) -> str:
+    """The name of RECORD's field that names an item best in a list's summary: a title or
+    name (not an id), else its first required field, else its first."""
+    names = [f.name for f in record.fields]
+    required = [f.name for f in record.fields if f.required]
+    return next((n for n in SUMMARY_FIELDS if n in names), required[0] if required else names[0])
 
 
 def decap_field(field: Field) -> dict[str, Any]:

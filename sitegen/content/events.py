@@ -10,6 +10,7 @@ real instants (see localtime.py for times that do not exist or happen twice).
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..errors import Problems
 from ..model import Event
@@ -40,11 +41,16 @@ class _EventRecord(Record):
     """An event: its fields, then an id and an end after the start."""
 
     def check(self, value, where: Where, problems: Problems):
-        out = super().check(value, where, problems)
         if isinstance(value, dict) and value.get("id") is None:
+            # 'id' is required (so the admin asks for it); without it, the other keys are still
+            # checked, and the message suggests an id rather than the generic 'missing key'.
+            without_id = Record(name=self.name, rules=self.rules, fields=[
+                replace(f, required=False) if f.name == "id" else f for f in self.fields])
+            without_id.check(value, where, problems)
             where.report(problems, f"add 'id: {suggested_id(value)}' (any short name"
                                    " that stays the same when you edit the event)")
             return None
+        out = super().check(value, where, problems)
         if out is None:
             return None
         if "id" not in out:   # written, but not a slug: already reported
@@ -98,8 +104,9 @@ class EventList(ListOf):
 
 
 EVENT = _EventRecord(name="event", fields=[
-    Field("id", Slug, doc="A short name for the event, unique in the area, that stays the same when the event"
-                          " is edited (its calendar identity), like 'ward-panel-2027-01-14'."),
+    Field("id", Slug, required=True,
+          doc="A short name for the event, unique in the area, that stays the same when the event"
+              " is edited (its calendar identity), like 'ward-panel-2027-01-14'."),
     Field("title", Str(max_len=150), required=True, doc="What the event is.", translatable=True),
     Field("start", UkDateTime(), required=True,
           doc="UK start time, YYYY-MM-DDTHH:MM (+01:00 or +00:00 "
