@@ -95,7 +95,7 @@ def widget_for(kind: Kind) -> dict[str, Any]:
     if isinstance(kind, Url):
         return {"widget": "string", "pattern": url_pattern(kind)}
     if isinstance(kind, Int):
-        widget = {"widget": "number", "value_type": "int"}
+        widget: dict[str, Any] = {"widget": "number", "value_type": "int"}
         widget.update({k: v for k, v in (("min", kind.minimum), ("max", kind.maximum)) if v is not None})
         return widget
     if isinstance(kind, Bool):
