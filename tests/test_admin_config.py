@@ -170,3 +170,19 @@ def test_edits_reach_the_admin_on_the_next_build(make_site):
     config = yaml.safe_load((out / "admin" / "config.yml").read_text())
     assert config["local_backend"]["url"] == "http://127.0.0.1:9091/api/v1"
     assert "News: Northern Ward" in [c["label"] for c in config["collections"]]
+
+
+def test_check_does_not_need_decaps_files(make_site, monkeypatch, tmp_path):
+    """The pre-commit hook installs sitegen without the npm-built vendor folder: check passes;
+    only a build that writes the admin needs it, and says what to run."""
+    from sitegen.admin import outputs
+    monkeypatch.setattr(outputs, "DECAP_DIR", tmp_path / "no-vendor" / "decap")
+    site = make_site("minimal")
+    (site / "site.yaml").write_text((site / "site.yaml").read_text()
+                                    + "admin:\n  repo: force/site\n  auth_url: https://auth.police.example\n")
+    result = run_cli("check", "--site", str(site))
+    assert result.exit_code == 0, result.output
+    result = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--build-date", BUILD_DATE)
+    assert result.exit_code == 1
+    assert "sitegen/theme/vendor/decap/: is missing; run 'make assets'" in result.output, result.output
+    assert "Traceback" not in result.output

@@ -33,14 +33,19 @@ def admin_enabled(site: Site) -> bool:
 
 
 def decap_files() -> list[str]:
-    """The names of the Decap CMS files to publish, sorted (SitegenError when the asset build
-    has not copied them: 'make assets')."""
-    names = sorted(p.name for p in DECAP_DIR.glob("*") if p.is_file()) if DECAP_DIR.is_dir() else []
-    if not {DECAP_SCRIPT, SITEGEN_SCRIPT} <= set(names):
-        raise SitegenError([Problem("sitegen/theme/vendor/decap/", 0, 0,
-                                    "is missing; run 'make assets' (it copies Decap CMS from node_modules),"
-                                    " or set 'admin: {enabled: false}' in site.yaml")])
-    return names
+    """The names of the Decap CMS files to publish, sorted: those the asset build copied, and
+    always the two scripts the page loads.  Planning never fails for want of them (`check`,
+    and the pre-commit hook's install without npm, do not need them); rendering a missing
+    one does (render_admin_file)."""
+    names = {p.name for p in DECAP_DIR.glob("*") if p.is_file()} if DECAP_DIR.is_dir() else set()
+    return sorted(names | {DECAP_SCRIPT, SITEGEN_SCRIPT})
+
+
+def missing_vendor() -> SitegenError:
+    """What a build that writes the admin says when the asset build has not copied Decap CMS."""
+    return SitegenError([Problem("sitegen/theme/vendor/decap/", 0, 0,
+                                 "is missing; run 'make assets' (it copies Decap CMS from node_modules),"
+                                 " or set 'admin: {enabled: false}' in site.yaml")])
 
 
 def plan_admin(site: Site) -> list[Output]:
@@ -106,5 +111,8 @@ def render_admin_config(ctx: RenderContext, key: str) -> bytes:
 
 
 def render_admin_file(ctx: RenderContext, key: str) -> bytes:
-    """One Decap CMS file, as the asset build copied it."""
-    return Path(DECAP_DIR / key).read_bytes()
+    """One Decap CMS file, as the asset build copied it (missing_vendor() when it did not)."""
+    try:
+        return Path(DECAP_DIR / key).read_bytes()
+    except FileNotFoundError:
+        raise missing_vendor() from None
