@@ -24,7 +24,6 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from .errors import Problem, SitegenError
-from .terminal import printable
 
 # The files and folders of a site that a build reads.
 SOURCES = ("site.yaml", "content", "templates", "assets", "forms")
@@ -239,9 +238,11 @@ def _part_fault(part: str) -> str | None:
 
 
 def shown_path(rel_path: str) -> str:
-    """REL_PATH safe to print: bytes that are not UTF-8 as `\\xe9`, control
-    characters as escapes (sitegen.terminal.printable)."""
-    return printable(os.fsencode(rel_path).decode("utf-8", "backslashreplace"))
+    """REL_PATH as a problem's path: bytes that are not UTF-8 as `\\xe9` (no text can
+    carry them), every other character as it is, so `--format json` names the real
+    file.  Whatever prints a problem for a terminal or log escapes it there
+    (sitegen.terminal.printable: cli.py, problemformats.github_lines, serve.py)."""
+    return os.fsencode(rel_path).decode("utf-8", "backslashreplace")
 
 
 def name_problem(rel_path: str, fault: str) -> Problem:
