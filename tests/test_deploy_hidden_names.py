@@ -25,10 +25,10 @@ HARNESS = """
 const readline = require('readline');
 readline.createInterface({input: process.stdin}).on('line', function (line) {
   const uri = JSON.parse(line);
-  const request = {method: 'GET', uri: uri, headers: {host: {value: '%s'}}, querystring: {}};
+  const request = {method: 'GET', uri: uri, headers: {host: {value: 'HOST'}}, querystring: {}};
   process.stdout.write(JSON.stringify(handler({request: request})) + '\\n');
 });
-""" % HOST
+""".replace("HOST", HOST)
 
 
 class Function:

@@ -4,10 +4,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import click
+from botocore.exceptions import ClientError
 
-from ..errors import ServiceError, SitegenError
+from ..errors import EXIT_USAGE, Problem, ServiceError, SitegenError
 from ..publish import Target, make_clients
 from ..publish.clients import service_errors
+from ..publish.state import STATE_NAME
 from ..terminal import printable
 
 
@@ -47,14 +49,41 @@ def delete_keys(s3, bucket: str, keys: list[str]) -> None:
 
 
 def unpublish(target: Target) -> int:
-    """Delete every object under TARGET's prefix, the publish state with them; the count."""
+    """Delete every object under TARGET's prefix, the publish state last, and return the count.
+
+    Raises SitegenError (exit 2) when objects are there but no publish state is (the prefix is
+    a folder inside a site, like site/areas/, or not sitegen's), deleting nothing.  The state
+    goes last so that a run stopped part-way can be run again."""
     clients = make_clients(target, jobs=4)
-    deleted = 0
+    state_key, deleted, has_state = target.key(STATE_NAME), 0, None
     with service_errors(target.where, "some objects may be left; run unpublish again"):
         for keys in listed_keys(clients.s3, target.bucket, target.key_prefix):
-            delete_keys(clients.s3, target.bucket, keys)
-            deleted += len(keys)
+            if has_state is None:
+                has_state = state_key in keys or _exists(clients.s3, target.bucket, state_key)
+                if not has_state:
+                    raise SitegenError([Problem(target.where, 0, 0, (
+                        f"holds no sitegen publish ({STATE_NAME} is not there), so nothing was deleted;"
+                        " pass the --prefix that `sitegen publish` wrote, like previews/pr-12/"))],
+                        exit_code=EXIT_USAGE)
+            others = [key for key in keys if key != state_key]
+            if others:
+                delete_keys(clients.s3, target.bucket, others)
+                deleted += len(others)
+        if has_state:
+            delete_keys(clients.s3, target.bucket, [state_key])
+            deleted += 1
     return deleted
+
+
+def _exists(s3, bucket: str, key: str) -> bool:
+    """Whether the object KEY exists (one HEAD)."""
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
+            return False
+        raise
+    return True
 
 
 @click.command("unpublish")
@@ -69,7 +98,8 @@ def unpublish_command(bucket: str, prefix: str, endpoint_url: str | None, region
     previews/pr-120/ beside previews/pr-12/, are never touched.  Invalidates nothing."""
     fault = prefix_fault(prefix)
     if fault:
-        raise SitegenError(f"--prefix {prefix}: {fault}")   # printed escaped, as every problem is
+        # A usage error (exit 2), printed escaped, as every problem is.
+        raise SitegenError(f"--prefix {prefix}: {fault}", exit_code=EXIT_USAGE)
     target = Target(bucket=bucket, prefix=prefix, region=region or "", endpoint_url=endpoint_url or "")
     deleted = unpublish(target)
     click.echo(f"Unpublished {printable(target.where)}: {deleted} objects deleted.")
