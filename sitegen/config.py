@@ -136,13 +136,24 @@ INTAKE = Record(name="intake", fields=[
     Field("retries", Int(0, 10), doc="Extra attempts at each S3 request before answering 503 (default 3)."),
 ])
 
-ADMIN = Record(name="admin", fields=[
+
+def _own_sign_in(admin: dict, where: Where, problems: Problems) -> None:
+    """An enabled admin names the OAuth proxy it signs in through: without one, Decap sends
+    GitHub logins through api.netlify.com, a third party."""
+    if admin.get("enabled", True) and not admin.get("auth_url"):
+        where.report(problems, "has no auth_url; add 'auth_url:' with the address of your GitHub sign-in"
+                               " proxy, like 'https://auth.example.police.uk' (docs/deploy.md, 'The editors'"
+                               " admin', says how to run it), or 'enabled: false'")
+
+
+ADMIN = Record(name="admin", rules=[_own_sign_in], fields=[
     Field("enabled", Bool(), doc="false builds no admin (default true when this section is there)."),
     Field("repo", Str(max_len=140, pattern=re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9._-]+\Z"),
                       pattern_help="a GitHub repository written owner/name", example="example-police/site"),
           required=True, doc="The GitHub repository the admin proposes changes to."),
     Field("branch", Str(max_len=100), doc="The branch the site is published from (default main)."),
-    Field("auth_url", Url(), doc="The OAuth proxy the admin signs in through (see docs/deploy.md)."),
+    Field("auth_url", Url(), doc="The OAuth proxy the admin signs in through (see docs/deploy.md);"
+                                 " required unless enabled is false."),
     Field("local_port", Int(1024, 65535), doc="The port of decap-server for make serve (default 8081)."),
 ])
 

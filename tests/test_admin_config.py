@@ -42,7 +42,7 @@ def config_yml(example_build: Path) -> dict:
 
 def test_the_built_config_has_decaps_shape(config_yml):
     assert config_yml["backend"] == {"name": "github", "repo": "example-police/site", "branch": "main",
-                                     "squash_merges": True}
+                                     "squash_merges": True, "base_url": "https://cms-auth.example.police.uk"}
     assert config_yml["publish_mode"] == "editorial_workflow"
     assert config_yml["local_backend"] == {"url": "http://127.0.0.1:8081/api/v1"}
     names = [c["name"] for c in config_yml["collections"]]
@@ -152,7 +152,8 @@ def test_edits_reach_the_admin_on_the_next_build(make_site):
     """site.yaml's admin settings and a ward's name reach config.yml and the page on an
     incremental build (the frame holds site.yaml; config.yml reads every area)."""
     site = make_site("minimal")
-    (site / "site.yaml").write_text((site / "site.yaml").read_text() + "admin:\n  repo: force/site\n")
+    (site / "site.yaml").write_text((site / "site.yaml").read_text() + "admin:\n  repo: force/site\n"
+                                    "  auth_url: https://auth.police.example\n")
     out, state = site.parent / "out", site.parent / "state"
 
     def build() -> None:
@@ -186,3 +187,22 @@ def test_check_does_not_need_decaps_files(make_site, monkeypatch, tmp_path):
     assert result.exit_code == 1
     assert "sitegen/theme/vendor/decap/: is missing; run 'make assets'" in result.output, result.output
     assert "Traceback" not in result.output
+
+
+def test_an_admin_names_its_own_sign_in(make_site):
+    """Without auth_url, Decap would send GitHub logins through api.netlify.com: refused, located."""
+    site = make_site("minimal")
+    (site / "site.yaml").write_text((site / "site.yaml").read_text() + "admin:\n  repo: force/site\n")
+    result = run_cli("check", "--site", str(site))
+    assert result.exit_code == 1
+    assert re.search(r"site\.yaml:\d+:\d+: admin: has no auth_url; add 'auth_url:' .*docs/deploy\.md",
+                     result.output), result.output
+
+
+def test_the_admins_policy_connects_to_its_sign_in_only(example_build: Path):
+    page = (example_build / "admin" / "index.html").read_text()
+    connect = re.search(r"connect-src ([^;]*);", page)
+    assert connect is not None
+    assert connect[1].split() == ["'self'", "https://api.github.com", "https://cms-auth.example.police.uk",
+                                  "http://127.0.0.1:8081"]
+    assert "netlify" not in page

@@ -34,7 +34,8 @@ def info(port: int) -> dict | None:
 
 def with_admin(site, port: int):
     (site / "site.yaml").write_text((site / "site.yaml").read_text()
-                                    + f"admin:\n  repo: force/site\n  local_port: {port}\n")
+                                    + f"admin:\n  repo: force/site\n  local_port: {port}\n"
+                                    "  auth_url: https://auth.police.example\n")
     return site
 
 

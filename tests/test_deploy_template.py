@@ -166,7 +166,8 @@ def test_the_admin_csp_script_follows_the_site_s_port_and_refuses_a_bad_site_yam
     example = (ROOT / "site.yaml").read_text(encoding="utf-8")
     assert example.count("\nadmin:\n") == 1
     (tmp_path / "site.yaml").write_text(example.replace("\nadmin:\n", "\nadmin:\n  local_port: 9090\n"))
-    assert "connect-src 'self' https://api.github.com http://127.0.0.1:9090;" in script.header_policy(tmp_path)
+    assert ("connect-src 'self' https://api.github.com https://cms-auth.example.police.uk http://127.0.0.1:9090;"
+            in script.header_policy(tmp_path))
     (tmp_path / "site.yaml").write_text(example.replace("\nadmin:\n", "\nadmin:\n  local_port: nine\n"))
     before = TEMPLATE.read_text()
     assert script.main([str(tmp_path)]) == 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from ..build.sources import AREAS, STATIC, THEME_DIR
 from ..build.units import Unit
@@ -67,17 +68,20 @@ def admin_policy(site: Site) -> str:
       the admin does not start; it also lets the wasm of its editor compile);
     - style-src 'self' 'unsafe-inline': its components inject their styles (emotion);
     - img-src adds blob: (previews of uploads) and GitHub's avatars;
-    - connect-src: GitHub's API (the github backend) and decap-server on this machine;
+    - connect-src: GitHub's API (the github backend), the site's own GitHub sign-in proxy
+      (admin.auth_url's origin; never api.netlify.com) and decap-server on this machine;
     - the rest as the public pages have it."""
-    port = site.config.admin.local_port
-    local = f"http://127.0.0.1:{port}"
+    admin = site.config.admin
+    local = f"http://127.0.0.1:{admin.local_port}"
+    auth = urlsplit(admin.auth_url)
+    sign_in = f" {auth.scheme}://{auth.netloc}" if auth.netloc else ""
     return "; ".join([
         "default-src 'self'",
         "script-src 'self' 'unsafe-eval'",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob: https://avatars.githubusercontent.com",
         "font-src 'self'",
-        f"connect-src 'self' https://api.github.com {local}",
+        f"connect-src 'self' https://api.github.com{sign_in} {local}",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'none'",
