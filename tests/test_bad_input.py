@@ -105,7 +105,7 @@ def test_event_ending_before_it_starts(site):
 
 def test_duplicate_news_slug(site):
     edit(site, "content/areas/north-ward/news/speed-checks.md", "date: 2026-10-05", "date: 2026-10-05\nslug: bike-marking")
-    assert_problem(check(site), "content/areas/north-ward/news/speed-checks.md:1:", "news slug 'bike-marking' is already used")
+    assert_problem(check(site), "content/areas/north-ward/news/speed-checks.md:4:7:", "news slug 'bike-marking' is already used")
 
 
 def test_slug_that_would_escape_the_build(site):

@@ -31,7 +31,7 @@ from .schema import (
     Where,
 )
 from .translations import overlay, sort_names
-from .yamlsource import LocatedDict, load_yaml_file
+from .yamlsource import LocatedDict, Pos, load_yaml_file
 
 AREAS_DIR = "content/areas"
 NewsVersions = dict[str, dict[str, NewsItem]]   # {language code: {story slug: the story in that language}}
@@ -235,23 +235,24 @@ def load_news_versions(ctx: LoadContext, folder: Path) -> tuple[list[NewsItem], 
     ({code: {slug: the story in that language}}, from news/<story>.<code>.md)."""
     paths = markdown_files(folder / "news")
     found = sort_names([p.name for p in paths], f"{ctx.rel(folder)}/news", ctx.languages, ctx.problems)
+    loaded = [(name, _load_news_item(ctx, folder / "news" / name, folder.name)) for name in found.originals]
     items: dict[str, NewsItem] = {}
     by_file: dict[str, NewsItem] = {}
-    for name in found.originals:
-        item = _load_news_item(ctx, folder / "news" / name, folder.name)
-        if item is None:
-            continue
+    # A file named for its slug holds it; a file whose `slug:` takes it comes second and is
+    # reported, so the story that made the clash (a pull request's new file) is the one annotated.
+    for name, (item, slug_at) in sorted(((n, found) for n, found in loaded if found), key=_slug_claim):
         if item.slug in items:
-            ctx.problems.add(item.source, 1, 0, f"news slug '{item.slug}' is already used by "
+            line, col = slug_at or (1, 1)
+            ctx.problems.add(item.source, line, col, f"news slug '{item.slug}' is already used by "
                              f"{items[item.slug].source}; rename the file or change 'slug:'")
             continue
         items[item.slug] = by_file[name] = item
     versions: NewsVersions = {}
     for code, names in found.translations.items():
         for original, name in sorted(names.items()):
-            item = _load_news_translation(ctx, folder / "news" / name, by_file.get(original), original)
-            if item is not None:
-                versions.setdefault(code, {})[item.slug] = item
+            version = _load_news_translation(ctx, folder / "news" / name, by_file.get(original), original)
+            if version is not None:
+                versions.setdefault(code, {})[version.slug] = version
     return sorted(items.values(), key=lambda n: (n.date, n.slug), reverse=True), versions
 
 
@@ -274,7 +275,17 @@ def _load_news_translation(ctx: LoadContext, path: Path, original: NewsItem | No
     return original._replace(title=meta["title"], summary=meta.get("summary", ""), source=rel)
 
 
-def _load_news_item(ctx: LoadContext, path: Path, area_slug: str) -> NewsItem | None:
+def _slug_claim(entry: tuple[str, tuple[NewsItem, Pos | None]]) -> tuple[int, str]:
+    """The order in which stories claim their slugs: a file named for it without `slug:`
+    first, then one whose name gives it through slugify, then those setting `slug:`;
+    each by file name."""
+    name, (item, slug_at) = entry
+    return (2 if slug_at else 0 if name[:-3] == item.slug else 1), name
+
+
+def _load_news_item(ctx: LoadContext, path: Path, area_slug: str) -> tuple[NewsItem, Pos | None] | None:
+    """The story at PATH and where its `slug:` value is (None: the file name gives the
+    slug), or None when it cannot be used (its problems in CTX)."""
     rel = ctx.rel(path)
     doc = read_document(path, rel, ctx.problems)
     if doc is None:
@@ -289,5 +300,7 @@ def _load_news_item(ctx: LoadContext, path: Path, area_slug: str) -> NewsItem | 
         return None
     url = f"/areas/{area_slug}/news/{slug}/"
     ctx.survey_markdown(doc.body, doc.body_line, rel, url)
-    return NewsItem(slug=slug, title=meta["title"], date=meta["date"], summary=meta.get("summary", ""),
+    item = NewsItem(slug=slug, title=meta["title"], date=meta["date"], summary=meta.get("summary", ""),
                     source=rel, area_slug=area_slug)
+    given = isinstance(doc.meta, LocatedDict) and "slug" in doc.meta and meta.get("slug")
+    return item, (doc.meta.value_where("slug") if isinstance(doc.meta, LocatedDict) and given else None)
