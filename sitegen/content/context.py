@@ -67,13 +67,20 @@ class LoadContext:
                               "a '# ' heading would be a second page title; start headings at '## '")
         found = [(h, False) for h in rendered.links] + [(s, True) for s in rendered.images]
         finder = LinkLines(lines, [href for href, _ in found])
+        alts = iter(rendered.image_alts)
         for href, is_image in found:
             line, col = finder.position_of(href)
             self.links.append(Link(href, rel, body_line + line, page_url, is_image, col))
+            if is_image and not (next(alts, "x") or "").strip():
+                self.problems.add(rel, body_line + line, col, NO_ALT_TEXT)
         for nth, shown in enumerate(rendered.unread_links):
             line, col, written = _position(lines, shown, rendered.unread_links[:nth].count(shown))
             self.problems.add(rel, body_line + line, col, unread_link_message(written))
         return rendered
+
+
+NO_ALT_TEXT = ("this image has no alt text, so people who cannot see it do not know what it shows;"
+               " describe the image in the square brackets: ![A police officer at a bike-marking stall](…)")
 
 
 # A Markdown backslash escape: '\(' is written for '('.

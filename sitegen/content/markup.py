@@ -55,6 +55,8 @@ ENGINES = ("commonmark", "python-markdown")
 _OPEN_TAG = re.compile(r"<(" + "|".join(CLASSES) + r")(?=[\s/>])")
 _HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
 _SRC = re.compile(r'<img\s[^>]*?src="([^"]*)"')
+_ALT = re.compile(r'<img\s[^>]*?alt="([^"]*)"')
+_IMG = re.compile(r"<img\s[^>]*>")
 _H1 = re.compile(r"<h1[\s>]")
 # Text Markdown left as it was written, '[text](address)', because it could not
 # read the address (CommonMark reads none with a space unless it is in <...>).
@@ -69,6 +71,7 @@ class Rendered:
     html: str
     links: list[str] = field(default_factory=list)
     images: list[str] = field(default_factory=list)
+    image_alts: list[str | None] = field(default_factory=list)   # each image's alt text (None: none given)
     has_h1: bool = False
     unread_links: list[str] = field(default_factory=list)   # '[text](address)' left as text
 
@@ -107,9 +110,16 @@ class MarkdownRenderer:
 
 def _rendered(page_html: str, scanned: str, raw: str) -> Rendered:
     """PAGE_HTML with the links and images found in SCANNED, and whether RAW has an h1."""
+    images = [(src[1], tag) for tag in _IMG.findall(scanned) if (src := _SRC.match(tag))]
     return Rendered(html=page_html, links=[html.unescape(h) for h in _HREF.findall(scanned)],
-                    images=[html.unescape(s) for s in _SRC.findall(scanned)], has_h1=bool(_H1.search(raw)),
-                    unread_links=_unread_links(scanned))
+                    images=[html.unescape(src) for src, _ in images],
+                    image_alts=[_alt_text(tag) for _, tag in images],
+                    has_h1=bool(_H1.search(raw)), unread_links=_unread_links(scanned))
+
+
+def _alt_text(tag: str) -> str | None:
+    """The alt text of the <img> TAG, or None when it has no alt attribute."""
+    return html.unescape(alt[1]) if (alt := _ALT.match(tag)) else None
 
 
 # Emphasis Markdown found inside such text ('/media/0 _0_.pdf' shows as '0 <em>0</em>'): its
