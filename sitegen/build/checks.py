@@ -3,6 +3,7 @@ feeds, template overrides, links out of the site, file names.  `sitegen
 check` and `sitegen publish` run the same checks without building."""
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -10,17 +11,20 @@ from pathlib import Path
 import jinja2
 import jinja2.nodes
 
+from ..config import SITE_FILE
 from ..content.arealoader import AreaCache
 from ..content.medianames import media_name_clashes
 from ..content.postcodes import lookup_problems
 from ..content.site import load_site
 from ..content.translations import required_languages, translation_errors
+from ..content.yamlsource import LocatedDict, LocatedList, load_yaml_file
 from ..errors import Problem
 from ..feeds.checks import feed_problems
+from ..forms.bundle import LINK_LISTS
 from ..i18n import catalogue_problems
-from ..links import check_links
+from ..links import check_links, link_problems, site_path
 from ..maps import boundary_problems, touching
-from ..model import Site
+from ..model import Link, Site
 from ..outputs.base import Output
 from ..outputs.catalogue import plan
 from ..outputs.pages import named_neighbours
@@ -38,6 +42,7 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     outputs = plan(site)
     urls = {o.url for o in outputs} | set(site.media)
     problems.extend(check_links(site, urls))
+    problems.extend(config_link_problems(root, urls))
     problems.extend(feed_problems(site))
     problems.extend(check_templates(root, env or make_environment(root)))
     problems.extend(outside_links(root))
@@ -50,6 +55,29 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     problems.extend(catalogue_problems(root, site.config.languages))
     problems.raise_if_any()
     return replace(site, neighbours=named_neighbours(site, touch)), outputs
+
+
+def config_link_problems(root: Path, urls: Container[str]) -> list[Problem]:
+    """Problems with the site paths in site.yaml's link lists (footer_links, report_actions,
+    services) that lead nowhere URLS has (every path the build writes), each at its `url:`
+    value, checked as Markdown's links are (links.link_problems).  Those into /forms/ and
+    /report/ are left to the forms' check (forms.bundle.check_site_links), which names the
+    form or triage node."""
+    raw = load_yaml_file(root / SITE_FILE, SITE_FILE)
+    problems = []
+    for list_name in LINK_LISTS:
+        items = raw.get(list_name) if isinstance(raw, LocatedDict) else None
+        for index, item in enumerate(items if isinstance(items, LocatedList) else ()):
+            url = item.get("url") if isinstance(item, LocatedDict) else None
+            if not isinstance(url, str) or not url.startswith("/"):
+                continue   # another site, mail, phone: nothing the build makes
+            target = site_path(url, "/")
+            if target is None or target.split("/")[1] in ("forms", "report"):
+                continue
+            line, col = item.value_where("url")
+            problems += [replace(p, message=f"{list_name}[{index + 1}].url: {p.message}")
+                         for p in link_problems([Link(url, SITE_FILE, line, "/", False, col)], urls)]
+    return problems
 
 
 def check_templates(root: Path, env: jinja2.Environment) -> list[Problem]:
