@@ -20,6 +20,8 @@ from .sitefiles import SOURCES, shown_path
 BUILD_MARKER = ".sitegen-build"
 MARKER_TEXT = (b"This folder is a sitegen build: `sitegen build` replaces it whole.\n"
                b"Keep nothing else here.\n")
+PREVIEW_LINE = b"Preview: "   # a preview build's marker adds this line, with its label
+MARKER_LIMIT = 4096            # bytes of a marker read: a label is at most 80 characters
 # What a build must never write into: the site's sources, and its history.
 _KEPT = (*SOURCES, ".git")
 
@@ -27,6 +29,27 @@ _KEPT = (*SOURCES, ".git")
 def default_out(root: Path) -> Path:
     """The output folder of the site at ROOT unless --out says otherwise."""
     return root / "build"
+
+
+def marker_text(preview: str = "") -> bytes:
+    """The marker file's bytes for a build of the live site (PREVIEW '') or a preview labelled
+    PREVIEW (one line, checked by `sitegen build`), so publish can tell which a folder holds."""
+    return MARKER_TEXT + (PREVIEW_LINE + preview.encode() + b"\n" if preview else b"")
+
+
+def marked_preview(folder: Path) -> str | None:
+    """What the build in FOLDER says it is: its preview label, '' for the live site, None
+    when it has no marker (not a build, or one from a sitegen before the marker)."""
+    try:
+        fd = os.open(folder / BUILD_MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        text = handle.read(MARKER_LIMIT)
+    for line in text.splitlines():
+        if line.startswith(PREVIEW_LINE):
+            return line[len(PREVIEW_LINE):].decode("utf-8", "replace").strip() or "?"
+    return ""
 
 
 def refuse_unsafe_out(root: Path, out: Path) -> None:

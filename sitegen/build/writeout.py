@@ -21,7 +21,7 @@ import jinja2
 from ..content.medianames import media_file
 from ..errors import Problem, SitegenError
 from ..fileio import naming
-from ..outputfolder import BUILD_MARKER
+from ..outputfolder import BUILD_MARKER, marker_text
 from ..outputs.base import Output, RenderContext
 from ..outputs.catalogue import render
 from ..parallel import parallel_map
@@ -46,6 +46,7 @@ def write_whole_tree(ctx: RenderContext, out_dir: Path, jobs: int, reporter: Rep
     new tree and swap it in for OUT_DIR, calling RENDERED in between."""
     statics = static_paths(ctx)
     with staging(out_dir) as stage:
+        write_file(stage / BUILD_MARKER, marker_text(ctx.site.config.preview))   # publish reads it
         render_into(ctx, ctx.outputs, stage, jobs)
         copy_static(ctx, stage, set(statics))
         rendered()
@@ -61,7 +62,9 @@ def write_changes(ctx: RenderContext, changes: Changes, out_dir: Path, state_dir
         staged = render_aside(ctx, changes.render, stage, out_dir, jobs)
         staged.update(copy_aside(ctx, stage, changes.copy))
         rendered()
-        if not (out_dir / BUILD_MARKER).is_file():
+        marker = marker_text(ctx.site.config.preview)   # says whether the build is a preview
+        if not same_bytes(f"{out_dir}/{BUILD_MARKER}", marker):
+            write_file(stage / BUILD_MARKER, marker)
             staged[BUILD_MARKER] = BUILD_MARKER
         # Note what is about to change first: a build stopped part-way makes it again.
         mark_moving(state_dir, set(staged.values()) | changes.delete)

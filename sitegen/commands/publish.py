@@ -8,6 +8,7 @@ import click
 
 from ..build.checks import load_and_check
 from ..config import PublishSettings, load_config
+from ..errors import EXIT_USAGE, SitegenError
 from ..fileio import file_system_failure
 from ..outputfolder import refuse_unsafe_build_dir
 from ..publish import (
@@ -20,6 +21,8 @@ from ..publish import (
     refuse_deletes,
     summarise,
 )
+from ..publish.clients import prefix_parts_fault
+from ..publish.local import refuse_misplaced
 from ..publish.report import plan_lines, reporter_for, summary_line
 from ..terminal import printable
 from . import build_date_option, resolve_build_date, site_option, site_root
@@ -31,7 +34,11 @@ def resolve_target(settings: PublishSettings, bucket: str | None, prefix: str | 
     bucket = bucket or settings.bucket
     if not bucket:
         raise click.UsageError("no bucket: pass --bucket or set publish.bucket in site.yaml")
-    return Target(bucket=bucket, prefix=settings.prefix if prefix is None else prefix,
+    prefix = settings.prefix if prefix is None else prefix
+    if fault := prefix_parts_fault(prefix):
+        raise SitegenError(f"--prefix {prefix}: {fault}; name a folder like site/ or previews/pr-12/",
+                           exit_code=EXIT_USAGE)   # one line, printed escaped
+    return Target(bucket=bucket, prefix=prefix,
                   region=region or settings.region, endpoint_url=endpoint_url or "",
                   distribution_id=settings.distribution_id if distribution_id is None else distribution_id)
 
@@ -77,6 +84,7 @@ def publish_command(site_dir: Path, bucket, prefix, endpoint_url, region, distri
     target = resolve_target(settings, bucket, prefix, region, endpoint_url, distribution_id)
     build_dir = (build_dir or root / "build").absolute()
     refuse_unsafe_build_dir(root, build_dir)
+    refuse_misplaced(build_dir, target.key_prefix)   # a preview never live, a live build never a preview
     load_and_check(root, resolve_build_date(build_date))
     options = PublishOptions(
         build_dir=build_dir, target=target,

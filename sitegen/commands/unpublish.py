@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 
 from ..errors import EXIT_USAGE, Problem, ServiceError, SitegenError
 from ..publish import Target, make_clients
-from ..publish.clients import service_errors
+from ..publish.clients import prefix_parts_fault, service_errors
 from ..publish.state import STATE_NAME
 from ..terminal import printable
 
@@ -20,8 +20,8 @@ def prefix_fault(prefix: str) -> str:
     parts = prefix.strip("/").split("/")
     if not prefix.strip("/"):
         return "the prefix is empty or '/': that is the whole bucket"
-    if any(part in ("", ".", "..") for part in parts):
-        return "the prefix has an empty, '.' or '..' part"
+    if fault := prefix_parts_fault(prefix):
+        return fault
     if len(parts) < 2:
         return f"'{parts[0]}/' is a top-level folder: name one site inside it, like {parts[0]}/pr-12/"
     return ""

@@ -48,6 +48,15 @@ class Target:
         return self.key_prefix + path
 
 
+def prefix_parts_fault(prefix: str) -> str:
+    """Why PREFIX cannot name a folder of keys ('' if it can; '' and '/' are the bucket's root):
+    an empty, '.' or '..' part, which S3 keeps as written but a reader of the keys would not."""
+    parts = prefix.strip("/").split("/")
+    if prefix.strip("/") and any(part in ("", ".", "..") for part in parts):
+        return "the prefix has an empty, '.' or '..' part"
+    return ""
+
+
 @dataclass
 class Clients:
     """The S3 client, and a CloudFront client made on first use."""

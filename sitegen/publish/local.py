@@ -10,13 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Problem, SitegenError
-from ..outputfolder import BUILD_MARKER
+from ..errors import EXIT_USAGE, Problem, SitegenError
+from ..outputfolder import BUILD_MARKER, marked_preview
 from ..sitefiles import name_fault, name_problem, outside_target, shown_path
 from .headers import Headers, headers_for
 from .state import STATE_NAME
 
 CHUNK = 1 << 20
+PREVIEWS = "previews/"          # the one place a preview build is published, and only a preview
+PREVIEW_ROBOTS = b"User-agent: *\nDisallow: /\n"   # a preview build's robots.txt
 
 
 @dataclass(frozen=True)
@@ -103,3 +105,37 @@ def refuse_unpublishable(build_dir: Path, files: list[LocalFile]) -> None:
     if not any(f.path == "index.html" for f in files):
         raise SitegenError([Problem(where, 0, 0, "the build has no index.html; refusing to publish a site"
                                     " without a home page (run `sitegen build`)")])
+
+
+def refuse_misplaced(build_dir: Path, key_prefix: str) -> None:
+    """Raise SitegenError (exit 2, usage) for a preview build (its marker says so, or its
+    robots.txt disallows every page) bound anywhere but under PREVIEWS, and for a build its
+    marker says is of the live site bound under PREVIEWS (its forms would post to the live
+    receiver, and nothing on its pages would say it is a preview).  KEY_PREFIX is
+    Target.key_prefix ('' or 'a/b/')."""
+    where, label = _shown(build_dir), marked_preview(build_dir)
+    under_previews = key_prefix.startswith(PREVIEWS)
+    if label and not under_previews:
+        _misplaced(where, f"is a preview build of '{label}' (every page noindex, robots.txt disallows all),"
+                          f" which goes only under {PREVIEWS}: for the live site run `sitegen build` without"
+                          f" --preview, then publish; for a preview pass --prefix {PREVIEWS}pr-N/")
+    if not under_previews and _disallows_all(build_dir):
+        _misplaced(f"{where}/robots.txt", "disallows every page, as a preview build's does: run"
+                   " `sitegen build` without --preview, then publish"
+                   f" (or pass --prefix {PREVIEWS}pr-N/ for a preview)")
+    if label == "" and under_previews:
+        _misplaced(where, f"is a build of the live site, and {PREVIEWS} holds previews only: run"
+                          " `sitegen build --preview LABEL`, then publish")
+
+
+def _disallows_all(build_dir: Path) -> bool:
+    """Whether BUILD_DIR's robots.txt is a preview build's (reads at most a few bytes more)."""
+    try:
+        with open(build_dir / "robots.txt", "rb") as handle:
+            return handle.read(len(PREVIEW_ROBOTS) + 1) == PREVIEW_ROBOTS
+    except OSError:
+        return False
+
+
+def _misplaced(where: str, message: str) -> None:
+    raise SitegenError([Problem(shown_path(where), 0, 0, message)], exit_code=EXIT_USAGE)
