@@ -11,9 +11,10 @@ from pathlib import Path
 import jinja2
 import jinja2.nodes
 
+from ..assets import fingerprint
 from ..config import SITE_FILE
 from ..content.arealoader import AreaCache
-from ..content.medianames import media_name_clashes
+from ..content.medianames import media_name_clashes, media_url
 from ..content.postcodes import lookup_problems
 from ..content.site import load_site
 from ..content.translations import required_languages, translation_errors
@@ -43,6 +44,7 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     urls = {o.url for o in outputs} | set(site.media)
     problems.extend(check_links(site, urls))
     problems.extend(config_link_problems(root, urls))
+    problems.extend(page_name_problems(site, outputs))
     problems.extend(feed_problems(site))
     problems.extend(check_templates(root, env or make_environment(root)))
     problems.extend(outside_links(root))
@@ -55,6 +57,24 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     problems.extend(catalogue_problems(root, site.config.languages))
     problems.raise_if_any()
     return replace(site, neighbours=named_neighbours(site, touch)), outputs
+
+
+def page_name_problems(site: Site, outputs: list[Output]) -> list[Problem]:
+    """A problem for each of SITE's pages named for a top-level folder the build writes for
+    something else (OUTPUTS, the plan: the admin, the finder, the forms, a language's path
+    'cy'; and the assets and media): that folder's own index would win and the page be lost."""
+    taken = built_folders(outputs)
+    return [Problem(page.source, 0, 0, f"'{page.slug}' is a folder the site already uses (/{page.slug}/);"
+                    f" rename the file, for example to '{page.slug}-information.md'")
+            for page in site.pages if page.slug in taken]
+
+
+def built_folders(outputs: list[Output]) -> set[str]:
+    """The top-level folders of the build: of OUTPUTS but the pages' own (in every language,
+    so a language's path is one), of the assets and of the media (where their URLs put them)."""
+    paths = [o.path for o in outputs if o.kind != "page"]
+    paths += [fingerprint("a.css", b"").lstrip("/"), media_url("a").lstrip("/")]
+    return {path.split("/")[0] for path in paths if "/" in path}
 
 
 def config_link_problems(root: Path, urls: Container[str]) -> list[Problem]:

@@ -12,8 +12,8 @@ from .schema import SLUG_RE, Field, Record, Str, Where
 from .translations import overlay, sort_names
 
 PAGES_DIR = "content/pages"
-# Top-level paths the generator itself writes; a page may not take them.
-RESERVED = {"areas", "boroughs", "assets", "media", "forms", "report", "feeds", "sitemap", "robots"}
+# A page may not take a folder the build writes for something else (admin, find, cy...):
+# build/checks.page_name_problems finds them in what the build plans.
 
 PAGE = Record(name="page front matter", fields=[
     Field("title", Str(max_len=150), required=True, doc="The page title (its only level-1 heading).",
@@ -64,9 +64,6 @@ def _load_page(ctx: LoadContext, path) -> Page | None:
     if not SLUG_RE.match(slug) and slug != "404":
         ctx.problems.add(rel, 0, 0,
                          "file name must be lowercase letters, digits and hyphens, like 'about-us.md'")
-        return None
-    if slug in RESERVED:
-        ctx.problems.add(rel, 0, 0, f"'{slug}' is a path the site already uses; rename the file")
         return None
     doc = read_document(path, rel, ctx.problems)
     if doc is None:
