@@ -450,3 +450,26 @@ def test_the_cloudfront_function_never_redirects_to_another_host():
         location = answer.get("headers", {}).get("location", {}).get("value", "/")
         assert not location.startswith(("//", "/\\")), (uri, answer)
         assert answer.get("statusCode") == 404 or "//" not in answer["uri"], (uri, answer)
+
+
+
+def test_previews_expire_even_when_no_workflow_removes_them(moto_endpoint):
+    """A pull request closed with merge conflicts gets no `remove` run (issue 19 part 3): its preview
+    expires PreviewExpiryDays (30) after its files were uploaded, old versions a day after.  moto's
+    CloudFormation leaves out a bucket's lifecycle, so the rule is read from the template and given
+    to moto's S3 as the stack would give it, which must take it as it is."""
+    parsed = template()
+    rules = parsed["Resources"]["PreviewBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    expiry = next(rule for rule in rules if rule["Id"] == "previews-expire")
+    assert expiry == {"Id": "previews-expire", "Status": "Enabled", "Prefix": "previews/",
+                      "ExpirationInDays": {"Ref": "PreviewExpiryDays"},
+                      "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}
+    parameter = parsed["Parameters"]["PreviewExpiryDays"]
+    assert parameter["Default"] == 30 and parameter["MinValue"] == 1
+    s3, bucket = aws("s3", moto_endpoint), f"previews-{uuid.uuid4().hex[:12]}"
+    s3.create_bucket(Bucket=bucket)
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration={"Rules": [
+        {"ID": "previews-expire", "Status": "Enabled", "Filter": {"Prefix": "previews/"},
+         "Expiration": {"Days": parameter["Default"]}, "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}]})
+    [stored] = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert stored["Expiration"] == {"Days": 30} and stored["Filter"] == {"Prefix": "previews/"}

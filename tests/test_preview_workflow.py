@@ -70,3 +70,14 @@ def test_closed_unpublishes_the_prefix():
     assert any("sitegen unpublish --bucket \"$PREVIEW_BUCKET\" --prefix \"previews/pr-$PR_NUMBER/\"" in run
                for run in steps)
     assert not any("sitegen publish" in run or "sitegen build" in run for run in steps)
+
+
+def test_remove_runs_the_base_branch_s_code_not_the_pull_request_s():
+    """A pull request whose code fails `make install` must still be removed: the remove job checks
+    out the base branch (github.event.pull_request.base.ref), never the head or the merge commit."""
+    job = load()["jobs"]["remove"]
+    checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["ref"] == "${{ github.event.pull_request.base.ref }}"
+    publish = load()["jobs"]["publish"]
+    checkout = next(s for s in publish["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert "ref" not in checkout["with"]   # the preview is of the pull request's code
