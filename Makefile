@@ -32,8 +32,10 @@ messages: install
 
 # Preview with live reload, plus a local form receiver storing into moto's S3 on loopback, and
 # decap-server for the editors' admin at /admin/ (sitegen/admin/localbackend.py).
+# make serve PORT=8001 previews on another port.
+PORT ?= 8000
 serve: install-test assets
-	$(BIN)/python -m sitegen.devserver --port 8000
+	$(BIN)/python -m sitegen.devserver --port $(PORT)
 
 install: $(VENV)/.installed
 

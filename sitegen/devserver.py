@@ -30,6 +30,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .config import load_config
+from .errors import SitegenError
 from .localserver import port_is_free
 
 if TYPE_CHECKING:  # the receiver is imported only when the stack starts
@@ -200,6 +202,28 @@ def _show_intake_log() -> None:
     logger.setLevel(logging.INFO)
 
 
+def next_free_port(port: int) -> int:
+    """The first port after PORT that is free on HOST (PORT + 1 when none of the next 100 is)."""
+    return next((p for p in range(port + 1, min(port + 101, 65536)) if port_is_free(p, HOST)), port + 1)
+
+
+def admin_port_problem(root: Path) -> str:
+    """One line when the admin of the site at ROOT is enabled and its decap-server port
+    (admin.local_port) is taken, else "".  The preview then does not start at all: its
+    admin/config.yml would point at whatever listens there (another site's decap-server
+    would save this admin's edits into that site)."""
+    try:
+        admin = load_config(root).admin
+    except SitegenError:
+        return ""                       # the preview shows site.yaml's problems
+    if not admin.enabled or port_is_free(admin.local_port, HOST):
+        return ""
+    other = next_free_port(admin.local_port)
+    return (f"Port {admin.local_port} on {HOST}, the admin's decap-server port (admin.local_port), is in use,"
+            f" maybe by another site's preview: stop it, or set 'local_port: {other}' under admin:"
+            " in site.yaml.")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run moto, the receiver and the preview until Ctrl-C."""
     parser = argparse.ArgumentParser(prog="python -m sitegen.devserver", description=__doc__.splitlines()[0])
@@ -211,9 +235,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from .commands import resolve_build_date, site_root
     if not port_is_free(args.port):
-        print(f"Port {args.port} on {HOST} is in use: stop what uses it, or pass --port N.", file=sys.stderr)
+        print(f"Port {args.port} on {HOST} is in use: stop what uses it, or choose another port"
+              f" (make serve PORT={next_free_port(args.port)}, or --port N).", file=sys.stderr)
         return 1
     root = site_root(Path(args.site))
+    busy_admin = admin_port_problem(root)
+    if busy_admin:
+        print(busy_admin, file=sys.stderr)
+        return 1
     out_dir = root / ".cache" / "preview"
     shutil.rmtree(out_dir, ignore_errors=True)   # a new receiver port: render every form again
     given = datetime.strptime(args.build_date, "%Y-%m-%d") if args.build_date else None

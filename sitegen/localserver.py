@@ -185,8 +185,10 @@ def listen(make_server: Callable[[], Server], host: str, port: int,
 
 
 def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
-    """Whether PORT on HOST can be listened on now."""
+    """Whether PORT on HOST can be listened on now, asked as the servers listen (SO_REUSEADDR,
+    their allow_reuse_address): a port left in TIME_WAIT by a server just stopped is free."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
