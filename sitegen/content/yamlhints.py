@@ -145,6 +145,8 @@ def _plain_words(problem: str, context: str, lines: list[str], line: int, col: i
         return f"{problem}; keep one of them (a later one would silently replace the earlier)"
     if "cannot start any token" in problem:
         char = lines[line][col - 1:col] if line < len(lines) and col else ""
+        if char == "\t":   # libyaml does not name the tab, as PyYAML does
+            return TAB
         return (f"a value cannot start with '{char}' unless it is in quotes; put the whole value in quotes")
     if "constructor for the tag" in problem:
         return "a value starting with '!' is read as a YAML tag; put the value in quotes"

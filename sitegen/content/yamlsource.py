@@ -24,7 +24,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
@@ -242,6 +242,23 @@ _LocatingLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
 _LocatingLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
 
 
+class _PythonLocatingLoader(yaml.SafeLoader):
+    """_LocatingLoader on PyYAML's own scanner, for what libyaml wrongly refuses: a block
+    scalar whose first line of content has a tab after the block's indentation
+    (`summary: |` then '  <tab>text'), which YAML reads as content, as PyYAML does."""
+
+    line_offset = 0
+    problems: list
+    source_text = ""
+    mark = _LocatingLoader.mark
+    yaml_implicit_resolvers = _LocatingLoader.yaml_implicit_resolvers
+    yaml_constructors = _LocatingLoader.yaml_constructors
+
+
+# libyaml's words when it takes a tab in a block scalar's first line for indentation.
+_LIBYAML_BLOCK_TAB = "found a tab character where an indentation space is expected"
+
+
 def parse_yaml(text: str, rel_path: str, first_line: int = 1):
     """Parse YAML TEXT into Located containers and scalars; raise SitegenError naming
     REL_PATH:LINE:COL for a syntax error, a forbidden character, or text too large or
@@ -252,12 +269,27 @@ def parse_yaml(text: str, rel_path: str, first_line: int = 1):
     """
     if len(text) > MAX_TEXT_BYTES:
         raise SitegenError([Problem(rel_path, first_line, 0, _too_big(len(text)))])
-    loader = _LocatingLoader(text)
+    try:
+        return _parse_with(_LocatingLoader, text, rel_path, first_line)
+    except yaml.MarkedYAMLError as exc:
+        if _LIBYAML_BLOCK_TAB not in str(exc.problem):
+            raise SitegenError([_syntax_problem(exc, text, rel_path, first_line)]) from None
+    try:   # PyYAML's scanner tells a tab in the content from one used to indent
+        return _parse_with(_PythonLocatingLoader, text, rel_path, first_line)
+    except yaml.MarkedYAMLError as exc:
+        raise SitegenError([_syntax_problem(exc, text, rel_path, first_line)]) from None
+
+
+def _parse_with(loader_class: type[_LocatingLoader] | type[_PythonLocatingLoader], text: str, rel_path: str,
+                first_line: int):
+    """parse_yaml's TEXT read by LOADER_CLASS; raises PyYAML's MarkedYAMLError as it comes
+    (parse_yaml words it), and SitegenError for what else is wrong."""
+    loader = cast(_LocatingLoader, loader_class(text))   # the same attributes, on another scanner
     loader.line_offset, loader.problems, loader.source_text = first_line - 1, [], text
     try:
         return _load(loader, rel_path)
-    except yaml.MarkedYAMLError as exc:
-        raise SitegenError([_syntax_problem(exc, text, rel_path, first_line)]) from None
+    except yaml.MarkedYAMLError:
+        raise
     except yaml.reader.ReaderError as exc:
         raise SitegenError([_reader_problem(exc, text, rel_path, first_line)]) from None
     except yaml.YAMLError as exc:
