@@ -1,6 +1,7 @@
 """A tab inside a block scalar's content (after the block's indentation) is content, as YAML
 and PyYAML read it; a tab used to indent is still refused in plain words.  And a ward that
-fails to load is not also reported as 'no ward of this site' by each of its postcodes."""
+fails to load is not also reported as 'no ward of this site' by each of its postcodes, nor
+by each link to its pages."""
 from __future__ import annotations
 
 import shutil
@@ -61,3 +62,26 @@ def test_check_accepts_the_reviewers_summary(site):
                                  "\nsummary: |\n  \tThe north of the town.\n  More text.\n"))
     result = run_cli("check", "--site", str(site), "--build-date", BUILD_DATE)
     assert result.exit_code == 0, result.output
+
+
+BREAKS = {   # ways a ward's area.yaml fails to load, each its own problem
+    "YAML syntax": lambda text: text.replace("name: North Ward", "name: [North Ward"),
+    "a tab used to indent": lambda text: text.replace("contact:\n  phone", "contact:\n\tphone"),
+    "no name": lambda text: text.replace("name: North Ward\n", ""),
+    "a bad value": lambda text: text.replace("phone: 020 7946 0001", "phone: call us"),
+    "no area.yaml": None,
+}
+
+
+@pytest.mark.parametrize("how", sorted(BREAKS))
+def test_a_ward_that_fails_to_load_reports_its_own_problem_alone(tmp_path, how):
+    site = shutil.copytree(SITES / "bilingual", tmp_path / "site", ignore=shutil.ignore_patterns("expected", ".cache"))
+    area = site / "content/areas/north-ward/area.yaml"
+    if BREAKS[how] is None:
+        area.unlink()
+    else:
+        area.write_text(BREAKS[how](area.read_text()))
+    result = run_cli("check", "--site", str(site), "--build-date", BUILD_DATE)
+    assert result.exit_code == 1
+    told = [line for line in result.stderr.splitlines() if not line.endswith("problems found.")]
+    assert told and all(line.startswith("content/areas/north-ward/area.yaml") for line in told), told

@@ -3,7 +3,7 @@ feeds, template overrides, links out of the site, file names.  `sitegen
 check` and `sitegen publish` run the same checks without building."""
 from __future__ import annotations
 
-from collections.abc import Container
+from collections.abc import Container, Iterable
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -13,7 +13,7 @@ import jinja2.nodes
 
 from ..assets import fingerprint
 from ..config import SITE_FILE
-from ..content.arealoader import AreaCache
+from ..content.arealoader import AreaCache, area_folders
 from ..content.medianames import media_name_clashes, media_url
 from ..content.postcodes import lookup_problems
 from ..content.site import load_site
@@ -41,7 +41,8 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     ENV is the build's template environment, when the caller has made it."""
     site, problems = load_site(root, build_date, cache, jobs)
     outputs = plan(site)
-    urls = {o.url for o in outputs} | set(site.media)
+    wards = [folder.name for folder in area_folders(root)]
+    urls = Addresses({o.url for o in outputs} | set(site.media), unloaded_areas(site, wards))
     problems.extend(check_links(site, urls))
     problems.extend(config_link_problems(root, urls))
     problems.extend(page_name_problems(site, outputs))
@@ -52,11 +53,32 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     problems.extend(media_name_clashes(root))
     touch = touching(site.areas)   # one look at which boundaries meet, for the check and the pages
     problems.extend(boundary_problems(site.areas, root, touch))
-    problems.extend(lookup_problems(root, (a.slug for a in site.areas)))
+    problems.extend(lookup_problems(root, wards))   # a ward that failed to load: its own problem alone
     problems.extend(translation_errors(site, required_languages(site.config)))
     problems.extend(catalogue_problems(root, site.config.languages))
     problems.raise_if_any()
     return replace(site, neighbours=named_neighbours(site, touch)), outputs
+
+
+class Addresses(frozenset):
+    """The site paths a build writes, and every path under the folder of an area that failed
+    to load (its own problems are reported; links to it and postcodes of it are not also
+    reported as leading nowhere), as links.link_problems asks: `path in addresses`."""
+
+    prefixes: tuple[str, ...]
+
+    def __new__(cls, paths: set[str], unloaded: Iterable[str]) -> Addresses:
+        made = super().__new__(cls, paths)
+        made.prefixes = tuple(f"/areas/{slug}/" for slug in unloaded)
+        return made
+
+    def __contains__(self, path: object) -> bool:
+        return super().__contains__(path) or (isinstance(path, str) and path.startswith(self.prefixes))
+
+
+def unloaded_areas(site: Site, folders: Iterable[str]) -> set[str]:
+    """The area FOLDERS (names) that did not load into SITE: each has a problem of its own."""
+    return set(folders) - {area.slug for area in site.areas}
 
 
 def page_name_problems(site: Site, outputs: list[Output]) -> list[Problem]:
