@@ -8,6 +8,34 @@ import YAML from "yaml";
 
 const STRINGIFY = { lineWidth: 0, indentSeq: false };   // no folding; lists as sitegen's files have them
 
+// Texts a YAML 1.1 reader (PyYAML, sitegen's) would read as something else if written plain:
+// numbers, dates and times (anything starting like one), booleans, nulls, '=' (its "value" tag),
+// '<<' (a merge key), .inf/.nan; and texts with surrounding white space, tabs (refused by older
+// readers at the start of a line in a block), or characters YAML reads as line breaks or drops.
+const READ_OTHERWISE = /^(?:[-+]?\.?[0-9]|[-+]?\.(?:inf|nan)$|(?:y|n|yes|no|true|false|on|off|null|~|=|<<)$|$)/i;
+const NEEDS_ESCAPES = /^\s|\s$|[\t\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+
+// Whether TEXT must be written double-quoted to read back as this very text.
+export function mustQuote(text) {
+  return READ_OTHERWISE.test(text) || NEEDS_ESCAPES.test(text);
+}
+
+// VALUE as YAML text: texts that mustQuote written "double-quoted" (with \t, \n... escapes),
+// the rest as the yaml library chooses (it quotes what YAML's syntax needs).
+function stringify(value) {
+  const doc = new YAML.Document(value);
+  YAML.visit(doc, {
+    Scalar(key, node) {
+      if (key !== "key" && typeof node.value === "string" && mustQuote(node.value)) node.type = "QUOTE_DOUBLE";
+    },
+  });
+  // The library writes these as they are, even double-quoted, where YAML reads U+0085, U+2028 and
+  // U+2029 as line breaks (and PyYAML refuses the other C1 controls); each is inside a double-quoted
+  // text (mustQuote), so escape them there.
+  return doc.toString(STRINGIFY).replace(/[\u0080-\u009f\u2028\u2029\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 // VALUE without empty texts, nulls, empty lists and empty mappings (recursively); undefined when
 // nothing is left.
 export function pruned(value) {
@@ -37,7 +65,7 @@ export function ordered(data, sortedKeys = []) {
 }
 
 export function yamlToFile(data, sortedKeys = []) {
-  return YAML.stringify(ordered(pruned(data) ?? {}, sortedKeys), STRINGIFY);
+  return stringify(ordered(pruned(data) ?? {}, sortedKeys));
 }
 
 const FRONT = /^---\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)([\s\S]*)$/;
@@ -51,7 +79,7 @@ export function frontMatterFromFile(text) {
 export function frontMatterToFile(data, sortedKeys = []) {
   const { body = "", ...meta } = data;
   const text = body.endsWith("\n") || body === "" ? body : body + "\n";
-  return `---\n${YAML.stringify(ordered(pruned(meta) ?? {}, sortedKeys), STRINGIFY)}---\n${text}`;
+  return `---\n${stringify(ordered(pruned(meta) ?? {}, sortedKeys))}---\n${text}`;
 }
 
 if (typeof window !== "undefined" && window.CMS) {
