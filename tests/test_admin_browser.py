@@ -181,7 +181,7 @@ def test_news_story_through_the_editorial_workflow(admin_site, editor):
     page.get_by_role("menuitem", name="Publish now").click()
     story = site / "content" / "areas" / WARD / "news" / "free-bike-marking-at-the-library.md"
     assert wait_for_file(story)
-    assert story.read_text() == ("---\ntitle: Free bike marking at the library\ndate: 2026-11-27\n"
+    assert story.read_text() == ("---\ntitle: Free bike marking at the library\ndate: '2026-11-27'\n"
                                  "summary: Bring your bike to the library on Saturday morning.\n---\n"
                                  "We will mark bikes for free outside the library from 10am to midday.\n")
     assert "free-bike-marking-at-the-library" in git(site, "log", "-1", "--format=%s", "main")
@@ -224,7 +224,7 @@ def test_an_area_edit_changes_that_field_and_keeps_the_rest(admin_site, editor):
     assert list(new) == list(old)               # the keys in the same order
     # What the admin does to a YAML file it rewrites (docs/editing.md says so): values and the order
     # of keys are kept, and so are the lines of what was not edited; comments are dropped, long text
-    # is on one line, and the quotes around dates go.
+    # is on one line; a date keeps its quotes (a text YAML would read as a date is quoted).
     assert before.startswith("# Example content") and not after.startswith("#")
     changed = [line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[0] in "+-"]
     assert len(changed) < 20, changed             # the lines of what was not edited are as they were

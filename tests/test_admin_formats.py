@@ -63,7 +63,7 @@ def test_cleared_boxes_leave_their_keys_out():
     assert pruned == {"name": "Abbey", "team": [{"name": "A"}], "population": 0, "example": False}
     [story] = through_node([("md", "---\ntitle: A\ndate: 2026-11-27\nsummary: ''\n---\nText.\n")])
     # A date is a text to the admin; quoted, so no YAML reader takes it for anything else.
-    assert story == '---\ntitle: A\ndate: "2026-11-27"\n---\nText.\n'
+    assert story == "---\ntitle: A\ndate: '2026-11-27'\n---\nText.\n"
 
 
 def test_keys_come_in_the_order_of_the_fields():

@@ -8,30 +8,42 @@ import YAML from "yaml";
 
 const STRINGIFY = { lineWidth: 0, indentSeq: false };   // no folding; lists as sitegen's files have them
 
-// Texts a YAML 1.1 reader (PyYAML, sitegen's) would read as something else if written plain:
-// numbers, dates and times (anything starting like one), booleans, nulls, '=' (its "value" tag),
-// '<<' (a merge key), .inf/.nan; and texts with surrounding white space, tabs (refused by older
-// readers at the start of a line in a block), or characters YAML reads as line breaks or drops.
-const READ_OTHERWISE = /^(?:[-+]?\.?[0-9]|[-+]?\.(?:inf|nan)$|(?:y|n|yes|no|true|false|on|off|null|~|=|<<)$|$)/i;
+// Texts a YAML 1.1 reader (PyYAML, sitegen's) would take for something else if written plain,
+// by PyYAML's own resolvers (yaml/resolver.py): booleans, nulls, whole and decimal numbers
+// (sexagesimal too), dates and times, '<<' (a merge key) and '=' (its "value" tag).
+const READ_OTHERWISE = [
+  /^(?:yes|no|true|false|on|off|~|null|<<|=|)$/i,
+  /^[-+]?(?:0b[01_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+|[1-9][0-9_]*(?::[0-5]?[0-9])+)$/,
+  /^(?:[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.inf|\.nan)$/i,
+  /^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}(?:(?:[Tt]|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?$/,
+];
+// Texts that need escapes to be read back: surrounding white space, tabs (older readers refuse
+// one starting a line of a block), CR and other controls, and what YAML reads as line breaks
+// (U+0085, U+2028, U+2029) or drops (U+FEFF).
 const NEEDS_ESCAPES = /^\s|\s$|[\t\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
-// Whether TEXT must be written double-quoted to read back as this very text.
-export function mustQuote(text) {
-  return READ_OTHERWISE.test(text) || NEEDS_ESCAPES.test(text);
+// How TEXT must be written to read back as this very text: "double" (with \t, \n... escapes),
+// "single" (quoted as sitegen's own files quote dates), or "" (as the yaml library chooses: it
+// quotes what YAML's syntax needs, like ': ' or a leading '#').
+export function quoting(text) {
+  if (NEEDS_ESCAPES.test(text)) return "double";
+  return READ_OTHERWISE.some((pattern) => pattern.test(text)) ? "single" : "";
 }
 
-// VALUE as YAML text: texts that mustQuote written "double-quoted" (with \t, \n... escapes),
-// the rest as the yaml library chooses (it quotes what YAML's syntax needs).
+const QUOTE_TYPE = { double: "QUOTE_DOUBLE", single: "QUOTE_SINGLE" };
+
+// VALUE as YAML text, each text quoted as quoting() says.
 function stringify(value) {
   const doc = new YAML.Document(value);
   YAML.visit(doc, {
     Scalar(key, node) {
-      if (key !== "key" && typeof node.value === "string" && mustQuote(node.value)) node.type = "QUOTE_DOUBLE";
+      const how = key !== "key" && typeof node.value === "string" ? quoting(node.value) : "";
+      if (how) node.type = QUOTE_TYPE[how];
     },
   });
   // The library writes these as they are, even double-quoted, where YAML reads U+0085, U+2028 and
   // U+2029 as line breaks (and PyYAML refuses the other C1 controls); each is inside a double-quoted
-  // text (mustQuote), so escape them there.
+  // text (NEEDS_ESCAPES), so escape them there.
   return doc.toString(STRINGIFY).replace(/[\u0080-\u009f\u2028\u2029\ufeff]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
