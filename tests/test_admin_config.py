@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import BUILD_DATE, run_cli
 from sitegen.admin.config import DECAP_WIDGETS, decap_config, widget_for
 from sitegen.config import AdminSettings, SiteConfig
 from sitegen.content import areas, pages
-from sitegen.content.schema import Bool, Choice, Date, Field, Int, ListOf, Record, Str, Text
+from sitegen.content.schema import Bool, Choice, Date, Field, Int, ListOf, Record, Str, Text, Url
 from sitegen.model import Site
 
 
@@ -206,3 +208,60 @@ def test_the_admins_policy_connects_to_its_sign_in_only(example_build: Path):
     assert connect[1].split() == ["'self'", "https://api.github.com", "https://cms-auth.example.police.uk",
                                   "http://127.0.0.1:8081"]
     assert "netlify" not in page
+
+
+def schema_kinds(record: Record):
+    """Every Str and Url kind in RECORD, through its lists and records."""
+    for f in record.fields:
+        kind = f.kind.item if isinstance(f.kind, ListOf) else f.kind
+        if isinstance(kind, Record):
+            yield from schema_kinds(kind)
+        elif isinstance(kind, (Str, Url)):
+            yield kind
+
+
+KINDS = [*{id(k): k for r in (areas.AREA, areas.NEWS, pages.PAGE) for k in schema_kinds(r)}.values()]
+AROUND = st.sampled_from(["", " ", "  ", "\t", " \u00a0"])
+
+
+def written_for(kind) -> st.SearchStrategy[str]:
+    """Texts an editor might type for KIND: its shape (if any) with white space around, or any
+    text near its length limit (one line unless KIND is multiline: a one-line box has no line break)."""
+    if isinstance(kind, Url):
+        core = st.sampled_from(["https://example.org/", "http://a.b/c?d#e", "https://", "example.org",
+                                "/about/", "https://a b/", "ftp://x.org/", "https://x.org/ page"])
+    elif kind.pattern is not None:
+        core = st.one_of(st.from_regex(kind.pattern, fullmatch=True), st.text(max_size=12))
+    else:
+        alphabet = st.characters(blacklist_categories=("Cs",))
+        core = st.text(alphabet, min_size=max(kind.max_len - 3, 0), max_size=kind.max_len + 3)
+        if not kind.multiline:
+            core = core.map(lambda t: t.replace("\n", " ").replace("\r", " "))
+    return st.tuples(AROUND, core, AROUND).map("".join)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.data())
+def test_what_a_pattern_accepts_check_accepts(data):
+    """Each text field's Decap pattern (limits, shapes, URLs) agrees with check, which strips the
+    white space around a value first; a URL pattern may be stricter, never looser."""
+    from sitegen.content.schema import Where
+    from sitegen.errors import Problems
+    kind = data.draw(st.sampled_from(KINDS))
+    text = data.draw(written_for(kind))
+    pattern = widget_for(kind)["pattern"][0]
+    problems = Problems()
+    checked = kind.check(text, Where("x.yaml", (1, 1), "key"), problems) is not None
+    if not text.strip():
+        return                                      # an empty box: 'required' decides, not the pattern
+    accepted = re.search(pattern, text) is not None
+    assert accepted <= checked, (kind, text, pattern)
+    if isinstance(kind, Str):
+        assert accepted == checked, (kind, text, pattern)
+
+
+def test_the_markdown_editor_offers_no_heading_1(config_yml):
+    for collection in config_yml["collections"]:
+        for field in every_field(collection["fields"]):
+            if field["widget"] == "markdown":
+                assert "heading-one" not in field["buttons"] and "heading-two" in field["buttons"]
