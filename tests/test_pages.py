@@ -42,7 +42,7 @@ class PageFacts(HTMLParser):
             self.canonical = attrs.get("href")
         elif tag == "a" and "govuk-skip-link" in (attrs.get("class") or ""):
             self.skip_link = attrs.get("href") == "#main-content"
-        elif tag == "nav" and attrs.get("aria-label") == "Breadcrumb":
+        elif tag == "nav" and attrs.get("aria-label") in ("Breadcrumb", "Briwsion bara"):
             self.breadcrumbs = True
         elif tag == "script" and "src" not in attrs:
             self.inline_scripts += 1
@@ -74,15 +74,16 @@ def test_every_page_has_the_essentials(example_build):
     for path in pages:
         rel = path.relative_to(example_build).as_posix()
         page, text = facts(path)
-        assert page.lang == "en-GB", rel
+        welsh = rel.startswith("cy/")      # the example site is in English and Welsh
+        assert page.lang == ("cy" if welsh else "en-GB"), rel
         assert page.h1 == 1, f"{rel} has {page.h1} h1 elements"
         assert page.skip_link, rel
         assert 'id="main-content"' in text, rel
-        assert page.title.strip() and "Example Police" in page.title, rel
+        assert page.title.strip() and ("Heddlu Enghreifftiol" if welsh else "Example Police") in page.title, rel
         assert page.canonical and page.canonical.startswith("https://www.example.police.uk/"), rel
         assert 'href="tel:999"' in text and 'href="tel:101"' in text, rel
         assert page.inline_scripts == 0, rel
-        if rel not in ("index.html", "404.html"):
+        if rel.removeprefix("cy/") not in ("index.html", "404.html"):
             assert page.breadcrumbs, rel
 
 
@@ -176,7 +177,8 @@ def test_sitemap_and_robots(example_build):
     assert not any("404" in loc for loc in locs)
     done_pages = [p for p in html_pages(example_build) if p.parent.name == "done"]
     assert done_pages and not any("/done/" in loc for loc in locs)
-    assert len(locs) == len(set(locs)) == len(html_pages(example_build)) - 1 - len(done_pages)
+    not_found = [p for p in html_pages(example_build) if p.name == "404.html"]     # one a language
+    assert len(locs) == len(set(locs)) == len(html_pages(example_build)) - len(not_found) - len(done_pages)
     robots = (example_build / "robots.txt").read_text()
     assert "Sitemap: https://www.example.police.uk/sitemap.xml" in robots
 
