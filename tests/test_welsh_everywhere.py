@@ -202,6 +202,7 @@ def content(built) -> tuple[str, ...]:
 def built(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("welsh")
     site = welsh_example(root / "site")
+    (site / "forms" / "report-crime.cy.yaml").unlink(missing_ok=True)   # one form left untranslated, marked
     out = root / "build"
     result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE,
                      "--state", str(root / "state"))
