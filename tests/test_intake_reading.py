@@ -19,7 +19,14 @@ from hypothesis import strategies as st
 from conftest import run_cli
 from motoserver import free_port
 from sitegen.errors import SitegenError
-from sitegen.intake.reading import FIXED_COLUMNS, FORMULA_START, csv_cell, csv_uncell, reader_for
+from sitegen.intake.reading import (
+    FIXED_COLUMNS,
+    FORMULA_START,
+    LANGUAGE_COLUMN,
+    csv_cell,
+    csv_uncell,
+    reader_for,
+)
 from sitegen.intake.references import make_reference
 from sitegen.intake.retention import cloudformation_rules, lifecycle_configuration, site_retention
 from test_intake_support import RECEIVED, VALID_ANSWERS, call, cli, json_body, make_app, stored
@@ -165,7 +172,8 @@ def test_export_csv_has_a_stable_header_and_neutralised_formulas(reading, own_sc
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output)))
     schema = json.loads((own_schemas / "report-lost-property" / "schema.json").read_text())
-    assert rows[0] == [*FIXED_COLUMNS, *(q for q in schema["properties"] if q not in ("website", "client_token"))]
+    answers = [q for q in schema["properties"] if q not in ("website", "client_token", "lang")]
+    assert rows[0] == [*FIXED_COLUMNS, LANGUAGE_COLUMN, *answers]     # the example is in English and Welsh
     row = dict(zip(rows[0], rows[1], strict=True))
     assert (row["reference"], row["form"], row["received"]) == (three[2], "report-lost-property",
                                                                 "2026-11-29T08:00:00.000Z")
