@@ -29,3 +29,7 @@ def test_switching_language_lands_on_the_same_page_and_both_are_axe_clean(page, 
     assert violations == [], describe(violations)
     page.get_by_role("link", name="English").click()
     page.wait_for_url(f"{base}/areas/north-ward/news/speed-checks/")
+    # The same page reads the same query in both languages (a done page's ?ref=): the switch keeps it.
+    page.goto(f"{base}/cy/about/?ref=CR-2026-7K4M9Q2XW")
+    page.get_by_role("link", name="English").click()
+    page.wait_for_url(f"{base}/about/?ref=CR-2026-7K4M9Q2XW")

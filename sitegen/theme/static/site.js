@@ -96,3 +96,11 @@ function setUpAreaFilter(wrapper) {
 }
 
 document.querySelectorAll("[data-sitegen-filter]").forEach(setUpAreaFilter);
+
+// The language switcher leads to the same page in another language; the same page there
+// reads the same query (a done page's ?ref=, a form's ?errors=), so take it along.
+document.querySelectorAll("[data-sitegen-switch] a[href]").forEach((link) => {
+  if (window.location.search && !link.search) {
+    link.search = window.location.search;
+  }
+});
