@@ -246,3 +246,20 @@ def test_the_markdown_of_a_translation_is_checked_where_it_is_written(tmp_path):
     assert f"forms/report-test.cy.yaml:{lines - 2}:1: a '# ' heading would be a second page title" in output
     assert any(line.startswith(f"forms/report-test.cy.yaml:{lines}:") and "/no-such-page/" in line
                for line in output.splitlines()), output
+
+
+def test_an_untranslated_forms_messages_stay_whole_english_sentences(tmp_path):
+    """A form with no Welsh translation keeps its questions' English error messages on its Welsh
+    page (they quote its English labels), not a Welsh sentence around a lower-cased English label;
+    the theme's own words around the form stay Welsh."""
+    from datetime import date
+
+    from sitegen.content.site import load_site
+    root = bilingual_site(tmp_path / "site")
+    (root / "forms" / "report-test.cy.yaml").unlink()
+    site, problems = load_site(root, date(2026, 11, 20))
+    english, welsh = site.forms.form("report-test"), site.forms.in_language("cy").form("report-test")
+    assert not welsh.translated
+    assert [q.messages for q in welsh.questions] == [q.messages for q in english.questions]
+    assert any("Gwiriwch" in text for q in english.questions for text in q.messages.values()) is False
+    assert any(q.messages for q in welsh.questions)

@@ -277,7 +277,21 @@ def _form_in(ctx: LoadContext, quiet: LoadContext, config: SiteConfig, form: For
         _survey(ctx, overlay, form.url)
     built = read_form(quiet, form.source, form.id, raw, config.forms_endpoint,
                       own_endpoint=not config.preview)
+    if built is not None and not rel:
+        built = _original_messages(built, form)
     return replace(built or form, lang=code, translated=bool(rel))
+
+
+def _original_messages(built: Form, original: Form) -> Form:
+    """BUILT (an untranslated form read in another language: the theme's words in it) with the
+    error messages of ORIGINAL: they quote the question's words, which are the original's, so
+    they stay whole sentences of the default language, not another language's sentence around
+    them ('Gwiriwch description of the people')."""
+    messages = {q.name: q.messages for q in original.questions}
+    pages = tuple(replace(page, questions=tuple(replace(q, messages=messages.get(q.name, q.messages))
+                                                for q in page.questions))
+                  for page in built.pages)
+    return replace(built, pages=pages)
 
 
 def _triage_in(ctx: LoadContext, quiet: LoadContext, bundle: FormsBundle, code: str) -> Triage | None:
