@@ -165,7 +165,7 @@ def test_paths_of_translations_and_originals():
 def test_names_tell_translations_from_ordinary_files():
     problems = Problems()
     names = ["st.ann.md", "story.md", "story.cy.md", "ghost.cy.md", "story.fr.md", "story.en.md", "news.old.md",
-             "news.md", "ghost.pl.md"]
+             "news.md", "ghost.pl.md", "story.cy.cy.md"]
     found = sort_names(names, "news", Languages(("en", "cy")), problems)
     assert found.originals == ["st.ann.md", "story.md", "news.old.md", "news.md", "ghost.pl.md"]
     assert found.translations == {"cy": {"story.md": "story.cy.md"}}
@@ -173,6 +173,7 @@ def test_names_tell_translations_from_ordinary_files():
     assert "ghost.md, which does not exist" in messages["news/ghost.cy.md"]
     assert "'fr', which this site does not have" in messages["news/story.fr.md"]
     assert "the site's default language" in messages["news/story.en.md"]
+    assert "story.cy.md, which is itself a translation" in messages["news/story.cy.cy.md"]
 
 
 def bilingual(tmp_path: Path, required: bool = False) -> Path:

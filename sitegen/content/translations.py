@@ -115,9 +115,19 @@ def sort_names(names: Sequence[str], folder_rel: str, languages: Languages, prob
         elif original not in present:
             problems.add(rel, 0, 0, f"translates {original}, which does not exist; name it after the file it"
                                     f" translates (like 'story.{code}.md' beside 'story.md'), or remove it")
+        elif _is_translation(original, languages):
+            problems.add(rel, 0, 0, f"translates {original}, which is itself a translation; translate the"
+                                    f" original it translates instead (name it like 'story.{code}.md'"
+                                    " beside 'story.md'), or remove this file")
         else:
             found.translations.setdefault(code, {})[original] = name
     return found
+
+
+def _is_translation(name: str, languages: Languages) -> bool:
+    """Whether the file NAME is named as a translation into one of LANGUAGES ('story.cy.md')."""
+    parts = split_name(name)
+    return parts is not None and languages.spelled(parts[1]) is not None
 
 
 def overlay(kind: Kind, original: Any, raw: Any, where: Where, problems: Problems, original_file: str) -> Any:
