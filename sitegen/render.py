@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from . import i18n
 from .assets import THEME_DIR
+from .notfound import other_language_lines
 from .scriptwords import script_words
 from .sitefiles import outside_target
 from .telhref import tel_href, tel_links
@@ -109,6 +110,8 @@ def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.E
     env.filters["and_list"] = i18n.and_list
     env.filters.update(as_written=as_written, lang_of=lang_of)
     env.globals.update(url=i18n.url, script_words=script_words)
+    env.globals["other_language_lines"] = (   # the 404 page's line per other language (notfound.py)
+        lambda languages, page_language: other_language_lines(site_root, languages, page_language))
     env.globals.update(network_names=NETWORK_NAMES, network_name=network_name)
     # govuk-frontend-jinja's macros, ported from Nunjucks, use these as JavaScript does.
     # Hinted undefineds, so `x is undefined` style tests and optional attributes behave.

@@ -12,7 +12,9 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import threading
+import urllib.parse
 from collections.abc import Callable
 from datetime import date
 from html import escape
@@ -29,6 +31,8 @@ from .terminal import printable
 
 RELOAD_PATH = "/__sitegen/reload.js"
 STATUS_PATH = "/__sitegen/status"
+# A language's folder (i18n.Language.path, one safe segment): never "." or "..", never a separator.
+LANGUAGE_SEGMENT = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Polls the status each second: a new good build reloads the page; a failed rebuild shows
 # its problems over the page (file, line and message, as text: never parsed as HTML) until
 # the next good build reloads it.  Styled through the CSSOM, which the pages' CSP allows.
@@ -141,10 +145,19 @@ class PreviewHandler(PrivateHandlerMixin, BoundedRequestMixin, http.server.Simpl
         return f'<script src="{RELOAD_PATH}"></script></body>'.encode()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        not_found = Path(self.directory) / "404.html"
+        not_found = self._not_found_page()
         if code == 404 and not_found.is_file():
             return self._send(404, "text/html; charset=utf-8", not_found.read_bytes())
         super().send_error(code, message, explain)
+
+    def _not_found_page(self) -> Path:
+        """The 404 page for the requested path: a language's own (cy/404.html for /cy/...) where the
+        path's first segment is a folder holding one, else the build's 404.html."""
+        root = Path(self.directory)
+        first = urllib.parse.unquote(self.path.split("?", 1)[0]).lstrip("/").split("/", 1)[0]
+        if LANGUAGE_SEGMENT.fullmatch(first) and (root / first / "404.html").is_file():
+            return root / first / "404.html"
+        return root / "404.html"
 
     def _html_for(self, url_path: str) -> bytes | None:
         path = Path(self.translate_path(url_path))
