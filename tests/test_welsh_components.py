@@ -17,6 +17,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from sitegen import i18n
 from sitegen.build import build as build_site
@@ -77,6 +78,16 @@ def test_quick_exit_speaks_welsh_on_welsh_pages_and_english_pages_are_unchanged(
         name: welsh.gettext(english) for name, english in EXIT_WORDS.items()}
     assert all(welsh.gettext(english) != english for english in EXIT_WORDS.values())
     assert exit_attributes(built / "forms/quiet/index.html") == {}
+
+
+@pytest.mark.browser
+def test_pressing_shift_twice_on_a_welsh_form_is_announced_in_welsh(built, serve_dir, page):
+    page.goto(serve_dir(built) + "/cy/forms/quiet/")
+    page.locator("body").click()
+    page.keyboard.press("Shift")
+    page.keyboard.press("Shift")
+    expect(page.locator("[data-sitegen-exit] [role=status]")).to_have_text(
+        i18n.catalogue("cy").gettext(EXIT_WORDS["press-one-more-time"]))
 
 
 def home_lines(page: Path) -> list[tuple[str, str]]:
