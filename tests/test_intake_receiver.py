@@ -51,6 +51,7 @@ def test_a_json_submission_is_stored_with_exactly_this_json(app, s3, bucket, sch
         "form_version": "sha256:" + hashlib.sha256(raw).hexdigest(),
         "schema": "https://www.example.police.uk/forms/report-crime/schema.json",
         "received": "2026-11-28T10:15:30.123Z",
+        "language": "en-GB",   # the example is in English and Welsh: the force replies in the report's
         "answers": VALID_ANSWERS,
     }
     key = f"submissions/report-crime/2026/11/28/{reference}.json"
