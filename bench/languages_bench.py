@@ -37,11 +37,12 @@ def copy_example(target: Path) -> Path:
 
 
 def one_language(site: Path) -> None:
-    """SITE in its default language alone: languages and translations of site.yaml taken away."""
+    """SITE in its default language alone: its languages and every translation file
+    (site.cy.yaml, area.cy.yaml, story.cy.md, forms/x.cy.yaml...) taken away."""
     path = site / "site.yaml"
     text = re.sub(r"^languages:.*$", "language: en-GB", path.read_text(), flags=re.M)
     path.write_text(text)
-    for extra in site.glob("site.*.yaml"):
+    for extra in {*site.glob("site.*.yaml"), *site.rglob("*.cy.*")}:
         extra.unlink()
 
 
