@@ -14,8 +14,9 @@ CHROMIUM ?= /usr/bin/chromium
 build: install assets
 	$(BIN)/sitegen build
 
+# The suite on two worker processes (pytest-xdist): 8 minutes instead of 15 on a 2-core machine.
 test: install-test assets chromium lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # Lint and types: ruff over the code, tests and benchmarks; mypy over sitegen/ (both configured in pyproject.toml).
 lint: install-test
