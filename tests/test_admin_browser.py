@@ -64,8 +64,7 @@ def _example_repository(folder: Path, port: int) -> Path:
 @pytest.fixture(scope="module")
 def admin_site(tmp_path_factory, serve_dir):
     """(site folder, the admin's URL): built once, decap-server running for the module."""
-    if shutil.which("node") is None or not DECAP_SERVER.is_file():
-        pytest.skip("needs node and decap-server (make assets)")
+    assert shutil.which("node") and DECAP_SERVER.is_file(), "needs node and decap-server: run make assets"
     folder = tmp_path_factory.mktemp("admin")
     port = _free_port()
     site = _example_repository(folder, port)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -18,8 +17,6 @@ from sitegen.admin.config import decap_config
 from sitegen.content.site import load_site
 
 ADMIN_JS = ROOT / "sitegen" / "admin" / "js" / "admin.mjs"
-pytestmark = pytest.mark.skipif(shutil.which("node") is None or not (ROOT / "node_modules" / "yaml").is_dir(),
-                                reason="needs node and the npm packages (make assets)")
 # Texts tried, in order, for a string field with a pattern: the first its pattern accepts.
 SHAPED = ["Example text", "example-entry-2026-12-24", "team@police.example", "020 7946 0123",
           "https://example.org/page", "#1d70b8", "force/site"]

@@ -4,17 +4,13 @@ an editor cleared leaves its key out instead of the "" sitegen refuses."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
-import pytest
 import yaml
 
 from conftest import ROOT
 
 ADMIN_JS = ROOT / "sitegen" / "admin" / "js" / "admin.mjs"
-pytestmark = pytest.mark.skipif(shutil.which("node") is None or not (ROOT / "node_modules" / "yaml").is_dir(),
-                                reason="needs node and the npm packages (make assets)")
 
 RUN = """
 import * as f from %s;

@@ -9,12 +9,7 @@ import socket
 import time
 import urllib.request
 
-import pytest
-
 from sitegen.admin.localbackend import DECAP_SERVER, local_backend
-
-needs_decap_server = pytest.mark.skipif(shutil.which("node") is None or not DECAP_SERVER.is_file(),
-                                        reason="needs node and decap-server (make assets)")
 
 
 def free_port() -> int:
@@ -40,7 +35,6 @@ def with_admin(site, port: int):
     return site
 
 
-@needs_decap_server
 def test_decap_server_runs_while_the_preview_does(make_site, capsys):
     port = free_port()
     site = with_admin(make_site("minimal"), port)

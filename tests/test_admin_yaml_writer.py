@@ -5,10 +5,8 @@ text.  Run under node over hypothesis-made texts, one node run per example batch
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,8 +15,6 @@ from conftest import ROOT
 from sitegen.content.yamlsource import parse_yaml
 
 ADMIN_JS = ROOT / "sitegen" / "admin" / "js" / "admin.mjs"
-pytestmark = pytest.mark.skipif(shutil.which("node") is None or not (ROOT / "node_modules" / "yaml").is_dir(),
-                                reason="needs node and the npm packages (make assets)")
 WRITE = """
 import * as f from %s;
 const input = JSON.parse(await new Promise((ok) => { let s = ""; process.stdin.on("data", (d) => s += d);
