@@ -18,10 +18,9 @@ from ..content.medianames import media_name_clashes, media_url
 from ..content.postcodes import lookup_problems
 from ..content.site import load_site
 from ..content.translations import required_languages, translation_errors
-from ..content.yamlsource import LocatedDict, LocatedList, load_yaml_file
 from ..errors import Problem
 from ..feeds.checks import feed_problems
-from ..forms.bundle import LINK_LISTS
+from ..forms.bundle import site_links
 from ..i18n import catalogue_problems
 from ..links import check_links, link_problems, site_path
 from ..maps import boundary_problems, touching
@@ -105,20 +104,16 @@ def config_link_problems(root: Path, urls: Container[str]) -> list[Problem]:
     value, checked as Markdown's links are (links.link_problems).  Those into /forms/ and
     /report/ are left to the forms' check (forms.bundle.check_site_links), which names the
     form or triage node."""
-    raw = load_yaml_file(root / SITE_FILE, SITE_FILE)
     problems = []
-    for list_name in LINK_LISTS:
-        items = raw.get(list_name) if isinstance(raw, LocatedDict) else None
-        for index, item in enumerate(items if isinstance(items, LocatedList) else ()):
-            url = item.get("url") if isinstance(item, LocatedDict) else None
-            if not isinstance(url, str) or not url.startswith("/"):
-                continue   # another site, mail, phone: nothing the build makes
-            target = site_path(url, "/")
-            if target is None or target.split("/")[1] in ("forms", "report"):
-                continue
-            line, col = item.value_where("url")
-            problems += [replace(p, message=f"{list_name}[{index + 1}].url: {p.message}")
-                         for p in link_problems([Link(url, SITE_FILE, line, "/", False, col)], urls)]
+    for name, url, item in site_links(root):
+        if not url.startswith("/"):
+            continue   # another site, mail, phone: nothing the build makes
+        target = site_path(url, "/")
+        if target is None or target.split("/")[1] in ("forms", "report"):
+            continue
+        line, col = item.value_where("url")
+        problems += [replace(p, message=f"{name}: {p.message}")
+                     for p in link_problems([Link(url, SITE_FILE, line, "/", False, col)], urls)]
     return problems
 
 

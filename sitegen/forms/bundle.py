@@ -7,6 +7,7 @@ page pointing nowhere.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..config import SITE_FILE, SiteConfig
@@ -55,18 +56,26 @@ def _stand_in_form(ctx: LoadContext, path: Path) -> Form | None:
     return Form(id=path.stem, title=path.stem, source=ctx.rel(path), stand_in=True)
 
 
-def check_site_links(root: Path, bundle: FormsBundle) -> list[Problem]:
-    """Problems for site.yaml links to forms or triage pages that will not exist."""
+def site_links(root: Path) -> Iterator[tuple[str, str, LocatedDict]]:
+    """Each `url:` string of site.yaml's link lists (LINK_LISTS) at ROOT: (its name for
+    messages, like 'footer_links[2].url', the url, the item holding it, for locations)."""
     raw = load_yaml_file(root / SITE_FILE, SITE_FILE)
-    problems = []
     for list_name in LINK_LISTS:
         items = raw.get(list_name) if isinstance(raw, LocatedDict) else None
         for index, item in enumerate(items if isinstance(items, LocatedList) else ()):
             url = item.get("url") if isinstance(item, LocatedDict) else None
-            message = link_problem(url, bundle) if isinstance(url, str) else ""
-            if message:
-                line, col = item.where("url")
-                problems.append(Problem(SITE_FILE, line, col, f"{list_name}[{index + 1}].url: {message}"))
+            if isinstance(url, str):
+                yield f"{list_name}[{index + 1}].url", url, item
+
+
+def check_site_links(root: Path, bundle: FormsBundle) -> list[Problem]:
+    """Problems for site.yaml links to forms or triage pages that will not exist."""
+    problems = []
+    for name, url, item in site_links(root):
+        message = link_problem(url, bundle)
+        if message:
+            line, col = item.where("url")
+            problems.append(Problem(SITE_FILE, line, col, f"{name}: {message}"))
     return problems
 
 
