@@ -28,8 +28,12 @@ _Dumper.add_representer(str, _represent_str)
 
 def area_yaml_text(fields: dict, force: str, nid: str) -> str:
     """FIELDS as area.yaml text, with a header saying where it came from."""
-    body = yaml.dump(fields, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
-    return HEADER.format(force=force, nid=nid) + body
+    return HEADER.format(force=force, nid=nid) + yaml_body(fields)
+
+
+def yaml_body(fields: dict) -> str:
+    """FIELDS (plain data) as YAML text, in the order given, several-line text as literal blocks."""
+    return yaml.dump(fields, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def check_area_yaml(data: bytes, rel: str, problems: Problems) -> None:
