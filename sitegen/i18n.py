@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,16 +25,17 @@ from pathlib import Path
 
 import babel
 from babel.dates import format_date
-from babel.messages.catalog import Catalog, Message
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
+from . import sitelocale
 from .errors import Problem, SitegenError
+from .sitelocale import SITE_LOCALE_DIR
 
 # (The theme's folder found here, not through sitegen.assets: that reads sitegen.config, which reads this.)
 LOCALE_DIR = Path(__file__).parent / "theme" / "locale"   # <ll>/LC_MESSAGES/messages.po, messages.pot
-SITE_LOCALE_DIR = "locale"               # a site's overrides: locale/<ll>.po
 DOMAIN = "messages"
 EXTERNAL_SCHEMES = ("http:", "https:", "mailto:", "tel:", "sms:", "data:", "//")
 
@@ -148,7 +148,8 @@ def catalogue(code: str, site_root: Path | None = None) -> Translations:
     """The theme's catalogue for language CODE with the site's `locale/<ll>.po`
     merged over it.  Cached per process, and read again when either file changes.
 
-    Raises SitegenError (located) for a site override that does not parse."""
+    Raises SitegenError (located) for a site override that does not read or would not
+    show as written (sitegen.sitelocale says which)."""
     subtag = Language(code).subtag
     theme = LOCALE_DIR / subtag / "LC_MESSAGES" / f"{DOMAIN}.po"
     site = site_root / SITE_LOCALE_DIR / f"{subtag}.po" if site_root else None
@@ -157,22 +158,28 @@ def catalogue(code: str, site_root: Path | None = None) -> Translations:
 
 def catalogue_problems(site_root: Path, languages: tuple[Language, ...]) -> list[Problem]:
     """What is wrong with the site's locale/<ll>.po files (for `check` and every build): one
-    that does not read or breaks a message, or one for a language the site does not have."""
+    that does not read or whose words would not show as written, and any other file in
+    locale/ (one for a language the site does not have, or not named `<ll>.po`)."""
     problems: list[Problem] = []
     for language in languages:
         try:
             catalogue(language.code, site_root)
         except SitegenError as error:
             problems.extend(error.problems)
-    folder = site_root / SITE_LOCALE_DIR
-    known = {language.subtag for language in languages}
-    for po in sorted(folder.glob("*.po")) if folder.is_dir() else ():
-        if po.stem not in known:
-            have = ", ".join(f"{s}.po" for s in sorted(known))
-            problems.append(Problem(f"{SITE_LOCALE_DIR}/{po.name}", 0, 0,
-                                    f"the site has no language '{po.stem}' (languages: in site.yaml); "
-                                    f"name the file after one of its languages ({have}) or remove it"))
+    problems.extend(sitelocale.stray_files(site_root, (language.subtag for language in languages)))
     return problems
+
+
+def catalogue_warnings(site_root: Path, languages: tuple[Language, ...]) -> list[Problem]:
+    """What `check` tells of the site's locale/<ll>.po files without failing: each message
+    marked fuzzy (a draft: left out, as gettext tools do)."""
+    warnings: list[Problem] = []
+    for language in languages:
+        po = site_root / SITE_LOCALE_DIR / f"{language.subtag}.po"
+        if po.is_file():
+            shown = f"{SITE_LOCALE_DIR}/{po.name}"
+            warnings.extend(sitelocale.fuzzy_warnings(po, shown, _locale(language.code)))
+    return warnings
 
 
 def _stamp(path: Path | None) -> tuple[int, int] | None:
@@ -188,40 +195,19 @@ def _catalogue(code: str, theme: Path, theme_stamp: object, site: Path | None, s
                site_root: Path | None) -> Translations:
     merged = _read(theme, theme) if theme_stamp else Catalog(locale=_locale(code), domain=DOMAIN)
     if site is not None and site_stamp and site_root is not None:
-        shown = site.relative_to(site_root)
-        overrides = [m for m in _read(site, shown) if m.id and m.string and not m.fuzzy]
-        problems = [problem for message in overrides for problem in _override_problems(message, shown)]
-        if problems:
-            raise SitegenError(problems)
+        against = sitelocale.Theme.of(_template(), merged if theme_stamp else None, _locale(code))
+        overrides = sitelocale.overrides(site, site.relative_to(site_root).as_posix(), _locale(code), against)
         for message in overrides:
             merged.delete(message.id, context=message.context)   # setting would only merge flags
             merged[message.id] = message
     return _to_translations(merged)
 
 
-PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%|%")
-
-
-def _placeholders(text: str) -> list[str]:
-    """The %(name)s placeholders of TEXT, in order; "%" for a lone percent sign (%% is one written)."""
-    return [match.group(1) or "%" for match in PLACEHOLDER.finditer(text) if match.group(0) != "%%"]
-
-
-def _override_problems(message: Message, shown: Path) -> list[Problem]:
-    """A site's message whose placeholders are not the English message's would break every
-    page that shows it: a located problem for each."""
-    english = message.id[0] if isinstance(message.id, (list, tuple)) else message.id
-    wanted = sorted(set(_placeholders(english)))
-    strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
-    problems = []
-    for text in strings:
-        found = sorted(set(_placeholders(text or "")))
-        if found != wanted and not (message.pluralizable and set(found) <= set(wanted)):
-            names = ", ".join(f"%({n})s" for n in wanted if n != "%") or "no placeholders"
-            problems.append(Problem(str(shown), message.lineno or 0, 0,
-                                    f"the words for {english!r} must keep its placeholders ({names}) "
-                                    "and write a percent sign as %%"))
-    return problems
+@lru_cache(maxsize=1)
+def _template() -> Catalog:
+    """The theme's messages.pot: every message a site may override."""
+    path = LOCALE_DIR / f"{DOMAIN}.pot"
+    return _read(path, path)
 
 
 def _read(path: Path, shown: Path) -> Catalog:
