@@ -251,9 +251,9 @@ def _unknown(english: str, context: str | None, theme: Theme) -> str:
         return (f"the theme has {english!r} only with msgctxt {' or '.join(contexts)}; write that msgctxt "
                 "line just above its msgid")
     where = f" with msgctxt {context!r}" if context is not None else ""
-    return (f"{english!r}{where} is not a message of the theme, so these words would show nowhere"
-            f"{did_you_mean(english, {msgid for msgid, _ in theme.messages})}; copy its msgid exactly "
-            f"from {THEME_TEMPLATE}, or remove the message")
+    return (f"{english!r}{where} is not a message of the theme, so these words would show nowhere; "
+            f"copy its msgid exactly from {THEME_TEMPLATE}, or remove the message"
+            f"{did_you_mean(english, {msgid for msgid, _ in theme.messages})}")
 
 
 def _plural_fault(message: Message, original: Message, theme: Theme) -> str | None:
@@ -384,10 +384,12 @@ def markup_fault(english: str, text: str) -> str | None:
     found, found_text = markup(text)
     if found != wanted:
         lost, added = wanted - found, found - wanted
-        what = (f"drop or change {_shown(next(iter(lost)))}" if lost
-                else f"add {_shown(next(iter(added)))}")
-        return (f"must keep the theme's HTML tags and attributes exactly, adding none; these {what}. "
-                "Only the words between the tags may change")
+        left_open = next((key for key in added if key[0] == "unclosed"), None)
+        what = (f"close {_shown(left_open)} with its end tag" if left_open
+                else f"{_shown(next(iter(lost)))} is missing or changed" if lost
+                else f"{_shown(next(iter(added)))} is not in the theme's message")
+        return (f"must keep the theme's HTML tags and attributes as they are, and add none (only the "
+                f"words between the tags may change): {what}")
     if "<" in found_text and "<" not in wanted_text:
         return "write a less-than sign as &lt; (a < starts an HTML tag)"
     if '"' in found_text and '"' not in wanted_text:
@@ -402,7 +404,7 @@ def _shown(key: tuple[object, ...]) -> str:
     if isinstance(last, tuple) and len(last) == 2 and isinstance(last[0], str):
         tag, attrs = last
         written = "".join(f' {name}="{value}"' for name, value in attrs)
-        return f"<{tag}{written}>" + (" (left open)" if key[0] == "unclosed" else "")
+        return f"<{tag}{written}>"
     if key[0] == "stray end tag":
         return f"</{key[1]}> (closing nothing open)"
     return f"an HTML {key[0]}"

@@ -21,6 +21,7 @@ def check_command(site_dir: Path, build_date, output_format: str) -> None:
     """Validate everything a build reads; write nothing.  Exit 1 when there are problems."""
     from ..build.checks import load_and_check
     from ..content.translations import required_languages, translation_warnings
+    from ..i18n import catalogue_warnings
     root, here = site_root(site_dir), Path.cwd()
     try:
         site, outputs = load_and_check(root, resolve_build_date(build_date))
@@ -32,6 +33,7 @@ def check_command(site_dir: Path, build_date, output_format: str) -> None:
         click.echo("\n".join(shown))
         raise click.exceptions.Exit(exc.exit_code) from None
     warnings = translation_warnings(site, required_languages(site.config))
+    warnings += catalogue_warnings(root, site.config.languages)   # fuzzy messages of locale/<ll>.po
     if output_format == "json":
         click.echo(json_document([], root, here, {"areas": len(site.areas), "pages": len(site.pages),
                                                   "outputs": len(outputs)}, warnings))
