@@ -155,6 +155,11 @@ class Area(Compact):
     # (language code, the area as that language shows it), for each language with an area.<code>.yaml
     # or a translated story: see Site.in_language
     translations: tuple[tuple[str, Area], ...] = field(default=(), compare=False)
+    # A version's (see translations) words its translation leaves out, shown in the default language:
+    # paths as content.translations.Overlaid.fallbacks ('summary', 'team.2.bio', 'priorities.0.action'
+    # in the order of `priorities`, 'events.<id>.description'), and its stories' as 'news.<slug>.title'
+    # ('.summary', '.body').  Ask Site.fallbacks.
+    fallbacks: frozenset[str] = frozenset()
 
     @property
     def url(self) -> str:
@@ -190,6 +195,8 @@ class Page(Compact):
     source: str
     # (language code, the page as that language shows it: its source is <slug>.<code>.md)
     translations: tuple[tuple[str, Page], ...] = field(default=(), compare=False)
+    # A version's words its translation leaves out ('title', 'summary', 'body'): see Site.fallbacks
+    fallbacks: frozenset[str] = frozenset()
 
     @property
     def url(self) -> str:
@@ -273,6 +280,27 @@ class Site:
             return True   # a translation's source is its own file (area.cy.yaml, story.cy.md)
         version = self._version(record, code)
         return version is not None and version.source != record.source
+
+    def fallbacks(self, record: Area | NewsItem | Page, code: str) -> frozenset[str]:
+        """The paths of RECORD's words that its translation into CODE leaves out, so that its pages
+        in CODE show the default language's words there ('summary', 'team.2.bio', 'events.<id>.title';
+        a story's or page's 'title', 'summary', 'body'): see Area.fallbacks.  Empty in the default
+        language, for a record translated in full, and for one not translated at all (`translated`
+        is False: all its words are the default's).  RECORD may be an original or a version."""
+        if code == self.default_language:
+            return frozenset()
+        if isinstance(record, NewsItem):
+            base: Site = self.__dict__.get("_base", self)
+            area = base._areas_by_slug.get(record.area_slug)
+            version = dict(area.translations).get(code) if area is not None else None
+            prefix = f"news.{record.slug}."
+            return frozenset(path.removeprefix(prefix) for path in (version.fallbacks if version else ())
+                             if path.startswith(prefix))
+        is_version = original_path(record.source, (code,)) != record.source
+        found = record if is_version else self._version(record, code)
+        if not isinstance(found, (Area, Page)):
+            return frozenset()
+        return frozenset(path for path in found.fallbacks if not path.startswith("news."))
 
     def _version(self, record: Area | NewsItem | Page, code: str) -> Area | NewsItem | Page | None:
         """RECORD (an original) as the language CODE shows it, if it has a version in CODE."""

@@ -127,31 +127,40 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def _written_lang(context: jinja2.runtime.Context, record: object) -> str:
-    """The tag to mark RECORD's words with on the page being rendered ('' for none): the
-    page's `written` (outputs.pages.written_lang), or none for a template without it."""
+def _written_lang(context: jinja2.runtime.Context, record: object, path: tuple[object, ...] = ()) -> str:
+    """The tag to mark RECORD's words (at PATH within it, if given) with on the page being
+    rendered ('' for none): the page's `written` (outputs.pages.written_lang), or none for a
+    template without it."""
     page = context.get("page")
     written = page.get("written") if isinstance(page, dict) else None
-    return written(record) if written else ""
+    return written(record, *path) if written else ""
 
 
 @jinja2.pass_context
-def as_written(context: jinja2.runtime.Context, value: object, record: object, block: bool = False) -> object:
+def as_written(context: jinja2.runtime.Context, value: object, record: object, *path: object,
+               block: bool = False) -> object:
     """VALUE, a text of RECORD (an area, story, page, form...; a bool: translated or not), inside
     <span lang="en"> (a <div> when BLOCK: HTML of paragraphs, marked safe) where the page's
-    language has no translation of RECORD, so screen readers speak it as written (WCAG 3.1.2);
-    as it is elsewhere, so a one-language site's pages are unchanged."""
-    tag = _written_lang(context, record)
+    language shows it in the default language, so screen readers speak it as written (WCAG 3.1.2);
+    as it is elsewhere, so a one-language site's pages are unchanged.
+
+    Without PATH, VALUE is marked when RECORD has no translation at all.  With PATH, the field
+    VALUE is (`area.summary | as_written(area, "summary")`; a team member's, priority's or
+    event's: `member.bio | as_written(area, member, "bio")`), it is marked too when RECORD's
+    translation leaves that field out (Site.fallbacks)."""
+    tag = _written_lang(context, record, path)
     if not tag or not value:
         return value
     return Markup('<div lang="{}">{}</div>' if block else '<span lang="{}">{}</span>').format(tag, value)
 
 
 @jinja2.pass_context
-def lang_of(context: jinja2.runtime.Context, record: object) -> Markup:
-    """' lang="en"', to put in the start tag of an element holding only RECORD's words where
-    the page's language has no translation of RECORD (a block: a body, a paragraph); '' elsewhere."""
-    tag = _written_lang(context, record)
+def lang_of(context: jinja2.runtime.Context, record: object, *path: object) -> Markup:
+    """' lang="en"', to put in the start tag of an element holding only RECORD's words (at
+    PATH, as for as_written: `area | lang_of("summary")`, `area | lang_of(member, "bio")`)
+    where the page's language shows them in the default language (a block: a body, a
+    paragraph); '' elsewhere."""
+    tag = _written_lang(context, record, path)
     return Markup(' lang="{}"').format(tag) if tag else Markup("")
 
 

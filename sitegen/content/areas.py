@@ -30,11 +30,12 @@ from .schema import (
     Url,
     Where,
 )
-from .translations import overlay, sort_names
+from .translations import Overlaid, overlay_parts, sort_names
 from .yamlsource import LocatedDict, Pos, load_yaml_file
 
 AREAS_DIR = "content/areas"
-NewsVersions = dict[str, dict[str, NewsItem]]   # {language code: {story slug: the story in that language}}
+# {language code: {story slug: (the story in that language, what its translation leaves out)}}
+NewsVersions = dict[str, dict[str, tuple[NewsItem, frozenset[str]]]]
 # Keys an editor may list under `pinned:` so that import-police-uk leaves them alone.
 PINNABLE = ("name", "description", "summary", "population", "team", "contact", "social", "priorities",
             "events", "boundary")
@@ -167,28 +168,48 @@ def _with_translations(ctx: LoadContext, folder: Path, area: Area, checked: dict
     for code in ctx.languages.others:
         if code not in texts and code not in news_versions:
             continue
-        data, source = checked or {}, area.source
+        data, source, fallbacks = checked or {}, area.source, frozenset[str]()
         if code in texts:
             path = folder / texts[code]["area.yaml"]
-            data, source = _area_text(ctx, path, checked) or data, ctx.rel(path)
-        news = [news_versions.get(code, {}).get(item.slug, item) for item in area.news]
+            overlaid = _area_text(ctx, path, checked)
+            data, source = overlaid.value or data, ctx.rel(path)
+            fallbacks = _in_page_order(overlaid.fallbacks, data)
+        stories = news_versions.get(code, {})
+        news = [stories[item.slug][0] if item.slug in stories else item for item in area.news]
+        fallbacks |= {f"news.{slug}.{path}" for slug, (_item, paths) in stories.items() for path in paths}
         version = _area_from(ctx, area.slug, source, data, news)
         versions.append((code, replace(version, boundary=area.boundary, borough_at=area.borough_at,
-                                       social=area.social)))
+                                       social=area.social, fallbacks=frozenset(fallbacks))))
     return replace(area, translations=tuple(versions)) if versions else area
 
 
-def _area_text(ctx: LoadContext, path: Path, checked: dict | None) -> dict | None:
-    """area.yaml's values (CHECKED) with the translation at PATH laid over them, or None
-    when it cannot be read (reported)."""
+def _area_text(ctx: LoadContext, path: Path, checked: dict | None) -> Overlaid:
+    """area.yaml's values (CHECKED) with the translation at PATH laid over them, and what it
+    leaves out; its value None when it cannot be read (reported)."""
     rel = ctx.rel(path)
     ctx.translation_files.append(rel)
     try:
         raw = load_yaml_file(path, rel)
     except SitegenError as exc:
         ctx.problems.extend(exc.problems)
-        return None
-    return overlay(AREA, checked, raw, Where(rel, (1, 1), ""), ctx.problems, "area.yaml")
+        return Overlaid(None)
+    return overlay_parts(AREA, checked, raw, Where(rel, (1, 1), ""), ctx.problems, "area.yaml")
+
+
+def _in_page_order(fallbacks: frozenset[str], data: dict) -> frozenset[str]:
+    """FALLBACKS (paths in DATA's order) with each priority's place in Area.priorities (newest
+    first, as _area_from sorts them) instead of its place in the file."""
+    priorities = data.get("priorities") or []
+    order = sorted(range(len(priorities)), key=lambda index: priorities[index]["date"], reverse=True)
+    place = {str(index): str(at) for at, index in enumerate(order)}
+    out = set()
+    for path in fallbacks:
+        head, _, rest = path.partition(".")
+        if head == "priorities":
+            index, _, tail = rest.partition(".")
+            path = f"priorities.{place.get(index, index)}" + (f".{tail}" if tail else "")
+        out.add(path)
+    return frozenset(out)
 
 
 def _feed_at(raw: object, feed: str) -> tuple[int, int]:
@@ -232,7 +253,7 @@ def load_news(ctx: LoadContext, folder: Path) -> list[NewsItem]:
 
 def load_news_versions(ctx: LoadContext, folder: Path) -> tuple[list[NewsItem], NewsVersions]:
     """Load FOLDER/news/*.md: the stories, newest first, and their translations
-    ({code: {slug: the story in that language}}, from news/<story>.<code>.md)."""
+    ({code: {slug: (the story in that language, what it leaves out)}}, from news/<story>.<code>.md)."""
     paths = markdown_files(folder / "news")
     found = sort_names([p.name for p in paths], f"{ctx.rel(folder)}/news", ctx.languages, ctx.problems)
     loaded = [(name, _load_news_item(ctx, folder / "news" / name, folder.name)) for name in found.originals]
@@ -252,14 +273,15 @@ def load_news_versions(ctx: LoadContext, folder: Path) -> tuple[list[NewsItem], 
         for original, name in sorted(names.items()):
             version = _load_news_translation(ctx, folder / "news" / name, by_file.get(original), original)
             if version is not None:
-                versions.setdefault(code, {})[version.slug] = version
+                versions.setdefault(code, {})[version[0].slug] = version
     return sorted(items.values(), key=lambda n: (n.date, n.slug), reverse=True), versions
 
 
 def _load_news_translation(ctx: LoadContext, path: Path, original: NewsItem | None,
-                           original_name: str) -> NewsItem | None:
+                           original_name: str) -> tuple[NewsItem, frozenset[str]] | None:
     """The story ORIGINAL (None: unusable, already reported) translated by the file at
-    PATH, or None when either cannot be used (problems go into CTX)."""
+    PATH, with what it leaves out ('title', 'summary'; 'body' when its body is empty), or
+    None when either cannot be used (problems go into CTX)."""
     rel = ctx.rel(path)
     ctx.translation_files.append(rel)
     doc = read_document(path, rel, ctx.problems)
@@ -268,11 +290,13 @@ def _load_news_translation(ctx: LoadContext, path: Path, original: NewsItem | No
     base = None if original is None else {
         "title": original.title, "date": original.date, "slug": original.slug,
         **({"summary": original.summary} if original.summary else {})}
-    meta = overlay(NEWS, base, doc.meta, Where(rel, (2, 1), ""), ctx.problems, original_name)
+    overlaid = overlay_parts(NEWS, base, doc.meta, Where(rel, (2, 1), ""), ctx.problems, original_name)
+    meta = overlaid.value
     if original is None or meta is None:
         return None
     ctx.survey_markdown(doc.body, doc.body_line, rel, original.url)
-    return original._replace(title=meta["title"], summary=meta.get("summary", ""), source=rel)
+    fallbacks = overlaid.fallbacks | ({"body"} if not doc.body.strip() else set())
+    return original._replace(title=meta["title"], summary=meta.get("summary", ""), source=rel), fallbacks
 
 
 def _slug_claim(entry: tuple[str, tuple[NewsItem, Pos | None]]) -> tuple[int, str]:

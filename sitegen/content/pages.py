@@ -9,7 +9,7 @@ from . import markdown_files
 from .context import LoadContext
 from .frontmatter import read_document
 from .schema import SLUG_RE, Field, Record, Str, Where
-from .translations import overlay, sort_names
+from .translations import overlay_parts, sort_names
 
 PAGES_DIR = "content/pages"
 # A page may not take a folder the build writes for something else (admin, find, cy...):
@@ -51,11 +51,16 @@ def _load_translation(ctx: LoadContext, path: Path, original: Page) -> Page | No
     if doc is None:
         return None
     base = {"title": original.title, **({"summary": original.summary} if original.summary else {})}
-    meta = overlay(PAGE, base, doc.meta, Where(rel, (2, 1), ""), ctx.problems, original.source.split("/")[-1])
+    overlaid = overlay_parts(PAGE, base, doc.meta, Where(rel, (2, 1), ""), ctx.problems,
+                             original.source.split("/")[-1])
+    meta = overlaid.value
     if meta is None:
         return None
     ctx.survey_markdown(doc.body, doc.body_line, rel, original.url)
-    return replace(original, title=meta["title"], summary=meta.get("summary", ""), source=rel)
+    # what it leaves out ('title', 'summary'; 'body' when its body is empty) shows the original's words
+    fallbacks = overlaid.fallbacks | ({"body"} if not doc.body.strip() else set())
+    return replace(original, title=meta["title"], summary=meta.get("summary", ""), source=rel,
+                   fallbacks=fallbacks)
 
 
 def _load_page(ctx: LoadContext, path) -> Page | None:

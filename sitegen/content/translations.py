@@ -17,8 +17,8 @@ Every problem is located in the translation (`file:line:col`), with what to do.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -130,7 +130,29 @@ def _is_translation(name: str, languages: Languages) -> bool:
     return parts is not None and languages.spelled(parts[1]) is not None
 
 
+@dataclass(frozen=True)
+class Overlaid:
+    """A translation laid over its original (`overlay_parts`).
+
+    VALUE is the merged value (None when the original is unusable).  FALLBACKS holds the dotted
+    paths of the translatable values the translation leaves out, whose original words stand in
+    for them: 'summary', 'contact.address', 'team.2.bio' (the third item of a list merged item
+    by item), 'events.panel-may.description' (an item of a list merged by its `id` or `value`;
+    an item the translation leaves out whole gives each of its translatable values).  A value
+    the translation gives, even in the original's words ('Abbey'), is not a fallback; nor is
+    one the original leaves empty.  A whole translatable list (`places`) is one path."""
+
+    value: Any
+    fallbacks: frozenset[str] = frozenset()
+
+
 def overlay(kind: Kind, original: Any, raw: Any, where: Where, problems: Problems, original_file: str) -> Any:
+    """The merged value of `overlay_parts` (which see), without its fallbacks."""
+    return overlay_parts(kind, original, raw, where, problems, original_file).value
+
+
+def overlay_parts(kind: Kind, original: Any, raw: Any, where: Where, problems: Problems,
+                  original_file: str) -> Overlaid:
     """ORIGINAL (a value KIND checked) with the translation RAW laid over it, by the rules above.
 
     RAW is the translation as parsed (LocatedDict / LocatedList, so problems are located);
@@ -139,13 +161,55 @@ def overlay(kind: Kind, original: Any, raw: Any, where: Where, problems: Problem
     unknown key) are reported at their lines.  ORIGINAL_FILE names the original in messages
     ('area.yaml').  ORIGINAL None (the original is unusable, already reported): the
     translation is only checked, and None comes back.  Returns the merged value; where the
-    translation is wrong, the original's value is kept.  An empty file translates nothing."""
+    translation is wrong, the original's value is kept.  An empty file translates nothing: every
+    translatable value falls back.  Returns the merged value and its fallbacks (Overlaid)."""
     checked = optional(kind).check({} if raw is None and isinstance(kind, Record) else raw, where, problems)
     if original is None:
-        return None
+        return Overlaid(None)
+    fallbacks = frozenset(fallen_back(kind, original, checked))
     if checked is None:
-        return original
-    return _merge(kind, False, original, checked, raw, where, _Report(problems, original_file))
+        return Overlaid(original, fallbacks)
+    return Overlaid(_merge(kind, False, original, checked, raw, where, _Report(problems, original_file)),
+                    fallbacks)
+
+
+def fallen_back(kind: Kind, original: Any, given: Any, translatable: bool = False,
+                path: str = "") -> Iterator[str]:
+    """The paths (as Overlaid.fallbacks) of ORIGINAL's translatable values, a value of KIND,
+    that GIVEN (the translation, checked; None: not given) leaves out, under PATH."""
+    if original is None or original == "" or original == [] or original == {}:
+        return
+    if isinstance(kind, Record) and isinstance(original, dict):
+        for field in kind.fields:
+            if field.name in original:
+                yield from fallen_back(field.kind, original[field.name],
+                                       given.get(field.name) if isinstance(given, dict) else None,
+                                       translatable or field.translatable, _join(path, field.name))
+    elif isinstance(kind, ListOf) and isinstance(kind.item, Record) and isinstance(original, list):
+        yield from _items_fallen_back(kind.item, original, given, translatable, path)
+    elif translatable and given is None:
+        yield path
+
+
+def _items_fallen_back(item: Record, original: list, given: Any, translatable: bool,
+                       path: str) -> Iterator[str]:
+    """fallen_back for each item of the list ORIGINAL, matched by key or by place."""
+    given_items = given if isinstance(given, list) else []
+    key_field = _key_field(item)
+    if key_field is not None:
+        by_key = {new.get(key_field): new for new in given_items if isinstance(new, dict)}
+        for old in original:
+            key = old.get(key_field) if isinstance(old, dict) else None
+            yield from fallen_back(item, old, by_key.get(key), translatable, _join(path, str(key)))
+        return
+    if len(given_items) != len(original):   # a translation of another length is not used (reported)
+        given_items = [None] * len(original)
+    for index, (old, new) in enumerate(zip(original, given_items, strict=True)):
+        yield from fallen_back(item, old, new, translatable, _join(path, str(index)))
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
 
 
 @dataclass
@@ -285,17 +349,68 @@ SHOWN_FILES = 5   # files a warning names; the rest are counted
 def untranslated(site: Site, code: str) -> dict[str, tuple[list[str], int]]:
     """What SITE has not translated into CODE: {kind: (site paths of the originals, how many
     of that kind there are)}, kinds as in KINDS.  An area counts as translated when it has an
-    area.<code>.yaml; its stories are counted one by one."""
+    area.<code>.yaml that leaves none of its words out (Site.fallbacks); its stories are counted
+    one by one.  A record translated in part is listed here, and by `partly_translated`."""
     stories = [story for area in site.areas for story in area.news]
     records: dict[str, Sequence[Area | NewsItem | Page]] = {
         "area": site.areas, "news story": stories, "page": site.pages}
-    missing = {kind: ([r.source for r in found if not site.translated(r, code)], len(found))
+    missing = {kind: ([r.source for r in found if not site.translated(r, code) or site.fallbacks(r, code)],
+                      len(found))
                for kind, found in records.items()}
     # forms and the triage tree
     missing["form"] = site.forms.untranslated(code) if site.forms is not None else ([], 0)
     texts = getattr(site.config, "texts", None)   # site.<code>.yaml, read by sitegen/config.py
     missing["site.yaml"] = (["site.yaml"] if texts is not None and code not in texts else [], 1)
     return missing
+
+
+@dataclass(frozen=True)
+class Partial:
+    """A record translated in part: ORIGINAL and TRANSLATION (site paths of its file and of its
+    translation's), and WORDS, what the translation leaves out as an editor names them."""
+
+    original: str
+    translation: str
+    words: tuple[str, ...]
+
+
+def partly_translated(site: Site, code: str) -> list[Partial]:
+    """Each area, story, page and form SITE has translated into CODE only in part, in the order
+    the site holds them (forms: FormsBundle.partly, when it has it)."""
+    view = site.in_language(code)
+    found = []
+    for area in site.areas:
+        version = view.area(area.slug)
+        if site.translated(area, code) and (paths := site.fallbacks(area, code)):
+            found.append(Partial(area.source, version.source, tuple(_area_words(version, paths))))
+    records: list[NewsItem | Page] = [story for area in site.areas for story in area.news]
+    for record in [*records, *site.pages]:
+        if site.translated(record, code) and (paths := site.fallbacks(record, code)):
+            found.append(Partial(record.source, translation_path(record.source, code),
+                                 tuple(sorted(paths, key=("title", "summary", "body").index))))
+    forms_partly = getattr(site.forms, "partly", None)
+    return found + (list(forms_partly(code)) if forms_partly else [])
+
+
+def _area_words(area: Area, paths: Iterable[str]) -> Iterator[str]:
+    """PATHS (Site.fallbacks of the version AREA) as an editor names them, in area.yaml's order:
+    'summary', 'the bio of team member 3', 'the action of the priority of 2026-03-12', "the
+    description of event 'panel-may'"."""
+    order = [f.name for f in fields(area)]
+    for path in sorted(paths, key=lambda p: (order.index(p.split(".")[0]) if p.split(".")[0] in order
+                                             else len(order), [int(x) if x.isdigit() else 0
+                                                               for x in p.split(".")[1:]], p)):
+        head, *rest = path.split(".")
+        if head == "team" and len(rest) == 2:
+            yield f"the {rest[1]} of team member {int(rest[0]) + 1}"
+        elif head == "priorities" and len(rest) == 2 and int(rest[0]) < len(area.priorities):
+            yield f"the {rest[1]} of the priority of {area.priorities[int(rest[0])].date.isoformat()}"
+        elif head == "events" and len(rest) == 2:
+            yield f"the {rest[1]} of event '{rest[0]}'"
+        elif head == "contact" and rest:
+            yield f"the contact {rest[0]}"
+        else:
+            yield path
 
 
 def language_name(code: str) -> str:
@@ -327,18 +442,36 @@ def translation_warnings(site: Site, codes: Iterable[str] = ()) -> list[Problem]
             f" language show them in {language_name(site.default_language)}, with a notice saying so."
             f" Translate each in a file beside it, like area.{code}.yaml or <story>.{code}.md (see"
             " docs/editing.md, 'Translating a page')"), WARNING))
+        warnings.extend(Problem(partial.translation, 0, 0, (
+            f"{_and(list(partial.words))} {'is' if len(partial.words) == 1 else 'are'} not translated into"
+            f" {language_name(code)}: its pages in this language show {_them(partial.words)} in"
+            f" {language_name(site.default_language)}, with a notice saying so; translate"
+            f" {_them(partial.words)} here"), WARNING) for partial in partly_translated(site, code))
     return warnings
+
+
+def _them(words: Sequence[str]) -> str:
+    return "it" if len(words) == 1 else "them"
 
 
 def translation_errors(site: Site, codes: Iterable[str]) -> list[Problem]:
     """An error at each original SITE has not translated into one of CODES (the site's
-    `required_languages`)."""
+    `required_languages`), and at each translation that leaves words out, naming them."""
     errors = []
     for code in site.languages[1:]:
         if code not in set(codes):
             continue
+        partial = partly_translated(site, code)
+        for part in partial:
+            errors.append(Problem(part.translation, 0, 0, (
+                f"leaves {_and(list(part.words))} in {language_name(site.default_language)}, and"
+                f" 'required_languages' in site.yaml asks for every word in {language_name(code)};"
+                f" write {_them(part.words)} in this file")))
+        in_part = {part.original for part in partial}
         for files, _total in untranslated(site, code).values():
             for path in files:
+                if path in in_part:
+                    continue
                 name = translation_path(path, code).rpartition("/")[2]
                 errors.append(Problem(path, 0, 0, f"has no {language_name(code)} translation, which"
                                                   f" 'required_languages' in site.yaml asks for; write {name}"
@@ -357,6 +490,7 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-__all__ = ["KEY_FIELDS", "KINDS", "Languages", "Sorted", "known_language", "language_name",
+__all__ = ["KEY_FIELDS", "KINDS", "Languages", "Overlaid", "Partial", "Sorted", "fallen_back",
+           "overlay_parts", "partly_translated", "known_language", "language_name",
            "translation_errors", "translation_warnings", "untranslated", "optional", "original_path",
            "overlay", "required_languages", "site_languages", "sort_names", "split_name", "translation_path"]
