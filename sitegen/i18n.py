@@ -185,7 +185,7 @@ def catalogue_warnings(site_root: Path, languages: tuple[Language, ...]) -> list
 def _stamp(path: Path | None) -> tuple[int, int] | None:
     try:
         found = os.stat(path) if path else None
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):   # (a site's locale/ may be a file: stray_files says)
         return None
     return (found.st_mtime_ns, found.st_size) if found else None
 

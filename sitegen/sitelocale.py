@@ -417,10 +417,13 @@ def stray_files(site_root: Path, subtags: Iterable[str]) -> list[Problem]:
     override: anything but `<ll>.po` for a language of the site (SUBTAGS: "en", "cy").
     Hidden names (editors' own files) and README files are let be."""
     folder = site_root / SITE_LOCALE_DIR
-    if not folder.is_dir():
-        return []
     known = sorted(set(subtags))
     have = ", ".join(f"{s}.po" for s in known)
+    if folder.exists() and not folder.is_dir():
+        return [Problem(SITE_LOCALE_DIR, 0, 0, f"is a file; the site's words for the theme go in a folder "
+                                               f"locale/ of .po files ({have})")]
+    if not folder.is_dir():
+        return []
     problems = []
     for entry in sorted(folder.iterdir()):
         shown = f"{SITE_LOCALE_DIR}/{entry.name}"

@@ -328,6 +328,16 @@ def test_files_in_locale_no_build_reads_are_named(tmp_path: Path):
         "(cy.po, en.po); remove it"]
 
 
+def test_a_locale_file_or_an_override_folder_is_a_problem_not_a_traceback(tmp_path: Path):
+    (tmp_path / "locale").write_text("msgid", encoding="utf-8")
+    assert problems(tmp_path) == []
+    assert [str(p) for p in i18n.catalogue_problems(tmp_path, (WELSH,))] == [
+        "locale: is a file; the site's words for the theme go in a folder locale/ of .po files (cy.po)"]
+    (tmp_path / "locale").unlink()
+    (tmp_path / "locale" / "cy.po").mkdir(parents=True)
+    assert "locale/cy.po: cannot be read (Is a directory)" in problems(tmp_path)[0]
+
+
 # Through the command line, on a site in English and Welsh -------------------------------------
 
 @pytest.fixture
