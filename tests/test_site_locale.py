@@ -128,6 +128,14 @@ def test_the_theme_welsh_passes_the_checks_of_an_override():
     assert [str(p) for m in welsh if m.id for p in sitelocale.message_problems(m, "cy.po", theme)] == []
 
 
+def test_a_copy_of_the_theme_catalogue_or_template_is_a_valid_override(tmp_path: Path):
+    """The two ways an editor starts a file: the theme's Welsh catalogue or its template, whole."""
+    for source in (i18n.LOCALE_DIR / "cy" / "LC_MESSAGES" / "messages.po", i18n.LOCALE_DIR / "messages.pot"):
+        write(tmp_path, source.read_bytes())
+        assert problems(tmp_path) == [], source
+        assert i18n.catalogue("cy", tmp_path).gettext("Breadcrumb") == "Briwsion bara"
+
+
 @pytest.mark.parametrize("flags", ["", "python-format"])
 @pytest.mark.parametrize(("words", "kept"), [
     ("Map o ardal y tîm", "%(name)s"),                         # dropped
