@@ -108,8 +108,9 @@ class Shown(HTMLParser):
         if tag not in VOID:
             # <title> cannot mark a part's language: a title of content not yet translated is English.
             self.stack.append((tag, english, tag in ("script", "style", "title")))
-        if not self.english and not self.skipped:
-            self.parts += [found[name] for name in CHECKED_ATTRIBUTES if found.get(name)]
+        if not self.skipped:   # a marked element's spoken attributes are its words too (a map's ward link)
+            into = self.marked[-1] if self.english else self.parts
+            into += [found[name] for name in CHECKED_ATTRIBUTES if found.get(name)]
 
     def handle_endtag(self, tag: str) -> None:
         while self.stack:

@@ -14,11 +14,12 @@ from ..build.sources import FORMS
 from ..i18n import gettext
 from ..model import Site
 from ..outputs.base import Output, RenderContext, localised_links
-from ..outputs.pages import page_html, page_output, written_lang
+from ..outputs.pages import marked, page_html, page_output, written_lang
 from .fields import field
 from .model import DEFAULT_EXIT_URL, Form, FormsBundle, Triage
 from .rules import form_rules
 from .schema import compile_schema
+from .translation import question_left_out
 
 
 def plan_forms(site: Site) -> list[Output]:
@@ -83,12 +84,14 @@ def _crumbs(ctx: RenderContext) -> list:
 def render_form(ctx: RenderContext, key: str) -> bytes:
     """A native form: every question on one page, stepped through by forms.js."""
     form = _form(ctx, key)
-    written = written_lang(ctx, form)
-    pages = [(page, [field(q, form.sensitive, localised=bool(form.lang), written=written)
+    written = written_lang(ctx, form) or written_lang(ctx, not form.fallbacks)   # none, all or some words
+    pages = [(page, [field(q, form.sensitive, localised=bool(form.lang), written=written,
+                           left_out=question_left_out(form, page.id, q.name))
                      for q in page.questions]) for page in form.pages]
     return page_html(ctx, "forms/form.html", form.url, form.title, _crumbs(ctx), form=form, pages=pages,
+                     title_html=marked(ctx, form.title, form),
                      rules=form_rules(form), description=form.summary, sensitive=form.sensitive,
-                     exit_url=form.quick_exit_url, **_translated(form.translated))
+                     exit_url=form.quick_exit_url, **_translated(form.translated, form.fallbacks))
 
 
 def render_form_schema(ctx: RenderContext, key: str) -> bytes:
@@ -103,17 +106,20 @@ def render_form_schema(ctx: RenderContext, key: str) -> bytes:
 def render_form_done(ctx: RenderContext, key: str) -> bytes:
     """The confirmation page the receiver redirects to, with ?ref=REFERENCE."""
     form = _form(ctx, key)
-    crumbs = _crumbs(ctx) + [(form.title, form.url)]
+    crumbs = _crumbs(ctx) + [(marked(ctx, form.title, form), form.url)]
     return page_html(ctx, "forms/done.html", f"{form.url}done/", form.done_title, crumbs, form=form,
-                     sensitive=form.sensitive, exit_url=form.quick_exit_url, **_translated(form.translated))
+                     title_html=marked(ctx, form.done_title, form),
+                     sensitive=form.sensitive, exit_url=form.quick_exit_url,
+                     **_translated(form.translated, form.fallbacks))
 
 
 def render_hosted_form(ctx: RenderContext, key: str) -> bytes:
     """A service run elsewhere: what it is, what you need, and a button that links out."""
     form = _form(ctx, key)
     return page_html(ctx, "forms/hosted.html", form.url, form.title, _crumbs(ctx), form=form,
+                     title_html=marked(ctx, form.title, form),
                      description=form.summary, sensitive=form.sensitive, exit_url=form.quick_exit_url,
-                     **_translated(form.translated))
+                     **_translated(form.translated, form.fallbacks))
 
 
 def render_triage(ctx: RenderContext, key: str) -> bytes:
@@ -129,15 +135,16 @@ def render_triage(ctx: RenderContext, key: str) -> bytes:
     back = triage.url(parents[0].id) if len(parents) == 1 else ""
     template = "triage/outcome.html" if node.is_outcome else "triage/question.html"
     return page_html(ctx, template, triage.url(key), node.heading, crumbs, node=node, back_url=back,
+                     title_html=marked(ctx, node.heading, triage),
                      answers=[(a, _answer_url(ctx, triage, a)) for a in node.answers],
                      sensitive=node.sensitive, exit_url=DEFAULT_EXIT_URL, start_url="/report/",
                      is_start=is_start, **_translated(triage.translated))
 
 
-def _translated(translated: bool) -> dict:
+def _translated(translated: bool, fallbacks: frozenset[str] = frozenset()) -> dict:
     """page_html's `translated`, given only when False, so pages of the default language are
-    rendered as before."""
-    return {} if translated else {"translated": False}
+    rendered as before; `partly` when the translation leaves words (FALLBACKS) out."""
+    return {"partly": True} if translated and fallbacks else {} if translated else {"translated": False}
 
 
 def _translations(ctx: RenderContext, form_id: str) -> dict[str, Form]:

@@ -12,6 +12,7 @@ from ..i18n import gettext
 from ..model import Event
 from ..xmltext import xml_safe
 from .base import Output, RenderContext
+from .pages import written_lang
 
 # Europe/London since 1996: GMT in winter, BST from the last Sunday of March
 # to the last Sunday of October (RFC 5545 section 3.6.5).
@@ -103,8 +104,10 @@ def render_ics(ctx: RenderContext, key: str) -> bytes:
              "X-WR-TIMEZONE:Europe/London"]
     lines += VTIMEZONE
     url = site.config.url(ctx.address(area.url))
+    # An area not translated into the calendar's language shows its events' words in the default's.
+    written = written_lang(ctx, area) if language else ""
     for event in area.upcoming_events(site.build_date):
-        lines += _vevent(event, published[event.uid], url, language)
+        lines += _vevent(event, published[event.uid], url, written or language)
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
 

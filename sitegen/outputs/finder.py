@@ -24,7 +24,7 @@ from ..errors import SitegenError
 from ..i18n import gettext as _
 from ..model import Site
 from .base import Output, RenderContext
-from .pages import page_html, page_output
+from .pages import is_translated, page_html, page_output
 
 FINDER_NAMES = Unit("finder-names")   # slug -> name of every area: what district pages and files show
 PARTS = re.compile(r"([A-Z]+)([0-9]+)([A-Z]?)")
@@ -45,9 +45,11 @@ def plan_finder(site: Site) -> list[Output]:
 
 
 def name_units(site: Site) -> dict[Unit, str]:
-    """FINDER_NAMES: every area's slug and (full) name, in every language."""
-    views = [site.in_language(code) for code in site.languages]
-    return {FINDER_NAMES: digest(*(f"{a.slug}={view.full_name(a)}" for view in views
+    """FINDER_NAMES: every area's slug and (full) name, in every language, and whether it is
+    translated into it (an untranslated name is marked with the default's lang)."""
+    views = [(code, site.in_language(code)) for code in site.languages]
+    return {FINDER_NAMES: digest(*(f"{a.slug}={view.full_name(a)}={site.translated(a, code)}"
+                                   for code, view in views
                                    for a in sorted(view.areas, key=lambda a: a.slug)))}
 
 
@@ -65,9 +67,12 @@ def _rows(ctx: RenderContext, district: str) -> tuple[Row, ...]:
     return rows
 
 
-def _ward(ctx: RenderContext, slug: str) -> dict[str, str]:
+def _ward(ctx: RenderContext, slug: str) -> dict[str, object]:
+    """A ward as a district page lists it; `translated`: whether its name is in the page's
+    language (else the template marks it: `ward.translated | lang_of`)."""
     area = ctx.site.area(slug)
-    return {"slug": slug, "name": ctx.site.full_name(area), "url": area.url}
+    return {"slug": slug, "name": ctx.site.full_name(area), "url": area.url,
+            "translated": is_translated(ctx, area)}
 
 
 def render_finder_index(ctx: RenderContext, key: str) -> bytes:
@@ -88,7 +93,7 @@ def render_finder_district(ctx: RenderContext, key: str) -> bytes:
     listed = []
     for sector, wards in sectors(_rows(ctx, key)).items():
         shown = sorted(((_ward(ctx, slug), codes) for slug, codes in wards.items()),
-                       key=lambda pair: pair[0]["name"])
+                       key=lambda pair: str(pair[0]["name"]))
         listed.append((sector, [{**ward, "postcodes": codes} for ward, codes in shown]))
     named = {"district": key}
     title = _("Postcodes starting %(district)s") % named

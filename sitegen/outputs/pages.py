@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import jinja2
@@ -15,7 +15,20 @@ from ..content.postcodes import has_lookup
 from ..feeds.view import latest_posts
 from ..i18n import gettext
 from ..maps import Polygon, Touching, boundary_digest, draw_areas, merged, neighbours
-from ..model import Area, Borough, Listing, Listings, NewsItem, Page, Site, shared_names
+from ..model import (
+    Area,
+    Borough,
+    Event,
+    Listing,
+    Listings,
+    NewsItem,
+    Page,
+    Priority,
+    Site,
+    TeamMember,
+    original_path,
+    shared_names,
+)
 from ..security import content_security_policy
 from .base import Output, RenderContext
 from .locate import LOCATABLE, index_url
@@ -168,8 +181,11 @@ def site_values(ctx: RenderContext) -> dict:
     if "site" not in ctx.shared:
         # No build date: only pages the incremental build knows to change with the
         # date (a ward's page and calendar) are given what depends on it.
-        values = {"site": ctx.site.config, "assets": ctx.assets, **ctx.frame}
-        values["chrome"] = {name: Markup(ctx.env.get_template(f"partials/{name}.html").render(values))
+        values = {"site": ctx.site.config, "assets": ctx.assets, **ctx.frame,
+                  "site_translated": site_translated(ctx)}
+        # The chrome marks site.yaml's words as every page does (render.as_written asks `page`).
+        chrome = {**values, "page": {"written": partial(written_lang, ctx)}}
+        values["chrome"] = {name: Markup(ctx.env.get_template(f"partials/{name}.html").render(chrome))
                             for name in CHROME}
         ctx.shared.update(values)
     return ctx.shared
@@ -177,28 +193,35 @@ def site_values(ctx: RenderContext) -> dict:
 
 def page_html(ctx: RenderContext, template: str, url: str, title: str, crumbs: list, **values) -> bytes:
     """Render TEMPLATE as the page at URL (a site path in the default language: the page is
-    at ctx.address(URL)), with breadcrumbs CRUMBS (title, url) pairs.  VALUES may hold
-    `translated=False`: the page shows content in the default language for want of a
-    translation (a notice says so, and the content is marked with the default's lang)."""
+    at ctx.address(URL)), with breadcrumbs CRUMBS (title, url) pairs (a title may be Markup:
+    `marked`).  VALUES may hold `translated=False`: the page shows content in the default
+    language for want of a translation (a notice says so, and the content is marked with the
+    default's lang); and `title_html`, TITLE as Markup with an untranslated record's words
+    marked (`marked`, `marked_in`), for the page's heading and last breadcrumb (<title> cannot
+    mark a part: it shows TITLE)."""
     config = ctx.site.config
     translated = values.pop("translated", True)
+    partly = values.pop("partly", False)   # what a translation leaves out shows (language_values)
     html = ctx.env.get_template(template).render(
         site_values(ctx),
         page={"url": url, "canonical": config.url(ctx.address(url)), "title": title,
+              "title_html": values.pop("title_html", title),
               "description": values.pop("description", "") or config.description,
               "breadcrumbs": [{"text": text, "href": href} for text, href in crumbs],
-              **language_values(ctx, url, translated)},
+              **language_values(ctx, url, translated, partly)},
         **values)
     return html.encode("utf-8")
 
 
-def language_values(ctx: RenderContext, url: str, translated: bool = True) -> dict:
+def language_values(ctx: RenderContext, url: str, translated: bool = True, partly: bool = False) -> dict:
     """What a page at the site path URL shows of the site's languages (nothing on a
     one-language site): `alternates`, the (hreflang, absolute URL) of the page in every
     language and x-default for the <head>; `switch`, the (code, site path, the language's
     own name) of the page in each other language, for partials/language_switcher.html (the
     paths are in their language already: not for `url()`); `untranslated`, the default
-    language's tag when the page shows its content for want of a translation, else ''; `written`,
+    language's tag when the page shows its content (TRANSLATED False), or some of it (PARTLY: its
+    translation leaves words out), for want of a translation, else '' (the notice shows where it is
+    set); `partly`, whether only some (partials/translation_notice.html words it so); `written`,
     written_lang for the page (render.as_written and lang_of mark each untranslated record's text)."""
     config = ctx.site.config
     languages = config.languages if config.multilingual else ()
@@ -207,10 +230,11 @@ def language_values(ctx: RenderContext, url: str, translated: bool = True) -> di
         alternates.append(("x-default", alternates[0][1]))
     switch = [(lang.code, lang.prefix + url, own_name(lang.code)) for lang in languages
               if lang.code != ctx.language.code]
-    untranslated = languages[0].code if ctx.lang and not translated else ""
+    untranslated = languages[0].code if ctx.lang and (not translated or partly) else ""
     return {"lang": ctx.language.code, "alternates": alternates, "switch": switch,
             "untranslated": untranslated, "untranslated_name": _name_in(untranslated, ctx.language.code),
-            "written": lambda record: written_lang(ctx, record)}
+            "partly": bool(untranslated and translated and partly),
+            "written": lambda record, *path: written_lang(ctx, record, *path)}
 
 
 @lru_cache(maxsize=32)
@@ -235,20 +259,80 @@ def is_translated(ctx: RenderContext, record: Area | NewsItem | Page) -> bool:
     return not ctx.lang or ctx.site.translated(record, ctx.lang)
 
 
-def written_lang(ctx: RenderContext, record: object) -> str:
+def partly_translated(ctx: RenderContext, record: Area | NewsItem | Page, shown: Sequence[str] = ()) -> bool:
+    """Whether RECORD's translation into CTX's language leaves out some of its words (any, or
+    any under the paths SHOWN: what a page shows), so the page must say so (Site.fallbacks)."""
+    if not ctx.lang:
+        return False
+    fallbacks = ctx.site.fallbacks(record, ctx.lang)
+    return any(_fell_back(path, frozenset(shown)) for path in fallbacks) if shown else bool(fallbacks)
+
+
+def written_lang(ctx: RenderContext, record: object, *path: object) -> str:
     """The default language's tag when RECORD's words on a page in CTX's language are the
     default's for want of a translation, else '' (always '' in the default language).  RECORD
     is an area, story or page (Site.translated), a bool (translated or not: a form's), or
-    anything with a `translated` bool (a form, a triage tree)."""
+    anything with a `translated` bool (a form, a triage tree).  PATH names one field of RECORD
+    (field_path: 'summary'; a team member, priority or event of an area, then its field): its
+    words are the default's too where RECORD's translation leaves that field out."""
     if not ctx.lang:
         return ""
     if isinstance(record, bool):
         translated = record
     elif isinstance(record, (Area, NewsItem, Page)):
-        translated = ctx.site.translated(record, ctx.lang)
+        translated = ctx.site.translated(record, ctx.lang) and not (
+            path and _fell_back(field_path(record, path), ctx.site.fallbacks(record, ctx.lang)))
     else:
-        translated = bool(getattr(record, "translated", True))
+        translated = bool(getattr(record, "translated", True)) and not (
+            path and _fell_back(field_path(record, path), getattr(record, "fallbacks", frozenset())))
     return "" if translated else ctx.site.config.languages[0].code
+
+
+def field_path(record: object, path: Sequence[object]) -> str:
+    """The dotted path (as Site.fallbacks gives) of the field PATH names in RECORD: names as
+    they are ('summary'), an area's team member, priority or event as its place in the area's
+    list or its id ('team.2', 'priorities.0', 'events.<id>').  ValueError if RECORD has no such item."""
+    parts = []
+    for part in path:
+        if isinstance(part, Event) and isinstance(record, Area):
+            parts += ["events", part.uid[len(record.slug) + 1:].rpartition("@")[0]]
+        elif isinstance(part, (TeamMember, Priority)) and isinstance(record, Area):
+            items: Sequence[object] = record.team if isinstance(part, TeamMember) else record.priorities
+            name = "team" if isinstance(part, TeamMember) else "priorities"
+            index = next((i for i, item in enumerate(items) if item is part), None)
+            parts += [name, str(items.index(part) if index is None else index)]
+        else:
+            parts.append(str(part))
+    return ".".join(parts)
+
+
+def _fell_back(path: str, fallbacks: frozenset[str]) -> bool:
+    """Whether PATH, or a path holding it ('team.2' holds 'team.2.bio'), is among FALLBACKS."""
+    parts = path.split(".")
+    return any(".".join(parts[:end]) in fallbacks for end in range(1, len(parts) + 1))
+
+
+def site_translated(ctx: RenderContext) -> bool:
+    """Whether site.yaml's words (name, description, links' titles) are in CTX's language:
+    always in the default language; in another, when site.<code>.yaml gives them
+    (SiteConfig.texts).  Templates mark them `site.name | as_written(site_translated)`."""
+    return not ctx.lang or ctx.lang in ctx.site.config.texts
+
+
+def marked(ctx: RenderContext, text: str, record: object) -> Markup | str:
+    """TEXT, words of RECORD, inside <span lang="en"> where CTX's language shows RECORD in
+    the default language (written_lang), as render.as_written does in a template; else TEXT
+    itself (a str: escaped where it is put), so a one-language site's pages are unchanged."""
+    tag = written_lang(ctx, record)
+    return Markup('<span lang="{}">{}</span>').format(tag, text) if tag else text
+
+
+def marked_in(message: str, **names: Markup | str) -> Markup | str:
+    """MESSAGE (translated, with %(name)s placeholders) filled with NAMES, some of them
+    `marked`: Markup when any is, else the plain str, as `message % names` gives it."""
+    if not any(isinstance(value, Markup) for value in names.values()):
+        return message % names
+    return Markup.escape(message) % names
 
 
 def _area_crumbs(site: Site, area) -> list:
@@ -259,9 +343,10 @@ def _area_crumbs(site: Site, area) -> list:
     return crumbs
 
 
-def _named_crumbs(site: Site, area) -> list:
-    """The breadcrumbs of a page under AREA's own: up to the area, by its full name."""
-    return _area_crumbs(site, area) + [(site.full_name(area), area.url)]
+def _named_crumbs(ctx: RenderContext, area) -> list:
+    """The breadcrumbs of a page under AREA's own: up to the area, by its full name (marked
+    where AREA is not translated into CTX's language)."""
+    return _area_crumbs(ctx.site, area) + [(marked(ctx, ctx.site.full_name(area), area), area.url)]
 
 
 class Listed(NamedTuple):
@@ -275,6 +360,8 @@ class Listed(NamedTuple):
     name: str
     borough: str
     places: tuple[str, ...] = ()
+    # whether the page's language has the area's own words (its name marked if not: `area | lang_of`)
+    translated: bool = True
 
     @property
     def url(self) -> str:
@@ -307,82 +394,95 @@ def _not_listed(name: str):
         " places and url only (so editing a ward does not rebuild them); show more on the area's own page")
 
 
-def _listed(areas) -> tuple[Listed, ...]:
-    return tuple(Listed(a.slug, *listing(a)) for a in areas)
+def _listed(ctx: RenderContext, areas) -> tuple[Listed, ...]:
+    return tuple(Listed(a.slug, *listing(a), is_translated(ctx, a)) for a in areas)
 
 
-def _listed_borough(borough) -> ListedBorough:
-    return ListedBorough(borough.slug, borough.name, borough.url, _listed(borough.areas))
+def _listed_borough(ctx: RenderContext, borough) -> ListedBorough:
+    return ListedBorough(borough.slug, borough.name, borough.url, _listed(ctx, borough.areas))
 
 
 def render_home(ctx: RenderContext, key: str) -> bytes:
     """The home page: find your area, report, services."""
     site = ctx.site
-    others = _listed(a for a in site.areas if not a.borough)
+    others = _listed(ctx, (a for a in site.areas if not a.borough))
     return page_html(ctx, "home.html", "/", site.config.name, [],
-                     boroughs=tuple(_listed_borough(b) for b in site.boroughs),
+                     boroughs=tuple(_listed_borough(ctx, b) for b in site.boroughs),
                      other_areas=others, area_count=len(site.areas), locate_index=index_url(site),
-                     area_map=_home_map(site))
+                     area_map=_home_map(ctx))
 
 
 def render_borough(ctx: RenderContext, key: str) -> bytes:
     """A borough's page: its wards."""
     borough = next(b for b in ctx.site.boroughs if b.slug == key)
     named = {"name": borough.name}
-    area_map = _links_map(gettext("Map of the wards of %(name)s") % named, _outlines(borough.areas))
+    area_map = _links_map(gettext("Map of the wards of %(name)s") % named, _outlines(ctx, borough.areas))
     description = gettext("Find the neighbourhood policing team for your ward in %(name)s.") % named
     return page_html(ctx, "borough.html", borough.url, gettext("Police in %(name)s") % named,
-                     [(gettext("Home"), "/")], borough=_listed_borough(borough), area_map=area_map,
+                     [(gettext("Home"), "/")], borough=_listed_borough(ctx, borough), area_map=area_map,
                      description=description)
 
 
 class LinksMap(NamedTuple):
     """A map whose areas are links (partials/links_map.html): its title, viewBox and
-    each area's (url, name, SVG path data)."""
+    each area's (url, name, SVG path data, lang: the default's tag where the name is shown
+    untranslated, else ''); `caption`, the title with such words marked (Markup), if any:
+    an attribute or an SVG <title> cannot mark a part of a sentence, the caption can."""
 
     title: str
     view_box: str
-    links: tuple[tuple[str, str, str], ...]
+    links: tuple[tuple[str, str, str, str], ...]
+    caption: Markup | str = ""
 
 
-def _links_map(title: str, shapes: Sequence[tuple[str, str, tuple[Polygon, ...] | None]]) -> LinksMap | None:
-    """A LinksMap of SHAPES (url, name, polygons), those without polygons left out; None
-    when none has any."""
-    drawn = [(url, name, polygons) for url, name, polygons in shapes if polygons]
+Shape = tuple[str, str, "tuple[Polygon, ...] | None", str]   # url, name, polygons, lang
+
+
+def _links_map(title: str, shapes: Sequence[Shape], caption: Markup | str = "") -> LinksMap | None:
+    """A LinksMap titled TITLE (CAPTION: the same with marked words) of SHAPES (url, name,
+    polygons, lang), those without polygons left out; None when none has any."""
+    drawn = [(url, name, polygons, lang) for url, name, polygons, lang in shapes if polygons]
     if not drawn:
         return None
-    drawing = draw_areas([(url, polygons) for url, _, polygons in drawn])
+    drawing = draw_areas([(url, polygons) for url, _, polygons, _ in drawn])
     return LinksMap(title, drawing.view_box,
-                    tuple((url, name, path)
-                          for (url, name, _), (_, path) in zip(drawn, drawing.paths, strict=True) if path))
+                    tuple((url, name, path, lang)
+                          for (url, name, _, lang), (_, path) in zip(drawn, drawing.paths, strict=True)
+                          if path), caption if isinstance(caption, Markup) else "")
 
 
-def _home_map(site: Site) -> LinksMap | None:
+def _home_map(ctx: RenderContext) -> LinksMap | None:
     """The home page's map: the boroughs (each the union of its wards) once there are
     several, else every area."""
-    if len(site.boroughs) > 1:
-        return _links_map(gettext("Map of the boroughs of %(name)s") % {"name": site.config.name},
-                          [(b.url, b.name, merged([a.boundary.polygons for a in b.areas if a.boundary])
-                            if any(a.boundary for a in b.areas) else None) for b in site.boroughs])
-    return _links_map(gettext("Map of the wards of %(name)s") % {"name": site.config.name},
-                      _outlines(site.areas))
+    site = ctx.site
+    many = len(site.boroughs) > 1
+    message = gettext("Map of the boroughs of %(name)s") if many else gettext("Map of the wards of %(name)s")
+    title = message % {"name": site.config.name}
+    caption = marked_in(message, name=marked(ctx, site.config.name, site_translated(ctx)))
+    if many:
+        return _links_map(title, [(b.url, b.name, merged([a.boundary.polygons for a in b.areas if a.boundary])
+                                   if any(a.boundary for a in b.areas) else None, "") for b in site.boroughs],
+                          caption)
+    return _links_map(title, _outlines(ctx, site.areas), caption)
 
 
-def _outlines(areas: Sequence[Area]) -> list[tuple[str, str, tuple[Polygon, ...] | None]]:
-    """(url, name, polygons or None) of each of AREAS, for a map whose areas are links."""
-    return [(a.url, a.name, a.boundary.polygons if a.boundary else None) for a in areas]
+def _outlines(ctx: RenderContext, areas: Sequence[Area]) -> list[Shape]:
+    """(url, name, polygons or None, lang) of each of AREAS, for a map whose areas are links."""
+    return [(a.url, a.name, a.boundary.polygons if a.boundary else None, written_lang(ctx, a)) for a in areas]
 
 
 def render_area(ctx: RenderContext, key: str) -> bytes:
     """A ward page."""
     site = ctx.site
     area = site.area(key)
-    title = gettext("%(name)s neighbourhood police") % {"name": site.full_name(area)}
+    message = gettext("%(name)s neighbourhood police")
+    title = message % {"name": site.full_name(area)}
     return page_html(ctx, "area.html", area.url, title, _area_crumbs(site, area),
+                     title_html=marked_in(message, name=marked(ctx, site.full_name(area), area)),
                      area=area, events=area.upcoming_events(site.build_date),
                      neighbours=tuple(Listed(slug, name, "") for slug, name in site.neighbours.get(key, ())),
                      feeds=latest_posts(site.config, area, site.build_date),
-                     translated=is_translated(ctx, area),
+                     translated=is_translated(ctx, area), partly=_area_partly(ctx, area),
                      description=area.summary or gettext("Your neighbourhood police team in %(name)s.") % {
                          "name": area.name})
 
@@ -391,10 +491,13 @@ def render_news_index(ctx: RenderContext, key: str) -> bytes:
     """All news of one ward."""
     site = ctx.site
     area = site.area(key)
-    title = gettext("News from %(name)s") % {"name": site.full_name(area)}
+    message = gettext("News from %(name)s")
+    title = message % {"name": site.full_name(area)}
     return page_html(ctx, "news_index.html", f"{area.url}news/", title,
-                     _named_crumbs(site, area), area=area, full_name=site.full_name(area),
-                     translated=all(is_translated(ctx, n) for n in area.news))
+                     _named_crumbs(ctx, area), area=area, full_name=site.full_name(area),
+                     title_html=marked_in(message, name=marked(ctx, site.full_name(area), area)),
+                     translated=all(is_translated(ctx, n) for n in area.news),
+                     partly=any(partly_translated(ctx, n, ("title", "summary")) for n in area.news))
 
 
 def render_news(ctx: RenderContext, key: str) -> bytes:
@@ -403,11 +506,12 @@ def render_news(ctx: RenderContext, key: str) -> bytes:
     area_slug, slug = key.split("/")
     area = site.area(area_slug)
     item = next(n for n in area.news if n.slug == slug)
-    crumbs = _named_crumbs(site, area) + [(gettext("News"), f"{area.url}news/")]
+    crumbs = _named_crumbs(ctx, area) + [(gettext("News"), f"{area.url}news/")]
     return page_html(ctx, "news.html", item.url, item.title, crumbs, area=area,
+                     title_html=marked(ctx, item.title, item),
                      full_name=site.full_name(area), item=item,
-                     body_html=ctx.body_html(item.source), description=item.summary,
-                     translated=is_translated(ctx, item))
+                     body_html=ctx.body_html(_body_source(ctx, item)), description=item.summary,
+                     translated=is_translated(ctx, item), partly=partly_translated(ctx, item))
 
 
 def render_page(ctx: RenderContext, key: str) -> bytes:
@@ -417,8 +521,26 @@ def render_page(ctx: RenderContext, key: str) -> bytes:
         raise KeyError(key)
     template = "404.html" if key == "404" else "page.html"
     return page_html(ctx, template, page.url, page.title, [(gettext("Home"), "/")], content=page,
-                     body_html=ctx.body_html(page.source), description=page.summary,
-                     translated=is_translated(ctx, page))
+                     title_html=marked(ctx, page.title, page),
+                     body_html=ctx.body_html(_body_source(ctx, page)), description=page.summary,
+                     translated=is_translated(ctx, page), partly=partly_translated(ctx, page))
+
+
+def _area_partly(ctx: RenderContext, area: Area) -> bool:
+    """Whether the ward page of AREA shows words its translation leaves out: its own (but its
+    places, which it does not show, and events past), or the title or summary of a story it lists."""
+    upcoming = [field_path(area, [event]) for event in area.upcoming_events(ctx.site.build_date)]
+    return partly_translated(ctx, area, ("name", "summary", "description", "team", "priorities", "contact",
+                                         *upcoming)) or any(
+        partly_translated(ctx, item, ("title", "summary")) for item in area.news[:3])
+
+
+def _body_source(ctx: RenderContext, record: NewsItem | Page) -> str:
+    """The file whose body RECORD's page shows: its own, or its original's when its translation
+    leaves the body out (empty)."""
+    if ctx.lang and "body" in ctx.site.fallbacks(record, ctx.lang):
+        return original_path(record.source, (ctx.lang,))
+    return record.source
 
 
 def render_not_found(ctx: RenderContext, key: str) -> bytes:

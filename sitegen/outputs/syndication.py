@@ -16,7 +16,7 @@ from ..maps import feature_json
 from ..model import Area, Site
 from ..xmltext import escape, quoteattr
 from .base import Output, RenderContext
-from .pages import same_name
+from .pages import same_name, written_lang
 
 if TYPE_CHECKING:
     from ..config import SiteConfig
@@ -55,11 +55,15 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
     """An Atom feed of one ward's news, newest first.  Every text is made safe
     for XML (sitegen.xmltext); links in each entry's content are made absolute
     against that entry's page, so a feed reader follows them where the page's
-    own links go.  A feed with no news was last updated when it was built."""
+    own links go.  A feed with no news was last updated when it was built.  In a
+    language a story has no translation into, its entry is the default language's
+    and says so (xml:lang)."""
     config = ctx.site.config
     area = ctx.site.area(key)
     updated = max((n.date for n in area.news), default=ctx.site.build_date)
     feed_url = config.url(ctx.address(f"{area.url}feed.xml"))
+    # The feed's title names the ward and the site, in any language: proper names (WCAG 3.1.2), and
+    # Atom's text constructs cannot mark a part's language.
     title = gettext("%(name)s neighbourhood news") % {"name": ctx.site.full_name(area)}
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
@@ -73,8 +77,9 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
     ]
     for item in area.news:
         url = config.url(ctx.address(item.url))
+        written = written_lang(ctx, item)   # a story shown untranslated is in the default language
         lines += [
-            "  <entry>",
+            f"  <entry xml:lang={quoteattr(written)}>" if written else "  <entry>",
             f"    <id>{escape(url)}</id>",
             f"    <title>{escape(item.title)}</title>",
             f"    <updated>{_atom_time(item.date)}</updated>",

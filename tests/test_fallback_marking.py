@@ -1,0 +1,272 @@
+"""No unmarked default-language words around records (issue 20, item 3; WCAG 3.1.2).
+
+A Welsh page names other records than its own: the ward of a story in its breadcrumbs, the
+wards in the home and borough lists and the finder, site.yaml's words in the header, footer
+and report links.  Where such a record has no Welsh, its words are English: each must sit
+inside an element marked with the default language's `lang`, so a screen reader speaks them
+as English, and a translated record's words must not be marked.
+
+The example site is copied with a fixed mix of records left untranslated (their *.cy.* files
+and site.cy.yaml removed, their English names made unmistakable) and built once; every /cy/
+page is scanned (`unmarked`) for those records' words outside a lang="en" element.  The
+marking itself is checked at the unit level over random mixes with hypothesis."""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import date
+from functools import partial
+from html.parser import HTMLParser
+from pathlib import Path
+
+import jinja2
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
+
+from conftest import BUILD_DATE, ROOT, run_cli
+from sitegen import i18n
+from sitegen.content.site import group_boroughs, load_site
+from sitegen.errors import Problems
+from sitegen.model import Site
+from sitegen.outputs import finder, pages
+from sitegen.outputs.base import RenderContext
+from sitegen.outputs.pages import written_lang
+from sitegen.render import make_environment
+from test_welsh_everywhere import welsh_example
+
+VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+SPOKEN = ("aria-label", "title", "alt", "placeholder", "value")   # attributes a screen reader speaks
+TEXT_ONLY = ("title", "desc")   # SVG elements that hold text only: no element inside marks a part
+
+
+class Scan(HTMLParser):
+    """What a page says, as a screen reader meets it: each text node and spoken attribute as
+    (text, marked: inside an element marked lang="en…", whole: the text must be marked whole,
+    as an attribute or an SVG <title>/<desc> can only be, main: inside <main>).
+
+    The document's <title> (no element can be marked inside it), <script>, <style> and
+    <meta> (read by no one) are left out."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, bool]] = []   # (tag, marked English)
+        self.texts: list[tuple[str, bool, bool, bool]] = []
+        self.feed(html)
+        self.close()
+
+    def _inside(self, *tags: str) -> bool:
+        return any(tag in tags for tag, _ in self.stack)
+
+    def _english(self) -> bool:
+        return any(english for _, english in self.stack)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {k: v or "" for k, v in attrs}
+        lang = found.get("lang", found.get("xml:lang", ""))
+        english = tag != "html" and lang.split("-")[0] == "en" and "hreflang" not in found
+        if tag not in VOID:
+            self.stack.append((tag, english))
+        if self._inside("script", "style", "head"):
+            return
+        marked = english or self._english()
+        self.texts += [(" ".join(found[name].split()), marked, True, self._inside("main"))
+                       for name in SPOKEN if found.get(name)]
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+        if tag not in VOID and self.stack and self.stack[-1][0] == tag:
+            self.stack.pop()
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if data.strip() and not self._inside("script", "style", "head"):
+            whole = self._inside("svg") and self._inside(*TEXT_ONLY)
+            self.texts.append((" ".join(data.split()), self._english(), whole, self._inside("main")))
+
+
+def _holds(text: str, words: str, whole: bool) -> bool:
+    """Whether TEXT shows WORDS: all of it, when WHOLE (a sentence around a name in an
+    attribute cannot mark the name: WCAG 3.1.2 lets a proper name be), else anywhere in it."""
+    if whole:
+        return text == words
+    return bool(re.search(rf"(?<!\w){re.escape(words)}(?!\w)", text))
+
+
+def unmarked(html: str, words: tuple[str, ...], main: bool = True) -> list[str]:
+    """Those of WORDS (texts of untranslated records) that HTML shows outside lang="en"
+    (inside <main> too, when MAIN)."""
+    texts = [(text, whole) for text, english, whole, in_main in Scan(html).texts
+             if not english and (main or not in_main)]
+    return [w for w in words if any(_holds(text, w, whole) for text, whole in texts)]
+
+
+def marked(html: str, words: tuple[str, ...]) -> list[str]:
+    """Those of WORDS that HTML shows inside a lang="en" element."""
+    texts = [text for text, english, _, _ in Scan(html).texts if english]
+    return [w for w in words if any(_holds(text, w, False) for text in texts)]
+
+
+# ---------------------------------------------------------------- the example, partly Welsh
+
+UNTRANSLATED_AREAS = ("alibon", "river")              # area.cy.yaml removed (their stories' stay)
+UNTRANSLATED_STORIES = (("heath", "*"),)              # every story of a translated ward left English
+UNTRANSLATED_PAGES = ("about",)
+UNTRANSLATED_FORMS = ("report-crime",)
+SUFFIX = " Englishonly"   # added to each untranslated ward's name: words no Welsh text holds
+
+
+def _set_name(area_yaml: Path) -> str:
+    text = area_yaml.read_text(encoding="utf-8")
+    name = re.search(r"^name: (.+)$", text, re.M)
+    assert name
+    new = name.group(1).strip().strip("\"'") + SUFFIX
+    area_yaml.write_text(text.replace(name.group(0), f"name: {new}", 1), encoding="utf-8")
+    return new
+
+
+def _front(path: Path, key: str) -> str:
+    found = re.search(rf"^{key}: (.+)$", path.read_text(encoding="utf-8"), re.M)
+    return found.group(1).strip().strip("\"'") if found else ""
+
+
+def partly_welsh(folder: Path) -> tuple[Path, dict[str, tuple[str, ...]]]:
+    """The example copied into FOLDER with the mix above untranslated, and the words of each
+    kind of untranslated record: 'areas' (names), 'stories' (titles), 'pages' (titles),
+    'forms' (titles), 'config' (site.yaml's name, description and links' titles)."""
+    site = welsh_example(folder)
+    areas = site / "content" / "areas"
+    words: dict[str, list[str]] = {"areas": [], "stories": [], "pages": [], "forms": [], "config": []}
+    for slug in UNTRANSLATED_AREAS:
+        (areas / slug / "area.cy.yaml").unlink()
+        words["areas"].append(_set_name(areas / slug / "area.yaml"))
+    for slug, pattern in UNTRANSLATED_STORIES:
+        for welsh in sorted((areas / slug / "news").glob(f"{pattern}.cy.md")):
+            welsh.unlink()
+            words["stories"].append(_front(welsh.with_name(welsh.name.replace(".cy.md", ".md")), "title"))
+    for slug in UNTRANSLATED_PAGES:
+        (site / "content" / "pages" / f"{slug}.cy.md").unlink()
+        words["pages"].append(_front(site / "content" / "pages" / f"{slug}.md", "title"))
+    for form in UNTRANSLATED_FORMS:
+        (site / "forms" / f"{form}.cy.yaml").unlink()
+        words["forms"] += [_front(site / "forms" / f"{form}.yaml", key) for key in ("title", "done_title")]
+    (site / "site.cy.yaml").unlink()
+    config = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))
+    words["config"] = [config["name"], config["description"],
+                       *(link["title"] for key in ("report_actions", "services", "footer_links")
+                         for link in config.get(key, []))]
+    return site, {kind: tuple(found) for kind, found in words.items()}
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory) -> tuple[Path, dict[str, tuple[str, ...]]]:
+    root = tmp_path_factory.mktemp("fallback")
+    site, words = partly_welsh(root / "site")
+    out = root / "build"
+    result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE,
+                     "--state", str(root / "state"))
+    assert result.exit_code == 0, result.output
+    return out, words
+
+
+def welsh_pages(out: Path) -> list[Path]:
+    """OUT's Welsh HTML pages but the editors' admin (English, for staff)."""
+    return sorted(p for p in (out / "cy").rglob("*.html") if p.relative_to(out / "cy").parts[0] != "admin")
+
+
+def test_no_unmarked_words_of_untranslated_records_on_welsh_pages(example):
+    """Every Welsh page: the header, footer, breadcrumbs, home, borough, finder and site pages.
+    What <main> of a ward's own pages (area.html, news*.html, partials/area_*.html) shows of
+    its ward and stories is the partial-translation part's, checked in test_partial_translations."""
+    out, words = example
+    every = tuple(w for found in words.values() for w in found)
+    found = {}
+    for page in welsh_pages(out):
+        rel = page.relative_to(out).as_posix()
+        missed = unmarked(page.read_text(encoding="utf-8"), every, main=not rel.startswith("cy/areas/"))
+        if missed:
+            found[rel] = missed
+    assert found == {}
+
+
+def test_translated_records_are_not_marked(example):
+    """The scan is not blind, and marks only what it must: a translated ward's name, a
+    translated story's title and the theme's Welsh stay unmarked; the untranslated are marked."""
+    out, words = example
+    home = (out / "cy/index.html").read_text(encoding="utf-8")
+    assert marked(home, words["areas"]) == list(words["areas"])
+    assert unmarked(home, ("Becontree", "Valence")) == ["Becontree", "Valence"]
+    assert marked(home, ("Becontree", "Valence", "Dewch o hyd i'ch tîm lleol")) == []
+    assert unmarked(home.replace("</main>", f"<p>{words['areas'][0]}</p></main>"), words["areas"]) \
+        == [words["areas"][0]]
+    story = (out / "cy/areas/alibon/news/speed-watch-results/index.html").read_text(encoding="utf-8")
+    welsh_title = _front(out.parent / "site/content/areas/alibon/news/speed-watch-results.cy.md", "title")
+    assert unmarked(story, (welsh_title,), main=False) == [welsh_title]     # its own title, in Welsh
+    assert marked(story, (welsh_title,)) == []
+    assert marked(story, words["areas"]) == ["Alibon" + SUFFIX]               # its ward's, in the crumbs
+    english_story = (out / "cy/areas/heath/news/speed-watch-results/index.html").read_text(encoding="utf-8")
+    assert unmarked(english_story, ("Heath",), main=False) == ["Heath"]      # a translated ward's crumb
+    assert unmarked(english_story, words["stories"], main=False) == []        # the crumb of its title
+
+
+def test_feeds_and_calendars_say_what_is_english(example):
+    """The Welsh Atom feed marks each untranslated story's entry xml:lang="en-GB" (and is still
+    XML); the Welsh calendar of an untranslated ward gives its events' words LANGUAGE=en-GB."""
+    out, _ = example
+    atom = "{http://www.w3.org/2005/Atom}"
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    heath = ET.parse(out / "cy/areas/heath/feed.xml").getroot()
+    alibon = ET.parse(out / "cy/areas/alibon/feed.xml").getroot()
+    assert heath.get(lang) == "cy" and alibon.get(lang) == "cy"
+    assert {e.get(lang) for e in heath.iter(f"{atom}entry")} == {"en-GB"}     # its stories have no Welsh
+    assert {e.get(lang) for e in alibon.iter(f"{atom}entry")} == {None}       # its stories are Welsh
+    assert "xml:lang" not in (out / "areas/heath/feed.xml").read_text(encoding="utf-8").split("<entry", 1)[1]
+    for slug, language in (("alibon", "en-GB"), ("heath", "cy")):
+        ics = (out / f"cy/areas/{slug}/events.ics").read_text(encoding="utf-8")
+        summaries = re.findall(r"^SUMMARY;LANGUAGE=([\w-]+):", ics, re.M)
+        assert summaries and set(summaries) == {language}, slug
+
+
+# ---------------------------------------------------------------- any mix, at the unit level
+
+@pytest.fixture(scope="module")
+def model() -> tuple[Site, jinja2.Environment]:
+    site, problems = load_site(ROOT, date.fromisoformat(BUILD_DATE))
+    assert not [p for p in problems if p.level == "error"]
+    return site, make_environment(ROOT)
+
+
+def without_welsh(site: Site, slugs: frozenset[str]) -> Site:
+    """SITE with the areas SLUGS (and their stories) left untranslated."""
+    areas = tuple(replace(a, translations=()) if a.slug in slugs else a for a in site.areas)
+    return replace(site, areas=areas, boroughs=group_boroughs(list(areas), Problems()))
+
+
+SLUGS = sorted(p.parent.name for p in (ROOT / "content" / "areas").glob("*/area.yaml"))
+WARD = '{% from "partials/area_filter.html" import ward with context %}{% for a in areas %}{{ ward(a) }}{% endfor %}'
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(untranslated=st.frozensets(st.sampled_from(SLUGS)))
+def test_any_mix_of_wards_is_marked_exactly(model, untranslated):
+    """Whichever wards have no Welsh, the Welsh lists (home and borough: the ward macro), maps,
+    breadcrumbs and finder mark exactly their names, and none of the others."""
+    base, env = model
+    ctx = RenderContext(site=without_welsh(base, untranslated), env=env, assets={}, frame={}).in_language("cy")
+    page = {"written": partial(written_lang, ctx)}
+    with i18n.activate(ctx.language):
+        listed = env.from_string(WARD).render(areas=pages._listed(ctx, ctx.site.areas), page=page)
+    for area in ctx.site.areas:
+        english = area.slug in untranslated
+        assert (f'href="/cy/areas/{area.slug}/" lang="en-GB">' in listed) == english, area.slug
+        assert isinstance(pages._named_crumbs(ctx, area)[-1][0], Markup) == english, area.slug
+        assert bool(pages._outlines(ctx, [area])[0][3]) == english, area.slug
+        assert finder._ward(ctx, area.slug)["translated"] != english, area.slug
+    assert listed.count('lang="en-GB"') == len(untranslated)
