@@ -12,7 +12,9 @@ page is scanned (`unmarked`) for those records' words outside a lang="en" elemen
 marking itself is checked at the unit level over random mixes with hypothesis."""
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from datetime import date
@@ -26,8 +28,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
+from playwright.sync_api import expect
 
-from conftest import BUILD_DATE, ROOT, run_cli
+from conftest import BUILD_DATE, ROOT, SITES, run_cli
 from sitegen import i18n
 from sitegen.content.site import group_boroughs, load_site
 from sitegen.errors import Problems
@@ -270,3 +273,51 @@ def test_any_mix_of_wards_is_marked_exactly(model, untranslated):
         assert bool(pages._outlines(ctx, [area])[0][3]) == english, area.slug
         assert finder._ward(ctx, area.slug)["translated"] != english, area.slug
     assert listed.count('lang="en-GB"') == len(untranslated)
+
+
+# ---------------------------------------------------------------- names the scripts write
+
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory) -> Path:
+    """tests/sites/bilingual (north-ward translated as Ward y Gogledd, south-ward not), built once."""
+    root = tmp_path_factory.mktemp("fallback-bilingual")
+    shutil.copytree(SITES / "bilingual", root / "site", ignore=shutil.ignore_patterns(".cache"))
+    result = run_cli("build", "--site", str(root / "site"), "--out", str(root / "out"),
+                     "--build-date", BUILD_DATE, "--state", str(root / "state"))
+    assert result.exit_code == 0, result.output
+    return root / "out"
+
+
+def test_the_scripts_lookups_say_which_names_are_translated(bilingual):
+    """find/wards.json and find/<DISTRICT>.json (one for every language) give the language the
+    wards' own names are written in, and each translated ward's name in the others."""
+    index = json.loads((bilingual / "find/wards.json").read_text(encoding="utf-8"))
+    assert index["language"] == "en"
+    district = json.loads((bilingual / "find/TS1.json").read_text(encoding="utf-8"))
+    assert district["language"] == "en"
+    assert district["wards"] == {"north-ward": "North Ward", "south-ward": "South Ward"}
+    assert district["names"] == {"north-ward": {"cy": "Ward y Gogledd"}}
+
+
+@pytest.mark.browser
+def test_the_scripts_mark_an_untranslated_ward_s_name(browser, bilingual, serve_dir):
+    """On a Welsh page, "Use my location" and the postcode finder name a translated ward in Welsh
+    and mark an untranslated ward's name with the site's default, lang="en" (the words around stay Welsh)."""
+    base = serve_dir(bilingual)
+    context = browser.new_context(permissions=["geolocation"])
+    page = context.new_page()
+    page.goto(base + "/cy/")
+    context.set_geolocation({"longitude": -0.995, "latitude": 54.005, "accuracy": 10})   # in south-ward
+    result = page.locator("#locate-result")
+    page.locator("[data-sitegen-locate] button").click()
+    expect(result).to_have_attribute("data-state", re.compile(r"^(inside|border)$"))
+    expect(result.locator('a[href="/cy/areas/south-ward/"] span[lang="en"]')).to_have_text("South Ward")
+    page.goto(base + "/cy/find/")
+    box = page.locator("#postcode")
+    box.fill("TS1 1AB")
+    answer = page.locator("#postcode-result")
+    expect(answer.locator('a[href="/cy/areas/south-ward/"] span[lang="en"]')).to_have_text("South Ward")
+    box.fill("TS1 1AA")
+    expect(answer.get_by_role("link", name="Ward y Gogledd")).to_have_attribute("href", "/cy/areas/north-ward/")
+    expect(answer.locator("[lang]")).to_have_count(0)
+    context.close()

@@ -5,6 +5,8 @@
     find/<DISTRICT>/index.html  the district's sectors (RM8 3) and the wards each reaches, as links
     find/<DISTRICT>.json        what finder.js fetches for a postcode of the district:
                                 {"postcodes": {"RM83HR": ["becontree"]}, "wards": {"becontree": "Becontree"}}
+                                (and on a site of several languages "language": "en-GB" and
+                                "names": {"becontree": {"cy": "Becontree"}}: render_finder_json)
 
 A site without a lookup publishes none of these (and no page links to /find/).
 The index reads the district list (POSTCODES); a district's page and file read
@@ -104,8 +106,24 @@ def render_finder_district(ctx: RenderContext, key: str) -> bytes:
 
 
 def render_finder_json(ctx: RenderContext, key: str) -> bytes:
-    """/find/<DISTRICT>.json: postcode without its space -> ward slugs, and each ward's name."""
+    """/find/<DISTRICT>.json: postcode without its space -> ward slugs, and each ward's name; on a
+    site of several languages (one file for all), `language`, the default's tag, which every name
+    is written in, and `names`: slug -> {tag: name} in each other language a ward is translated
+    into (finder.js shows that, or marks the name with `language`)."""
     lookup = district_lookup(_rows(ctx, key))
     slugs = sorted({slug for wards in lookup.values() for slug in wards})
-    body = {"postcodes": lookup, "wards": {slug: ctx.site.full_name(ctx.site.area(slug)) for slug in slugs}}
+    body: dict[str, object] = {"postcodes": lookup,
+                               "wards": {slug: ctx.site.full_name(ctx.site.area(slug)) for slug in slugs}}
+    if ctx.site.config.multilingual:
+        body["language"] = ctx.site.default_language
+        names = {slug: found for slug in slugs if (found := _translated_names(ctx.site, slug))}
+        if names:
+            body["names"] = names
     return (json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _translated_names(site: Site, slug: str) -> dict[str, str]:
+    """Tag -> the full name of the area SLUG in each language but the default it is translated into."""
+    area = site.area(slug)
+    return {code: site.in_language(code).full_name(site.in_language(code).area(slug))
+            for code in site.languages[1:] if site.translated(area, code)}

@@ -12,8 +12,10 @@ boundary.  It is compact JSON:
 
 On a site of several languages a ward translated into another language also has
 `"names": {"cy": "Abbey"}` (language tag -> its name there), so the pages of every
-language, which share the one index, name it in theirs; a one-language site's index
-has no `names`.
+language, which share the one index, name it in theirs, and the index says which
+language every `name` is written in, `"language": "en-GB"` (the default's tag), so a
+page of another language marks a name it has no translation of with it (WCAG 3.1.2);
+a one-language site's index has neither.
 
 Rings are those of the boundary (RFC 7946 order: outer ring, then holes),
 simplified (Douglas-Peucker, shapely, topology kept) to within TOLERANCE_M
@@ -84,7 +86,7 @@ def render_locate(ctx: RenderContext, key: str) -> bytes:
     wards = [ward_entry(area, multilingual) for area in sorted(ctx.site.areas, key=lambda a: a.slug)
              if area.boundary is not None]
     index = {"version": 1, "decimals": DECIMALS, "tolerance_m": TOLERANCE_M, "border_m": BORDER_M,
-             "wards": wards}
+             **({"language": ctx.site.default_language} if multilingual else {}), "wards": wards}
     return (json.dumps(index, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 

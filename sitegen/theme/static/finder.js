@@ -56,8 +56,23 @@ function fill(message, values) {
     });
 }
 
+// TEXT: a string or an element (a ward's name marked with its language: wardName).
 function link(href, text) {
-  return Object.assign(document.createElement("a"), { className: "govuk-link", href, textContent: text });
+  const a = Object.assign(document.createElement("a"), { className: "govuk-link", href });
+  a.append(text);
+  return a;
+}
+
+// The ward SLUG's name in the page's language (<html lang>) where the district's lookup DATA has
+// it (`names`, on a site of several languages), else its own, marked with the language it is
+// written in (`language`: the site's default) on a page of another, so a screen reader speaks it
+// as written.
+function wardName(data, slug) {
+  const lang = document.documentElement.lang;
+  const translated = data.names && data.names[slug] && data.names[slug][lang];
+  const own = data.wards[slug] || slug;
+  if (translated || !data.language || data.language === lang) return translated || own;
+  return Object.assign(document.createElement("span"), { lang: data.language, textContent: own });
 }
 
 function paragraph(...parts) {
@@ -135,7 +150,7 @@ function setUpPostcodeForm(form) {
         link: link(`${paths.find}${read.district}/`, text("chooseDistrictLower", { district: read.district })) })));
       return;
     }
-    const links = wards.map((slug) => link(`${paths.areas}${slug}/`, data.wards[slug] || slug));
+    const links = wards.map((slug) => link(`${paths.areas}${slug}/`, wardName(data, slug)));
     if (links.length === 1) {
       show(paragraph(...say("oneWard", { postcode: read.postcode, ward: links[0] })));
     } else {

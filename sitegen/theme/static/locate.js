@@ -154,11 +154,23 @@ function element(tag, className, text) {
   return made;
 }
 
-// The ward's name in the page's language (<html lang>), its own where it has no translation.
-const nameOf = (ward) => (ward.names && ward.names[document.documentElement.lang]) || ward.name;
+// The language every ward's own name is written in (the index's `language`: the site's default),
+// on a site of several languages; "" on a site of one.
+let written = "";
+
+// The ward's name in the page's language (<html lang>); its own where it has no translation, marked
+// with the language it is written in on a page of another, so a screen reader speaks it as written.
+function nameOf(ward) {
+  const lang = document.documentElement.lang;
+  const translated = ward.names && ward.names[lang];
+  if (translated || !written || written === lang) return translated || ward.name;
+  return Object.assign(element("span", "", ward.name), { lang: written });
+}
 
 function wardLink(ward) {
-  return Object.assign(element("a", "govuk-link", text("ward", { name: nameOf(ward) })), { href: inLanguage(ward.url) });
+  const link = Object.assign(element("a", "govuk-link"), { href: inLanguage(ward.url) });
+  link.append(...say("ward", { name: nameOf(ward) }));
+  return link;
 }
 
 function wardList(wards, withDistance) {
@@ -247,6 +259,7 @@ function setUp(control) {
         show("failed", [paragraph(...say(FAILURES.index))], true);
         return;
       }
+      written = loaded.language || "";
       const found = findWard(loaded, here.coords.longitude, here.coords.latitude);
       show(found.kind, describe(found, here.coords.accuracy), found.kind === "outside");
     } catch (error) {
