@@ -229,7 +229,8 @@ def test_check_names_an_untranslated_form_and_required_languages_refuse_it(tmp_p
     (root / "forms" / "triage.cy.yaml").unlink()
     result = run_cli("check", "--site", str(root))
     assert result.exit_code == 0, result.output
-    assert "not yet translated:" in result.output and "1 of 2 forms" in result.output
+    # report-test.cy.yaml leaves the email question's words out (a form translated in part counts too)
+    assert "not yet translated:" in result.output and "2 of 2 forms" in result.output
     with (root / "site.yaml").open("a", encoding="utf-8") as handle:
         handle.write("required_languages: [cy]\n")
     output = check_output(root)

@@ -25,6 +25,8 @@ from sitegen.content.site import load_site
 from sitegen.content.translations import fallen_back, overlay_parts, partly_translated, translation_warnings
 from sitegen.content.yamlsource import parse_yaml
 from sitegen.errors import Problems
+from sitegen.forms.translation import FORM_SHAPE, left_out
+from test_forms_lang import bilingual_site
 
 SITES = Path(__file__).parent / "sites"
 SITEGEN = str(Path(sys.executable).parent / "sitegen")
@@ -329,3 +331,63 @@ def test_the_overlay_records_what_falls_back_not_what_is_the_same(bilingual):
     assert "name" not in overlaid.fallbacks   # the same words as the original's: given
     assert {"team.0.role", "team.0.bio", "summary"} <= overlaid.fallbacks
     assert "team.1.role" not in overlaid.fallbacks and overlaid.value["team"][1]["role"] == "Cwnstabl"
+
+
+# Forms ----------------------------------------------------------------------------------------
+
+def form_translation(original: dict, chosen: set[str]) -> dict:
+    """A forms/<form>.cy.yaml giving Welsh for the word paths CHOSEN (as left_out names them) of
+    the form ORIGINAL and no others; pages, questions and options keep their keys."""
+    out: dict = {}
+    for path in sorted(chosen):
+        parts = path.split(".")
+        target, source = out, original
+        while len(parts) > 1:
+            key, name, *parts = parts
+            items = target.setdefault(key, [])
+            match = {"pages": "id", "questions": "name", "options": "value"}[key]
+            found = next((i for i in source[key] if isinstance(i, dict) and i.get(match) == name),
+                         {"value": name, "label": name})   # an option written as text
+            source = found
+            target = next((i for i in items if i[match] == name), None) or items.append({match: name}) or items[-1]
+        target[parts[0]] = welsh(source[parts[0]])
+    return out
+
+
+FORM_PATHS = (
+    "title", "summary", "submit_label", "done_title", "before_you_start", "what_happens_next",
+    "pages.what.title", "pages.what.questions.kind.label", "pages.what.questions.kind.options.small.label",
+    "pages.what.questions.kind.options.don-t-know.label", "pages.what.questions.details.label",
+    "pages.what.questions.details.hint", "pages.what.questions.email.label",
+    "pages.what.questions.email.summary_label")   # every word of tests/fixtures/forms_lang/report-test.yaml
+
+
+@settings(max_examples=30, deadline=None)
+@given(chosen=st.sets(st.sampled_from(FORM_PATHS)))
+def test_a_form_translation_leaves_out_exactly_the_words_it_does_not_give(chosen):
+    source = Path(__file__).parent / "fixtures/forms_lang/report-test.yaml"
+    original = parse_yaml(source.read_text(), "report-test.yaml")
+    every = set(left_out(original, None, FORM_SHAPE))
+    assert every == set(FORM_PATHS)
+    text = parse_yaml(yaml.safe_dump(form_translation(original, chosen), allow_unicode=True), "x.cy.yaml")
+    assert set(left_out(original, text, FORM_SHAPE)) == every - chosen
+
+
+def test_a_welsh_form_marks_the_words_its_translation_leaves_out_and_check_names_them(tmp_path):
+    root = bilingual_site(tmp_path / "site")
+    translation = root / "forms/report-test.cy.yaml"   # leaves the email question out
+    translation.write_text(translation.read_text().replace("        hint: Dywedwch ble a phryd.\n", ""))
+    out = tmp_path / "out"
+    build_site(root, out, DAY, jobs=1, state_dir=tmp_path / "state")
+    form = out / "cy/forms/report-test/index.html"
+    assert marked(form) == Counter({"Not sure this is the right form? Start again.": 1,
+                                    "Include where and when.": 1, "Email address": 1})
+    assert "Nid yw rhannau" in notice(form)
+    done = out / "cy/forms/report-test/done/index.html"
+    assert marked(done) == Counter() and notice(done) == ""   # its words are all translated
+    site, _ = load_site(root, DAY)
+    (found,) = partly_translated(site, "cy")
+    assert found.translation == "forms/report-test.cy.yaml" and found.words == (
+        "before_you_start", "the hint of question 'details' of page 'what'",
+        "the label of question 'email' of page 'what'", "the summary_label of question 'email' of page 'what'")
+    assert site.forms is not None and site.forms.untranslated("cy") == (["forms/report-test.yaml"], 2)

@@ -389,7 +389,7 @@ def partly_translated(site: Site, code: str) -> list[Partial]:
             found.append(Partial(record.source, translation_path(record.source, code),
                                  tuple(sorted(paths, key=("title", "summary", "body").index))))
     forms_partly = getattr(site.forms, "partly", None)
-    return found + (list(forms_partly(code)) if forms_partly else [])
+    return found + ([Partial(*item) for item in forms_partly(code)] if forms_partly else [])
 
 
 def _area_words(area: Area, paths: Iterable[str]) -> Iterator[str]:

@@ -10,6 +10,8 @@ before posting, and by the receiver (from the schema) for every post.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from markupsafe import Markup, escape
 
 from ..i18n import gettext
@@ -25,12 +27,15 @@ ADDRESS_LABELS = (("line1", N_("Address line 1"), "address-line1", ""),
 DATE_LABELS = {"day": N_("Day"), "month": N_("Month"), "year": N_("Year")}
 
 
-def field(question: Question, sensitive: bool, localised: bool = False, written: str = "") -> dict:
+def field(question: Question, sensitive: bool, localised: bool = False, written: str = "",
+          left_out: Callable[[str], bool] | None = None) -> dict:
     """{'name', 'macro', 'params'} for QUESTION; SENSITIVE forms drop autocomplete tokens.  LOCALISED (a
     form in a language but the default) gives the GOV.UK components' own words (a character count's,
     a date's parts) in the active language; otherwise they keep their English defaults, as before.
     WRITTEN, a language tag, marks the question's own words with it (a form shown untranslated:
-    label, hint, options; not the theme's words around them, such as '(optional)')."""
+    label, hint, options; not the theme's words around them, such as '(optional)').  LEFT_OUT, for
+    a form translated in part, says which of them its translation leaves out, by their path in the
+    question ('label', 'hint', 'options.<value>.label'): only those are marked."""
     builder = _BUILDERS[question.type]
     macro = "character_count" if question.type == "textarea" and question.max_length else builder[0]
     params = builder[1](question, sensitive)
@@ -40,7 +45,7 @@ def field(question: Question, sensitive: bool, localised: bool = False, written:
         for item in params["items"]:
             item["label"] = gettext(DATE_LABELS[item["name"]])
     if written:
-        _mark(params, question, written)
+        _mark(params, question, written, left_out or (lambda _path: True))
     return {"name": question.name, "type": question.type, "macro": macro, "params": params}
 
 
@@ -48,17 +53,21 @@ def _marked(text: str, lang: str) -> Markup:
     return Markup('<span lang="{}">{}</span>').format(lang, text)
 
 
-def _mark(params: dict, question: Question, lang: str) -> None:
-    """PARAMS (a macro's, changed in place) with QUESTION's own words inside <span lang=LANG>: the
-    components take `html` for `text` where a label, legend or option holds markup."""
-    label = (_marked(question.label, lang) if question.required else
-             Markup(escape(gettext("%(label)s (optional)"))) % {"label": _marked(question.label, lang)})
-    own = {question.label: _marked(question.label, lang), _label_text(question): label}
-    if question.summary_label:
+def _mark(params: dict, question: Question, lang: str, left_out: Callable[[str], bool]) -> None:
+    """PARAMS (a macro's, changed in place) with QUESTION's own words that LEFT_OUT names (by path:
+    'label', 'hint', 'options.<value>.label') inside <span lang=LANG>: the components take `html`
+    for `text` where a label, legend or option holds markup."""
+    own: dict[str, Markup] = {}
+    if left_out("label"):
+        label = (_marked(question.label, lang) if question.required else
+                 Markup(escape(gettext("%(label)s (optional)"))) % {"label": _marked(question.label, lang)})
+        own |= {question.label: _marked(question.label, lang), _label_text(question): label}
+    if question.summary_label and left_out("summary_label"):
         own[question.summary_label] = _marked(question.summary_label, lang)
     for option in question.options:
-        own[option.label] = _marked(option.label, lang)
-        if option.hint:
+        if left_out(f"options.{option.value}.label"):
+            own[option.label] = _marked(option.label, lang)
+        if option.hint and left_out(f"options.{option.value}.hint"):
             own[option.hint] = _marked(option.hint, lang)
     places = [params.get("label"), (params.get("fieldset") or {}).get("legend")]
     for item in params.get("items") or ():
@@ -68,7 +77,7 @@ def _mark(params: dict, question: Question, lang: str) -> None:
         if place and place.get("text") in own:
             place["html"] = own[place.pop("text")]
     hint = params.get("hint")
-    if hint and question.hint:
+    if hint and question.hint and left_out("hint"):
         hint["html"] = Markup(hint["html"].replace(escape(question.hint), _marked(question.hint, lang)))
 
 

@@ -180,6 +180,9 @@ class Form:
     stand_in: bool = False
     lang: str = ""              # the language tag of its words; "" for the site's default language
     translated: bool = True     # False: a form of another language with no forms/<id>.<lang>.yaml
+    # the words its translation leaves out, shown in the default language (translation.left_out:
+    # 'title', 'pages.<id>.questions.<name>.hint', '...options.<value>.label')
+    fallbacks: frozenset[str] = frozenset()
 
     @property
     def url(self) -> str:
@@ -250,6 +253,7 @@ class Triage:
     nodes: tuple[TriageNode, ...] = ()
     stand_in: bool = False   # forms/triage.yaml exists but could not be loaded (see Form.stand_in)
     translated: bool = True  # False: the tree of another language with no forms/triage.<lang>.yaml
+    fallbacks: frozenset[str] = frozenset()   # the words its translation leaves out ('nodes.<id>.hint')
 
     def node(self, node_id: str) -> TriageNode | None:
         """The node called NODE_ID, if any."""
@@ -293,4 +297,38 @@ class FormsBundle:
             pairs.append((translated.triage.source, translated.triage))
         if translated is self:   # the default language, or one the site does not have
             return [], len(pairs)
-        return [source for source, item in pairs if not item.translated], len(pairs)
+        return [source for source, item in pairs if not item.translated or item.fallbacks], len(pairs)
+
+    def partly(self, code: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        """(original, translation, the words it leaves out as an editor names them) of each form and
+        the triage tree translated into CODE only in part (content.translations.Partial's fields)."""
+        translated = self.in_language(code)
+        items: list[Form | Triage] = [*translated.forms, *([translated.triage] if translated.triage else [])]
+        return [(item.source, _translation_file(item.source, code), tuple(_words(path) for path in
+                                                                           sorted(item.fallbacks)))
+                for item in items if translated is not self and item.translated and item.fallbacks]
+
+
+def _translation_file(source: str, code: str) -> str:
+    """'forms/report-crime.yaml', 'cy' -> 'forms/report-crime.cy.yaml'."""
+    stem, _, ext = source.rpartition(".")
+    return f"{stem}.{code}.{ext}"
+
+
+# Names of a form's parts in messages, by the key that holds them
+_PARTS = {"pages": "page", "questions": "question", "options": "option", "nodes": "node", "answers": "answer"}
+
+
+def _words(path: str) -> str:
+    """A path of Form.fallbacks as an editor names it: 'pages.about.questions.when.hint' ->
+    "the hint of question 'when' of page 'about'"; 'nodes.start.answers.0.label' -> "the label
+    of answer 1 of node 'start'"."""
+    *parts, word = path.split(".")
+    if len(parts) % 2:   # a word of a mapping: a question's messages, an outcome's link
+        held = parts.pop()
+        word = f"'{word}' message" if held == "messages" else f"{held} {word}"
+    owners = []
+    for key, name in zip(parts[::2], parts[1::2], strict=False):
+        kind = _PARTS.get(key, key)
+        owners.append(f"{kind} {int(name) + 1}" if name.isdigit() else f"{kind} '{name}'")
+    return " of ".join([f"the {word}", *reversed(owners)]) if owners else word

@@ -19,7 +19,7 @@ from .fields import field
 from .model import DEFAULT_EXIT_URL, Form, FormsBundle, Triage
 from .rules import form_rules
 from .schema import compile_schema
-from .translation import question_left_out
+from .translation import DONE_WORDS, question_left_out
 
 
 def plan_forms(site: Site) -> list[Output]:
@@ -91,7 +91,8 @@ def render_form(ctx: RenderContext, key: str) -> bytes:
     return page_html(ctx, "forms/form.html", form.url, form.title, _crumbs(ctx), form=form, pages=pages,
                      title_html=marked(ctx, form.title, form),
                      rules=form_rules(form), description=form.summary, sensitive=form.sensitive,
-                     exit_url=form.quick_exit_url, **_translated(form.translated, form.fallbacks))
+                     exit_url=form.quick_exit_url,
+                     **_translated(form.translated, form.fallbacks - DONE_WORDS))
 
 
 def render_form_schema(ctx: RenderContext, key: str) -> bytes:
@@ -110,7 +111,7 @@ def render_form_done(ctx: RenderContext, key: str) -> bytes:
     return page_html(ctx, "forms/done.html", f"{form.url}done/", form.done_title, crumbs, form=form,
                      title_html=marked(ctx, form.done_title, form),
                      sensitive=form.sensitive, exit_url=form.quick_exit_url,
-                     **_translated(form.translated, form.fallbacks))
+                     **_translated(form.translated, form.fallbacks & DONE_WORDS))
 
 
 def render_hosted_form(ctx: RenderContext, key: str) -> bytes:

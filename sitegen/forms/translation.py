@@ -11,7 +11,7 @@ parsed mapping with the words replaced, which the ordinary loader then reads.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +63,8 @@ OUTCOME_NODE_SHAPE = Shape(OUTCOME_NODE, frozenset({"title", "body"}),
                            maps={"link": Shape(_LINK, frozenset({"title"}))})
 
 
+# A form's words its done page shows (and its form page does not)
+DONE_WORDS = frozenset({"done_title", "what_happens_next"})
 MARKDOWN_WORDS = frozenset({"before_you_start", "what_happens_next", "intro", "body"})
 
 
@@ -175,6 +177,51 @@ class Overlay:
         return where.child(str(key), pos)
 
 
+def left_out(base: Any, text: Any, shape: Shape, path: str = "") -> Iterator[str]:
+    """The dotted paths of the words of BASE (an original's mapping of SHAPE) that its
+    translation TEXT (as parsed; None: not given) leaves out, so the original's stand in:
+    'title', 'pages.<id>.questions.<name>.hint', '...options.<value>.label', 'answers.0.label'
+    (a list matched by place).  A word the original leaves empty is not; nor is one the
+    translation gives in the original's words."""
+    if not isinstance(base, dict):
+        return
+    given = text if isinstance(text, dict) else {}
+    for key in sorted(shape.words):
+        if base.get(key) not in (None, "") and given.get(key) in (None, ""):
+            yield _joined(path, key)
+    for key, inner in shape.maps.items():
+        yield from left_out(base.get(key), given.get(key), inner, _joined(path, key))
+    for key, (match, inner) in shape.lists.items():
+        items = base.get(key)
+        if not isinstance(items, list):
+            continue
+        found_texts = given.get(key)
+        texts: list[Any] = found_texts if isinstance(found_texts, list) else []
+        if not match:
+            texts = texts if len(texts) == len(items) else [None] * len(items)
+            for index, (item, item_text) in enumerate(zip(items, texts, strict=True)):
+                yield from left_out(item, item_text, inner, _joined(path, f"{key}.{index}"))
+            continue
+        by_key = {_match_key(t, match): t for t in texts}
+        for item in items:
+            found = _match_key(item, match)
+            yield from left_out(_as_mapping(item, match), by_key.get(found), inner,
+                                _joined(path, f"{key}.{found}"))
+
+
+def question_left_out(form: Form, page_id: str, name: str) -> Callable[[str], bool] | None:
+    """For fields.field: which words of question NAME (on page PAGE_ID) of FORM its translation
+    leaves out, by their path in the question ('hint'); None when FORM has no translation (all)."""
+    if not form.translated:
+        return None
+    prefix = f"pages.{page_id}.questions.{name}."
+    return lambda path: prefix + path in form.fallbacks
+
+
+def _joined(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
 def _match_key(item: Any, match: str) -> str:
     """The value of MATCH in a list ITEM; an option written as plain text has its slug as its value."""
     if isinstance(item, dict):
@@ -271,6 +318,7 @@ def _form_in(ctx: LoadContext, quiet: LoadContext, config: SiteConfig, form: For
     except SitegenError:   # reported when the original was read
         return form
     rel, text = _translation(ctx, form.source, code)
+    fallbacks = frozenset(left_out(raw, text, FORM_SHAPE)) if rel else frozenset()
     if rel:
         overlay = Overlay(rel, form.source, ctx.problems)
         raw = overlay.mapping(raw, text, Where(rel, (1, 1), ""), FORM_SHAPE)
@@ -279,7 +327,7 @@ def _form_in(ctx: LoadContext, quiet: LoadContext, config: SiteConfig, form: For
                       own_endpoint=not config.preview)
     if built is not None and not rel:
         built = _original_messages(built, form)
-    return replace(built or form, lang=code, translated=bool(rel))
+    return replace(built or form, lang=code, translated=bool(rel), fallbacks=fallbacks)
 
 
 def _original_messages(built: Form, original: Form) -> Form:
@@ -302,12 +350,24 @@ def _triage_in(ctx: LoadContext, quiet: LoadContext, bundle: FormsBundle, code: 
     except SitegenError:
         return bundle.triage
     rel, text = _translation(ctx, TRIAGE_PATH, code)
+    fallbacks: frozenset[str] = frozenset()
     if rel:
+        fallbacks = frozenset(_triage_left_out(raw, text))
         overlay = Overlay(rel, TRIAGE_PATH, ctx.problems)
         raw = _overlay_triage(overlay, raw, text, Where(rel, (1, 1), ""))
         _survey(ctx, overlay, "/report/")
     built = read_triage(quiet, raw, {f.id for f in bundle.forms})
-    return replace(built or bundle.triage, translated=bool(rel))
+    return replace(built or bundle.triage, translated=bool(rel), fallbacks=fallbacks)
+
+
+def _triage_left_out(raw: Any, text: Any) -> Iterator[str]:
+    """left_out for forms/triage.yaml (RAW) and its translation TEXT: 'nodes.<id>.question'..."""
+    nodes = raw.get("nodes") if isinstance(raw, dict) else None
+    given = text.get("nodes") if isinstance(text, dict) else None
+    for node_id, node in nodes.items() if isinstance(nodes, dict) else ():
+        shape = QUESTION_NODE_SHAPE if isinstance(node, dict) and "question" in node else OUTCOME_NODE_SHAPE
+        yield from left_out(node, given.get(node_id) if isinstance(given, dict) else None, shape,
+                            f"nodes.{node_id}")
 
 
 def _survey(ctx: LoadContext, overlay: Overlay, url: str) -> None:
