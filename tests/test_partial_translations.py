@@ -404,6 +404,8 @@ def test_a_welsh_form_marks_the_words_its_translation_leaves_out_and_check_names
     root = bilingual_site(tmp_path / "site")
     translation = root / "forms/report-test.cy.yaml"   # leaves the email question out
     translation.write_text(translation.read_text().replace("        hint: Dywedwch ble a phryd.\n", ""))
+    triage = root / "forms/triage.cy.yaml"
+    triage.write_text(triage.read_text().replace("    title: Ffoniwch 999 nawr\n", ""))
     out = tmp_path / "out"
     build_site(root, out, DAY, jobs=1, state_dir=tmp_path / "state")
     form = out / "cy/forms/report-test/index.html"
@@ -412,9 +414,15 @@ def test_a_welsh_form_marks_the_words_its_translation_leaves_out_and_check_names
     assert "Nid yw rhannau" in notice(form)
     done = out / "cy/forms/report-test/done/index.html"
     assert marked(done) == Counter() and notice(done) == ""   # its words are all translated
+    call = out / "cy/report/call-999/index.html"
+    assert marked(call) == Counter({"Call 999 now": 1}) and "Nid yw rhannau" in notice(call)
+    start = out / "cy/report/index.html"   # the tree's other node: translated in full
+    assert marked(start) == Counter() and notice(start) == ""
     site, _ = load_site(root, DAY)
-    (found,) = partly_translated(site, "cy")
+    found, tree = partly_translated(site, "cy")
+    assert (tree.translation, tree.words) == ("forms/triage.cy.yaml", ("the title of node 'call-999'",))
     assert found.translation == "forms/report-test.cy.yaml" and found.words == (
         "before_you_start", "the hint of question 'details' of page 'what'",
         "the label of question 'email' of page 'what'", "the summary_label of question 'email' of page 'what'")
-    assert site.forms is not None and site.forms.untranslated("cy") == (["forms/report-test.yaml"], 2)
+    assert site.forms is not None and site.forms.untranslated("cy") == (
+        ["forms/report-test.yaml", "forms/triage.yaml"], 2)

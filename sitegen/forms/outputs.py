@@ -136,10 +136,12 @@ def render_triage(ctx: RenderContext, key: str) -> bytes:
     back = triage.url(parents[0].id) if len(parents) == 1 else ""
     template = "triage/outcome.html" if node.is_outcome else "triage/question.html"
     return page_html(ctx, template, triage.url(key), node.heading, crumbs, node=node, back_url=back,
+                     triage=triage,
                      title_html=marked(ctx, node.heading, triage),
                      answers=[(a, _answer_url(ctx, triage, a)) for a in node.answers],
                      sensitive=node.sensitive, exit_url=DEFAULT_EXIT_URL, start_url="/report/",
-                     is_start=is_start, **_translated(triage.translated))
+                     is_start=is_start, **_translated(triage.translated, frozenset(
+                         path for path in triage.fallbacks if path.startswith(f"nodes.{key}."))))
 
 
 def _translated(translated: bool, fallbacks: frozenset[str] = frozenset()) -> dict:
