@@ -34,9 +34,10 @@ from conftest import BUILD_DATE, ROOT, SITES, run_cli
 from sitegen import i18n
 from sitegen.content.site import group_boroughs, load_site
 from sitegen.errors import Problems
-from sitegen.model import Site
+from sitegen.model import Area, Site
 from sitegen.outputs import finder, pages
 from sitegen.outputs.base import RenderContext
+from sitegen.outputs.locate import render_locate
 from sitegen.outputs.pages import written_lang
 from sitegen.render import make_environment
 from test_welsh_everywhere import welsh_example
@@ -120,7 +121,9 @@ def marked(html: str, words: tuple[str, ...]) -> list[str]:
 # ---------------------------------------------------------------- the example, partly Welsh
 
 UNTRANSLATED_AREAS = ("alibon", "river")              # area.cy.yaml removed (their stories' stay)
+UNTRANSLATED_NAMES = ("valence",)                      # area.cy.yaml without its `name`
 UNTRANSLATED_STORIES = (("heath", "*"),)              # every story of a translated ward left English
+UNTRANSLATED_TITLES = (("gascoigne", "bike-marking-event"),)   # story.cy.md without its `title`
 UNTRANSLATED_PAGES = ("about",)
 UNTRANSLATED_FORMS = ("report-crime",)
 SUFFIX = " Englishonly"   # added to each untranslated ward's name: words no Welsh text holds
@@ -150,10 +153,18 @@ def partly_welsh(folder: Path) -> tuple[Path, dict[str, tuple[str, ...]]]:
     for slug in UNTRANSLATED_AREAS:
         (areas / slug / "area.cy.yaml").unlink()
         words["areas"].append(_set_name(areas / slug / "area.yaml"))
+    for slug in UNTRANSLATED_NAMES:
+        welsh = areas / slug / "area.cy.yaml"
+        welsh.write_text(re.sub(r"^name: .*\n", "", welsh.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+        words["areas"].append(_set_name(areas / slug / "area.yaml"))
     for slug, pattern in UNTRANSLATED_STORIES:
         for welsh in sorted((areas / slug / "news").glob(f"{pattern}.cy.md")):
             welsh.unlink()
             words["stories"].append(_front(welsh.with_name(welsh.name.replace(".cy.md", ".md")), "title"))
+    for slug, story in UNTRANSLATED_TITLES:
+        welsh = areas / slug / "news" / f"{story}.cy.md"
+        welsh.write_text(re.sub(r"^title: .*\n", "", welsh.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+        words["stories"].append(_front(areas / slug / "news" / f"{story}.md", "title"))
     for slug in UNTRANSLATED_PAGES:
         (site / "content" / "pages" / f"{slug}.cy.md").unlink()
         words["pages"].append(_front(site / "content" / "pages" / f"{slug}.md", "title"))
@@ -205,8 +216,8 @@ def test_translated_records_are_not_marked(example):
     out, words = example
     home = (out / "cy/index.html").read_text(encoding="utf-8")
     assert marked(home, words["areas"]) == list(words["areas"])
-    assert unmarked(home, ("Becontree", "Valence")) == ["Becontree", "Valence"]
-    assert marked(home, ("Becontree", "Valence", "Dewch o hyd i'ch tîm lleol")) == []
+    assert unmarked(home, ("Becontree", "Thames")) == ["Becontree", "Thames"]
+    assert marked(home, ("Becontree", "Thames", "Dewch o hyd i'ch tîm lleol")) == []
     assert unmarked(home.replace("</main>", f"<p>{words['areas'][0]}</p></main>"), words["areas"]) \
         == [words["areas"][0]]
     story = (out / "cy/areas/alibon/news/speed-watch-results/index.html").read_text(encoding="utf-8")
@@ -230,6 +241,13 @@ def test_feeds_and_calendars_say_what_is_english(example):
     assert heath.get(lang) == "cy" and alibon.get(lang) == "cy"
     assert {e.get(lang) for e in heath.iter(f"{atom}entry")} == {"en-GB"}     # its stories have no Welsh
     assert {e.get(lang) for e in alibon.iter(f"{atom}entry")} == {None}       # its stories are Welsh
+    gascoigne = ET.parse(out / "cy/areas/gascoigne/feed.xml").getroot()
+    titles = {e.findtext(f"{atom}id").rstrip("/").rsplit("/", 1)[1]: e.find(f"{atom}title")
+              for e in gascoigne.iter(f"{atom}entry")}
+    assert titles["bike-marking-event"].get(lang) == "en-GB"                  # its translation has no title
+    assert titles["bike-marking-event"].text == _front(out.parent / "site/content/areas/gascoigne/news/"
+                                                       "bike-marking-event.md", "title")
+    assert {t.get(lang) for slug, t in titles.items() if slug != "bike-marking-event"} == {None}
     assert "xml:lang" not in (out / "areas/heath/feed.xml").read_text(encoding="utf-8").split("<entry", 1)[1]
     for slug, language in (("alibon", "en-GB"), ("heath", "cy")):
         ics = (out / f"cy/areas/{slug}/events.ics").read_text(encoding="utf-8")
@@ -246,9 +264,17 @@ def model() -> tuple[Site, jinja2.Environment]:
     return site, make_environment(ROOT)
 
 
-def without_welsh(site: Site, slugs: frozenset[str]) -> Site:
-    """SITE with the areas SLUGS (and their stories) left untranslated."""
-    areas = tuple(replace(a, translations=()) if a.slug in slugs else a for a in site.areas)
+def without_welsh(site: Site, slugs: frozenset[str], nameless: frozenset[str] = frozenset()) -> Site:
+    """SITE with the areas SLUGS (and their stories) left untranslated, and those NAMELESS
+    translated but for their name (their translation leaves it out)."""
+    def version(area: Area) -> Area:
+        if area.slug in slugs:
+            return replace(area, translations=())
+        if area.slug in nameless:
+            return replace(area, translations=tuple((code, replace(v, fallbacks=v.fallbacks | {"name"}))
+                                                    for code, v in area.translations))
+        return area
+    areas = tuple(version(a) for a in site.areas)
     return replace(site, areas=areas, boroughs=group_boroughs(list(areas), Problems()))
 
 
@@ -257,22 +283,26 @@ WARD = '{% from "partials/area_filter.html" import ward with context %}{% for a 
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(untranslated=st.frozensets(st.sampled_from(SLUGS)))
-def test_any_mix_of_wards_is_marked_exactly(model, untranslated):
-    """Whichever wards have no Welsh, the Welsh lists (home and borough: the ward macro), maps,
-    breadcrumbs and finder mark exactly their names, and none of the others."""
+@given(untranslated=st.frozensets(st.sampled_from(SLUGS)), nameless=st.frozensets(st.sampled_from(SLUGS)))
+def test_any_mix_of_wards_is_marked_exactly(model, untranslated, nameless):
+    """Whichever wards have no Welsh, or a Welsh file without a name, the Welsh lists (home and
+    borough: the ward macro), maps, breadcrumbs and finder mark exactly their names, and none of
+    the others."""
     base, env = model
-    ctx = RenderContext(site=without_welsh(base, untranslated), env=env, assets={}, frame={}).in_language("cy")
+    site = without_welsh(base, untranslated, nameless)
+    ctx = RenderContext(site=site, env=env, assets={}, frame={}).in_language("cy")
     page = {"written": partial(written_lang, ctx)}
     with i18n.activate(ctx.language):
         listed = env.from_string(WARD).render(areas=pages._listed(ctx, ctx.site.areas), page=page)
     for area in ctx.site.areas:
-        english = area.slug in untranslated
+        english = area.slug in untranslated | nameless
         assert (f'href="/cy/areas/{area.slug}/" lang="en-GB">' in listed) == english, area.slug
         assert isinstance(pages._named_crumbs(ctx, area)[-1][0], Markup) == english, area.slug
         assert bool(pages._outlines(ctx, [area])[0][3]) == english, area.slug
         assert finder._ward(ctx, area.slug)["translated"] != english, area.slug
-    assert listed.count('lang="en-GB"') == len(untranslated)
+    assert listed.count('lang="en-GB"') == len(untranslated | nameless)
+    index = json.loads(render_locate(RenderContext(site=site, env=env, assets={}, frame={}), ""))
+    assert {w["slug"] for w in index["wards"] if "names" not in w} == untranslated | nameless
 
 
 # ---------------------------------------------------------------- names the scripts write

@@ -4,7 +4,9 @@ event ledger (build dates recorded when each event's content was first
 published: see eventledger.py), never the clock."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 
 from ..build.eventledger import EventLedger, Published
 from ..content.localtime import as_utc, in_fold
@@ -66,10 +68,15 @@ def _utc_day(day: date) -> str:
     return f"{day:%Y%m%d}T000000Z"
 
 
-def _vevent(event: Event, published: Published, url: str, language: str = "") -> list[str]:
+def _vevent(event: Event, published: Published, url: str, language: str = "",
+            written: Callable[[str], str] = lambda name: "") -> list[str]:
     """The content lines of one event, published as PUBLISHED says (see eventledger); its
-    texts carry LANGUAGE (RFC 5545 3.2.10) when given."""
-    text = f";LANGUAGE={language}:" if language else ":"
+    texts carry LANGUAGE (RFC 5545 3.2.10) when given, or the language WRITTEN gives for the
+    field (title, location, description: one shown in the default language for want of a
+    translation)."""
+    def text(name: str) -> str:
+        tag = (written(name) or language) if language else ""
+        return f";LANGUAGE={tag}:" if tag else ":"
     since = published.since
     lines = ["BEGIN:VEVENT", f"UID:{ics_text(event.uid)}",
              # When this version of the event was made: the date its ledger gives (see eventledger).
@@ -78,11 +85,11 @@ def _vevent(event: Event, published: Published, url: str, language: str = "") ->
              _ics_time("DTSTART", event.start)]
     if event.end:
         lines.append(_ics_time("DTEND", event.end))
-    lines.append(f"SUMMARY{text}{ics_text(event.title)}")
+    lines.append(f"SUMMARY{text('title')}{ics_text(event.title)}")
     if event.location:
-        lines.append(f"LOCATION{text}{ics_text(event.location)}")
+        lines.append(f"LOCATION{text('location')}{ics_text(event.location)}")
     if event.description:
-        lines.append(f"DESCRIPTION{text}{ics_text(event.description)}")
+        lines.append(f"DESCRIPTION{text('description')}{ics_text(event.description)}")
     return lines + [f"URL:{url}", "END:VEVENT"]
 
 
@@ -104,10 +111,9 @@ def render_ics(ctx: RenderContext, key: str) -> bytes:
              "X-WR-TIMEZONE:Europe/London"]
     lines += VTIMEZONE
     url = site.config.url(ctx.address(area.url))
-    # An area not translated into the calendar's language shows its events' words in the default's.
-    written = written_lang(ctx, area) if language else ""
     for event in area.upcoming_events(site.build_date):
-        lines += _vevent(event, published[event.uid], url, written or language)
+        # An event's words its area's translation does not give are in the default language.
+        lines += _vevent(event, published[event.uid], url, language, partial(written_lang, ctx, area, event))
     lines.append("END:VCALENDAR")
     return ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
 

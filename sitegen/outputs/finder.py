@@ -24,9 +24,9 @@ from ..build.units import Unit, digest
 from ..content.postcodes import Row, district_files, district_lookup, read_district, sectors
 from ..errors import SitegenError
 from ..i18n import gettext as _
-from ..model import Site
+from ..model import Area, Site
 from .base import Output, RenderContext
-from .pages import is_translated, page_html, page_output
+from .pages import name_written, page_html, page_output
 
 FINDER_NAMES = Unit("finder-names")   # slug -> name of every area: what district pages and files show
 PARTS = re.compile(r"([A-Z]+)([0-9]+)([A-Z]?)")
@@ -47,10 +47,10 @@ def plan_finder(site: Site) -> list[Output]:
 
 
 def name_units(site: Site) -> dict[Unit, str]:
-    """FINDER_NAMES: every area's slug and (full) name, in every language, and whether it is
-    translated into it (an untranslated name is marked with the default's lang)."""
+    """FINDER_NAMES: every area's slug and (full) name, in every language, and whether that
+    language has its name (an untranslated name is marked with the default's lang)."""
     views = [(code, site.in_language(code)) for code in site.languages]
-    return {FINDER_NAMES: digest(*(f"{a.slug}={view.full_name(a)}={site.translated(a, code)}"
+    return {FINDER_NAMES: digest(*(f"{a.slug}={view.full_name(a)}={_has_name(site, a, code)}"
                                    for code, view in views
                                    for a in sorted(view.areas, key=lambda a: a.slug)))}
 
@@ -74,7 +74,7 @@ def _ward(ctx: RenderContext, slug: str) -> dict[str, object]:
     language (else the template marks it: `ward.translated | lang_of`)."""
     area = ctx.site.area(slug)
     return {"slug": slug, "name": ctx.site.full_name(area), "url": area.url,
-            "translated": is_translated(ctx, area)}
+            "translated": name_written(ctx, area)}
 
 
 def render_finder_index(ctx: RenderContext, key: str) -> bytes:
@@ -123,7 +123,12 @@ def render_finder_json(ctx: RenderContext, key: str) -> bytes:
 
 
 def _translated_names(site: Site, slug: str) -> dict[str, str]:
-    """Tag -> the full name of the area SLUG in each language but the default it is translated into."""
+    """Tag -> the full name of the area SLUG in each language but the default that has its name."""
     area = site.area(slug)
     return {code: site.in_language(code).full_name(site.in_language(code).area(slug))
-            for code in site.languages[1:] if site.translated(area, code)}
+            for code in site.languages[1:] if _has_name(site, area, code)}
+
+
+def _has_name(site: Site, area: Area, code: str) -> bool:
+    """Whether the language CODE has AREA's name: AREA is translated, and its translation gives a name."""
+    return site.translated(area, code) and "name" not in site.fallbacks(area, code)

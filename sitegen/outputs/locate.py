@@ -107,8 +107,10 @@ def ward_entry(area: Area, multilingual: bool = False) -> dict:
 
 
 def translated_names(area: Area) -> tuple[tuple[str, str], ...]:
-    """(language tag, AREA's name in it) for each language AREA is translated into, in tag order."""
-    return tuple(sorted((code, version.name) for code, version in area.translations))
+    """(language tag, AREA's name in it) for each language AREA is translated into, whose
+    translation gives a name (one that leaves it out shows, and marks, the default's), in tag order."""
+    return tuple(sorted((code, version.name) for code, version in area.translations
+                        if "name" not in version.fallbacks))
 
 
 def encoded(ring: Ring) -> list[int]:

@@ -319,12 +319,19 @@ def site_translated(ctx: RenderContext) -> bool:
     return not ctx.lang or ctx.lang in ctx.site.config.texts
 
 
-def marked(ctx: RenderContext, text: str, record: object) -> Markup | str:
-    """TEXT, words of RECORD, inside <span lang="en"> where CTX's language shows RECORD in
-    the default language (written_lang), as render.as_written does in a template; else TEXT
-    itself (a str: escaped where it is put), so a one-language site's pages are unchanged."""
-    tag = written_lang(ctx, record)
+def marked(ctx: RenderContext, text: str, record: object, *path: object) -> Markup | str:
+    """TEXT, words of RECORD (its field PATH, if given: 'name'), inside <span lang="en"> where
+    CTX's language shows them in the default language (written_lang), as render.as_written does
+    in a template; else TEXT itself (a str: escaped where it is put), so a one-language site's
+    pages are unchanged."""
+    tag = written_lang(ctx, record, *path)
     return Markup('<span lang="{}">{}</span>').format(tag, text) if tag else text
+
+
+def name_written(ctx: RenderContext, area: Area) -> bool:
+    """Whether AREA's name is in CTX's language: the area is translated and its translation
+    gives a name (the same words or not), so lists, maps and the finder do not mark it."""
+    return not written_lang(ctx, area, "name")
 
 
 def marked_in(message: str, **names: Markup | str) -> Markup | str:
@@ -346,7 +353,7 @@ def _area_crumbs(site: Site, area) -> list:
 def _named_crumbs(ctx: RenderContext, area) -> list:
     """The breadcrumbs of a page under AREA's own: up to the area, by its full name (marked
     where AREA is not translated into CTX's language)."""
-    return _area_crumbs(ctx.site, area) + [(marked(ctx, ctx.site.full_name(area), area), area.url)]
+    return _area_crumbs(ctx.site, area) + [(marked(ctx, ctx.site.full_name(area), area, "name"), area.url)]
 
 
 class Listed(NamedTuple):
@@ -395,7 +402,7 @@ def _not_listed(name: str):
 
 
 def _listed(ctx: RenderContext, areas) -> tuple[Listed, ...]:
-    return tuple(Listed(a.slug, *listing(a), is_translated(ctx, a)) for a in areas)
+    return tuple(Listed(a.slug, *listing(a), name_written(ctx, a)) for a in areas)
 
 
 def _listed_borough(ctx: RenderContext, borough) -> ListedBorough:
@@ -468,7 +475,8 @@ def _home_map(ctx: RenderContext) -> LinksMap | None:
 
 def _outlines(ctx: RenderContext, areas: Sequence[Area]) -> list[Shape]:
     """(url, name, polygons or None, lang) of each of AREAS, for a map whose areas are links."""
-    return [(a.url, a.name, a.boundary.polygons if a.boundary else None, written_lang(ctx, a)) for a in areas]
+    return [(a.url, a.name, a.boundary.polygons if a.boundary else None, written_lang(ctx, a, "name"))
+            for a in areas]
 
 
 def render_area(ctx: RenderContext, key: str) -> bytes:
@@ -478,7 +486,7 @@ def render_area(ctx: RenderContext, key: str) -> bytes:
     message = gettext("%(name)s neighbourhood police")
     title = message % {"name": site.full_name(area)}
     return page_html(ctx, "area.html", area.url, title, _area_crumbs(site, area),
-                     title_html=marked_in(message, name=marked(ctx, site.full_name(area), area)),
+                     title_html=marked_in(message, name=marked(ctx, site.full_name(area), area, "name")),
                      area=area, events=area.upcoming_events(site.build_date),
                      neighbours=tuple(Listed(slug, name, "") for slug, name in site.neighbours.get(key, ())),
                      feeds=latest_posts(site.config, area, site.build_date),
@@ -495,7 +503,7 @@ def render_news_index(ctx: RenderContext, key: str) -> bytes:
     title = message % {"name": site.full_name(area)}
     return page_html(ctx, "news_index.html", f"{area.url}news/", title,
                      _named_crumbs(ctx, area), area=area, full_name=site.full_name(area),
-                     title_html=marked_in(message, name=marked(ctx, site.full_name(area), area)),
+                     title_html=marked_in(message, name=marked(ctx, site.full_name(area), area, "name")),
                      translated=all(is_translated(ctx, n) for n in area.news),
                      partly=any(partly_translated(ctx, n, ("title", "summary")) for n in area.news))
 
@@ -508,7 +516,7 @@ def render_news(ctx: RenderContext, key: str) -> bytes:
     item = next(n for n in area.news if n.slug == slug)
     crumbs = _named_crumbs(ctx, area) + [(gettext("News"), f"{area.url}news/")]
     return page_html(ctx, "news.html", item.url, item.title, crumbs, area=area,
-                     title_html=marked(ctx, item.title, item),
+                     title_html=marked(ctx, item.title, item, "title"),
                      full_name=site.full_name(area), item=item,
                      body_html=ctx.body_html(_body_source(ctx, item)), description=item.summary,
                      translated=is_translated(ctx, item), partly=partly_translated(ctx, item))
@@ -521,7 +529,7 @@ def render_page(ctx: RenderContext, key: str) -> bytes:
         raise KeyError(key)
     template = "404.html" if key == "404" else "page.html"
     return page_html(ctx, template, page.url, page.title, [(gettext("Home"), "/")], content=page,
-                     title_html=marked(ctx, page.title, page),
+                     title_html=marked(ctx, page.title, page, "title"),
                      body_html=ctx.body_html(_body_source(ctx, page)), description=page.summary,
                      translated=is_translated(ctx, page), partly=partly_translated(ctx, page))
 

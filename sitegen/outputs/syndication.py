@@ -77,21 +77,30 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
     ]
     for item in area.news:
         url = config.url(ctx.address(item.url))
-        written = written_lang(ctx, item)   # a story shown untranslated is in the default language
+        # A story shown untranslated is in the default language, and so is a text its translation
+        # leaves out: the entry, or that element, says so (xml:lang; '' where it is the feed's).
+        whole = written_lang(ctx, item)
+        lang = {name: "" if whole else _xml_lang(written_lang(ctx, item, name))
+                for name in ("title", "summary", "body")}
         lines += [
-            f"  <entry xml:lang={quoteattr(written)}>" if written else "  <entry>",
+            f"  <entry{_xml_lang(whole)}>",
             f"    <id>{escape(url)}</id>",
-            f"    <title>{escape(item.title)}</title>",
+            f"    <title{lang['title']}>{escape(item.title)}</title>",
             f"    <updated>{_atom_time(item.date)}</updated>",
             f"    <published>{_atom_time(item.date)}</published>",
             f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
         ]
         if item.summary:
-            lines.append(f"    <summary>{escape(item.summary)}</summary>")
+            lines.append(f"    <summary{lang['summary']}>{escape(item.summary)}</summary>")
         body = absolute_urls(ctx.body_html(item.source), url)
-        lines += [f'    <content type="html">{escape(body)}</content>', "  </entry>"]
+        lines += [f'    <content type="html"{lang["body"]}>{escape(body)}</content>', "  </entry>"]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _xml_lang(tag: str) -> str:
+    """' xml:lang="TAG"', to put in a start tag; '' for no TAG."""
+    return f" xml:lang={quoteattr(tag)}" if tag else ""
 
 
 def render_geojson(ctx: RenderContext, key: str) -> bytes:
