@@ -15,7 +15,7 @@ from .mapping import area_fields, boundary_polygon
 from .merge import merge, ordered
 from .report import AreaChange, PoliceImportReport, area_change
 from .text import one_line
-from .translations import site_language_codes, translation_files
+from .translations import SiteLanguages, translation_files
 from .writing import PlannedArea
 
 
@@ -25,12 +25,12 @@ def plan_import(root: Path, force: str, fetched: list[Neighbourhood], existing: 
     matched = match_areas([n.id for n in fetched], existing, force)
     taken = {a.slug for a in existing} | _folders(root)
     plans, problems = [], Problems()
-    others = site_language_codes(root)
+    languages = SiteLanguages(root)
     for n in fetched:
         area = matched.get(n.id)
         slug = area.slug if area else _new_slug(n, taken)
         taken.add(slug)
-        plan, change = _plan_area(root, force, n, slug, area, others, report.notes, problems)
+        plan, change = _plan_area(root, force, n, slug, area, languages, report.notes, problems)
         plans.append(plan)
         report.changes.append(change)
     problems.raise_if_any()
@@ -54,10 +54,10 @@ def _new_slug(n: Neighbourhood, taken: set[str]) -> str:
 
 
 def _plan_area(root: Path, force: str, n: Neighbourhood, slug: str, area: ExistingArea | None,
-               others: tuple[str, ...], notes: list[str],
+               languages: SiteLanguages, notes: list[str],
                problems: Problems) -> tuple[PlannedArea, AreaChange]:
     """The files area SLUG needs for N and how the report tells of it; invalid values go to PROBLEMS.
-    OTHERS: the site's languages but the default, whose translations follow a changed area.yaml."""
+    LANGUAGES: the site's; the translations into those but the default follow a changed area.yaml."""
     folder = root / AREAS_DIR / slug
     old = area.data if area else {}
     new = _merged_fields(n, force, old, area is None, notes)
@@ -67,7 +67,7 @@ def _plan_area(root: Path, force: str, n: Neighbourhood, slug: str, area: Existi
         files["area.yaml"] = area_yaml_text(new, force, n.id).encode("utf-8")
         check_area_yaml(files["area.yaml"], f"{AREAS_DIR}/{slug}/area.yaml", problems)
         if area is not None:
-            files |= translation_files(folder, f"{AREAS_DIR}/{slug}", old, files["area.yaml"], others,
+            files |= translation_files(folder, f"{AREAS_DIR}/{slug}", old, files["area.yaml"], languages,
                                        n.id, notes, problems)
     boundary = _boundary_bytes(n, new, folder, notes)
     if boundary is not None:

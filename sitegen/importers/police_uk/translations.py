@@ -23,6 +23,7 @@ import json
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -63,23 +64,34 @@ class Tally:
         return "; ".join(parts)
 
 
-def site_language_codes(root: Path) -> tuple[str, ...]:
-    """The codes of the site's languages but the default ('cy',), from ROOT/site.yaml.
+@dataclass
+class SiteLanguages:
+    """The site at ROOT's languages but the default ('cy',), read from site.yaml only when an
+    area folder has a file named like a translation: an import into a site of one language
+    never depends on the rest of site.yaml."""
 
-    Raises SitegenError with site.yaml's problems, as check would report them."""
-    return site_languages(load_config(root)).others
+    root: Path
+
+    @cached_property
+    def others(self) -> tuple[str, ...]:
+        """Raises SitegenError with site.yaml's problems, as check would report them."""
+        return site_languages(load_config(self.root)).others
 
 
-def translation_files(folder: Path, rel_folder: str, old: dict, new_text: bytes, others: tuple[str, ...],
+def translation_files(folder: Path, rel_folder: str, old: dict, new_text: bytes, languages: SiteLanguages,
                       nid: str, notes: list[str], problems: Problems) -> dict[str, bytes]:
     """The translations in FOLDER (site path REL_FOLDER) rewritten to follow the area.yaml
     NEW_TEXT (bytes the import writes) where it changed OLD (area.yaml's data as it was):
-    {file name: bytes} of those that change.  OTHERS are the site's other languages.  A note
-    per file rewritten or left alone goes to NOTES (neighbourhood NID); a rewritten
-    translation check would refuse goes to PROBLEMS (the import then writes nothing)."""
+    {file name: bytes} of those that change.  LANGUAGES: the site's.  A note per file
+    rewritten or left alone goes to NOTES (neighbourhood NID); a rewritten translation check
+    would refuse goes to PROBLEMS (the import then writes nothing)."""
+    names = _translation_names(folder)
+    if not names:
+        return {}
+    wanted = {code.casefold() for code in languages.others}
     new = plain(parse_yaml(new_text.decode("utf-8"), f"{rel_folder}/area.yaml"))
     written: dict[str, bytes] = {}
-    for name in _translation_names(folder, others):
+    for name in (name for name, code in names if code.casefold() in wanted):
         rel = f"{rel_folder}/{name}"
         text = _text(folder / name)
         original = (folder / "area.yaml").read_text(encoding="utf-8")
@@ -108,15 +120,15 @@ def _text(path: Path) -> str | None:
         return None
 
 
-def _translation_names(folder: Path, others: tuple[str, ...]) -> list[str]:
-    """The names of area.yaml's translations into OTHERS in FOLDER ('area.cy.yaml'), sorted."""
+def _translation_names(folder: Path) -> list[tuple[str, str]]:
+    """(name, code) of each file in FOLDER named like a translation of area.yaml
+    (('area.cy.yaml', 'cy')), sorted."""
     try:
         names = os.listdir(folder)
     except OSError:
         return []
-    wanted = {code.casefold() for code in others}
-    return sorted(name for name in names if (parts := split_name(name)) is not None
-                  and parts[0] == "area.yaml" and parts[1].casefold() in wanted and (folder / name).is_file())
+    return sorted((name, parts[1]) for name in names if (parts := split_name(name)) is not None
+                  and parts[0] == "area.yaml" and (folder / name).is_file())
 
 
 def _overlay_errors(original: str, text: str, rel: str, original_rel: str) -> list[Problem]:
