@@ -19,6 +19,7 @@ from .content.yamlsource import LocatedDict, LocatedList, load_yaml_file
 from .errors import Problem, Problems, SitegenError
 
 if TYPE_CHECKING:
+    from .content.translations import Overlaid
     from .i18n import Language
 
 SITE_FILE = "site.yaml"
@@ -291,6 +292,8 @@ class SiteConfig:
     raw: dict = field(default_factory=dict, compare=False, repr=False)
     # tag -> site.yaml with site.<tag>.yaml laid over it (content/translations.overlay), for in_language
     texts: dict[str, dict] = field(default_factory=dict, compare=False, repr=False)
+    # tag -> the words site.<tag>.yaml leaves out (content/translations.Overlaid.fallbacks), for `check`
+    text_fallbacks: dict[str, frozenset[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.languages:
@@ -328,9 +331,10 @@ def load_config(root: Path) -> SiteConfig:
     raw = load_yaml_file(path, SITE_FILE)
     data = SITE.check(raw, Where(SITE_FILE, (1, 1), ""), problems) or {}
     languages = _languages(raw, data, root, problems)
-    texts = _site_texts(root, data, [code for code, _ in languages[1:]], problems)
+    overlaid = _site_texts(root, data, [code for code, _ in languages[1:]], problems)
     problems.raise_if_any()
-    return _build_config(root, data, languages, texts)
+    config = _build_config(root, data, languages, {tag: found.value for tag, found in overlaid.items()})
+    return replace(config, text_fallbacks={tag: found.fallbacks for tag, found in overlaid.items()})
 
 
 def _at(raw: Any, key: str, inner: str = "") -> Where:
@@ -388,12 +392,12 @@ def _language_subtag(tag: str) -> str:
     return tag.split("-")[0].lower()
 
 
-def _site_texts(root: Path, data: dict, others: list[str], problems: Problems) -> dict[str, dict]:
+def _site_texts(root: Path, data: dict, others: list[str], problems: Problems) -> dict[str, Overlaid]:
     """Tag -> site.yaml's DATA with site.<tag>.yaml laid over it, for each language of OTHERS
     that has one (the rules of content/translations.py: the words translated, the rest as in
     site.yaml); a site.<tag>.yaml of no language of the site, or that breaks the rules, into
-    PROBLEMS."""
-    from .content.translations import overlay
+    PROBLEMS.  Each with what it leaves out (Overlaid)."""
+    from .content.translations import overlay_parts
     texts = {}
     for path in sorted(root.glob("site.*.yaml")):
         tag, name = path.name[len("site."):-len(".yaml")], path.name
@@ -404,9 +408,9 @@ def _site_texts(root: Path, data: dict, others: list[str], problems: Problems) -
                                      " rename or remove the file")
             continue
         raw = load_yaml_file(path, name)
-        merged = overlay(SITE, data or None, raw if raw is not None else {}, Where(name, (1, 1), ""),
-                         problems, SITE_FILE)
-        if merged is not None:
+        merged = overlay_parts(SITE, data or None, raw if raw is not None else {}, Where(name, (1, 1), ""),
+                               problems, SITE_FILE)
+        if merged.value is not None:
             texts[tag] = merged
     return texts
 

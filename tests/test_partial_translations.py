@@ -23,7 +23,13 @@ from sitegen.build import build as build_site
 from sitegen.content.areas import AREA
 from sitegen.content.schema import Where
 from sitegen.content.site import load_site
-from sitegen.content.translations import fallen_back, overlay_parts, partly_translated, translation_warnings
+from sitegen.content.translations import (
+    Partial,
+    fallen_back,
+    overlay_parts,
+    partly_translated,
+    translation_warnings,
+)
 from sitegen.content.yamlsource import parse_yaml
 from sitegen.errors import Problems
 from sitegen.forms.translation import FORM_SHAPE, left_out
@@ -82,8 +88,21 @@ def write_yaml(path: Path, data: dict) -> None:
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True) if data else "")
 
 
+def complete_site_texts(site: Path) -> None:
+    """A site.cy.yaml giving Welsh for every word of SITE's site.yaml."""
+    data = yaml.safe_load((site / "site.yaml").read_text())
+    texts = {key: welsh(data[key]) for key in ("name", "description") if key in data}
+    for key in ("report_actions", "services", "footer_links"):
+        if data.get(key):
+            texts[key] = [{word: welsh(item[word]) for word in ("title", "description") if word in item}
+                          for item in data[key]]
+    write_yaml(site / "site.cy.yaml", texts)
+
+
 def complete_translations(site: Path) -> None:
-    """Give every area, story and page of SITE (the minimal site) a translation of all its words."""
+    """Give every area, story and page of SITE (the minimal site) and its site.yaml a translation
+    of all its words."""
+    complete_site_texts(site)
     for folder in (site / "content/areas").iterdir():
         data = original_area(site, folder.name)
         write_yaml(folder / "area.cy.yaml", translation_of(data, set(leaves(data))))
@@ -105,7 +124,6 @@ def bilingual(tmp_path_factory) -> Path:
     shutil.copytree(SITES / "minimal", site, ignore=shutil.ignore_patterns("expected", ".cache"))
     config = site / "site.yaml"
     config.write_text(config.read_text().replace("name: Test Police\n", "name: Test Police\nlanguages: [en, cy]\n"))
-    (site / "site.cy.yaml").write_text("name: Heddlu Prawf\n")
     area = site / NORTH / "area.yaml"
     area.write_text(area.read_text().replace("contact:\n", "description: |-\n  First part.\n\n  Second part.\n"
                                              "contact:\n  address: Town hall\n"))
@@ -426,3 +444,17 @@ def test_a_welsh_form_marks_the_words_its_translation_leaves_out_and_check_names
         "the label of question 'email' of page 'what'", "the summary_label of question 'email' of page 'what'")
     assert site.forms is not None and site.forms.untranslated("cy") == (
         ["forms/report-test.yaml", "forms/triage.yaml"], 2)
+
+
+def test_site_yaml_words_left_out_are_named_at_site_cy_yaml(bilingual):
+    (bilingual / "site.cy.yaml").write_text("name: Heddlu Prawf\n")
+    try:
+        site, problems = load_site(bilingual, DAY)
+        assert not problems
+        assert partly_translated(site, "cy") == [Partial("site.yaml", "site.cy.yaml", (
+            "description", "the title of footer_links 1", "the description of report_actions 1",
+            "the title of report_actions 1"))]
+        (warning,) = [w for w in translation_warnings(site) if w.path == "site.cy.yaml"]
+        assert warning.message.startswith("description, the title of footer_links 1,")
+    finally:
+        complete_translations(bilingual)

@@ -360,7 +360,8 @@ def untranslated(site: Site, code: str) -> dict[str, tuple[list[str], int]]:
     # forms and the triage tree
     missing["form"] = site.forms.untranslated(code) if site.forms is not None else ([], 0)
     texts = getattr(site.config, "texts", None)   # site.<code>.yaml, read by sitegen/config.py
-    missing["site.yaml"] = (["site.yaml"] if texts is not None and code not in texts else [], 1)
+    partly = getattr(site.config, "text_fallbacks", {}).get(code)
+    missing["site.yaml"] = (["site.yaml"] if texts is not None and (code not in texts or partly) else [], 1)
     return missing
 
 
@@ -389,7 +390,20 @@ def partly_translated(site: Site, code: str) -> list[Partial]:
             found.append(Partial(record.source, translation_path(record.source, code),
                                  tuple(sorted(paths, key=("title", "summary", "body").index))))
     forms_partly = getattr(site.forms, "partly", None)
-    return found + ([Partial(*item) for item in forms_partly(code)] if forms_partly else [])
+    found += [Partial(*item) for item in forms_partly(code)] if forms_partly else []
+    config_partly = getattr(site.config, "text_fallbacks", {}).get(code)
+    if config_partly:
+        found.append(Partial("site.yaml", translation_path("site.yaml", code),
+                             tuple(_site_words(sorted(config_partly)))))
+    return found
+
+
+def _site_words(paths: Iterable[str]) -> Iterator[str]:
+    """Paths of site.yaml's words as an editor names them: 'description', 'the title of
+    report_actions 2' (its place, from 1)."""
+    for path in paths:
+        head, *rest = path.split(".")
+        yield f"the {rest[1]} of {head} {int(rest[0]) + 1}" if len(rest) == 2 and rest[0].isdigit() else path
 
 
 def _area_words(area: Area, paths: Iterable[str]) -> Iterator[str]:
