@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from conftest import ROOT, run_cli
 from sitegen.content.areas import AREA
 from sitegen.content.schema import ListOf, Record
-from sitegen.importers.police_uk.translations import leading_comments
+from sitegen.importers.police_uk.translations import Tally, leading_comments, sync
 from test_police_uk import FIXTURES, FakeApi, _handler
 
 NID = "E05000027"
@@ -280,3 +280,21 @@ def test_the_nightly_import_into_the_whole_bilingual_example_checks_clean(make_s
     checked = run_cli("check", "--site", str(site))
     assert checked.exit_code == 0, checked.output
     assert "Welsh (cy): not yet translated" in checked.output   # the new wards, and the new officers
+
+
+def test_shared_values_a_translation_repeats_follow_area_yaml():
+    """Decap copies shared values into a translation; they follow the import's, or go with it."""
+    old = {"name": "Alibon", "population": 10600, "summary": "Your team.",
+           "contact": {"phone": "101", "address": "Town Hall"},
+           "priorities": [{"issue": "Bike theft.", "date": "2026-10-01", "action": "Patrols."}]}
+    new = {"name": "Alibon", "population": 10700, "summary": "Your team.",
+           "contact": {"address": "Town Hall"},
+           "priorities": [{"issue": "Speeding.", "date": "2026-11-01"},
+                          {"issue": "Bike theft.", "date": "2026-10-02", "action": "Bike marking."}]}
+    welsh = {"population": 10600, "summary": "Eich tîm.", "contact": {"phone": "101", "address": "Neuadd y Dref"},
+             "priorities": [{"issue": "Dwyn beiciau.", "date": "2026-10-01", "action": "Patrolau."}]}
+    tally = Tally()
+    assert sync(AREA, welsh, old, new, tally) == {
+        "population": 10700, "summary": "Eich tîm.", "contact": {"address": "Neuadd y Dref"},
+        "priorities": [{"date": "2026-11-01"}, {"issue": "Dwyn beiciau.", "date": "2026-10-02"}]}
+    assert tally.summary() == "priorities: 1 new, 1 changed"

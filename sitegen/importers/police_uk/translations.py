@@ -31,7 +31,7 @@ from ...config import load_config
 from ...content.areas import AREA
 from ...content.schema import Kind, ListOf, Record, Where
 from ...content.translations import KEY_FIELDS, overlay, site_languages
-from ...content.yamlsource import parse_yaml
+from ...content.yamlsource import parse_yaml, read_text
 from ...errors import ERROR, Problem, Problems, SitegenError
 from ...model import split_name
 from .area_yaml import yaml_body
@@ -93,8 +93,8 @@ def translation_files(folder: Path, rel_folder: str, old: dict, new_text: bytes,
     written: dict[str, bytes] = {}
     for name in (name for name, code in names if code.casefold() in wanted):
         rel = f"{rel_folder}/{name}"
-        text = _text(folder / name)
-        original = (folder / "area.yaml").read_text(encoding="utf-8")
+        text = _text(folder / name, rel)
+        original = read_text(folder / "area.yaml", f"{rel_folder}/area.yaml")   # scan_areas read it
         if text is None or _overlay_errors(original, text, rel, f"{rel_folder}/area.yaml"):
             notes.append(f"{nid}: {rel} left as it was: check finds problems in it; fix them (sitegen check),"
                          " then import again to bring it in step with area.yaml")
@@ -107,16 +107,18 @@ def translation_files(folder: Path, rel_folder: str, old: dict, new_text: bytes,
         data = (leading_comments(text) + yaml_body(after) if after else leading_comments(text)).encode()
         _check_written(new_text, data, rel, rel_folder, problems)
         written[name] = data
-        notes.append(f"{nid}: {rel} kept in step with area.yaml ({tally.summary() or 'shared values'});"
-                     " translate what is new or changed: until then its pages show area.yaml's words")
+        notes.append(f"{nid}: {rel} kept in step with area.yaml" + (
+            f" ({tally.summary()}); translate what is new or changed: until then its pages show"
+            " area.yaml's words" if tally.counts else " (only values shared by every language changed)"))
     return written
 
 
-def _text(path: Path) -> str | None:
-    """The text of the file at PATH, or None when it is not UTF-8 (check refuses it)."""
+def _text(path: Path, rel: str) -> str | None:
+    """The text of the file at PATH (REL) as check reads it, or None when check refuses to read
+    it (not UTF-8, too big, a link out of the site...)."""
     try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
+        return read_text(path, rel)
+    except SitegenError:
         return None
 
 
