@@ -10,7 +10,8 @@ place once every area has been staged.
 The modules, in pipeline order: `existing` (area folders already in the site),
 `api` (fetching), `text` (the API's untrusted HTML as plain text), `mapping`
 (API records -> area fields), `merge` (keeping what editors own), `area_yaml`
-(the text written and its check), `planning` (what each folder should hold),
+(the text written and its check), `translations` (each area.<code>.yaml kept in step
+with the area.yaml written), `planning` (what each folder should hold),
 `writing` (staging and renaming) and `report` (what was created, changed and
 left alone).
 """
