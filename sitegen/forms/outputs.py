@@ -89,7 +89,7 @@ def render_form(ctx: RenderContext, key: str) -> bytes:
                            left_out=question_left_out(form, page.id, q.name))
                      for q in page.questions]) for page in form.pages]
     return page_html(ctx, "forms/form.html", form.url, form.title, _crumbs(ctx), form=form, pages=pages,
-                     title_html=marked(ctx, form.title, form),
+                     title_html=marked(ctx, form.title, form, "title"),
                      rules=form_rules(form), description=form.summary, sensitive=form.sensitive,
                      exit_url=form.quick_exit_url,
                      **_translated(form.translated, form.fallbacks - DONE_WORDS))
@@ -107,9 +107,9 @@ def render_form_schema(ctx: RenderContext, key: str) -> bytes:
 def render_form_done(ctx: RenderContext, key: str) -> bytes:
     """The confirmation page the receiver redirects to, with ?ref=REFERENCE."""
     form = _form(ctx, key)
-    crumbs = _crumbs(ctx) + [(marked(ctx, form.title, form), form.url)]
+    crumbs = _crumbs(ctx) + [(marked(ctx, form.title, form, "title"), form.url)]
     return page_html(ctx, "forms/done.html", f"{form.url}done/", form.done_title, crumbs, form=form,
-                     title_html=marked(ctx, form.done_title, form),
+                     title_html=marked(ctx, form.done_title, _done_words(form), "done_title"),
                      sensitive=form.sensitive, exit_url=form.quick_exit_url,
                      **_translated(form.translated, form.fallbacks & DONE_WORDS))
 
@@ -118,7 +118,7 @@ def render_hosted_form(ctx: RenderContext, key: str) -> bytes:
     """A service run elsewhere: what it is, what you need, and a button that links out."""
     form = _form(ctx, key)
     return page_html(ctx, "forms/hosted.html", form.url, form.title, _crumbs(ctx), form=form,
-                     title_html=marked(ctx, form.title, form),
+                     title_html=marked(ctx, form.title, form, "title"),
                      description=form.summary, sensitive=form.sensitive, exit_url=form.quick_exit_url,
                      **_translated(form.translated, form.fallbacks))
 
@@ -137,11 +137,18 @@ def render_triage(ctx: RenderContext, key: str) -> bytes:
     template = "triage/outcome.html" if node.is_outcome else "triage/question.html"
     return page_html(ctx, template, triage.url(key), node.heading, crumbs, node=node, back_url=back,
                      triage=triage,
-                     title_html=marked(ctx, node.heading, triage),
+                     title_html=marked(ctx, node.heading, triage, "nodes", node.id,
+                                       "title" if node.is_outcome else "question"),
                      answers=[(a, _answer_url(ctx, triage, a)) for a in node.answers],
                      sensitive=node.sensitive, exit_url=DEFAULT_EXIT_URL, start_url="/report/",
                      is_start=is_start, **_translated(triage.translated, frozenset(
                          path for path in triage.fallbacks if path.startswith(f"nodes.{key}."))))
+
+
+def _done_words(form: Form) -> Form | bool:
+    """Whose words a form's done title is: the form's, or the theme's 'Report sent' (True: never
+    marked) when the form gives none (as forms/done.html asks)."""
+    return form if form.done_title != gettext("Report sent") else True
 
 
 def _translated(translated: bool, fallbacks: frozenset[str] = frozenset()) -> dict:
