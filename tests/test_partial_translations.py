@@ -335,6 +335,8 @@ def test_a_story_or_page_without_title_or_body_shows_the_originals_marked(biling
                                         " the meeting. See South Ward.": 1})
         assert "Nid yw rhannau" in notice(news)
         assert 'href="/cy/areas/north-ward/#events"' in news.read_text()   # the English body, its links in Welsh
+        feed = (out / "cy/areas/north-ward/feed.xml").read_text()   # the feed's entry too, marked
+        assert re.search(r'<content type="html" xml:lang="en">[^<]*We marked', feed), feed
         about = out / "cy/about/index.html"
         assert marked(about) == Counter({'Run by Test Police.': 1}) and "Nid yw rhannau" in notice(about)
         listed = parse(out / "cy/areas/north-ward/news/index.html")

@@ -518,7 +518,7 @@ def render_news(ctx: RenderContext, key: str) -> bytes:
     return page_html(ctx, "news.html", item.url, item.title, crumbs, area=area,
                      title_html=marked(ctx, item.title, item, "title"),
                      full_name=site.full_name(area), item=item,
-                     body_html=ctx.body_html(_body_source(ctx, item)), description=item.summary,
+                     body_html=ctx.body_html(body_source(ctx, item)), description=item.summary,
                      translated=is_translated(ctx, item), partly=partly_translated(ctx, item))
 
 
@@ -530,7 +530,7 @@ def render_page(ctx: RenderContext, key: str) -> bytes:
     template = "404.html" if key == "404" else "page.html"
     return page_html(ctx, template, page.url, page.title, [(gettext("Home"), "/")], content=page,
                      title_html=marked(ctx, page.title, page, "title"),
-                     body_html=ctx.body_html(_body_source(ctx, page)), description=page.summary,
+                     body_html=ctx.body_html(body_source(ctx, page)), description=page.summary,
                      translated=is_translated(ctx, page), partly=partly_translated(ctx, page))
 
 
@@ -543,7 +543,7 @@ def _area_partly(ctx: RenderContext, area: Area) -> bool:
         partly_translated(ctx, item, ("title", "summary")) for item in area.news[:3])
 
 
-def _body_source(ctx: RenderContext, record: NewsItem | Page) -> str:
+def body_source(ctx: RenderContext, record: NewsItem | Page) -> str:
     """The file whose body RECORD's page shows: its own, or its original's when its translation
     leaves the body out (empty)."""
     if ctx.lang and "body" in ctx.site.fallbacks(record, ctx.lang):

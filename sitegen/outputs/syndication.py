@@ -16,7 +16,7 @@ from ..maps import feature_json
 from ..model import Area, Site
 from ..xmltext import escape, quoteattr
 from .base import Output, RenderContext
-from .pages import same_name, written_lang
+from .pages import body_source, same_name, written_lang
 
 if TYPE_CHECKING:
     from ..config import SiteConfig
@@ -92,7 +92,7 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
         ]
         if item.summary:
             lines.append(f"    <summary{lang['summary']}>{escape(item.summary)}</summary>")
-        body = absolute_urls(ctx.body_html(item.source), url)
+        body = absolute_urls(ctx.body_html(body_source(ctx, item)), url)   # the original's, if left out
         lines += [f'    <content type="html"{lang["body"]}>{escape(body)}</content>', "  </entry>"]
     lines.append("</feed>")
     return ("\n".join(lines) + "\n").encode("utf-8")
