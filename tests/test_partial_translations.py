@@ -444,7 +444,13 @@ def test_a_welsh_form_marks_the_words_its_translation_leaves_out_and_check_names
     assert found.translation == "forms/report-test.cy.yaml" and found.words == (
         "before_you_start", "the hint of question 'details' of page 'what'",
         "the label of question 'email' of page 'what'", "the summary_label of question 'email' of page 'what'")
-    assert site.forms is not None and site.forms.untranslated("cy") == (
+    assert site.forms is not None
+    english, welsh_form = site.forms.form("report-test"), site.forms.in_language("cy").form("report-test")
+    assert english is not None and welsh_form is not None
+    # the email question's words are English: so are its messages, which quote them, whole
+    assert welsh_form.question("email").messages == english.question("email").messages
+    assert welsh_form.question("details").messages["required"] == "Dywedwch wrthym beth ddigwyddodd"
+    assert site.forms.untranslated("cy") == (
         ["forms/report-test.yaml", "forms/triage.yaml"], 2)
 
 

@@ -327,15 +327,43 @@ def _form_in(ctx: LoadContext, quiet: LoadContext, config: SiteConfig, form: For
                       own_endpoint=not config.preview)
     if built is not None and not rel:
         built = _original_messages(built, form)
+    elif built is not None:
+        built = _original_messages(built, form, _quoting_left_out(built, fallbacks), text)
     return replace(built or form, lang=code, translated=bool(rel), fallbacks=fallbacks)
 
 
-def _original_messages(built: Form, original: Form) -> Form:
+def _quoting_left_out(form: Form, fallbacks: frozenset[str]) -> set[str]:
+    """The questions of FORM whose default error messages quote a word its translation leaves
+    out (the summary_label, or else the label, as messages.default_messages takes it)."""
+    return {q.name for page in form.pages for q in page.questions
+            if f"pages.{page.id}.questions.{q.name}.{'summary_label' if q.summary_label else 'label'}"
+            in fallbacks}
+
+
+def _given_messages(text: Any, name: str) -> set[str]:
+    """The kinds of message the translation TEXT gives question NAME ('required', ...)."""
+    pages = text.get("pages") if isinstance(text, dict) else None
+    for page in pages if isinstance(pages, list) else ():
+        questions = page.get("questions") if isinstance(page, dict) else None
+        for question in questions if isinstance(questions, list) else ():
+            if isinstance(question, dict) and question.get("name") == name:
+                messages = question.get("messages")
+                return set(messages) if isinstance(messages, dict) else set()
+    return set()
+
+
+def _original_messages(built: Form, original: Form, only: set[str] | None = None, text: Any = None) -> Form:
     """BUILT (an untranslated form read in another language: the theme's words in it) with the
     error messages of ORIGINAL: they quote the question's words, which are the original's, so
     they stay whole sentences of the default language, not another language's sentence around
-    them ('Gwiriwch description of the people')."""
-    messages = {q.name: q.messages for q in original.questions}
+    them ('Gwiriwch description of the people').  ONLY: just these questions (of a form
+    translated in part: those whose quoted words it leaves out), keeping the messages its
+    translation TEXT gives."""
+    built_messages = {q.name: q.messages for q in built.questions}
+    messages = {q.name: {**q.messages, **{kind: built_messages[q.name][kind]
+                                          for kind in _given_messages(text, q.name)
+                                          if kind in built_messages.get(q.name, {})}}
+                for q in original.questions if only is None or q.name in only}
     pages = tuple(replace(page, questions=tuple(replace(q, messages=messages.get(q.name, q.messages))
                                                 for q in page.questions))
                   for page in built.pages)
