@@ -411,9 +411,13 @@ def _area_words(area: Area, paths: Iterable[str]) -> Iterator[str]:
     'summary', 'the bio of team member 3', 'the action of the priority of 2026-03-12', "the
     description of event 'panel-may'"."""
     order = [f.name for f in fields(area)]
-    for path in sorted(paths, key=lambda p: (order.index(p.split(".")[0]) if p.split(".")[0] in order
-                                             else len(order), [int(x) if x.isdigit() else 0
-                                                               for x in p.split(".")[1:]], p)):
+
+    def place(path: str) -> tuple:
+        head, *rest = path.split(".")
+        return (order.index(head) if head in order else len(order),
+                [int(part) if part.isdigit() else 0 for part in rest], path)
+
+    for path in sorted(paths, key=place):
         head, *rest = path.split(".")
         if head == "team" and len(rest) == 2:
             yield f"the {rest[1]} of team member {int(rest[0]) + 1}"
