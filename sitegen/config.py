@@ -301,6 +301,19 @@ class SiteConfig:
             object.__setattr__(self, "languages", (Language(self.language, ""),))
 
     @property
+    def translated(self) -> bool:
+        """Whether these texts (in_language's) are the language's own: the default's, or another's
+        that site.<code>.yaml gives.  outputs.pages.written_lang asks, as of any record, so a
+        template marks site.yaml's words as a record's: `site | lang_of("name")`."""
+        return self.language == self.languages[0].code or self.language in self.texts
+
+    @property
+    def fallbacks(self) -> frozenset[str]:
+        """The paths of the words site.<code>.yaml leaves out ('description', 'footer_links.0.title'),
+        shown in the default language's words (written_lang marks them)."""
+        return self.text_fallbacks.get(self.language, frozenset())
+
+    @property
     def multilingual(self) -> bool:
         """Whether the site has more than one language (a one-language site shows no switcher)."""
         return len(self.languages) > 1

@@ -355,3 +355,40 @@ def test_the_scripts_mark_an_untranslated_ward_s_name(browser, bilingual, serve_
     expect(answer.get_by_role("link", name="Ward y Gogledd")).to_have_attribute("href", "/cy/areas/north-ward/")
     expect(answer.locator("[lang]")).to_have_count(0)
     context.close()
+
+
+def _site_paths(config: object) -> list[tuple[str, str]]:
+    """(path, Welsh words) of site.yaml's texts the header, footer and report links show."""
+    paths = [("name", config.name)]
+    for key, fields in (("report_actions", ("title", "description")), ("footer_links", ("title",))):
+        for index, link in enumerate(getattr(config, key)):
+            paths += [(f"{key}.{index}.{name}", getattr(link, name)) for name in fields if getattr(link, name)]
+    return paths
+
+
+CHROME = '{% include "partials/header.html" %}{% include "partials/footer.html" %}' \
+         '{% include "partials/report_actions.html" %}'
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_site_words_a_welsh_file_leaves_out_are_marked_exactly(model, data):
+    """Whichever of site.yaml's texts site.cy.yaml leaves out, the header, footer and report
+    links mark exactly those (the theme's words and the texts it gives stay unmarked)."""
+    base, env = model
+    paths = _site_paths(base.config.in_language("cy"))
+    left_out = data.draw(st.frozensets(st.sampled_from([path for path, _ in paths])))
+    config = replace(base.config, text_fallbacks={"cy": left_out})
+    ctx = RenderContext(site=replace(base, config=config), env=env, assets={}, frame={}).in_language("cy")
+    shown = ctx.site.config
+    with i18n.activate(ctx.language):
+        html = env.from_string(CHROME).render(site=shown, report_url="/report/",
+                                              page={"written": partial(written_lang, ctx)})
+    scan = Scan(html).texts
+    for path, words in _site_paths(shown):
+        words = " ".join(words.split())
+        # a description's phone number is a link of its own (tel_links): its text before that counts
+        inside = {english for text, english, _, _ in scan if text == words
+                  or (path.endswith("description") and len(text) > 10 and words.startswith(text))
+                  or (path == "name" and words in text)}
+        assert inside == {path in left_out}, (path, words, inside)

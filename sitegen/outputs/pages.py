@@ -181,8 +181,7 @@ def site_values(ctx: RenderContext) -> dict:
     if "site" not in ctx.shared:
         # No build date: only pages the incremental build knows to change with the
         # date (a ward's page and calendar) are given what depends on it.
-        values = {"site": ctx.site.config, "assets": ctx.assets, **ctx.frame,
-                  "site_translated": site_translated(ctx)}
+        values = {"site": ctx.site.config, "assets": ctx.assets, **ctx.frame}
         # The chrome marks site.yaml's words as every page does (render.as_written asks `page`).
         chrome = {**values, "page": {"written": partial(written_lang, ctx)}}
         values["chrome"] = {name: Markup(ctx.env.get_template(f"partials/{name}.html").render(chrome))
@@ -310,13 +309,6 @@ def _fell_back(path: str, fallbacks: frozenset[str]) -> bool:
     """Whether PATH, or a path holding it ('team.2' holds 'team.2.bio'), is among FALLBACKS."""
     parts = path.split(".")
     return any(".".join(parts[:end]) in fallbacks for end in range(1, len(parts) + 1))
-
-
-def site_translated(ctx: RenderContext) -> bool:
-    """Whether site.yaml's words (name, description, links' titles) are in CTX's language:
-    always in the default language; in another, when site.<code>.yaml gives them
-    (SiteConfig.texts).  Templates mark them `site.name | as_written(site_translated)`."""
-    return not ctx.lang or ctx.lang in ctx.site.config.texts
 
 
 def marked(ctx: RenderContext, text: str, record: object, *path: object) -> Markup | str:
@@ -465,7 +457,7 @@ def _home_map(ctx: RenderContext) -> LinksMap | None:
     many = len(site.boroughs) > 1
     message = gettext("Map of the boroughs of %(name)s") if many else gettext("Map of the wards of %(name)s")
     title = message % {"name": site.config.name}
-    caption = marked_in(message, name=marked(ctx, site.config.name, site_translated(ctx)))
+    caption = marked_in(message, name=marked(ctx, site.config.name, site.config, "name"))
     if many:
         return _links_map(title, [(b.url, b.name, merged([a.boundary.polygons for a in b.areas if a.boundary])
                                    if any(a.boundary for a in b.areas) else None, "") for b in site.boroughs],
