@@ -55,6 +55,9 @@ class Hasher:
         self.seen: dict[str, tuple[int, int]] = {}
         self.folders: dict[str, tuple[int, Entries]] = {}
         self.settled = time.time_ns() - SETTLE_NS
+        # Files hashed and folders listed afresh: when a build with nothing to do has
+        # any, it keeps their stamps, so the next one need not read them again.
+        self.fresh = 0
 
     def file(self, path: os.PathLike[str] | str, info: os.stat_result | None = None) -> str:
         """The content hash of PATH ('' if it is missing or not a file); INFO saves a stat."""
@@ -76,6 +79,7 @@ class Hasher:
         with open(key, "rb") as handle:
             value = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
         self.stamps[key] = (self._trusted(info.st_mtime_ns), info.st_size, value)
+        self.fresh += 1
         return value
 
     def entries(self, folder: str) -> Entries | None:
@@ -98,11 +102,53 @@ class Hasher:
             except OSError:
                 return None
             mtime = self._trusted(mtime)
+            self.fresh += 1
         self.folders[folder] = (mtime, names)
         if self.notice_name is not None:
             for name, _ in names:
                 self.notice_name(folder, name)
         return names
+
+    def unchanged_tree(self, folder: str) -> bool:
+        """Whether FOLDER and everything under it are as the last scan left them: each
+        folder's listing unchanged (by its time) and each file's size and time as
+        stamped, so tree_entries would give what it gave then.  What it looked at is
+        taken as this scan's (as tree_entries would take it); False at the first
+        difference, or at a link (followed only by tree_entries), a file or folder
+        not trusted last time, or one the last scan did not see."""
+        old = self.old_folders.get(folder)
+        try:
+            mtime = os.stat(folder).st_mtime_ns
+        except OSError:
+            return False
+        if old is None or old[0] != mtime:
+            return False
+        self.seen[folder] = (mtime, -1)
+        self.folders[folder] = old
+        if self.notice_name is not None:
+            for name, _ in old[1]:
+                self.notice_name(folder, name)
+        for name, is_dir in old[1]:
+            path = f"{folder}/{name}"
+            if is_dir is None or (is_dir and not self.unchanged_tree(path)):
+                return False
+            if not is_dir and not self._unchanged_file(path):
+                return False
+        return True
+
+    def _unchanged_file(self, path: str) -> bool:
+        """Whether the file PATH has the size and time stamped last time (taking that stamp)."""
+        stamp = self.previous.get(path)
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        if stamp is None or (stamp[0], stamp[1]) != (info.st_mtime_ns, info.st_size) \
+                or not S_ISREG(info.st_mode):
+            return False
+        self.seen[path] = (info.st_mtime_ns, info.st_size)
+        self.stamps[path] = stamp
+        return True
 
     def link_out(self, path: str) -> str | None:
         """Where the link PATH leads, if the caller's rule says it must not be followed; else None."""

@@ -32,7 +32,6 @@ from ..outputs.catalogue import area_outputs
 from ..outputs.pages import frame_values, listings
 from ..render import TEMPLATE_CACHE, make_environment
 from .areacache import AreaStore
-from .checks import load_and_check
 from .facts import SiteFacts, area_facts, feed_urls
 from .report import Selection
 from .select import Scan
@@ -63,6 +62,9 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
     cache = AreaStore(state_dir, found.code, found.sources, loading_shape(config), read=not found.state.empty)
     env = make_environment(root, state_dir / TEMPLATE_CACHE)
     if selection.areas is None:
+        # Only here: a narrow build checks its areas alone, without the whole site's
+        # checks and the forms machinery they read (40 ms of imports).
+        from .checks import load_and_check
         site, outputs = load_and_check(root, build_date, cache, jobs, env)
         frame = frame_values(site)
         assets = collect_assets(site.config)

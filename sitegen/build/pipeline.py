@@ -17,6 +17,7 @@ the previous one exactly as it was, and a stopped one converges next time.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -50,7 +51,7 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
             found = scan(root, out_dir, state_dir, clean)
             selection = select(found, out_dir, build_date)
         if selection is None:
-            return _unchanged(found.state, out_dir)
+            return _unchanged(found, state_dir, out_dir)
         # The generator proper (templates, Markdown, the model): not imported by a build with nothing to do.
         from ..outputs.calendar import publish_calendars
         from .load import load
@@ -104,6 +105,11 @@ def _keep(found: Scan, loaded: Loaded, hashed: Hashed, rendered: list[str], root
         frame=hashed.frame, templates=hashed.templates.memo, site=loaded.facts))
 
 
-def _unchanged(state: BuildState, out_dir: Path) -> BuildResult:
-    """The result of a build that found nothing to do."""
+def _unchanged(found: Scan, state_dir: Path, out_dir: Path) -> BuildResult:
+    """The result of a build that found nothing to do.  Files it had to read again
+    (saved too soon after the last build to trust their time, or touched without a
+    change) have their stamps kept, or every build with nothing to do would read them."""
+    state = found.state
+    if found.hasher.fresh:
+        save_state(state_dir, replace(state, stamps=found.hasher.stamps, folders=found.hasher.folders))
     return BuildResult(state.site.pages, len(state.outputs), 0, out_dir)

@@ -12,7 +12,7 @@ every output still there: no selection, nothing to do.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -72,7 +72,9 @@ def scan(root: Path, out_dir: Path, state_dir: Path, clean: bool) -> Scan:
             bad_names.add(f"{folder}/{name}")
 
     hasher = Hasher(state.stamps, state.folders, link_out, notice_name)
-    return Scan(state, hasher, code_hash(hasher), source_units(root, hasher), links_out, bad_names)
+    code = code_hash(hasher)
+    last = state.sources if code == state.code else None   # (another sitegen may split a folder otherwise)
+    return Scan(state, hasher, code, source_units(root, hasher, last), links_out, bad_names)
 
 
 def select(found: Scan, out_dir: Path, build_date: date) -> Selection | None:
@@ -120,13 +122,26 @@ def changed_since_scan(found: Scan, root: Path, selection: Selection) -> bool:
 
 def any_missing(out_dir: Path, paths: Iterable[str]) -> bool:
     """Whether any of PATHS is no longer under OUT_DIR (someone may have deleted it)."""
-    return next(missing_outputs(out_dir, paths), None) is not None
+    return bool(missing_outputs(out_dir, paths, first=True))
 
 
-def missing_outputs(out_dir: Path, paths: Iterable[str]) -> Iterator[str]:
-    """Those of PATHS (build paths) no longer under OUT_DIR."""
-    for path in paths:
-        try:
-            os.stat(f"{out_dir}/{path}")
-        except OSError:
-            yield path
+def missing_outputs(out_dir: Path, paths: Iterable[str], *, first: bool = False) -> list[str]:
+    """Those of PATHS (build paths) no longer under OUT_DIR; with FIRST, the first one only.
+
+    Each is looked up from an open OUT_DIR, with access() rather than stat(): a third
+    less work for a build with nothing to do, which asks this of every output."""
+    try:
+        folder = os.open(out_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        paths = list(paths)
+        return paths[:1] if first else paths
+    missing = []
+    try:
+        for path in paths:
+            if not os.access(path, os.F_OK, dir_fd=folder):
+                missing.append(path)
+                if first:
+                    break
+    finally:
+        os.close(folder)
+    return missing

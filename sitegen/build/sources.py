@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from .. import __version__
@@ -88,8 +89,10 @@ def code_hash(hasher: Hasher) -> str:
     return digest(__version__, *(hasher.file(p) for p in sorted(PACKAGE_DIR.rglob("*.py"))))
 
 
-def source_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
-    """Hashes of the site's source units (see the module docstring)."""
+def source_units(root: Path, hasher: Hasher, last: Mapping[Unit, str] | None = None) -> dict[Unit, str]:
+    """Hashes of the site's source units (see the module docstring).  LAST: the units
+    of the last scan by this same code, whose hashes an area folder keeps while
+    nothing in it changed (Hasher.unchanged_tree), unhashed."""
     units = {CONFIG: digest(hasher.file(root / "site.yaml"), *_site_translations(root, hasher),
                             *config_environment()),
              MEDIA: hasher.tree(root / "content" / "media"),
@@ -99,7 +102,7 @@ def source_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
              CATALOGUES: digest(hasher.tree(THEME_DIR / "locale"), hasher.tree(root / "locale")),
              STATIC: digest(hasher.tree(root / "assets"), hasher.tree(THEME_DIR / "static"),
                             hasher.tree(THEME_DIR / "vendor"))}
-    areas, area_parts = _folder_units(root / "content" / "areas", hasher)
+    areas, area_parts = _folder_units(root / "content" / "areas", hasher, last or {})
     pages, page_parts = _page_units(root / "content" / "pages", hasher)
     units.update(areas)
     units.update(pages)
@@ -135,7 +138,8 @@ def _postcode_units(root: Path, hasher: Hasher) -> dict[Unit, str]:
     return units
 
 
-def _folder_units(folder: Path, hasher: Hasher) -> tuple[dict[Unit, str], dict[Unit, str]]:
+def _folder_units(folder: Path, hasher: Hasher,
+                  last: Mapping[Unit, str]) -> tuple[dict[Unit, str], dict[Unit, str]]:
     """An area unit per folder in FOLDER (a link out of the site stands for where it leads),
     and its area_text_unit and translations_unit.
 
@@ -148,13 +152,19 @@ def _folder_units(folder: Path, hasher: Hasher) -> tuple[dict[Unit, str], dict[U
         if entry.name.startswith("."):
             _walk_hidden(entry, hasher)
             continue
+        unit = area_unit(entry.name)
+        kept = (unit, area_text_unit(entry.name), translations_unit(unit))
+        if entry.is_dir(follow_symlinks=False) and all(u in last for u in kept) \
+                and hasher.unchanged_tree(entry.path):   # the common case: one stat a file, no hashing
+            units[unit] = last[unit]
+            parts.update((u, last[u]) for u in kept[1:])
+            continue
         if entry.is_symlink() and (target := hasher.link_out(entry.path)):
             found = [digest("link", target)]
         elif entry.is_dir():
             found = hasher.tree_entries(entry.path)
         else:
             continue
-        unit = area_unit(entry.name)
         units[unit] = digest(*found) if found else ""
         text, translated = _split(found)
         parts[area_text_unit(entry.name)] = digest(*text) if text else ""

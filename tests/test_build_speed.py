@@ -1,0 +1,103 @@
+"""What keeps a build with little to do quick, without changing what it makes: a
+build with nothing to do keeps the stamps of files it had to read again; an area
+folder whose files all kept their size and time keeps its hashes unread (and
+one changed in place, its folder's time unchanged, is still read); a missing
+output is found from an open output folder."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen.build import Reporter, build
+from sitegen.build.hashing import Hasher
+from sitegen.build.select import any_missing, missing_outputs
+from sitegen.build.sources import area_text_unit, area_unit, source_units, translations_unit
+from sitegen.build.state import load_state
+
+MINIMAL = Path(__file__).resolve().parent / "sites" / "minimal"
+DAY = date(2026, 11, 28)
+PAST = time.time_ns() - 3600 * 10**9   # an hour ago: past the hasher's two seconds of doubt
+
+
+def _settle(site: Path) -> None:
+    """Date every file and folder of SITE an hour back, as if saved long before the build."""
+    for folder, dirs, files in os.walk(site):
+        for name in dirs + files:
+            os.utime(os.path.join(folder, name), ns=(PAST, PAST))
+    os.utime(site, ns=(PAST, PAST))
+
+
+def test_a_build_with_nothing_to_do_keeps_the_stamps_of_files_it_read_again(make_site, tmp_path):
+    site, out, state = make_site("minimal"), tmp_path / "out", tmp_path / "state"
+    _settle(site)
+    build(site, out, DAY, state_dir=state)
+    area = site / "content/areas/north-ward/area.yaml"
+    os.utime(area, ns=(PAST + 10**9, PAST + 10**9))   # touched, not changed
+    reporter = Reporter()
+    build(site, out, DAY, state_dir=state, reporter=reporter)
+    assert reporter.selection is None and reporter.rendered == []
+    assert load_state(state).stamps[str(area)][0] == PAST + 10**9
+    # The next build with nothing to do reads nothing again.
+    found = Hasher(load_state(state).stamps, load_state(state).folders)
+    source_units(site, found, load_state(state).sources)
+    assert found.fresh == 0
+
+
+def _units(site: Path, stamps: Hasher | None = None) -> tuple[dict, Hasher]:
+    hasher = Hasher(stamps.stamps if stamps else {}, stamps.folders if stamps else {})
+    return source_units(site, hasher, None), hasher
+
+
+@settings(max_examples=25, deadline=None)
+@given(change=st.sampled_from(["append", "same size", "new file", "translation", "none"]))
+def test_an_unchanged_area_keeps_its_hashes_and_a_changed_one_is_read(change):
+    """The fast path (Hasher.unchanged_tree) gives the hashes hashing every file gives."""
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(folder) / "site"
+        shutil.copytree(MINIMAL, site, ignore=shutil.ignore_patterns("expected", ".cache"))
+        _changed_area_is_read(site, change)
+
+
+def _changed_area_is_read(site: Path, change: str) -> None:
+    _settle(site)
+    first, hasher = _units(site)
+    news = site / "content/areas/north-ward/area.yaml"   # (an area's own file, edited as news is)
+    folder_time = os.stat(news.parent).st_mtime_ns
+    if change == "append":
+        with news.open("a") as handle:
+            handle.write("# a comment\n")
+    elif change == "same size":
+        text = news.read_text()
+        news.write_text(text.replace("North", "Nurth", 1))
+    elif change == "new file":
+        (news.parent / "news").mkdir(exist_ok=True)
+        (news.parent / "news" / "late.md").write_text("---\ntitle: Late\ndate: 2026-11-01\n---\nText.\n")
+    elif change == "translation":
+        (news.parent / "area.cy.yaml").write_text("name: Ward y Gogledd\n")
+    if change in ("append", "same size"):   # an edit in place leaves the folder's time as it was
+        os.utime(news.parent, ns=(folder_time, folder_time))
+    fast = Hasher(hasher.stamps, hasher.folders)
+    kept = source_units(site, fast, first)
+    assert kept == _units(site)[0]   # as a scan hashing every file finds them
+    slug = "north-ward"
+    same = all(kept[u] == first[u]
+               for u in (area_unit(slug), area_text_unit(slug), translations_unit(area_unit(slug))))
+    assert same == (change == "none") == (fast.fresh == 0)   # nothing read again, unless changed
+
+
+def test_missing_outputs_are_found_from_the_open_output_folder(tmp_path):
+    (tmp_path / "areas/a").mkdir(parents=True)
+    (tmp_path / "areas/a/index.html").write_text("a")
+    (tmp_path / "index.html").write_text("home")
+    paths = ["index.html", "areas/a/index.html", "areas/b/index.html", "gone.xml", "index.html/x"]
+    assert missing_outputs(tmp_path, paths) == ["areas/b/index.html", "gone.xml", "index.html/x"]
+    assert missing_outputs(tmp_path, paths, first=True) == ["areas/b/index.html"]
+    assert any_missing(tmp_path, paths) and not any_missing(tmp_path, paths[:2])
+    assert missing_outputs(tmp_path / "nowhere", paths[:2]) == paths[:2]
