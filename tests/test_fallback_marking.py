@@ -221,6 +221,11 @@ def test_translated_records_are_not_marked(example):
     assert marked(home, ("Becontree", "Thames", "Dewch o hyd i'ch tîm lleol")) == []
     assert unmarked(home.replace("</main>", f"<p>{words['areas'][0]}</p></main>"), words["areas"]) \
         == [words["areas"][0]]
+    # site.yaml's words have no Welsh: the home page, which shows them, says parts are in English;
+    # a borough's page, which names untranslated wards only, does not
+    assert "Nid yw rhannau o’r dudalen hon wedi’u cyfieithu eto" in home
+    borough = (out / "cy/boroughs/barking-and-dagenham/index.html").read_text(encoding="utf-8")
+    assert "wedi’u cyfieithu eto" not in borough and "wedi’i chyfieithu eto" not in borough
     story = (out / "cy/areas/alibon/news/speed-watch-results/index.html").read_text(encoding="utf-8")
     welsh_title = _front(out.parent / "site/content/areas/alibon/news/speed-watch-results.cy.md", "title")
     assert unmarked(story, (welsh_title,), main=False) == [welsh_title]     # its own title, in Welsh

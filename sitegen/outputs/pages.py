@@ -405,10 +405,23 @@ def render_home(ctx: RenderContext, key: str) -> bytes:
     """The home page: find your area, report, services."""
     site = ctx.site
     others = _listed(ctx, (a for a in site.areas if not a.borough))
-    return page_html(ctx, "home.html", "/", site.config.name, [],
+    return page_html(ctx, "home.html", "/", site.config.name, [], partly=_site_words_left_out(ctx),
                      boroughs=tuple(_listed_borough(ctx, b) for b in site.boroughs),
                      other_areas=others, area_count=len(site.areas), locate_index=index_url(site),
                      area_map=_home_map(ctx))
+
+
+def _site_words_left_out(ctx: RenderContext) -> bool:
+    """Whether the home page shows site.yaml's words (the site's name and description, the report
+    and service links) in the default language for want of site.<code>.yaml's: its notice says
+    parts are not translated.  A ward's name in the lists is a name, marked without a notice."""
+    config = ctx.site.config
+    if not ctx.lang:
+        return False
+    shown = ("name", "description", "report_actions", "services")
+    if not config.translated:
+        return any(getattr(config, key) for key in shown)
+    return any(path.split(".")[0] in shown for path in config.fallbacks)
 
 
 def render_borough(ctx: RenderContext, key: str) -> bytes:
