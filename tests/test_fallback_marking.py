@@ -7,9 +7,12 @@ inside an element marked with the default language's `lang`, so a screen reader 
 as English, and a translated record's words must not be marked.
 
 The example site is copied with a fixed mix of records left untranslated (their *.cy.* files
-and site.cy.yaml removed, their English names made unmistakable) and built once; every /cy/
-page is scanned (`unmarked`) for those records' words outside a lang="en" element.  The
-marking itself is checked at the unit level over random mixes with hypothesis."""
+and site.cy.yaml removed, or a name or title left out of one; their English names made
+unmistakable) and built once; every /cy/ page is scanned (`unmarked`) for those records' words
+outside a lang="en" element, and the Welsh Atom feeds and calendars for their xml:lang and
+LANGUAGE.  The marking itself is checked at the unit level over random mixes with hypothesis
+(wards untranslated or without a Welsh name; site.yaml's texts site.cy.yaml leaves out), and
+the scripts' (Use my location, the postcode finder) in Chromium."""
 from __future__ import annotations
 
 import json
@@ -140,8 +143,15 @@ def _set_name(area_yaml: Path) -> str:
 
 
 def _front(path: Path, key: str) -> str:
+    """The one-line value of KEY in the YAML or front matter of PATH ('' if none)."""
     found = re.search(rf"^{key}: (.+)$", path.read_text(encoding="utf-8"), re.M)
     return found.group(1).strip().strip("\"'") if found else ""
+
+
+def _leave_out(path: Path, key: str) -> None:
+    """Take KEY's line out of the translation at PATH: its original's words fall back."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(rf"^{key}: .*\n", "", text, flags=re.M), encoding="utf-8")
 
 
 def partly_welsh(folder: Path) -> tuple[Path, dict[str, tuple[str, ...]]]:
@@ -155,23 +165,22 @@ def partly_welsh(folder: Path) -> tuple[Path, dict[str, tuple[str, ...]]]:
         (areas / slug / "area.cy.yaml").unlink()
         words["areas"].append(_set_name(areas / slug / "area.yaml"))
     for slug in UNTRANSLATED_NAMES:
-        welsh = areas / slug / "area.cy.yaml"
-        welsh.write_text(re.sub(r"^name: .*\n", "", welsh.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+        _leave_out(areas / slug / "area.cy.yaml", "name")
         words["areas"].append(_set_name(areas / slug / "area.yaml"))
     for slug, pattern in UNTRANSLATED_STORIES:
         for welsh in sorted((areas / slug / "news").glob(f"{pattern}.cy.md")):
             welsh.unlink()
             words["stories"].append(_front(welsh.with_name(welsh.name.replace(".cy.md", ".md")), "title"))
     for slug, story in UNTRANSLATED_TITLES:
-        welsh = areas / slug / "news" / f"{story}.cy.md"
-        welsh.write_text(re.sub(r"^title: .*\n", "", welsh.read_text(encoding="utf-8"), flags=re.M), encoding="utf-8")
+        _leave_out(areas / slug / "news" / f"{story}.cy.md", "title")
         words["stories"].append(_front(areas / slug / "news" / f"{story}.md", "title"))
     for slug in UNTRANSLATED_PAGES:
         (site / "content" / "pages" / f"{slug}.cy.md").unlink()
         words["pages"].append(_front(site / "content" / "pages" / f"{slug}.md", "title"))
     for form in UNTRANSLATED_FORMS:
         (site / "forms" / f"{form}.cy.yaml").unlink()
-        words["forms"] += [found for key in ("title", "done_title") if (found := _front(site / "forms" / f"{form}.yaml", key))]
+        original = site / "forms" / f"{form}.yaml"
+        words["forms"] += [found for key in ("title", "done_title") if (found := _front(original, key))]
     (site / "site.cy.yaml").unlink()
     config = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8"))
     words["config"] = [config["name"], config["description"],
