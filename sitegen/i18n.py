@@ -150,10 +150,17 @@ def catalogue(code: str, site_root: Path | None = None) -> Translations:
 
     Raises SitegenError (located) for a site override that does not read or would not
     show as written (sitegen.sitelocale says which)."""
-    subtag = Language(code).subtag
-    theme = LOCALE_DIR / subtag / "LC_MESSAGES" / f"{DOMAIN}.po"
-    site = site_root / SITE_LOCALE_DIR / f"{subtag}.po" if site_root else None
+    theme, site = _catalogue_files(code, site_root)
     return _catalogue(code, theme, _stamp(theme), site, _stamp(site), site_root)
+
+
+@lru_cache(maxsize=64)
+def _catalogue_files(code: str, site_root: Path | None) -> tuple[Path, Path | None]:
+    """The theme's and the site's catalogue files for CODE, worked out once: a build
+    asks for them for every page it renders (the two stats stay, for changes)."""
+    subtag = Language(code).subtag
+    return (LOCALE_DIR / subtag / "LC_MESSAGES" / f"{DOMAIN}.po",
+            site_root / SITE_LOCALE_DIR / f"{subtag}.po" if site_root else None)
 
 
 def catalogue_problems(site_root: Path, languages: tuple[Language, ...]) -> list[Problem]:
