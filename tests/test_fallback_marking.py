@@ -406,3 +406,25 @@ def test_site_words_a_welsh_file_leaves_out_are_marked_exactly(model, data):
                   or (path.endswith("description") and len(text) > 10 and words.startswith(text))
                   or (path == "name" and words in text)}
         assert inside == {path in left_out}, (path, words, inside)
+
+
+def test_a_ward_s_welsh_file_reaches_every_mark_of_its_name(tmp_path):
+    """An area.cy.yaml written for an untranslated ward, then its name given (the same words as the
+    English), rebuilds what marked its name (lists, maps, crumbs, finder, lookups) exactly as a
+    clean build makes them."""
+    site = tmp_path / "site"
+    shutil.copytree(SITES / "bilingual", site, ignore=shutil.ignore_patterns(".cache"))
+    build_cli = partial(run_cli, "build", "--site", str(site), "--build-date", BUILD_DATE)
+    assert build_cli("--out", str(tmp_path / "out"), "--state", str(tmp_path / "state")).exit_code == 0
+    home = tmp_path / "out/cy/index.html"
+    assert marked(home.read_text(encoding="utf-8"), ("South Ward",)) == ["South Ward"]
+    welsh = site / "content/areas/south-ward/area.cy.yaml"
+    for text, still_marked in (("summary: De'r dref.\n", True), ("name: South Ward\nsummary: De'r dref.\n", False)):
+        welsh.write_text(text, encoding="utf-8")
+        assert build_cli("--out", str(tmp_path / "out"), "--state", str(tmp_path / "state")).exit_code == 0
+        assert bool(marked(home.read_text(encoding="utf-8"), ("South Ward",))) == still_marked, text
+        clean = tmp_path / f"clean-{still_marked}"
+        assert build_cli("--out", str(clean), "--state", str(clean) + "-state").exit_code == 0
+        differ = [p.relative_to(clean).as_posix() for p in clean.rglob("*") if p.is_file()
+                  and p.read_bytes() != (tmp_path / "out" / p.relative_to(clean)).read_bytes()]
+        assert differ == [], text

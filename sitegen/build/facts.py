@@ -38,9 +38,10 @@ class AreaFacts(NamedTuple):
 def area_facts(area: Area) -> AreaFacts:
     """The facts of AREA."""
     from ..maps import boundary_digest  # not at the top: a build with nothing to do never needs maps.py
+    from ..outputs.pages import translated_listing
     return AreaFacts(area.name, area.borough, dated_facts(area), feed_urls(area), area.places,
                      boundary_digest(area.boundary),
-                     tuple((code, (v.name, v.borough, v.places)) for code, v in area.translations))
+                     tuple((code, translated_listing(v)) for code, v in area.translations))
 
 
 def feed_urls(area: Area) -> tuple[str, ...]:

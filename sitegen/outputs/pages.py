@@ -130,7 +130,14 @@ def listing(area: Area) -> Listing:
 def listings(area: Area) -> Listings:
     """AREA's listing, and (code, listing) in each language it is translated into: what other
     pages show of it in every language.  A build of a few areas widens when this changes."""
-    return listing(area), tuple((code, listing(version)) for code, version in area.translations)
+    return listing(area), tuple((code, translated_listing(version)) for code, version in area.translations)
+
+
+def translated_listing(version: Area) -> Listing:
+    """The listing of an area's VERSION in another language, its name '' where the translation
+    leaves the name out (the default's shows there, marked): giving a name in the original's
+    words changes it, so the pages that mark the name are made again."""
+    return ("" if "name" in version.fallbacks else version.name, version.borough, version.places)
 
 
 def listing_units(shown: dict[str, Listings],
