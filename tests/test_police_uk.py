@@ -118,7 +118,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def test_creates_an_area_with_every_field(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     result = run_import(site, api, "--force", "leicestershire")
     assert result.exit_code == 0, result.output
     assert "created city-centre (leicestershire/NC04)" in result.output
@@ -157,16 +157,8 @@ def test_creates_an_area_with_every_field(make_site, api, sleeps):
     assert len(ring) == 10
 
 
-def without_welsh(site: Path) -> Path:
-    """SITE (a copy of the example) without its wards' Welsh files, which an import that
-    refreshes a ward's team, priorities or events would leave stale (check refuses those)."""
-    for welsh in (site / "content/areas").glob("*/**/*.cy.*"):
-        welsh.unlink()
-    return site
-
-
 def test_an_imported_site_checks_and_builds(make_site, api, sleeps, tmp_path):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     assert run_import(site, api, "--force", "leicestershire").exit_code == 0
     assert run_import(site, api, "--force", "metropolitan").exit_code == 0
     # The API gives Barnsbury no boundary; check asks for one, as City Centre (no borough either) has one.
@@ -183,7 +175,7 @@ def test_an_imported_site_checks_and_builds(make_site, api, sleeps, tmp_path):
 
 
 def test_met_ids_match_existing_areas_by_code_and_old_code(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     before = len(list((site / "content/areas").iterdir()))
     result = run_import(site, api, "--force", "metropolitan")
     assert result.exit_code == 0, result.output
@@ -206,7 +198,7 @@ def test_met_ids_match_existing_areas_by_code_and_old_code(make_site, api, sleep
 
 
 def test_a_stored_police_uk_id_wins_and_only_chosen_neighbourhoods_are_read(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     becontree = site / "content/areas/becontree/area.yaml"
     becontree.write_text(becontree.read_text() + "police_uk_force: metropolitan\npolice_uk_id: e05000366\n")
     result = run_import(site, api, "--force", "metropolitan", "--neighbourhood", "E05000366")
@@ -217,7 +209,7 @@ def test_a_stored_police_uk_id_wins_and_only_chosen_neighbourhoods_are_read(make
 
 
 def test_a_new_area_whose_name_is_taken_gets_the_id_in_its_address(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     (site / "content/areas/city-centre").mkdir()
     (site / "content/areas/city-centre/area.yaml").write_text("name: City Centre\nborough: Westminster\n")
     result = run_import(site, api, "--force", "leicestershire")
@@ -226,7 +218,7 @@ def test_a_new_area_whose_name_is_taken_gets_the_id_in_its_address(make_site, ap
 
 
 def test_an_unknown_neighbourhood_is_a_usage_problem(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     result = run_import(site, api, "--force", "metropolitan", "--neighbourhood", "E0500002")
     assert result.exit_code == 1
     assert "--neighbourhood: 'E0500002' is not a neighbourhood of 'metropolitan'" in result.output
@@ -234,7 +226,7 @@ def test_an_unknown_neighbourhood_is_a_usage_problem(make_site, api, sleeps):
 
 
 def test_an_unknown_force_names_the_url(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     result = run_import(site, api, "--force", "atlantis")
     assert result.exit_code == 1
     assert f"{api.url}/atlantis/neighbourhoods: not found (HTTP 404)" in result.output
@@ -243,7 +235,7 @@ def test_an_unknown_force_names_the_url(make_site, api, sleeps):
 @pytest.mark.browser
 def test_the_imported_ward_page_with_its_map_has_no_axe_violations(make_site, api, sleeps, tmp_path, serve_dir,
                                                                     page):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     assert run_import(site, api, "--force", "metropolitan").exit_code == 0
     out = tmp_path / "out"
     assert run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE).exit_code == 0
@@ -269,7 +261,7 @@ def test_the_imported_ward_page_with_its_map_has_no_axe_violations(make_site, ap
 
 
 def test_hostile_html_becomes_plain_text(make_site, api, sleeps, tmp_path):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     assert run_import(site, api, "--force", "metropolitan").exit_code == 0
     text = (site / "content/areas/abbey-barking-and-dagenham/area.yaml").read_text()
     for bad in ("alert", "onerror", "onclick", "javascript:", "<img", "<a ", "display:none", "evil", "svg text",
@@ -295,7 +287,7 @@ def test_hostile_html_becomes_plain_text(make_site, api, sleeps, tmp_path):
 
 
 def test_reimport_keeps_editors_pages_and_pinned_fields(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     assert run_import(site, api, "--force", "metropolitan").exit_code == 0
     folder = site / "content/areas/alibon"
     (folder / "news/ward-walk.md").write_text("---\ntitle: Ward walk\ndate: 2026-11-20\n---\nWe walked the ward.\n")
@@ -326,7 +318,7 @@ def test_reimport_keeps_editors_pages_and_pinned_fields(make_site, api, sleeps):
 
 
 def test_reimport_with_nothing_new_writes_nothing(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     assert run_import(site, api, "--force", "metropolitan").exit_code == 0
     folder = site / "content/areas/alibon"
     (folder / "area.yaml").write_text("# An editor's comment\n" + (folder / "area.yaml").read_text())
@@ -338,7 +330,7 @@ def test_reimport_with_nothing_new_writes_nothing(make_site, api, sleeps):
 
 
 def test_once_linked_the_api_is_the_source(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     assert run_import(site, api, "--force", "metropolitan").exit_code == 0
     assert "events" in area_yaml(site, "alibon")
     api.replace("/api/metropolitan/E05000027/events", [])
@@ -348,7 +340,7 @@ def test_once_linked_the_api_is_the_source(make_site, api, sleeps):
 
 
 def test_first_link_pins_what_the_api_does_not_have(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     before = area_yaml(site, "abbey-barking-and-dagenham")
     result = run_import(site, api, "--force", "metropolitan")
     assert "pinned because the API has none, yours kept: events" in result.output
@@ -362,7 +354,7 @@ def test_first_link_pins_what_the_api_does_not_have(make_site, api, sleeps):
 
 
 def test_429_then_success_honours_retry_after(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     api.queue("/api/leicestershire/neighbourhoods", 429, {"Retry-After": "7"})
     api.queue("/api/leicestershire/NC04/people", 503)
     result = run_import(site, api, "--force", "leicestershire")
@@ -373,7 +365,7 @@ def test_429_then_success_honours_retry_after(make_site, api, sleeps):
 
 
 def test_500_everywhere_is_exit_3_naming_the_url_and_changes_nothing(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     before = snapshot(site)
     api.always = (500, {}, b"oops")
     result = run_import(site, api, "--force", "metropolitan")
@@ -386,7 +378,7 @@ def test_500_everywhere_is_exit_3_naming_the_url_and_changes_nothing(make_site, 
 
 
 def test_a_failure_after_some_areas_were_fetched_changes_nothing(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     before = snapshot(site)
     for _ in range(5):
         api.queue("/api/metropolitan/E05000366/people", 502)
@@ -399,7 +391,7 @@ def test_a_failure_after_some_areas_were_fetched_changes_nothing(make_site, api,
 
 def test_a_failure_while_writing_leaves_no_half_written_area(make_site, api, sleeps, monkeypatch):
     import sitegen.importers.police_uk as police_uk
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     before = snapshot(site)
     real_stage, calls = police_uk._stage, []
 
@@ -417,7 +409,7 @@ def test_a_failure_while_writing_leaves_no_half_written_area(make_site, api, sle
 
 
 def test_an_invalid_existing_area_stops_the_import_before_any_request(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     path = site / "content/areas/alibon/area.yaml"
     path.write_text(path.read_text() + "pinned: [teams]\n")
     result = run_import(site, api, "--force", "metropolitan")
@@ -427,7 +419,7 @@ def test_an_invalid_existing_area_stops_the_import_before_any_request(make_site,
 
 
 def test_connection_refused_is_exit_3(make_site, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     result = run_cli("import-police-uk", "--site", str(site), "--api-url", "http://127.0.0.1:9/api",
                      "--force", "metropolitan")
     assert result.exit_code == 3
@@ -458,13 +450,13 @@ def test_answers_that_are_not_worth_retrying_fail_at_once(api):
 
 
 def test_only_http_urls_are_accepted(make_site):
-    result = run_cli("import-police-uk", "--site", str(without_welsh(make_site("example"))), "--force", "metropolitan",
+    result = run_cli("import-police-uk", "--site", str(make_site("example")), "--force", "metropolitan",
                      "--api-url", "file:///etc")
     assert result.exit_code == 1 and "--api-url: 'file:///etc' is not an http(s) URL" in result.output
 
 
 def test_a_force_id_is_checked_before_anything_else(make_site):
-    result = run_cli("import-police-uk", "--site", str(without_welsh(make_site("example"))), "--force", "../etc")
+    result = run_cli("import-police-uk", "--site", str(make_site("example")), "--force", "../etc")
     assert result.exit_code == 2
 
 
@@ -522,7 +514,7 @@ def test_retry_after_as_seconds_or_a_date():
 
 
 def test_control_characters_from_the_api_are_removed_and_long_text_clipped_and_both_reported(make_site, api, sleeps):
-    site = without_welsh(make_site("example"))
+    site = make_site("example")
     api.replace("/api/leicestershire/NC04/events", [])
     api.replace("/api/leicestershire/NC04", {"name": "Hinckley\x1b[31m Central\x07",
                                              "description": "Town\x00 centre. " + "word " * 1500,
