@@ -205,18 +205,25 @@ def welsh_pages(out: Path) -> list[Path]:
     return sorted(p for p in (out / "cy").rglob("*.html") if p.relative_to(out / "cy").parts[0] != "admin")
 
 
+# Not marked yet, both in the ward pages' templates: a ward page's list of its neighbours (a build
+# of a few wards does not know whether their names are translated: Site.neighbours holds names
+# only) and a ward's news index's heading (news_index.html shows page.title, not title_html).
+NOT_YET = (re.compile(r'<ul class="govuk-list sitegen-map__neighbours".*?</ul>', re.S),
+           re.compile(r'<h1 class="govuk-heading-xl">(?:News from|Newyddion o) .*?</h1>', re.S))
+
+
 def test_no_unmarked_words_of_untranslated_records_on_welsh_pages(example):
-    """Every Welsh page: the header, footer, breadcrumbs, home, borough, finder and site pages.
-    What <main> of a ward's own pages (area.html, news*.html, partials/area_*.html) shows of
-    its ward and stories is the partial-translation part's, checked in test_partial_translations."""
+    """Every Welsh page, the two places of NOT_YET aside."""
     out, words = example
     every = tuple(w for found in words.values() for w in found)
     found = {}
     for page in welsh_pages(out):
-        rel = page.relative_to(out).as_posix()
-        missed = unmarked(page.read_text(encoding="utf-8"), every, main=not rel.startswith("cy/areas/"))
+        html = page.read_text(encoding="utf-8")
+        for pattern in NOT_YET:
+            html = pattern.sub("", html)
+        missed = unmarked(html, every)
         if missed:
-            found[rel] = missed
+            found[page.relative_to(out).as_posix()] = missed
     assert found == {}
 
 
