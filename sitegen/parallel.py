@@ -45,24 +45,37 @@ def chunks(items: list[T], count: int) -> list[list[T]]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def parallel_map(task: Callable[[T], R], items: Iterable[T], jobs: int, min_items: int = 200) -> Iterator[R]:
+def parallel_map(task: Callable[[T], R], items: Iterable[T], jobs: int, min_items: int = 200,
+                 meanwhile: Callable[[], object] | None = None) -> Iterator[R]:
     """TASK over ITEMS in up to JOBS processes, yielding results in ITEMS' order.
 
-    An exception TASK raises in a worker is raised here unchanged; a worker that
-    dies raises ServiceError (exit 3)."""
+    MEANWHILE, when given, is called once in this process, which would otherwise
+    only wait: once every item is handed to the workers (before the first item,
+    when there are none).  An exception TASK raises in a worker is raised here
+    unchanged; a worker that dies raises ServiceError (exit 3)."""
     items = list(items)
     if jobs <= 1 or len(items) < min_items:
-        yield from map(task, items)
+        yield from _inline_map(task, items, meanwhile)
         return
     import multiprocessing  # only here: a small rebuild never forks, and need not import it
     if multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
-        yield from map(task, items)
+        yield from _inline_map(task, items, meanwhile)
         return
-    yield from _forked_map(task, items, jobs)
+    yield from _forked_map(task, items, jobs, meanwhile)
 
 
-def _forked_map(task: Callable[[T], R], items: list[T], jobs: int) -> Iterator[R]:
-    """TASK over ITEMS in JOBS forked workers, in order; ServiceError if one dies."""
+def _inline_map(task: Callable[[T], R], items: list[T],
+                meanwhile: Callable[[], object] | None) -> Iterator[R]:
+    """TASK over ITEMS in this process, after MEANWHILE."""
+    if meanwhile is not None:
+        meanwhile()
+    yield from map(task, items)
+
+
+def _forked_map(task: Callable[[T], R], items: list[T], jobs: int,
+                meanwhile: Callable[[], object] | None = None) -> Iterator[R]:
+    """TASK over ITEMS in JOBS forked workers, in order, calling MEANWHILE here once
+    they have it all; ServiceError if one dies."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -75,6 +88,8 @@ def _forked_map(task: Callable[[T], R], items: list[T], jobs: int) -> Iterator[R
     try:
         # Several chunks per worker keep them busy when chunks differ in cost.
         futures: list[Future[list]] = [executor.submit(_run_chunk, part) for part in chunks(items, jobs * 4)]
+        if meanwhile is not None:
+            meanwhile()
         for future in futures:
             yield from future.result()
     except BrokenProcessPool:

@@ -101,3 +101,24 @@ def test_missing_outputs_are_found_from_the_open_output_folder(tmp_path):
     assert missing_outputs(tmp_path, paths, first=True) == ["areas/b/index.html"]
     assert any_missing(tmp_path, paths) and not any_missing(tmp_path, paths[:2])
     assert missing_outputs(tmp_path / "nowhere", paths[:2]) == paths[:2]
+
+
+def test_work_meanwhile_runs_once_here_while_the_workers_work():
+    from sitegen.parallel import parallel_map
+    parent, calls = os.getpid(), []
+    results = list(parallel_map(lambda item: (item, os.getpid()), range(400), jobs=2,
+                                meanwhile=lambda: calls.append(os.getpid())))
+    assert calls == [parent] and [r for r, _ in results] == list(range(400))
+    assert {pid for _, pid in results} != {parent}   # the items went to the workers
+    calls.clear()
+    assert list(parallel_map(str, range(3), jobs=2, meanwhile=lambda: calls.append(1))) == ["0", "1", "2"]
+    assert calls == [1]   # too few items for workers: called all the same
+
+
+def test_a_first_build_hashes_while_rendering_and_reports_its_phases_in_order(make_site, tmp_path):
+    site = make_site("minimal")
+    reporter = Reporter()
+    build(site, tmp_path / "out", DAY, state_dir=tmp_path / "state", reporter=reporter, jobs=2)
+    assert list(reporter.phases) == ["scan", "load and check", "hash", "write", "keep"] and reporter.cold
+    assert load_state(tmp_path / "state").outputs.keys() == set(reporter.rendered + reporter.copied)
+    assert (tmp_path / "state" / "areas").is_dir()   # the area cache, kept while rendering

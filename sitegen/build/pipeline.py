@@ -3,9 +3,10 @@
     scan ──► select ──► load and check ──► hash ──► write ──► keep
     (stamps   (nothing,   (the selection;    (every    (a new tree, or  (state and
      and       some        widened to the     output's  changed files    area cache
-     hashes)   areas, or   whole site if      input)    moved in)        for the
-               the whole)  it reaches other                              next build)
-                           pages)
+     hashes)   areas, or   whole site if      input;    moved in)        for the
+               the whole)  it reaches other   a first                    next build)
+                           pages)             build's while
+                                              its workers render)
 
 One pipeline for every build: a first build, a no-change build, an edit to
 one ward and a new template all go through these steps; only how much the
@@ -66,31 +67,46 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
                 loaded = load(found, WHOLE, root, build_date, state_dir, jobs)
             assert loaded is not None, "the whole site always loads, or raises"
         loaded_all()
-        with reporter.phase("hash"):
-            hashed = input_hashes(found, loaded, build_date)
-            todo = changes(found, loaded, hashed.outputs, out_dir)
+        whole_tree = needs_whole_tree(found)   # a first build: every output renders, into a new tree
+        hashed: list[Hashed] = []
+
+        def hash_inputs() -> None:
+            with reporter.phase("hash"):
+                hashed.append(input_hashes(found, loaded, build_date))
+            if whole_tree:
+                _keep_cache(found, loaded)
+
+        if not whole_tree:
+            hash_inputs()
+            with reporter.phase("hash"):
+                todo = changes(found, loaded, hashed[0].outputs, out_dir)
         with reporter.phase("write"):
-            whole_tree = needs_whole_tree(found)
             rendering = loaded.ctx.outputs if whole_tree else todo.render
             for lang in sorted({o.lang for o in rendering}):   # each language's view, before workers fork
                 loaded.ctx.in_language(lang)
             ledger = publish_calendars(loaded.ctx, rendering)   # events' SEQUENCE, asked before rendering
             # The ledger is saved once the calendars have rendered, before they move in.
-            if whole_tree:
-                write_whole_tree(loaded.ctx, out_dir, jobs, reporter, ledger.save)
+            if whole_tree:   # rendering needs no hashes: they are worked out while the workers render
+                write_whole_tree(loaded.ctx, out_dir, jobs, reporter, ledger.save, meanwhile=hash_inputs)
             else:
                 write_changes(loaded.ctx, todo, out_dir, state_dir, jobs, reporter, ledger.save)
         with reporter.phase("keep"):
-            _keep(found, loaded, hashed, [o.path for o in rendering], root, out_dir, state_dir, build_date)
+            if not whole_tree:
+                _keep_cache(found, loaded)
+            _keep(found, loaded, hashed[0], [o.path for o in rendering], root, out_dir, state_dir, build_date)
         rendered = len(rendering)
-    return BuildResult(loaded.facts.pages, len(hashed.outputs), rendered, out_dir)
+    return BuildResult(loaded.facts.pages, len(hashed[0].outputs), rendered, out_dir)
+
+
+def _keep_cache(found: Scan, loaded: Loaded) -> None:
+    """Save the area cache for the next build: the areas loaded afresh."""
+    state = found.state
+    loaded.cache.save(loaded.facts.areas, None if state.empty else state.site.areas.keys())
 
 
 def _keep(found: Scan, loaded: Loaded, hashed: Hashed, rendered: list[str], root: Path, out_dir: Path,
           state_dir: Path, build_date: date) -> None:
-    """Save the area cache and the state for the next build (RENDERED: the build paths rendered)."""
-    state = found.state
-    loaded.cache.save(loaded.facts.areas, None if state.empty else state.site.areas.keys())
+    """Save the state for the next build (RENDERED: the build paths rendered)."""
     # The feeds of the areas not read are as the selection found them.
     feeds = {**found.last_feeds(), **loaded.feeds} if loaded.selection.areas is not None else loaded.feeds
     sources, outputs = {**found.sources, **feeds}, hashed.outputs

@@ -36,7 +36,7 @@ def write_file(path: Path | str, content: bytes, made: set | None = None) -> Non
     path = os.fspath(path)
     folder = os.path.dirname(path)
     if made is None or folder not in made:
-        os.makedirs(folder, exist_ok=True)
+        _make_folder(folder)
         if made is not None:
             made.add(folder)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
@@ -47,6 +47,18 @@ def write_file(path: Path | str, content: bytes, made: set | None = None) -> Non
                 view = view[os.write(fd, view):]
     finally:
         os.close(fd)
+
+
+def _make_folder(folder: str) -> None:
+    """Make FOLDER if it is not there: one mkdir when its parent is (as for nearly
+    every page's folder, made after its parent's page), os.makedirs otherwise."""
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        if not os.path.isdir(folder):
+            raise
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def sibling(out_dir: Path, kind: str, token: str) -> Path:

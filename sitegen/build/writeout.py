@@ -41,13 +41,14 @@ class Changes:
 
 
 def write_whole_tree(ctx: RenderContext, out_dir: Path, jobs: int, reporter: Reporter,
-                     rendered: Callable[[], None]) -> None:
+                     rendered: Callable[[], None], meanwhile: Callable[[], object] | None = None) -> None:
     """Render every output of CTX, with every asset and media file, into a
-    new tree and swap it in for OUT_DIR, calling RENDERED in between."""
+    new tree and swap it in for OUT_DIR, calling RENDERED in between, and
+    MEANWHILE while the workers render."""
     statics = static_paths(ctx)
     with staging(out_dir) as stage:
         write_file(stage / BUILD_MARKER, marker_text(ctx.site.config.preview))   # publish reads it
-        render_into(ctx, ctx.outputs, stage, jobs)
+        render_into(ctx, ctx.outputs, stage, jobs, meanwhile)
         copy_static(ctx, stage, set(statics))
         rendered()
         swap_into_place(stage, out_dir)
@@ -119,14 +120,16 @@ def same_bytes(path: str, content: bytes) -> bool:
         return False
 
 
-def render_into(ctx: RenderContext, outputs: list[Output], target: Path, jobs: int) -> None:
-    """Render OUTPUTS into TARGET, in JOBS processes when there are many."""
+def render_into(ctx: RenderContext, outputs: list[Output], target: Path, jobs: int,
+                meanwhile: Callable[[], object] | None = None) -> None:
+    """Render OUTPUTS into TARGET, in JOBS processes when there are many (calling
+    MEANWHILE here while they render)."""
     made: set[str] = set()
 
     def render_one(output: Output) -> None:
         write_file(f"{target}/{output.path}", render_located(ctx, output), made)
 
-    for _ in parallel_map(render_one, outputs, jobs):
+    for _ in parallel_map(render_one, outputs, jobs, meanwhile=meanwhile):
         pass
 
 
