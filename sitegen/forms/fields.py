@@ -71,7 +71,12 @@ def _mark(params: dict, question: Question, lang: str, left_out: Callable[[str],
             own[option.hint] = _marked(option.hint, lang)
     places = [params.get("label"), (params.get("fieldset") or {}).get("legend")]
     for item in params.get("items") or ():
-        if item.get("value") is not None:   # an option, not a date's or an address's parts
+        if item.get("value") is None:   # a date's or an address's parts, not an option
+            continue
+        if question.type == "select":   # an <option> holds text only: it takes the lang itself
+            if item.get("text") in own:
+                item["attributes"] = {**(item.get("attributes") or {}), "lang": lang}
+        else:
             places += [item, item.get("hint")]
     for place in places:
         if place and place.get("text") in own:
