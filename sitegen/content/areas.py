@@ -11,7 +11,7 @@ from ..model import Area, Contact, NewsItem, Priority, SocialLink, TeamMember
 from . import markdown_files, slugify
 from .context import LoadContext
 from .events import EVENTS, events_from
-from .frontmatter import read_document
+from .frontmatter import read_document, read_translation
 from .names import AddressName
 from .schema import (
     SLUG_RE,
@@ -284,7 +284,7 @@ def _load_news_translation(ctx: LoadContext, path: Path, original: NewsItem | No
     None when either cannot be used (problems go into CTX)."""
     rel = ctx.rel(path)
     ctx.translation_files.append(rel)
-    doc = read_document(path, rel, ctx.problems)
+    doc = read_translation(path, rel, ctx.problems)
     if doc is None:
         return None
     base = None if original is None else {

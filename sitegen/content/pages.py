@@ -7,7 +7,7 @@ from pathlib import Path
 from ..model import Page
 from . import markdown_files
 from .context import LoadContext
-from .frontmatter import read_document
+from .frontmatter import PAGE_KEYS, read_document, read_translation
 from .schema import SLUG_RE, Field, Record, Str, Where
 from .translations import overlay_parts, sort_names
 
@@ -47,7 +47,7 @@ def _load_translation(ctx: LoadContext, path: Path, original: Page) -> Page | No
     cannot be used (problems go into CTX)."""
     rel = ctx.rel(path)
     ctx.translation_files.append(rel)
-    doc = read_document(path, rel, ctx.problems)
+    doc = read_translation(path, rel, ctx.problems)
     if doc is None:
         return None
     base = {"title": original.title, **({"summary": original.summary} if original.summary else {})}
@@ -70,7 +70,7 @@ def _load_page(ctx: LoadContext, path) -> Page | None:
         ctx.problems.add(rel, 0, 0,
                          "file name must be lowercase letters, digits and hyphens, like 'about-us.md'")
         return None
-    doc = read_document(path, rel, ctx.problems)
+    doc = read_document(path, rel, ctx.problems, PAGE_KEYS)
     if doc is None:
         return _stand_in(slug, rel)
     meta = PAGE.check(doc.meta, Where(rel, (2, 1), ""), ctx.problems) or {}
