@@ -185,7 +185,8 @@ def catalogue_warnings(site_root: Path, languages: tuple[Language, ...]) -> list
         po = site_root / SITE_LOCALE_DIR / f"{language.subtag}.po"
         if po.is_file():
             shown = f"{SITE_LOCALE_DIR}/{po.name}"
-            warnings.extend(sitelocale.fuzzy_warnings(po, shown, _locale(language.code)))
+            theme = sitelocale.Theme.of(_template(), None, _locale(language.code))
+            warnings.extend(sitelocale.fuzzy_warnings(po, shown, _locale(language.code), theme))
     return warnings
 
 

@@ -7,7 +7,8 @@ its placeholders and HTML tags are the theme message's, a plural message has eve
 of the language, and the file's Plural-Forms header (optional: the theme's when absent)
 is the language's.  Anything else is a located problem, `locale/cy.po:LINE[:COL]: what;
 what to do`, and `check` and every build stop (exit 1).  A message marked `#, fuzzy` (a
-draft, which gettext tools leave out) is left out here too, and `check` warns of it.
+draft, which gettext tools leave out) is left out here too, and `check` warns of it; its
+words are not checked, but its msgid (and msgctxt) is: a typo there would never apply.
 
 The words are trusted as HTML by the templates: Jinja's gettext marks a message's words
 safe (its placeholders' values are escaped), in element text and in attribute values alike
@@ -183,16 +184,19 @@ def overrides(path: Path, shown: str, locale: babel.Locale, theme: Theme) -> lis
     words and not fuzzy.  Raises SitegenError with every problem of the file."""
     read_file = read(path, shown, locale, theme.plural_forms)
     problems = _repeat_problems(read_file, shown)
-    kept = [m for m in read_file.catalog if m.id and _has_words(m) and not m.fuzzy]
-    problems.extend(p for message in kept for p in message_problems(message, shown, theme))
+    given = [m for m in read_file.catalog if m.id and _has_words(m)]
+    kept = [m for m in given if not m.fuzzy]
+    for message in given:   # a draft's words may be unfinished, but a msgid with a typo never applies
+        problems.extend(message_problems(message, shown, theme) if not message.fuzzy
+                        else _identity_problems(message, shown, theme))
     if problems:
         raise SitegenError(problems)
     return kept
 
 
-def fuzzy_warnings(path: Path, shown: str, locale: babel.Locale) -> list[Problem]:
+def fuzzy_warnings(path: Path, shown: str, locale: babel.Locale, theme: Theme) -> list[Problem]:
     """A warning at each fuzzy message with words in the override file at PATH: it is left out.
-    Nothing for a file that does not read (its problems are the build's)."""
+    Nothing for a file that does not read, nor for a msgid THEME lacks (the build's problems)."""
     try:
         catalog = read(path, shown, locale).catalog
     except SitegenError:
@@ -200,7 +204,8 @@ def fuzzy_warnings(path: Path, shown: str, locale: babel.Locale) -> list[Problem
     return [Problem(shown, message.lineno or 0, 0,
                     f"the words for {_singular(message.id)!r} are marked fuzzy (a draft), so the theme's "
                     "words show instead; remove '#, fuzzy' above it once the words are right", WARNING)
-            for message in catalog if message.id and message.fuzzy and _has_words(message)]
+            for message in catalog if message.id and message.fuzzy and _has_words(message)
+            and (_singular(message.id), message.context) in theme.messages]
 
 
 def _has_words(message: Message) -> bool:
@@ -231,11 +236,12 @@ def _repeat_problems(read_file: Overrides, shown: str) -> list[Problem]:
 def message_problems(message: Message, shown: str, theme: Theme) -> list[Problem]:
     """What is wrong with one override MESSAGE (with words, not fuzzy) against THEME: each a
     Problem at the msgid's line of the file SHOWN."""
+    unknown = _identity_problems(message, shown, theme)
+    if unknown:
+        return unknown
     english = _singular(message.id)
     line = message.lineno or 0
-    original = theme.messages.get((english, message.context))
-    if original is None:
-        return [Problem(shown, line, 0, _unknown(english, message.context, theme))]
+    original = theme.messages[(english, message.context)]
     shape = _plural_fault(message, original, theme)
     if shape:
         return [Problem(shown, line, 0, shape)]
@@ -245,13 +251,22 @@ def message_problems(message: Message, shown: str, theme: Theme) -> list[Problem
     return [Problem(shown, line, 0, f"the words for {english!r} {fault}") for fault in faults]
 
 
-def _unknown(english: str, context: str | None, theme: Theme) -> str:
+def _identity_problems(message: Message, shown: str, theme: Theme) -> list[Problem]:
+    """[a Problem] when MESSAGE (a draft too) names no message of THEME by its msgid and msgctxt."""
+    english = _singular(message.id)
+    if (english, message.context) in theme.messages:
+        return []
+    return [Problem(shown, message.lineno or 0, 0, _unknown(english, message.context, theme, message.fuzzy))]
+
+
+def _unknown(english: str, context: str | None, theme: Theme, draft: bool = False) -> str:
     contexts = sorted(repr(c) for (msgid, c) in theme.messages if msgid == english and c is not None)
     if contexts:
         return (f"the theme has {english!r} only with msgctxt {' or '.join(contexts)}; write that msgctxt "
                 "line just above its msgid")
     where = f" with msgctxt {context!r}" if context is not None else ""
-    return (f"{english!r}{where} is not a message of the theme, so these words would show nowhere; "
+    never = " (even once '#, fuzzy' is removed)" if draft else ""
+    return (f"{english!r}{where} is not a message of the theme, so these words would show nowhere{never}; "
             f"copy its msgid exactly from {THEME_TEMPLATE}, or remove the message"
             f"{did_you_mean(english, {msgid for msgid, _ in theme.messages})}")
 

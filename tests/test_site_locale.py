@@ -314,10 +314,24 @@ def test_a_fuzzy_message_is_left_out_with_a_warning(tmp_path: Path):
         "show instead; remove '#, fuzzy' above it once the words are right"]
 
 
-def test_a_fuzzy_message_is_not_checked(tmp_path: Path):
-    """A draft may be unfinished; it is not used, so it stops nothing."""
-    write(tmp_path, entry("Find your locl team", "Dewch o hyd", flags="fuzzy"))
+def test_the_words_of_a_fuzzy_message_are_not_checked(tmp_path: Path):
+    """A draft's words may be unfinished; they are not used, so they stop nothing."""
+    write(tmp_path, entry(NOT_FOUND, "Tudalen <b>heb ei", flags="fuzzy") + entry(WARDS[0], "%(enw)s", flags="fuzzy"))
     assert problems(tmp_path) == []
+
+
+def test_a_fuzzy_message_for_a_msgid_the_theme_lacks_is_an_error(tmp_path: Path):
+    """A draft with a typo in its msgid would never show, even once '#, fuzzy' goes: said now,
+    as for any message, with did-you-mean; and no 'remove #, fuzzy' warning for it."""
+    write(tmp_path, entry("Find your locl team", "Dewch o hyd", flags="fuzzy")
+          + entry("midday", "canol dydd", flags="fuzzy"))
+    assert problems(tmp_path) == [
+        "locale/cy.po:2: 'Find your locl team' is not a message of the theme, so these words would show "
+        "nowhere (even once '#, fuzzy' is removed); copy its msgid exactly from "
+        "sitegen/theme/locale/messages.pot, or remove the message; did you mean 'Find your local team'?",
+        "locale/cy.po:6: the theme has 'midday' only with msgctxt 'time of day'; write that msgctxt line "
+        "just above its msgid"]
+    assert i18n.catalogue_warnings(tmp_path, (WELSH,)) == []
 
 
 # 6. Files no build reads ---------------------------------------------------------------------
