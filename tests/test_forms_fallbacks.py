@@ -8,6 +8,10 @@ answers).  The scripts write no English of their own on a page in another langua
 """
 from __future__ import annotations
 
+import json
+import re
+import shutil
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -15,12 +19,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import BUILD_DATE, run_cli
 from sitegen.forms.fields import field
 from sitegen.forms.model import Option, Question
-from sitegen.i18n import Language, activate
+from sitegen.i18n import Language, activate, catalogue
 from sitegen.render import make_environment
 
 HERE = Path(__file__).parent
+MINIMAL = HERE / "sites" / "minimal"
 ENV = make_environment(HERE / "sites" / "minimal")
 QUESTION_FIELD = ENV.from_string('{% from "forms/questions.html" import question_field %}'
                                  "{{ question_field(f) }}")
@@ -92,3 +98,147 @@ def test_every_word_left_out_shows_and_is_marked_the_rest_not(qtype, options, da
         langs = {lang for text, lang in found if text == words}
         assert langs, f"{qtype}: {path} ({words!r}) is not shown"
         assert langs == ({"en"} if path in left_out else {""}), (qtype, path, found)
+
+
+# The built bilingual site -------------------------------------------------------------------
+
+LOST = """\
+title: Report lost property
+summary: Tell us about something you lost.
+pages:
+  - id: lost
+    title: What you lost
+    questions:
+      - name: item
+        type: select
+        label: What did you lose?
+        summary_label: Item
+        required: true
+        options:
+          - {value: keys, label: Keys}
+          - {value: phone, label: Phone}
+        messages:
+          required: Select what you lost
+      - name: contact
+        type: radios
+        label: Do you want us to contact you?
+        required: true
+        options:
+          - {value: "yes", label: "Yes"}
+          - {value: "no", label: "No"}
+      - name: email
+        type: email
+        label: Email address
+        show_when: {field: contact, is: "yes"}
+  - id: more
+    title: More about it
+    skip_when: {field: contact, is: "no"}
+    questions:
+      - name: details
+        type: textarea
+        label: Tell us more
+"""
+# In part: the item's summary label, its 'keys' option and its required message are left out, and
+# the 'yes' option the email question's condition quotes.
+LOST_CY = """\
+title: Rhoi gwybod am eiddo coll
+pages:
+  - id: lost
+    title: Beth wnaethoch chi ei golli
+    questions:
+      - name: item
+        label: Beth wnaethoch chi ei golli?
+        options:
+          - {value: phone, label: Ffôn}
+      - name: contact
+        label: Ydych chi eisiau i ni gysylltu â chi?
+        options:
+          - {value: "no", label: Nac ydw}
+      - name: email
+        label: Cyfeiriad e-bost
+  - id: more
+    title: Mwy amdano
+    questions:
+      - name: details
+        label: Dywedwch fwy wrthym
+"""
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """tests/sites/minimal in English and Welsh with the form above (Welsh in part) and an
+    untranslated copy of it, built once for the module."""
+    root = tmp_path_factory.mktemp("forms-fallbacks") / "site"
+    shutil.copytree(MINIMAL, root, ignore=shutil.ignore_patterns("expected", ".cache"))
+    (root / "forms").mkdir()
+    (root / "forms" / "report-lost.yaml").write_text(LOST, encoding="utf-8")
+    (root / "forms" / "report-lost.cy.yaml").write_text(LOST_CY, encoding="utf-8")
+    (root / "forms" / "report-untranslated.yaml").write_text(LOST, encoding="utf-8")
+    with (root / "site.yaml").open("a", encoding="utf-8") as handle:
+        handle.write("languages: [en, cy]\n")
+    out = root.parent / "build"
+    result = run_cli("build", "--site", str(root), "--out", str(out), "--build-date", BUILD_DATE)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def rules_of(path: Path) -> dict:
+    found = re.search(r"data-sitegen-rules='([^']*)'", path.read_text(encoding="utf-8"))
+    assert found, path
+    return json.loads(unescape(found.group(1)))
+
+
+def test_the_welsh_dropdown_keeps_the_english_option_marked(built):
+    html = (built / "cy" / "forms" / "report-lost" / "index.html").read_text(encoding="utf-8")
+    assert '<option value="keys" lang="en">Keys</option>' in html
+    assert '<option value="phone">Ffôn</option>' in html
+    untranslated = (built / "cy" / "forms" / "report-untranslated" / "index.html").read_text(encoding="utf-8")
+    assert '<option value="phone" lang="en">Phone</option>' in untranslated
+
+
+def test_the_rules_say_which_words_the_script_writes_in_english(built):
+    """Finding 5: the rules carry the lang of each word forms.js writes that falls back."""
+    questions = {q["name"]: q for q in rules_of(built / "cy" / "forms" / "report-lost" / "index.html")["questions"]}
+    item = questions["item"]   # its summary label left out: its messages, which quote it, stay English
+    assert item["lang"] == {"label": "en", "options.keys": "en", **{f"messages.{kind}": "en" for kind in item["messages"]}}
+    assert item["messages"]["required"] == "Select what you lost"
+    assert questions["contact"]["lang"] == {"options.yes": "en"}
+    assert "lang" not in questions["email"] and "lang" not in questions["details"]
+    untranslated = rules_of(built / "cy" / "forms" / "report-untranslated" / "index.html")["questions"]
+    item = next(q for q in untranslated if q["name"] == "item")
+    assert item["lang"] == {"label": "en", "options.keys": "en", "options.phone": "en",
+                            **{f"messages.{kind}": "en" for kind in item["messages"]}}
+    english = rules_of(built / "forms" / "report-lost" / "index.html")
+    assert not any("lang" in q for q in english["questions"]) and "words" not in english
+
+
+def condition_words_of(html: str, marker: str) -> list[tuple[str, str]]:
+    """The words (with their lang) of each element of HTML whose class includes 'sitegen-condition'
+    and whose words include MARKER."""
+    found = []
+    for block in re.findall(r'<(?:p|span) class="[^"]*sitegen-condition[^"]*">.*?</(?:p|span)>\s*</', html,
+                            re.S):
+        words = words_of(block)
+        if any(marker in text for text, _lang in words):
+            found.append(words)
+    assert found, marker
+    return [item for words in found for item in words]
+
+
+def test_a_welsh_condition_quotes_english_words_marked(built):
+    """Finding 6: 'Answer this only if ...' in Welsh, the quoted words it leaves out marked."""
+    welsh = catalogue("cy")
+    answered = welsh.gettext("you answered %(options)s for ‘%(question)s’").split("%")[0].strip()
+    html = (built / "cy" / "forms" / "report-lost" / "index.html").read_text(encoding="utf-8")
+    words = condition_words_of(html, answered)
+    assert ("Yes", "en") in words and ("Nac ydw", "") not in words
+    assert all(lang == "" for text, lang in words if "Ydych chi eisiau" in text)
+    assert not any(lang == "en" and text != "Yes" for text, lang in words)
+    untranslated = (built / "cy" / "forms" / "report-untranslated" / "index.html").read_text(encoding="utf-8")
+    words = condition_words_of(untranslated, answered)
+    assert {("Yes", "en"), ("Do you want us to contact you?", "en"), ("No", "en")} <= set(words)
+    assert all(lang == "" for text, lang in words if answered in text)
+    english = (built / "forms" / "report-lost" / "index.html").read_text(encoding="utf-8")
+    assert "Answer this only if you answered ‘Yes’ for ‘Do you want us to contact you?’." in english
+    assert "Skip this section if you answered ‘No’ for ‘Do you want us to contact you?’." in english
+    assert ' lang="en"' not in english.split("<main", 1)[1]

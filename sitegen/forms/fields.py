@@ -86,6 +86,37 @@ def _mark(params: dict, question: Question, lang: str, left_out: Callable[[str],
         hint["html"] = Markup(hint["html"].replace(escape(question.hint), _marked(question.hint, lang)))
 
 
+def condition_words(trigger: Question, values: tuple[str, ...],
+                    quote: Callable[[str, str], str] | None = None) -> str:
+    """The answers VALUES of TRIGGER that a condition waits for, in words ending its sentence ('Answer
+    this only if ...'): "you answered ‘Yes’ for ‘Do you want us to contact you?’", plain text.  With
+    QUOTE(path, words), each quoted word of TRIGGER (path 'label', 'options.<value>.label') is as
+    QUOTE gives it, and the words are Markup (escaped, but for what QUOTE gives as Markup)."""
+    words: Callable[[str], str] = (lambda text: Markup(escape(text))) if quote else str
+    say = quote or (lambda _path, text: text)
+    quoted = [words("‘{}’").format(say(f"options.{v}.label", trigger.option_label(v))) for v in values]
+    options = words(gettext(" or ")).join(quoted)
+    sentence = (gettext("you ticked %(options)s for ‘%(question)s’") if trigger.type == "checkboxes"
+                else gettext("you answered %(options)s for ‘%(question)s’"))
+    return words(sentence) % {"options": options, "question": say("label", trigger.label)}
+
+
+def marked_condition(text: str, trigger: Question, values: tuple[str, ...], lang: str,
+                     left_out: Callable[[str], bool]) -> str:
+    """TEXT, a condition's sentence on TRIGGER's answers VALUES ('Answer this only if you answered
+    ‘Yes’ for ‘...’.'), as Markup with the quoted words LEFT_OUT names (by their path in TRIGGER:
+    'label', 'options.<value>.label') inside <span lang=LANG>, so a sentence in the page's language
+    quotes them as the default's; TEXT itself when none is (or LANG is '')."""
+    if not lang or not any(left_out(path) for path in ["label"] + [f"options.{v}.label" for v in values]):
+        return text
+
+    def quote(path: str, words: str) -> str:
+        return _marked(words, lang) if left_out(path) else words
+
+    return Markup(escape(text).replace(escape(condition_words(trigger, values)),
+                                       condition_words(trigger, values, quote)))
+
+
 def _label_text(question: Question) -> str:
     if question.required:
         return question.label

@@ -16,6 +16,7 @@ from ..content.yamlsource import LocatedDict, LocatedList, load_yaml_file
 from ..errors import SitegenError, did_you_mean
 from ..i18n import gettext
 from ..sitefiles import name_fault
+from .fields import condition_words
 from .messages import default_messages
 from .model import (
     ALWAYS,
@@ -359,11 +360,8 @@ def _build_question(data: dict, page_id: str, relevant: Condition, show: Match |
 
 
 def _condition_words(trigger: Question, values: tuple[str, ...]) -> str:
-    labels = gettext(" or ").join(f"‘{trigger.option_label(v)}’" for v in values)
-    words = {"options": labels, "question": trigger.label}
-    if trigger.type == "checkboxes":
-        return gettext("you ticked %(options)s for ‘%(question)s’") % words
-    return gettext("you answered %(options)s for ‘%(question)s’") % words
+    # fields.condition_words: the one wording, which a page in another language marks (marked_condition)
+    return condition_words(trigger, values)
 
 
 def _endpoint(default: str, form_id: str) -> str:

@@ -15,9 +15,9 @@ from ..i18n import gettext
 from ..model import Site
 from ..outputs.base import Output, RenderContext, localised_links
 from ..outputs.pages import marked, page_html, page_output, written_lang
-from .fields import field
-from .model import DEFAULT_EXIT_URL, Form, FormsBundle, Triage
-from .rules import form_rules
+from .fields import field, marked_condition
+from .model import DEFAULT_EXIT_URL, Form, FormsBundle, Match, Triage
+from .rules import fallback_langs, form_rules
 from .schema import compile_schema
 from .translation import DONE_WORDS, question_left_out
 
@@ -85,14 +85,55 @@ def render_form(ctx: RenderContext, key: str) -> bytes:
     """A native form: every question on one page, stepped through by forms.js."""
     form = _form(ctx, key)
     written = written_lang(ctx, form) or written_lang(ctx, not form.fallbacks)   # none, all or some words
+    form = _conditions_marked(form, written)
     pages = [(page, [field(q, form.sensitive, localised=bool(form.lang), written=written,
                            left_out=question_left_out(form, page.id, q.name))
                      for q in page.questions]) for page in form.pages]
     return page_html(ctx, "forms/form.html", form.url, form.title, _crumbs(ctx), form=form, pages=pages,
                      title_html=marked(ctx, form.title, form, "title"),
-                     rules=form_rules(form), description=form.summary, sensitive=form.sensitive,
+                     rules=form_rules(form, _script_langs(ctx, form, written)), description=form.summary,
+                     sensitive=form.sensitive,
                      exit_url=form.quick_exit_url,
                      **_translated(form.translated, form.fallbacks - DONE_WORDS))
+
+
+def _script_langs(ctx: RenderContext, form: Form, written: str) -> dict[str, dict[str, str]]:
+    """By question name, the words of FORM that forms.js writes in the default language (tag WRITTEN;
+    '' for none) for want of a translation (rules.fallback_langs)."""
+    if not written:
+        return {}
+    original = _bundle(ctx).languages.get("", _bundle(ctx)).form(form.id)
+    originals = {q.name: q for q in original.questions} if original else {}
+    return {q.name: fallback_langs(q, written, question_left_out(form, page.id, q.name) or _every_word,
+                                   originals.get(q.name))
+            for page in form.pages for q in page.questions}
+
+
+def _conditions_marked(form: Form, written: str) -> Form:
+    """FORM with the words its conditions' sentences quote ('Answer this only if you answered ‘Yes’
+    for ‘...’.', 'Skip this section if ...') marked WRITTEN where its translation leaves them out
+    (fields.marked_condition); FORM itself when WRITTEN is ''."""
+    if not written:
+        return form
+    asked = {q.name: q for q in form.questions}
+
+    def mark(text: str, match: Match | None) -> str:
+        trigger = asked.get(match.field) if match else None
+        if match is None or trigger is None:
+            return text
+        left_out = question_left_out(form, trigger.page, trigger.name) or _every_word
+        return marked_condition(text, trigger, match.values, written, left_out)
+
+    pages = tuple(replace(page, condition_text=mark(page.condition_text, page.skip_when),
+                          questions=tuple(replace(q, condition_text=mark(q.condition_text, q.show_when))
+                                          for q in page.questions))
+                  for page in form.pages)
+    return replace(form, pages=pages)
+
+
+def _every_word(_path: str) -> bool:
+    """An untranslated form's left_out: every word is the original's."""
+    return True
 
 
 def render_form_schema(ctx: RenderContext, key: str) -> bytes:

@@ -6,6 +6,8 @@ conditions: {"field", "is", "many"} matches, {"not": c} and {"all": [c...]}.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from .. import i18n
 from ..i18n import gettext
 from .model import ALWAYS, All, Condition, Form, Match, Not, Question
@@ -24,8 +26,9 @@ def condition_json(cond: Condition):
     return {"all": [condition_json(c) for c in cond.conds]}
 
 
-def question_rules(question: Question) -> dict:
-    """What forms.js needs to know to check, show and summarise one question."""
+def question_rules(question: Question, langs: Mapping[str, str] | None = None) -> dict:
+    """What forms.js needs to know to check, show and summarise one question.  LANGS (fallback_langs)
+    says which of the words it carries are another language's than the page's: forms.js marks them."""
     rules = {"name": question.name, "type": question.type, "label": question.short_label,
              "page": question.page,
              "when": condition_json(question.relevant), "required": question.required,
@@ -39,7 +42,31 @@ def question_rules(question: Question) -> dict:
                             for o in question.options]
     if question.type == "address":
         rules["postcode"] = {"pattern": POSTCODE, "required": question.postcode_required}
+    if langs:
+        rules["lang"] = dict(langs)
     return rules
+
+
+def fallback_langs(question: Question, lang: str, left_out: Callable[[str], bool],
+                   original: Question | None) -> dict[str, str]:
+    """The words of QUESTION that forms.js writes and that are the default language's (tag LANG) for
+    want of a translation: {path: LANG}, the path in question_rules' words: 'label' (the summary
+    label, else the label), 'options.<value>' (an option's label), 'messages.<kind>'.  LEFT_OUT
+    says which of the question's words its translation leaves out ('summary_label',
+    'options.<value>.label', 'messages.required': fields.field's); a message is the default's too
+    where it is ORIGINAL's (the question in the default language), as the messages quoting a word
+    left out are (translation._original_messages)."""
+    found = {}
+    if left_out("summary_label" if question.summary_label else "label"):
+        found["label"] = lang
+    for option in question.options:
+        if left_out(f"options.{option.value}.label"):
+            found[f"options.{option.value}"] = lang
+    originals = original.messages if original else {}
+    for kind, message in question.messages.items():
+        if left_out(f"messages.{kind}") or originals.get(kind) == message:
+            found[f"messages.{kind}"] = lang
+    return found
 
 
 def _pattern(question: Question) -> str:
@@ -52,13 +79,15 @@ def _pattern(question: Question) -> str:
     return anchored(question.pattern) if question.pattern else ""
 
 
-def form_rules(form: Form) -> dict:
-    """The rules of a whole form; a form in a language but the default carries forms.js's words."""
+def form_rules(form: Form, langs: Mapping[str, Mapping[str, str]] | None = None) -> dict:
+    """The rules of a whole form; a form in a language but the default carries forms.js's words,
+    and LANGS, by question name, the fallback_langs of its questions' words."""
+    langs = langs or {}
     rules = {
         "id": form.id,
         "sensitive": form.sensitive,
         "pages": [{"id": p.id, "title": p.title, "when": condition_json(p.relevant)} for p in form.pages],
-        "questions": [question_rules(q) for q in form.questions],
+        "questions": [question_rules(q, langs.get(q.name)) for q in form.questions],
     }
     if form.lang:
         rules["words"] = script_words()

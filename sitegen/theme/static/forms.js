@@ -19,6 +19,9 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
 const WORDS = { notGiven: "Not given", change: "Change", problem: "There is a problem", error: "Error:",
   confirmed: "Confirmed", unexpected: "Unexpected answer", months: MONTHS };
 let words = WORDS;
+// The language a question's words are written in, by their path in its rules ("label", "options.<value>",
+// "messages.<kind>"), when the page's translation left them out: "" for the page's own.
+const langOf = (q, path) => (q && q.lang && q.lang[path]) || "";
 const withoutError = (title) => (title.startsWith(`${words.error} `) ? title.slice(words.error.length + 1) : title);
 
 // ---- Answers, conditions and checks: no DOM, shared with the tests ----
@@ -174,7 +177,10 @@ export function validateAnswers(rules, pairs, today) {
   for (const q of rules.questions) {
     if (!holds(q.when, pairs)) continue;
     const problem = checkQuestion(q, pairs, today);
-    if (problem) errors.push({ name: q.name, kind: problem[0], message: q.messages[problem[0]], target: problem[1] || q.name });
+    if (problem) {
+      errors.push({ name: q.name, kind: problem[0], message: q.messages[problem[0]], target: problem[1] || q.name,
+        lang: langOf(q, `messages.${problem[0]}`) });
+    }
   }
   const known = new Set(rules.questions.flatMap(inputNames).concat(SPAM_FIELDS));
   for (const name of Object.keys(pairs)) {
@@ -215,12 +221,27 @@ function make(tag, className, text) {
   return el;
 }
 
+// TEXT as a node: inside <span lang=LANG> when it is another language's words than the page's (langOf).
+function written(text, lang) {
+  return lang ? Object.assign(make("span", "", text), { lang }) : document.createTextNode(text);
+}
+
 // "29 June 2026" on check your answers; the parts as typed when they are no date; "" when blank.
 function formatDate(q, pairs) {
   const [d, m, y] = DATE_PARTS.map((p) => valuesOf(pairs, `${q.name}-${p}`)[0] || "");
   const iso = dateFromParts(d, m, y);
   const month = iso && words.months[Number(iso.slice(5, 7)) - 1];
   return month ? `${Number(d)} ${month} ${y}` : [d, m, y].filter(Boolean).join(" ");
+}
+
+// The answer as nodes for check your answers: each option's label marked with its language (langOf).
+function answerNodes(q, pairs) {
+  if (!q.options) return [formatAnswer(q, pairs)].filter(Boolean);
+  return valuesOf(pairs, q.name).flatMap((x, i) => {
+    const option = q.options.find((o) => o.value === x);
+    const node = option ? written(option.label, langOf(q, `options.${x}`)) : x;
+    return i ? ["\n", node] : [node];
+  });
 }
 
 function formatAnswer(q, pairs) {
@@ -359,18 +380,21 @@ class Stepper {
     const pairs = this.pairs();
     for (const page of this.relevantPages()) {
       for (const q of this.rules.questions.filter((x) => x.page === page.id && holds(x.when, pairs))) {
-        list.append(this.summaryRow(q, page.id, formatAnswer(q, pairs)));
+        list.append(this.summaryRow(q, page.id, answerNodes(q, pairs)));
       }
     }
   }
 
   summaryRow(q, pageId, answer) {
     const row = make("div", "govuk-summary-list__row");
-    const value = make("dd", "govuk-summary-list__value sitegen-answer", answer || words.notGiven);
+    const value = make("dd", "govuk-summary-list__value sitegen-answer");
+    value.append(...(answer.length ? answer : [words.notGiven]));
     const actions = make("dd", "govuk-summary-list__actions");
     const link = make("a", "govuk-link", words.change);
     link.href = `#${inputNames(q)[0]}`;
-    link.append(make("span", "govuk-visually-hidden", ` ${q.label}`));
+    const hidden = make("span", "govuk-visually-hidden", " ");
+    hidden.append(written(q.label, langOf(q, "label")));
+    link.append(hidden);
     link.addEventListener("click", (event) => {
       event.preventDefault();
       this.returnToCheck = true;
@@ -378,7 +402,9 @@ class Stepper {
       document.getElementById(inputNames(q)[0])?.focus();
     });
     actions.append(link);
-    row.append(make("dt", "govuk-summary-list__key", q.label), value, actions);
+    const key = make("dt", "govuk-summary-list__key");
+    key.append(written(q.label, langOf(q, "label")));
+    row.append(key, value, actions);
     return row;
   }
 
@@ -393,7 +419,8 @@ class Stepper {
     alert.append(make("h2", "govuk-error-summary__title", words.problem), body);
     summary.append(alert);
     for (const error of errors) {
-      const link = make("a", "", error.message);
+      const link = make("a");
+      link.append(written(error.message, error.lang));
       link.href = `#${error.target}`;
       const item = make("li");
       item.append(link);
@@ -413,7 +440,7 @@ class Stepper {
     const message = make("p", "govuk-error-message");
     message.id = `${error.name}-error`;
     message.dataset.sitegenError = "";
-    message.append(make("span", "govuk-visually-hidden", "Error:"), ` ${error.message}`);
+    message.append(make("span", "govuk-visually-hidden", words.error), " ", written(error.message, error.lang));
     (group.querySelector(`[id="${error.name}-hint"]`) || group.querySelector("legend, label")).after(message);
     const described = group.querySelector("fieldset") || group.querySelector("input, textarea, select");
     described.setAttribute("aria-describedby", `${described.getAttribute("aria-describedby") || ""} ${message.id}`.trim());
@@ -447,7 +474,9 @@ class Stepper {
     const errors = this.pageErrors("");
     for (const name of listed) {
       if (!errors.some((e) => e.name === name)) {
-        errors.push({ name, kind: "check", message: this.byName[name].messages.invalid, target: inputNames(this.byName[name])[0] });
+        const q = this.byName[name];
+        errors.push({ name, kind: "check", message: q.messages.invalid, target: inputNames(q)[0],
+          lang: langOf(q, "messages.invalid") });
       }
     }
     const order = this.rules.questions.map((q) => q.name);
