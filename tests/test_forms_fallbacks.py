@@ -242,3 +242,32 @@ def test_a_welsh_condition_quotes_english_words_marked(built):
     assert "Answer this only if you answered ‘Yes’ for ‘Do you want us to contact you?’." in english
     assert "Skip this section if you answered ‘No’ for ‘Do you want us to contact you?’." in english
     assert ' lang="en"' not in english.split("<main", 1)[1]
+
+
+@pytest.mark.browser
+def test_the_script_marks_the_english_words_it_writes_on_a_welsh_form(page, built, serve_dir):
+    """Findings 3 and 5 in Chromium: on the Welsh form translated in part, the error summary, the
+    inline error (after the hidden Welsh 'Gwall:') and check your answers give the words left out
+    inside lang="en", and only those."""
+    welsh = catalogue("cy")
+    page.goto(f"{serve_dir(built)}/cy/forms/report-lost/")
+    page.click("[data-sitegen-continue] button")
+    assert page.title().startswith(welsh.gettext("Error:") + " ")
+    summary = page.locator(".govuk-error-summary__list")
+    assert summary.locator('[lang="en"]').all_inner_texts() == ["Select what you lost"]
+    assert len(summary.locator("li").all()) == 2          # the radios' message is Welsh, unmarked
+    inline = page.locator("#item-error")
+    assert inline.locator(".govuk-visually-hidden").inner_text() == welsh.gettext("Error:") == "Gwall:"
+    assert inline.locator('[lang="en"]').inner_text() == "Select what you lost"
+    assert page.locator("#contact-error [lang]").count() == 0
+    page.select_option("#item", "keys")
+    page.check('input[name="contact"][value="no"]')
+    page.click("[data-sitegen-continue] button")
+    rows = page.locator("[data-sitegen-summary] .govuk-summary-list__row")
+    assert rows.count() == 2
+    item, contact = rows.nth(0), rows.nth(1)
+    assert item.locator('.govuk-summary-list__key [lang="en"]').inner_text() == "Item"
+    assert item.locator('.govuk-summary-list__value [lang="en"]').inner_text() == "Keys"
+    assert item.locator('.govuk-summary-list__actions [lang="en"]').inner_text() == "Item"
+    assert contact.locator("[lang]").count() == 0
+    assert contact.locator(".govuk-summary-list__value").inner_text() == "Nac ydw"
