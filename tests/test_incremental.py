@@ -73,6 +73,13 @@ def add_area(site, rng):
     (folder / "area.yaml").write_text(
         f"name: Ward {slug}\nborough: {rng.choice(['Testshire', 'Otherton'])}\nevents:\n"
         f"  - id: meeting\n    title: Meeting\n    start: 2026-12-{rng.randint(1, 28):02d}T18:00\n")
+    if (site / AREA / "boundary.geojson").exists():   # check refuses a ward without one beside wards with one
+        number = int(slug.rpartition("-")[2])
+        west, south = 10 + number % 100 * 0.02, 50 + number // 100 * 0.02   # a square of its own
+        ring = [[west, south], [west + 0.01, south], [west + 0.01, south + 0.01], [west, south + 0.01],
+                [west, south]]
+        (folder / "boundary.geojson").write_text(
+            f'{{"type":"Feature","properties":{{}},"geometry":{{"type":"Polygon","coordinates":[{ring}]}}}}')
 
 
 def delete_area(site, rng):
@@ -153,6 +160,8 @@ DAYS = ["2026-11-28", "2026-12-04", "2026-12-30", "2027-01-11"]
 def edit_welsh_area(site, rng):
     """Edit north ward's Welsh summary (tests/sites/bilingual)."""
     path = site / AREA / "area.cy.yaml"
+    if not path.exists():   # toggle_welsh_area took it away
+        return
     path.write_text(path.read_text().replace("summary:", f"summary: Newid {rng.randint(0, 999)}.", 1))
 
 
@@ -160,6 +169,8 @@ def rename_welsh_area(site, rng):
     """Rename north ward in Welsh: the Welsh home, borough and finder pages and south ward's
     Welsh page (which names its neighbour) show the name; the English pages do not."""
     path = site / AREA / "area.cy.yaml"
+    if not path.exists():   # toggle_welsh_area took it away
+        return
     lines = [line for line in path.read_text().splitlines() if not line.startswith("name:")]
     path.write_text("\n".join([f"name: Ward {rng.randint(0, 999)}", *lines]) + "\n")
 
@@ -175,6 +186,8 @@ def toggle_welsh_story(site, rng):
 
 def edit_welsh_site(site, rng):
     path = site / "site.cy.yaml"
+    if not path.exists():
+        return
     path.write_text(path.read_text().replace("name: Heddlu Prawf", f"name: Heddlu Prawf {rng.randint(0, 9)}", 1))
 
 
@@ -187,12 +200,64 @@ def toggle_welsh_page(site, rng):
         path.write_text(f"---\ntitle: Amdanom ni {rng.randint(0, 999)}\n---\nGweler [y gogledd](/areas/north-ward/).\n")
 
 
+def _welsh_file(site: Path, rng: random.Random) -> Path:
+    """The area.cy.yaml of one of the bilingual site's wards (it may not exist)."""
+    return site / "content/areas" / rng.choice(["north-ward", "south-ward"]) / "area.cy.yaml"
+
+
+def _english_name(welsh: Path) -> str:
+    """The name in the area.yaml beside WELSH."""
+    return next(line for line in (welsh.parent / "area.yaml").read_text().splitlines()
+                if line.startswith("name:")).partition(":")[2].strip()
+
+
+def toggle_welsh_area(site, rng):
+    """Take a ward's area.cy.yaml away, or write one whose name is its English name (the same
+    words: only whether it is translated changes, so its name is marked or not elsewhere)."""
+    path = _welsh_file(site, rng)
+    if not path.parent.is_dir():
+        return
+    if path.exists():
+        path.unlink()
+    else:
+        path.write_text(f"name: {_english_name(path)}\nsummary: Newid {rng.randint(0, 999)}.\n")
+
+
+def toggle_welsh_name(site, rng):
+    """Take the name out of a ward's area.cy.yaml, or give it back as the English name."""
+    path = _welsh_file(site, rng)
+    if not path.exists():
+        return
+    lines = [line for line in path.read_text().splitlines() if not line.startswith("name:")]
+    if len(lines) == len(path.read_text().splitlines()):
+        lines.insert(0, f"name: {_english_name(path)}")
+    path.write_text("".join(f"{line}\n" for line in lines))
+
+
+def empty_welsh_area(site, rng):
+    """Empty a ward's area.cy.yaml (a translation that gives nothing), when it has one."""
+    path = _welsh_file(site, rng)
+    if path.exists():
+        path.write_text("")
+
+
+def toggle_welsh_site(site, rng):
+    """Take site.cy.yaml away, or write one that leaves the name out (or gives the English one)."""
+    path = site / "site.cy.yaml"
+    if path.exists():
+        path.unlink()
+    else:
+        name = rng.choice(["", "name: Test Police\n"])
+        path.write_text(f"{name}description: Safle bach {rng.randint(0, 999)}.\n")
+
+
 WELSH_OPERATIONS = [edit_welsh_area, edit_welsh_area, rename_welsh_area, toggle_welsh_story, edit_welsh_site,
-                    toggle_welsh_page]
+                    toggle_welsh_page, toggle_welsh_area, toggle_welsh_area, toggle_welsh_name, empty_welsh_area,
+                    toggle_welsh_site]
 
 
 @pytest.mark.parametrize("name, seed", [("minimal", 1), ("minimal", 2), ("minimal", 3), ("minimal", 4),
-                                        ("bilingual", 5), ("bilingual", 6)])
+                                        ("bilingual", 5), ("bilingual", 6), ("bilingual", 7), ("bilingual", 8)])
 def test_random_edits_incremental_equals_clean(make_site, tmp_path, name, seed):
     rng = random.Random(seed)
     site = make_site(name)
@@ -600,4 +665,29 @@ def test_an_edit_to_site_yaml_that_shapes_no_area_keeps_the_area_cache(make_site
     reported = build_here(site, tmp_path)
     assert reported.selection == Selection(None) and reported.rendered and not reported.cold
     assert shard_files(tmp_path / "state") == before
+    assert_same_as_clean(site, tmp_path)
+
+
+WELSH_NORTH = f"{AREA}/area.cy.yaml"
+
+
+@pytest.mark.parametrize("before, after", [
+    ("name: North Ward\nsummary: Gogledd.\n", None),   # deleted: its story's translation keeps a Welsh version
+    (None, "name: North Ward\nsummary: Gogledd.\n"),   # created
+    ("name: North Ward\nsummary: Gogledd.\n", ""),     # emptied
+    ("name: North Ward\nsummary: Gogledd.\n", "summary: Gogledd.\n"),   # its name taken out
+    ("summary: Gogledd.\n", "name: North Ward\nsummary: Gogledd.\n"),   # its name given
+])
+def test_whether_a_ward_is_translated_reaches_every_page_that_marks_its_name(make_site, tmp_path, before, after):
+    """North ward's Welsh name is its English name, so only whether it is translated (and so marked
+    lang="en" on the Welsh home, borough and finder pages and lookups) changes: the incremental
+    build makes what a clean build makes (reviewer's finding 4)."""
+    site = make_site("bilingual")
+    welsh = site / WELSH_NORTH
+    for text in (before, after):
+        if text is None:
+            welsh.unlink(missing_ok=True)
+        else:
+            welsh.write_text(text)
+        build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     assert_same_as_clean(site, tmp_path)

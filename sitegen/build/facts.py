@@ -27,7 +27,9 @@ class AreaFacts(NamedTuple):
     feeds: tuple[str, ...]   # the URLs of the feeds it shows
     places: tuple[str, ...] = ()   # the place names the name filter finds it by
     boundary: str = ""             # maps.boundary_digest: its outline, which the maps and location index show
-    translations: tuple[tuple[str, Listing], ...] = ()   # (code, its listing) per language translated into
+    # (code, its listing) per language translated into, its name '' where that one leaves it out
+    # (outputs.pages.listings): whether other pages mark the name is part of what is compared
+    translations: tuple[tuple[str, Listing], ...] = ()
 
     @property
     def listings(self) -> Listings:
@@ -38,10 +40,9 @@ class AreaFacts(NamedTuple):
 def area_facts(area: Area) -> AreaFacts:
     """The facts of AREA."""
     from ..maps import boundary_digest  # not at the top: a build with nothing to do never needs maps.py
-    from ..outputs.pages import translated_listing
+    from ..outputs.pages import listings
     return AreaFacts(area.name, area.borough, dated_facts(area), feed_urls(area), area.places,
-                     boundary_digest(area.boundary),
-                     tuple((code, translated_listing(v)) for code, v in area.translations))
+                     boundary_digest(area.boundary), listings(area)[1])
 
 
 def feed_urls(area: Area) -> tuple[str, ...]:

@@ -128,15 +128,19 @@ def listing(area: Area) -> Listing:
 
 
 def listings(area: Area) -> Listings:
-    """AREA's listing, and (code, listing) in each language it is translated into: what other
-    pages show of it in every language.  A build of a few areas widens when this changes."""
-    return listing(area), tuple((code, translated_listing(version)) for code, version in area.translations)
+    """AREA's listing, and (code, listing) in each language it is translated into (it has an
+    area.<code>.yaml: a version made for its stories alone shows the original, as no entry
+    does): what other pages show of it in every language, the marking included (translated_listing).
+    A build of a few areas widens when this changes."""
+    return listing(area), tuple((code, translated_listing(version)) for code, version in area.translations
+                                if version.source != area.source)
 
 
 def translated_listing(version: Area) -> Listing:
-    """The listing of an area's VERSION in another language, its name '' where the translation
-    leaves the name out (the default's shows there, marked): giving a name in the original's
-    words changes it, so the pages that mark the name are made again."""
+    """The listing of an area's translated VERSION in another language, its name '' where the
+    translation leaves the name out (the default's shows there, marked): giving a name in the
+    original's words, or taking the translation away, changes it, so the pages that mark the name
+    are made again."""
     return ("" if "name" in version.fallbacks else version.name, version.borough, version.places)
 
 
@@ -204,15 +208,20 @@ def page_html(ctx: RenderContext, template: str, url: str, title: str, crumbs: l
     language for want of a translation (a notice says so, and the content is marked with the
     default's lang); and `title_html`, TITLE as Markup with an untranslated record's words
     marked (`marked`, `marked_in`), for the page's heading and last breadcrumb (<title> cannot
-    mark a part: it shows TITLE)."""
+    mark a part: it shows TITLE); `description` (site.yaml's when none) and `description_lang`,
+    the default's tag when the description is a record's words shown for want of a translation
+    (written_lang), for <meta name="description" lang>."""
     config = ctx.site.config
     translated = values.pop("translated", True)
     partly = values.pop("partly", False)   # what a translation leaves out shows (language_values)
+    description, description_lang = values.pop("description", ""), values.pop("description_lang", "")
+    if not description:
+        description, description_lang = config.description, written_lang(ctx, config, "description")
     html = ctx.env.get_template(template).render(
         site_values(ctx),
         page={"url": url, "canonical": config.url(ctx.address(url)), "title": title,
               "title_html": values.pop("title_html", title),
-              "description": values.pop("description", "") or config.description,
+              "description": description, "description_lang": description_lang,
               "breadcrumbs": [{"text": text, "href": href} for text, href in crumbs],
               **language_values(ctx, url, translated, partly)},
         **values)
@@ -504,7 +513,8 @@ def render_area(ctx: RenderContext, key: str) -> bytes:
                      feeds=latest_posts(site.config, area, site.build_date),
                      translated=is_translated(ctx, area), partly=_area_partly(ctx, area),
                      description=area.summary or gettext("Your neighbourhood police team in %(name)s.") % {
-                         "name": area.name})
+                         "name": area.name},
+                     description_lang=written_lang(ctx, area, "summary") if area.summary else "")
 
 
 def render_news_index(ctx: RenderContext, key: str) -> bytes:
@@ -531,6 +541,7 @@ def render_news(ctx: RenderContext, key: str) -> bytes:
                      title_html=marked(ctx, item.title, item, "title"),
                      full_name=site.full_name(area), item=item,
                      body_html=ctx.body_html(body_source(ctx, item)), description=item.summary,
+                     description_lang=written_lang(ctx, item, "summary"),
                      translated=is_translated(ctx, item), partly=partly_translated(ctx, item))
 
 
@@ -543,6 +554,7 @@ def render_page(ctx: RenderContext, key: str) -> bytes:
     return page_html(ctx, template, page.url, page.title, [(gettext("Home"), "/")], content=page,
                      title_html=marked(ctx, page.title, page, "title"),
                      body_html=ctx.body_html(body_source(ctx, page)), description=page.summary,
+                     description_lang=written_lang(ctx, page, "summary"),
                      translated=is_translated(ctx, page), partly=partly_translated(ctx, page))
 
 

@@ -65,13 +65,16 @@ def render_atom(ctx: RenderContext, key: str) -> bytes:
     # The feed's title names the ward and the site, in any language: proper names (WCAG 3.1.2), and
     # Atom's text constructs cannot mark a part's language.
     title = gettext("%(name)s neighbourhood news") % {"name": ctx.site.full_name(area)}
+    # RFC 4287 allows xml:lang on the person, not on its name: where site.<code>.yaml leaves the
+    # name out, the author is in the default's words
+    author_lang = _xml_lang(written_lang(ctx, config, "name"))
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>',
         f"  <id>{escape(feed_url)}</id>",
         f"  <title>{escape(title)} - {escape(config.name)}</title>",
         f"  <updated>{_atom_time(updated)}</updated>",
-        f"  <author><name>{escape(config.name)}</name></author>",
+        f"  <author{author_lang}><name>{escape(config.name)}</name></author>",
         f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
         f'  <link rel="alternate" type="text/html" href={quoteattr(config.url(ctx.address(area.url)))}/>',
     ]
