@@ -18,7 +18,7 @@ from sitegen.content.schema import Where
 from sitegen.content.yamlsource import parse_yaml
 from sitegen.errors import Problems
 from sitegen.forms.messages import default_messages
-from sitegen.forms.translation import FORM_SHAPE, Overlay
+from sitegen.forms.translation import overlay_form
 from sitegen.i18n import Language, activate, catalogue
 from test_schema_contract import ajv_verdicts
 
@@ -157,18 +157,18 @@ def test_every_problem_of_a_translation_is_located(tmp_path):
         "nodes:\n  danger:\n    answers:\n      - label: Oes\n", encoding="utf-8")
     output = check_output(root)
     expected = [
-        ("forms/report-test.cy.yaml:2:", "'category' is shared by every language; change it in "
-                                         "forms/report-test.yaml"),
+        ("forms/report-test.cy.yaml:2:", "category: is the same in every language, and differs from"
+                                         " forms/report-test.yaml; change it in forms/report-test.yaml"),
         ("forms/report-test.cy.yaml:3:", "unknown key 'colour'"),
-        ("forms/report-test.cy.yaml:8:", "'required' is shared by every language"),
-        ("forms/report-test.cy.yaml:10:", "value 'large' is not in forms/report-test.yaml"),
+        ("forms/report-test.cy.yaml:8:", "required: is the same in every language"),
+        ("forms/report-test.cy.yaml:10:", "no item with value 'large' in forms/report-test.yaml"),
         ("forms/report-test.cy.yaml:12:", "an option is translated as a mapping of its value and its words"),
-        ("forms/report-test.cy.yaml:13:", "name 'nothing' is not in forms/report-test.yaml"),
-        ("forms/report-test.cy.yaml:15:", "id 'elsewhere' is not in forms/report-test.yaml"),
+        ("forms/report-test.cy.yaml:13:", "no item with name 'nothing' in forms/report-test.yaml"),
+        ("forms/report-test.cy.yaml:15:", "no item with id 'elsewhere' in forms/report-test.yaml"),
         ("forms/report-test.cy.yaml:17:", "id 'what' is translated twice"),
         ("forms/report-test.fr.yaml:1:1:", "is for the language 'fr'"),
         ("forms/report-nothing.cy.yaml:1:1:", "translates forms/report-nothing.yaml, which does not exist"),
-        ("forms/triage.cy.yaml:3:", "has 1 items but forms/triage.yaml has 2"),
+        ("forms/triage.cy.yaml:3:", "nodes.danger.answers: has 1 item here but 2 items in forms/triage.yaml"),
     ]
     for where, message in expected:
         assert any(line.startswith(where) and message in line for line in output.splitlines()), \
@@ -195,8 +195,8 @@ WORDS = st.text(st.characters(categories=("L", "N", "Zs"), exclude_characters="\
 def overlay(text: str) -> tuple[object, list]:
     problems = Problems()
     raw = parse_yaml(text, "forms/report-test.cy.yaml")
-    merged = Overlay("forms/report-test.cy.yaml", "forms/report-test.yaml", problems).mapping(
-        ORIGINAL, raw, Where("forms/report-test.cy.yaml", (1, 1), ""), FORM_SHAPE)
+    merged, _ = overlay_form(ORIGINAL, raw, Where("forms/report-test.cy.yaml", (1, 1), ""),
+                             "forms/report-test.yaml", problems)
     return merged, list(problems)
 
 
@@ -219,7 +219,7 @@ def test_a_different_shared_value_is_located_where_it_is_written(shared, line):
     padding = "# a comment\n" * line
     _, problems = overlay(f"{padding}pages:\n  - id: what\n    questions:\n"
                           f"      - name: details\n        {key}: {value}\n")
-    assert [(p.line, f"'{key}' is shared by every language" in p.message) for p in problems] == \
+    assert [(p.line, f"{key}: is the same in every language" in p.message) for p in problems] == \
         [(line + 5, True)]
     assert problems[0].col in (9, 9 + len(key) + 2)   # the key, or its value when that is a scalar
 

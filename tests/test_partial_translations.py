@@ -32,7 +32,7 @@ from sitegen.content.translations import (
 )
 from sitegen.content.yamlsource import parse_yaml
 from sitegen.errors import Problems
-from sitegen.forms.translation import FORM_SHAPE, left_out
+from sitegen.forms.translation import overlay_form
 from test_forms_lang import bilingual_site
 
 SITES = Path(__file__).parent / "sites"
@@ -414,10 +414,18 @@ FORM_PATHS = (
 def test_a_form_translation_leaves_out_exactly_the_words_it_does_not_give(chosen):
     source = Path(__file__).parent / "fixtures/forms_lang/report-test.yaml"
     original = parse_yaml(source.read_text(), "report-test.yaml")
-    every = set(left_out(original, None, FORM_SHAPE))
+    every = form_left_out(original, None)
     assert every == set(FORM_PATHS)
     text = parse_yaml(yaml.safe_dump(form_translation(original, chosen), allow_unicode=True), "x.cy.yaml")
-    assert set(left_out(original, text, FORM_SHAPE)) == every - chosen
+    assert form_left_out(original, text) == every - chosen
+
+
+def form_left_out(original: object, text: object) -> frozenset[str]:
+    """The words of ORIGINAL (a form as parsed) that TEXT (its translation as parsed) leaves out."""
+    problems = Problems()
+    _, fallbacks = overlay_form(original, text, Where("x.cy.yaml", (1, 1), ""), "report-test.yaml", problems)
+    assert not problems, list(problems)
+    return fallbacks
 
 
 def test_a_welsh_form_marks_the_words_its_translation_leaves_out_and_check_names_them(tmp_path):

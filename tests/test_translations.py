@@ -37,7 +37,7 @@ THING = Record(name="thing", fields=[
     Field("day", Date()),
     Field("tags", ListOf(Str()), translatable=True),
     Field("people", ListOf(PERSON)),
-    Field("events", ListOf(EVENT)),
+    Field("events", ListOf(EVENT, key="id")),
 ])
 
 words = st.from_regex(r"[A-Za-z]{1,6}( [A-Za-z]{1,6}){0,2}", fullmatch=True)

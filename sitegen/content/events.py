@@ -116,7 +116,7 @@ EVENT = _EventRecord(name="event", fields=[
     Field("description", Text(2000), doc="A few sentences about it.", translatable=True),
 ])
 
-EVENTS = EventList(EVENT, 200)
+EVENTS = EventList(EVENT, 200, key="id")
 
 
 def events_from(area_slug: str, checked: list[dict], host: str) -> tuple[Event, ...]:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from ..errors import Problems, did_you_mean
@@ -333,6 +333,12 @@ class ListOf(Kind):
 
     item: Kind
     max_items: int = 500
+    # The field by which a translation's items are matched to the original's ('id' for events,
+    # 'name' for form questions); "" matches them by place (content/translations.py).
+    key: str = ""
+    # False for a list whose loader checks each item itself (forms' RawList); a translation's
+    # list is checked item by item all the same (translations.optional).
+    checks_items: ClassVar[bool] = True
 
     def describe(self) -> str:
         return "a list"

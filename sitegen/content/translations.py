@@ -9,8 +9,10 @@
 - A field marked `Field(..., translatable=True)` takes the translation's value.  Every other
   field is shared by every language (dates, phone numbers, ids, addresses on the web): it may
   be written (Decap copies it) but must equal the original's.
-- Mappings merge key by key.  A list of records with an `id` (or `value`) field merges by
-  it; any other list must have as many items as the original's, and merges item by item.
+- Mappings merge key by key.  A list whose schema names its key (`ListOf(..., key='id')`:
+  events by `id`, form pages by `id`, questions by `name`, options by `value`) merges by it;
+  any other list must have as many items as the original's, and merges item by item.  A
+  value without translatable words (a date, a form's condition) is compared whole.
 
 Every problem is located in the translation (`file:line:col`), with what to do.
 """
@@ -24,17 +26,13 @@ from typing import TYPE_CHECKING, Any
 
 from babel import Locale, UnknownLocaleError, localedata
 
-from ..errors import WARNING, Problem, Problems
+from ..errors import WARNING, Problem, Problems, did_you_mean
 from ..model import original_path, split_name, translation_path
-from .schema import Field, Kind, ListOf, Record, Where
+from .schema import Field, Kind, ListOf, Record, Where, given
 from .yamlsource import LocatedDict, LocatedList, Pos
 
 if TYPE_CHECKING:
     from ..model import Area, NewsItem, Page, Site
-
-# The key fields by which lists of records merge: events have `id`, options `value`.
-KEY_FIELDS = ("id", "value")
-
 
 @lru_cache(maxsize=256)
 def known_language(code: str) -> bool:
@@ -137,7 +135,7 @@ class Overlaid:
     VALUE is the merged value (None when the original is unusable).  FALLBACKS holds the dotted
     paths of the translatable values the translation leaves out, whose original words stand in
     for them: 'summary', 'contact.address', 'team.2.bio' (the third item of a list merged item
-    by item), 'events.panel-may.description' (an item of a list merged by its `id` or `value`;
+    by item), 'events.panel-may.description' (an item of a list merged by its key, ListOf.key;
     an item the translation leaves out whole gives each of its translatable values).  A value
     the translation gives, even in the original's words ('Abbey'), is not a fallback; nor is
     one the original leaves empty.  A whole translatable list (`places`) is one path."""
@@ -152,7 +150,7 @@ def overlay(kind: Kind, original: Any, raw: Any, where: Where, problems: Problem
 
 
 def overlay_parts(kind: Kind, original: Any, raw: Any, where: Where, problems: Problems,
-                  original_file: str) -> Overlaid:
+                  original_file: str, parsed: bool = False) -> Overlaid:
     """ORIGINAL (a value KIND checked) with the translation RAW laid over it, by the rules above.
 
     RAW is the translation as parsed (LocatedDict / LocatedList, so problems are located);
@@ -160,23 +158,31 @@ def overlay_parts(kind: Kind, original: Any, raw: Any, where: Where, problems: P
     It is checked by KIND with every key optional: its ordinary problems (a bad date, an
     unknown key) are reported at their lines.  ORIGINAL_FILE names the original in messages
     ('area.yaml').  ORIGINAL None (the original is unusable, already reported): the
-    translation is only checked, and None comes back.  Returns the merged value; where the
-    translation is wrong, the original's value is kept.  An empty file translates nothing: every
-    translatable value falls back.  Returns the merged value and its fallbacks (Overlaid)."""
+    translation is only checked, and None comes back.  Where the translation is wrong, the
+    original's value is kept.  An empty file translates nothing: every translatable value
+    falls back.
+
+    PARSED: ORIGINAL is the file as parsed, not checked (a form, whose loader then reads the
+    merged value): it is checked here quietly to compare and match, and the merged value keeps
+    its containers (LocatedDict, LocatedList) with their positions.
+
+    Returns the merged value and its fallbacks (Overlaid)."""
     checked = optional(kind).check({} if raw is None and isinstance(kind, Record) else raw, where, problems)
     if original is None:
         return Overlaid(None)
-    fallbacks = frozenset(fallen_back(kind, original, checked))
+    report = _Report(problems, original_file, parsed)
+    fallbacks = frozenset(fallen_back(kind, report.checked(kind, original), checked, raw=raw))
     if checked is None:
         return Overlaid(original, fallbacks)
-    return Overlaid(_merge(kind, False, original, checked, raw, where, _Report(problems, original_file)),
-                    fallbacks)
+    return Overlaid(_merge(kind, False, original, checked, raw, where, report), fallbacks)
 
 
 def fallen_back(kind: Kind, original: Any, given: Any, translatable: bool = False,
-                path: str = "") -> Iterator[str]:
+                path: str = "", raw: Any = None) -> Iterator[str]:
     """The paths (as Overlaid.fallbacks) of ORIGINAL's translatable values, a value of KIND,
-    that GIVEN (the translation, checked; None: not given) leaves out, under PATH."""
+    that GIVEN (the translation, checked; None: not given) leaves out, under PATH.  RAW is
+    GIVEN as written: an item of a keyed list written as text (an option copied as the
+    original's text) gives no words."""
     if original is None or original == "" or original == [] or original == {}:
         return
     if isinstance(kind, Record) and isinstance(original, dict):
@@ -184,28 +190,33 @@ def fallen_back(kind: Kind, original: Any, given: Any, translatable: bool = Fals
             if field.name in original:
                 yield from fallen_back(field.kind, original[field.name],
                                        given.get(field.name) if isinstance(given, dict) else None,
-                                       translatable or field.translatable, _join(path, field.name))
+                                       translatable or field.translatable, _join(path, field.name),
+                                       raw.get(field.name) if isinstance(raw, dict) else None)
     elif isinstance(kind, ListOf) and isinstance(kind.item, Record) and isinstance(original, list):
-        yield from _items_fallen_back(kind.item, original, given, translatable, path)
+        yield from _items_fallen_back(kind, original, given, translatable, path, raw)
     elif translatable and given is None:
         yield path
 
 
-def _items_fallen_back(item: Record, original: list, given: Any, translatable: bool,
-                       path: str) -> Iterator[str]:
+def _items_fallen_back(kind: ListOf, original: list, given: Any, translatable: bool, path: str,
+                       raw: Any) -> Iterator[str]:
     """fallen_back for each item of the list ORIGINAL, matched by key or by place."""
+    item = kind.item
     given_items = given if isinstance(given, list) else []
-    key_field = _key_field(item)
-    if key_field is not None:
-        by_key = {new.get(key_field): new for new in given_items if isinstance(new, dict)}
+    raw_items = raw if isinstance(raw, list) and len(raw) == len(given_items) else [None] * len(given_items)
+    if kind.key:
+        pairs = zip(given_items, raw_items, strict=True)
+        by_key = {new.get(kind.key): (new, written) for new, written in pairs
+                  if isinstance(new, dict) and (written is None or isinstance(written, dict))}
         for old in original:
-            key = old.get(key_field) if isinstance(old, dict) else None
-            yield from fallen_back(item, old, by_key.get(key), translatable, _join(path, str(key)))
+            key = old.get(kind.key) if isinstance(old, dict) else None
+            new, written = by_key.get(key, (None, None))
+            yield from fallen_back(item, old, new, translatable, _join(path, str(key)), written)
         return
     if len(given_items) != len(original):   # a translation of another length is not used (reported)
-        given_items = [None] * len(original)
+        given_items, raw_items = [None] * len(original), [None] * len(original)
     for index, (old, new) in enumerate(zip(original, given_items, strict=True)):
-        yield from fallen_back(item, old, new, translatable, _join(path, str(index)))
+        yield from fallen_back(item, old, new, translatable, _join(path, str(index)), raw_items[index])
 
 
 def _join(path: str, name: str) -> str:
@@ -214,29 +225,72 @@ def _join(path: str, name: str) -> str:
 
 @dataclass
 class _Report:
+    """The problems of one overlay, and how to read its original (PARSED: as overlay_parts says)."""
+
     problems: Problems
     original_file: str
+    parsed: bool = False
+
+    def checked(self, kind: Kind, value: Any, written: str | None = None) -> Any:
+        """VALUE of the original (written WRITTEN, as its container says) as KIND checks it:
+        itself, or for a PARSED original checked quietly (its problems were reported when it was read)."""
+        if not self.parsed or value is None:
+            return value
+        return optional(kind).check(given(kind, value, written), Where(self.original_file, (0, 0), ""),
+                                    Problems())
 
     def shared(self, where: Where) -> None:
-        where.report(self.problems, f"is the same in every language, and differs from {self.original_file};"
-                                    f" change it in {self.original_file}, or remove it here")
+        shared_problem(where, self.problems, self.original_file)
+
+    def absent(self, where: Where) -> None:
+        where.report(self.problems, f"is not in {self.original_file}; a translation gives only the words of"
+                                    " what the original has")
 
     def length(self, where: Where, here: int, there: int) -> None:
         where.report(self.problems, f"has {_items(here)} here but {_items(there)} in {self.original_file};"
                                     " translate each one, in the same order")
 
-    def unknown_key(self, where: Where, key_field: str, key: object) -> None:
-        where.report(self.problems, f"there is no item with {key_field} '{key}' in {self.original_file};"
-                                    f" write the {key_field} as it is there (the same in every language)")
+    def unknown_key(self, where: Where, key_field: str, key: object, known: Sequence[str]) -> None:
+        where.report(self.problems, f"there is no item with {key_field} '{key}' in {self.original_file}"
+                                    f"{did_you_mean(str(key), [str(k) for k in known])}; write the"
+                                    f" {key_field} as it is there (the same in every language)")
+
+    def no_key(self, where: Where, key_field: str) -> None:
+        where.report(self.problems, f"needs '{key_field}': the {key_field} of the item in"
+                                    f" {self.original_file} it translates")
+
+    def twice(self, where: Where, key_field: str, key: object) -> None:
+        where.report(self.problems, f"{key_field} '{key}' is translated twice; keep one")
+
+    def as_text(self, where: Where, item: Record, key_field: str) -> None:
+        article = "an" if item.name[:1] in "aeiou" else "a"
+        where.report(self.problems, f"{article} {item.name} is translated as a mapping of its {key_field} and"
+                                    f" its words, like {{{key_field}: dont-know, label: Ddim yn gwybod}};"
+                                    f" the {key_field} is the original's (one written as text has its text"
+                                    f" as a slug: see {self.original_file})")
+
+
+def shared_problem(where: Where, problems: Problems, original_file: str) -> None:
+    """Report that the value at WHERE, shared by every language, differs from ORIGINAL_FILE's."""
+    where.report(problems, f"is the same in every language, and differs from {original_file}; change it"
+                           f" in {original_file}, or remove it here")
 
 
 def _items(count: int) -> str:
     return "1 item" if count == 1 else f"{count} items"
 
 
+def _has_words(kind: Kind) -> bool:
+    """Whether a value of KIND holds a translatable field at any depth (else it is shared whole)."""
+    if isinstance(kind, Record):
+        return any(f.translatable or _has_words(f.kind) for f in kind.fields)
+    return isinstance(kind, ListOf) and _has_words(kind.item)
+
+
 def _merge(kind: Kind, translatable: bool, original: Any, translated: Any, raw: Any, where: Where,
            report: _Report) -> Any:
-    """TRANSLATED (checked) over ORIGINAL, both values of KIND; RAW is TRANSLATED as written."""
+    """TRANSLATED (checked) over ORIGINAL, both values of KIND; RAW is TRANSLATED as written.
+    A value without words is compared whole by the record holding it (`_merge_record`)."""
     if isinstance(kind, Record) and isinstance(translated, dict):
         return _merge_record(kind, translatable, original if isinstance(original, dict) else {}, translated,
                              raw, where, report)
@@ -244,7 +298,7 @@ def _merge(kind: Kind, translatable: bool, original: Any, translated: Any, raw: 
         return _merge_list(kind, translatable, original, translated, raw, where, report)
     if translatable:
         return translated
-    if translated != original:
+    if translated != report.checked(kind, original):
         report.shared(where)
     return original
 
@@ -252,15 +306,20 @@ def _merge(kind: Kind, translatable: bool, original: Any, translated: Any, raw: 
 def _merge_record(kind: Record, translatable: bool, original: dict, translated: dict, raw: Any,
                   where: Where, report: _Report) -> dict:
     fields = {f.name: f for f in kind.fields}
-    out = dict(original)
+    known = report.checked(kind, original) or {}
+    out = _copy(original)
     for key, value in translated.items():
         field = fields[key]
         spot = where.child(key, raw.value_where(key) if isinstance(raw, LocatedDict) else where.pos)
+        words = translatable or field.translatable
+        if not words and not _has_words(field.kind):   # shared whole: a date, a condition, a list of codes
+            if value != known.get(key):
+                report.shared(spot)
+            continue
         child = raw.get(key) if isinstance(raw, dict) else None
-        merged = _merge(field.kind, translatable or field.translatable, original.get(key), value, child, spot,
-                        report)
+        merged = _merge(field.kind, words, original.get(key), value, child, spot, report)
         if merged is not None:
-            out[key] = merged
+            _put(out, key, merged)
     return out
 
 
@@ -268,53 +327,92 @@ def _merge_list(kind: ListOf, translatable: bool, original: Any, translated: lis
                 report: _Report) -> Any:
     if not isinstance(original, list):
         if not translatable:
-            report.shared(where)
+            report.absent(where)
         return translated if translatable else original
     raw_items = list(raw) if isinstance(raw, list) else []
     if len(raw_items) != len(translated):
         return original   # an item of the translation is unusable: already reported
-    key_field = _key_field(kind.item)
-    if key_field is not None:
-        return _merge_by_key(kind.item, key_field, translatable, original, translated, raw, where, report)
+    if kind.key:
+        return _merge_by_key(kind, translatable, original, translated, raw, where, report)
     if len(translated) != len(original):
         report.length(where, len(translated), len(original))
         return original
-    return [_merge(kind.item, translatable, old, new, raw_items[index],
-                   where.item(index, _item_pos(raw, index, where)), report)
-            for index, (old, new) in enumerate(zip(original, translated, strict=True))]
+    return _rebuilt(original, [_merge(kind.item, translatable, old, new, raw_items[index],
+                                      where.item(index, _item_pos(raw, index, where)), report)
+                               for index, (old, new) in enumerate(zip(original, translated, strict=True))])
 
 
-def _merge_by_key(item: Kind, key_field: str, translatable: bool, original: list, translated: list, raw: Any,
+def _merge_by_key(kind: ListOf, translatable: bool, original: list, translated: list, raw: Any,
                   where: Where, report: _Report) -> list:
-    """Items merged by their KEY_FIELD, in the original's order; an item only the translation
-    has is a problem (an item it leaves out stays as the original has it)."""
-    by_key = {new.get(key_field): (index, new) for index, new in enumerate(translated)}
-    known = {old.get(key_field) for old in original if isinstance(old, dict)}
-    for key, (index, _new) in by_key.items():
-        if key not in known:
-            report.unknown_key(where.item(index, _item_pos(raw, index, where)), key_field, key)
+    """Items merged by their key (KIND.key), in the original's order; an item only the translation
+    has, one without its key or given twice, is a problem (an item it leaves out stays as the
+    original has it).  An item written as text must copy the original's (Decap CMS copies them)."""
+    key_field, item = kind.key, kind.item
+    known = [report.checked(item, old, _written(original, index)) for index, old in enumerate(original)]
+    keys = [str(old.get(key_field)) if isinstance(old, dict) else None for old in known]
+    places: dict[int, tuple[int, Any]] = {}
+    for index, new in enumerate(translated):
+        spot = where.item(index, _item_pos(raw, index, where))
+        key = new.get(key_field) if isinstance(new, dict) else None
+        if not isinstance(raw[index], dict):
+            if not isinstance(item, Record) or new not in known:
+                report.as_text(spot, item if isinstance(item, Record) else Record([], "item"), key_field)
+        elif key is None:
+            report.no_key(spot, key_field)
+        elif str(key) not in keys:
+            report.unknown_key(spot, key_field, key, [k for k in keys if k is not None])
+        elif keys.index(str(key)) in places:
+            report.twice(spot, key_field, key)
+        else:
+            places[keys.index(str(key))] = (index, new)
     out = []
-    for old in original:
-        found = by_key.get(old.get(key_field)) if isinstance(old, dict) else None
-        if found is None:
+    for place, old in enumerate(original):
+        if place not in places:
             out.append(old)
             continue
-        index, new = found
-        spot = where.item(index, _item_pos(raw, index, where))
-        out.append(_merge(item, translatable, old, new, raw[index], spot, report))
-    return out
+        index, new = places[place]
+        base = old if isinstance(old, dict) else known[place]
+        out.append(_merge(item, translatable, base, new, raw[index],
+                          where.item(index, _item_pos(raw, index, where)), report))
+    return _rebuilt(original, out)
 
 
 def _item_pos(raw: Any, index: int, where: Where) -> Pos:
     return raw.where(index) if isinstance(raw, LocatedList) else where.pos
 
 
-def _key_field(item: Kind) -> str | None:
-    """The field by which lists of ITEM merge ('id', 'value'), if ITEM is a record with one."""
-    if not isinstance(item, Record):
-        return None
-    names = {f.name for f in item.fields}
-    return next((name for name in KEY_FIELDS if name in names), None)
+def _written(items: Any, index: int) -> str | None:
+    return items.written_as(index) if isinstance(items, LocatedList) else None
+
+
+def _copy(value: dict) -> dict:
+    """A shallow copy of VALUE; a parsed mapping keeps its positions (what it was written as is
+    its own: `_put` changes it)."""
+    if not isinstance(value, LocatedDict):
+        return dict(value)
+    copied = LocatedDict(value)
+    copied.__dict__.update(value.__dict__)
+    copied.written = dict(getattr(value, "written", {}))
+    return copied
+
+
+def _put(out: dict, key: str, value: Any) -> None:
+    """OUT[KEY] = VALUE, forgetting how the original wrote KEY's value (`label: Yes` is now Ydw)."""
+    if value is not out.get(key) and isinstance(out, LocatedDict):
+        getattr(out, "written", {}).pop(key, None)
+    out[key] = value
+
+
+def _rebuilt(original: list, items: list) -> list:
+    """ITEMS in place of ORIGINAL's; a parsed list keeps its positions, and what it was written as
+    only for the items kept."""
+    if not isinstance(original, LocatedList):
+        return items
+    out = LocatedList(items)
+    out.__dict__.update(original.__dict__)
+    out.written = {i: text for i, text in getattr(original, "written", {}).items()
+                   if i < len(items) and items[i] is original[i]}
+    return out
 
 
 _OPTIONAL: dict[int, tuple[Kind, Kind]] = {}
@@ -322,7 +420,8 @@ _OPTIONAL: dict[int, tuple[Kind, Kind]] = {}
 
 def optional(kind: Kind) -> Kind:
     """KIND with no key required, at any depth: the schema of a translation.  Records'
-    own rules (an id for each event, an end after the start) still apply."""
+    own rules (an id for each event, an end after the start) still apply; a list whose
+    loader checks its items (ListOf.checks_items false) is checked item by item."""
     if id(kind) in _OPTIONAL:
         return _OPTIONAL[id(kind)][1]
     relaxed: Kind = kind
@@ -330,7 +429,7 @@ def optional(kind: Kind) -> Kind:
         relaxed = copy.copy(kind)
         relaxed.fields = [_optional_field(f) for f in kind.fields]
     elif isinstance(kind, ListOf):
-        relaxed = copy.copy(kind)
+        relaxed = copy.copy(kind) if kind.checks_items else ListOf(kind.item, kind.max_items, kind.key)
         relaxed.item = optional(kind.item)
     _OPTIONAL[id(kind)] = (kind, relaxed)   # KIND kept, so its id is never reused
     return relaxed
@@ -508,7 +607,7 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-__all__ = ["KEY_FIELDS", "KINDS", "Languages", "Overlaid", "Partial", "Sorted", "fallen_back",
-           "overlay_parts", "partly_translated", "known_language", "language_name",
+__all__ = ["KINDS", "Languages", "Overlaid", "Partial", "Sorted", "fallen_back",
+           "overlay_parts", "partly_translated", "shared_problem", "known_language", "language_name",
            "translation_errors", "translation_warnings", "untranslated", "optional", "original_path",
            "overlay", "required_languages", "site_languages", "sort_names", "split_name", "translation_path"]

@@ -1,66 +1,35 @@
 """forms/<form>.<ll>.yaml and forms/triage.<ll>.yaml: a form's words in another language.
 
 A translation has its original's shape and gives only words (a form's title, a
-question's label, an option's label...).  Pages are matched by `id`, questions
-by `name`, options by `value`, triage nodes by their key and triage answers by
-their place.  Everything else is shared by every language: a translation may
-copy it (Decap CMS does) but it must equal the original, so the languages can
-never accept different answers.  `overlay` checks a translation against its
-original, every problem located in the translation, and gives the original's
-parsed mapping with the words replaced, which the ordinary loader then reads.
+question's label, an option's label...: the fields spec.py marks translatable).
+It is laid over the original by the one overlay of every translation,
+content.translations.overlay_parts, as the original was parsed: pages are matched
+by `id`, questions by `name`, options by `value` (the keys spec.py's lists name),
+triage answers by their place; the triage tree's nodes, a mapping, by their key
+(here).  Everything else is shared by every language: a translation may copy it
+(Decap CMS does) but it must equal the original, so the languages can never accept
+different answers.  The merged mapping is then read by the ordinary loader.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import i18n
 from ..content.context import LoadContext
-from ..content.schema import Record, Where, given
+from ..content.schema import Kind, ListOf, Record, Where
+from ..content.translations import fallen_back, optional, overlay_parts, shared_problem
 from ..content.yamlsource import LocatedDict, LocatedList, as_written, load_yaml_file
 from ..errors import Problems, SitegenError, did_you_mean
 from .loader import FORMS_DIR, TRANSLATION_NAME, TRIAGE_FILE, read_form
-from .messages import MESSAGE_KINDS
 from .model import Form, FormsBundle, Triage
-from .spec import ANSWER, FORM, MESSAGES, OPTION, OUTCOME_NODE, PAGE, QUESTION, QUESTION_NODE, value_slug
+from .spec import FORM, OUTCOME_NODE, QUESTION_NODE
 from .triage import TRIAGE_PATH, read_triage
 
 if TYPE_CHECKING:
     from ..config import SiteConfig
-
-
-@dataclass(frozen=True)
-class Shape:
-    """What a translation of one mapping may hold.
-
-    RECORD checks each word's kind (lengths...); WORDS are the keys a translation may
-    change; MAPS are nested mappings and LISTS lists of records, matched by the key
-    named ('' for by place).  Every other key of RECORD is shared.
-    """
-
-    record: Record
-    words: frozenset[str] = frozenset()
-    maps: Mapping[str, Shape] = field(default_factory=dict)
-    lists: Mapping[str, tuple[str, Shape]] = field(default_factory=dict)
-
-
-_LINK = next(f.kind for f in OUTCOME_NODE.fields if f.name == "link")
-assert isinstance(_LINK, Record)
-
-OPTION_SHAPE = Shape(OPTION, frozenset({"label", "hint"}))
-QUESTION_SHAPE = Shape(QUESTION, frozenset({"label", "summary_label", "hint"}),
-                       maps={"messages": Shape(MESSAGES, frozenset(MESSAGE_KINDS))},
-                       lists={"options": ("value", OPTION_SHAPE)})
-PAGE_SHAPE = Shape(PAGE, frozenset({"title", "intro"}), lists={"questions": ("name", QUESTION_SHAPE)})
-FORM_SHAPE = Shape(FORM, frozenset({"title", "summary", "provider", "start_label", "before_you_start",
-                                    "what_happens_next", "submit_label", "done_title"}),
-                   lists={"pages": ("id", PAGE_SHAPE)})
-QUESTION_NODE_SHAPE = Shape(QUESTION_NODE, frozenset({"question", "hint"}),
-                            lists={"answers": ("", Shape(ANSWER, frozenset({"label", "hint"})))})
-OUTCOME_NODE_SHAPE = Shape(OUTCOME_NODE, frozenset({"title", "body"}),
-                           maps={"link": Shape(_LINK, frozenset({"title"}))})
 
 
 # A form's words its done page shows (and its form page does not)
@@ -68,145 +37,29 @@ DONE_WORDS = frozenset({"done_title", "what_happens_next"})
 MARKDOWN_WORDS = frozenset({"before_you_start", "what_happens_next", "intro", "body"})
 
 
-class Overlay:
-    """Checks one translation file (REL) against its original (ORIGINAL, a path for messages)."""
-
-    def __init__(self, rel: str, original: str, problems: Problems):
-        self.rel, self.original, self.problems = rel, original, problems
-        # (Markdown, the line of its key) of each Markdown word taken, for LoadContext.survey_markdown
-        self.markdown: list[tuple[str, int]] = []
-
-    def mapping(self, base: Any, text: Any, where: Where, shape: Shape) -> Any:
-        """BASE (the original's mapping) with TEXT's words over it; BASE itself when TEXT is wrong."""
-        if not isinstance(text, dict) or not isinstance(base, dict):
-            if text is not None:
-                where.report(self.problems, f"expected {shape.record.describe()}, found {_kind(text)}")
-            return base
-        merged = _copy(base)
-        known = {f.name: f for f in shape.record.fields}
-        for key, value in text.items():
-            spot = self._spot(text, key, where)
-            if key in shape.words:
-                word = self._word(known[key], value, text, key, spot)
-                if word is not None:
-                    merged[key] = word
-                    if key in MARKDOWN_WORDS and isinstance(text, LocatedDict):
-                        self.markdown.append((word, text.where(key)[0]))
-            elif key in shape.maps:
-                merged[key] = self.mapping(base.get(key) or _empty(base), value, spot, shape.maps[key])
-            elif key in shape.lists:
-                match, item = shape.lists[key]
-                merged[key] = self.records(base.get(key), value, spot, match, item)
-            elif key in known:
-                self._shared(base, text, key, spot)
-            else:
-                hint = did_you_mean(key, known) or "; remove it, or correct its spelling"
-                spot.report(self.problems, f"unknown key '{key}' in {shape.record.name}{hint}")
-        return merged
-
-    def records(self, base: Any, text: Any, where: Where, match: str, shape: Shape) -> Any:
-        """The original's list BASE with each of TEXT's records merged into the one it matches."""
-        if not isinstance(text, list):
-            where.report(self.problems, f"expected a list, found {_kind(text)}")
-            return base
-        if not isinstance(base, list):
-            where.report(self.problems, f"is not in {self.original}; a translation gives only the words of"
-                                        " what the original has")
-            return base
-        merged = _copy(base)
-        if not match and len(text) != len(base):
-            where.report(self.problems, f"has {len(text)} items but {self.original} has {len(base)};"
-                                        " translate each of them, in the same order")
-            return merged
-        keys = [_match_key(item, match) for item in base]
-        seen: set[str] = set()
-        for index, item in enumerate(text):
-            spot = where.item(index, text.where(index) if isinstance(text, LocatedList) else where.pos)
-            if match == "value" and not isinstance(item, dict) and self._plain_option(item, base, spot):
-                continue
-            place = self._place(item, index, match, keys, seen, spot)
-            if place is not None:
-                merged[place] = self.mapping(_as_mapping(base[place], match), item, spot, shape)
-        return merged
-
-    def _plain_option(self, item: Any, base: list, spot: Where) -> bool:
-        """Whether ITEM, an option written as plain text, is done with: a copy of one of the original's
-        (Decap CMS copies them) is taken as it is; other text is reported, as it cannot say which
-        option it translates."""
-        if any(not isinstance(old, dict) and str(old).strip() == str(item).strip() for old in base):
-            return True
-        spot.report(self.problems, "an option is translated as a mapping of its value and its words, like"
-                                   " {value: dont-know, label: Ddim yn gwybod}; the value is the original's"
-                                   " (an option written as text has its text as a slug: see"
-                                   f" {self.original})")
-        return True
-
-    def _place(self, item: Any, index: int, match: str, keys: list[str], seen: set[str],
-               spot: Where) -> int | None:
-        """Where ITEM (the translation's INDEXth) goes in the original's list, whose items' KEYS are given."""
-        if not match:
-            return index
-        key = _match_key(item, match) if isinstance(item, dict) else ""
-        if not key:
-            spot.report(self.problems, f"needs '{match}': the {match} of the item in {self.original} it"
-                                       " translates")
-            return None
-        if key not in keys:
-            spot.report(self.problems, f"{match} '{key}' is not in {self.original}"
-                                       f"{did_you_mean(key, keys)}; a translation cannot add one")
-            return None
-        if key in seen:
-            spot.report(self.problems, f"{match} '{key}' is translated twice; keep one")
-            return None
-        seen.add(key)
-        return keys.index(key)
-
-    def _word(self, spec, value: Any, text: Any, key: str, spot: Where) -> Any:
-        written = text.written_as(key) if isinstance(text, LocatedDict) else None
-        raw = given(spec.kind, value, written)
-        return None if raw is None else spec.kind.check(raw, spot, self.problems)
-
-    def _shared(self, base: Any, text: Any, key: str, spot: Where) -> None:
-        mine, theirs = as_written(text.get(key)), as_written(base.get(key))
-        if mine != theirs:
-            spot.report(self.problems, f"'{key}' is shared by every language; change it in {self.original}"
-                                       " (a translation gives only the words)")
-
-    def _spot(self, text: Any, key: str, where: Where) -> Where:
-        pos = text.value_where(key) if isinstance(text, LocatedDict) else where.pos
-        return where.child(str(key), pos)
+def overlay_form(original: Any, text: Any, where: Where, original_rel: str, problems: Problems,
+                 kind: Kind = FORM) -> tuple[Any, frozenset[str]]:
+    """ORIGINAL (a form file as parsed, or a triage node: KIND) with its translation TEXT (as
+    parsed, at WHERE in its file) laid over it, every problem located there: (the merged mapping,
+    still as parsed, for the loader; the dotted paths of the words TEXT leaves out:
+    'title', 'pages.<id>.questions.<name>.hint', '...options.<value>.label')."""
+    overlaid = overlay_parts(kind, original, text, where, problems, original_rel, parsed=True)
+    return overlaid.value, overlaid.fallbacks
 
 
-def left_out(base: Any, text: Any, shape: Shape, path: str = "") -> Iterator[str]:
-    """The dotted paths of the words of BASE (an original's mapping of SHAPE) that its
-    translation TEXT (as parsed; None: not given) leaves out, so the original's stand in:
-    'title', 'pages.<id>.questions.<name>.hint', '...options.<value>.label', 'answers.0.label'
-    (a list matched by place).  A word the original leaves empty is not; nor is one the
-    translation gives in the original's words."""
-    if not isinstance(base, dict):
-        return
-    given = text if isinstance(text, dict) else {}
-    for key in sorted(shape.words):
-        if base.get(key) not in (None, "") and given.get(key) in (None, ""):
-            yield _joined(path, key)
-    for key, inner in shape.maps.items():
-        yield from left_out(base.get(key), given.get(key), inner, _joined(path, key))
-    for key, (match, inner) in shape.lists.items():
-        items = base.get(key)
-        if not isinstance(items, list):
-            continue
-        found_texts = given.get(key)
-        texts: list[Any] = found_texts if isinstance(found_texts, list) else []
-        if not match:
-            texts = texts if len(texts) == len(items) else [None] * len(items)
-            for index, (item, item_text) in enumerate(zip(items, texts, strict=True)):
-                yield from left_out(item, item_text, inner, _joined(path, f"{key}.{index}"))
-            continue
-        by_key = {_match_key(t, match): t for t in texts}
-        for item in items:
-            found = _match_key(item, match)
-            yield from left_out(_as_mapping(item, match), by_key.get(found), inner,
-                                _joined(path, f"{key}.{found}"))
+def markdown_words(kind: Kind, text: Any) -> Iterator[tuple[str, int]]:
+    """(Markdown, the line of its key) of each Markdown word (MARKDOWN_WORDS) the translation
+    TEXT (as parsed, a value of KIND) gives, for LoadContext.survey_markdown."""
+    if isinstance(kind, Record) and isinstance(text, LocatedDict):
+        for field in kind.fields:
+            value = text.get(field.name)
+            if field.name in MARKDOWN_WORDS and isinstance(value, str) and value.strip():
+                yield value.strip(), text.where(field.name)[0]
+            elif value is not None:
+                yield from markdown_words(field.kind, value)
+    elif isinstance(kind, ListOf) and isinstance(text, LocatedList):
+        for item in text:
+            yield from markdown_words(kind.item, item)
 
 
 def question_left_out(form: Form, page_id: str, name: str) -> Callable[[str], bool] | None:
@@ -216,44 +69,6 @@ def question_left_out(form: Form, page_id: str, name: str) -> Callable[[str], bo
         return None
     prefix = f"pages.{page_id}.questions.{name}."
     return lambda path: prefix + path in form.fallbacks
-
-
-def _joined(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
-
-
-def _match_key(item: Any, match: str) -> str:
-    """The value of MATCH in a list ITEM; an option written as plain text has its slug as its value."""
-    if isinstance(item, dict):
-        value = item.get(match)
-        return str(value).strip() if isinstance(value, (str, int)) and not isinstance(value, bool) else ""
-    if match == "value" and isinstance(item, (str, int)) and not isinstance(item, bool):
-        return value_slug(str(item).strip())
-    return ""
-
-
-def _as_mapping(item: Any, match: str) -> Any:
-    """An option written as plain text as the mapping it stands for; anything else as it is."""
-    if match == "value" and isinstance(item, (str, int)) and not isinstance(item, bool):
-        label = str(item).strip()
-        return {"value": value_slug(label), "label": label}
-    return item
-
-
-def _empty(beside: Any) -> LocatedDict:
-    """An empty parsed mapping, placed where BESIDE is: for words the original does not have yet."""
-    empty = LocatedDict()
-    empty.pos = getattr(beside, "pos", (0, 0))
-    empty.key_pos, empty.value_pos, empty.written = {}, {}, {}
-    return empty
-
-
-def _copy(value: Any) -> Any:
-    """A shallow copy of a parsed mapping or list that keeps its positions."""
-    copied = type(value)(value)
-    if hasattr(value, "__dict__"):
-        copied.__dict__.update(value.__dict__)
-    return copied
 
 
 def _kind(value: Any) -> str:
@@ -318,11 +133,10 @@ def _form_in(ctx: LoadContext, quiet: LoadContext, config: SiteConfig, form: For
     except SitegenError:   # reported when the original was read
         return form
     rel, text = _translation(ctx, form.source, code)
-    fallbacks = frozenset(left_out(raw, text, FORM_SHAPE)) if rel else frozenset()
+    fallbacks: frozenset[str] = frozenset()
     if rel:
-        overlay = Overlay(rel, form.source, ctx.problems)
-        raw = overlay.mapping(raw, text, Where(rel, (1, 1), ""), FORM_SHAPE)
-        _survey(ctx, overlay, form.url)
+        raw, fallbacks = overlay_form(raw, text, Where(rel, (1, 1), ""), form.source, ctx.problems)
+        _survey(ctx, markdown_words(FORM, text), rel, form.url)
     built = read_form(quiet, form.source, form.id, raw, config.forms_endpoint,
                       own_endpoint=not config.preview)
     if built is not None and not rel:
@@ -380,64 +194,75 @@ def _triage_in(ctx: LoadContext, quiet: LoadContext, bundle: FormsBundle, code: 
     rel, text = _translation(ctx, TRIAGE_PATH, code)
     fallbacks: frozenset[str] = frozenset()
     if rel:
-        fallbacks = frozenset(_triage_left_out(raw, text))
-        overlay = Overlay(rel, TRIAGE_PATH, ctx.problems)
-        raw = _overlay_triage(overlay, raw, text, Where(rel, (1, 1), ""))
-        _survey(ctx, overlay, "/report/")
+        raw, fallbacks = _overlay_triage(ctx.problems, raw, text, Where(rel, (1, 1), ""))
+        nodes = text.get("nodes") if isinstance(text, dict) else None
+        for node_id, node in nodes.items() if isinstance(nodes, dict) else ():
+            _survey(ctx, markdown_words(_node_kind(raw["nodes"].get(node_id)), node), rel, "/report/")
     built = read_triage(quiet, raw, {f.id for f in bundle.forms})
     return replace(built or bundle.triage, translated=bool(rel), fallbacks=fallbacks)
 
 
-def _triage_left_out(raw: Any, text: Any) -> Iterator[str]:
-    """left_out for forms/triage.yaml (RAW) and its translation TEXT: 'nodes.<id>.question'..."""
+def _survey(ctx: LoadContext, words: Iterator[tuple[str, int]], rel: str, url: str) -> None:
+    """The translation's Markdown WORDS (from REL) looked over as the original's are: their links
+    checked with the site's, their problems (a second page title...) located in the translation."""
+    for text, line in words:
+        ctx.survey_markdown(text, line + 1, rel, url)
+
+
+def _node_kind(node: Any) -> Record:
+    """The spec of a triage node as parsed: a question (with 'question') or an outcome."""
+    return QUESTION_NODE if isinstance(node, dict) and "question" in node else OUTCOME_NODE
+
+
+def _overlay_triage(problems: Problems, raw: Any, text: Any, where: Where) -> tuple[Any, frozenset[str]]:
+    """forms/triage.yaml as parsed (RAW) with the words of its translation TEXT, nodes matched by
+    id, and the paths of the words TEXT leaves out ('nodes.<id>.answers.0.label')."""
     nodes = raw.get("nodes") if isinstance(raw, dict) else None
-    given = text.get("nodes") if isinstance(text, dict) else None
-    for node_id, node in nodes.items() if isinstance(nodes, dict) else ():
-        shape = QUESTION_NODE_SHAPE if isinstance(node, dict) and "question" in node else OUTCOME_NODE_SHAPE
-        yield from left_out(node, given.get(node_id) if isinstance(given, dict) else None, shape,
-                            f"nodes.{node_id}")
-
-
-def _survey(ctx: LoadContext, overlay: Overlay, url: str) -> None:
-    """The translation's Markdown looked over as the original's is: its links checked with the site's,
-    its problems (a second page title...) located in the translation."""
-    for text, line in overlay.markdown:
-        ctx.survey_markdown(text, line + 1, overlay.rel, url)
-
-
-def _overlay_triage(overlay: Overlay, raw: Any, text: Any, where: Where) -> Any:
-    """forms/triage.yaml as parsed (RAW) with the words of its translation TEXT: nodes by id."""
-    if not isinstance(text, dict) or not isinstance(raw, dict):
-        if text is not None:
-            where.report(overlay.problems, f"expected a mapping with 'nodes', found {_kind(text)}")
-        return raw
-    merged = _copy(raw)
-    for key, value in text.items():
-        spot = overlay._spot(text, key, where)
-        if key == "start":
-            overlay._shared(raw, text, key, spot)
-        elif key != "nodes":
-            spot.report(overlay.problems, f"unknown key '{key}' in a triage translation; give 'nodes'")
-        elif not isinstance(value, dict) or not isinstance(raw.get("nodes"), dict):
-            spot.report(overlay.problems, f"expected a mapping of node ids, found {_kind(value)}")
-        else:
-            merged["nodes"] = _overlay_nodes(overlay, raw["nodes"], value, spot)
-    return merged
-
-
-def _overlay_nodes(overlay: Overlay, nodes: Any, text: Any, where: Where) -> Any:
-    merged = _copy(nodes)
-    for node_id, value in text.items():
-        spot = overlay._spot(text, node_id, where)
-        base = nodes.get(node_id)
-        if not isinstance(base, dict):
-            hint = did_you_mean(str(node_id), nodes)
-            spot.report(overlay.problems, f"node '{node_id}' is not in {TRIAGE_PATH}{hint};"
-                                          " a translation cannot add one")
+    if not isinstance(nodes, dict):
+        return raw, frozenset()
+    given: Any = {}
+    if isinstance(text, dict):
+        for key, value in text.items():
+            spot = _spot(text, key, where)
+            if key == "start":
+                if as_written(value) != as_written(raw.get("start")):
+                    shared_problem(spot, problems, TRIAGE_PATH)
+            elif key != "nodes":
+                spot.report(problems, f"unknown key '{key}' in a triage translation; give 'nodes'")
+            elif not isinstance(value, dict):
+                spot.report(problems, f"expected a mapping of node ids, found {_kind(value)}")
+            else:
+                given = value
+    elif text is not None:
+        where.report(problems, f"expected a mapping with 'nodes', found {_kind(text)}")
+    merged = LocatedDict(nodes)
+    merged.__dict__.update(nodes.__dict__)
+    fallbacks: set[str] = set()
+    in_nodes = where.child("nodes", where.pos)
+    for node_id in given:
+        if not isinstance(nodes.get(node_id), dict):
+            _spot(given, node_id, in_nodes).report(problems, f"node '{node_id}' is not in {TRIAGE_PATH}"
+                                                          f"{did_you_mean(str(node_id), nodes)};"
+                                                          " a translation cannot add one")
+    for node_id, node in nodes.items():
+        if not isinstance(node, dict):
             continue
-        shape = QUESTION_NODE_SHAPE if "question" in base else OUTCOME_NODE_SHAPE
-        merged[node_id] = overlay.mapping(base, value, spot, shape)
-    return merged
+        kind = _node_kind(node)
+        if node_id in given:
+            merged[node_id], left = overlay_form(node, given[node_id], _spot(given, node_id, in_nodes),
+                                                 TRIAGE_PATH, problems, kind)
+        else:
+            left = frozenset(fallen_back(kind, optional(kind).check(node, where, Problems()), None))
+        fallbacks |= {f"nodes.{node_id}.{path}" for path in left}
+    out = LocatedDict(raw)
+    out.__dict__.update(raw.__dict__)
+    out["nodes"] = merged
+    return out, frozenset(fallbacks)
+
+
+def _spot(text: Any, key: str, where: Where) -> Where:
+    pos = text.value_where(key) if isinstance(text, LocatedDict) else where.pos
+    return where.child(str(key), pos)
 
 
 def _stray_files(ctx: LoadContext, bundle: FormsBundle, others: list[str]) -> None:

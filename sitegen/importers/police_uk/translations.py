@@ -30,7 +30,7 @@ from typing import Any
 from ...config import load_config
 from ...content.areas import AREA
 from ...content.schema import Kind, ListOf, Record, Where
-from ...content.translations import KEY_FIELDS, overlay, site_languages
+from ...content.translations import overlay, site_languages
 from ...content.yamlsource import parse_yaml, read_text
 from ...errors import ERROR, Problem, Problems, SitegenError
 from ...model import split_name
@@ -191,7 +191,7 @@ def _sync(kind: Kind, translatable: bool, old: Any, new: Any, text: Any, key: st
         return _sync_record(kind, translatable, old_record, new, text, key, tally)
     if isinstance(kind, ListOf) and isinstance(text, list) and isinstance(kind.item, Record):
         old_list = old if isinstance(old, list) else []
-        return _sync_list(kind.item, translatable, old_list, new, text, key, tally)
+        return _sync_list(kind.item, kind.key, translatable, old_list, new, text, key, tally)
     if not translatable:
         return new
     if old == new:
@@ -221,13 +221,12 @@ def _kept(synced: Any, written: Any) -> bool:
     return synced is not MISSING and (synced != {} or written == {})
 
 
-def _sync_list(item: Record, translatable: bool, old: list, new: Any, text: list, key: str,
+def _sync_list(item: Record, key_field: str, translatable: bool, old: list, new: Any, text: list, key: str,
                tally: Tally) -> Any:
     if not isinstance(new, list) or not new:
         tally.add(key, "removed", len(text))
         return MISSING
-    key_field = next((name for name in KEY_FIELDS if name in {f.name for f in item.fields}), None)
-    if key_field is not None:
+    if key_field:
         return _sync_by_key(item, key_field, translatable, old, new, text, key, tally)
     # Item i of the translation translates item i of OLD (the translation was valid).
     pending: dict[str, list[tuple[Any, Any]]] = {}
