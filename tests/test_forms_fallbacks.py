@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 from conftest import BUILD_DATE, run_cli
 from sitegen.forms.fields import field
 from sitegen.forms.model import Option, Question
+from sitegen.forms.rules import script_words
 from sitegen.i18n import Language, activate, catalogue
 from sitegen.render import make_environment
 
@@ -271,3 +273,46 @@ def test_the_script_marks_the_english_words_it_writes_on_a_welsh_form(page, buil
     assert item.locator('.govuk-summary-list__actions [lang="en"]').inner_text() == "Item"
     assert contact.locator("[lang]").count() == 0
     assert contact.locator(".govuk-summary-list__value").inner_text() == "Nac ydw"
+
+
+# The scripts' own words --------------------------------------------------------------------
+
+SCRIPTS = ("forms.js", "finder.js", "locate.js", "site.js")
+STATIC = HERE.parent / "sitegen" / "theme" / "static"
+# Every string and template literal of each script, by acorn's tokenizer (an ECMAScript parser).
+LITERALS = """
+import { tokenizer } from "acorn";
+import { readFileSync } from "node:fs";
+const out = {};
+for (const file of JSON.parse(readFileSync(0, "utf8"))) {
+  out[file] = [];
+  for (const token of tokenizer(readFileSync(file, "utf8"), { ecmaVersion: "latest", sourceType: "module",
+    locations: true })) {
+    if (token.type.label === "string" || token.type.label === "template") {
+      out[file].push([token.loc.start.line, token.value]);
+    }
+  }
+}
+process.stdout.write(JSON.stringify(out));
+"""
+# Words for people: one capitalised word ('Change', 'Error:'), or two words with a space between
+# (not class names such as 'govuk-list govuk-list--bullet').
+PEOPLES_WORDS = re.compile(r"^[A-Z][a-z]+|(?<![\w-])[A-Za-z]{2,} [A-Za-z]{2,}(?![\w-])")
+
+
+def test_the_scripts_write_no_english_of_their_own():
+    """Finding 3 as a class: the only words for people in the scripts are forms.js's defaults for a
+    page in the default language (WORDS, MONTHS), each written once, and they are exactly the
+    catalogue's messages that a page in another language replaces (rules.script_words); the other
+    scripts take all their words from the page (data-sitegen-words)."""
+    files = [str(STATIC / name) for name in SCRIPTS]
+    done = subprocess.run(["node", "--input-type=module", "-e", LITERALS], input=json.dumps(files),
+                          capture_output=True, text=True, check=True, cwd=HERE.parent, timeout=60)
+    found = {Path(file).name: [(line, value) for line, value in literals if PEOPLES_WORDS.search(value)]
+             for file, literals in json.loads(done.stdout).items()}
+    assert {name: words for name, words in found.items() if name != "forms.js" and words} == {}
+    with activate(Language("en", "")):
+        words = script_words()
+    defaults = [value for key, value in words.items() if key != "months"] + words["months"]
+    written = [value for _line, value in found["forms.js"]]
+    assert sorted(written) == sorted(defaults), found["forms.js"]
