@@ -10,13 +10,20 @@ what to do`, and `check` and every build stop (exit 1).  A message marked `#, fu
 draft, which gettext tools leave out) is left out here too, and `check` warns of it; its
 words are not checked, but its msgid (and msgctxt) is: a typo there would never apply.
 
-The words are trusted as HTML by the templates: Jinja's gettext marks a message's words
-safe (its placeholders' values are escaped), in element text and in attribute values alike
-(`aria-label="{{ _('Breadcrumb') }}"`).  So an override may add no tag, and no `<` or
-straight `"` that the theme's message lacks.
+How a message's words are checked depends on where the theme uses it, which its .pot
+locations say (`usage`).  The templates trust the words as HTML: Jinja's gettext marks a
+message's words safe (its placeholders' values are escaped), in element text and in
+attribute values alike (`aria-label="{{ _('Breadcrumb') }}"`), and %-formats every one.  So
+there an override may add no tag, and no `<` or straight `"` that the theme's message lacks,
+and writes a percent sign as %%.  Python code and the scripts use other messages as plain
+text (escaped where they go, or set as a script's textContent): there `<`, `&` and `"` are
+words shown as written, an entity such as `&lt;` would show as it is (refused), and a percent
+sign is %% only where the code %-formats the message (its python-format flag; the scripts
+fill in `%(name)s` themselves and read no %%).  A message used both ways is held to both.
 """
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -245,9 +252,10 @@ def message_problems(message: Message, shown: str, theme: Theme) -> list[Problem
     shape = _plural_fault(message, original, theme)
     if shape:
         return [Problem(shown, line, 0, shape)]
+    use = usage(original)
     faults = dict.fromkeys(fault for text in _strings(message)
-                           for fault in (placeholder_fault(_ids(original), text, message.pluralizable),
-                                         markup_fault(english, text)) if fault)
+                           for fault in (percent_fault(use, _ids(original), text, message.pluralizable),
+                                         use_fault(use, english, text)) if fault)
     return [Problem(shown, line, 0, f"the words for {english!r} {fault}") for fault in faults]
 
 
@@ -286,6 +294,97 @@ def _plural_fault(message: Message, original: Message, theme: Theme) -> str | No
         return (f"the words for {original.id[0]!r} need all {theme.nplurals} plural forms of the language; "
                 f"write {', '.join(missing)} (msgstr[0] to msgstr[{theme.nplurals - 1}])")
     return None
+
+
+# How the code uses a message ---------------------------------------------------------------------
+
+HTML_CODE = frozenset({"sitegen/notfound.py"})          # Python that makes HTML (Markup) of a message
+SCRIPT_CODE = frozenset({"sitegen/scriptwords.py",      # words a script fills in and sets as text:
+                         "sitegen/forms/rules.py"})     # finder.js, locate.js, site.js, forms.js
+
+
+@dataclass(frozen=True)
+class Usage:
+    """How the code shows one theme message's words: as HTML (a template, or HTML_CODE) and/or
+    as plain text (other Python, escaped where it goes, and the scripts' words); a percent
+    sign in them DOUBLED (%-formatted: the templates, Python where the message is
+    python-format) and/or AS_WRITTEN (the scripts, Python that does not format it)."""
+
+    html: bool
+    text: bool
+    doubled: bool
+    as_written: bool
+
+
+def usage(message: Message) -> Usage:
+    """The Usage of MESSAGE, a message of the theme's .pot, from its locations (#: file:line)
+    and flags; one with no location is taken as a template's."""
+    html_use = text_use = doubled = as_written = False
+    for filename, _line in message.locations or [("", 0)]:
+        if filename.endswith(".html") or filename in HTML_CODE or not filename:
+            html_use = doubled = True
+        elif filename in SCRIPT_CODE:
+            text_use = as_written = True
+        else:
+            text_use = True
+            doubled, as_written = (doubled or message.python_format, as_written or not message.python_format)
+    return Usage(html_use, text_use, doubled, as_written)
+
+
+def percent_fault(use: Usage, ids: tuple[str, ...], text: str, plural: bool) -> str | None:
+    """Why TEXT's placeholders or percent signs would not show as written where USE says the
+    message IDS shows (see placeholder_fault); None when they would."""
+    if not use.as_written:
+        return placeholder_fault(ids, text, plural)
+    if use.doubled:   # %-formatted in one place, shown as written in another
+        fault = placeholder_fault(ids, text, plural)
+        if fault or not _percent_free(text):
+            return ("must keep its placeholders and have no other percent sign: some pages fill these words "
+                    "in and others show them as written, so a percent sign cannot show the same in both; "
+                    "write the words 'per cent'")
+        return None
+    wanted = [frozenset(NAMED.findall(one)) for one in ids]
+    named = frozenset(NAMED.findall(text))
+    if not (named <= frozenset().union(*wanted) if plural else named == wanted[0]):
+        kept = ", ".join(sorted(frozenset().union(*wanted))) or "no placeholders"
+        return f"must keep its placeholders ({kept})"
+    if "%%" in NAMED.sub("", text):
+        return ("write a percent sign once, as %: these words are shown as written (not filled in), "
+                "so %% would show as %%")
+    return None
+
+
+NAMED = re.compile(r"%\(\w+\)s|%\{\w+\}")   # the placeholders the scripts and govuk-frontend fill in
+
+
+def _percent_free(text: str) -> bool:
+    """Whether TEXT has no percent sign but its placeholders' (no %%, no lone %)."""
+    signs = PLACEHOLDER.sub(lambda found: found.group(0) if found.group(0) in ("%", "%%") else "", text)
+    return "%" not in signs
+
+
+CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def use_fault(use: Usage, english: str, text: str) -> str | None:
+    """Why TEXT, the words for ENGLISH, would not show as written where USE says it shows:
+    in HTML (markup_fault), as plain text (an entity would show as it is), or both."""
+    if not use.text:
+        return markup_fault(english, text)
+    if not use.html:
+        found = CHARACTER_REFERENCE.search(text)
+        if found:
+            return (f"are shown as written, not read as HTML, so {found.group(0)} would show as it is; "
+                    f"write the character itself ({html.unescape(found.group(0))})")
+        return None
+    for sign, instead in (("<", "write no < (the HTML would read a tag, the text shows &lt; as it is)"),
+                          ('"', "write quotation marks as “ ” (a straight \" would end an HTML attribute)")):
+        if sign in text and sign not in english:
+            return f"show both in a page's HTML and as plain text, so {instead}"
+    if html.unescape(text) != text:
+        return ("show both in a page's HTML and as plain text, so an & with a name after it (like &amp;) "
+                "reads differently in each; write the character itself, and & only before a space")
+    return markup_fault(english, text)
 
 
 # Placeholders ----------------------------------------------------------------------------------

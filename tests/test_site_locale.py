@@ -2,12 +2,17 @@
 (issue 20, item 4; sitegen/sitelocale.py): a msgid the theme does not have, words that
 drop or add HTML tags or placeholders, a .po syntax error, a wrong Plural-Forms header or
 plural forms, a message given twice, and a file no build reads are each a located
-problem (exit 1, no traceback); a fuzzy message is left out with a warning; a good
-override still changes the pages that show it."""
+problem (exit 1, no traceback); a fuzzy message is left out with a warning (a msgid the theme
+lacks is an error even there); a good override still changes the pages that show it; and words
+the code or the scripts show as plain text (not the templates' HTML) show exactly as written."""
 from __future__ import annotations
 
+import json
+import re
 import shutil
+import tempfile
 from collections import Counter
+from html import unescape as html_unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -19,6 +24,7 @@ from hypothesis import strategies as st
 from conftest import SITES, run_cli
 from sitegen import i18n, sitelocale
 from sitegen.errors import SitegenError
+from sitegen.forms import rules
 
 WELSH = i18n.Language("cy", "cy")
 NOT_FOUND = 'Page not found. <a class="govuk-link" href="%(home)s">Go to the home page in English</a>.'
@@ -409,3 +415,155 @@ def test_a_good_override_changes_the_welsh_pages_and_an_edit_rebuilds_them(site:
     assert "ar unwaith" not in (out / "404.html").read_text(encoding="utf-8")
     second = build('Os yw’n argyfwng, ffoniwch <a class="govuk-link" href="%(tel)s">%(number)s</a>.')
     assert "Os yw’n argyfwng, ffoniwch" in second and "ar unwaith" not in second
+
+
+# 7. Words the code and the scripts show as plain text (reviewer finding 8) ---------------------
+
+def theme_message(msgid: str, context: str | None = None):
+    return sitelocale.Theme.of(i18n._template(), None, WELSH.babel_locale).messages[(msgid, context)]
+
+
+@pytest.mark.parametrize(("msgid", "use"), [
+    ("Choose an option", sitelocale.Usage(html=False, text=True, doubled=False, as_written=True)),   # Python
+    ("Change", sitelocale.Usage(html=False, text=True, doubled=False, as_written=True)),      # forms.js
+    ("Map of the wards of %(name)s", sitelocale.Usage(html=False, text=True, doubled=True, as_written=False)),
+    ("%(name)s ward", sitelocale.Usage(html=False, text=True, doubled=False, as_written=True)),   # locate.js
+    ("There is a problem", sitelocale.Usage(html=True, text=True, doubled=True, as_written=True)),
+    ("Breadcrumb", sitelocale.Usage(html=True, text=False, doubled=True, as_written=False)),  # a template
+    (NOT_FOUND, sitelocale.Usage(html=True, text=False, doubled=True, as_written=False)),   # notfound.py's HTML
+])
+def test_a_messages_use_is_read_from_the_pot(msgid: str, use: sitelocale.Usage):
+    assert sitelocale.usage(theme_message(msgid)) == use
+
+
+PLAIN = ["%", "%%", "&", "<", ">", '"', "'", "&lt;", "&amp;", "&#60;", "100%", "%s", "% s", "a", "ŵ", " ",
+         "%(name)s"]
+WORDS = st.lists(st.one_of(st.text(alphabet="aŵ ’.&<%", max_size=4), st.sampled_from(PLAIN)),
+                 min_size=1, max_size=5).map("".join).filter(str.strip)
+
+
+def welsh_words(msgid: str, words: str) -> tuple[list[str], str | None]:
+    """The problems of an override of MSGID with WORDS, and (when none) the words the Welsh
+    catalogue then gives for it, each in a new site folder (the catalogue's cache keys on it)."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        write(root, entry(msgid, words))
+        found = problems(root)
+        if found:
+            return found, None
+        with i18n.activate(WELSH, root):
+            return found, i18n.gettext(msgid)
+
+
+def text_of(html: str) -> str:
+    """What a resident reads of an HTML fragment (entities decoded, tags dropped)."""
+    parser = HTMLParser(convert_charrefs=True)
+    seen: list[str] = []
+    parser.handle_data = seen.append  # type: ignore[method-assign]
+    parser.feed(html)
+    parser.close()
+    return "".join(seen)
+
+
+ESCAPING = jinja2.Environment(autoescape=True)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.sampled_from(["Choose an option", "Change", "Not given", "Home"]), WORDS)
+def test_plain_text_words_show_exactly_as_written(msgid: str, words: str):
+    """A message the code shows as plain text (the select's first option, the forms script's
+    words, the crumbs' 'Home') takes <, &, " and a lone % as words, shown as written where
+    it goes (escaped into the page, or as a script's textContent); only %% and an entity
+    (which would show as written too, not as the sign the editor meant) are refused, and a
+    placeholder the English has not."""
+    found, given_words = welsh_words(msgid, words)
+    refused = "%%" in words or sitelocale.CHARACTER_REFERENCE.search(words) or "%(name)s" in words
+    assert bool(found) == bool(refused), found
+    if given_words is not None:
+        assert given_words == words
+        assert text_of(ESCAPING.from_string("<p>{{ w }}</p>").render(w=given_words)) == words
+        if msgid in ("Change", "Not given"):
+            with tempfile.TemporaryDirectory() as folder:
+                write(Path(folder), entry(msgid, words))
+                with i18n.activate(WELSH, Path(folder)):
+                    said = rules.script_words()
+            assert said["change" if msgid == "Change" else "notGiven"] == words
+
+
+@settings(max_examples=50, deadline=None)
+@given(WORDS)
+def test_words_shown_as_html_and_as_text_show_the_same_in_both(words: str):
+    """'There is a problem' heads the error summary in the template (HTML) and in forms.js and
+    the receiver (text): whatever is accepted reads the same in all three; a percent sign,
+    a <, a straight " or an entity, which one of them would read otherwise, is refused."""
+    found, given_words = welsh_words("There is a problem", words)
+    if given_words is None:
+        assert found and all(": the words for 'There is a problem' " in f for f in found), found
+        assert any(sign in words for sign in '%<"') or sitelocale.CHARACTER_REFERENCE.search(words)
+        return
+    html = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    html.install_gettext_callables(lambda s: given_words, lambda s, p, n: given_words,  # type: ignore[attr-defined]
+                                   newstyle=True)
+    page = html.from_string('<h2>{{ _("There is a problem") }}</h2>').render()
+    assert text_of(page) == given_words == words
+
+
+@pytest.mark.parametrize(("msgid", "words", "fault"), [
+    ("Change", "Newid 100%%", "write a percent sign once, as %: these words are shown as written (not filled "
+                              "in), so %% would show as %%"),
+    ("Not given", "Dim &quot;ateb&quot;", 'are shown as written, not read as HTML, so &quot; would show as it '
+                                          'is; write the character itself (")'),
+    ("%(name)s ward", "ward %(enw)s", "must keep its placeholders (%(name)s)"),
+    ("There is a problem", "Mae 100% problem", "must keep its placeholders and have no other percent sign: "
+     "some pages fill these words in and others show them as written, so a percent sign cannot show the "
+     "same in both; write the words 'per cent'"),
+    ("There is a problem", "Mae &lt;problem&gt;", "show both in a page's HTML and as plain text, so an & with a "
+     "name after it (like &amp;) reads differently in each; write the character itself, and & only before a "
+     "space"),
+    ("There is a problem", "Mae <problem>", "show both in a page's HTML and as plain text, so write no < (the "
+     "HTML would read a tag, the text shows &lt; as it is)"),
+])
+def test_what_would_not_show_as_written_is_named(tmp_path: Path, msgid: str, words: str, fault: str):
+    write(tmp_path, entry(msgid, words))
+    assert problems(tmp_path) == [f"locale/cy.po:1: the words for {msgid!r} {fault}"]
+
+
+@pytest.mark.parametrize(("msgid", "words"), [
+    ("Map of the wards of %(name)s", "Map 100%% o wardiau %(name)s <i> & “x”"),   # Python %-formats it
+    ("%(name)s ward", "Ward %(name)s (100%) & <b>"),                              # locate.js fills it in
+    ("%(first)s and %(last)s", "%(first)s a %(last)s"),
+    ("There is a problem", "Mae problem & ‘gwall’"),
+])
+def test_words_shown_as_written_are_accepted(tmp_path: Path, msgid: str, words: str):
+    write(tmp_path, entry(msgid, words))
+    assert problems(tmp_path) == []
+
+
+@pytest.fixture(scope="module")
+def overridden(tmp_path_factory) -> Path:
+    """An English and Welsh site with a form, built once with overrides of plain-text words, a
+    word used both ways and a template's."""
+    from test_forms_lang import bilingual_site
+    root = bilingual_site(tmp_path_factory.mktemp("plain-words") / "site")
+    write(root, entry("Home", 'Hafan & <cartref> 100% "prif"') + entry("Change", "Newid <x> & 50%")
+          + entry("Not given", "Dim & <ateb>") + entry("There is a problem", "Mae problem & ‘gwall’")
+          + entry(EMERGENCY, 'Ffoniwch &lt;3 &amp; 100%% <a class="govuk-link" href="%(tel)s">%(number)s</a>.'))
+    out = root.parent / "out"
+    result = run_cli("build", "--site", str(root), "--out", str(out), "--build-date", "2026-11-20")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_plain_words_show_on_the_built_pages_as_written(overridden: Path):
+    page = (overridden / "cy" / "forms" / "report-test" / "index.html").read_text(encoding="utf-8")
+    crumb = re.search(r'class="govuk-breadcrumbs__link" href="/cy/">(.*?)</a>', page)
+    assert crumb and text_of(crumb.group(1)) == 'Hafan & <cartref> 100% "prif"'
+    rules_json = re.search(r"data-sitegen-rules='([^']*)'", page)
+    assert rules_json
+    said = json.loads(html_unescape(rules_json.group(1)))["words"]
+    assert (said["change"], said["notGiven"], said["problem"]) == ("Newid <x> & 50%", "Dim & <ateb>",
+                                                                    "Mae problem & ‘gwall’")
+    summary = re.search(r'<h2 class="govuk-error-summary__title">(.*?)</h2>', page)
+    assert summary and text_of(summary.group(1)) == "Mae problem & ‘gwall’"
+    not_found = (overridden / "cy" / "404.html").read_text(encoding="utf-8")
+    assert "Ffoniwch <3 & 100% 999." in text_of(not_found)   # a template's words, as before
