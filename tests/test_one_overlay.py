@@ -152,3 +152,44 @@ def test_an_area_translation_falls_back_exactly_where_it_gives_no_words(case):
 def test_both_have_words_in_lists_matched_by_key_and_by_place():
     assert {"pages.what.questions.kind.options.don-t-know.label", "pages.what.title"} <= every_word("form")
     assert {"team.1.role", "events.street-surgery-2027-01-10.title"} <= every_word("area")
+
+
+CHOICE_FORM = """title: Report
+pages:
+  - id: what
+    title: What
+    questions:
+      - name: agree
+        type: radios
+        label: Do you agree?
+        options:
+          - {value: "y", label: Yes}
+          - No
+          - Don't know
+"""
+CHOICE_TRANSLATION = """pages:
+  - id: what
+    questions:
+      - name: agree
+        options:
+          - {value: "y", label: Ydw}
+          - No
+          - Dim syniad
+"""
+
+
+def test_options_written_as_text_and_words_yaml_would_read_as_true():
+    """An option the translation copies as the original's text gives no words (Decap CMS copies
+    them); other text cannot say which option it translates (a located problem); a word the
+    original wrote as YAML 1.1 reads true (`label: Yes`) is the translation's once translated."""
+    problems = Problems()
+    original, text = parse_yaml(CHOICE_FORM, "forms/x.yaml"), parse_yaml(CHOICE_TRANSLATION, "x.cy.yaml")
+    result = overlay_parts(FORM, original, text, Where("x.cy.yaml", (1, 1), ""), problems, "forms/x.yaml",
+                           parsed=True)
+    options = quietly(FORM, result.value)["pages"][0]["questions"][0]["options"]
+    assert options == [{"value": "y", "label": "Ydw"}, {"value": "no", "label": "No"},
+                       {"value": "don-t-know", "label": "Don't know"}]
+    prefix = "pages.what.questions.agree"
+    assert result.fallbacks == {"title", f"{prefix}.label", f"{prefix}.options.no.label",
+                                f"{prefix}.options.don-t-know.label", "pages.what.title"}
+    assert [(p.line, "an option is translated as a mapping" in p.message) for p in problems] == [(8, True)]
