@@ -122,3 +122,25 @@ def test_a_first_build_hashes_while_rendering_and_reports_its_phases_in_order(ma
     assert list(reporter.phases) == ["scan", "load and check", "hash", "write", "keep"] and reporter.cold
     assert load_state(tmp_path / "state").outputs.keys() == set(reporter.rendered + reporter.copied)
     assert (tmp_path / "state" / "areas").is_dir()   # the area cache, kept while rendering
+
+
+def test_the_walks_for_names_and_links_made_while_workers_load_report_as_one_process_does(make_site):
+    """load_and_check walks the sources (links out, bad names) while the workers load the
+    areas: its problems, in order, are those of the same check in one process."""
+    from sitegen.build.checks import load_and_check
+    from sitegen.errors import SitegenError
+    site = make_site("minimal")
+    for number in range(220):   # enough areas for the loading to go to workers
+        folder = site / f"content/areas/ward-{number}"
+        folder.mkdir()
+        (folder / "area.yaml").write_text(f"name: Ward {number}\n")
+    (site / "content/areas/ward-3/bad\u200bname.md").write_text("x")
+    (site / "content/areas/ward-4/away.md").symlink_to("/etc/hostname")
+    found = []
+    for jobs in (1, 2):
+        try:
+            load_and_check(site, DAY, jobs=jobs)
+        except SitegenError as error:
+            found.append([str(p) for p in error.problems])
+    assert len(found) == 2 and found[0] == found[1]
+    assert any("invisible character" in p for p in found[0]) and any("outside the site" in p for p in found[0])

@@ -38,7 +38,12 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     site comes back with its areas' neighbours named (Site.neighbours).
 
     ENV is the build's template environment, when the caller has made it."""
-    site, problems = load_site(root, build_date, cache, jobs)
+    walked: list[list[Problem]] = []
+
+    def walk_sources() -> None:   # needs nothing loaded: done while the workers load the areas
+        walked.append([*outside_links(root), *bad_names(root), *media_name_clashes(root)])
+
+    site, problems = load_site(root, build_date, cache, jobs, meanwhile=walk_sources)
     outputs = plan(site)
     wards = [folder.name for folder in area_folders(root)]
     urls = Addresses({o.url for o in outputs} | set(site.media), unloaded_areas(site, wards))
@@ -47,9 +52,9 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     problems.extend(page_name_problems(site, outputs))
     problems.extend(feed_problems(site))
     problems.extend(check_templates(root, env or make_environment(root)))
-    problems.extend(outside_links(root))
-    problems.extend(bad_names(root))
-    problems.extend(media_name_clashes(root))
+    if not walked:
+        walk_sources()
+    problems.extend(walked[0])
     touch = touching(site.areas)   # one look at which boundaries meet, for the check and the pages
     problems.extend(boundary_problems(site.areas, root, touch))
     problems.extend(lookup_problems(root, wards))   # a ward that failed to load: its own problem alone

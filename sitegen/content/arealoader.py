@@ -3,6 +3,7 @@ the rest over worker processes."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -56,12 +57,15 @@ def load_area_folder(ctx: LoadContext, folder: Path) -> AreaLoad:
     return AreaLoad(folder.name, area, own.links, list(own.problems), own.translation_files)
 
 
-def load_all_areas(ctx: LoadContext, cache: AreaCache | None = None, jobs: int = 1) -> list[Area]:
-    """Every area, from CACHE where unchanged; problems and links go into CTX."""
+def load_all_areas(ctx: LoadContext, cache: AreaCache | None = None, jobs: int = 1,
+                   meanwhile: Callable[[], object] | None = None) -> list[Area]:
+    """Every area, from CACHE where unchanged; problems and links go into CTX.  MEANWHILE
+    is called once, here, while the workers load (parallel.parallel_map)."""
     folders = area_folders(ctx.root)
     cached = {f.name: cache.get(f.name) for f in folders} if cache else {}
     todo = [f for f in folders if cached.get(f.name) is None]
-    fresh = {load.slug: load for load in parallel_map(lambda f: load_area_folder(ctx, f), todo, jobs)}
+    fresh = {load.slug: load
+             for load in parallel_map(lambda f: load_area_folder(ctx, f), todo, jobs, meanwhile=meanwhile)}
     areas = []
     for folder in folders:
         load = cached.get(folder.name) or fresh[folder.name]

@@ -1,6 +1,7 @@
 """Load a whole site: config, areas, pages and media, validated together."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -17,16 +18,17 @@ from .pages import load_pages
 
 
 def load_site(root: Path, build_date: date, cache: AreaCache | None = None,
-              jobs: int = 1) -> tuple[Site, Problems]:
+              jobs: int = 1, meanwhile: Callable[[], object] | None = None) -> tuple[Site, Problems]:
     """Read everything under ROOT.  Returns the site and every problem found.
 
     A broken site.yaml raises at once (nothing else can be read without it);
     problems in content are collected so the caller can report them all.
-    CACHE lets unchanged areas be reused; JOBS processes load the others.
+    CACHE lets unchanged areas be reused; JOBS processes load the others, while
+    MEANWHILE (called once, unless site.yaml is broken) runs here.
     """
     config = load_config(root)
     ctx = load_context(root, config)
-    areas = load_all_areas(ctx, cache, jobs)
+    areas = load_all_areas(ctx, cache, jobs, meanwhile)
     pages = load_pages(ctx)
     forms = load_forms_bundle(ctx, config)
     boroughs = group_boroughs(areas, ctx.problems)
