@@ -278,6 +278,37 @@ def test_feeds_and_calendars_say_what_is_english(example):
         assert summaries and set(summaries) == {language}, slug
 
 
+def _description(html: str) -> str:
+    """The <meta name="description"> element of HTML."""
+    found = re.search(r'<meta name="description"[^>]*>', html)
+    assert found, "no description"
+    return found.group(0)
+
+
+def test_descriptions_feed_authors_and_lookups_say_what_is_english(example):
+    """<meta name="description"> carries lang="en-GB" where it shows an untranslated record's
+    summary (or site.yaml's description, site.cy.yaml gone), not where the summary is Welsh; the
+    Welsh feeds' <author> (site.yaml's name) xml:lang, not the English feeds'; find/wards.json
+    gives a Welsh name only for a ward with its own Welsh file giving one (a ward whose stories
+    alone are translated has none)."""
+    out, words = example
+    read = partial(Path.read_text, encoding="utf-8")
+    for english in ("cy/about/index.html", "cy/areas/alibon/index.html", "cy/index.html",
+                    "cy/areas/heath/news/speed-watch-results/index.html"):
+        assert 'lang="en-GB"' in _description(read(out / english)), english
+    for welsh in ("cy/areas/becontree/index.html", "cy/areas/alibon/news/speed-watch-results/index.html",
+                  "about/index.html", "areas/alibon/index.html"):
+        assert " lang=" not in _description(read(out / welsh)), welsh
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    author = "{http://www.w3.org/2005/Atom}author"
+    assert ET.parse(out / "cy/areas/becontree/feed.xml").getroot().find(author).get(lang) == "en-GB"
+    assert ET.parse(out / "areas/becontree/feed.xml").getroot().find(author).get(lang) is None
+    index = json.loads(read(out / "find/wards.json"))
+    unnamed = {w["slug"] for w in index["wards"] if "names" not in w}
+    assert unnamed >= {*UNTRANSLATED_AREAS, *UNTRANSLATED_NAMES}
+    assert not unnamed & {"heath", "gascoigne", "becontree"}
+
+
 # ---------------------------------------------------------------- any mix, at the unit level
 
 @pytest.fixture(scope="module")
@@ -350,6 +381,12 @@ def test_the_scripts_lookups_say_which_names_are_translated(bilingual):
     assert district["language"] == "en"
     assert district["wards"] == {"north-ward": "North Ward", "south-ward": "South Ward"}
     assert district["names"] == {"north-ward": {"cy": "Ward y Gogledd"}}
+
+
+def test_a_welsh_name_for_the_site_leaves_the_feed_s_author_unmarked(bilingual):
+    """site.cy.yaml gives the site's name: the Welsh feed's <author> is Welsh, not marked."""
+    feed = (bilingual / "cy/areas/north-ward/feed.xml").read_text(encoding="utf-8")
+    assert "<author><name>Heddlu Prawf</name></author>" in feed
 
 
 @pytest.mark.browser

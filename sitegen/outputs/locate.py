@@ -107,10 +107,11 @@ def ward_entry(area: Area, multilingual: bool = False) -> dict:
 
 
 def translated_names(area: Area) -> tuple[tuple[str, str], ...]:
-    """(language tag, AREA's name in it) for each language AREA is translated into, whose
-    translation gives a name (one that leaves it out shows, and marks, the default's), in tag order."""
+    """(language tag, AREA's name in it) for each language AREA is translated into (it has an
+    area.<code>.yaml: a version made for its translated stories alone has the original's words),
+    whose translation gives a name (one that leaves it out shows, and marks, the default's), in tag order."""
     return tuple(sorted((code, version.name) for code, version in area.translations
-                        if "name" not in version.fallbacks))
+                        if version.source != area.source and "name" not in version.fallbacks))
 
 
 def encoded(ring: Ring) -> list[int]:
