@@ -13,7 +13,10 @@ the generators' own work rather than how quickly this disk makes files.
 For each N wards (a ward page and four news pages of 300-600 words each):
 cold build, no-change rebuild, one-area-edit rebuild, and peak RSS, with the
 ratio of each time to Hugo's cold build.  Every build is a separate process;
-peak RSS is the largest resident set of that process or any it started."""
+peak RSS is the largest resident set of that process or any it started.  A
+second table gives the CPU seconds (user + system, with every process a build
+started) of the same builds: on a machine others are using, wall time is noise,
+but the work each build asks of the processor changes little."""
 from __future__ import annotations
 
 import argparse
@@ -40,6 +43,7 @@ class Run:
 
     seconds: float
     peak_mb: float
+    cpu: float = 0.0   # user + system seconds, of the build and every process it started
 
 
 def settle() -> None:
@@ -59,7 +63,7 @@ def timed(command: list[str], cwd: Path, python_path: str = "") -> Run:
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{command} failed: {process.stderr.read().decode()[-2000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024)
+    return Run(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
 @dataclass
@@ -145,7 +149,8 @@ def measure(wards: int, workdir: Path, out_parent: Path | None, repeat: int,
 
 
 def _median(runs: list[Run]) -> Run:
-    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
+    return Run(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs),
+               statistics.median(r.cpu for r in runs))
 
 
 def report(wards: int, rows: dict[str, dict[str, Run]]) -> None:
@@ -158,6 +163,12 @@ def report(wards: int, rows: dict[str, dict[str, Run]]) -> None:
                         for k in ("cold", "no-change", "one edit"))
         peak = max(r.peak_mb for r in runs.values())
         print(f"{name:<13}{cells}{peak:>11.0f}")
+    hugo_cpu = rows["hugo"]["cold"].cpu
+    print(f"CPU seconds (user + system), ratio to Hugo's cold build's\n{'tool':<13}{'cold':>14}{'no-change':>16}"
+          f"{'one edit':>16}")
+    for name, runs in rows.items():
+        print(f"{name:<13}" + "".join(f"{runs[k].cpu:>8.2f} ({runs[k].cpu / hugo_cpu:>4.2f})" + " " * (k != "cold") * 2
+                                      for k in ("cold", "no-change", "one edit")))
 
 
 def main() -> None:
