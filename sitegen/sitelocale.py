@@ -366,16 +366,22 @@ def _percent_free(text: str) -> bool:
 CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 
 
+def entity(text: str) -> str | None:
+    """The first character reference in TEXT that HTML would read as a character ("&lt;"), if any."""
+    return next((found.group(0) for found in CHARACTER_REFERENCE.finditer(text)
+                 if html.unescape(found.group(0)) != found.group(0)), None)
+
+
 def use_fault(use: Usage, english: str, text: str) -> str | None:
     """Why TEXT, the words for ENGLISH, would not show as written where USE says it shows:
     in HTML (markup_fault), as plain text (an entity would show as it is), or both."""
     if not use.text:
         return markup_fault(english, text)
     if not use.html:
-        found = CHARACTER_REFERENCE.search(text)
+        found = entity(text)
         if found:
-            return (f"are shown as written, not read as HTML, so {found.group(0)} would show as it is; "
-                    f"write the character itself ({html.unescape(found.group(0))})")
+            return (f"are shown as written, not read as HTML, so {found} would show as it is; "
+                    f"write the character itself ({html.unescape(found)})")
         return None
     for sign, instead in (("<", "write no < (the HTML would read a tag, the text shows &lt; as it is)"),
                           ('"', "write quotation marks as “ ” (a straight \" would end an HTML attribute)")):
