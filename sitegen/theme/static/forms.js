@@ -244,12 +244,12 @@ function answerNodes(q, pairs) {
   });
 }
 
+// The answer to a question without options as text ("" when blank).
 function formatAnswer(q, pairs) {
   if (q.type === "date") return formatDate(q, pairs);
   if (q.type === "address") return inputNames(q).map((n) => valuesOf(pairs, n)[0]).filter(Boolean).join("\n");
   const v = valuesOf(pairs, q.name);
   if (q.type === "declaration") return v.length ? words.confirmed : "";
-  if (q.options) return v.map((x) => (q.options.find((o) => o.value === x) || { label: x }).label).join("\n");
   return v.join("\n");
 }
 
