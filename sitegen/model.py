@@ -237,7 +237,8 @@ class Site:
     # slug -> (slug, name) of each area whose boundary touches its own (outputs.pages.named_neighbours)
     neighbours: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     # code -> the neighbours as that language names them, given only to a build's partial site
-    # (the last build's: it has not the other areas' names); in_language names them otherwise
+    # (the last build's: it has not the other areas' names); in_language names them otherwise ('' where
+    # that language has not an area's name)
     neighbours_in: dict[str, dict[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
     # site paths of the content translations read (area.cy.yaml, news/x.cy.md, pages/about.cy.md)
     translation_files: frozenset[str] = frozenset()
@@ -338,7 +339,11 @@ class Site:
                        shared_names=frozenset(shared))
         neighbours = self.neighbours_in.get(code)
         if neighbours is None:
-            names = {area.slug: view.full_name(area) for area in areas}
+            # '' for an area whose name CODE has not (untranslated, or its translation leaves the name
+            # out): its neighbours' pages show the default's name, marked (outputs.pages.render_area)
+            names = {area.slug: view.full_name(area) if self.translated(original, code)
+                     and "name" not in self.fallbacks(original, code) else ""
+                     for original, area in zip(self.areas, areas, strict=True)}
             neighbours = {slug: tuple((other, names.get(other, name)) for other, name in pairs)
                           for slug, pairs in self.neighbours.items()}
         object.__setattr__(view, "neighbours", neighbours)

@@ -205,21 +205,13 @@ def welsh_pages(out: Path) -> list[Path]:
     return sorted(p for p in (out / "cy").rglob("*.html") if p.relative_to(out / "cy").parts[0] != "admin")
 
 
-# Not marked yet: a ward page's list of its neighbours (a build of a few wards does not know
-# whether their names are translated: Site.neighbours holds names only).
-NOT_YET = (re.compile(r'<ul class="govuk-list sitegen-map__neighbours".*?</ul>', re.S),)
-
-
 def test_no_unmarked_words_of_untranslated_records_on_welsh_pages(example):
-    """Every Welsh page, the two places of NOT_YET aside."""
+    """Every Welsh page, <main> too (a ward's neighbours, a news index's heading)."""
     out, words = example
     every = tuple(w for found in words.values() for w in found)
     found = {}
     for page in welsh_pages(out):
-        html = page.read_text(encoding="utf-8")
-        for pattern in NOT_YET:
-            html = pattern.sub("", html)
-        missed = unmarked(html, every)
+        missed = unmarked(page.read_text(encoding="utf-8"), every)
         if missed:
             found[page.relative_to(out).as_posix()] = missed
     assert found == {}
@@ -315,7 +307,7 @@ def test_descriptions_feed_authors_and_lookups_say_what_is_english(example):
 def model() -> tuple[Site, jinja2.Environment]:
     site, problems = load_site(ROOT, date.fromisoformat(BUILD_DATE))
     assert not [p for p in problems if p.level == "error"]
-    return site, make_environment(ROOT)
+    return replace(site, neighbours=pages.named_neighbours(site)), make_environment(ROOT)
 
 
 def without_welsh(site: Site, slugs: frozenset[str], nameless: frozenset[str] = frozenset()) -> Site:
@@ -340,8 +332,8 @@ WARD = '{% from "partials/area_filter.html" import ward with context %}{% for a 
 @given(untranslated=st.frozensets(st.sampled_from(SLUGS)), nameless=st.frozensets(st.sampled_from(SLUGS)))
 def test_any_mix_of_wards_is_marked_exactly(model, untranslated, nameless):
     """Whichever wards have no Welsh, or a Welsh file without a name, the Welsh lists (home and
-    borough: the ward macro), maps, breadcrumbs and finder mark exactly their names, and none of
-    the others."""
+    borough: the ward macro), maps, breadcrumbs, finder and neighbours' lists mark exactly their
+    names, and none of the others."""
     base, env = model
     site = without_welsh(base, untranslated, nameless)
     ctx = RenderContext(site=site, env=env, assets={}, frame={}).in_language("cy")
@@ -354,6 +346,10 @@ def test_any_mix_of_wards_is_marked_exactly(model, untranslated, nameless):
         assert isinstance(pages._named_crumbs(ctx, area)[-1][0], Markup) == english, area.slug
         assert bool(pages._outlines(ctx, [area])[0][3]) == english, area.slug
         assert finder._ward(ctx, area.slug)["translated"] != english, area.slug
+        for neighbour in pages._neighbours(ctx, area.slug):   # the list on each of its neighbours' pages
+            assert neighbour.translated != (neighbour.slug in untranslated | nameless), (area.slug, neighbour)
+            assert neighbour.name == (base.area(neighbour.slug).name if not neighbour.translated
+                                      else ctx.site.full_name(ctx.site.area(neighbour.slug)))
     assert listed.count('lang="en-GB"') == len(untranslated | nameless)
     index = json.loads(render_locate(RenderContext(site=site, env=env, assets={}, frame={}), ""))
     assert {w["slug"] for w in index["wards"] if "names" not in w} == untranslated | nameless

@@ -509,12 +509,22 @@ def render_area(ctx: RenderContext, key: str) -> bytes:
     return page_html(ctx, "area.html", area.url, title, _area_crumbs(site, area),
                      title_html=marked_in(message, name=marked(ctx, site.full_name(area), area, "name")),
                      area=area, events=area.upcoming_events(site.build_date),
-                     neighbours=tuple(Listed(slug, name, "") for slug, name in site.neighbours.get(key, ())),
+                     neighbours=_neighbours(ctx, key),
                      feeds=latest_posts(site.config, area, site.build_date),
                      translated=is_translated(ctx, area), partly=_area_partly(ctx, area),
                      description=area.summary or gettext("Your neighbourhood police team in %(name)s.") % {
                          "name": area.name},
                      description_lang=written_lang(ctx, area, "summary") if area.summary else "")
+
+
+def _neighbours(ctx: RenderContext, key: str) -> tuple[Listed, ...]:
+    """The areas whose boundaries touch the area KEY's, as its page lists them in CTX's language:
+    each by its name there, or (`translated` False: the template marks it) by the default's where
+    that language has not its name (the view names it '': Site.in_language)."""
+    shown = ctx.site.neighbours.get(key, ())
+    default = dict(ctx.site.in_language(ctx.site.default_language).neighbours.get(key, ()))
+    return tuple(Listed(slug, name or default.get(slug, ""), "", translated=bool(name))
+                 for slug, name in shown)
 
 
 def render_news_index(ctx: RenderContext, key: str) -> bytes:
