@@ -10,9 +10,15 @@
   field is shared by every language (dates, phone numbers, ids, addresses on the web): it may
   be written (Decap copies it) but must equal the original's.
 - Mappings merge key by key.  A list whose schema names its key (`ListOf(..., key='id')`:
-  events by `id`, form pages by `id`, questions by `name`, options by `value`) merges by it;
-  any other list must have as many items as the original's, and merges item by item.  A
-  value without translatable words (a date, a form's condition) is compared whole.
+  team members by `name`, priorities by `date`, social links by `url`, events by `id`, form
+  pages by `id`, questions by `name`, options by `value`) merges by it, so editing the
+  original's list never moves words to another item: a translated item must write its key; one
+  whose key the original no longer has is a warning (its words are not shown); an original
+  item the translation lacks keeps its words, marked.  Several priorities of one date
+  (`ListOf.repeats`) match in order among those of that date, and only when both files have as
+  many of them.  A list of plain words (`places`) is the translation's whole list.  Any other
+  list must have as many items as the original's, and merges item by item.  A value without
+  translatable words (a date, a form's condition) is compared whole.
 
 Every problem is located in the translation (`file:line:col`), with what to do.
 """
@@ -205,13 +211,14 @@ def _items_fallen_back(kind: ListOf, original: list, given: Any, translatable: b
     given_items = given if isinstance(given, list) else []
     raw_items = raw if isinstance(raw, list) and len(raw) == len(given_items) else [None] * len(given_items)
     if kind.key:
-        pairs = zip(given_items, raw_items, strict=True)
-        by_key = {new.get(kind.key): (new, written) for new, written in pairs
-                  if isinstance(new, dict) and (written is None or isinstance(written, dict))}
-        for old in original:
-            key = old.get(kind.key) if isinstance(old, dict) else None
-            new, written = by_key.get(key, (None, None))
-            yield from fallen_back(item, old, new, translatable, _join(path, str(key)), written)
+        keyed = [new if written is None or isinstance(written, dict) else None
+                 for new, written in zip(given_items, raw_items, strict=True)]
+        pairs = match_items(kind, original, keyed).pairs
+        for place, old in enumerate(original):
+            at = pairs.get(place)
+            new, written = (None, None) if at is None else (given_items[at], raw_items[at])
+            name = str(place) if kind.by_place else str(_key_of(old, kind.key))
+            yield from fallen_back(item, old, new, translatable, _join(path, name), written)
         return
     if len(given_items) != len(original):   # a translation of another length is not used (reported)
         given_items, raw_items = [None] * len(original), [None] * len(original)
@@ -250,14 +257,35 @@ class _Report:
         where.report(self.problems, f"has {_items(here)} here but {_items(there)} in {self.original_file};"
                                     " translate each one, in the same order")
 
-    def unknown_key(self, where: Where, key_field: str, key: object, known: Sequence[str]) -> None:
-        where.report(self.problems, f"there is no item with {key_field} '{key}' in {self.original_file}"
-                                    f"{did_you_mean(str(key), [str(k) for k in known])}; write the"
-                                    f" {key_field} as it is there (the same in every language)")
+    def warn(self, where: Where, message: str) -> None:
+        """MESSAGE about the value at WHERE, as a warning: the original changed, and nothing stops."""
+        prefix = f"{where.name}: " if where.name else ""
+        self.problems.items.append(Problem(where.path, where.pos[0], where.pos[1], prefix + message, WARNING))
 
-    def no_key(self, where: Where, key_field: str) -> None:
-        where.report(self.problems, f"needs '{key_field}': the {key_field} of the item in"
-                                    f" {self.original_file} it translates")
+    def unknown_key(self, where: Where, key_field: str, key: object, known: Sequence[str]) -> None:
+        """A warning: an item whose key the original no longer has (it left, or is misspelt)."""
+        self.warn(where, f"there is no item with {key_field} '{key}' in {self.original_file}"
+                         f"{did_you_mean(str(key), [str(k) for k in known])}, so its words are not shown;"
+                         f" if it left {self.original_file}, remove it here, else write the {key_field}"
+                         " as it is there (the same in every language)")
+
+    def no_key(self, where: Where, key_field: str, item: Record, guess: str | None, place: int) -> None:
+        """An item without its key; GUESS is the key of the original's item at its PLACE (from 0)."""
+        what = item.name if item.name != "mapping" else "item"
+        hint = (f": write '{key_field}: {guess}' as in {self.original_file} (if it translates {what}"
+                f" {place + 1} there), so its words stay with that {what}" if guess is not None else
+                f": the {key_field} of the {what} in {self.original_file} it translates, so its words"
+                f" stay with that {what}")
+        where.report(self.problems, f"needs '{key_field}'{hint}")
+
+    def uneven(self, where: Where, kind: ListOf, key: str, here: int, there: int) -> None:
+        """A warning: a key several items share (ListOf.repeats) is given HERE times, the original
+        has it THERE times: which translates which is unknown, so none of them is used."""
+        what = kind.item.name if isinstance(kind.item, Record) else "item"
+        self.warn(where, f"{_items(here)} here {'has' if here == 1 else 'have'} {kind.key} {key}, and"
+                         f" {self.original_file} has {there}; as no one can tell which {what} each"
+                         f" translates, their words are not shown; write one item for each {what} of"
+                         f" {kind.key} {key} in {self.original_file}, in its order")
 
     def twice(self, where: Where, key_field: str, key: object) -> None:
         where.report(self.problems, f"{key_field} '{key}' is translated twice; keep one")
@@ -312,7 +340,8 @@ def _merge_record(kind: Record, translatable: bool, original: dict, translated: 
         field = fields[key]
         spot = where.child(key, raw.value_where(key) if isinstance(raw, LocatedDict) else where.pos)
         words = translatable or field.translatable
-        if not words and not _has_words(field.kind):   # shared whole: a date, a condition, a list of codes
+        keyed = isinstance(field.kind, ListOf) and bool(field.kind.key)
+        if not words and not _has_words(field.kind) and not keyed:   # shared whole: a date, a condition
             if value != known.get(key):
                 report.shared(spot)
             continue
@@ -332,6 +361,8 @@ def _merge_list(kind: ListOf, translatable: bool, original: Any, translated: lis
     raw_items = list(raw) if isinstance(raw, list) else []
     if len(raw_items) != len(translated):
         return original   # an item of the translation is unusable: already reported
+    if translatable and not isinstance(kind.item, (Record, ListOf)):
+        return translated   # plain words (places): the translation's whole list, of any length
     if kind.key:
         return _merge_by_key(kind, translatable, original, translated, raw, where, report)
     if len(translated) != len(original):
@@ -344,37 +375,93 @@ def _merge_list(kind: ListOf, translatable: bool, original: Any, translated: lis
 
 def _merge_by_key(kind: ListOf, translatable: bool, original: list, translated: list, raw: Any,
                   where: Where, report: _Report) -> list:
-    """Items merged by their key (KIND.key), in the original's order; an item only the translation
-    has, one without its key or given twice, is a problem (an item it leaves out stays as the
-    original has it).  An item written as text must copy the original's (Decap CMS copies them)."""
+    """Items merged by their key (KIND.key, `match_items`), in the original's order.  An item
+    without its key, or given twice, is a problem; one whose key the original no longer has, or
+    (KIND.repeats) of a key given another number of times than the original gives it, is a
+    warning, and its words are not shown; an item the translation leaves out stays as the
+    original has it.  An item written as text must copy the original's (Decap CMS copies them)."""
     key_field, item = kind.key, kind.item
     known = [report.checked(item, old, _written(original, index)) for index, old in enumerate(original)]
-    keys = [str(old.get(key_field)) if isinstance(old, dict) else None for old in known]
-    places: dict[int, tuple[int, Any]] = {}
+    keys = [_key_of(old, key_field) for old in known]
+    spots = [where.item(index, _item_pos(raw, index, where)) for index in range(len(translated))]
+    record = item if isinstance(item, Record) else Record([], "item")
+    keyed: list[Any] = []
     for index, new in enumerate(translated):
-        spot = where.item(index, _item_pos(raw, index, where))
-        key = new.get(key_field) if isinstance(new, dict) else None
+        keyed.append(new if isinstance(raw[index], dict) else None)
         if not isinstance(raw[index], dict):
             if not isinstance(item, Record) or new not in known:
-                report.as_text(spot, item if isinstance(item, Record) else Record([], "item"), key_field)
-        elif key is None:
-            report.no_key(spot, key_field)
-        elif str(key) not in keys:
-            report.unknown_key(spot, key_field, key, [k for k in keys if k is not None])
-        elif keys.index(str(key)) in places:
-            report.twice(spot, key_field, key)
-        else:
-            places[keys.index(str(key))] = (index, new)
+                report.as_text(spots[index], record, key_field)
+        elif _key_of(new, key_field) is None:
+            guess = keys[index] if len(translated) == len(original) and index < len(keys) else None
+            report.no_key(spots[index], key_field, record, guess, index)
+    found = match_items(kind, known, keyed)
+    for index in found.unknown:
+        report.unknown_key(spots[index], key_field, _key_of(keyed[index], key_field),
+                           [k for k in keys if k is not None])
+    for index in found.twice:
+        report.twice(spots[index], key_field, _key_of(keyed[index], key_field))
+    for key, places, there in found.uneven:
+        report.uneven(spots[places[0]], kind, key, len(places), there)
     out = []
     for place, old in enumerate(original):
-        if place not in places:
+        if place not in found.pairs:
             out.append(old)
             continue
-        index, new = places[place]
+        index = found.pairs[place]
         base = old if isinstance(old, dict) else known[place]
-        out.append(_merge(item, translatable, base, new, raw[index],
-                          where.item(index, _item_pos(raw, index, where)), report))
+        out.append(_merge(item, translatable, base, translated[index], raw[index], spots[index], report))
     return _rebuilt(original, out)
+
+
+@dataclass
+class Matching:
+    """How a translation's items match the original's (`match_items`).  PAIRS: {place in the
+    original: place in the translation}; UNKNOWN: places in the translation whose key the
+    original has not; TWICE: places giving a key again (a list whose keys do not repeat);
+    UNEVEN: (key, its places in the translation, how many items of the original have it) where
+    a key that repeats is given another number of times than the original gives it."""
+
+    pairs: dict[int, int]
+    unknown: list[int]
+    twice: list[int]
+    uneven: list[tuple[str, list[int], int]]
+
+
+def match_items(kind: ListOf, original: Sequence[Any], translated: Sequence[Any]) -> Matching:
+    """Match TRANSLATED's items (None, or one without its key: unmatched) to ORIGINAL's, both
+    lists of KIND, by KIND.key (values compared as text: a date and '2026-10-01' are one key).
+    Items sharing a key (KIND.repeats) match in order among those of that key, and only when the
+    translation gives that key as many times as the original; else none of them does."""
+    slots: dict[str, list[int]] = {}
+    for place, old in enumerate(original):
+        if (key := _key_of(old, kind.key)) is not None:
+            slots.setdefault(key, []).append(place)
+    given_at: dict[str, list[int]] = {}
+    for index, new in enumerate(translated):
+        if (key := _key_of(new, kind.key)) is not None:
+            given_at.setdefault(key, []).append(index)
+    found = Matching({}, [], [], [])
+    for key, places in given_at.items():
+        if key not in slots:
+            found.unknown += places
+        elif not kind.repeats:
+            found.pairs[slots[key][0]] = places[0]
+            found.twice += places[1:]
+        elif len(places) == len(slots[key]):
+            found.pairs.update(zip(slots[key], places, strict=True))
+        else:
+            found.uneven.append((key, places, len(slots[key])))
+    found.unknown.sort()
+    found.twice.sort()
+    return found
+
+
+def _key_of(value: Any, key_field: str) -> str | None:
+    """VALUE's key (the field KEY_FIELD, as text), or None when it is not a mapping with one."""
+    if not isinstance(value, dict) or value.get(key_field) is None:
+        return None
+    key = value[key_field]
+    return key.isoformat() if hasattr(key, "isoformat") else str(key)
 
 
 def _item_pos(raw: Any, index: int, where: Where) -> Pos:
@@ -429,7 +516,8 @@ def optional(kind: Kind) -> Kind:
         relaxed = copy.copy(kind)
         relaxed.fields = [_optional_field(f) for f in kind.fields]
     elif isinstance(kind, ListOf):
-        relaxed = copy.copy(kind) if kind.checks_items else ListOf(kind.item, kind.max_items, kind.key)
+        relaxed = copy.copy(kind) if kind.checks_items else ListOf(
+            kind.item, kind.max_items, kind.key, repeats=kind.repeats, by_place=kind.by_place)
         relaxed.item = optional(kind.item)
     _OPTIONAL[id(kind)] = (kind, relaxed)   # KIND kept, so its id is never reused
     return relaxed
