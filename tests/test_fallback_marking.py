@@ -37,6 +37,7 @@ from conftest import BUILD_DATE, ROOT, SITES, run_cli
 from sitegen import i18n
 from sitegen.content.site import group_boroughs, load_site
 from sitegen.errors import Problems
+from sitegen.feeds.view import FeedView
 from sitegen.model import Area, Site
 from sitegen.outputs import finder, pages
 from sitegen.outputs.base import RenderContext
@@ -353,6 +354,28 @@ def test_any_mix_of_wards_is_marked_exactly(model, untranslated, nameless):
     assert listed.count('lang="en-GB"') == len(untranslated | nameless)
     index = json.loads(render_locate(RenderContext(site=site, env=env, assets={}, frame={}), ""))
     assert {w["slug"] for w in index["wards"] if "names" not in w} == untranslated | nameless
+
+
+LATEST = '{% include "partials/latest_posts.html" %}'
+
+
+def test_the_latest_posts_mark_an_untranslated_ward_s_name(model):
+    """The line under a feed's title names the ward ('(Alibon team)', for a screen reader): marked
+    where the ward has no Welsh, not where it has (the example's cache holds no posts: the scan
+    above never meets this partial)."""
+    base, env = model
+    untranslated, translated = SLUGS[0], SLUGS[1]
+    ctx = RenderContext(site=without_welsh(base, frozenset({untranslated})), env=env, assets={},
+                        frame={}).in_language("cy")
+    feed = FeedView("mastodon", "Posts", "https://social.example/@team", "https://social.example/@team.rss",
+                    date(2026, 11, 1), False, ())
+    with i18n.activate(ctx.language):
+        for slug, english in ((untranslated, True), (translated, False)):
+            area = ctx.site.area(slug)
+            html = env.from_string(LATEST).render(feeds=[feed], area=area,
+                                                  page={"written": partial(written_lang, ctx)})
+            assert bool(marked(html, (area.name,))) == english, slug
+            assert bool(unmarked(html, (area.name,))) != english, slug
 
 
 # ---------------------------------------------------------------- names the scripts write
