@@ -17,7 +17,7 @@ from sitegen.feeds.parse import Post
 from sitegen.feeds.run import FeedJob, RunOptions, refresh_feeds
 from sitegen.feeds.view import latest_posts
 from sitegen.model import Area, SocialLink
-from sitegen.render import NETWORK_NAMES, iso_date, long_date, network_name
+from sitegen.render import NETWORK_NAMES, as_written, iso_date, long_date, network_name
 
 try:
     from feedserver import ATOM_TEXT_WITH_MARKUP, HOSTILE_RSS
@@ -57,7 +57,7 @@ def render(feeds, the_area: Area) -> str:
                              extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.policies["ext.i18n.trimmed"] = True
-    env.filters.update(long_date=long_date, iso_date=iso_date)
+    env.filters.update(long_date=long_date, iso_date=iso_date, as_written=as_written)
     env.globals.update(network_names=NETWORK_NAMES, network_name=network_name)
     return env.get_template("partials/latest_posts.html").render(feeds=feeds, area=the_area)
 
