@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from conftest import BUILD_DATE, run_cli
 from sitegen.forms.fields import field
 from sitegen.forms.model import Option, Question
-from sitegen.forms.rules import script_words
+from sitegen.forms.rules import FORMS_JS_WORDS, script_words
 from sitegen.i18n import Language, activate, catalogue
 from sitegen.render import make_environment
 
@@ -312,7 +312,28 @@ def test_the_scripts_write_no_english_of_their_own():
              for file, literals in json.loads(done.stdout).items()}
     assert {name: words for name, words in found.items() if name != "forms.js" and words} == {}
     with activate(Language("en", "")):
-        words = script_words()
-    defaults = [value for key, value in words.items() if key != "months"] + words["months"]
+        assert script_words() == FORMS_JS_WORDS
+    defaults = [value for key, value in FORMS_JS_WORDS.items() if key != "months"] + FORMS_JS_WORDS["months"]
     written = [value for _line, value in found["forms.js"]]
     assert sorted(written) == sorted(defaults), found["forms.js"]
+
+
+def test_a_site_in_welsh_alone_gives_the_script_its_words(tmp_path):
+    """forms.js's English defaults serve only pages whose words they are: a one-language site in
+    another language (here `language: cy`) gives its words in the rules; an English one does not."""
+    for language in ("cy", "en-GB"):
+        root = tmp_path / language / "site"
+        shutil.copytree(MINIMAL, root, ignore=shutil.ignore_patterns("expected", ".cache"))
+        (root / "forms").mkdir()
+        (root / "forms" / "report-lost.yaml").write_text(LOST, encoding="utf-8")
+        with (root / "site.yaml").open("a", encoding="utf-8") as handle:
+            handle.write(f"language: {language}\n")
+        out = root.parent / "build"
+        result = run_cli("build", "--site", str(root), "--out", str(out), "--build-date", BUILD_DATE)
+        assert result.exit_code == 0, result.output
+        rules = rules_of(out / "forms" / "report-lost" / "index.html")
+        if language == "cy":
+            with activate(WELSH):
+                assert rules["words"] == script_words() and rules["words"]["error"] == "Gwall:"
+        else:
+            assert "words" not in rules

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
+from babel import Locale
+
 from .. import i18n
 from ..i18n import gettext
+from ..intake.words import N_
 from .model import ALWAYS, All, Condition, Form, Match, Not, Question
 from .patterns import DATE, EMAIL, POSTCODE, TEL, anchored
 
@@ -89,16 +92,23 @@ def form_rules(form: Form, langs: Mapping[str, Mapping[str, str]] | None = None)
         "pages": [{"id": p.id, "title": p.title, "when": condition_json(p.relevant)} for p in form.pages],
         "questions": [question_rules(q, langs.get(q.name)) for q in form.questions],
     }
-    if form.lang:
-        rules["words"] = script_words()
+    words = script_words()
+    if form.lang or words != FORMS_JS_WORDS:   # a site in Welsh alone, or one that words them its own way
+        rules["words"] = words
     return rules
+
+
+# The words forms.js writes, by their key in its WORDS, as the catalogue's messages (English).
+SCRIPT_MESSAGES = {"notGiven": N_("Not given"), "change": N_("Change"), "problem": N_("There is a problem"),
+                   "error": N_("Error:"), "confirmed": N_("Confirmed"), "unexpected": N_("Unexpected answer")}
+# forms.js's own WORDS, which a form's rules replace where the page's words differ.
+ENGLISH_MONTHS = Locale("en").months["format"]["wide"]
+FORMS_JS_WORDS = SCRIPT_MESSAGES | {"months": [ENGLISH_MONTHS[number] for number in range(1, 13)]}
 
 
 def script_words() -> dict:
     """The words forms.js writes (its WORDS), in the active language: check-your-answers, the error
     summary's heading, the 'Error:' before the page title, and month names for dates."""
     months = i18n.active().babel_locale.months["format"]["wide"]
-    return {"notGiven": gettext("Not given"), "change": gettext("Change"),
-            "problem": gettext("There is a problem"), "error": gettext("Error:"),
-            "confirmed": gettext("Confirmed"), "unexpected": gettext("Unexpected answer"),
-            "months": [months[number] for number in range(1, 13)]}
+    return ({key: gettext(message) for key, message in SCRIPT_MESSAGES.items()}
+            | {"months": [months[number] for number in range(1, 13)]})
