@@ -42,7 +42,7 @@ SUBJECTS: dict[str, tuple[Record, Any, bool, str, dict[str, tuple[Any, Any]]]] =
     "area": (AREA, parse_yaml(AREA_FILE.read_text(encoding="utf-8"), "area.yaml"), False, "area.yaml", {
         "code": ("E05999001", "E05999002"),
         "contact.phone": ("020 7946 0001", "020 7946 0002"),
-        "priorities.0.date": ("2026-09-01", "2026-09-02"),
+        "priorities.0.action_date": ("2026-10-01", "2026-10-02"),
         "events.street-surgery-2027-01-10.start": ("2027-01-10T11:30", "2027-01-10T12:30")}),
 }
 
@@ -56,7 +56,8 @@ def every_word(name: str) -> frozenset[str]:
 
 def put(kind: Record, original: dict, out: dict, parts: list[str], value: Any) -> None:
     """OUT (a translation being written, of ORIGINAL checked) given VALUE at the path PARTS:
-    keyed lists (ListOf.key) get an item with its key, lists by place one item per original's."""
+    keyed lists (ListOf.key) get an item with its key (named in PARTS by the key, or by the
+    item's place with ListOf.by_place), lists by place one item per original's."""
     head, *rest = parts
     if not rest:
         out[head] = value
@@ -69,10 +70,11 @@ def put(kind: Record, original: dict, out: dict, parts: list[str], value: Any) -
     name, *rest = rest
     items = out.setdefault(head, [] if sub.key else [{} for _ in original[head]])
     if sub.key:
-        index = next(i for i, old in enumerate(original[head]) if str(old[sub.key]) == name)
-        item = next((i for i in items if i[sub.key] == name), None)
+        index = _place(sub, original[head], name)
+        key = _text(original[head][index][sub.key])
+        item = next((i for i in items if i[sub.key] == key), None)
         if item is None:
-            item = {sub.key: name}
+            item = {sub.key: key}
             items.append(item)
     else:
         index, item = int(name), items[int(name)]
@@ -86,9 +88,22 @@ def get(kind: Kind, value: Any, parts: list[str]) -> Any:
             kind, value = next(f.kind for f in kind.fields if f.name == part), value[part]
         else:
             assert isinstance(kind, ListOf)
-            value = (next(v for v in value if str(v[kind.key]) == part) if kind.key else value[int(part)])
+            value = value[_place(kind, value, part)] if kind.key else value[int(part)]
             kind = kind.item
     return value
+
+
+def _place(kind: ListOf, items: list, part: str) -> int:
+    """The place of the item the path part PART names in ITEMS, a list of KIND: by its key, or
+    by its place (ListOf.by_place)."""
+    if getattr(kind, "by_place", False):
+        return int(part)
+    return next(i for i, item in enumerate(items) if str(item[kind.key]) == part)
+
+
+def _text(value: Any) -> Any:
+    """VALUE as a translation writes it: a date as its text."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 @st.composite
