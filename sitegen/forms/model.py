@@ -180,7 +180,7 @@ class Form:
     stand_in: bool = False
     lang: str = ""              # the language tag of its words; "" for the site's default language
     translated: bool = True     # False: a form of another language with no forms/<id>.<lang>.yaml
-    # the words its translation leaves out, shown in the default language (translation.left_out:
+    # the words its translation leaves out, shown in the default language (Overlaid.fallbacks:
     # 'title', 'pages.<id>.questions.<name>.hint', '...options.<value>.label')
     fallbacks: frozenset[str] = frozenset()
 
