@@ -691,3 +691,21 @@ def test_whether_a_ward_is_translated_reaches_every_page_that_marks_its_name(mak
             welsh.write_text(text)
         build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     assert_same_as_clean(site, tmp_path)
+
+
+def test_the_example_s_translation_files_taken_away_and_back(make_site, tmp_path):
+    """The reviewer's case: Valence's area.cy.yaml (its Welsh name is its English one; its stories
+    stay translated) taken away, then with a form's, a page's and a story's translations: each
+    incremental build makes what a clean build makes (giving a file back: the bilingual cases above)."""
+    site = make_site("example")
+    moved = [site / "content/areas/valence/area.cy.yaml", site / "forms/report-lost-property.cy.yaml",
+             site / "content/pages/about.cy.md", site / "content/areas/valence/news/speed-watch-results.cy.md"]
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    for step, gone in enumerate((moved[:1], moved)):
+        for path in gone:
+            path.unlink(missing_ok=True)
+        build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+        clean = tmp_path / f"clean-{step}"
+        build(site, clean, tmp_path / f"clean-state-{step}", "2026-11-28", "--clean")
+        assert tree(tmp_path / "out") == tree(clean), [path.name for path in gone]
+        shutil.rmtree(clean)
