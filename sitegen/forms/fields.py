@@ -56,7 +56,8 @@ def _marked(text: str, lang: str) -> Markup:
 def _mark(params: dict, question: Question, lang: str, left_out: Callable[[str], bool]) -> None:
     """PARAMS (a macro's, changed in place) with QUESTION's own words that LEFT_OUT names (by path:
     'label', 'hint', 'options.<value>.label') inside <span lang=LANG>: the components take `html`
-    for `text` where a label, legend or option holds markup."""
+    for `text` where a label, legend or option holds markup; a dropdown's <option>, which holds
+    text only, keeps its text and takes lang=LANG itself."""
     own: dict[str, Markup] = {}
     if left_out("label"):
         label = (_marked(question.label, lang) if question.required else
