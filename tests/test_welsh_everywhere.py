@@ -99,6 +99,8 @@ class Shown(HTMLParser):
         return any(skip for _, _, skip in self.stack)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "meta":   # not on the page (a description's lang: test_fallback_marking)
+            return
         found = {k: v or "" for k, v in attrs}
         if tag == "html":
             self.lang = found.get("lang", "")
