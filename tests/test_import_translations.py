@@ -260,7 +260,8 @@ def test_the_report_says_what_to_translate_and_names_nobody(api, base_site, tmp_
     welsh = load(site / ALIBON / "area.cy.yaml")
     assert welsh["priorities"] == load(base_site / ALIBON / "area.cy.yaml")["priorities"]   # pinned, kept
     assert "contact" not in welsh   # its address changed in English
-    assert welsh["team"] == [{"role": "Rhingyll yr Heddlu", "bio": "Yn arwain tîm Alibon a'r ddwy ward gyfagos."},
+    assert welsh["team"] == [{"name": "Chloe Green", "role": "Rhingyll yr Heddlu",
+                              "bio": "Yn arwain tîm Alibon a'r ddwy ward gyfagos."},
                              {"name": "Dee Okoro"}]
 
 

@@ -92,11 +92,14 @@ AREA = Record(name="area.yaml", fields=[
     Field("description", Text(5000), doc="About the neighbourhood, in paragraphs (imported from police.uk).",
           translatable=True),
     Field("example", Bool(), doc="true marks the content as example content, with a notice on the page."),
-    Field("team", ListOf(TEAM_MEMBER, 50), doc="The neighbourhood team."),
+    # A translation's items name what they translate, the same in every language (a member's
+    # name, a priority's date, a link's address): never their place, which edits shift.
+    Field("team", ListOf(TEAM_MEMBER, 50, key="name", by_place=True), doc="The neighbourhood team."),
     Field("contact", CONTACT, doc="How to reach the team."),
-    Field("priorities", ListOf(PRIORITY, 50), doc="You said, we did."),
+    Field("priorities", ListOf(PRIORITY, 50, key="date", repeats=True, by_place=True),
+          doc="You said, we did."),
     Field("events", EVENTS, doc="Ward-panel meetings and other events (see content/events.py)."),
-    Field("social", ListOf(SOCIAL, 20), doc="The ward's social accounts."),
+    Field("social", ListOf(SOCIAL, 20, key="url", by_place=True), doc="The ward's social accounts."),
     Field("pinned", ListOf(Choice(PINNABLE), len(PINNABLE)),
           doc="Keys import-police-uk must leave as written (see docs/police-uk.md)."),
 ])

@@ -336,6 +336,13 @@ class ListOf(Kind):
     # The field by which a translation's items are matched to the original's ('id' for events,
     # 'name' for form questions); "" matches them by place (content/translations.py).
     key: str = ""
+    # Several items may share the key (priorities of one date): they are matched in order among
+    # those of that key, and a translation giving another number of them than the original is
+    # told (a warning), their words not shown, as no one can say which translates which.
+    repeats: bool = False
+    # How Overlaid.fallbacks names an item of a keyed list: by its key ('events.<id>') or, with
+    # by_place, by its place in the original ('team.2'), as the renderer asks (pages.field_path).
+    by_place: bool = False
     # False for a list whose loader checks each item itself (forms' RawList); a translation's
     # list is checked item by item all the same (translations.optional).
     checks_items: ClassVar[bool] = True

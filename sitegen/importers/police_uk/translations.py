@@ -30,7 +30,7 @@ from typing import Any
 from ...config import load_config
 from ...content.areas import AREA
 from ...content.schema import Kind, ListOf, Record, Where
-from ...content.translations import overlay, site_languages
+from ...content.translations import match_items, overlay, site_languages
 from ...content.yamlsource import parse_yaml, read_text
 from ...errors import ERROR, Problem, Problems, SitegenError
 from ...model import split_name
@@ -226,11 +226,14 @@ def _sync_list(item: Record, key_field: str, translatable: bool, old: list, new:
     if not isinstance(new, list) or not new:
         tally.add(key, "removed", len(text))
         return MISSING
-    if key_field:
+    if key_field and item.name not in IDENTITY:
         return _sync_by_key(item, key_field, translatable, old, new, text, key, tally)
-    # Item i of the translation translates item i of OLD (the translation was valid).
+    # The item of OLD each item of the translation translates (the translation was valid): by
+    # its key (a member's name, a priority's date), as check matches them, or by place.
+    pairs = match_items(ListOf(item, key=key_field, repeats=True), old, text).pairs if key_field else {
+        place: place for place in range(min(len(old), len(text)))}
     pending: dict[str, list[tuple[Any, Any]]] = {}
-    for before, translated in zip(old, text, strict=False):
+    for before, translated in ((old[place], text[index]) for place, index in sorted(pairs.items())):
         pending.setdefault(_identity(item, before), []).append((before, translated))
     out = []
     for after in new:
