@@ -609,13 +609,26 @@ def _area_words(area: Area, paths: Iterable[str]) -> Iterator[str]:
         if head == "team" and len(rest) == 2:
             yield f"the {rest[1]} of team member {int(rest[0]) + 1}"
         elif head == "priorities" and len(rest) == 2 and int(rest[0]) < len(area.priorities):
-            yield f"the {rest[1]} of the priority of {area.priorities[int(rest[0])].date.isoformat()}"
+            yield f"the {rest[1]} of {_priority(area, int(rest[0]))}"
         elif head == "events" and len(rest) == 2:
             yield f"the {rest[1]} of event '{rest[0]}'"
         elif head == "contact" and rest:
             yield f"the contact {rest[0]}"
         else:
             yield path
+
+
+def _priority(area: Area, place: int) -> str:
+    """The priority at PLACE (from 0) of AREA's priorities (newest first) as an editor finds it in
+    area.yaml: 'the priority of 2026-10-01', or, when several share its date, 'the 2nd priority of
+    2026-10-01' (their order is area.yaml's)."""
+    day = area.priorities[place].date
+    same = [at for at, priority in enumerate(area.priorities) if priority.date == day]
+    if len(same) == 1:
+        return f"the priority of {day.isoformat()}"
+    nth = same.index(place) + 1
+    suffix = "th" if 10 <= nth % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(nth % 10, "th")
+    return f"the {nth}{suffix} priority of {day.isoformat()}"
 
 
 def language_name(code: str) -> str:
@@ -635,6 +648,7 @@ def translation_warnings(site: Site, codes: Iterable[str] = ()) -> list[Problem]
         if code in set(codes):
             continue
         missing = untranslated(site, code)
+        partial = partly_translated(site, code)
         counts = [_count(kind, plural, len(files), total)
                   for (kind, plural), (files, total) in zip(KINDS, missing.values(), strict=True) if files]
         if not counts:
@@ -646,12 +660,14 @@ def translation_warnings(site: Site, codes: Iterable[str] = ()) -> list[Problem]
             f"{language_name(code)}: not yet translated: {_and(counts)} ({shown}); their pages in this"
             f" language show them in {language_name(site.default_language)}, with a notice saying so."
             f" Translate each in a file beside it, like area.{code}.yaml or <story>.{code}.md (see"
-            " docs/editing.md, 'Translating a page')"), WARNING))
-        warnings.extend(Problem(partial.translation, 0, 0, (
-            f"{_and(list(partial.words))} {'is' if len(partial.words) == 1 else 'are'} not translated into"
-            f" {language_name(code)}: its pages in this language show {_them(partial.words)} in"
+            " docs/editing.md, 'Translating a page')." + (
+                " A file translated only in part is counted here too; the warning at its translation"
+                " names the words it leaves out" if partial else "")), WARNING))
+        warnings.extend(Problem(part.translation, 0, 0, (
+            f"{_and(list(part.words))} {'is' if len(part.words) == 1 else 'are'} not translated into"
+            f" {language_name(code)}: its pages in this language show {_them(part.words)} in"
             f" {language_name(site.default_language)}, with a notice saying so; translate"
-            f" {_them(partial.words)} here"), WARNING) for partial in partly_translated(site, code))
+            f" {_them(part.words)} here"), WARNING) for part in partial)
     return warnings
 
 
