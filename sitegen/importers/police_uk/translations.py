@@ -1,9 +1,9 @@
 """Keeping an area's translations (area.<code>.yaml) in step with the area.yaml an import writes.
 
-A translation lays its words over area.yaml by the rules of content/translations.py: a list
-of records with an `id` (events) merges by it, any other list (team, priorities, social)
-item by item, and must have as many items as area.yaml's.  So when an import adds, removes
-or reorders a team member or priority, each translation is rewritten beside it (`sync`):
+A translation lays its words over area.yaml by the rules of content/translations.py: each
+item of a list names the item it translates (a member by `name`, a priority by `date`, a link
+by `url`, an event by `id`).  When an import adds, removes or reorders a team member or
+priority, or changes its words, each translation is rewritten beside it (`sync`):
 
 - an item the import keeps keeps its translation, matched the way the import knows items
   (a team member by name, a priority by its issue, a social link by its address, an event
