@@ -287,10 +287,12 @@ def test_descriptions_feed_authors_and_lookups_say_what_is_english(example):
     out, words = example
     read = partial(Path.read_text, encoding="utf-8")
     for english in ("cy/about/index.html", "cy/areas/alibon/index.html", "cy/index.html",
-                    "cy/areas/heath/news/speed-watch-results/index.html"):
+                    "cy/areas/heath/news/speed-watch-results/index.html", "cy/forms/report-crime/index.html",
+                    "cy/forms/clares-law/index.html"):
         assert 'lang="en-GB"' in _description(read(out / english)), english
     for welsh in ("cy/areas/becontree/index.html", "cy/areas/alibon/news/speed-watch-results/index.html",
-                  "about/index.html", "areas/alibon/index.html"):
+                  "about/index.html", "areas/alibon/index.html", "cy/forms/report-lost-property/index.html",
+                  "forms/report-crime/index.html"):
         assert " lang=" not in _description(read(out / welsh)), welsh
     lang = "{http://www.w3.org/XML/1998/namespace}lang"
     author = "{http://www.w3.org/2005/Atom}author"

@@ -92,7 +92,7 @@ def render_form(ctx: RenderContext, key: str) -> bytes:
     return page_html(ctx, "forms/form.html", form.url, form.title, _crumbs(ctx), form=form, pages=pages,
                      title_html=marked(ctx, form.title, form, "title"),
                      rules=form_rules(form, _script_langs(ctx, form, written)), description=form.summary,
-                     sensitive=form.sensitive,
+                     description_lang=written_lang(ctx, form, "summary"), sensitive=form.sensitive,
                      exit_url=form.quick_exit_url,
                      **_translated(form.translated, form.fallbacks - DONE_WORDS))
 
@@ -160,7 +160,8 @@ def render_hosted_form(ctx: RenderContext, key: str) -> bytes:
     form = _form(ctx, key)
     return page_html(ctx, "forms/hosted.html", form.url, form.title, _crumbs(ctx), form=form,
                      title_html=marked(ctx, form.title, form, "title"),
-                     description=form.summary, sensitive=form.sensitive, exit_url=form.quick_exit_url,
+                     description=form.summary, description_lang=written_lang(ctx, form, "summary"),
+                     sensitive=form.sensitive, exit_url=form.quick_exit_url,
                      **_translated(form.translated, form.fallbacks))
 
 
