@@ -89,7 +89,9 @@ def admin_policy(site: Site) -> str:
 
 
 def render_admin_page(ctx: RenderContext, key: str) -> bytes:
-    """admin/index.html: loads decap-cms.js (which reads config.yml beside it)."""
+    """admin/index.html: loads decap-cms.js (which reads config.yml beside it), and names the
+    site's languages (meta sitegen-languages, the default first), so sitegen-admin.js leaves
+    translations out of Decap's lists."""
     site = ctx.site
     return f"""<!doctype html>
 <html lang="{escape(site.config.language)}">
@@ -97,6 +99,7 @@ def render_admin_page(ctx: RenderContext, key: str) -> bytes:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
+<meta name="sitegen-languages" content="{escape(" ".join(site.languages))}">
 <meta http-equiv="Content-Security-Policy" content="{escape(admin_policy(site), quote=False)}">
 <title>Editing {escape(site.config.name)}</title>
 </head>

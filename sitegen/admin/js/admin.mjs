@@ -94,7 +94,47 @@ export function frontMatterToFile(data, sortedKeys = []) {
   return `---\n${stringify(ordered(pruned(meta) ?? {}, sortedKeys))}---\n${text}`;
 }
 
+// Whether the file at PATH is named as a translation into one of CODES (the site's languages),
+// as sitegen reads names: area.cy.yaml, story.cy.md (sitegen/model.py split_name); never an original.
+export function isTranslation(path, codes) {
+  const parts = path.split("/").pop().split(".");
+  if (parts.length < 3 || parts.slice(0, -2).join(".") === "") return false;
+  const code = parts[parts.length - 2].toLowerCase();
+  return codes.some((c) => c.toLowerCase() === code);
+}
+
+// Decap lists every file of a folder collection that has its extension, so a ward's area.cy.yaml
+// or a story's story.cy.md would show as a ward or story of its own, and saving it there would
+// write the original's every field into the translation.  BACKEND (a registry entry, {init})
+// is changed in place so its listings leave translations out; the admin edits originals only.
+export function leaveOutTranslations(backend, codes) {
+  const init = backend.init;
+  backend.init = (...args) => {
+    const implementation = init(...args);
+    for (const method of ["entriesByFolder", "allEntriesByFolder"]) {
+      const list = implementation[method];
+      if (typeof list !== "function") continue;
+      implementation[method] = async (...listArgs) =>
+        (await list.apply(implementation, listArgs)).filter((entry) => !isTranslation(entry.file.path, codes));
+    }
+    return implementation;
+  };
+}
+
+// The site's languages, the default first, as admin/index.html names them (sitegen/admin/outputs.py).
+function siteLanguages() {
+  const meta = document.querySelector('meta[name="sitegen-languages"]');
+  return meta ? meta.content.split(/\s+/).filter(Boolean) : [];
+}
+
+const BACKENDS = ["github", "gitlab", "gitea", "bitbucket", "azure", "git-gateway", "proxy", "test-repo"];
+
 if (typeof window !== "undefined" && window.CMS) {
+  const codes = siteLanguages();
+  for (const name of codes.length > 1 ? BACKENDS : []) {
+    const backend = window.CMS.getBackend(name);
+    if (backend) leaveOutTranslations(backend, codes);
+  }
   window.CMS.registerCustomFormat("sitegen-yaml", "yaml", {
     fromFile: yamlFromFile,
     toFile: yamlToFile,
