@@ -82,6 +82,18 @@ def example_build(tmp_path_factory) -> Path:
     return out
 
 
+@pytest.fixture(scope="session")
+def bilingual_build(tmp_path_factory) -> Path:
+    """tests/sites/bilingual (north-ward translated as Ward y Gogledd, south-ward not), built
+    once for the session on BUILD_DATE; read it, never change it."""
+    root = tmp_path_factory.mktemp("bilingual")
+    shutil.copytree(SITES / "bilingual", root / "site", ignore=shutil.ignore_patterns(".cache"))
+    result = run_cli("build", "--site", str(root / "site"), "--out", str(root / "out"),
+                     "--build-date", BUILD_DATE, "--state", str(root / "state"))
+    assert result.exit_code == 0, result.output
+    return root / "out"
+
+
 def today() -> date:
     """The build date tests inject."""
     return date.fromisoformat(BUILD_DATE)

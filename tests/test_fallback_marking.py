@@ -383,14 +383,9 @@ def test_the_latest_posts_mark_an_untranslated_ward_s_name(model):
 # ---------------------------------------------------------------- names the scripts write
 
 @pytest.fixture(scope="module")
-def bilingual(tmp_path_factory) -> Path:
-    """tests/sites/bilingual (north-ward translated as Ward y Gogledd, south-ward not), built once."""
-    root = tmp_path_factory.mktemp("fallback-bilingual")
-    shutil.copytree(SITES / "bilingual", root / "site", ignore=shutil.ignore_patterns(".cache"))
-    result = run_cli("build", "--site", str(root / "site"), "--out", str(root / "out"),
-                     "--build-date", BUILD_DATE, "--state", str(root / "state"))
-    assert result.exit_code == 0, result.output
-    return root / "out"
+def bilingual(bilingual_build: Path) -> Path:
+    """tests/sites/bilingual built once for the session (conftest.bilingual_build)."""
+    return bilingual_build
 
 
 def test_the_scripts_lookups_say_which_names_are_translated(bilingual):

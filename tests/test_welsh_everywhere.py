@@ -24,7 +24,7 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po
 
-from conftest import BUILD_DATE, ROOT, SITES, run_cli
+from conftest import BUILD_DATE, ROOT, run_cli
 from sitegen.i18n import LOCALE_DIR
 from test_intake_support import FORM, SITE_URL, VALID_PAIRS, call, make_app, submissions
 
@@ -311,13 +311,9 @@ def test_a_welsh_report_goes_to_the_welsh_done_page(settings, s3, bucket, built,
 # ---------------------------------------------------------------- lang="en" marks exactly
 
 @pytest.fixture(scope="module")
-def bilingual(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("bilingual-marks")
-    shutil.copytree(SITES / "bilingual", root / "site", ignore=shutil.ignore_patterns(".cache"))
-    result = run_cli("build", "--site", str(root / "site"), "--out", str(root / "out"),
-                     "--build-date", BUILD_DATE, "--state", str(root / "state"))
-    assert result.exit_code == 0, result.output
-    return root / "out"
+def bilingual(bilingual_build: Path) -> Path:
+    """tests/sites/bilingual built once for the session (conftest.bilingual_build)."""
+    return bilingual_build
 
 
 def welsh_words() -> list[str]:
