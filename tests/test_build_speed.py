@@ -5,6 +5,7 @@ one changed in place, its folder's time unchanged, is still read); a missing
 output is found from an open output folder."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -144,3 +145,56 @@ def test_the_walks_for_names_and_links_made_while_workers_load_report_as_one_pro
             found.append([str(p) for p in error.problems])
     assert len(found) == 2 and found[0] == found[1]
     assert any("invisible character" in p for p in found[0]) and any("outside the site" in p for p in found[0])
+
+
+# The files of a small tree, and the folders on the way to them that a test may make links.
+_FILES = ["content/a/f.md", "content/b/f.md", "content/a/a/f.md", "content/a/b/f.md", "content/b/a/f.md"]
+_FOLDERS = ["content/a", "content/b", "content/a/a", "content/a/b", "content/b/a"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(_FOLDERS), st.booleans(), st.permutations(_FILES))
+def test_a_link_anywhere_on_the_way_is_refused_with_folders_checked_once(linked, outside, order):
+    """Under folders_checked_once (one build), the files reached through the one linked folder
+    (to a copy outside the site, or to a hidden folder in it) are refused and the others read,
+    in any order of reading: a folder found plain for one file is no link for the next."""
+    from sitegen.errors import SitegenError
+    from sitegen.sitefiles import folders_checked_once, refuse_link_out
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        for rel in _FILES:
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).write_text("x")
+        away = Path(tmp) / "away" if outside else site / "content" / ".hidden"
+        shutil.move(site / linked, away)
+        (site / linked).symlink_to(away)
+        with folders_checked_once():
+            for rel in order:
+                refused = True
+                try:
+                    refuse_link_out(site / rel, rel)
+                    refused = False
+                except SitegenError as error:
+                    assert error.problems[0].path == rel
+                assert refused == rel.startswith(linked + "/"), (rel, linked)
+
+
+def test_a_folder_made_a_link_between_two_builds_is_refused_in_the_second(tmp_path):
+    """What one build found to be no link is looked at again by the next (sitegen serve
+    builds again in the same process)."""
+    from sitegen.errors import SitegenError
+    from sitegen.sitefiles import folders_checked_once, refuse_link_out
+    site, away = tmp_path / "site", tmp_path / "away"
+    (site / "content/a").mkdir(parents=True)
+    (site / "content/a/f.md").write_text("x")
+    with folders_checked_once():
+        refuse_link_out(site / "content/a/f.md", "content/a/f.md")
+    shutil.move(site / "content/a", away)
+    (site / "content/a").symlink_to(away)
+    for scoped in (True, False):
+        with folders_checked_once() if scoped else contextlib.nullcontext():
+            try:
+                refuse_link_out(site / "content/a/f.md", "content/a/f.md")
+            except SitegenError:
+                continue
+            raise AssertionError("a link out was read")

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from ..collector import collector_paused
 from ..parallel import default_jobs
+from ..sitefiles import folders_checked_once
 from .report import WHOLE, BuildResult, Reporter
 from .select import changed_since_scan, scan, select
 from .staging import clean_leftovers
@@ -46,7 +47,7 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
     reporter = reporter or Reporter()
     root, out_dir = root.absolute(), out_dir.absolute()   # the state names the output folder it vouches for
     state_dir = (state_dir or default_state_dir(root)).absolute()
-    with collector_paused() as loaded_all:
+    with collector_paused() as loaded_all, folders_checked_once():
         clean_leftovers(out_dir)   # every build, one with nothing to do too, clears what dead ones left
         with reporter.phase("scan"):
             found = scan(root, out_dir, state_dir, clean)
