@@ -99,15 +99,18 @@ def folders_checked_once() -> Iterator[None]:
         _PLAIN_FOLDERS = outer
 
 
-def _link_on_the_way(root: Path, rel_path: str) -> bool:
+def _link_on_the_way(root: Path | str, rel_path: str) -> bool:
     """Whether any part of REL_PATH ('/'-separated, below ROOT) is a symbolic link.
 
     One lstat a part (a folder once a run, under folders_checked_once): most
     files are reached through no link at all, and the realpath comparisons of
     outside_target and stray_target cost ten times more."""
     path = os.fspath(root)
-    parts = rel_path.split("/")
     plain = _PLAIN_FOLDERS
+    head = rel_path.rpartition("/")[0]
+    if plain is not None and head and os.path.join(path, head) in plain:
+        return os.path.islink(os.path.join(path, rel_path))   # its folders checked, for an earlier file
+    parts = rel_path.split("/")
     for index, part in enumerate(parts):
         path = os.path.join(path, part)
         folder = index < len(parts) - 1
@@ -120,14 +123,20 @@ def _link_on_the_way(root: Path, rel_path: str) -> bool:
     return False
 
 
+def _plain_root(text: str, rel_path: str) -> str | None:
+    """The site folder of the file TEXT named REL_PATH, in the usual case, without
+    parsing: a plain absolute path ending in plain names; None in any other."""
+    if text.endswith("/" + rel_path) and os.path.normpath(text) == text and text[:1] == "/" != text[1:2] \
+            and all(part not in ("", ".", "..") for part in rel_path.split("/")):
+        return text[:-len(rel_path) - 1] or "/"
+    return None
+
+
 def root_of(path: Path, rel_path: str) -> Path | None:
     """The site folder of PATH, named REL_PATH relative to it ('content/x.md');
     None when REL_PATH is not the tail of PATH."""
-    text = os.fspath(path)
-    # The usual case, without parsing: a plain absolute path ending in plain names.
-    if text.endswith("/" + rel_path) and os.path.normpath(text) == text and text[:1] == "/" != text[1:2] \
-            and all(part not in ("", ".", "..") for part in rel_path.split("/")):
-        return Path(text[:-len(rel_path) - 1] or "/")
+    if (plain := _plain_root(os.fspath(path), rel_path)) is not None:
+        return Path(plain)
     tail = PurePosixPath(rel_path).parts
     if not tail or ".." in tail or Path(path).parts[-len(tail):] != tail:
         return None
@@ -200,8 +209,11 @@ def _walk(root: Path, folder: Path, rel: str, seen: set[tuple[int, int]]) -> Ite
 def refuse_link_out(path: Path, rel_path: str) -> None:
     """Raise SitegenError if the site file PATH (REL_PATH relative to the site)
     leads outside the site, or to what is not a source, through a link."""
+    plain = _plain_root(os.fspath(path), rel_path)   # no Path made for the thousands of files with no link
+    if plain is not None and not _link_on_the_way(plain, rel_path):
+        return
     root = root_of(path, rel_path)
-    if root is None or not _link_on_the_way(root, rel_path):
+    if root is None or (plain is None and not _link_on_the_way(root, rel_path)):
         return
     target = outside_target(root, path)
     if target is not None:
