@@ -66,6 +66,13 @@ class Problems:
         if self.items:
             raise SitegenError(self.items)
 
+    def raise_if_errors(self) -> list[Problem]:
+        """Raise a SitegenError carrying every problem (the warnings too) if any is an error;
+        else return the warnings, which are told and stop nothing."""
+        if any(problem.level != WARNING for problem in self.items):
+            raise SitegenError(self.items)
+        return list(self.items)
+
 
 class SitegenError(Exception):
     """Input is wrong: carries every problem found, and the exit code to use."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # the model itself needs no config code
     from .config import SiteConfig
+    from .errors import Problem
     from .forms.model import FormsBundle
     from .maps import Boundary
 
@@ -242,6 +243,8 @@ class Site:
     neighbours_in: dict[str, dict[str, tuple[tuple[str, str], ...]]] = field(default_factory=dict)
     # site paths of the content translations read (area.cy.yaml, news/x.cy.md, pages/about.cy.md)
     translation_files: frozenset[str] = frozenset()
+    # what loading and checking found to tell but not to stop for (build.checks.load_and_check)
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
 
     @property
     def languages(self) -> tuple[str, ...]:

@@ -12,10 +12,12 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import run_cli
 from sitegen.content.site import load_site
 from sitegen.errors import ERROR, WARNING
 from test_translations import BUILD_DATE, bilingual
@@ -177,3 +179,35 @@ def test_the_reviewers_priorities_repro(tmp_path):
                       "2026-07-01": "Delio cyffuriau a defnyddio cyffuriau ger yr orsaf."}
     assert {"priorities.0.issue", "priorities.1.issue"} <= loaded.fallbacks(english, "cy")
     assert any("date 2026-10-01" in p.message and p.level == WARNING for p in problems)
+
+
+ENGLISH_EDITS = {   # an English edit a translation no longer matches: each only a warning
+    "a person renamed": (ALIBON, "- name: Olu Clarke\n", "- name: Olu Clarke-Jones\n"),
+    "a priority deleted": (ALIBON, "- issue: Bike theft", "- issue: Bike theft"),   # cut below
+    "an option's value changed": ("forms/report-lost-property.yaml", "- value: bag\n", "- value: handbag\n"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ENGLISH_EDITS))
+def test_what_a_translation_no_longer_matches_is_told_and_the_site_still_builds(tmp_path, case):
+    """check and build exit 0 and say what is not shown (reviewer 2's finding 1: the warnings
+    from loading stopped both, undoing what matching by key is for)."""
+    site = example(tmp_path)
+    rel, old, new = ENGLISH_EDITS[case]
+    path = site / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (rel, old)
+    if case == "a priority deleted":
+        start = text.index(old)
+        text = text[:start] + text[text.index("- issue: Drug dealing"):]
+    else:
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    checked = run_cli("check", "--site", str(site), "--build-date", BUILD_DATE.isoformat())
+    assert checked.exit_code == 0, checked.output
+    assert "warning: " in checked.output and ".cy.yaml" in checked.output
+    built = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"),
+                    "--build-date", BUILD_DATE.isoformat(),
+                    "--state", str(tmp_path / "state"))
+    assert built.exit_code == 0, built.output
+    assert (tmp_path / "out/cy/areas/alibon/index.html").is_file()

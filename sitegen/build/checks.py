@@ -60,8 +60,8 @@ def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None,
     problems.extend(lookup_problems(root, wards))   # a ward that failed to load: its own problem alone
     problems.extend(translation_errors(site, required_languages(site.config)))
     problems.extend(catalogue_problems(root, site.config.languages))
-    problems.raise_if_any()
-    return replace(site, neighbours=named_neighbours(site, touch)), outputs
+    warnings = problems.raise_if_errors()   # a translation whose original changed: told, not stopped for
+    return replace(site, neighbours=named_neighbours(site, touch), warnings=tuple(warnings)), outputs
 
 
 class Addresses(frozenset):

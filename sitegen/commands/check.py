@@ -32,7 +32,7 @@ def check_command(site_dir: Path, build_date, output_format: str) -> None:
             [json_document(exc.problems, root, here)]
         click.echo("\n".join(shown))
         raise click.exceptions.Exit(exc.exit_code) from None
-    warnings = translation_warnings(site, required_languages(site.config))
+    warnings = [*site.warnings, *translation_warnings(site, required_languages(site.config))]
     warnings += catalogue_warnings(root, site.config.languages)   # fuzzy messages of locale/<ll>.po
     if output_format == "json":
         click.echo(json_document([], root, here, {"areas": len(site.areas), "pages": len(site.pages),

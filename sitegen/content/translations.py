@@ -264,10 +264,10 @@ class _Report:
 
     def unknown_key(self, where: Where, key_field: str, key: object, known: Sequence[str]) -> None:
         """A warning: an item whose key the original no longer has (it left, or is misspelt)."""
-        self.warn(where, f"there is no item with {key_field} '{key}' in {self.original_file}"
-                         f"{did_you_mean(str(key), [str(k) for k in known])}, so its words are not shown;"
-                         f" if it left {self.original_file}, remove it here, else write the {key_field}"
-                         " as it is there (the same in every language)")
+        self.warn(where, f"there is no item with {key_field} '{key}' in {self.original_file}, so its words"
+                         f" are not shown; if it left {self.original_file}, remove it here, else write the"
+                         f" {key_field} as it is there (the same in every language)"
+                         f"{did_you_mean(str(key), [str(k) for k in known])}")
 
     def no_key(self, where: Where, key_field: str, item: Record, guess: str | None, place: int) -> None:
         """An item without its key; GUESS is the key of the original's item at its PLACE (from 0)."""
