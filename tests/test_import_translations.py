@@ -299,3 +299,21 @@ def test_shared_values_a_translation_repeats_follow_area_yaml():
         "population": 10700, "summary": "Eich tîm.", "contact": {"address": "Neuadd y Dref"},
         "priorities": [{"date": "2026-11-01"}, {"issue": "Dwyn beiciau.", "date": "2026-10-02"}]}
     assert tally.summary() == "priorities: 1 new, 1 changed"
+
+
+def test_two_officers_of_one_name_import_and_check(api, base_site, tmp_path):
+    """police.uk may list two people of the same name (reviewer 2's finding 4): the import
+    succeeds, the site checks clean, and each keeps their place (team matched by name in order)."""
+    site = tmp_path / "site"
+    shutil.copytree(base_site, site)
+    serve_state(api, ([("Chris Ward", "Sergeant", None), ("Olu Clarke", "Police Constable", None)], [], []))
+    api.replace(f"/api/metropolitan/{NID}/people", [
+        {"name": "Olu Clarke", "rank": "Police Constable", "bio": None},
+        {"name": "Kate Reid", "rank": "Police Community Support Officer", "bio": None},
+        {"name": "Olu Clarke", "rank": "Special Constable", "bio": "Volunteers on Saturdays."}])
+    result = run_cli("import-police-uk", "--site", str(site), "--api-url", api.url,   # type: ignore[attr-defined]
+                     "--force", "metropolitan", "--neighbourhood", NID)
+    assert result.exit_code == 0, result.output
+    assert [m["name"] for m in load(site / ALIBON / "area.yaml")["team"]] == ["Olu Clarke", "Kate Reid", "Olu Clarke"]
+    checked = run_cli("check", "--site", str(site))
+    assert checked.exit_code == 0, checked.output
