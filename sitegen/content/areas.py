@@ -94,7 +94,8 @@ AREA = Record(name="area.yaml", fields=[
     Field("example", Bool(), doc="true marks the content as example content, with a notice on the page."),
     # A translation's items name what they translate, the same in every language (a member's
     # name, a priority's date, a link's address): never their place, which edits shift.
-    Field("team", ListOf(TEAM_MEMBER, 50, key="name", repeats=True, by_place=True), doc="The neighbourhood team."),
+    Field("team", ListOf(TEAM_MEMBER, 50, key="name", repeats=True, by_place=True),
+          doc="The neighbourhood team."),
     Field("contact", CONTACT, doc="How to reach the team."),
     Field("priorities", ListOf(PRIORITY, 50, key="date", repeats=True, by_place=True),
           doc="You said, we did."),
