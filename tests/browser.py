@@ -44,7 +44,10 @@ def page_without_js(browser):
 
 
 def axe_violations(page) -> list[dict]:
-    """Run axe-core on PAGE for the WCAG 2.2 AA tags; return its violations."""
+    """Run axe-core on PAGE for the WCAG 2.2 AA tags, once its stylesheets have loaded (a page
+    reached by a click may still be loading: colours judged before its CSS applies are not the
+    resident's); return its violations."""
+    page.wait_for_load_state("load")
     inject_axe(page)
     result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS)
     return result["violations"]
