@@ -44,6 +44,7 @@ from sitegen.outputs.base import RenderContext
 from sitegen.outputs.locate import render_locate
 from sitegen.outputs.pages import written_lang
 from sitegen.render import make_environment
+from test_locate import located_in_any_language
 from test_welsh_everywhere import welsh_example
 
 VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
@@ -413,9 +414,7 @@ def test_the_scripts_mark_an_untranslated_ward_s_name(browser, bilingual, serve_
     context = browser.new_context(permissions=["geolocation"])
     page = context.new_page()
     page.goto(base + "/cy/")
-    context.set_geolocation({"longitude": -0.995, "latitude": 54.005, "accuracy": 10})   # in south-ward
-    result = page.locator("#locate-result")
-    page.locator("[data-sitegen-locate] button").click()
+    result = located_in_any_language(page, -0.995, 54.005)   # in south-ward
     expect(result).to_have_attribute("data-state", re.compile(r"^(inside|border)$"))
     expect(result.locator('a[href="/cy/areas/south-ward/"] span[lang="en"]')).to_have_text("South Ward")
     page.goto(base + "/cy/find/")

@@ -315,6 +315,14 @@ def use_location(page, lon: float, lat: float):
     return result
 
 
+def located_in_any_language(page, lon: float, lat: float):
+    """'Use my location' pressed at LON, LAT on PAGE in any language (the button found by its
+    place, not its English name): the result box."""
+    page.context.set_geolocation({"longitude": lon, "latitude": lat, "accuracy": 10})
+    page.locator("[data-sitegen-locate] button").click()
+    return page.locator("#locate-result")
+
+
 @pytest.mark.browser
 def test_use_my_location_inside_on_a_border_and_outside(browser, site_url):
     context = browser.new_context(permissions=["geolocation"])
@@ -417,9 +425,7 @@ def test_use_my_location_on_a_welsh_page_names_the_ward_in_welsh(browser, biling
     context = browser.new_context(permissions=["geolocation"])
     page = context.new_page()
     page.goto(site_url + "/cy/")
-    context.set_geolocation({"longitude": -0.995, "latitude": 54.015, "accuracy": 10})   # in north-ward
-    result = page.locator("#locate-result")
-    page.locator("[data-sitegen-locate] button").click()
+    result = located_in_any_language(page, -0.995, 54.015)   # in north-ward
     expect(result).to_have_attribute("data-state", "inside")
     link = result.get_by_role("link", name=re.compile("Ward y Gogledd"))
     expect(link).to_have_attribute("href", "/cy/areas/north-ward/")
