@@ -10,6 +10,21 @@
 --output-on-tmpfs writes every tool's output to /dev/shm, so the table shows
 the generators' own work rather than how quickly this disk makes files.
 
+Before each cold build the tool's output and caches are moved aside into a
+trash folder, deleted only when every round is done; --delete-before-cold
+deletes them there and then instead (as this script did until 2026-12-01).  On a
+file system without a journal (ext4 here, under Firecracker) the kernel will not
+reuse an inode deleted in the last 60-300 seconds, and finding a free one walks
+past every such inode for each file made (fs/ext4/ialloc.c, recently_deleted):
+making 28,000 files and folders takes 0.9 s of system time after a move and 4.9 s
+after deleting as many (perf: 25 % of a cold build's samples in that walk).  A
+first build on a fresh checkout, as CI and a new editor run, has no such walk;
+with deleting it measures how recently this script deleted things.
+
+The tools: "hugo" makes what sitegen makes for each ward (its pages, a news feed
+with every story's content, a calendar of its events); "hugo-pages" only the
+pages (the Hugo site of this script until 2026-12-01); ratios are to "hugo".
+
 For each N wards (a ward page and four news pages of 300-600 words each):
 cold build, no-change rebuild, one-area-edit rebuild, and peak RSS, with the
 ratio of each time to Hugo's cold build.  Every build is a separate process;
@@ -32,7 +47,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from corpus import tool_env, write_corpus  # noqa: E402
-from peers import write_hugo, write_pelican  # noqa: E402
+from peers import write_hugo, write_hugo_pages, write_pelican  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -91,11 +106,16 @@ def tools(baseline: str = "") -> list[Tool]:
     return base + [
         Tool("hugo", write_hugo, [str(BIN / "hugo"), "--quiet", "--destination", "{out}"],
              "content/areas/ward-7/news/news-1.md", ("resources",)),
+        Tool("hugo-pages", write_hugo_pages, [str(BIN / "hugo"), "--quiet", "--destination", "{out}"],
+             "content/areas/ward-7/news/news-1.md", ("resources",)),
         Tool("sitegen", write_corpus, [str(BIN / "sitegen"), "build", "--build-date", "2026-11-28", "--out", "{out}"],
              "content/areas/ward-7/news/news-1.md", (".cache",)),
         Tool("pelican", write_pelican, [str(BIN / "pelican"), "content", "-s", "pelicanconf.py", "-o", "{out}", "-q"],
              "content/ward-7/news-1.md", ("cache",)),
     ]
+
+
+TRASH = "bench-trash"   # where outputs go before a cold build (Setup.forget), beside the sites
 
 
 @dataclass
@@ -105,14 +125,26 @@ class Setup:
     tool: Tool
     site: Path
     out: Path
+    trash: Path        # a folder beside the site, where forget moves the caches
+    out_trash: Path    # one on the output's file system, where it moves the output
+    delete: bool = False   # delete them before a cold build, rather than move them aside
 
     def run(self) -> Run:
         return timed(self.tool.build_command(self.out), self.site, self.tool.python_path)
 
     def forget(self) -> None:
-        """Remove the output and every cache, for a cold build."""
-        for folder in (self.out, *(self.site / c for c in self.tool.caches)):
-            shutil.rmtree(folder, ignore_errors=True)
+        """Take the output and every cache away, for a cold build: moved into the
+        trash folder beside each (see the module's docstring), or deleted."""
+        for folder, trash in ((self.out, self.out_trash), *((self.site / c, self.trash) for c in self.tool.caches)):
+            if self.delete:
+                shutil.rmtree(folder, ignore_errors=True)
+            elif folder.exists():
+                trash.mkdir(exist_ok=True)
+                folder.rename(trash / f"{self.tool.name}-{folder.name}-{time.monotonic_ns()}")
+
+    def empty_trash(self) -> None:
+        shutil.rmtree(self.trash, ignore_errors=True)
+        shutil.rmtree(self.out_trash, ignore_errors=True)
 
     def edit(self) -> None:
         with (self.site / self.tool.edit).open("a") as handle:
@@ -120,7 +152,7 @@ class Setup:
 
 
 def measure(wards: int, workdir: Path, out_parent: Path | None, repeat: int,
-            names: list[str], baseline: str = "") -> dict[str, dict[str, Run]]:
+            names: list[str], baseline: str = "", delete: bool = False) -> dict[str, dict[str, Run]]:
     """Cold, no-change and one-area-edit builds of every tool on WARDS wards.
 
     With REPEAT > 1 the round is run REPEAT times, the tools taking turns,
@@ -131,7 +163,8 @@ def measure(wards: int, workdir: Path, out_parent: Path | None, repeat: int,
     setups = []
     for tool in (t for t in tools(baseline) if t.name in names or t.name == "sitegen-base"):
         tool.write(workdir / tool.name, wards)
-        setups.append(Setup(tool, workdir / tool.name, (out_parent or workdir / tool.name) / f"{tool.name}-out"))
+        setups.append(Setup(tool, workdir / tool.name, (out_parent or workdir / tool.name) / f"{tool.name}-out",
+                            workdir / TRASH, (out_parent or workdir) / TRASH, delete))
     runs: dict[str, dict[str, list[Run]]] = {s.tool.name: {"cold": [], "no-change": [], "one edit": []} for s in setups}
     for _ in range(repeat):
         for setup in setups:
@@ -142,6 +175,7 @@ def measure(wards: int, workdir: Path, out_parent: Path | None, repeat: int,
             setup.edit()
             found["one edit"].append(setup.run())
     for setup in setups:
+        setup.empty_trash()
         shutil.rmtree(setup.site)
         shutil.rmtree(setup.out, ignore_errors=True)
     settle()
@@ -171,6 +205,9 @@ def report(wards: int, rows: dict[str, dict[str, Run]]) -> None:
                                       for k in ("cold", "no-change", "one edit")))
 
 
+TOOL_ORDER = ["hugo", "hugo-pages", "sitegen", "pelican"]
+
+
 def main() -> None:
     """Measure every tool at every size."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -180,16 +217,21 @@ def main() -> None:
     parser.add_argument("--baseline", default="", metavar="CHECKOUT",
                         help="also time sitegen as another checkout has it (before and after, in one run)")
     parser.add_argument("--tools", default="hugo,sitegen,pelican",
-                        help="comma-separated generators to run (hugo is always among them: ratios are to it)")
+                        help="comma-separated generators to run, of hugo, hugo-pages, sitegen, pelican "
+                             "(hugo is always among them: ratios are to it)")
+    parser.add_argument("--delete-before-cold", action="store_true",
+                        help="delete each output before its cold build rather than moving it aside")
     args = parser.parse_args()
     where = "outputs on tmpfs (/dev/shm)" if args.output_on_tmpfs else "outputs on disk beside the sources"
+    where += "; outputs deleted before cold builds" if args.delete_before_cold else "; outputs moved aside"
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; {where}; "
           f"{'median of ' + str(args.repeat) + ' rounds' if args.repeat > 1 else 'one round'}")
     for wards in args.sizes:
         with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory(dir="/dev/shm") as shm:
             out_parent = Path(shm) if args.output_on_tmpfs else None
-            names = sorted(set(args.tools.split(",")) | {"hugo"}, key=["hugo", "sitegen", "pelican"].index)
-            report(wards, measure(wards, Path(tmp), out_parent, args.repeat, names, args.baseline))
+            names = sorted(set(args.tools.split(",")) | {"hugo"}, key=TOOL_ORDER.index)
+            report(wards, measure(wards, Path(tmp), out_parent, args.repeat, names, args.baseline,
+                                  args.delete_before_cold))
 
 
 if __name__ == "__main__":
