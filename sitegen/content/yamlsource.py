@@ -22,7 +22,6 @@ from __future__ import annotations
 import bisect
 import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -52,6 +51,7 @@ _NAMED_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "v": "\x0b",
 # After a key: the colon, spaces, then '#' and a non-space: a value YAML reads as a comment.
 _VALUE_AS_COMMENT = re.compile(r":[ \t]+(#\S.*)")
 _GUESSED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null")}
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class LocatedDict(dict):
@@ -120,6 +120,8 @@ class _LocatingLoader(_BaseLoader):
     line_offset = 0
     problems: list
     source_text = ""
+    # False when no string can hold a character XML forbids: the source has none, nor a '\\' to escape one.
+    strings_to_check = True
 
     def mark(self, node: yaml.Node) -> Pos:
         """The (line, col) where NODE starts, counted from 1 and in the whole file."""
@@ -140,27 +142,38 @@ def _guessed_text(node: yaml.Node) -> str | None:
     return None
 
 
-def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Iterator[LocatedDict]:
+def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> LocatedDict:
+    # Not a generator, as PyYAML's own are: _shape_problem has refused any recursive alias
+    # before construction, and a plain function saves PyYAML's generator bookkeeping per node.
     result = LocatedDict()
-    result.pos = loader.mark(node)
-    result.key_pos, result.value_pos, result.written = {}, {}, {}
-    yield result
+    mark = loader.mark
+    result.pos = mark(node)
+    result.key_pos, result.value_pos, result.written = key_pos, value_pos, written = {}, {}, {}
     loader.flatten_mapping(node)
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        written = _guessed_text(key_node)
-        key = written if written is not None else key if isinstance(key, str) else str(key)
+        key = _construct_child(loader, key_node)
+        guessed = _guessed_text(key_node)
+        key = guessed if guessed is not None else key if isinstance(key, str) else str(key)
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the key '{key}' appears twice in this mapping", key_node.start_mark)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_pos[key] = loader.mark(key_node)
+        value = result[key] = _construct_child(loader, value_node)
+        key_pos[key] = mark(key_node)
         if isinstance(value_node, yaml.ScalarNode):
-            result.value_pos[key] = loader.mark(value_node)
-        if _guessed_text(value_node) is not None:
-            result.written[key] = value_node.value
-        if result[key] is None and value_node.value == "":
-            _note_value_read_as_comment(loader, key, key_node)
+            value_pos[key] = mark(value_node)
+            if _guessed_text(value_node) is not None:
+                written[key] = value_node.value
+            if value is None and value_node.value == "":
+                _note_value_read_as_comment(loader, key, key_node)
+    return result
+
+
+def _construct_child(loader: _LocatingLoader, node: yaml.Node) -> Any:
+    """NODE's value as construct_object(NODE, deep=True) gives it; a string with nothing
+    to check (most values) is its text, without PyYAML's dispatch per node."""
+    if not loader.strings_to_check and node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value
+    return loader.construct_object(node, deep=True)
 
 
 def _note_value_read_as_comment(loader: _LocatingLoader, key: str, key_node: yaml.Node) -> None:
@@ -178,19 +191,19 @@ def _note_value_read_as_comment(loader: _LocatingLoader, key: str, key_node: yam
                                            f" put it in quotes: {key}: {quoted(written)}"))
 
 
-def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> Iterator[LocatedList]:
+def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> LocatedList:
     result = LocatedList()
     result.pos = loader.mark(node)
     result.item_pos = [loader.mark(child) for child in node.value]
     result.written = {i: child.value for i, child in enumerate(node.value)
                       if _guessed_text(child) is not None}
-    yield result
-    result.extend(loader.construct_object(child, deep=True) for child in node.value)
+    result.extend([_construct_child(loader, child) for child in node.value])
+    return result
 
 
 def _construct_str(loader: _LocatingLoader, node: yaml.ScalarNode) -> str:
     value = loader.construct_scalar(node)
-    if not has_forbidden(value):
+    if not loader.strings_to_check or not has_forbidden(value):
         return value
     for char in sorted(set(NOT_XML_CHARACTERS.findall(value))):
         line, col = _escape_position(loader, node, char)
@@ -250,6 +263,7 @@ class _PythonLocatingLoader(yaml.SafeLoader):
     line_offset = 0
     problems: list
     source_text = ""
+    strings_to_check = True
     mark = _LocatingLoader.mark
     yaml_implicit_resolvers = _LocatingLoader.yaml_implicit_resolvers
     yaml_constructors = _LocatingLoader.yaml_constructors
@@ -286,6 +300,7 @@ def _parse_with(loader_class: type[_LocatingLoader] | type[_PythonLocatingLoader
     (parse_yaml words it), and SitegenError for what else is wrong."""
     loader = cast(_LocatingLoader, loader_class(text))   # the same attributes, on another scanner
     loader.line_offset, loader.problems, loader.source_text = first_line - 1, [], text
+    loader.strings_to_check = "\\" in text or has_forbidden(text)
     try:
         return _load(loader, rel_path)
     except yaml.MarkedYAMLError:
