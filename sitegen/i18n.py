@@ -82,11 +82,17 @@ def _locale(code: str) -> babel.Locale:
 
 
 @contextmanager
-def activate(language: Language, site_root: Path | None = None) -> Iterator[Language]:
+def activate(language: Language, site_root: Path | None = None,
+             translations: Translations | None = None) -> Iterator[Language]:
     """Within the block, words, dates and `url` are in LANGUAGE, with the
     overrides of the site at SITE_ROOT (none when None).  Blocks nest; the
-    enclosing language comes back when the block ends."""
-    token = _active.set(_Active(language, catalogue(language.code, site_root)))
+    enclosing language comes back when the block ends.
+
+    TRANSLATIONS: catalogue(LANGUAGE's code, SITE_ROOT), when the caller has read it already (a
+    build reads it once per language, not once per page: RenderContext.translations)."""
+    if translations is None:
+        translations = catalogue(language.code, site_root)
+    token = _active.set(_Active(language, translations))
     try:
         yield language
     finally:
@@ -254,7 +260,15 @@ def and_list(items: list[str]) -> str:
 
 def long_date(value: date | datetime) -> str:
     """3 December 2026, 3 Rhagfyr 2026 (GOV.UK style, month names from Babel)."""
-    return format_date(value, "d MMMM y", locale=active().babel_locale)
+    # (A datetime's own date, as Babel takes it: two equal datetimes may fall on different days.)
+    return _long_date(value.date() if isinstance(value, datetime) else value, active().code)
+
+
+@lru_cache(maxsize=4096)
+def _long_date(day: date, code: str) -> str:
+    """long_date of DAY in the language CODE: Babel's CLDR data only, so it never goes stale
+    (a site shows a few hundred dates, each on many pages)."""
+    return format_date(day, "d MMMM y", locale=_locale(code))
 
 
 def time_of_day(value: datetime) -> str:

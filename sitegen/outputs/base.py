@@ -13,10 +13,12 @@ from ..build.units import Unit
 from ..content.frontmatter import body_of
 from ..content.markup import MarkdownRenderer
 from ..content.yamlsource import read_text
+from ..i18n import catalogue
 from ..model import Site
 
 if TYPE_CHECKING:
     import jinja2
+    from babel.support import Translations
 
     from ..build.eventledger import Published
     from ..i18n import Language
@@ -64,12 +66,22 @@ class RenderContext:
     known: Callable[[str], bool] = field(default=lambda url: False, repr=False)
     lang: str = ""   # the language this context renders in: "" for the default (see in_language)
     _languages: dict[str, RenderContext] = field(default_factory=dict, repr=False)
+    _translations: Translations | None = field(default=None, repr=False)
 
     @property
     def language(self) -> Language:
         """The language of what this context renders."""
         languages = self.site.config.languages
         return next((lang for lang in languages if lang.code == self.lang), languages[0])
+
+    @property
+    def translations(self) -> Translations:
+        """The theme's words in this context's language, with the site's locale/<ll>.po over them
+        (i18n.catalogue): read once per context, so once a build, not once a page; the next build
+        (`sitegen serve`'s too) makes a new context and sees a changed file."""
+        if self._translations is None:
+            self._translations = catalogue(self.language.code, self.site.config.root)
+        return self._translations
 
     def address(self, url: str) -> str:
         """The site path URL ('/areas/abbey/') in this context's language ('/cy/areas/abbey/')."""
@@ -83,7 +95,7 @@ class RenderContext:
             return self
         if code not in self._languages:
             self._languages[code] = replace(self, site=self.site.in_language(code), lang=code, _bodies={},
-                                            shared={}, _languages={})
+                                            shared={}, _languages={}, _translations=None)
         return self._languages[code]
 
     def body_html(self, source: str) -> str:

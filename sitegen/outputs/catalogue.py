@@ -127,5 +127,5 @@ def render(ctx: RenderContext, output: Output) -> bytes:
     """The bytes of OUTPUT, in its language (KeyError for a kind no renderer is listed for)."""
     renderer = RENDERERS[output.kind]
     ctx = ctx.in_language(output.lang)
-    with activate(ctx.language, ctx.site.config.root):
+    with activate(ctx.language, ctx.site.config.root, ctx.translations):   # read once a build
         return renderer(ctx, output.key)

@@ -1,0 +1,75 @@
+"""What the template rendering does to be quick leaves the pages as they were: the gettext
+callables render.py installs give what Jinja's own newstyle ones give, and long_date's cache
+answers as Babel does, in every language."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import jinja2
+import pytest
+from babel.dates import format_date
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen import i18n
+from sitegen.render import make_environment
+
+WELSH = i18n.Language("cy", "cy")
+
+TEMPLATE = """\
+{{ _("Home") }}|{{ _("%(first)s and %(last)s", first=a, last=b) }}|{{ gettext("Back") }}
+{% trans name=a %}Back to {{ name }}{% endtrans %}
+{% trans message=a, context=b, num=n %}{{ message }} {{ context }} {{ num }} 100%{% endtrans %}
+{% trans count=n %}{{ count }} ward{% pluralize %}{{ count }} wards{% endtrans %}
+{% trans num=n %}{{ num }} ward{% pluralize %}{{ num }} wards{% endtrans %}
+{{ ngettext("%(num)s ward", "%(num)s wards", n) }}|{{ pgettext("time of day", "midday") }}
+{{ pgettext("before a vowel", "%(first)s and %(last)s", first=a, last=b) }}
+{{ npgettext("x", "%(num)s %(context)s", "%(num)s %(context)ss", n) }}
+{% autoescape false %}{{ _("%(first)s and %(last)s", first=a, last=b) }}{% endautoescape %}
+"""
+
+
+def stock_environment() -> jinja2.Environment:
+    """An environment with Jinja's own newstyle callables, as render.py had them."""
+    env = make_environment(Path("/nonexistent"))
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True, pgettext=i18n.pgettext, npgettext=i18n.npgettext)
+    env.globals["_"] = jinja2.ext._gettext_alias
+    return env
+
+
+OURS = make_environment(Path("/nonexistent")).from_string(TEMPLATE)
+STOCK = stock_environment().from_string(TEMPLATE)
+TEXT = st.text(alphabet=st.sampled_from("ab<>&\"'%() yŵ"), max_size=8)
+
+
+@settings(max_examples=50, deadline=None)
+@given(a=TEXT, b=TEXT, n=st.integers(min_value=0, max_value=7), welsh=st.booleans())
+def test_our_gettext_callables_render_as_jinjas(a: str, b: str, n: int, welsh: bool):
+    with i18n.activate(WELSH if welsh else i18n.ENGLISH):
+        assert OURS.render(a=a, b=b, n=n) == STOCK.render(a=a, b=b, n=n)
+
+
+def test_the_stock_environment_is_the_stock_one():
+    """(So the test above compares two different things.)"""
+    assert OURS.environment.globals["_"] is not STOCK.environment.globals["_"]
+
+
+DAYS = [date(2026, 1, 1) + timedelta(days=k * 37) for k in range(12)]
+
+
+@pytest.mark.parametrize("language", [i18n.ENGLISH, WELSH])
+def test_long_date_is_babels_in_each_language(language: i18n.Language):
+    with i18n.activate(language):
+        for day in DAYS:
+            expected = format_date(day, "d MMMM y", locale=language.babel_locale)
+            assert i18n.long_date(day) == i18n.long_date(day) == expected
+
+
+def test_long_date_of_equal_datetimes_on_different_days_is_each_ones_own():
+    """23:30 in UTC and 00:30 the next day an hour east are equal datetimes, on two days."""
+    utc = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)
+    east = utc.astimezone(timezone(timedelta(hours=1)))
+    assert utc == east
+    assert (i18n.long_date(utc), i18n.long_date(east)) == ("1 March 2026", "2 March 2026")
