@@ -258,9 +258,10 @@ def load_news(ctx: LoadContext, folder: Path) -> list[NewsItem]:
 def load_news_versions(ctx: LoadContext, folder: Path) -> tuple[list[NewsItem], NewsVersions]:
     """Load FOLDER/news/*.md: the stories, newest first, and their translations
     ({code: {slug: (the story in that language, what it leaves out)}}, from news/<story>.<code>.md)."""
-    paths = markdown_files(folder / "news")
+    news_folder = folder / "news"
+    paths = markdown_files(news_folder)
     found = sort_names([p.name for p in paths], f"{ctx.rel(folder)}/news", ctx.languages, ctx.problems)
-    loaded = [(name, _load_news_item(ctx, folder / "news" / name, folder.name)) for name in found.originals]
+    loaded = [(name, _load_news_item(ctx, news_folder / name, folder.name)) for name in found.originals]
     items: dict[str, NewsItem] = {}
     by_file: dict[str, NewsItem] = {}
     # A file named for its slug holds it; a file whose `slug:` takes it comes second and is
@@ -275,7 +276,7 @@ def load_news_versions(ctx: LoadContext, folder: Path) -> tuple[list[NewsItem], 
     versions: NewsVersions = {}
     for code, names in found.translations.items():
         for original, name in sorted(names.items()):
-            version = _load_news_translation(ctx, folder / "news" / name, by_file.get(original), original)
+            version = _load_news_translation(ctx, news_folder / name, by_file.get(original), original)
             if version is not None:
                 versions.setdefault(code, {})[version[0].slug] = version
     return sorted(items.values(), key=lambda n: (n.date, n.slug), reverse=True), versions

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -46,6 +47,11 @@ class LoadContext:
 
     def rel(self, path: Path) -> str:
         """PATH relative to the site root, as errors print it."""
+        # A loaded file's path is the root's joined with more parts, so its text starts with the
+        # root's and a '/': cut that (pathlib's relative_to takes both apart, for each of 10,000 files).
+        text, root = os.fspath(path), os.fspath(self.root).rstrip("/") + "/"
+        if text.startswith(root) and len(text) > len(root):
+            return text[len(root):]
         return path.relative_to(self.root).as_posix()
 
     def render_markdown(self, body: str, body_line: int, rel: str, page_url: str) -> Rendered:
