@@ -78,25 +78,30 @@ def is_hidden(rel_path: str) -> bool:
     return any(part.startswith(".") for part in rel_path.split("/"))
 
 
-# The folders found to be no link in this run (absolute path strings), while a
+# The folders found to be no link in this run (absolute path strings), and the
+# files refuse_link_out let through (path string, site-relative name), while a
 # run is under way (folders_checked_once); None outside one, where every folder
-# is looked at again.  Forked workers inherit the parent's and add their own.
+# and file is looked at again.  Forked workers inherit the parent's and add their own.
 _PLAIN_FOLDERS: set[str] | None = None
+_PLAIN_FILES: set[tuple[str, str]] | None = None
 
 
 @contextmanager
 def folders_checked_once() -> Iterator[None]:
     """Within the block (one build), each folder on the way to a site file is
     checked for being a link once, not once per file under it: 2,000 wards read
-    ~18,000 files through ~4,000 folders.  A folder swapped for a link during the
-    block goes unseen until the next; the scan of the next build looks again."""
-    global _PLAIN_FOLDERS
-    outer = _PLAIN_FOLDERS
-    _PLAIN_FOLDERS = set() if outer is None else outer
+    ~18,000 files through ~4,000 folders; and each file once, though a story is
+    read twice (loaded, then its body rendered).  A folder or file swapped for a
+    link during the block goes unseen until the next; the scan of the next build
+    looks again."""
+    global _PLAIN_FOLDERS, _PLAIN_FILES
+    outer = _PLAIN_FOLDERS, _PLAIN_FILES
+    if outer[0] is None or outer[1] is None:
+        _PLAIN_FOLDERS, _PLAIN_FILES = set(), set()
     try:
         yield
     finally:
-        _PLAIN_FOLDERS = outer
+        _PLAIN_FOLDERS, _PLAIN_FILES = outer
 
 
 def _link_on_the_way(root: Path | str, rel_path: str) -> bool:
@@ -209,6 +214,16 @@ def _walk(root: Path, folder: Path, rel: str, seen: set[tuple[int, int]]) -> Ite
 def refuse_link_out(path: Path, rel_path: str) -> None:
     """Raise SitegenError if the site file PATH (REL_PATH relative to the site)
     leads outside the site, or to what is not a source, through a link."""
+    checked, key = _PLAIN_FILES, (os.fspath(path), rel_path)
+    if checked is not None and key in checked:
+        return   # let through earlier in this run (folders_checked_once)
+    _refuse_link_out(path, rel_path)
+    if checked is not None:
+        checked.add(key)
+
+
+def _refuse_link_out(path: Path, rel_path: str) -> None:
+    """refuse_link_out, looking at PATH's folders (each once a run) and PATH itself."""
     plain = _plain_root(os.fspath(path), rel_path)   # no Path made for the thousands of files with no link
     if plain is not None and not _link_on_the_way(plain, rel_path):
         return

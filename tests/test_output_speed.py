@@ -2,6 +2,7 @@
 whole-site checks) give what the plain way gives, and stay right in one long process."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,3 +31,26 @@ def test_absolute_urls_resolve_as_parsing_against_each_page(pages, links):
     markup = MarkdownRenderer().render(body).html
     for page in pages:
         assert absolute_urls(markup, page) == absolute_urls_by_parsing(markup, page)
+
+
+def test_a_file_let_through_once_is_looked_at_again_in_the_next_run(tmp_path):
+    """refuse_link_out remembers the files it let through for one run (a story is read
+    twice in a build) and no longer: a file swapped for a link out of the site between
+    two builds in one process (`sitegen serve`, the tests) is refused by the second."""
+    from sitegen.errors import SitegenError
+    from sitegen.sitefiles import folders_checked_once, refuse_link_out
+
+    site, outside = tmp_path / "site", tmp_path / "secret.txt"
+    story = site / "content" / "news.md"
+    story.parent.mkdir(parents=True)
+    story.write_text("plain\n")
+    outside.write_text("not for the site\n")
+    with folders_checked_once():
+        refuse_link_out(story, "content/news.md")
+        refuse_link_out(story, "content/news.md")   # the second read of the run: remembered
+    story.unlink()
+    story.symlink_to(outside)
+    with folders_checked_once(), pytest.raises(SitegenError, match="outside the site"):
+        refuse_link_out(story, "content/news.md")
+    with pytest.raises(SitegenError, match="outside the site"):
+        refuse_link_out(story, "content/news.md")   # outside a run: looked at every time
