@@ -3,6 +3,7 @@ file), govuk-frontend-jinja's component macros, and the filters pages use."""
 from __future__ import annotations
 
 import os
+from collections.abc import MutableMapping
 from datetime import date, datetime
 from pathlib import Path
 
@@ -85,6 +86,17 @@ class SiteTemplateLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
+class SiteEnvironment(jinja2.Environment):
+    """Jinja's environment, but a template's globals are a dict, not a ChainMap over the
+    environment's: Jinja copies them into every page's and every include's context, and a
+    ChainMap is slow to copy (a few percent of rendering a large site).  So the environment's
+    globals must be set before a template is loaded, as Jinja's documentation asks anyway
+    (make_environment does; an environment is made per build)."""
+
+    def make_globals(self, d: MutableMapping[str, object] | None) -> MutableMapping[str, object]:
+        return {**self.globals, **(d or {})}
+
+
 TEMPLATE_CACHE = "templates"   # where a build keeps compiled templates, inside its state folder
 
 
@@ -98,9 +110,9 @@ def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.E
         jinja2.FileSystemLoader(str(THEME_DIR / "templates")),
         jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.FileSystemLoader(str(GOVUK_TEMPLATES))}),
     ])
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=NameStrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, auto_reload=False,
-                             bytecode_cache=_bytecode_cache(cache_dir), extensions=["jinja2.ext.i18n"])
+    env = SiteEnvironment(loader=loader, autoescape=True, undefined=NameStrictUndefined,
+                          trim_blocks=True, lstrip_blocks=True, auto_reload=False,
+                          bytecode_cache=_bytecode_cache(cache_dir), extensions=["jinja2.ext.i18n"])
     # The words of the theme are the active language's (sitegen.i18n.activate); {% trans %}
     # blocks are trimmed so a message id does not depend on a template's indentation.
     env.install_gettext_callables(  # type: ignore[attr-defined]  # added by jinja2.ext.i18n

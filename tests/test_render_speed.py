@@ -73,3 +73,16 @@ def test_long_date_of_equal_datetimes_on_different_days_is_each_ones_own():
     east = utc.astimezone(timezone(timedelta(hours=1)))
     assert utc == east
     assert (i18n.long_date(utc), i18n.long_date(east)) == ("1 March 2026", "2 March 2026")
+
+
+def test_a_templates_globals_are_its_environments_when_loaded(tmp_path: Path):
+    """render.SiteEnvironment copies the globals into each template as it is loaded: two
+    environments (two builds in one process) each give their own, and a template a site
+    overrides sees the globals set before it is loaded, as make_environment sets them."""
+    first, second = make_environment(tmp_path / "one"), make_environment(tmp_path / "two")
+    first.globals["marker"], second.globals["marker"] = "one", "two"
+    text = "{{ marker }} {{ url('/find/') }} {{ range(2) | list }} {{ _('Home') }}"
+    assert first.from_string(text).render() == "one /find/ [0, 1] Home"
+    with i18n.activate(WELSH):
+        assert second.from_string(text).render() == "two /cy/find/ [0, 1] Hafan"
+    assert type(first.from_string(text).globals) is dict
