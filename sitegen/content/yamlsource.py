@@ -283,6 +283,14 @@ def parse_yaml(text: str, rel_path: str, first_line: int = 1):
     """
     if len(text) > MAX_TEXT_BYTES:
         raise SitegenError([Problem(rel_path, first_line, 0, _too_big(len(text)))])
+    flat = _flat_mapping(text, first_line)
+    if flat is not None:
+        return flat
+    return _parse_fully(text, rel_path, first_line)
+
+
+def _parse_fully(text: str, rel_path: str, first_line: int):
+    """parse_yaml's TEXT read by libyaml (PyYAML's own scanner where libyaml errs)."""
     try:
         return _parse_with(_LocatingLoader, text, rel_path, first_line)
     except yaml.MarkedYAMLError as exc:
@@ -292,6 +300,50 @@ def parse_yaml(text: str, rel_path: str, first_line: int = 1):
         return _parse_with(_PythonLocatingLoader, text, rel_path, first_line)
     except yaml.MarkedYAMLError as exc:
         raise SitegenError([_syntax_problem(exc, text, rel_path, first_line)]) from None
+
+
+# One line of a flat mapping whose key and value need no parser to read: a lowercase key,
+# ': ', then unquoted text starting with a letter or digit, ending with no space, and holding
+# none of the characters YAML gives a meaning to somewhere in such text ('#' a comment, ':'
+# a key, quotes, brackets, tags, anchors, '\\' escapes...).
+_FLAT_VALUE_CHAR = r"[^#:\\\"`|>{}\[\]!&*%@\t]"
+_FLAT_LINE = re.compile(rf"([a-z_]+): +([A-Za-z0-9](?:{_FLAT_VALUE_CHAR}*(?! ){_FLAT_VALUE_CHAR})?)\Z")
+# A flat mapping of more lines than this is left to the parser, which bounds the values (MAX_NODES).
+_FLAT_MOST_LINES = 200
+
+
+def _flat_mapping(text: str, first_line: int) -> LocatedDict | None:
+    """TEXT read as parse_yaml reads it, without the parser, when it is lines of 'key: text'
+    only (a story's front matter: title, date, summary), or None for any other text.
+
+    A value is taken as text only when none of YAML 1.1's implicit resolvers (numbers,
+    true/false, null) takes it: the loader's own resolvers decide, so it is text here
+    exactly when it would be text there.  Every line must be printable (str.isprintable:
+    no control, separator or unassigned character, which YAML might refuse or take for a
+    line end).  Positions are the parser's: each key at column 1, its value where it
+    starts, the mapping at its first key."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if not lines or len(lines) > _FLAT_MOST_LINES:
+        return None
+    resolvers = _LocatingLoader.yaml_implicit_resolvers
+    result = LocatedDict()
+    result.pos = (first_line, 1)
+    result.key_pos = key_pos = {}
+    result.value_pos = value_pos = {}
+    result.written = {}
+    for number, line in enumerate(lines, start=first_line):
+        match = _FLAT_LINE.match(line)
+        if match is None or not line.isprintable():
+            return None
+        key, value = match[1], match[2]
+        if key in result or any(pattern.match(value) for _, pattern in resolvers.get(value[0], ())):
+            return None
+        result[key] = value
+        key_pos[key] = (number, 1)
+        value_pos[key] = (number, match.start(2) + 1)
+    return result
 
 
 def _parse_with(loader_class: type[_LocatingLoader] | type[_PythonLocatingLoader], text: str, rel_path: str,
