@@ -141,7 +141,7 @@ def clean_tree(site: Path, tmp_path: Path, day: date = date(2026, 11, 28)) -> di
 
 
 @settings(max_examples=12, deadline=None)
-@given(which=st.sampled_from(["state.pickle", "areas", "events/shards"]), seed=st.integers(0, 2**32 - 1),
+@given(which=st.sampled_from(["state.bin", "areas", "events/shards"]), seed=st.integers(0, 2**32 - 1),
        flips=st.integers(1, 6))
 def test_a_damaged_cache_file_is_a_cache_miss_never_a_crash(tmp_path_factory, which, seed, flips):
     """Bytes flipped anywhere in the build state, an area cache shard or an event
@@ -153,7 +153,7 @@ def test_a_damaged_cache_file_is_a_cache_miss_never_a_crash(tmp_path_factory, wh
     shutil.copytree(PACKAGE.parent / "tests/sites/minimal", site, ignore=shutil.ignore_patterns("expected", ".cache"))
     state = tmp / "state"
     build(site, tmp / "out", date(2026, 11, 28), state_dir=state)
-    files = [state / which] if which == "state.pickle" else sorted((site / ".cache/build" / which).glob("*.json")) \
+    files = [state / which] if which == "state.bin" else sorted((site / ".cache/build" / which).glob("*.json")) \
         if which == "events/shards" else sorted((state / which).glob("*.pickle"))
     rng = random.Random(seed)
     target = rng.choice(files)

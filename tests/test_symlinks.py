@@ -264,7 +264,7 @@ def test_publish_sends_a_link_inside_build_and_never_the_build_marker(make_site,
 # --- links that stay in the site but lead to what is not a source (issue 15 class D, round 3) -------------
 
 # what a link leads to, relative to the site -> content written there
-NOT_SOURCES = {".git/config": "[core]\n", ".env": "AWS_SECRET_ACCESS_KEY=x\n", ".cache/build/state.pickle": "p",
+NOT_SOURCES = {".git/config": "[core]\n", ".env": "AWS_SECRET_ACCESS_KEY=x\n", ".cache/build/state.bin": "p",
                "build/index.html": "<p>old</p>", "node_modules/ajv/package.json": "{}", "site.yaml": None,
                "content/.drafts/plan.md": "---\ntitle: x\n---\n", "content/media/.git/config": "[core]\n",
                ".git": None, "shared/logo.svg": "<svg/>"}

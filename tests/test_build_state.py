@@ -1,0 +1,68 @@
+"""The build state on disk (sitegen/build/state.py): what is saved reads back as it was,
+and a file that is not exactly what this sitegen on this Python wrote reads as no state."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sitegen.build.facts import SiteFacts
+from sitegen.build.state import (OLD_STATE_FILE, STATE_FILE, STATE_HEADER, BuildState, load_state,
+                                 save_state)
+from sitegen.build.units import Unit
+
+texts = st.text(max_size=40)
+hashes = st.text("0123456789abcdef", min_size=32, max_size=32)
+stamps = st.tuples(st.integers(-1, 2**63 - 1), st.integers(0, 2**40), hashes)
+entries = st.lists(st.tuples(texts, st.sampled_from([True, False, None])), max_size=5).map(tuple)
+units = st.builds(Unit, st.sampled_from(["area", "page", "feeds", "config", "listing"]), texts)
+states = st.builds(
+    BuildState, code=hashes, out_dir=texts, build_date=st.none() | st.dates(),
+    stamps=st.dictionaries(texts, stamps, max_size=20),
+    folders=st.dictionaries(texts, st.tuples(st.integers(-1, 2**63 - 1), entries), max_size=10),
+    sources=st.dictionaries(units, hashes, max_size=20), units=st.dictionaries(units, hashes, max_size=20),
+    outputs=st.dictionaries(texts, hashes, max_size=20), frame=hashes,
+    templates=st.dictionaries(texts, hashes, max_size=5),
+    site=st.builds(SiteFacts, page_frame=st.dictionaries(texts, texts, max_size=3), pages=st.integers(0, 99)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(state=states)
+def test_a_saved_state_reads_back_as_it_was_with_units_as_units(tmp_path_factory, state):
+    folder = tmp_path_factory.mktemp("state")
+    save_state(folder, state)
+    read = load_state(folder)
+    assert read == state
+    assert all(type(unit) is Unit for unit in [*read.sources, *read.units])
+
+
+def saved(tmp_path: Path) -> Path:
+    state = BuildState(code="c", out_dir="/out", build_date=date(2026, 11, 28), stamps={"/a": (1, 2, "h")},
+                       sources={Unit("area", "north"): "h"}, outputs={"index.html": "h"})
+    save_state(tmp_path, state)
+    assert load_state(tmp_path) == state
+    return tmp_path / STATE_FILE
+
+
+def test_a_state_from_another_python_or_format_is_no_state(tmp_path):
+    path = saved(tmp_path)
+    data = path.read_bytes()
+    for header in (STATE_HEADER.replace("cpython", "pypy"), STATE_HEADER.replace(" marshal ", " marshal 9")):
+        path.write_bytes(header.encode() + data[len(STATE_HEADER):])
+        assert load_state(tmp_path) == BuildState()
+
+
+def test_a_state_cut_short_or_emptied_is_no_state(tmp_path):
+    path = saved(tmp_path)
+    data = path.read_bytes()
+    for cut in (0, 10, len(STATE_HEADER) + 2, len(data) // 2, len(data) - 1):
+        path.write_bytes(data[:cut])
+        assert load_state(tmp_path) == BuildState()
+
+
+def test_saving_removes_the_state_file_of_earlier_formats(tmp_path):
+    (tmp_path / OLD_STATE_FILE).write_bytes(b"\x80\x05old")
+    saved(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [STATE_FILE]
