@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import Problem, Problems, SitegenError
 from .yamlsource import parse_yaml, read_text
@@ -27,14 +28,13 @@ class Document:
 def split_front_matter(text: str, rel_path: str, keys: str = STORY_KEYS) -> Document:
     """Split TEXT into front matter and body, or raise a located SitegenError (naming KEYS,
     what the front matter gives, when it has none)."""
-    lines = _lines(text)
-    closing = _closing_fence(lines, rel_path, keys)
-    meta = parse_yaml("".join(lines[1:closing]), rel_path, first_line=2)
+    fences = _fences(text, rel_path, keys)
+    meta = parse_yaml(text[fences.meta_start:fences.meta_end], rel_path, first_line=2)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         raise SitegenError([Problem(rel_path, 2, 1, "front matter must be 'key: value' lines")])
-    return Document(meta, "".join(lines[closing + 1:]), closing + 2)
+    return Document(meta, text[fences.body_start:], fences.closing + 2)
 
 
 def read_document(path: Path, rel_path: str, problems: Problems, keys: str = STORY_KEYS) -> Document | None:
@@ -64,27 +64,36 @@ def body_of(text: str, rel_path: str) -> str:
     """Only the Markdown body of TEXT (the front matter was checked when the site loaded)."""
     if not text.strip():   # an empty translation (read_translation)
         return ""
-    lines = _lines(text)
-    return "".join(lines[_closing_fence(lines, rel_path) + 1:])
+    return text[_fences(text, rel_path).body_start:]
 
 
-def _lines(text: str) -> list[str]:
-    """TEXT's lines, each with its line end, split at LF only.
+class Fences(NamedTuple):
+    """Where a file's front matter is: the text between its fences is
+    text[meta_start:meta_end], the body text[body_start:]; the closing fence is
+    line CLOSING (counted from 0)."""
 
-    read_text has already turned every line end into LF; str.splitlines would also
-    split at U+2028, U+2029, U+0085, form feed and others inside a value, and so
-    shift every line number after one.
-    """
-    *lines, last = text.split("\n")
-    return [line + "\n" for line in lines] + ([last] if last else [])
+    meta_start: int
+    meta_end: int
+    body_start: int
+    closing: int
 
 
-def _closing_fence(lines: list[str], rel_path: str, keys: str = STORY_KEYS) -> int:
-    """The index of the line that closes the front matter (KEYS: what it holds, for the problem)."""
-    if not lines or lines[0].strip() != FENCE:
+def _fences(text: str, rel_path: str, keys: str = STORY_KEYS) -> Fences:
+    """Where TEXT's front matter and body are (KEYS: what the front matter holds, for the
+    problem when there is none).  Lines end at LF only: read_text has already turned every
+    line end into LF, and str.splitlines would also split at U+2028, U+2029, U+0085, form
+    feed and others inside a value, and so shift every line number after one.  Only the
+    lines up to the closing fence are looked at: the body, most of a story, is not split."""
+    first_end = text.find("\n")
+    if text[:first_end if first_end >= 0 else len(text)].strip() != FENCE:
         raise SitegenError([Problem(rel_path, 1, 1, f"must start with front matter: {keys}")])
-    for index in range(1, len(lines)):
-        if lines[index].strip() == FENCE:
-            return index
+    meta_start = len(text) if first_end < 0 else first_end + 1
+    start, number = meta_start, 1
+    while start < len(text):
+        end = text.find("\n", start)
+        stop = len(text) if end < 0 else end
+        if text[start:stop].strip() == FENCE:
+            return Fences(meta_start, start, stop + 1 if end >= 0 else stop, number)
+        start, number = stop + 1, number + 1
     raise SitegenError([Problem(rel_path, 1, 1,
         "front matter is not closed; did you forget the closing '---' line after it?")])
