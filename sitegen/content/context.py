@@ -105,6 +105,7 @@ class LinkLines:
     def __init__(self, lines: list[str], hrefs: list[str]) -> None:
         """LINES of a body whose links (in the order written) are HREFS."""
         self.lines = lines
+        self._text: str | None = None   # the lines joined again, searched whole (_places_in)
         self._uses = Counter(hrefs)
         self._decoded: list[str] | None = None
         self._seen: Counter[str] = Counter()
@@ -120,7 +121,9 @@ class LinkLines:
         than written, as a reference link is; (0, 0) if no line holds it)."""
         nth = self._seen[href]
         self._seen[href] += 1
-        found = _places_holding(self.lines, href)
+        if self._text is None:
+            self._text = "\n".join(self.lines)
+        found = _places_in(self._text, href)
         if len(found) < self._uses[href]:   # some written another way: compare decoded
             found = self._decoded_places(unquote(href))
         if not found:
@@ -175,7 +178,12 @@ def _link_start(text: str, col: int) -> int:
     the address is not written like that (an autolink `<https://...>`)."""
     before = text[:col - 1].removesuffix("<")
     if before.endswith("]("):
-        depth, index = 0, len(before) - 2
+        close = len(before) - 2
+        start = before.rfind("[", 0, close)
+        if start >= 0 and "]" not in before[start + 1:close] and "\\" not in before[max(start - 1, 0):close]:
+            # The usual link, '[text](', no bracket nor escape in its text: the walk below ends at that '['.
+            return start + (0 if start and before[start - 1] == "!" else 1)
+        depth, index = 0, close
         while index >= 0:
             depth += {"]": 1, "[": -1}.get(before[index], 0) if before[index - 1:index] != "\\" else 0
             if depth == 0:
@@ -189,6 +197,22 @@ def _link_start(text: str, col: int) -> int:
 def _decoded(text: str) -> str:
     """TEXT with entities, Markdown backslash escapes and percent escapes undone."""
     return unquote(html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", text)))
+
+
+def _places_in(text: str, needle: str) -> list[tuple[int, int]]:
+    """_places_holding(TEXT.split("\\n"), NEEDLE), from one search of the whole TEXT: a needle
+    holds no line end (none is on any line), so no place found spans two lines."""
+    places: list[tuple[int, int]] = []
+    if not needle or "\n" in needle:
+        return places
+    line, counted = 0, 0
+    start = text.find(needle)
+    while start >= 0:
+        line += text.count("\n", counted, start)
+        counted = start
+        places.append((line, start - text.rfind("\n", 0, start)))
+        start = text.find(needle, start + len(needle))
+    return places
 
 
 def _places_holding(lines: list[str], needle: str) -> list[tuple[int, int]]:
