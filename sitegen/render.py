@@ -3,8 +3,10 @@ file), govuk-frontend-jinja's component macros, and the filters pages use."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import MutableMapping
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import govuk_frontend_jinja
@@ -13,7 +15,7 @@ import jinja2.runtime
 from jinja2.loaders import split_template_path
 from jinja2.nodes import EvalContext
 from jinja2.utils import missing
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import i18n
 from .assets import THEME_DIR
@@ -168,8 +170,37 @@ def _npgettext(eval_ctx: EvalContext, context: str, singular: str, plural: str, 
 
 
 def _filled(eval_ctx: EvalContext, message: str, variables: dict[str, object]) -> str:
-    """MESSAGE (Markup when autoescaping) % VARIABLES: always a format string, as Jinja's is."""
-    return (Markup(message) if eval_ctx.autoescape else message) % variables
+    """MESSAGE (Markup when autoescaping) % VARIABLES: always a format string, as Jinja's is.
+
+    Markup's % wraps the mapping and each value it formats in helper objects (2.6 us for a
+    message with no placeholder, 4 us for one with one); a message whose every conversion is a
+    plain %(name)s (all of the theme's) is filled with str's % from the values escaped, which
+    is what Markup's % gives (tests/test_render_speed.py compares them), in a third of that."""
+    if not eval_ctx.autoescape:
+        return message % variables
+    names = plain_placeholders(message)
+    if names is None:
+        return Markup(message) % variables
+    return Markup(message % {name: escape(variables[name]) for name in names})
+
+
+# A conversion of a format string: '%%', a plain '%(name)s', or (group 2 None) anything else.
+_CONVERSION = re.compile(r"%(?:(%)|\(([A-Za-z_][A-Za-z0-9_]*)\)s)?")
+
+
+@lru_cache(maxsize=4096)
+def plain_placeholders(message: str) -> tuple[str, ...] | None:
+    """The names of MESSAGE's %(name)s placeholders, in order, when every conversion in it is
+    one of those or '%%' (read left to right, as % reads it); None when any other is (%d,
+    %(num)d, %s, a stray '%').  Cached: a function of the message alone, so never stale."""
+    names = []
+    for match in _CONVERSION.finditer(message):
+        if match.group(1):
+            continue
+        if match.group(2) is None:
+            return None
+        names.append(match.group(2))
+    return tuple(dict.fromkeys(names))
 
 
 GETTEXT_CALLABLES = {"gettext": _gettext, "_": _gettext, "ngettext": _ngettext, "pgettext": _pgettext,

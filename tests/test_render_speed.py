@@ -4,6 +4,7 @@ answers as Babel does, in every language."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -11,9 +12,11 @@ import pytest
 from babel.dates import format_date
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from sitegen import i18n
-from sitegen.render import make_environment
+from sitegen.render import _filled, make_environment, plain_placeholders
 
 WELSH = i18n.Language("cy", "cy")
 
@@ -86,3 +89,42 @@ def test_a_templates_globals_are_its_environments_when_loaded(tmp_path: Path):
     with i18n.activate(WELSH):
         assert second.from_string(text).render() == "two /cy/find/ [0, 1] Hafan"
     assert type(first.from_string(text).globals) is dict
+
+
+# Messages of format conversions and words: '%%', '%(a)s', '%(b)s', '%(a)d', '%s', a stray '%',
+# brackets and letters, so the fast path of render._filled meets every kind of conversion.
+MESSAGE = st.lists(st.sampled_from(["%%", "%(a)s", "%(b)s", "%(a)d", "%(a)r", "%s", "%", "(", ")", "s", "a", "<b>",
+                                    " ", "&", "%(a)-3s", "%(a b)s"]), max_size=6).map("".join)
+VALUE = st.one_of(TEXT, st.integers(-3, 300), TEXT.map(Markup), st.none())
+
+
+def _outcome(fill, message: str, variables: dict) -> tuple[str, object]:
+    """What FILL(MESSAGE, VARIABLES) gives: ('ok', the text and whether it is Markup) or the error's type."""
+    try:
+        result = fill(message, variables)
+    except Exception as error:   # noqa: BLE001  # the same error both ways is what is compared
+        return "error", type(error)
+    return "ok", (str(result), isinstance(result, Markup))
+
+
+@settings(max_examples=400, deadline=None)
+@given(message=MESSAGE, variables=st.dictionaries(st.sampled_from(["a", "b", "c"]), VALUE, max_size=3),
+       autoescape=st.booleans())
+def test_filled_gives_what_markups_percent_gives(message: str, variables: dict, autoescape: bool):
+    """render._filled's str % of escaped values (a message of %(name)s and %% only) is Markup's %,
+    text, type and errors, for any message; without autoescaping, plain %."""
+    eval_ctx = EvalContext(OURS.environment)
+    eval_ctx.autoescape = autoescape
+
+    def stock(text: str, values: dict) -> object:
+        return (Markup(text) if autoescape else text) % values
+
+    assert _outcome(partial(_filled, eval_ctx), message, variables) == _outcome(stock, message, variables)
+
+
+def test_plain_placeholders_reads_conversions_left_to_right():
+    assert plain_placeholders("Back to %(name)s, %(name)s and %(other)s") == ("name", "other")
+    assert plain_placeholders("100%% sure") == ()
+    assert plain_placeholders("%%(name)s") == ()          # a '%' then '(name)s', as % reads it
+    assert plain_placeholders("%(num)d wards") is None
+    assert plain_placeholders("%(a)%%s") is None          # '%(a)%' is a conversion of its own
