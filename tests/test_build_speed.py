@@ -198,3 +198,18 @@ def test_a_folder_made_a_link_between_two_builds_is_refused_in_the_second(tmp_pa
             except SitegenError:
                 continue
             raise AssertionError("a link out was read")
+
+
+def test_a_site_without_boundaries_is_built_without_importing_shapely(tmp_path):
+    """shapely (and numpy behind it) costs a build 0.1 s of imports and 18 MB: only a site with a
+    ward boundary needs it.  In a fresh interpreter, as sitegen runs."""
+    import subprocess
+    import sys
+    site = tmp_path / "site"
+    shutil.copytree(MINIMAL, site, ignore=shutil.ignore_patterns("expected", ".cache"))
+    assert not list(site.rglob("boundary.geojson"))
+    script = ("import sys; from datetime import date; from pathlib import Path; from sitegen.build import build; "
+              f"build(Path({str(site)!r}), Path({str(tmp_path / 'out')!r}), date(2026, 11, 28), jobs=1); "
+              "print(sorted(m for m in ('shapely', 'numpy') if m in sys.modules))")
+    imported = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert imported.strip() == "[]"
