@@ -85,22 +85,23 @@ def load_state(state_dir: Path) -> BuildState:
 
 def save_state(state_dir: Path, state: BuildState) -> None:
     """Write STATE atomically, and clear the moving mark it supersedes."""
-    atomic_write(state_dir / STATE_FILE, state_bytes(state), cache=True)
+    atomic_write(state_dir / STATE_FILE, lambda handle: handle.writelines(state_parts(state)), cache=True)
     (state_dir / MOVING_FILE).unlink(missing_ok=True)
     (state_dir / OLD_STATE_FILE).unlink(missing_ok=True)
 
 
-def state_bytes(state: BuildState) -> bytes:
-    """STATE as STATE_FILE holds it: header, CRC-32 of the body, body (see the module docstring)."""
+def state_parts(state: BuildState) -> tuple[bytes, bytes, bytes]:
+    """STATE as STATE_FILE holds it: header, CRC-32 of the body, body (see the module docstring);
+    in parts, not joined, for the body is 17 MB at 10,000 wards."""
     body = marshal.dumps((state.code, state.out_dir, state.build_date.toordinal() if state.build_date else 0,
                           state.stamps, state.folders, _plain(state.sources), _plain(state.units),
                           state.outputs, state.frame, state.templates,
                           pickle.dumps(state.site, pickle.HIGHEST_PROTOCOL)))
-    return STATE_HEADER.encode() + _crc(body) + body
+    return STATE_HEADER.encode(), _crc(body), body
 
 
 def read_state(path: Path) -> BuildState:
-    """The state saved at PATH by state_bytes; an empty one if the file is missing, unreadable, from
+    """The state saved at PATH by save_state; an empty one if the file is missing, unreadable, from
     another format or Python, or not exactly as written."""
     try:
         data = path.read_bytes()
