@@ -161,9 +161,18 @@ def listing_units(shown: dict[str, Listings],
     return units
 
 
-CHROME = ("skip_link", "header", "emergency", "footer")
-# The partials above, rendered once a build and given to every page as `chrome`: not
-# included by the page templates, so their hashes reach the pages through this unit.
+class Chrome(NamedTuple):
+    """The partials/<name>.html every page shows, rendered once a build and given to every page
+    as `chrome` (`chrome.header`): not included by the page templates, so their hashes reach the
+    pages through CHROME_UNIT.  Attributes, not a dict's keys, as for PageValues."""
+
+    skip_link: Markup
+    header: Markup
+    emergency: Markup
+    footer: Markup
+
+
+CHROME = Chrome._fields
 CHROME_UNIT = Unit("chrome")
 
 
@@ -195,8 +204,8 @@ def site_values(ctx: RenderContext) -> dict:
         values = {"site": ctx.site.config, "assets": ctx.assets, **ctx.frame}
         # The chrome marks site.yaml's words as every page does (render.as_written asks `page`).
         chrome = {**values, "page": {"written": partial(written_lang, ctx)}}
-        values["chrome"] = {name: Markup(ctx.env.get_template(f"partials/{name}.html").render(chrome))
-                            for name in CHROME}
+        values["chrome"] = Chrome(*(Markup(ctx.env.get_template(f"partials/{name}.html").render(chrome))
+                                    for name in CHROME))
         ctx.shared.update(values)
     return ctx.shared
 
@@ -219,13 +228,42 @@ def page_html(ctx: RenderContext, template: str, url: str, title: str, crumbs: l
         description, description_lang = config.description, written_lang(ctx, config, "description")
     html = ctx.env.get_template(template).render(
         site_values(ctx),
-        page={"url": url, "canonical": config.url(ctx.address(url)), "title": title,
-              "title_html": values.pop("title_html", title),
-              "description": description, "description_lang": description_lang,
-              "breadcrumbs": [{"text": text, "href": href} for text, href in crumbs],
-              **language_values(ctx, url, translated, partly)},
+        page=PageValues(url=url, canonical=config.url(ctx.address(url)), title=title,
+                        title_html=values.pop("title_html", title),
+                        description=description, description_lang=description_lang,
+                        breadcrumbs=[Crumb(text, href) for text, href in crumbs],
+                        **language_values(ctx, url, translated, partly)),
         **values)
     return html.encode("utf-8")
+
+
+class Crumb(NamedTuple):
+    """One breadcrumb above a page: its text (Markup where a record's words are marked) and site path."""
+
+    text: Markup | str
+    href: str
+
+
+class PageValues(NamedTuple):
+    """What a page's template reads as `page` (see page_html and language_values).
+
+    Attributes rather than a dict's keys: Jinja reads `page.url` as an attribute first and a
+    key only when that fails, and each failure is an exception (0.6 us; twenty a page)."""
+
+    url: str
+    canonical: str
+    title: str
+    title_html: Markup | str
+    description: str
+    description_lang: str
+    breadcrumbs: list[Crumb]
+    lang: str
+    alternates: list[tuple[str, str]]
+    switch: list[tuple[str, str, str]]
+    untranslated: str
+    untranslated_name: str
+    partly: bool
+    written: Callable[..., str]
 
 
 def language_values(ctx: RenderContext, url: str, translated: bool = True, partly: bool = False) -> dict:
