@@ -123,15 +123,48 @@ class _LocatingLoader(_BaseLoader):
     # False when no string can hold a character XML forbids: the source has none, nor a '\\' to escape one.
     strings_to_check = True
 
+    # False when no key can be a merge key ('<<') or a value key ('='), so flatten_mapping,
+    # which turns those into plain keys, has nothing to do (_may_flatten).
+    keys_to_flatten = True
+
     def mark(self, node: yaml.Node) -> Pos:
         """The (line, col) where NODE starts, counted from 1 and in the whole file."""
         return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
+
+    # libyaml's composer asks these three of every node.  This loader has no path resolvers
+    # (asserted below), so descending and ascending do nothing, and a scalar's tag is the
+    # first implicit resolver matching it, else text: BaseResolver.resolve's answer, without
+    # the lists it joins and the path lookups it makes for each value.
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                assert value is not None, "a scalar has its text"
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
 
 
 _LocatingLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# What _LocatingLoader.resolve leaves out: resolvers for any first character, and path resolvers.
+assert None not in _LocatingLoader.yaml_implicit_resolvers and not _LocatingLoader.yaml_path_resolvers
+
+
+def _may_flatten(text: str) -> bool:
+    """Whether a mapping key in TEXT may be a merge key or a value key, which flatten_mapping
+    turns into plain keys: only a plain '<<' or '=' resolves to one (an explicit '!!merge' or
+    '!!value' tag is refused before construction, _refused_syntax), '%' for a directive."""
+    return "<<" in text or "=" in text or "%" in text
 
 
 def _guessed_text(node: yaml.Node) -> str | None:
@@ -149,7 +182,8 @@ def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Locat
     mark = loader.mark
     result.pos = mark(node)
     result.key_pos, result.value_pos, result.written = key_pos, value_pos, written = {}, {}, {}
-    loader.flatten_mapping(node)
+    if loader.keys_to_flatten:
+        loader.flatten_mapping(node)
     for key_node, value_node in node.value:
         key = _construct_child(loader, key_node)
         guessed = _guessed_text(key_node)
@@ -264,6 +298,7 @@ class _PythonLocatingLoader(yaml.SafeLoader):
     problems: list
     source_text = ""
     strings_to_check = True
+    keys_to_flatten = True
     mark = _LocatingLoader.mark
     yaml_implicit_resolvers = _LocatingLoader.yaml_implicit_resolvers
     yaml_constructors = _LocatingLoader.yaml_constructors
@@ -322,6 +357,8 @@ def _flat_mapping(text: str, first_line: int) -> LocatedDict | None:
     no control, separator or unassigned character, which YAML might refuse or take for a
     line end).  Positions are the parser's: each key at column 1, its value where it
     starts, the mapping at its first key."""
+    if "\n " in text or "\n-" in text:
+        return None   # a line indented or a list item: a key of a mapping in a mapping, or a list
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()
@@ -353,6 +390,7 @@ def _parse_with(loader_class: type[_LocatingLoader] | type[_PythonLocatingLoader
     loader = cast(_LocatingLoader, loader_class(text))   # the same attributes, on another scanner
     loader.line_offset, loader.problems, loader.source_text = first_line - 1, [], text
     loader.strings_to_check = "\\" in text or has_forbidden(text)
+    loader.keys_to_flatten = _may_flatten(text)
     try:
         return _load(loader, rel_path)
     except yaml.MarkedYAMLError:
@@ -496,6 +534,11 @@ def _unquoted_breaks(text: str, quoted: list[tuple[int, int]],
 def _shape_problem(root: yaml.Node) -> tuple[yaml.Node | None, str] | None:
     """The first node nested too deep, or (None) the file holding too many values,
     walked as loading would expand its aliases."""
+    return None if _shape_fine(root) else _first_shape_fault(root)
+
+
+def _first_shape_fault(root: yaml.Node) -> tuple[yaml.Node | None, str] | None:
+    """_shape_problem, by walking ROOT depth first (in the order that names the node at fault)."""
     stack, seen = [(root, 1)], 0
     while stack:
         node, depth = stack.pop()
@@ -511,6 +554,31 @@ def _shape_problem(root: yaml.Node) -> tuple[yaml.Node | None, str] | None:
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((child, depth + 1) for child in node.value)
     return None
+
+
+def _shape_fine(root: yaml.Node) -> bool:
+    """Whether ROOT has no node nested deeper than MAX_DEPTH and at most MAX_NODES values,
+    counted as loading would expand its aliases: what _shape_problem's walk finds no fault
+    in, found a level at a time (half the time; that walk, in its order, names the
+    node at fault when there is one)."""
+    level, depth, count = [root], 1, 0
+    while level:
+        count += len(level)
+        if depth > MAX_DEPTH or count > MAX_NODES:
+            return False
+        below: list[yaml.Node] = []
+        for node in level:
+            if isinstance(node, yaml.MappingNode):
+                for pair in node.value:
+                    below += pair
+            elif isinstance(node, yaml.SequenceNode):
+                below += node.value
+            else:
+                continue
+            if count + len(below) > MAX_NODES:
+                return False
+        level, depth = below, depth + 1
+    return True
 
 
 def _too_big(size: int) -> str:
