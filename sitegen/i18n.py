@@ -110,6 +110,12 @@ def _translations() -> Translations:
     return current.translations if current else _empty()
 
 
+def active_catalogue() -> Translations:
+    """The catalogue `gettext` reads now (the active language's; an empty one when none is).
+    Never changed once read: a changed file is read into a new one (catalogue)."""
+    return _translations()
+
+
 @lru_cache(maxsize=1)
 def _empty() -> Translations:
     return _to_translations(Catalog(locale="en_GB", domain=DOMAIN))

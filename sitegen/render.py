@@ -8,6 +8,8 @@ from collections.abc import MutableMapping
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 import govuk_frontend_jinja
 import jinja2
@@ -23,6 +25,9 @@ from .notfound import other_language_lines
 from .scriptwords import script_words
 from .sitefiles import outside_target
 from .telhref import tel_href, tel_links
+
+if TYPE_CHECKING:
+    from babel.support import Translations
 
 GOVUK_TEMPLATES = Path(os.path.dirname(govuk_frontend_jinja.__file__)) / "templates"
 
@@ -146,7 +151,27 @@ def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.E
 
 @jinja2.pass_eval_context
 def _gettext(eval_ctx: EvalContext, message: str, /, **variables: object) -> str:
+    if not variables and eval_ctx.autoescape:
+        return _plain_message(eval_ctx, message)
     return _filled(eval_ctx, i18n.gettext(message), variables)
+
+
+# Each catalogue's messages without variables as _gettext gives them (Markup): a page shows a dozen,
+# the same on every page.  Keyed weakly on the catalogue object, which is never changed once read (a
+# changed .po file is read into a new one: i18n.catalogue), so an entry cannot outlive its words.
+_PLAIN_MESSAGES: WeakKeyDictionary[Translations, dict[str, str]] = WeakKeyDictionary()
+
+
+def _plain_message(eval_ctx: EvalContext, message: str) -> str:
+    """_gettext of MESSAGE with no variables, autoescaping (EVAL_CTX): remembered per catalogue."""
+    catalogue = i18n.active_catalogue()
+    remembered = _PLAIN_MESSAGES.get(catalogue)
+    if remembered is None:
+        remembered = _PLAIN_MESSAGES[catalogue] = {}
+    found = remembered.get(message)
+    if found is None:
+        found = remembered[message] = _filled(eval_ctx, catalogue.gettext(message), {})
+    return found
 
 
 @jinja2.pass_eval_context
@@ -248,7 +273,10 @@ def lang_of(context: jinja2.runtime.Context, record: object, *path: object) -> M
     where the page's language shows them in the default language (a block: a body, a
     paragraph); '' elsewhere."""
     tag = _written_lang(context, record, path)
-    return Markup(' lang="{}"').format(tag) if tag else Markup("")
+    return Markup(' lang="{}"').format(tag) if tag else _NO_LANG
+
+
+_NO_LANG = Markup("")   # what lang_of gives where nothing is marked (a str: one serves every page)
 
 
 long_date = i18n.long_date        # 3 December 2026 / 3 Rhagfyr 2026, in the active language

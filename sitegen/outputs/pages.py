@@ -203,7 +203,7 @@ def site_values(ctx: RenderContext) -> dict:
         # date (a ward's page and calendar) are given what depends on it.
         values = {"site": ctx.site.config, "assets": ctx.assets, **ctx.frame}
         # The chrome marks site.yaml's words as every page does (render.as_written asks `page`).
-        chrome = {**values, "page": {"written": partial(written_lang, ctx)}}
+        chrome = {**values, "page": {"written": page_marking(ctx)}}
         values["chrome"] = Chrome(*(Markup(ctx.env.get_template(f"partials/{name}.html").render(chrome))
                                     for name in CHROME))
         ctx.shared.update(values)
@@ -263,7 +263,7 @@ class PageValues(NamedTuple):
     untranslated: str
     untranslated_name: str
     partly: bool
-    written: Callable[..., str]
+    written: Callable[..., str] | None
 
 
 def language_values(ctx: RenderContext, url: str, translated: bool = True, partly: bool = False) -> dict:
@@ -275,7 +275,8 @@ def language_values(ctx: RenderContext, url: str, translated: bool = True, partl
     language's tag when the page shows its content (TRANSLATED False), or some of it (PARTLY: its
     translation leaves words out), for want of a translation, else '' (the notice shows where it is
     set); `partly`, whether only some (partials/translation_notice.html words it so); `written`,
-    written_lang for the page (render.as_written and lang_of mark each untranslated record's text)."""
+    written_lang for the page (render.as_written and lang_of mark each untranslated record's text;
+    None where nothing is: page_marking)."""
     config = ctx.site.config
     languages = config.languages if config.multilingual else ()
     alternates = [(lang.code, config.url(lang.prefix + url)) for lang in languages]
@@ -287,7 +288,13 @@ def language_values(ctx: RenderContext, url: str, translated: bool = True, partl
     return {"lang": ctx.language.code, "alternates": alternates, "switch": switch,
             "untranslated": untranslated, "untranslated_name": _name_in(untranslated, ctx.language.code),
             "partly": bool(untranslated and translated and partly),
-            "written": lambda record, *path: written_lang(ctx, record, *path)}
+            "written": page_marking(ctx)}
+
+
+def page_marking(ctx: RenderContext) -> Callable[..., str] | None:
+    """`written` for a page of CTX: written_lang bound to CTX, or None in the default language,
+    where nothing is marked (so render.as_written and lang_of, many a page, need not ask)."""
+    return partial(written_lang, ctx) if ctx.lang else None
 
 
 @lru_cache(maxsize=32)
