@@ -29,7 +29,7 @@ PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{1,20}\Z")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}\Z")
 
 
-@dataclass
+@dataclass(slots=True)
 class Where:
     """Where a value sits: the file, its position, and its dotted name."""
 
@@ -412,24 +412,26 @@ class Record(Kind):
         out: dict[str, Any] = {}
         present = set()
         for key, raw in value.items():
-            if key not in known:
+            one = known.get(key)
+            if one is None:
                 spot = where.child(key, located.where(key) if located is not None else where.pos)
                 hint = did_you_mean(key, known) or "; remove it, or correct its spelling"
                 spot.report(problems, f"unknown key '{key}' in {self.name}{hint}")
                 continue
             spot = where.child(key, located.value_where(key) if located is not None else where.pos)
             written = located.written_as(key) if located is not None else None
-            raw = given(known[key].kind, raw, written)
+            if written is not None:   # (given() leaves RAW as it is without)
+                raw = given(one.kind, raw, written)
             if raw is None:
-                if known[key].required:
+                if one.required:
                     present.add(key)
                     if written == "" and located is not None:
                         spot = where.child(key, located.where(key))
                         spot.pos = (spot.pos[0], spot.pos[1] + len(key) + 1)
-                    spot.report(problems, _no_value(known[key], written))
+                    spot.report(problems, _no_value(one, written))
                 continue
             present.add(key)
-            checked = known[key].kind.check(raw, spot, problems)
+            checked = one.kind.check(raw, spot, problems)
             if checked is not None:
                 out[key] = checked
         complete = True
