@@ -66,3 +66,13 @@ def test_saving_removes_the_state_file_of_earlier_formats(tmp_path):
     (tmp_path / OLD_STATE_FILE).write_bytes(b"\x80\x05old")
     saved(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [STATE_FILE]
+
+
+@settings(max_examples=40, deadline=None)
+@given(at=st.integers(0, 10**6), bit=st.integers(0, 7))
+def test_a_state_with_a_flipped_bit_is_no_state(tmp_path_factory, at, bit):
+    path = saved(tmp_path_factory.mktemp("state"))
+    data = bytearray(path.read_bytes())
+    data[at % len(data)] ^= 1 << bit
+    path.write_bytes(bytes(data))
+    assert load_state(path.parent) == BuildState()

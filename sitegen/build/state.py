@@ -6,14 +6,15 @@ Written atomically after a build has moved everything in; outputs a build was
 moving when it stopped are marked, and not vouched for by the state.
 
 On disk (STATE_FILE): a header line naming the format and the Python that wrote
-it, a CRC-32 of the body, and the body: the plain fields (dicts of strings,
-numbers and tuples) in marshal's format, the site facts pickled inside it.
-Every build reads and writes the whole state (3.4 MB at 2,000 wards), and
-marshal does both in a third of pickle's time; marshal's format may change
-with Python's version, and a file that is not exactly what was written (a
-flipped byte) would read as wrong values rather than fail, so a state from
-another Python, or whose CRC does not match, is no state: the next build
-renders everything.
+it; then each field, its length first (8 bytes), in marshal's format (dicts of
+strings, numbers and tuples; the site facts pickled); then a CRC-32 of all
+after the header.  Every build reads and writes the whole state (3.4 MB at
+2,000 wards): marshal writes it in a third of pickle's time, and a field at a
+time, so the build's peak memory holds one field's bytes, not the whole
+file's.  marshal's format may change with Python's version, and a file that
+is not exactly what was written (a flipped byte) would read as wrong values
+rather than fail, so a state from another Python, or whose CRC does not
+match, is no state: the next build renders everything.
 """
 from __future__ import annotations
 
@@ -22,9 +23,11 @@ import marshal
 import pickle
 import sys
 import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import IO, Any
 
 from ..fileio import atomic_write
 from .facts import SiteFacts
@@ -36,6 +39,7 @@ STATE_FILE = "state.bin"
 STATE_HEADER = (f"sitegen build state {STATE_FORMAT} "   # and what wrote it: marshal's format is Python's
                 f"{sys.implementation.cache_tag} marshal {marshal.version}\n")
 CRC_BYTES = 4
+LENGTH_BYTES = 8
 OLD_STATE_FILE = "state.pickle"   # where formats up to 9 kept it: removed by the first save
 MOVING_FILE = "moving.json"   # outputs being moved into place; the state does not vouch for them
 
@@ -85,19 +89,32 @@ def load_state(state_dir: Path) -> BuildState:
 
 def save_state(state_dir: Path, state: BuildState) -> None:
     """Write STATE atomically, and clear the moving mark it supersedes."""
-    atomic_write(state_dir / STATE_FILE, lambda handle: handle.writelines(state_parts(state)), cache=True)
+    atomic_write(state_dir / STATE_FILE, lambda handle: _write_state(state, handle), cache=True)
     (state_dir / MOVING_FILE).unlink(missing_ok=True)
     (state_dir / OLD_STATE_FILE).unlink(missing_ok=True)
 
 
-def state_parts(state: BuildState) -> tuple[bytes, bytes, bytes]:
-    """STATE as STATE_FILE holds it: header, CRC-32 of the body, body (see the module docstring);
-    in parts, not joined, for the body is 17 MB at 10,000 wards."""
-    body = marshal.dumps((state.code, state.out_dir, state.build_date.toordinal() if state.build_date else 0,
-                          state.stamps, state.folders, _plain(state.sources), _plain(state.units),
-                          state.outputs, state.frame, state.templates,
-                          pickle.dumps(state.site, pickle.HIGHEST_PROTOCOL)))
-    return STATE_HEADER.encode(), _crc(body), body
+def _fields(state: BuildState) -> Iterator[Any]:   # (what marshal takes: its stub's type is private)
+    """STATE's fields as they are marshalled, one by one (read_state reads them back in this order)."""
+    yield from (state.code, state.out_dir, state.build_date.toordinal() if state.build_date else 0,
+                state.stamps, state.folders)
+    yield _plain(state.sources)
+    yield _plain(state.units)
+    yield from (state.outputs, state.frame, state.templates)
+    yield pickle.dumps(state.site, pickle.HIGHEST_PROTOCOL)
+
+
+def _write_state(state: BuildState, handle: IO[bytes]) -> None:
+    """Write STATE to HANDLE as STATE_FILE holds it (see the module docstring)."""
+    handle.write(STATE_HEADER.encode())
+    crc = 0
+    for field_value in _fields(state):
+        data = marshal.dumps(field_value)
+        part = len(data).to_bytes(LENGTH_BYTES, "big")
+        handle.write(part)
+        handle.write(data)
+        crc = zlib.crc32(data, zlib.crc32(part, crc))
+    handle.write(crc.to_bytes(CRC_BYTES, "big"))
 
 
 def read_state(path: Path) -> BuildState:
@@ -108,13 +125,13 @@ def read_state(path: Path) -> BuildState:
     except OSError:
         return BuildState()
     header = STATE_HEADER.encode()
-    start = len(header) + CRC_BYTES
-    body = memoryview(data)[start:]
-    if not data.startswith(header) or data[len(header):start] != _crc(body):
+    body = memoryview(data)[len(header):-CRC_BYTES]
+    if not data.startswith(header) or len(data) < len(header) + CRC_BYTES \
+            or data[-CRC_BYTES:] != zlib.crc32(body).to_bytes(CRC_BYTES, "big"):
         return BuildState()
     try:
         (code, out_dir, day, stamps, folders, sources, units, outputs, frame, templates,
-         site) = marshal.loads(body)
+         site) = _unmarshalled(body)
         facts = pickle.loads(site)  # noqa: S301 - our own cache file, its CRC checked
     except Exception:   # written by another sitegen (its SiteFacts moved or renamed, say)
         return BuildState()
@@ -123,10 +140,15 @@ def read_state(path: Path) -> BuildState:
                       facts if isinstance(facts, SiteFacts) else SiteFacts())
 
 
-def _crc(body: bytes | memoryview) -> bytes:
-    """A check of BODY against damage (a flipped byte, a torn write), not against forgery:
-    CRC-32 finds those as surely as a cryptographic digest, in a sixth of the time."""
-    return zlib.crc32(body).to_bytes(CRC_BYTES, "big")
+def _unmarshalled(body: memoryview) -> list:
+    """The fields _write_state wrote into BODY, each after its length."""
+    fields, at = [], 0
+    while at < len(body):
+        length = int.from_bytes(body[at:at + LENGTH_BYTES], "big")
+        at += LENGTH_BYTES
+        fields.append(marshal.loads(body[at:at + length]))
+        at += length
+    return fields
 
 
 def _plain(units: dict[Unit, str]) -> dict[Unit, str]:
