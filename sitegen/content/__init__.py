@@ -7,7 +7,7 @@ from pathlib import Path
 
 from slugify import slugify as _slugify
 
-from ..sitefiles import name_fault
+from ..sitefiles import let_through, name_fault
 
 MEDIA_DIR = "content/media"   # files copied as they are to /media/
 MAX_SLUG = 80      # characters in an address part: readable, and far below NAME_MAX (255 bytes)
@@ -40,15 +40,19 @@ def _shorten(slug: str, max_length: int) -> str:
     return f"{prefix}-{digest}"
 
 
-def markdown_files(folder: Path) -> list[Path]:
+def markdown_files(folder: Path, rel_folder: str | None = None) -> list[Path]:
     """The *.md files in FOLDER, sorted; none if it is not a folder.  Links are
     followed and anything that is not a file is left out, as the build's scan
     does (os.scandir knows a plain file's type without a stat of its own).
-    Names sitefiles.name_fault refuses are left out too: `check` reports them."""
+    Names sitefiles.name_fault refuses are left out too: `check` reports them.
+    REL_FOLDER, FOLDER's site path when given, lets the files that are no link
+    through sitefiles.refuse_link_out without a look of their own (let_through)."""
     try:
-        with os.scandir(folder) as entries:
-            names = [e.name for e in entries if e.name.endswith(".md") and e.is_file()
-                     and not name_fault(e.name)]
+        with os.scandir(folder) as listing:
+            entries = [e for e in listing if e.name.endswith(".md") and e.is_file()
+                       and not name_fault(e.name)]
     except OSError:
         return []
-    return [folder / name for name in sorted(names)]
+    if rel_folder is not None:
+        let_through(folder, rel_folder, entries)
+    return [folder / name for name in sorted(e.name for e in entries)]

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import Problems, SitegenError
 from ..maps import BOUNDARY_FILE, load_boundary
 from ..model import Area, Contact, NewsItem, Priority, SocialLink, TeamMember
+from ..sitefiles import let_through
 from . import markdown_files, slugify
 from .context import LoadContext
 from .events import EVENTS, events_from
@@ -121,7 +122,7 @@ def load_area(ctx: LoadContext, folder: Path) -> Area | None:
         ctx.problems.add(f"{AREAS_DIR}/{folder.name}", 0, 0,
                          "folder name must be lowercase letters, digits and hyphens (it becomes the address)")
         return None
-    files, folders = _listing(folder)
+    files, folders = _listing(folder, ctx.rel(folder))
     if "area.yaml" not in files:
         ctx.problems.add(rel, 0, 0, "missing; every area folder needs an area.yaml with at least 'name:'")
         return None
@@ -144,22 +145,27 @@ def load_area(ctx: LoadContext, folder: Path) -> Area | None:
     return _with_translations(ctx, folder, area, checked, texts, news_versions)
 
 
-def _listing(folder: Path) -> tuple[set[str], set[str]]:
+def _listing(folder: Path, rel_folder: str) -> tuple[set[str], set[str]]:
     """The names of FOLDER's files and of its folders (links followed): one listing, where
-    asking for area.yaml, boundary.geojson and news/ would take a stat each."""
-    files, folders = set(), set()
+    asking for area.yaml, boundary.geojson and news/ would take a stat each.  The files
+    that are no link are let through sitefiles.refuse_link_out (let_through: REL_FOLDER is
+    FOLDER's site path)."""
+    files: set[str] = set()
+    folders: set[str] = set()
     try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                try:
-                    if entry.is_file():
-                        files.add(entry.name)
-                    elif entry.is_dir():
-                        folders.add(entry.name)
-                except OSError:   # a link that leads nowhere: neither
-                    continue
+        with os.scandir(folder) as listing:
+            entries = list(listing)
     except OSError:
-        pass
+        return files, folders
+    for entry in entries:
+        try:
+            if entry.is_file():
+                files.add(entry.name)
+            elif entry.is_dir():
+                folders.add(entry.name)
+        except OSError:   # a link that leads nowhere: neither
+            continue
+    let_through(folder, rel_folder, (entry for entry in entries if entry.name in files))
     return files, folders
 
 
@@ -259,7 +265,7 @@ def load_news_versions(ctx: LoadContext, folder: Path) -> tuple[list[NewsItem], 
     """Load FOLDER/news/*.md: the stories, newest first, and their translations
     ({code: {slug: (the story in that language, what it leaves out)}}, from news/<story>.<code>.md)."""
     news_folder = folder / "news"
-    paths = markdown_files(news_folder)
+    paths = markdown_files(news_folder, ctx.rel(news_folder))
     found = sort_names([p.name for p in paths], f"{ctx.rel(folder)}/news", ctx.languages, ctx.problems)
     loaded = [(name, _load_news_item(ctx, news_folder / name, folder.name)) for name in found.originals]
     items: dict[str, NewsItem] = {}
