@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..assets import Asset
@@ -68,9 +69,10 @@ class RenderContext:
     _languages: dict[str, RenderContext] = field(default_factory=dict, repr=False)
     _translations: Translations | None = field(default=None, repr=False)
 
-    @property
+    @cached_property
     def language(self) -> Language:
-        """The language of what this context renders."""
+        """The language of what this context renders (asked a few times a page: worked out once;
+        `in_language` makes a new context, with its own)."""
         languages = self.site.config.languages
         return next((lang for lang in languages if lang.code == self.lang), languages[0])
 
