@@ -3,7 +3,11 @@ Chrome: Jinja reads a dict's key by a dot only after an attribute lookup fails),
 template may still read them as it could a dict's keys, by a dot or by brackets."""
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from conftest import BUILD_DATE, run_cli
+from sitegen import i18n
 
 CRUMBS = """\
 <nav>{% for item in page.breadcrumbs %}<a href="{{ item['href'] }}">{{ item['text'] }}</a>|\
@@ -24,3 +28,14 @@ def test_a_sites_templates_read_page_and_crumbs_by_key_or_by_dot(make_site, tmp_
     assert '<a href="/">Home</a>|<a href="/">Home</a>' in crumbs
     assert '<a href="/areas/north-ward/">' in crumbs
     assert "<b>News from North Ward|News from North Ward|/areas/north-ward/news/||True</b>" in crumbs
+
+
+@settings(max_examples=200, deadline=None)
+@given(path=st.lists(st.sampled_from(["cy", "areas", "abbey", "news", "find", "c", "y"]), max_size=3)
+       .map(lambda parts: "/" + "".join(f"{p}/" for p in parts)),
+       language=st.sampled_from([i18n.ENGLISH, i18n.Language("cy", "cy")]))
+def test_a_crumbs_href_in_the_language_goes_through_url_unchanged(path: str, language: i18n.Language):
+    """pages.Crumb's href is i18n.url's already (the theme's breadcrumbs show it as it is); a
+    site's own breadcrumbs.html that calls url() on it again gets the same address."""
+    with i18n.activate(language):
+        assert i18n.url(i18n.url(path)) == i18n.url(path)

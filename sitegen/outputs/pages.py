@@ -14,6 +14,7 @@ from ..build.units import Unit, digest
 from ..content.postcodes import has_lookup
 from ..feeds.view import latest_posts
 from ..i18n import gettext
+from ..i18n import url as url_in_language
 from ..maps import Polygon, Touching, boundary_digest, draw_areas, merged, neighbours
 from ..model import (
     Area,
@@ -231,14 +232,16 @@ def page_html(ctx: RenderContext, template: str, url: str, title: str, crumbs: l
         page=PageValues(url=url, canonical=config.url(ctx.address(url)), title=title,
                         title_html=values.pop("title_html", title),
                         description=description, description_lang=description_lang,
-                        breadcrumbs=[Crumb(text, href) for text, href in crumbs],
+                        breadcrumbs=[Crumb(text, url_in_language(href)) for text, href in crumbs],
                         **language_values(ctx, url, translated, partly)),
         **values)
     return html.encode("utf-8")
 
 
 class Crumb(NamedTuple):
-    """One breadcrumb above a page: its text (Markup where a record's words are marked) and site path."""
+    """One breadcrumb above a page: its text (Markup where a record's words are marked) and site
+    path, in the page's language already (i18n.url, as the template's `url()` would give it, and
+    which gives it back unchanged: a site's own breadcrumbs.html may still call it)."""
 
     text: Markup | str
     href: str
