@@ -114,7 +114,9 @@ class Hasher:
         stamped, so tree_entries would give what it gave then.  What it looked at is
         taken as this scan's (as tree_entries would take it); False at the first
         difference, or at a link (followed only by tree_entries), a file or folder
-        not trusted last time, or one the last scan did not see."""
+        not trusted last time, or one the last scan did not see.  For a caller whose
+        last scan ran the same rules (the same code) and kept its state only when
+        no name was refused."""
         old = self.old_folders.get(folder)
         try:
             mtime = os.stat(folder).st_mtime_ns
@@ -124,9 +126,8 @@ class Hasher:
             return False
         self.seen[folder] = (mtime, -1)
         self.folders[folder] = old
-        if self.notice_name is not None:
-            for name, _ in old[1]:
-                self.notice_name(folder, name)
+        # Its names are not noticed again: the last scan noticed them, and a build that
+        # finds a name the rule refuses keeps no state (14,000 calls at 2,000 wards).
         for name, is_dir in old[1]:
             path = f"{folder}/{name}"
             if is_dir is None or (is_dir and not self.unchanged_tree(path)):
