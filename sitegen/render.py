@@ -117,8 +117,12 @@ def make_environment(site_root: Path, cache_dir: Path | None = None) -> jinja2.E
         jinja2.FileSystemLoader(str(THEME_DIR / "templates")),
         jinja2.PrefixLoader({"govuk_frontend_jinja": jinja2.FileSystemLoader(str(GOVUK_TEMPLATES))}),
     ])
+    # cache_size=-1: loaded templates are kept in a plain dict rather than Jinja's LRU cache, whose
+    # lookup (a lock, and the name moved to the end of a queue) costs 2 us, and a page looks up its
+    # template, base.html and each partial it includes.  A build's environment loads each of the
+    # site's and theme's templates once at most, and is made anew for the next build.
     env = SiteEnvironment(loader=loader, autoescape=True, undefined=NameStrictUndefined,
-                          trim_blocks=True, lstrip_blocks=True, auto_reload=False,
+                          trim_blocks=True, lstrip_blocks=True, auto_reload=False, cache_size=-1,
                           bytecode_cache=_bytecode_cache(cache_dir), extensions=["jinja2.ext.i18n"])
     # The words of the theme are the active language's (sitegen.i18n.activate); {% trans %}
     # blocks are trimmed so a message id does not depend on a template's indentation.
