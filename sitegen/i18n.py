@@ -146,10 +146,12 @@ def url(path: str) -> str:
     URLs (https:, mailto:, tel:...), fragments and relative paths as they are.
     A path already in the language ("/cy/find/") is kept, so a model's own language
     URLs may go through it too (a language's folder never clashes with a site path)."""
+    prefix = active().prefix
+    if not prefix:   # the default language: every path as it is (most calls, on most sites)
+        return path
     if not path.startswith("/") or path.startswith(EXTERNAL_SCHEMES):
         return path
-    prefix = active().prefix
-    if prefix and (path == prefix or path.startswith((prefix + "/", prefix + "?", prefix + "#"))):
+    if path == prefix or path.startswith((prefix + "/", prefix + "?", prefix + "#")):
         return path
     return prefix + path
 

@@ -39,3 +39,13 @@ def test_a_crumbs_href_in_the_language_goes_through_url_unchanged(path: str, lan
     site's own breadcrumbs.html that calls url() on it again gets the same address."""
     with i18n.activate(language):
         assert i18n.url(i18n.url(path)) == i18n.url(path)
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=st.text(alphabet=st.sampled_from("/:#?.abcy-htps"), max_size=12))
+def test_url_in_the_default_language_is_the_path_as_it_is(path: str):
+    """i18n.url's quick answer for the default language (no prefix): any address, site path,
+    external, relative or odd, as it is, as the rules for a language with a prefix leave it."""
+    with i18n.activate(i18n.ENGLISH):
+        assert i18n.url(path) == path
+    assert i18n.url(path) == path   # nothing active: English
