@@ -9,8 +9,9 @@ rather than leaving it waiting for results that will never come.
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from .errors import ServiceError
 
@@ -23,6 +24,46 @@ R = TypeVar("R")
 _TASK: Callable | None = None
 
 WORKER_DIED = "a worker process stopped (killed, or out of memory); build again, or use --jobs 1"
+
+
+class Pickled(Generic[T]):
+    """VALUE with its pickle DATA, made once.  It crosses to another process as those
+    bytes, read there once, and can be kept as them (the area cache) without pickling
+    the value a second time: a cold build's areas, loaded in workers, were pickled
+    there to reach this process and then again here for the cache."""
+
+    __slots__ = ("value", "data")
+
+    def __init__(self, value: T, data: bytes | None = None):
+        self.value = value
+        self.data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL) if data is None else data
+
+    def __reduce__(self):
+        return _unpickled, (self.data,)
+
+
+def _unpickled(data: bytes) -> Pickled:
+    """A Pickled value, arrived as its DATA."""
+    return Pickled(pickle.loads(data), data)  # noqa: S301 - made by this build's own worker
+
+
+class PickledAs:
+    """What to pickle in place of a value whose pickle is DATA (Pickled.data): those
+    bytes, read back as the value itself.  A file that keeps values (the area cache)
+    then reads as if the value had been pickled there, and no value is pickled twice."""
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def __reduce__(self):
+        return _value_of, (self.data,)
+
+
+def _value_of(data: bytes) -> object:
+    """The value pickled as DATA."""
+    return pickle.loads(data)  # noqa: S301 - read from a file of this build's own making
 
 
 def default_jobs() -> int:

@@ -1,9 +1,11 @@
 """Loaded areas kept between builds, so a rebuild parses only the areas that changed.
 
 The cache is split into shards (a slug always falls in the same one), each a
-pickle of (sitegen code hash, {slug: (area unit hash, AreaLoad)}).  A build
-rewrites only the shards holding an area it loaded afresh or no longer has:
-editing one ward rewrites one small file, not the whole cache.
+pickle of (sitegen code hash, {slug: (area unit hash, AreaLoad)}); an area
+loaded in a worker is written as the pickle it came back as (parallel.PickledAs),
+not pickled again.  A build rewrites only the shards holding an area it loaded
+afresh or no longer has: editing one ward rewrites one small file, not the
+whole cache.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..fileio import atomic_write
+from ..parallel import PickledAs
 from .sources import area_unit
 from .units import Unit, digest
 
@@ -25,6 +28,7 @@ AREAS_DIR = "areas"
 OLD_SINGLE_FILE = "areas.pickle"   # the cache before it was sharded; removed when seen
 SHARDS = 64
 Entry = tuple[str, "AreaLoad"]  # (area unit hash, AreaLoad)
+Fresh = tuple[str, "AreaLoad | PickledAs"]  # an Entry to write; PickledAs writes an AreaLoad already pickled
 
 
 def shard_of(slug: str) -> int:
@@ -46,16 +50,17 @@ class AreaStore:
         self.code = digest(code, *shape)
         self.units, self.read = units, read
         self.shards: dict[int, dict[str, Entry] | None] = {}   # None: unreadable or made by other code
-        self.fresh: dict[str, Entry] = {}
+        self.fresh: dict[str, Fresh] = {}
 
     def get(self, slug: str) -> AreaLoad | None:
         """The cached load of SLUG if its files are unchanged since it was cached."""
         unit, load = (self._shard(shard_of(slug)) or {}).get(slug, ("", None))
         return load if load is not None and unit == self.units.get(area_unit(slug)) else None
 
-    def put(self, load: AreaLoad) -> None:
-        """Remember LOAD, loaded afresh in this build."""
-        self.fresh[load.slug] = (self.units.get(area_unit(load.slug), ""), load)
+    def put(self, load: AreaLoad, data: bytes | None = None) -> None:
+        """Remember LOAD, loaded afresh in this build (DATA: LOAD pickled, when it already is)."""
+        kept = load if data is None else PickledAs(data)   # (written as DATA, read back as LOAD)
+        self.fresh[load.slug] = (self.units.get(area_unit(load.slug), ""), kept)
 
     def save(self, slugs: Iterable[str], previous: Iterable[str] | None) -> None:
         """Keep the areas SLUGS (the site's areas now) for the next build.
@@ -99,7 +104,7 @@ class AreaStore:
             return None
         return entries if code == self.code and isinstance(entries, dict) else None
 
-    def _write(self, shard: int, entries: dict[str, Entry]) -> None:
+    def _write(self, shard: int, entries: dict[str, Fresh]) -> None:
         if not entries:
             try:
                 os.unlink(self._path(shard))

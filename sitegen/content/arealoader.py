@@ -10,7 +10,7 @@ from typing import Protocol
 
 from ..errors import Problem
 from ..model import Area, Compact, Link
-from ..parallel import parallel_map
+from ..parallel import Pickled, parallel_map
 from ..sitefiles import name_fault
 from .areas import AREAS_DIR, load_area
 from .context import LoadContext
@@ -34,8 +34,8 @@ class AreaCache(Protocol):
     def get(self, slug: str) -> AreaLoad | None:
         """The cached load of SLUG if its files are unchanged."""
 
-    def put(self, load: AreaLoad) -> None:
-        """Remember LOAD for the next build."""
+    def put(self, load: AreaLoad, data: bytes | None = None) -> None:
+        """Remember LOAD for the next build (DATA: LOAD pickled, when it already is)."""
 
 
 def area_folders(root: Path) -> list[Path]:
@@ -64,16 +64,27 @@ def load_all_areas(ctx: LoadContext, cache: AreaCache | None = None, jobs: int =
     folders = area_folders(ctx.root)
     cached = {f.name: cache.get(f.name) for f in folders} if cache else {}
     todo = [f for f in folders if cached.get(f.name) is None]
-    fresh = {load.slug: load
-             for load in parallel_map(lambda f: load_area_folder(ctx, f), todo, jobs, meanwhile=meanwhile)}
+    fresh = _load_folders(ctx, todo, cache, jobs, meanwhile)
     areas = []
     for folder in folders:
         load = cached.get(folder.name) or fresh[folder.name]
-        if cache and folder.name in fresh:
-            cache.put(load)
         ctx.problems.extend(load.problems)
         ctx.links.extend(load.links)
         ctx.translation_files.extend(load.translation_files)
         if load.area is not None:
             areas.append(load.area)
     return areas
+
+
+def _load_folders(ctx: LoadContext, folders: list[Path], cache: AreaCache | None, jobs: int,
+                  meanwhile: Callable[[], object] | None) -> dict[str, AreaLoad]:
+    """FOLDERS loaded (in JOBS processes), by slug; each put in CACHE, when given, as the
+    pickle it came back from a worker as (parallel.Pickled: pickled once, not twice)."""
+    if not cache:
+        loads = parallel_map(lambda f: load_area_folder(ctx, f), folders, jobs, meanwhile=meanwhile)
+        return {load.slug: load for load in loads}
+    fresh = {}
+    for made in parallel_map(lambda f: Pickled(load_area_folder(ctx, f)), folders, jobs, meanwhile=meanwhile):
+        cache.put(made.value, made.data)
+        fresh[made.value.slug] = made.value
+    return fresh
