@@ -53,3 +53,10 @@ def test_repeated_links_are_placed_in_order_across_lines():
     lines = ["See [a](/x/) and [b](/x/).", "", "  [c](/x/) then ![d](/y.png)"]
     finder = LinkLines(lines, ["/x/", "/x/", "/x/", "/y.png"])
     assert [finder.position_of(h) for h in ["/x/", "/x/", "/x/", "/y.png"]] == [(0, 5), (0, 18), (2, 3), (2, 17)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="]([)a\n", max_size=12))
+def test_text_left_as_a_link_is_looked_for_by_pattern_as_by_in(text):
+    from sitegen.content.markup import _LINK_TEXT_END
+    assert (_LINK_TEXT_END.search(text) is None) == ("](" not in text)
