@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
 from functools import lru_cache, partial
 from typing import NamedTuple
 
@@ -162,7 +163,8 @@ def listing_units(shown: dict[str, Listings],
     return units
 
 
-class Chrome(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class Chrome:
     """The partials/<name>.html every page shows, rendered once a build and given to every page
     as `chrome` (`chrome.header`): not included by the page templates, so their hashes reach the
     pages through CHROME_UNIT.  Attributes, not a dict's keys, as for PageValues."""
@@ -173,7 +175,7 @@ class Chrome(NamedTuple):
     footer: Markup
 
 
-CHROME = Chrome._fields
+CHROME = tuple(f.name for f in fields(Chrome))
 CHROME_UNIT = Unit("chrome")
 
 
@@ -238,7 +240,8 @@ def page_html(ctx: RenderContext, template: str, url: str, title: str, crumbs: l
     return html.encode("utf-8")
 
 
-class Crumb(NamedTuple):
+@dataclass(slots=True)
+class Crumb:
     """One breadcrumb above a page: its text (Markup where a record's words are marked) and site
     path, in the page's language already (i18n.url, as the template's `url()` would give it, and
     which gives it back unchanged: a site's own breadcrumbs.html may still call it)."""
@@ -247,11 +250,14 @@ class Crumb(NamedTuple):
     href: str
 
 
-class PageValues(NamedTuple):
+@dataclass(slots=True)
+class PageValues:
     """What a page's template reads as `page` (see page_html and language_values).
 
     Attributes rather than a dict's keys: Jinja reads `page.url` as an attribute first and a
-    key only when that fails, and each failure is an exception (0.6 us; twenty a page)."""
+    key only when that fails, and each failure is an exception (0.6 us; twenty a page).  Not
+    a named tuple, whose `index` and `count` a template might take for values of the page; not
+    frozen, which would take as long to make as the lookups save (made once a page, read only)."""
 
     url: str
     canonical: str
