@@ -39,6 +39,8 @@ def ics_text(value: str) -> str:
 
 def fold(line: str) -> str:
     """Fold a content line at 75 octets, continuation lines starting with a space."""
+    if len(line) <= 75 and line.isascii():   # one octet a character: most lines, told without encoding
+        return line
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line
