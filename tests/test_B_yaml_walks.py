@@ -77,3 +77,23 @@ def test_the_shape_is_fine_exactly_when_the_walk_finds_no_fault(anchors, depth, 
         patch.setattr(yamlsource, "MAX_DEPTH", depth)
         patch.setattr(yamlsource, "MAX_NODES", nodes)
         assert _shape_fine(root) == (_first_shape_fault(root) is None)
+
+
+# Mappings whose keys and values are text, numbers, nothing, quoted or not, nested or in lists.
+_LEAVES = st.sampled_from(["a", "'a'", '"b"', "12", "no", "~", "", "#x", "'#x'", "2026-01-15", "[x, 'y']",
+                           "{k: v}", "!!str 3", "'it''s'"])
+_KEY_NAMES = st.sampled_from(["name", "'quoted'", "12", "yes", "a b", "null"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(pairs=st.lists(st.tuples(_KEY_NAMES, _LEAVES, st.sampled_from(["", "  inner: x\n", "  - i\n"])),
+                      max_size=4))
+def test_text_keys_and_values_read_at_once_as_constructed(pairs):
+    lines = []
+    for key, leaf, below in pairs:
+        lines.append(f"{key}: {leaf}\n" if not below else f"{key}:\n{below}")
+    text = "".join(lines)
+    quick = _reading(text)
+    with pytest.MonkeyPatch.context() as patch:   # every string checked: each goes through PyYAML's constructors
+        patch.setattr(yamlsource, "has_forbidden", lambda text: True)
+        assert quick == _reading(text)

@@ -184,15 +184,25 @@ def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> Locat
     result.key_pos, result.value_pos, result.written = key_pos, value_pos, written = {}, {}, {}
     if loader.keys_to_flatten:
         loader.flatten_mapping(node)
+    plain_text = not loader.strings_to_check
     for key_node, value_node in node.value:
-        key = _construct_child(loader, key_node)
-        guessed = _guessed_text(key_node)
-        key = guessed if guessed is not None else key if isinstance(key, str) else str(key)
+        if plain_text and key_node.tag == _STR_TAG and isinstance(key_node, yaml.ScalarNode):
+            key = key_node.value   # what the lines below give such a key, without their three calls
+        else:
+            key = _construct_child(loader, key_node)
+            guessed = _guessed_text(key_node)
+            key = guessed if guessed is not None else key if isinstance(key, str) else str(key)
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"the key '{key}' appears twice in this mapping", key_node.start_mark)
-        value = result[key] = _construct_child(loader, value_node)
         key_pos[key] = mark(key_node)
+        if plain_text and value_node.tag == _STR_TAG and isinstance(value_node, yaml.ScalarNode):
+            # Text with nothing to check: what the lines below give it (it is no guessed type, nor
+            # None), without their calls; most values of a ward's file are such text.
+            result[key] = value_node.value
+            value_pos[key] = mark(value_node)
+            continue
+        value = result[key] = _construct_child(loader, value_node)
         if isinstance(value_node, yaml.ScalarNode):
             value_pos[key] = mark(value_node)
             if _guessed_text(value_node) is not None:
