@@ -385,8 +385,11 @@ def _flat_mapping(text: str, first_line: int) -> LocatedDict | None:
         if match is None or not line.isprintable():
             return None
         key, value = match[1], match[2]
-        if key in result or any(pattern.match(value) for _, pattern in resolvers.get(value[0], ())):
+        if key in result:
             return None
+        for _, pattern in resolvers.get(value[0], ()):
+            if pattern.match(value):
+                return None
         result[key] = value
         key_pos[key] = (number, 1)
         value_pos[key] = (number, match.start(2) + 1)
