@@ -246,9 +246,9 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
 def _written_lang(context: jinja2.runtime.Context, record: object, path: tuple[object, ...] = ()) -> str:
     """The tag to mark RECORD's words (at PATH within it, if given) with on the page being
     rendered ('' for none): the page's `written` (outputs.pages.written_lang; `page` a
-    pages.PageValues, or a dict as the chrome's), or none for a template without it."""
+    pages.PageValues or the chrome's dict), or none for a template without it."""
     page = context.get("page")
-    written = page.get("written") if isinstance(page, dict) else getattr(page, "written", None)
+    written = page.get("written") if isinstance(page, dict) else None
     return written(record, *path) if written else ""
 
 

@@ -1,6 +1,6 @@
-"""A page's `page`, its breadcrumbs and `chrome` are named tuples (outputs.pages.PageValues, Crumb,
-Chrome: Jinja reads a dict's key by a dot only after an attribute lookup fails), yet a site's own
-template may still read them as it could a dict's keys, by a dot or by brackets."""
+"""A page's `page`, its breadcrumbs and `chrome` are dicts whose keys are also attributes
+(outputs.pages.TemplateValues: Jinja reads a dict's key by a dot only after an attribute lookup
+fails): a site's own template reads them by a dot, by brackets, and as any dict."""
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -32,13 +32,50 @@ def test_a_sites_templates_read_page_and_crumbs_by_key_or_by_dot(make_site, tmp_
     assert "<b>News from North Ward|News from North Ward|/areas/north-ward/news/||True|</b>" in crumbs
 
 
+AS_DICTS = """\
+<nav>{{ page.get('url') }}|{{ 'untranslated' in page }}|{{ page|length > 5 }}|{{ page.keys()|list|length > 5 }}\
+|{% for key in page %}{% if key == 'title' %}{{ key }}{% endif %}{% endfor %}|{{ dict(page)['title'] }}\
+|{{ page.breadcrumbs[0] == {'text': 'Home', 'href': '/'} }}|{{ page.breadcrumbs[0].get('href') }}\
+|{{ chrome.footer is string }}{{ chrome['footer'] is string }}|{{ page.items }}</nav>
+"""
+
+
+def test_a_sites_templates_use_page_and_crumbs_as_dicts(make_site, tmp_path):
+    """Templates were given dicts: get, in, length, keys, a loop, dict(), equality with a dict."""
+    site = make_site("minimal")
+    (site / "templates" / "partials").mkdir(parents=True)
+    (site / "templates" / "partials" / "breadcrumbs.html").write_text(AS_DICTS)
+    out = tmp_path / "out"
+    result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE)
+    assert result.exit_code == 0, result.output
+    html = (out / "areas" / "north-ward" / "news" / "index.html").read_text()
+    nav = html[html.index("<nav>") + 5:html.index("</nav>")]
+    assert nav.startswith("/areas/north-ward/news/|True|True|True|title|News from North Ward|True|/|TrueTrue|")
+    assert "built-in method items" in nav   # a dict's method, as it always was
+
+
+def test_a_crumbs_href_is_the_default_languages_path_on_every_page(make_site, tmp_path):
+    """A crumb's href is the site path in the default language; the template's url() puts it in the
+    page's language (the theme's breadcrumbs do), so a site's own template comparing it sees '/'."""
+    site = make_site("bilingual")
+    (site / "templates" / "partials").mkdir(parents=True)
+    (site / "templates" / "partials" / "breadcrumbs.html").write_text(
+        "<nav>{% for c in page.breadcrumbs %}[{{ c.href }}|{{ url(c.href) }}]{% endfor %}</nav>")
+    out = tmp_path / "out"
+    result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE)
+    assert result.exit_code == 0, result.output
+    welsh = next(p for p in sorted((out / "cy").rglob("index.html")) if "<nav>[" in p.read_text())
+    html = welsh.read_text()
+    assert "<nav>[/|/cy/]" in html
+
+
 @settings(max_examples=200, deadline=None)
 @given(path=st.lists(st.sampled_from(["cy", "areas", "abbey", "news", "find", "c", "y"]), max_size=3)
        .map(lambda parts: "/" + "".join(f"{p}/" for p in parts)),
        language=st.sampled_from([i18n.ENGLISH, i18n.Language("cy", "cy")]))
-def test_a_crumbs_href_in_the_language_goes_through_url_unchanged(path: str, language: i18n.Language):
-    """pages.Crumb's href is i18n.url's already (the theme's breadcrumbs show it as it is); a
-    site's own breadcrumbs.html that calls url() on it again gets the same address."""
+def test_url_of_an_address_in_the_language_is_that_address(path: str, language: i18n.Language):
+    """url() of an address already in the language gives it back unchanged (a model's own
+    language URLs may go through it)."""
     with i18n.activate(language):
         assert i18n.url(i18n.url(path)) == i18n.url(path)
 

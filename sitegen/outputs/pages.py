@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
 from functools import lru_cache, partial
 from typing import NamedTuple
 
@@ -15,7 +14,6 @@ from ..build.units import Unit, digest
 from ..content.postcodes import has_lookup
 from ..feeds.view import latest_posts
 from ..i18n import gettext
-from ..i18n import url as url_in_language
 from ..maps import Polygon, Touching, boundary_digest, draw_areas, merged, neighbours
 from ..model import (
     Area,
@@ -163,19 +161,35 @@ def listing_units(shown: dict[str, Listings],
     return units
 
 
-@dataclass(frozen=True, slots=True)
-class Chrome:
+class TemplateValues(dict):
+    """A dict, as templates have always been given `page`, its breadcrumbs and `chrome`
+    (`page['url']`, `page.get(...)`, `'x' in page`, a loop over it, equality with a dict),
+    whose keys are also attributes: Jinja reads `page.url` as an attribute first and tries the
+    key only after that fails, an exception each time (0.6 us, twenty a page).  Each subclass
+    names its keys in __slots__ (none may be a dict method's name); made once, never changed."""
+
+    __slots__ = ()
+
+    def __init__(self, **values: object) -> None:
+        super().__init__(values)
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        clash: set[str] = set(cls.__slots__) & set(dir(dict))
+        assert not clash, f"{cls.__name__}: {sorted(clash)} would hide a dict method"
+
+
+class Chrome(TemplateValues):
     """The partials/<name>.html every page shows, rendered once a build and given to every page
     as `chrome` (`chrome.header`): not included by the page templates, so their hashes reach the
-    pages through CHROME_UNIT.  Attributes, not a dict's keys, as for PageValues."""
+    pages through CHROME_UNIT."""
 
-    skip_link: Markup
-    header: Markup
-    emergency: Markup
-    footer: Markup
+    __slots__ = ("skip_link", "header", "emergency", "footer")
 
 
-CHROME = tuple(f.name for f in fields(Chrome))
+CHROME = Chrome.__slots__
 CHROME_UNIT = Unit("chrome")
 
 
@@ -207,8 +221,8 @@ def site_values(ctx: RenderContext) -> dict:
         values = {"site": ctx.site.config, "assets": ctx.assets, **ctx.frame}
         # The chrome marks site.yaml's words as every page does (render.as_written asks `page`).
         chrome = {**values, "page": {"written": page_marking(ctx)}}
-        values["chrome"] = Chrome(*(Markup(ctx.env.get_template(f"partials/{name}.html").render(chrome))
-                                    for name in CHROME))
+        partials = {name: ctx.env.get_template(f"partials/{name}.html") for name in CHROME}
+        values["chrome"] = Chrome(**{name: Markup(made.render(chrome)) for name, made in partials.items()})
         ctx.shared.update(values)
     return ctx.shared
 
@@ -234,45 +248,26 @@ def page_html(ctx: RenderContext, template: str, url: str, title: str, crumbs: l
         page=PageValues(url=url, canonical=config.url(ctx.address(url)), title=title,
                         title_html=values.pop("title_html", title),
                         description=description, description_lang=description_lang,
-                        breadcrumbs=[Crumb(text, url_in_language(href)) for text, href in crumbs],
+                        breadcrumbs=[Crumb(text=text, href=href) for text, href in crumbs],
                         **language_values(ctx, url, translated, partly)),
         **values)
     return html.encode("utf-8")
 
 
-@dataclass(slots=True)
-class Crumb:
-    """One breadcrumb above a page: its text (Markup where a record's words are marked) and site
-    path, in the page's language already (i18n.url, as the template's `url()` would give it, and
-    which gives it back unchanged: a site's own breadcrumbs.html may still call it)."""
+class Crumb(TemplateValues):
+    """One breadcrumb above a page: `text` (Markup where a record's words are marked) and `href`,
+    a site path in the default language (the template puts it in the page's with `url()`)."""
 
-    text: Markup | str
-    href: str
+    __slots__ = ("text", "href")
 
 
-@dataclass(slots=True)
-class PageValues:
-    """What a page's template reads as `page` (see page_html and language_values).
+class PageValues(TemplateValues):
+    """What a page's template reads as `page` (see page_html and language_values): url,
+    canonical, title, title_html, description, description_lang, breadcrumbs (Crumbs) and
+    language_values' keys."""
 
-    Attributes rather than a dict's keys: Jinja reads `page.url` as an attribute first and a
-    key only when that fails, and each failure is an exception (0.6 us; twenty a page).  Not
-    a named tuple, whose `index` and `count` a template might take for values of the page; not
-    frozen, which would take as long to make as the lookups save (made once a page, read only)."""
-
-    url: str
-    canonical: str
-    title: str
-    title_html: Markup | str
-    description: str
-    description_lang: str
-    breadcrumbs: list[Crumb]
-    lang: str
-    alternates: list[tuple[str, str]]
-    switch: list[tuple[str, str, str]]
-    untranslated: str
-    untranslated_name: str
-    partly: bool
-    written: Callable[..., str] | None
+    __slots__ = ("url", "canonical", "title", "title_html", "description", "description_lang", "breadcrumbs",
+                 "lang", "alternates", "switch", "untranslated", "untranslated_name", "partly", "written")
 
 
 def language_values(ctx: RenderContext, url: str, translated: bool = True, partly: bool = False) -> dict:
