@@ -146,6 +146,8 @@ def url(path: str) -> str:
     URLs (https:, mailto:, tel:...), fragments and relative paths as they are.
     A path already in the language ("/cy/find/") is kept, so a model's own language
     URLs may go through it too (a language's folder never clashes with a site path)."""
+    if not isinstance(path, str):   # a template's url(area.missing): its author is told where
+        raise TypeError(f"url() takes an address as text, not {type(path).__name__}")
     prefix = active().prefix
     if not prefix:   # the default language: every path as it is (most calls, on most sites)
         return path

@@ -94,6 +94,19 @@ def test_templates_that_exist_or_are_named_at_render_time_are_not_problems(tmp_p
      "templates/page.html:3: template: Expected an expression"),
     ('{% extends "base.html" %}\n{% block content %}\n{{ no_such_name }}\n{% endblock %}',
      "templates/page.html:3: template error while making about/index.html: 'no_such_name' is undefined"),
+    # What a template's own code raises, each a class of mistake: a value of the wrong kind given
+    # to a function or an operator, a sum that cannot be done, a missing key or method.
+    ('{% extends "base.html" %}\n{% block content %}\n{{ url(page.nothing or none) }}\n{% endblock %}',
+     "templates/page.html:3: template error while making about/index.html: TypeError: url() takes an"
+     " address as text, not NoneType"),
+    ('{% extends "base.html" %}\n{% block content %}\n\n{{ "x" in 3 }}\n{% endblock %}',
+     "templates/page.html:4: template error while making about/index.html: TypeError: "),
+    ('{% extends "base.html" %}\n{% block content %}\n{{ 1 // 0 }}\n{% endblock %}',
+     "templates/page.html:3: template error while making about/index.html: ZeroDivisionError: "),
+    ('{% extends "base.html" %}\n{% block content %}\n{{ {"a": 1}.pop("b") }}\n{% endblock %}',
+     "templates/page.html:3: template error while making about/index.html: KeyError: 'b'"),
+    ('{% extends "base.html" %}\n{% block content %}\n{{ page.url.index("?") }}\n{% endblock %}',
+     "templates/page.html:3: template error while making about/index.html: ValueError: substring not found"),
 ])
 def test_template_mistakes_stop_the_build_with_a_location(make_site, body, expected):
     site = make_site("minimal")

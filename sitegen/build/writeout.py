@@ -156,14 +156,28 @@ def render_located(ctx: RenderContext, output: Output) -> bytes:
     try:
         return render(ctx, output)
     except jinja2.TemplateError as exc:
-        name, line = _template_location(exc)
-        where = os.path.relpath(name, ctx.site.config.root) if os.path.isabs(name) else name
-        problem = Problem(where, line, 0, f"template error while making {output.path}: {exc}")
-        raise SitegenError([problem]) from exc
+        raise _template_problem(ctx, output, exc, str(exc)) from exc
+    except TEMPLATE_MISTAKES as exc:
+        # What a template's own code raises (`url(none)`, `'x' in 3`, `1 / 0`); a mistake in
+        # sitegen's Python, with no template on its way, stays a traceback for a bug report.
+        if _template_location(exc)[1] == 0:
+            raise
+        raise _template_problem(ctx, output, exc, f"{type(exc).__name__}: {exc}") from exc
 
 
-def _template_location(exc: jinja2.TemplateError) -> tuple[str, int]:
-    """The template file and line an error came from (Jinja puts them in the traceback)."""
+TEMPLATE_MISTAKES = (TypeError, ValueError, AttributeError, LookupError, ArithmeticError)
+
+
+def _template_problem(ctx: RenderContext, output: Output, exc: Exception, what: str) -> SitegenError:
+    """The located problem for EXC, raised while rendering OUTPUT, told as WHAT."""
+    name, line = _template_location(exc)
+    where = os.path.relpath(name, ctx.site.config.root) if os.path.isabs(name) else name
+    return SitegenError([Problem(where, line, 0, f"template error while making {output.path}: {what}")])
+
+
+def _template_location(exc: Exception) -> tuple[str, int]:
+    """The template file and line an error came from (Jinja puts them in the traceback);
+    ('templates', 0) when no template is on its way."""
     filename = getattr(exc, "filename", None)   # TemplateSyntaxError and TemplateNotFound have one
     if filename:
         return filename, getattr(exc, "lineno", 0) or 0
