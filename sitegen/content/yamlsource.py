@@ -23,6 +23,7 @@ import bisect
 import os
 import re
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, cast
 
 import yaml
@@ -662,15 +663,19 @@ def _read_bytes(path: Path, limit: int) -> bytes:
     try:
         # os.read allocates what it is asked for: ask for the size the file has, and one byte
         # more to see its end; then on in 64 KiB steps if it grew meanwhile.
-        ask = os.fstat(fd).st_size + 1
+        info = os.fstat(fd)
+        ask = info.st_size + 1
         chunks: list[bytes] = []
         size = 0
         while size < limit:
-            chunk = os.read(fd, min(ask, limit - size))
+            asked = min(ask, limit - size)
+            chunk = os.read(fd, asked)
             if not chunk:
                 break
             chunks.append(chunk)
             size += len(chunk)
+            if len(chunk) < asked and S_ISREG(info.st_mode):
+                break   # a plain file's read comes back short only at its end: no read to see it
             ask = 65536
         return b"".join(chunks)
     finally:
