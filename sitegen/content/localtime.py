@@ -111,9 +111,13 @@ def resolve(naive: datetime, offset: timedelta | None) -> datetime | str:
     """NAIVE as an aware Europe/London datetime, OFFSET (from UTC, if written)
     choosing between the two readings of a fold time; or, if there is no such
     time, the message saying why and what to write instead."""
+    local = naive.replace(tzinfo=LONDON)
+    if offset is None and local.utcoffset() == local.replace(fold=1).utcoffset():
+        # One offset whichever the fold: neither in the gap nor in the fold (PEP 495 gives the
+        # times of both two offsets), so the time is as written, as the long way finds it.
+        return local
     if in_gap(naive):
         return gap_message(naive)
-    local = naive.replace(tzinfo=LONDON)
     readings = {utc_offset(local.replace(fold=f)): local.replace(fold=f) for f in (0, 1)}
     if offset is None:
         return fold_message(naive) if len(readings) > 1 else local
