@@ -348,12 +348,13 @@ def _parse_fully(text: str, rel_path: str, first_line: int):
         raise SitegenError([_syntax_problem(exc, text, rel_path, first_line)]) from None
 
 
-# One line of a flat mapping whose key and value need no parser to read: a lowercase key,
+# One line of a flat mapping whose key and value need no parser to read: a lowercase key
+# (of at most 64 characters: libyaml refuses a key of over 1,024, with its own words),
 # ': ', then unquoted text starting with a letter or digit, ending with no space, and holding
 # none of the characters YAML gives a meaning to somewhere in such text ('#' a comment, ':'
 # a key, quotes, brackets, tags, anchors, '\\' escapes...).
 _FLAT_VALUE_CHAR = r"[^#:\\\"`|>{}\[\]!&*%@\t]"
-_FLAT_LINE = re.compile(rf"([a-z_]+): +([A-Za-z0-9](?:{_FLAT_VALUE_CHAR}*(?! ){_FLAT_VALUE_CHAR})?)\Z")
+_FLAT_LINE = re.compile(rf"([a-z_]{{1,64}}): +([A-Za-z0-9](?:{_FLAT_VALUE_CHAR}*(?! ){_FLAT_VALUE_CHAR})?)\Z")
 # A flat mapping of more lines than this is left to the parser, which bounds the values (MAX_NODES).
 _FLAT_MOST_LINES = 200
 
