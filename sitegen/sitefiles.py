@@ -211,15 +211,23 @@ def _walk(root: Path, folder: str, rel: str, seen: set[tuple[int, int]]) -> Iter
             yield from _walk(root, entry.path, entry_rel, seen)   # (a string: no Path for 4,000 folders)
 
 
-def refuse_link_out(path: Path, rel_path: str) -> None:
+def refuse_link_out(path: Path, rel_path: str, *, again: bool = False) -> bool:
     """Raise SitegenError if the site file PATH (REL_PATH relative to the site)
-    leads outside the site, or to what is not a source, through a link."""
+    leads outside the site, or to what is not a source, through a link.
+
+    Returns whether no link was on its way, itself included, when it was looked at,
+    perhaps earlier in this run: the caller may then open it without following a
+    link (O_NOFOLLOW), and so never read through one made since, and on finding one
+    (ELOOP) ask AGAIN, which looks afresh."""
     checked, key = _PLAIN_FILES, (os.fspath(path), rel_path)
     if checked is not None and key in checked:
-        return   # let through earlier in this run (folders_checked_once)
-    _refuse_link_out(path, rel_path)
-    if checked is not None:
+        if not again:
+            return True   # let through earlier in this run (folders_checked_once)
+        checked.discard(key)
+    plain = _refuse_link_out(path, rel_path)
+    if plain and checked is not None:
         checked.add(key)
+    return plain
 
 
 def let_through(folder: Path | str, rel_folder: str, entries: Iterable[os.DirEntry[str]]) -> None:
@@ -239,19 +247,20 @@ def let_through(folder: Path | str, rel_folder: str, entries: Iterable[os.DirEnt
             checked.add((entry.path, f"{rel_folder}/{entry.name}"))
 
 
-def _refuse_link_out(path: Path, rel_path: str) -> None:
+def _refuse_link_out(path: Path, rel_path: str) -> bool:
     """refuse_link_out, looking at PATH's folders (each once a run) and PATH itself."""
     plain = _plain_root(os.fspath(path), rel_path)   # no Path made for the thousands of files with no link
     if plain is not None and not _link_on_the_way(plain, rel_path):
-        return
+        return True
     root = root_of(path, rel_path)
     if root is None or (plain is None and not _link_on_the_way(root, rel_path)):
-        return
+        return root is not None
     target = outside_target(root, path)
     if target is not None:
         raise SitegenError([outside_problem(rel_path, target)])
-    if root is not None and (target := stray_target(root, path)) is not None:
+    if (target := stray_target(root, path)) is not None:
         raise SitegenError([stray_problem(root, rel_path, target)])
+    return False
 
 
 # A file or folder name holding one of these cannot be shown, typed or published

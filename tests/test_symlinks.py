@@ -7,6 +7,7 @@ template overrides, assets, forms) is refused; a link inside the site works.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -22,6 +23,7 @@ from conftest import BUILD_DATE, run_cli
 from sitegen.build import Reporter, Selection, build
 from sitegen.build.select import scan
 from sitegen.build.sources import MEDIA, area_unit
+from sitegen.errors import SitegenError
 from sitegen.outputfolder import BUILD_MARKER
 from sitegen.sitefiles import outside_links, outside_target
 
@@ -492,3 +494,38 @@ def test_check_names_a_loop_of_links_to_nothing(make_site):
     check = run_cli("check", "--site", str(site), "--build-date", BUILD_DATE)
     assert "Traceback" not in check.output + check.stderr and check.exit_code == 1
     assert "is a link that leads nowhere" in check.stderr
+
+
+class _SwapAtWrite(Reporter):
+    """A reporter that, as the build starts writing, does to the site what SWAP does: an
+    editor (or anyone) saving mid-build, after the story was read and let through."""
+
+    def __init__(self, swap) -> None:
+        super().__init__()
+        self.swap, self.done = swap, False
+
+    @contextlib.contextmanager
+    def phase(self, name: str):
+        if name == "write" and not self.done:
+            self.done = True
+            self.swap()
+        with super().phase(name):
+            yield
+
+
+@pytest.mark.parametrize("target", ["page.md", "passwd"])
+def test_a_story_swapped_for_a_link_out_mid_build_is_refused_not_read(make_site, outside, tmp_path, target):
+    """A story read and let through at load, replaced by a link out of the site before its body
+    is read again to render its page and feed entry: refused, and nothing of it published."""
+    site = make_site("minimal")
+    story = site / "content/areas/north-ward/news/speed-checks.md"
+
+    def swap() -> None:
+        story.unlink()
+        story.symlink_to(outside / target)
+
+    with pytest.raises(SitegenError) as refused:
+        build(site, tmp_path / "out", date(2026, 11, 28), jobs=1, reporter=_SwapAtWrite(swap))
+    assert "outside the site" in str(refused.value)
+    published = [p for p in (tmp_path / "out").rglob("*") if p.is_file()] if (tmp_path / "out").exists() else []
+    assert not any(SECRET in p.read_text(errors="replace") for p in published)

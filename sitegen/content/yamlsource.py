@@ -20,6 +20,7 @@ when written as an escape like "\\x1f".
 from __future__ import annotations
 
 import bisect
+import errno
 import os
 import re
 from pathlib import Path
@@ -633,9 +634,8 @@ def read_text(path: Path, rel_path: str) -> str:
     UTF-8, is over MAX_TEXT_BYTES, holds characters XML 1.0 forbids, cannot be read,
     or is a link leading outside the site (sitegen/sitefiles.py).
     """
-    refuse_link_out(path, rel_path)
     try:
-        data = _read_bytes(path, MAX_TEXT_BYTES + 1)
+        data = _read_let_through(path, rel_path)
     except OSError as exc:
         problem = Problem(rel_path, 0, 0,
                           f"cannot be read ({exc.strerror}); check that it is a "
@@ -657,10 +657,26 @@ def read_text(path: Path, rel_path: str) -> str:
     return text
 
 
-def _read_bytes(path: Path, limit: int) -> bytes:
-    """At most LIMIT bytes from the start of the file at PATH (plain system calls: a build
-    reads tens of thousands of files, and a buffered file object costs a third more)."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+def _read_let_through(path: Path, rel_path: str) -> bytes:
+    """The first MAX_TEXT_BYTES + 1 bytes of PATH, once sitefiles.refuse_link_out lets it through.
+    A file it found no link on the way to is opened without following one: one an editor (or
+    anyone) has swapped for a link since, mid-build, is looked at again, not read through."""
+    if not refuse_link_out(path, rel_path):
+        return _read_bytes(path, MAX_TEXT_BYTES + 1)
+    try:
+        return _read_bytes(path, MAX_TEXT_BYTES + 1, os.O_NOFOLLOW)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+    refuse_link_out(path, rel_path, again=True)
+    return _read_bytes(path, MAX_TEXT_BYTES + 1)
+
+
+def _read_bytes(path: Path, limit: int, flags: int = 0) -> bytes:
+    """At most LIMIT bytes from the start of the file at PATH, opened with FLAGS besides
+    reading (plain system calls: a build reads tens of thousands of files, and a buffered
+    file object costs a third more)."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | flags)
     try:
         # os.read allocates what it is asked for: ask for the size the file has, and one byte
         # more to see its end; then on in 64 KiB steps if it grew meanwhile.
