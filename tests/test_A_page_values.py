@@ -17,15 +17,21 @@ CRUMBS = """\
 """
 
 
-def test_a_sites_templates_read_page_and_crumbs_by_key_or_by_dot(make_site, tmp_path):
-    site = make_site("minimal")
+def nav_built_with(make_site, tmp_path, breadcrumbs: str, site_name: str = "minimal",
+                   page: str = "areas/north-ward/news/index.html") -> str:
+    """The <nav>...</nav> of PAGE of SITE_NAME built with BREADCRUMBS as its own partials/breadcrumbs.html."""
+    site = make_site(site_name)
     (site / "templates" / "partials").mkdir(parents=True)
-    (site / "templates" / "partials" / "breadcrumbs.html").write_text(CRUMBS)
+    (site / "templates" / "partials" / "breadcrumbs.html").write_text(breadcrumbs)
     out = tmp_path / "out"
     result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE)
     assert result.exit_code == 0, result.output
-    html = (out / "areas" / "north-ward" / "news" / "index.html").read_text()
-    crumbs = html[html.index("<nav>"):html.index("</nav>")]
+    html = (out / page).read_text()
+    return html[html.index("<nav>"):html.index("</nav>")]
+
+
+def test_a_sites_templates_read_page_and_crumbs_by_key_or_by_dot(make_site, tmp_path):
+    crumbs = nav_built_with(make_site, tmp_path, CRUMBS)
     assert '<a href="/">Home</a>|<a href="/">Home</a>' in crumbs
     assert '<a href="/areas/north-ward/">' in crumbs
     # a name the page has not, `index` and `count` too (a tuple's methods), is empty, as a dict's missing key was
@@ -42,14 +48,7 @@ AS_DICTS = """\
 
 def test_a_sites_templates_use_page_and_crumbs_as_dicts(make_site, tmp_path):
     """Templates were given dicts: get, in, length, keys, a loop, dict(), equality with a dict."""
-    site = make_site("minimal")
-    (site / "templates" / "partials").mkdir(parents=True)
-    (site / "templates" / "partials" / "breadcrumbs.html").write_text(AS_DICTS)
-    out = tmp_path / "out"
-    result = run_cli("build", "--site", str(site), "--out", str(out), "--build-date", BUILD_DATE)
-    assert result.exit_code == 0, result.output
-    html = (out / "areas" / "north-ward" / "news" / "index.html").read_text()
-    nav = html[html.index("<nav>") + 5:html.index("</nav>")]
+    nav = nav_built_with(make_site, tmp_path, AS_DICTS).removeprefix("<nav>")
     assert nav.startswith("/areas/north-ward/news/|True|True|True|title|News from North Ward|True|/|TrueTrue|")
     assert "built-in method items" in nav   # a dict's method, as it always was
 
