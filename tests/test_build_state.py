@@ -9,8 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.build.facts import SiteFacts
-from sitegen.build.state import (OLD_STATE_FILE, STATE_FILE, STATE_HEADER, BuildState, load_state,
-                                 save_state)
+from sitegen.build.state import OLD_STATE_FILE, STATE_FILE, STATE_HEADER, BuildState, load_state, save_state
 from sitegen.build.units import Unit
 
 texts = st.text(max_size=40)
