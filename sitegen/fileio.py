@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from stat import S_ISREG
 from typing import BinaryIO
 
 from .errors import ServiceError
@@ -37,6 +38,33 @@ def atomic_write(path: Path, content: bytes | str | Callable[[BinaryIO], object]
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_bytes(path: os.PathLike[str] | str, limit: int | None = None, flags: int = 0) -> bytes:
+    """The bytes of the file at PATH (at most LIMIT of them, from its start, when given),
+    opened with FLAGS besides reading (O_NOFOLLOW, say).  Plain system calls: a build reads
+    and hashes tens of thousands of files, and a buffered file object costs a third more."""
+    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | flags)
+    try:
+        # os.read allocates what it is asked for: ask for the size the file has, and one byte
+        # more to see its end; then on in 64 KiB steps if it grew meanwhile.
+        info = os.fstat(fd)
+        ask = info.st_size + 1
+        chunks: list[bytes] = []
+        size = 0
+        while limit is None or size < limit:
+            asked = ask if limit is None else min(ask, limit - size)
+            chunk = os.read(fd, asked)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+            if len(chunk) < asked and S_ISREG(info.st_mode):
+                break   # a plain file's read comes back short only at its end: no read to see it
+            ask = 65536
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def _new_temporary(path: Path) -> tuple[int, str]:

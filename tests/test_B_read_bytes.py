@@ -1,4 +1,4 @@
-"""_read_bytes stops at a plain file's first short read (its end) instead of reading once
+"""fileio.read_bytes stops at a plain file's first short read (its end) instead of reading once
 more to see it: what it gives must be the file's first LIMIT bytes, whatever its size."""
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.content.yamlsource import _read_bytes
+from sitegen.fileio import read_bytes
 
 
 @pytest.mark.parametrize("size", [0, 1, 9, 10, 11, 65535, 65536, 65537, 200_000])
@@ -15,4 +15,4 @@ def test_the_first_bytes_of_a_file_up_to_the_limit(tmp_path: Path, size: int, li
     path = tmp_path / "f.md"
     data = bytes(range(256)) * (size // 256 + 1)
     path.write_bytes(data[:size])
-    assert _read_bytes(path, limit) == data[:size][:limit]
+    assert read_bytes(path, limit) == data[:size][:limit]

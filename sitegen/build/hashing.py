@@ -15,6 +15,7 @@ from collections.abc import Callable
 from stat import S_ISDIR, S_ISREG
 from typing import TYPE_CHECKING, Protocol
 
+from ..fileio import read_bytes
 from .units import Unit, UnitHashes, digest, unit_hash
 
 if TYPE_CHECKING:  # kept out of imports: a no-change build should not pay for them
@@ -76,7 +77,7 @@ class Hasher:
         if old and old[0] == info.st_mtime_ns and old[1] == info.st_size:
             self.stamps[key] = old
             return old[2]
-        value = hashlib.blake2b(_contents(key, info.st_size), digest_size=16).hexdigest()
+        value = hashlib.blake2b(read_bytes(key), digest_size=16).hexdigest()
         self.stamps[key] = (self._trusted(info.st_mtime_ns), info.st_size, value)
         self.fresh += 1
         return value
@@ -203,19 +204,6 @@ class Hasher:
             found.append(f"{shown}/=loop")
         else:
             self._collect(real, f"{shown}/", found, descent)
-
-
-def _contents(path: str, size: int) -> bytes:
-    """The bytes of the file at PATH, about SIZE of them (plain system calls: a first
-    build hashes every source, and a buffered file object costs a third more)."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
-    try:
-        chunks = [os.read(fd, size + 1)]
-        while chunks[-1]:   # until the end, should the file have grown since its size was taken
-            chunks.append(os.read(fd, 65536))
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
 
 
 class Made(Protocol):

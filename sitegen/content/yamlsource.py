@@ -24,12 +24,12 @@ import errno
 import os
 import re
 from pathlib import Path
-from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
 from ..errors import Problem, SitegenError
+from ..fileio import read_bytes
 from ..sitefiles import refuse_link_out
 from ..xmltext import NOT_XML_CHARACTERS, has_forbidden
 from .yamlhints import quoted, syntax_message
@@ -662,41 +662,14 @@ def _read_let_through(path: Path, rel_path: str) -> bytes:
     A file it found no link on the way to is opened without following one: one an editor (or
     anyone) has swapped for a link since, mid-build, is looked at again, not read through."""
     if not refuse_link_out(path, rel_path):
-        return _read_bytes(path, MAX_TEXT_BYTES + 1)
+        return read_bytes(path, MAX_TEXT_BYTES + 1)
     try:
-        return _read_bytes(path, MAX_TEXT_BYTES + 1, os.O_NOFOLLOW)
+        return read_bytes(path, MAX_TEXT_BYTES + 1, os.O_NOFOLLOW)
     except OSError as exc:
         if exc.errno != errno.ELOOP:
             raise
     refuse_link_out(path, rel_path, again=True)
-    return _read_bytes(path, MAX_TEXT_BYTES + 1)
-
-
-def _read_bytes(path: Path, limit: int, flags: int = 0) -> bytes:
-    """At most LIMIT bytes from the start of the file at PATH, opened with FLAGS besides
-    reading (plain system calls: a build reads tens of thousands of files, and a buffered
-    file object costs a third more)."""
-    fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | flags)
-    try:
-        # os.read allocates what it is asked for: ask for the size the file has, and one byte
-        # more to see its end; then on in 64 KiB steps if it grew meanwhile.
-        info = os.fstat(fd)
-        ask = info.st_size + 1
-        chunks: list[bytes] = []
-        size = 0
-        while size < limit:
-            asked = min(ask, limit - size)
-            chunk = os.read(fd, asked)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-            if len(chunk) < asked and S_ISREG(info.st_mode):
-                break   # a plain file's read comes back short only at its end: no read to see it
-            ask = 65536
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+    return read_bytes(path, MAX_TEXT_BYTES + 1)
 
 
 def character_problems(text: str, rel_path: str, first_line: int = 1, limit: int = 20) -> list[Problem]:
