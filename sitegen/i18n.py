@@ -105,15 +105,11 @@ def active() -> Language:
     return current.language if current else ENGLISH
 
 
-def _translations() -> Translations:
-    current = _active.get()
-    return current.translations if current else _empty()
-
-
 def active_catalogue() -> Translations:
     """The catalogue `gettext` reads now (the active language's; an empty one when none is).
     Never changed once read: a changed file is read into a new one (catalogue)."""
-    return _translations()
+    current = _active.get()
+    return current.translations if current else _empty()
 
 
 @lru_cache(maxsize=1)
@@ -123,22 +119,22 @@ def _empty() -> Translations:
 
 def gettext(message: str) -> str:
     """MESSAGE (English, the message id) in the active language."""
-    return _translations().gettext(message)
+    return active_catalogue().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form for N of SINGULAR/PLURAL in the active language (Welsh has six)."""
-    return _translations().ngettext(singular, plural, n)
+    return active_catalogue().ngettext(singular, plural, n)
 
 
 def pgettext(context: str, message: str) -> str:
     """MESSAGE in the active language where CONTEXT tells two meanings apart."""
-    return str(_translations().pgettext(context, message))
+    return str(active_catalogue().pgettext(context, message))
 
 
 def npgettext(context: str, singular: str, plural: str, n: int) -> str:
     """ngettext with a CONTEXT."""
-    return _translations().npgettext(context, singular, plural, n)
+    return active_catalogue().npgettext(context, singular, plural, n)
 
 
 def url(path: str) -> str:

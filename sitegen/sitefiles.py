@@ -91,9 +91,9 @@ def folders_checked_once() -> Iterator[None]:
     """Within the block (one build), each folder on the way to a site file is
     checked for being a link once, not once per file under it: 2,000 wards read
     ~18,000 files through ~4,000 folders; and each file once, though a story is
-    read twice (loaded, then its body rendered).  A folder or file swapped for a
-    link during the block goes unseen until the next; the scan of the next build
-    looks again."""
+    read twice (loaded, then its body rendered).  A folder swapped for a link during
+    the block goes unseen until the next, whose scan looks again; a file is read
+    without following a link (yamlsource.read_text), so one swapped is looked at again."""
     global _PLAIN_FOLDERS, _PLAIN_FILES
     outer = _PLAIN_FOLDERS, _PLAIN_FILES
     if outer[0] is None or outer[1] is None:
@@ -252,7 +252,7 @@ def _refuse_link_out(path: Path, rel_path: str) -> bool:
     plain = _plain_root(os.fspath(path), rel_path)   # no Path made for the thousands of files with no link
     if plain is not None and not _link_on_the_way(plain, rel_path):
         return True
-    root = root_of(path, rel_path)
+    root = Path(plain) if plain is not None else root_of(path, rel_path)
     if root is None or (plain is None and not _link_on_the_way(root, rel_path)):
         return root is not None
     target = outside_target(root, path)

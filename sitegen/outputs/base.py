@@ -67,7 +67,6 @@ class RenderContext:
     known: Callable[[str], bool] = field(default=lambda url: False, repr=False)
     lang: str = ""   # the language this context renders in: "" for the default (see in_language)
     _languages: dict[str, RenderContext] = field(default_factory=dict, repr=False)
-    _translations: Translations | None = field(default=None, repr=False)
 
     @cached_property
     def language(self) -> Language:
@@ -76,14 +75,12 @@ class RenderContext:
         languages = self.site.config.languages
         return next((lang for lang in languages if lang.code == self.lang), languages[0])
 
-    @property
+    @cached_property
     def translations(self) -> Translations:
         """The theme's words in this context's language, with the site's locale/<ll>.po over them
         (i18n.catalogue): read once per context, so once a build, not once a page; the next build
         (`sitegen serve`'s too) makes a new context and sees a changed file."""
-        if self._translations is None:
-            self._translations = catalogue(self.language.code, self.site.config.root)
-        return self._translations
+        return catalogue(self.language.code, self.site.config.root)
 
     def address(self, url: str) -> str:
         """The site path URL ('/areas/abbey/') in this context's language ('/cy/areas/abbey/')."""
@@ -97,7 +94,7 @@ class RenderContext:
             return self
         if code not in self._languages:
             self._languages[code] = replace(self, site=self.site.in_language(code), lang=code, _bodies={},
-                                            shared={}, _languages={}, _translations=None)
+                                            shared={}, _languages={})
         return self._languages[code]
 
     def body_html(self, source: str) -> str:
