@@ -1,30 +1,13 @@
 """Where a body's links are written is found by searching the whole body once
 (context._places_in) and, for the usual '[text](', without walking back over the text
 (context._link_start's fast path); each must give what the line-by-line search and the
-walk give (the reference below is the walk _link_start had before)."""
+walk give (context.walked_link_start, the walk _link_start takes for any other link)."""
 from __future__ import annotations
-
-import re
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sitegen.content.context import LinkLines, _link_start, _places_holding, _places_in
-
-
-def _walked_link_start(text: str, col: int) -> int:
-    before = text[:col - 1].removesuffix("<")
-    if before.endswith("]("):
-        depth, index = 0, len(before) - 2
-        while index >= 0:
-            depth += {"]": 1, "[": -1}.get(before[index], 0) if before[index - 1:index] != "\\" else 0
-            if depth == 0:
-                return index + (0 if index and before[index - 1] == "!" else 1)
-            index -= 1
-        return col
-    definition = re.match(r"\s{0,3}\[[^\]]+\]:\s*$", before)
-    return definition.end(0) - len(definition[0].lstrip()) + 1 if definition else col
-
+from sitegen.content.context import LinkLines, _link_start, _places_holding, _places_in, walked_link_start
 
 _LINE = st.text(alphabet="ab/(%.) ", max_size=12)
 
@@ -46,7 +29,7 @@ def test_the_whole_body_searched_at_once_gives_each_line_s_places(lines, needle)
 def test_a_link_starts_where_the_walk_back_finds_it(before, angle, after):
     text = f"{before}]({'<' if angle else ''}{after}"
     col = len(before) + 3 + angle
-    assert _link_start(text, col) == _walked_link_start(text, col)
+    assert _link_start(text, col) == walked_link_start(text, col)
 
 
 def test_repeated_links_are_placed_in_order_across_lines():

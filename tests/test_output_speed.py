@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.content.markup import MarkdownRenderer, absolute_urls, absolute_urls_by_parsing
-from sitegen.outputs.calendar import fold
+from sitegen.outputs.calendar import fold, fold_by_octets
 
 # Page URLs of every shape a site's url and a page's path can make, plain and not.
 page_url = st.tuples(
@@ -57,24 +57,9 @@ def test_a_file_let_through_once_is_looked_at_again_in_the_next_run(tmp_path):
         refuse_link_out(story, "content/news.md")   # outside a run: looked at every time
 
 
-def _fold_by_octets(line: str) -> str:
-    """calendar.fold as it was: the line's UTF-8 octets counted first."""
-    if len(line.encode("utf-8")) <= 75:
-        return line
-    parts, current, limit = [], b"", 75
-    for char in line:
-        encoded = char.encode("utf-8")
-        if len(current) + len(encoded) > limit:
-            parts.append(current.decode("utf-8"))
-            current, limit = b"", 74
-        current += encoded
-    parts.append(current.decode("utf-8"))
-    return "\r\n ".join(parts)
-
-
 @settings(max_examples=300, deadline=None)
 @given(line=st.text(alphabet=st.sampled_from("ab:;,\\ "), min_size=60, max_size=90)
        | st.text(alphabet=st.sampled_from("ab:;,\\ éŵ€😀"), min_size=10, max_size=90))
 def test_fold_of_an_ascii_line_told_by_length_is_folds_by_octets(line: str):
     """calendar.fold answers a short ASCII line without encoding it: the same as counting octets."""
-    assert fold(line) == _fold_by_octets(line)
+    assert fold(line) == fold_by_octets(line)

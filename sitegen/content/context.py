@@ -181,9 +181,17 @@ def _link_start(text: str, col: int) -> int:
         close = len(before) - 2
         start = before.rfind("[", 0, close)
         if start >= 0 and "]" not in before[start + 1:close] and "\\" not in before[max(start - 1, 0):close]:
-            # The usual link, '[text](', no bracket nor escape in its text: the walk below ends at that '['.
+            # The usual link, '[text](', no bracket nor escape in its text: the walk ends at that '['.
             return start + (0 if start and before[start - 1] == "!" else 1)
-        depth, index = 0, close
+    return walked_link_start(text, col)
+
+
+def walked_link_start(text: str, col: int) -> int:
+    """_link_start, walking back over the link's text a character at a time (brackets
+    nested, escapes skipped): what its quick answer for the usual link gives."""
+    before = text[:col - 1].removesuffix("<")
+    if before.endswith("]("):
+        depth, index = 0, len(before) - 2
         while index >= 0:
             depth += {"]": 1, "[": -1}.get(before[index], 0) if before[index - 1:index] != "\\" else 0
             if depth == 0:

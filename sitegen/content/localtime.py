@@ -114,10 +114,16 @@ def resolve(naive: datetime, offset: timedelta | None) -> datetime | str:
     local = naive.replace(tzinfo=LONDON)
     if offset is None and local.utcoffset() == local.replace(fold=1).utcoffset():
         # One offset whichever the fold: neither in the gap nor in the fold (PEP 495 gives the
-        # times of both two offsets), so the time is as written, as the long way finds it.
+        # times of both two offsets), so the time is as written, as resolve_by_readings finds it.
         return local
+    return resolve_by_readings(naive, offset)
+
+
+def resolve_by_readings(naive: datetime, offset: timedelta | None) -> datetime | str:
+    """resolve, the long way: the gap first, then both readings of the time compared."""
     if in_gap(naive):
         return gap_message(naive)
+    local = naive.replace(tzinfo=LONDON)
     readings = {utc_offset(local.replace(fold=f)): local.replace(fold=f) for f in (0, 1)}
     if offset is None:
         return fold_message(naive) if len(readings) > 1 else local

@@ -41,8 +41,12 @@ def fold(line: str) -> str:
     """Fold a content line at 75 octets, continuation lines starting with a space."""
     if len(line) <= 75 and line.isascii():   # one octet a character: most lines, told without encoding
         return line
-    data = line.encode("utf-8")
-    if len(data) <= 75:
+    return fold_by_octets(line)
+
+
+def fold_by_octets(line: str) -> str:
+    """fold, counting LINE's UTF-8 octets (what fold's quick answer for a short ASCII line gives)."""
+    if len(line.encode("utf-8")) <= 75:
         return line
     parts, current, limit = [], b"", 75
     for char in line:
