@@ -106,18 +106,15 @@ def changed_since_scan(found: Scan, root: Path, selection: Selection) -> bool:
     """Whether a file or folder the scan hashed or listed, and that the build of
     SELECTION read, has changed (or gone) since the scan saw it: what the build then
     read may not be what the scan hashed.  (A narrow build reads no other area.)"""
+    if selection.areas is None:
+        return found.hasher.changed_since(lambda path: True)
     areas = f"{root}/content/areas/"
-    read = tuple(f"{areas}{slug}/" for slug in selection.areas or ())
-    for path, (mtime, size) in found.hasher.seen.items():
-        if selection.areas is not None and path.startswith(areas) and not (path + "/").startswith(read):
-            continue
-        try:
-            info = os.stat(path)
-        except OSError:
-            return True
-        if info.st_mtime_ns != mtime or (size >= 0 and info.st_size != size):
-            return True
-    return False
+    read = tuple(f"{areas}{slug}/" for slug in selection.areas)
+
+    def was_read(path: str) -> bool:
+        return not path.startswith(areas) or (path + "/").startswith(read)
+
+    return found.hasher.changed_since(was_read)
 
 
 def any_missing(out_dir: Path, paths: Iterable[str]) -> bool:
