@@ -8,7 +8,6 @@ traceback.
 """
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -103,5 +102,6 @@ class ServiceError(SitegenError):
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """Return ' (did you mean 'x'?)' for the closest choice, or ''."""
+    import difflib  # only here: a build with nothing wrong asks nothing (1 ms of imports)
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""

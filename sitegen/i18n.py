@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -27,15 +27,18 @@ import babel
 from babel.dates import format_date
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 from babel.support import Translations
 
-from . import sitelocale
 from .errors import Problem, SitegenError
-from .sitelocale import SITE_LOCALE_DIR
+from .sitefiles import is_hidden
+
+# sitegen.sitelocale (a site's own words: 5 ms of imports, with Python's HTML parser) and Babel's
+# .po reader are imported where a .po file is read: a build of an English site without a
+# locale/ folder reads none, and says what is stray in locale/ (stray_files) without them.
 
 # (The theme's folder found here, not through sitegen.assets: that reads sitegen.config, which reads this.)
 LOCALE_DIR = Path(__file__).parent / "theme" / "locale"   # <ll>/LC_MESSAGES/messages.po, messages.pot
+SITE_LOCALE_DIR = "locale"   # a site's overrides: locale/<ll>.po (read by sitegen.sitelocale)
 DOMAIN = "messages"
 EXTERNAL_SCHEMES = ("http:", "https:", "mailto:", "tel:", "sms:", "data:", "//")
 
@@ -185,13 +188,49 @@ def catalogue_problems(site_root: Path, languages: tuple[Language, ...]) -> list
             catalogue(language.code, site_root)
         except SitegenError as error:
             problems.extend(error.problems)
-    problems.extend(sitelocale.stray_files(site_root, (language.subtag for language in languages)))
+    problems.extend(stray_files(site_root, (language.subtag for language in languages)))
     return problems
+
+
+def stray_files(site_root: Path, subtags: Iterable[str]) -> list[Problem]:
+    """A problem for each file or folder in the site's locale/ that no build reads as an
+    override: anything but `<ll>.po` for a language of the site (SUBTAGS: "en", "cy").
+    Hidden names (editors' own files) and README files are let be."""
+    folder = site_root / SITE_LOCALE_DIR
+    known = sorted(set(subtags))
+    have = ", ".join(f"{s}.po" for s in known)
+    if folder.exists() and not folder.is_dir():
+        return [Problem(SITE_LOCALE_DIR, 0, 0, f"is a file; the site's words for the theme go in a folder "
+                                               f"locale/ of .po files ({have})")]
+    if not folder.is_dir():
+        return []
+    problems = []
+    for entry in sorted(folder.iterdir()):
+        shown = f"{SITE_LOCALE_DIR}/{entry.name}"
+        if is_hidden(entry.name) or entry.name.upper().startswith("README") or \
+                (entry.suffix == ".po" and entry.stem in known and entry.is_file()):
+            continue
+        problems.append(Problem(shown, 0, 0, _stray_fault(entry, known, have)))
+    return problems
+
+
+def _stray_fault(entry: Path, known: list[str], have: str) -> str:
+    if entry.is_dir():
+        return (f"is a folder, which no build reads; a site's words are one file per language, "
+                f"locale/<language>.po ({have})")
+    if entry.suffix == ".po":
+        subtag = entry.stem.replace("_", "-").split("-")[0].lower()
+        if subtag in known:
+            return f"name the file {subtag}.po: an override file is named by its language alone"
+        return (f"the site has no language '{entry.stem}' (languages: in site.yaml); "
+                f"name the file after one of its languages ({have}) or remove it")
+    return f"is not read by any build: locale/ holds the site's words as .po files ({have}); remove it"
 
 
 def catalogue_warnings(site_root: Path, languages: tuple[Language, ...]) -> list[Problem]:
     """What `check` tells of the site's locale/<ll>.po files without failing: each message
     marked fuzzy (a draft: left out, as gettext tools do)."""
+    from . import sitelocale
     warnings: list[Problem] = []
     for language in languages:
         po = site_root / SITE_LOCALE_DIR / f"{language.subtag}.po"
@@ -215,6 +254,7 @@ def _catalogue(code: str, theme: Path, theme_stamp: object, site: Path | None, s
                site_root: Path | None) -> Translations:
     merged = _read(theme, theme) if theme_stamp else Catalog(locale=_locale(code), domain=DOMAIN)
     if site is not None and site_stamp and site_root is not None:
+        from . import sitelocale
         against = sitelocale.Theme.of(_template(), merged if theme_stamp else None, _locale(code))
         overrides = sitelocale.overrides(site, site.relative_to(site_root).as_posix(), _locale(code), against)
         for message in overrides:
@@ -232,6 +272,7 @@ def _template() -> Catalog:
 
 def _read(path: Path, shown: Path) -> Catalog:
     """The .po file at PATH (SHOWN in problems).  Raises SitegenError when it does not parse."""
+    from babel.messages.pofile import PoFileError, read_po
     try:
         with open(path, "rb") as handle:
             return read_po(handle, domain=DOMAIN, abort_invalid=True)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -37,9 +37,7 @@ from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, PoFileParser
 
 from .errors import WARNING, Problem, SitegenError, did_you_mean
-from .sitefiles import is_hidden
 
-SITE_LOCALE_DIR = "locale"                    # a site's overrides: locale/<ll>.po
 THEME_TEMPLATE = "sitegen/theme/locale/messages.pot"   # where an editor copies msgids from (shown)
 MAX_BYTES = 1_000_000                         # the theme's every message in Welsh is under 100 kB
 DOMAIN = "messages"
@@ -528,40 +526,3 @@ def _shown(key: tuple[object, ...]) -> str:
     if key[0] == "stray end tag":
         return f"</{key[1]}> (closing nothing open)"
     return f"an HTML {key[0]}"
-
-
-# Files --------------------------------------------------------------------------------------
-
-def stray_files(site_root: Path, subtags: Iterable[str]) -> list[Problem]:
-    """A problem for each file or folder in the site's locale/ that no build reads as an
-    override: anything but `<ll>.po` for a language of the site (SUBTAGS: "en", "cy").
-    Hidden names (editors' own files) and README files are let be."""
-    folder = site_root / SITE_LOCALE_DIR
-    known = sorted(set(subtags))
-    have = ", ".join(f"{s}.po" for s in known)
-    if folder.exists() and not folder.is_dir():
-        return [Problem(SITE_LOCALE_DIR, 0, 0, f"is a file; the site's words for the theme go in a folder "
-                                               f"locale/ of .po files ({have})")]
-    if not folder.is_dir():
-        return []
-    problems = []
-    for entry in sorted(folder.iterdir()):
-        shown = f"{SITE_LOCALE_DIR}/{entry.name}"
-        if is_hidden(entry.name) or entry.name.upper().startswith("README") or \
-                (entry.suffix == ".po" and entry.stem in known and entry.is_file()):
-            continue
-        problems.append(Problem(shown, 0, 0, _stray_fault(entry, known, have)))
-    return problems
-
-
-def _stray_fault(entry: Path, known: list[str], have: str) -> str:
-    if entry.is_dir():
-        return (f"is a folder, which no build reads; a site's words are one file per language, "
-                f"locale/<language>.po ({have})")
-    if entry.suffix == ".po":
-        subtag = entry.stem.replace("_", "-").split("-")[0].lower()
-        if subtag in known:
-            return f"name the file {subtag}.po: an override file is named by its language alone"
-        return (f"the site has no language '{entry.stem}' (languages: in site.yaml); "
-                f"name the file after one of its languages ({have}) or remove it")
-    return f"is not read by any build: locale/ holds the site's words as .po files ({have}); remove it"

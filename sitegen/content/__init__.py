@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from pathlib import Path
-
-from slugify import slugify as _slugify
 
 from ..sitefiles import let_through, name_fault
 
@@ -15,6 +14,9 @@ HASH_CHARS = 8     # hex digits of the hash that ends a shortened slug
 # Apostrophes (ASCII, typographic, modifier letter) join a word rather than split it;
 # '&' is read as 'and'.  Applied before and after transliteration.
 _REPLACEMENTS = [["&", " and "]] + [[mark, ""] for mark in "'\u2019\u2018\u02bc\u02bb`\u00b4"]
+# A name of ASCII letters, digits, spaces and hyphens only (most: 'Borough 0', 'Kings Cross'),
+# which needs no transliteration (_plain_slug).
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9 -]*")
 
 
 def slugify(text: str, max_length: int = MAX_SLUG) -> str:
@@ -28,8 +30,23 @@ def slugify(text: str, max_length: int = MAX_SLUG) -> str:
     longer one keeps a readable prefix and ends in a hash of the whole, so it is
     the same on every run and two long names still differ.
     """
-    slug = _slugify(text, entities=False, decimal=False, hexadecimal=False, replacements=_REPLACEMENTS)
+    slug = _plain_slug(text) if _PLAIN_NAME.fullmatch(text) else transliterated_slug(text)
     return _shorten(slug, max_length)
+
+
+def _plain_slug(text: str) -> str:
+    """The slug python-slugify makes of TEXT of ASCII letters, digits, spaces and hyphens only
+    (_PLAIN_NAME): its words in lower case, joined by single hyphens.  It has nothing to
+    transliterate, replace or decode, so what is left of python-slugify's steps is lowering
+    it and making each run of spaces and hyphens one hyphen, none at either end
+    (test_A_slugify compares the two)."""
+    return "-".join(text.lower().replace("-", " ").split())
+
+
+def transliterated_slug(text: str) -> str:
+    """TEXT as an address part by python-slugify (any script to Latin letters), not shortened."""
+    from slugify import slugify as _slugify  # only here: 4 ms of imports (its tables), for names that need it
+    return _slugify(text, entities=False, decimal=False, hexadecimal=False, replacements=_REPLACEMENTS)
 
 
 def _shorten(slug: str, max_length: int) -> str:

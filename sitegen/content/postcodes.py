@@ -15,7 +15,6 @@ build unit of its own, and a diff readable.
 """
 from __future__ import annotations
 
-import csv
 import functools
 import io
 from collections.abc import Iterable
@@ -109,6 +108,7 @@ def _parsed(rel: str, district: str, data: bytes) -> tuple[tuple[Row, ...], tupl
 
 
 def _rows(rel: str, district: str, text: str) -> tuple[list[Row], list[Problem]]:
+    import csv  # only here: a build that reads no district file need not import it
     rows: list[Row] = []
     problems: list[Problem] = []
     seen: dict[tuple[str, str], int] = {}
@@ -206,6 +206,7 @@ def _sector_order(item: tuple[str, object]) -> tuple[str, int]:
 
 def district_bytes(rows: Iterable[tuple[str, str]]) -> bytes:
     """The bytes of a district file holding ROWS ((postcode, ward) pairs), sorted and without repeats."""
+    import csv  # (as _rows)
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from ..config import SiteConfig
-from ..model import Area, SocialLink
-from .cache import FeedRecord, read_record, site_cache_dir
-from .post import TITLE_MAX, Post
-from .sanitise import clean_html, collapse, safe_link, shorten
+# The cache's reader and the sanitiser (Python's HTML parser) are imported where a feed is read:
+# a ward page of an area without feeds (every page of most sites) needs neither (4 ms of imports).
+if TYPE_CHECKING:
+    from ..config import SiteConfig
+    from ..model import Area, SocialLink
+    from .cache import FeedRecord
+    from .post import Post
 
 LOCAL_TIME = ZoneInfo("Europe/London")
 
@@ -53,15 +56,20 @@ def latest_posts(config: SiteConfig, area: Area, today: date) -> list[FeedView]:
 
     Feeds with no cached posts, and feeds that are gone (HTTP 410), are left out.
     """
-    folder = site_cache_dir(config)
     views, seen = [], set()
     for link in area.social:
         if link.feed and link.feed not in seen:
             seen.add(link.feed)
-            view = feed_view(read_record(folder, link.feed), link, config, today)
+            view = feed_view(_cached(config, link.feed), link, config, today)
             if view is not None:
                 views.append(view)
     return views
+
+
+def _cached(config: SiteConfig, feed: str) -> FeedRecord | None:
+    """The cache's record of FEED (None if it has none)."""
+    from .cache import read_record, site_cache_dir
+    return read_record(site_cache_dir(config), feed)
 
 
 def feed_view(record: FeedRecord | None, link: SocialLink, config: SiteConfig,
@@ -83,6 +91,8 @@ def is_stale(fetched: date, today: date, stale_after_days: int) -> bool:
 
 def post_view(post: Post) -> PostView:
     """A cached post, checked again: plain title, http(s) link, sanitised summary."""
+    from .post import TITLE_MAX
+    from .sanitise import clean_html, collapse, safe_link, shorten
     return PostView(title=shorten(collapse(post.title), TITLE_MAX), link=safe_link(post.link),
                     date=local_date(post.published) if post.published else None,
                     summary_html=clean_html(post.summary_html))
@@ -94,6 +104,8 @@ def local_date(moment: datetime) -> date:
 
 
 def _title(record: FeedRecord, link: SocialLink) -> str:
+    from .post import TITLE_MAX
+    from .sanitise import collapse, shorten
     title = shorten(collapse(record.title), TITLE_MAX)
     if title:
         return title
