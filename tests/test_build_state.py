@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.build.facts import SiteFacts
+from sitegen.build.facts import AreaFacts, SiteFacts
 from sitegen.build.state import OLD_STATE_FILE, STATE_FILE, STATE_HEADER, BuildState, load_state, save_state
 from sitegen.build.units import Unit
 
@@ -27,14 +27,37 @@ states = st.builds(
     site=st.builds(SiteFacts, page_frame=st.dictionaries(texts, texts, max_size=3), pages=st.integers(0, 99)))
 
 
-@settings(max_examples=60, deadline=None)
-@given(state=states)
-def test_a_saved_state_reads_back_as_it_was_with_units_as_units(tmp_path_factory, state):
+listings = st.tuples(texts, texts, st.lists(texts, max_size=2).map(tuple))
+area_facts = st.builds(AreaFacts, texts, texts, st.tuples(st.lists(st.dates(), max_size=3).map(tuple), st.booleans()),
+                       st.lists(texts, max_size=2).map(tuple), st.lists(texts, max_size=2).map(tuple), hashes,
+                       st.lists(st.tuples(texts, listings), max_size=2).map(tuple))
+neighbours = st.dictionaries(texts, st.lists(st.tuples(texts, texts), max_size=2).map(tuple), max_size=3)
+site_facts = st.builds(SiteFacts, st.dictionaries(texts, area_facts, max_size=4), st.dictionaries(texts, texts, max_size=3),
+                       st.frozensets(texts, max_size=3), st.frozensets(texts, max_size=3), texts, st.integers(0, 99),
+                       neighbours, st.dictionaries(texts, neighbours, max_size=2))
+
+
+@st.composite
+def units_of(draw: st.DrawFn, sources: dict[Unit, str]) -> dict[Unit, str]:
+    """Units as a build has them: most of SOURCES as they are, some with other hashes,
+    some left out, and others besides (the derived ones)."""
+    kept = {unit: draw(st.sampled_from([value, value, "", "0" * 32])) for unit, value in sources.items()
+            if draw(st.integers(0, 4))}
+    return {**kept, **draw(st.dictionaries(units, hashes, max_size=5))}
+
+
+@settings(max_examples=80, deadline=None)
+@given(state=states, data=st.data(), site=site_facts)
+def test_a_saved_state_reads_back_as_it_was_with_units_as_units(tmp_path_factory, state, data, site):
+    """(Units as a build has them: the state keeps what they add to the sources.)"""
     folder = tmp_path_factory.mktemp("state")
+    state.units = data.draw(units_of(state.sources)) if data.draw(st.booleans()) else state.units
+    state.site = site
     save_state(folder, state)
     read = load_state(folder)
     assert read == state
     assert all(type(unit) is Unit for unit in [*read.sources, *read.units])
+    assert all(type(facts) is AreaFacts for facts in read.site.areas.values())
 
 
 def saved(tmp_path: Path) -> Path:

