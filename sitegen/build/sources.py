@@ -232,7 +232,8 @@ def _govuk_templates() -> str:
 def feed_units(feeds: dict[str, tuple[str, ...]], cache_dir: Path, hasher: Hasher) -> dict[Unit, str]:
     """A feeds unit per area in FEEDS (slug -> the URLs of the feeds it shows):
     the hashes of their cached copies in CACHE_DIR."""
-    if any(feeds.values()):   # a site without feeds need not import the feed cache
-        from ..feeds.cache import feed_file
+    if not any(feeds.values()):   # (a site without feeds need not import the feed cache)
+        return dict.fromkeys(map(feeds_unit, feeds), digest())
+    from ..feeds.cache import feed_file
     return {feeds_unit(slug): digest(*(hasher.file(feed_file(cache_dir, url)) for url in urls))
             for slug, urls in feeds.items()}
