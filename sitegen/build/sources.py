@@ -86,7 +86,17 @@ def feeds_unit(slug: str) -> Unit:
 
 def code_hash(hasher: Hasher) -> str:
     """sitegen's version and its own Python code: a new sitegen rebuilds everything."""
-    return digest(__version__, *(hasher.file(p) for p in sorted(PACKAGE_DIR.rglob("*.py"))))
+    return digest(__version__, *(hasher.file(path) for path in _python_files(PACKAGE_DIR)))
+
+
+def _python_files(folder: Path) -> list[str]:
+    """The .py files under FOLDER, in a fixed order (each folder's files by name, then its
+    folders' by name): os.walk, a third of Path.rglob's time."""
+    found: list[str] = []
+    for parent, folders, names in os.walk(folder):
+        folders.sort()
+        found.extend(f"{parent}/{name}" for name in sorted(names) if name.endswith(".py"))
+    return found
 
 
 def source_units(root: Path, hasher: Hasher, last: Mapping[Unit, str] | None = None) -> dict[Unit, str]:
@@ -153,11 +163,13 @@ def _folder_units(folder: Path, hasher: Hasher,
             _walk_hidden(entry, hasher)
             continue
         unit = area_unit(entry.name)
-        kept = (unit, area_text_unit(entry.name), translations_unit(unit))
-        if entry.is_dir(follow_symlinks=False) and all(u in last for u in kept) \
-                and hasher.unchanged_tree(entry.path):   # the common case: one stat a file, no hashing
+        text_unit, translated_unit = area_text_unit(entry.name), translations_unit(unit)
+        # The common case: a stat a file, no hashing.
+        if entry.is_dir(follow_symlinks=False) and unit in last and text_unit in last \
+                and translated_unit in last and hasher.unchanged_tree(entry.path):
             units[unit] = last[unit]
-            parts.update((u, last[u]) for u in kept[1:])
+            parts[text_unit] = last[text_unit]
+            parts[translated_unit] = last[translated_unit]
             continue
         if entry.is_symlink() and (target := hasher.link_out(entry.path)):
             found = [digest("link", target)]
@@ -167,8 +179,8 @@ def _folder_units(folder: Path, hasher: Hasher,
             continue
         units[unit] = digest(*found) if found else ""
         text, translated = _split(found)
-        parts[area_text_unit(entry.name)] = digest(*text) if text else ""
-        parts[translations_unit(unit)] = digest(*translated) if translated else ""
+        parts[text_unit] = digest(*text) if text else ""
+        parts[translated_unit] = digest(*translated) if translated else ""
     return units, parts
 
 
