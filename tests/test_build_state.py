@@ -5,11 +5,20 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.build.facts import AreaFacts, SiteFacts
-from sitegen.build.state import OLD_STATE_FILE, STATE_FILE, STATE_HEADER, BuildState, load_state, save_state
+from sitegen.build.state import (
+    DELTA_FILE,
+    OLD_STATE_FILE,
+    STATE_FILE,
+    STATE_HEADER,
+    BuildState,
+    load_state,
+    save_state,
+)
 from sitegen.build.units import Unit
 
 texts = st.text(max_size=40)
@@ -61,40 +70,102 @@ def test_a_saved_state_reads_back_as_it_was_with_units_as_units(tmp_path_factory
 
 
 def saved(tmp_path: Path) -> Path:
+    """TMP_PATH with a state saved in it: a base, and a delta changing a value of it."""
     state = BuildState(code="c", out_dir="/out", build_date=date(2026, 11, 28), stamps={"/a": (1, 2, "h")},
-                       sources={Unit("area", "north"): "h"}, outputs={"index.html": "h"})
+                       sources={Unit("area", "north"): "h"}, outputs={f"{n}.html": "h" for n in range(40)})
     save_state(tmp_path, state)
-    assert load_state(tmp_path) == state
-    return tmp_path / STATE_FILE
+    base = (tmp_path / STATE_FILE).read_bytes()
+    later = BuildState(code="c", out_dir="/out", build_date=date(2026, 11, 29), stamps={"/a": (1, 3, "i")},
+                       sources={Unit("area", "north"): "i"}, outputs={**state.outputs, "1.html": "i"})
+    save_state(tmp_path, later, since=load_state(tmp_path))
+    assert load_state(tmp_path) == later and (tmp_path / STATE_FILE).read_bytes() == base   # (a delta)
+    return tmp_path
 
 
-def test_a_state_from_another_python_or_format_is_no_state(tmp_path):
-    path = saved(tmp_path)
+@pytest.mark.parametrize("name", [STATE_FILE, DELTA_FILE])
+def test_a_state_from_another_python_or_format_is_no_state(tmp_path, name):
+    path = saved(tmp_path) / name
     data = path.read_bytes()
     for header in (STATE_HEADER.replace("cpython", "pypy"), STATE_HEADER.replace(" marshal ", " marshal 9")):
         path.write_bytes(header.encode() + data[len(STATE_HEADER):])
         assert load_state(tmp_path) == BuildState()
 
 
-def test_a_state_cut_short_or_emptied_is_no_state(tmp_path):
-    path = saved(tmp_path)
+@pytest.mark.parametrize("name", [STATE_FILE, DELTA_FILE])
+def test_a_state_cut_short_emptied_or_missing_a_file_is_no_state(tmp_path, name):
+    path = saved(tmp_path) / name
     data = path.read_bytes()
     for cut in (0, 10, len(STATE_HEADER) + 2, len(data) // 2, len(data) - 1):
         path.write_bytes(data[:cut])
         assert load_state(tmp_path) == BuildState()
+    path.unlink()
+    assert load_state(tmp_path) == BuildState()
+
+
+def test_a_delta_of_another_base_is_no_state(tmp_path):
+    """As a build stopped between writing a new base and its delta leaves them."""
+    delta = (saved(tmp_path) / DELTA_FILE).read_bytes()
+    save_state(tmp_path, BuildState(code="d", outputs={"index.html": "h"}))   # a new base
+    (tmp_path / DELTA_FILE).write_bytes(delta)
+    assert load_state(tmp_path) == BuildState()
 
 
 def test_saving_removes_the_state_file_of_earlier_formats(tmp_path):
     (tmp_path / OLD_STATE_FILE).write_bytes(b"\x80\x05old")
     saved(tmp_path)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [STATE_FILE]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [STATE_FILE, DELTA_FILE]
 
 
 @settings(max_examples=40, deadline=None)
-@given(at=st.integers(0, 10**6), bit=st.integers(0, 7))
-def test_a_state_with_a_flipped_bit_is_no_state(tmp_path_factory, at, bit):
-    path = saved(tmp_path_factory.mktemp("state"))
+@given(at=st.integers(0, 10**6), bit=st.integers(0, 7), name=st.sampled_from([STATE_FILE, DELTA_FILE]))
+def test_a_state_with_a_flipped_bit_is_no_state(tmp_path_factory, at, bit, name):
+    path = saved(tmp_path_factory.mktemp("state")) / name
     data = bytearray(path.read_bytes())
     data[at % len(data)] ^= 1 << bit
     path.write_bytes(bytes(data))
     assert load_state(path.parent) == BuildState()
+
+
+@st.composite
+def next_state(draw: st.DrawFn, state: BuildState) -> BuildState:
+    """A state a build might leave after STATE: mostly its values, some changed, now and then
+    an entry more or less; its small fields drawn afresh."""
+    def changed(mapping: dict, values: st.SearchStrategy, keys: st.SearchStrategy) -> dict:  # type: ignore[type-arg]
+        new = {key: draw(values) if draw(st.integers(0, 11)) == 0 else value for key, value in mapping.items()}
+        if draw(st.integers(0, 19)) == 0:
+            new.update(draw(st.dictionaries(keys, values, max_size=2)))
+        if new and draw(st.integers(0, 19)) == 0:
+            del new[draw(st.sampled_from(sorted(new, key=repr)))]
+        return new
+    site = draw(site_facts)
+    return BuildState(code=draw(hashes), out_dir=draw(texts), build_date=draw(st.none() | st.dates()),
+                      stamps=changed(state.stamps, stamps, texts),
+                      folders=changed(state.folders, st.tuples(st.integers(-1, 9), entries), texts),
+                      sources=changed(state.sources, hashes, units), units=changed(state.units, hashes, units),
+                      outputs=changed(state.outputs, hashes, texts), frame=draw(hashes),
+                      templates=draw(st.dictionaries(texts, hashes, max_size=3)),
+                      site=SiteFacts(changed(state.site.areas, area_facts, texts), site.page_frame,
+                                     site.asset_paths, site.media_paths, site.feed_cache, site.pages,
+                                     changed(state.site.neighbours, st.lists(st.tuples(texts, texts)).map(tuple),
+                                             texts), site.neighbours_in))
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=states, site=site_facts, data=st.data(), builds=st.integers(1, 6))
+def test_each_state_saved_since_the_last_reads_back_as_it_was(tmp_path_factory, first, site, data, builds):
+    """Build after build, a state saved as a delta of its base, or as a new base, reads back
+    as it was saved; and a state read with outputs being moved is saved whole."""
+    folder = tmp_path_factory.mktemp("state")
+    first.site = site
+    save_state(folder, first)
+    for _ in range(builds):
+        since = load_state(folder)
+        state = data.draw(next_state(since))
+        save_state(folder, state, since=since)
+        assert load_state(folder) == state
+    (folder / "moving.json").write_text('["x.html"]')
+    since = load_state(folder)
+    state = data.draw(next_state(since))
+    save_state(folder, state, since=since)
+    assert load_state(folder) == state
+

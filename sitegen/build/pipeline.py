@@ -59,7 +59,7 @@ def build(root: Path, out_dir: Path, build_date: date, *, clean: bool = False, j
         state, result = _make(found, selection, root, out_dir, state_dir, build_date, jobs or default_jobs(),
                               reporter, loaded_all)
         with reporter.phase("keep"):
-            save_state(state_dir, state)
+            save_state(state_dir, state, since=found.state)
     return result
 
 
@@ -141,5 +141,6 @@ def _unchanged(found: Scan, state_dir: Path, out_dir: Path) -> BuildResult:
     change) have their stamps kept, or every build with nothing to do would read them."""
     state = found.state
     if found.hasher.fresh:
-        save_state(state_dir, replace(state, stamps=found.hasher.stamps, folders=found.hasher.folders))
+        kept = replace(state, stamps=found.hasher.stamps, folders=found.hasher.folders)
+        save_state(state_dir, kept, since=state)
     return BuildResult(state.site.pages, len(state.outputs), 0, out_dir)
