@@ -194,11 +194,13 @@ def read_state(state_dir: Path) -> BuildState:
     unreadable, from another format or Python, or not exactly as written, or if the delta
     is not of the base there."""
     base, delta = _read(state_dir / STATE_FILE), _read(state_dir / DELTA_FILE)
-    if base is None or delta is None or base[0] != ("base", delta[0][1]) or delta[0][0] != "delta":
+    if base is None or delta is None:
         return BuildState()
     try:
-        (_, code, out_dir, day, stamps, folders, sources, (added, lacking), outputs, frame, templates,
-         site) = base
+        ((kind, base_id), code, out_dir, day, stamps, folders, sources, (added, lacking), outputs, frame,
+         templates, site) = base
+        if (kind, delta[0]) != ("base", ("delta", base_id)):
+            return BuildState()
         facts = typed_facts(site)
         sources = _typed(sources)
         units = _together(sources, added, lacking)
@@ -215,7 +217,7 @@ def read_state(state_dir: Path) -> BuildState:
     state = replace(state, code=code, out_dir=out_dir, build_date=date.fromordinal(day) if day else None,
                     frame=frame, templates=templates,
                     site=replace(small, areas=state.site.areas, neighbours=state.site.neighbours))
-    state.disk = (base[0][1], changes)
+    state.disk = (base_id, changes)
     return state
 
 
