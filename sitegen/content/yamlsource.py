@@ -16,6 +16,12 @@ Untrusted structure is bounded: text over `MAX_TEXT_BYTES`, nesting deeper than
 `MAX_DEPTH`, and more than `MAX_NODES` values once aliases are expanded are
 refused with a located problem, and so is any character XML 1.0 forbids, also
 when written as an escape like "\\x1f".
+
+Most of a site's files are plain: a story's front matter (lines of 'key: text')
+and an area.yaml (mappings and lists, one key or item a line, unquoted values).
+Those are read here as PyYAML reads them, without it (_flat_mapping,
+_nested_mapping); any other is parsed by PyYAML through the loaders of
+sitegen.content.yamlloader, imported (10 ms) by the first file that needs them.
 """
 from __future__ import annotations
 
