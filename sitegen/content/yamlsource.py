@@ -17,11 +17,8 @@ Untrusted structure is bounded: text over `MAX_TEXT_BYTES`, nesting deeper than
 refused with a located problem, and so is any character XML 1.0 forbids, also
 when written as an escape like "\\x1f".
 
-Most of a site's files are plain: a story's front matter (lines of 'key: text')
-and an area.yaml (mappings and lists, one key or item a line, unquoted values).
-Those are read here as PyYAML reads them, without it (_flat_mapping,
-_nested_mapping); any other is parsed by PyYAML through the loaders of
-sitegen.content.yamlloader, imported (10 ms) by the first file that needs them.
+A story's front matter made only of 'key: text' lines is read without the
+parser, as the parser reads it (_flat_mapping).
 """
 from __future__ import annotations
 
@@ -32,31 +29,72 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+import yaml
+
 from ..errors import Problem, SitegenError
 from ..fileio import read_bytes
 from ..sitefiles import refuse_link_out
 from ..xmltext import NOT_XML_CHARACTERS, has_forbidden
-from .located import (
-    MAX_DEPTH,
-    MAX_NODES,
-    MAX_TEXT_BYTES,
-    LocatedDict,
-    LocatedList,
-    Pos,
-    character_message,
-    implicit_resolvers,
-)
+from .yamlhints import quoted, syntax_message
 
-if TYPE_CHECKING:
-    import yaml
+if TYPE_CHECKING:  # a base class must be one type to the checker; both loaders have SafeLoader's interface
+    _BaseLoader = yaml.SafeLoader
+else:
+    try:  # libyaml's parser is several times faster; positions are the same
+        _BaseLoader = yaml.CSafeLoader
+    except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+        _BaseLoader = yaml.SafeLoader
 
-    from .yamlloader import _LocatingLoader, _PythonLocatingLoader
+Pos = tuple[int, int]
 
-# PyYAML and its loaders (yamlloader) are imported where a file needs the parser; the plainest
-# files are read without it (_flat_mapping, _nested_mapping).  The names this module gives are
-# the ones callers have always imported from it, the containers' among them.
-__all__ = ["MAX_DEPTH", "MAX_NODES", "MAX_TEXT_BYTES", "LocatedDict", "LocatedList", "Pos", "as_written",
-           "character_message", "character_problems", "load_yaml_file", "parse_yaml", "read_text"]
+MAX_TEXT_BYTES = 1_000_000   # the largest source file read; the biggest ward file is a few kB
+MAX_DEPTH = 50               # nesting of mappings and lists; sitegen's files need fewer than 10
+MAX_NODES = 100_000          # values in one file, aliases (*name) counted each time they are used
+
+_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|[0abtvfe])")
+_NAMED_ESCAPES = {"0": "\x00", "a": "\x07", "b": "\x08", "t": "\t", "v": "\x0b", "f": "\x0c", "e": "\x1b"}
+# After a key: the colon, spaces, then '#' and a non-space: a value YAML reads as a comment.
+_VALUE_AS_COMMENT = re.compile(r":[ \t]+(#\S.*)")
+_GUESSED_TAGS = {f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null")}
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class LocatedDict(dict):
+    """A dict with the (line, col) of itself and of each key."""
+
+    pos: Pos = (0, 0)
+    key_pos: dict
+    value_pos: dict
+    written: dict
+
+    def where(self, key: str) -> Pos:
+        """Position of KEY in the source, or of the mapping if it is absent."""
+        return self.key_pos.get(key, self.pos)
+
+    def value_where(self, key: str) -> Pos:
+        """Position of KEY's value (where a wrong value is), or of the key."""
+        return self.value_pos.get(key) or self.where(key)
+
+    def written_as(self, key: str) -> str | None:
+        """KEY's value exactly as written, when YAML 1.1 read that unquoted text as a
+        number, true/false or null (`02071234567`, `No`, `~`); otherwise None."""
+        return getattr(self, "written", {}).get(key)
+
+
+class LocatedList(list):
+    """A list with the (line, col) of itself and of each item."""
+
+    pos: Pos = (0, 0)
+    item_pos: list
+    written: dict
+
+    def where(self, index: int) -> Pos:
+        """Position of item INDEX in the source."""
+        return self.item_pos[index] if index < len(self.item_pos) else self.pos
+
+    def written_as(self, index: int) -> str | None:
+        """Item INDEX as written, when YAML 1.1 guessed a number, boolean or null; else None."""
+        return getattr(self, "written", {}).get(index)
 
 
 def as_written(value: Any) -> Any:
@@ -77,8 +115,54 @@ def _plain_item(container: dict | list, key: Any, value: Any) -> Any:
 
 
 def _dumped(value: Any) -> str:
-    import yaml
     return yaml.safe_dump(value, default_flow_style=True).removesuffix("\n...\n").strip()
+
+
+class _LocatingLoader(_BaseLoader):
+    """SafeLoader that builds Located containers, keeps guessed scalars' text,
+    leaves timestamps as text and collects problems with string values."""
+
+    line_offset = 0
+    problems: list
+    source_text = ""
+    # False when no string can hold a character XML forbids: the source has none, nor a '\\' to escape one.
+    strings_to_check = True
+
+    # False when no key can be a merge key ('<<') or a value key ('='), so flatten_mapping,
+    # which turns those into plain keys, has nothing to do (_may_flatten).
+    keys_to_flatten = True
+
+    def mark(self, node: yaml.Node) -> Pos:
+        """The (line, col) where NODE starts, counted from 1 and in the whole file."""
+        return node.start_mark.line + 1 + self.line_offset, node.start_mark.column + 1
+
+    # libyaml's composer asks these three of every node.  This loader has no path resolvers
+    # (asserted below), so descending and ascending do nothing, and a scalar's tag is the
+    # first implicit resolver matching it, else text: BaseResolver.resolve's answer, without
+    # the lists it joins and the path lookups it makes for each value.
+    def descend_resolver(self, current_node: yaml.Node | None, current_index: object) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                assert value is not None, "a scalar has its text"
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
+
+
+_LocatingLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+# What _LocatingLoader.resolve leaves out: resolvers for any first character, and path resolvers.
+assert None not in _LocatingLoader.yaml_implicit_resolvers and not _LocatingLoader.yaml_path_resolvers
 
 
 def _may_flatten(text: str) -> bool:
@@ -88,12 +172,151 @@ def _may_flatten(text: str) -> bool:
     return "<<" in text or "=" in text or "%" in text
 
 
-def __getattr__(name: str) -> Any:
-    """The parser's loaders, asked of this module (as its tests do): from yamlloader, with PyYAML."""
-    if name in ("_LocatingLoader", "_PythonLocatingLoader"):
-        from . import yamlloader
-        return getattr(yamlloader, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+def _guessed_text(node: yaml.Node) -> str | None:
+    """NODE's text when it is an unquoted scalar YAML 1.1 read as something other than text."""
+    # libyaml marks an unquoted scalar with style '' and PyYAML's own parser with None.
+    if isinstance(node, yaml.ScalarNode) and not node.style and node.tag in _GUESSED_TAGS:
+        return node.value
+    return None
+
+
+def _construct_mapping(loader: _LocatingLoader, node: yaml.MappingNode) -> LocatedDict:
+    # Not a generator, as PyYAML's own are: _shape_problem has refused any recursive alias
+    # before construction, and a plain function saves PyYAML's generator bookkeeping per node.
+    result = LocatedDict()
+    mark = loader.mark
+    result.pos = mark(node)
+    result.key_pos, result.value_pos, result.written = key_pos, value_pos, written = {}, {}, {}
+    if loader.keys_to_flatten:
+        loader.flatten_mapping(node)
+    plain_text = not loader.strings_to_check
+    for key_node, value_node in node.value:
+        if plain_text and key_node.tag == _STR_TAG and isinstance(key_node, yaml.ScalarNode):
+            key = key_node.value   # what the lines below give such a key, without their three calls
+        else:
+            key = _construct_child(loader, key_node)
+            guessed = _guessed_text(key_node)
+            key = guessed if guessed is not None else key if isinstance(key, str) else str(key)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key '{key}' appears twice in this mapping", key_node.start_mark)
+        key_pos[key] = mark(key_node)
+        if plain_text and value_node.tag == _STR_TAG and isinstance(value_node, yaml.ScalarNode):
+            # Text with nothing to check: what the lines below give it (it is no guessed type, nor
+            # None), without their calls; most values of a ward's file are such text.
+            result[key] = value_node.value
+            value_pos[key] = mark(value_node)
+            continue
+        value = result[key] = _construct_child(loader, value_node)
+        if isinstance(value_node, yaml.ScalarNode):
+            value_pos[key] = mark(value_node)
+            if _guessed_text(value_node) is not None:
+                written[key] = value_node.value
+            if value is None and value_node.value == "":
+                _note_value_read_as_comment(loader, key, key_node)
+    return result
+
+
+def _construct_child(loader: _LocatingLoader, node: yaml.Node) -> Any:
+    """NODE's value as construct_object(NODE, deep=True) gives it; a string with nothing
+    to check (most values) is its text, without PyYAML's dispatch per node."""
+    if not loader.strings_to_check and node.tag == _STR_TAG and isinstance(node, yaml.ScalarNode):
+        return node.value
+    return loader.construct_object(node, deep=True)
+
+
+def _note_value_read_as_comment(loader: _LocatingLoader, key: str, key_node: yaml.Node) -> None:
+    """Record a problem when KEY has no value because what follows `KEY: ` is a '#'
+    with no space after it (`brand: #d4351c`): YAML reads that as a comment, which
+    the editor almost never means.  `key:  # note` stays an allowed comment."""
+    start = key_node.end_mark.index
+    end = loader.source_text.find("\n", start)
+    match = _VALUE_AS_COMMENT.match(loader.source_text, start, end if end >= 0 else len(loader.source_text))
+    if match:
+        written = match[1].rstrip()
+        line, _ = loader.mark(key_node)
+        col = key_node.end_mark.column + match.start(1) - start + 1
+        loader.problems.append((line, col, f"{key}: '{written}' is read as a comment, so {key} has no value;"
+                                           f" put it in quotes: {key}: {quoted(written)}"))
+
+
+def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> LocatedList:
+    result = LocatedList()
+    result.pos = loader.mark(node)
+    result.item_pos = [loader.mark(child) for child in node.value]
+    result.written = {i: child.value for i, child in enumerate(node.value)
+                      if _guessed_text(child) is not None}
+    result.extend([_construct_child(loader, child) for child in node.value])
+    return result
+
+
+def _construct_str(loader: _LocatingLoader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    if not loader.strings_to_check or not has_forbidden(value):
+        return value
+    for char in sorted(set(NOT_XML_CHARACTERS.findall(value))):
+        line, col = _escape_position(loader, node, char)
+        loader.problems.append((line, col, character_message(char)))
+    return value
+
+
+def _escape_position(loader: _LocatingLoader, node: yaml.ScalarNode, char: str) -> Pos:
+    """Where CHAR is written in NODE's source (as an escape like \\x1f), or where NODE starts."""
+    source = getattr(loader, "source_text", "")[node.start_mark.index:node.end_mark.index]
+    for match in _ESCAPE.finditer(source):
+        code = match[1]
+        if _NAMED_ESCAPES.get(code) == char or (len(code) > 1 and int(code[1:], 16) == ord(char)):
+            before = source[:match.start()]
+            line = node.start_mark.line + before.count("\n")
+            if "\n" in before:
+                col = match.start() - before.rfind("\n")
+            else:
+                col = node.start_mark.column + match.start() + 1
+            return line + 1 + loader.line_offset, col
+    return loader.mark(node)
+
+
+def character_message(*chars: str) -> str:
+    """What to tell an editor about CHARS, characters XML 1.0 forbids (found on one line)."""
+    codes = " and ".join(f"U+{ord(char):04X}" for char in chars)
+    kind = "control character" if all(ord(char) < 0x20 for char in chars) else "character"
+    if len(chars) > 1:
+        return (f"contains the {kind}s {codes}; delete them "
+                "(they may be invisible; web feeds cannot carry them)")
+    return f"contains the {kind} {codes}; delete it (it may be invisible; web feeds cannot carry it)"
+
+
+def _lenient(construct):
+    """CONSTRUCT, but a number PyYAML cannot convert (`0b_`, `1:_`) stays the text written:
+    the schema reads that text itself, and a ValueError here would be a traceback."""
+    def build(loader: _LocatingLoader, node: yaml.ScalarNode):
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            return node.value
+    return build
+
+
+_LocatingLoader.add_constructor("tag:yaml.org,2002:int", _lenient(yaml.SafeLoader.construct_yaml_int))
+_LocatingLoader.add_constructor("tag:yaml.org,2002:float", _lenient(yaml.SafeLoader.construct_yaml_float))
+_LocatingLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LocatingLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+_LocatingLoader.add_constructor("tag:yaml.org,2002:str", _construct_str)
+
+
+class _PythonLocatingLoader(yaml.SafeLoader):
+    """_LocatingLoader on PyYAML's own scanner, for what libyaml wrongly refuses: a block
+    scalar whose first line of content has a tab after the block's indentation
+    (`summary: |` then '  <tab>text'), which YAML reads as content, as PyYAML does."""
+
+    line_offset = 0
+    problems: list
+    source_text = ""
+    strings_to_check = True
+    keys_to_flatten = True
+    mark = _LocatingLoader.mark
+    yaml_implicit_resolvers = _LocatingLoader.yaml_implicit_resolvers
+    yaml_constructors = _LocatingLoader.yaml_constructors
 
 
 # libyaml's words when it takes a tab in a block scalar's first line for indentation.
@@ -110,17 +333,14 @@ def parse_yaml(text: str, rel_path: str, first_line: int = 1):
     """
     if len(text) > MAX_TEXT_BYTES:
         raise SitegenError([Problem(rel_path, first_line, 0, _too_big(len(text)))])
-    quick = _flat_mapping(text, first_line) or _nested_mapping(text, first_line)
-    if quick is not None:
-        return quick
+    flat = _flat_mapping(text, first_line)
+    if flat is not None:
+        return flat
     return _parse_fully(text, rel_path, first_line)
 
 
 def _parse_fully(text: str, rel_path: str, first_line: int):
     """parse_yaml's TEXT read by libyaml (PyYAML's own scanner where libyaml errs)."""
-    import yaml
-
-    from .yamlloader import _LocatingLoader, _PythonLocatingLoader
     try:
         return _parse_with(_LocatingLoader, text, rel_path, first_line)
     except yaml.MarkedYAMLError as exc:
@@ -134,18 +354,11 @@ def _parse_fully(text: str, rel_path: str, first_line: int):
 
 # One line of a flat mapping whose key and value need no parser to read: a lowercase key
 # (of at most 64 characters: libyaml refuses a key of over 1,024, with its own words),
-# ': ', then unquoted text starting with no indicator (_FLAT_FIRST), ending with no space, and holding
-# no '#' (after a space, a comment) and no tab.  After its first character, an unquoted value
-# (a plain scalar, out of brackets) ends only at ': ', ' #' or the line's end: quotes, brackets,
-# '&', '*', '!', '@', '%', '|', '>' and '\\' are text there.  A ':' is a key's end only before
-# a space or the line's end: one before another character is text, as in https://....
-_FLAT_VALUE_CHAR = r"[^#:\t]"
-_FLAT_TEXT = rf"(?:{_FLAT_VALUE_CHAR}|:(?! )(?={_FLAT_VALUE_CHAR}))"   # a colon only before text
-# Its first character is none of YAML's indicators, which start something else there (a list
-# item, a key, a quote, a tag, an anchor, a block of text, brackets...).
-_FLAT_FIRST = r"[^\s\-?:,\[\]{}#&*!|>'\"%@`]"
-_FLAT_VALUE = rf"{_FLAT_FIRST}(?:{_FLAT_TEXT}*(?! ){_FLAT_VALUE_CHAR})?"
-_FLAT_LINE = re.compile(rf"([a-z_]{{1,64}}): +({_FLAT_VALUE})\Z")
+# ': ', then unquoted text starting with a letter or digit, ending with no space, and holding
+# none of the characters YAML gives a meaning to somewhere in such text ('#' a comment, ':'
+# a key, quotes, brackets, tags, anchors, '\\' escapes...).
+_FLAT_VALUE_CHAR = r"[^#:\\\"`|>{}\[\]!&*%@\t]"
+_FLAT_LINE = re.compile(rf"([a-z_]{{1,64}}): +([A-Za-z0-9](?:{_FLAT_VALUE_CHAR}*(?! ){_FLAT_VALUE_CHAR})?)\Z")
 # A flat mapping of more lines than this is left to the parser, which bounds the values (MAX_NODES).
 _FLAT_MOST_LINES = 200
 
@@ -155,7 +368,7 @@ def _flat_mapping(text: str, first_line: int) -> LocatedDict | None:
     only (a story's front matter: title, date, summary), or None for any other text.
 
     A value is taken as text only when none of YAML 1.1's implicit resolvers (numbers,
-    true/false, null) takes it: the parser's own resolvers decide, so it is text here
+    true/false, null) takes it: the loader's own resolvers decide, so it is text here
     exactly when it would be text there.  Every line must be printable (str.isprintable:
     no control, separator or unassigned character, which YAML might refuse or take for a
     line end).  Positions are the parser's: each key at column 1, its value where it
@@ -167,7 +380,7 @@ def _flat_mapping(text: str, first_line: int) -> LocatedDict | None:
         lines.pop()
     if not lines or len(lines) > _FLAT_MOST_LINES:
         return None
-    resolvers = implicit_resolvers()
+    resolvers = _LocatingLoader.yaml_implicit_resolvers
     result = LocatedDict()
     result.pos = (first_line, 1)
     result.key_pos = key_pos = {}
@@ -188,152 +401,12 @@ def _flat_mapping(text: str, first_line: int) -> LocatedDict | None:
         value_pos[key] = (number, match.start(2) + 1)
     return result
 
-# A line of a nested mapping the quick reading takes: its indentation, '- ' when it starts an item
-# of a list, then 'key: text' (groups 3, 4), 'key:' (a mapping or list below it: group 3) or, in
-# a list, text (group 5); text and keys as in a flat mapping.
-_NESTED_LINE = re.compile(rf"( *)(- +)?(?:([a-z_]{{1,64}}):(?: +({_FLAT_VALUE}))?|({_FLAT_VALUE}))\Z")
-_INT_TAG = "tag:yaml.org,2002:int"
-# An int YAML reads as the decimal number written (a longer one, past int()'s limit of digits,
-# the parser keeps as text: left to it).
-_DECIMAL = re.compile(r"0|[1-9][0-9]{0,17}")
-_MOST_DEPTH = 20   # mappings and lists in each other; deeper ones are left to the parser (MAX_DEPTH)
-
-
-class _NotQuick(Exception):
-    """The text is not of the kind the quick reading takes: the parser reads it."""
-
-
-# One line read by _NESTED_LINE: (file line, column of its '-' or -1, column of its key or
-# text, key or None, text or None, column of the text + 1); columns from 0.
-_Line = tuple[int, int, int, "str | None", "str | None", int]
-
-
-def _nested_mapping(text: str, first_line: int) -> LocatedDict | None:
-    """TEXT read as parse_yaml reads it, without the parser, when it is a mapping of
-    mappings and lists written in blocks, one key or item a line (an area.yaml), with
-    values of text or decimal numbers, or None for any other text (a comment, quotes,
-    a number of another kind, true/false or null, text over several lines, a tab...).
-
-    What a flat mapping may hold, it may hold; its values are text as _flat_mapping's are,
-    and a value the resolvers read as an int written in decimal ('8007') is that int, its
-    text kept as written (LocatedDict.written_as), as the parser keeps it.  A list or mapping
-    below a key is indented further than the key; empty lines are let be.  Positions are the
-    parser's: a key and a text where they start, a list at its first '-', a mapping at its
-    first key (test_A_nested_yaml compares them)."""
-    lines: list[_Line] = []
-    for number, line in enumerate(text.split("\n"), start=first_line):
-        if not line:
-            continue
-        match = _NESTED_LINE.match(line)
-        if match is None or not line.isprintable():
-            return None
-        indent, dash = len(match[1]), match[2] or ""
-        value = match[4] if match[3] is not None else match[5]
-        if match[3] is None and not dash:
-            return None   # text on a line of its own: a value over several lines
-        lines.append((number, indent if dash else -1, indent + len(dash), match[3], value,
-                      match.start(4 if match[3] is not None else 5) + 1))
-    if not lines or len(lines) > _FLAT_MOST_LINES or lines[0][1] >= 0 or lines[0][2] != 0:
-        return None
-    reading = _Nested(lines)
-    try:
-        result = reading.mapping(0, 1)
-    except _NotQuick:
-        return None
-    return result if reading.at == len(lines) else None
-
-
-class _Nested:
-    """_nested_mapping's reading of LINES, from line AT on."""
-
-    def __init__(self, lines: list[_Line]):
-        self.lines, self.at = lines, 0
-        self.resolvers = implicit_resolvers()
-
-    def mapping(self, col: int, depth: int) -> LocatedDict:
-        """The mapping whose keys are at column COL, from line AT (which may start a list's item)."""
-        if depth > _MOST_DEPTH:
-            raise _NotQuick
-        result = LocatedDict()
-        key_pos: dict[str, Pos] = {}
-        value_pos: dict[str, Pos] = {}
-        written: dict[str, str] = {}
-        result.key_pos, result.value_pos, result.written = key_pos, value_pos, written
-        while self.at < len(self.lines):
-            number, dash, start, key, value, value_col = self.lines[self.at]
-            if key_pos:   # past the first key: only keys at COL, each on a line of its own
-                if (dash if dash >= 0 else start) < col:
-                    break
-                if dash >= 0 or start != col:
-                    raise _NotQuick
-            if key is None or key in result:
-                raise _NotQuick
-            if not key_pos:
-                result.pos = (number, start + 1)
-            key_pos[key] = (number, start + 1)
-            self.at += 1
-            if value is None:
-                result[key] = self.below(col, depth + 1)
-                continue
-            result[key], guessed = self.scalar(value)
-            value_pos[key] = (number, value_col)
-            if guessed:
-                written[key] = value
-        return result
-
-    def sequence(self, col: int, depth: int) -> LocatedList:
-        """The list whose '-' are at column COL, from line AT."""
-        if depth > _MOST_DEPTH:
-            raise _NotQuick
-        result = LocatedList()
-        result.pos = (self.lines[self.at][0], col + 1)
-        item_pos: list[Pos] = []
-        written: dict[int, str] = {}
-        result.item_pos, result.written = item_pos, written
-        while self.at < len(self.lines):
-            number, dash, start, key, value, value_col = self.lines[self.at]
-            if (dash if dash >= 0 else start) < col:
-                break
-            if dash != col:
-                raise _NotQuick
-            if key is not None:
-                item_pos.append((number, start + 1))
-                result.append(self.mapping(start, depth + 1))
-                continue
-            assert value is not None, "an item is a key or text"
-            self.at += 1
-            item, guessed = self.scalar(value)
-            item_pos.append((number, value_col))
-            if guessed:
-                written[len(result)] = value
-            result.append(item)
-        return result
-
-    def below(self, col: int, depth: int) -> LocatedDict | LocatedList:
-        """The mapping or list below a key at column COL with no value on its line."""
-        if self.at == len(self.lines):
-            raise _NotQuick   # no value: null
-        _, dash, start, _, _, _ = self.lines[self.at]
-        if (dash if dash >= 0 else start) <= col:
-            raise _NotQuick   # no value, or a list as far in as its key (YAML takes it; this does not)
-        return self.sequence(dash, depth) if dash >= 0 else self.mapping(start, depth)
-
-    def scalar(self, value: str) -> tuple[str | int, bool]:
-        """VALUE as the parser reads it, and whether that is other than its text."""
-        for tag, pattern in self.resolvers.get(value[0], ()):
-            if pattern.match(value):
-                if tag == _INT_TAG and _DECIMAL.fullmatch(value):
-                    return int(value), True
-                raise _NotQuick
-        return value, False
-
 
 def _parse_with(loader_class: type[_LocatingLoader] | type[_PythonLocatingLoader], text: str, rel_path: str,
                 first_line: int):
     """parse_yaml's TEXT read by LOADER_CLASS; raises PyYAML's MarkedYAMLError as it comes
     (parse_yaml words it), and SitegenError for what else is wrong."""
-    import yaml
-    loader = cast("_LocatingLoader", loader_class(text))   # the same attributes, on another scanner
+    loader = cast(_LocatingLoader, loader_class(text))   # the same attributes, on another scanner
     loader.line_offset, loader.problems, loader.source_text = first_line - 1, [], text
     loader.strings_to_check = "\\" in text or has_forbidden(text)
     loader.keys_to_flatten = _may_flatten(text)
@@ -385,7 +458,6 @@ def _refused_syntax(loader: _LocatingLoader, root: yaml.Node) -> list[tuple[int,
     change what is published without showing it: explicit tags (`name: !!null x`
     publishes nothing, `!!bool yes` true) and '<<' merge keys (whose overriding
     keys look like duplicates).  `!!str` is allowed: it only says "text"."""
-    import yaml
     lines: _LineFeeds | None = None
     found: list[tuple[int, int, str]] = []
     stack, seen = [root], set()
@@ -436,7 +508,6 @@ class _LineFeeds:
 
     def recount(self, mark: yaml.Mark) -> yaml.Mark:
         """MARK with its line and column (from 0) counted from its character index."""
-        import yaml
         line, column = self.position(mark.index)
         return yaml.Mark(mark.name, mark.index, line, column, None, 0)
 
@@ -449,7 +520,6 @@ class _LineFeeds:
 def _recount_nodes(root: yaml.Node, lines: _LineFeeds) -> list[tuple[int, int]]:
     """Correct the marks of ROOT and every node under it (each once, aliases included);
     return the (start, end) character spans of its quoted scalars."""
-    import yaml
     stack, seen, quoted = [root], set(), []
     while stack:
         node = stack.pop()
@@ -488,7 +558,6 @@ def _shape_problem(root: yaml.Node) -> tuple[yaml.Node | None, str] | None:
 
 def _first_shape_fault(root: yaml.Node) -> tuple[yaml.Node | None, str] | None:
     """_shape_problem, by walking ROOT depth first (in the order that names the node at fault)."""
-    import yaml
     stack, seen = [(root, 1)], 0
     while stack:
         node, depth = stack.pop()
@@ -511,7 +580,6 @@ def _shape_fine(root: yaml.Node) -> bool:
     counted as loading would expand its aliases: what _shape_problem's walk finds no fault
     in, found a level at a time (half the time; that walk, in its order, names the
     node at fault when there is one)."""
-    import yaml
     level, depth, count = [root], 1, 0
     while level:
         count += len(level)
@@ -538,7 +606,6 @@ def _too_big(size: int) -> str:
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, rel_path: str, first_line: int) -> Problem:
-    from .yamlhints import syntax_message
     if _OTHER_BREAKS.search(text):
         lines = _LineFeeds(text)
         if exc.problem_mark:
