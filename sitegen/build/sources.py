@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from operator import attrgetter
 from pathlib import Path
 
 from .. import __version__
@@ -229,7 +230,7 @@ def _page_units(folder: Path, hasher: Hasher) -> tuple[dict[Unit, str], dict[Uni
 def _entries(folder: Path) -> list[os.DirEntry[str]]:
     """The entries of FOLDER sorted by name, or none if it is missing."""
     try:
-        return sorted(os.scandir(folder), key=lambda e: e.name)
+        return sorted(os.scandir(folder), key=attrgetter("name"))
     except OSError:
         return []
 
