@@ -20,7 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import run_cli
-from sitegen.build.eventledger import EventLedger, ledger_path, published_hash, sequence_floor
+from sitegen.build.eventledger import (
+    EventLedger,
+    ledger_bytes,
+    ledger_path,
+    published_hash,
+    read_ledger,
+    sequence_floor,
+)
 from sitegen.config import load_config
 from sitegen.content.areas import load_area
 from sitegen.content.context import load_context
@@ -312,7 +319,7 @@ def test_a_ledger_written_before_sequences_were_kept_still_rises(tmp_path):
     build_day = date(2026, 12, 1)
     publish_dates(root, "test-ward", (event,), build_day)
     path = ledger_path(root, "test-ward")
-    ledger = json.loads(path.read_text())
+    ledger = read_ledger(path)
     entry = ledger["test-ward"][event.uid]
     ledger["test-ward"][event.uid] = {"hash": entry["hash"], "since": "2026-11-01"}
     path.write_text(json.dumps(ledger))
@@ -426,7 +433,7 @@ def test_a_clean_build_reads_the_same_ledger_as_an_incremental_one(tmp_path):
     numbers = {e["UID"][1]: int(e["SEQUENCE"][1]) for e in read_events(incremental)}
     assert numbers == {"test-ward.panel@www.test.police.example": 25269,
                        "test-ward.surgery@www.test.police.example": 25290}
-    ledger = json.loads(ledger_path(root, "test-ward").read_text())["test-ward"]
+    ledger = read_ledger(ledger_path(root, "test-ward"))["test-ward"]
     assert {v["since"] for v in ledger.values()} == {"2026-12-01", "2026-12-04"}
 
 
@@ -498,7 +505,7 @@ def test_a_ledger_of_one_file_per_area_is_folded_into_its_shard(tmp_path):
                                            "sequence": first.sequence}}))
     again = publish_dates(root, "test-ward", (event,), date(2026, 12, 1))[event.uid]
     assert again == first and not old.exists()
-    assert json.loads(ledger_path(root, "test-ward").read_text())["test-ward"][event.uid]["since"] == "2026-11-01"
+    assert read_ledger(ledger_path(root, "test-ward"))["test-ward"][event.uid]["since"] == "2026-11-01"
 
 
 def test_a_stopped_build_leaves_the_ledger_as_it_was(tmp_path):
@@ -515,3 +522,30 @@ def test_a_stopped_build_leaves_the_ledger_as_it_was(tmp_path):
     failed = run_cli("build", "--site", str(root), "--out", str(root / "build"), "--build-date", "2026-12-02")
     assert failed.exit_code == 1 and "templates/news.html" in failed.stderr
     assert ledger_path(root, "test-ward").read_bytes() == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), flips=st.integers(1, 4))
+def test_a_ledger_shard_damaged_anywhere_reads_as_lost(tmp_path_factory, seed, flips):
+    """Bytes flipped anywhere in a shard: read as no ledger (SEQUENCE restarts at the top of the
+    day's ten), never as other numbers, such as an entry that lost its "sequence" key and would
+    read as an old ledger's days, lower than what was published."""
+    import random
+    path = tmp_path_factory.mktemp("ledger") / "16.json"
+    ledger = {"north-ward": {f"north-ward.e{n}@host": {"hash": "6a19a86227152aa9f0c82d93", "since": "2026-11-28",
+                                                       "sequence": 25239 + n} for n in range(3)}}
+    data = bytearray(ledger_bytes(ledger))
+    rng = random.Random(seed)
+    for at in rng.sample(range(len(data)), flips):
+        data[at] = (data[at] + rng.randrange(1, 256)) % 256   # a different byte
+    path.write_bytes(bytes(data))
+    assert read_ledger(path) == {}
+
+
+def test_a_ledger_shard_reads_back_and_an_old_one_without_the_check_still_reads(tmp_path):
+    ledger = {"north-ward": {"north-ward.e@host": {"hash": "ab", "since": "2026-11-28", "sequence": 25239}}}
+    path = tmp_path / "16.json"
+    path.write_bytes(ledger_bytes(ledger))
+    assert read_ledger(path) == ledger
+    path.write_text(json.dumps(ledger))   # as shards were written before the check
+    assert read_ledger(path) == ledger

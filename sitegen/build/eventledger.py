@@ -5,8 +5,11 @@ Kept in the build cache beside the build state (`.cache/build/events/shards/`,
 whatever --state says, so every build of the site shares it), in 64 shards
 (an area always falls in the same one, build/areacache.shard_of), each
 `{area slug: {uid: {"hash": <hash of the event's published fields>,
-"since": "YYYY-MM-DD", "sequence": <int>}}}`.  An event removed from its
-area keeps its record, so that if it comes back its SEQUENCE still only rises.
+"since": "YYYY-MM-DD", "sequence": <int>}}}` as JSON, after a first line
+holding the CRC-32 of that JSON (LEDGER_HEADER): a shard damaged in any byte
+reads as lost, never as other numbers (a shard written before the header is
+read as it stands).  An event removed from its area keeps its record, so that
+if it comes back its SEQUENCE still only rises.
 
 Ten per day: an event with no ledger record (new, or its ledger was lost or
 unreadable) gets the top of its build date's range, SEQUENCE = 10 x days + 9,
@@ -31,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,6 +49,7 @@ LEDGER_DIR = "events"
 SHARDS_DIR = "shards"   # a folder: no old ledger file (events/<slug>.json) can be named as a shard
 SEQUENCE_EPOCH = date(2020, 1, 1)
 SEQUENCES_PER_DAY = 10
+LEDGER_HEADER = b"sitegen event ledger, crc32 "   # then the JSON's CRC-32 in 8 hex digits, and a newline
 
 
 @dataclass(frozen=True)
@@ -90,13 +95,30 @@ def sequence_unrecorded(day: date) -> int:
 
 
 def read_ledger(path: Path) -> dict[str, dict]:
-    """The ledger at PATH; empty if it is missing or unreadable (so sequences
-    restart from the top of the build date's ten)."""
+    """The ledger at PATH; empty if it is missing or unreadable, or its CRC-32 is not
+    its JSON's (so sequences restart from the top of the build date's ten)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(_checked(path.read_bytes()))
     except Exception:   # whatever a damaged file raises: OSError, ValueError, RecursionError, MemoryError...
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _checked(data: bytes) -> bytes:
+    """The JSON of a ledger file's DATA: after LEDGER_HEADER, if its CRC-32 is right
+    (ValueError if not); a file without the header (written before it) as it stands."""
+    if not data.startswith(LEDGER_HEADER):
+        return data
+    header, _, body = data.partition(b"\n")
+    if header[len(LEDGER_HEADER):] != b"%08x" % zlib.crc32(body):
+        raise ValueError("the ledger's CRC-32 is not its content's")
+    return body
+
+
+def ledger_bytes(ledger: dict[str, dict]) -> bytes:
+    """LEDGER as a shard file holds it: LEDGER_HEADER with the CRC-32, then the JSON."""
+    body = (json.dumps(ledger, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return LEDGER_HEADER + b"%08x\n" % zlib.crc32(body) + body
 
 
 def _known(entry: object) -> tuple[str, Published] | None:
@@ -162,9 +184,8 @@ class EventLedger:
         outside failure (ServiceError, exit 3)."""
         for index in sorted(self.changed):
             path = self._path(index)
-            text = json.dumps(self.shards[index], indent=1, sort_keys=True) + "\n"
             try:
-                atomic_write(path, text)
+                atomic_write(path, ledger_bytes(self.shards[index]))
             except OSError as exc:
                 reason = f"cannot write the event ledger ({exc.strerror or exc})"
                 raise ServiceError(str(path), reason) from exc
