@@ -139,7 +139,9 @@ def _changes(since: BuildState, state: BuildState) -> Changes | None:
     total, share = sum(map(len, new_mappings.values())), 0
     for name, new in new_mappings.items():   # (the outputs first: a whole build changes most)
         old = old_mappings[name]
-        changed = {key: value for key, value in new.items() if old.get(key, _MISSING) != value}
+        # (One taken as it was read is unchanged: a build with nothing to do keeps all but the stamps.)
+        changed = {} if new is old else \
+            {key: value for key, value in new.items() if old.get(key, _MISSING) != value}
         if len(new) != len(old) or not changed.keys() <= old.keys():
             return None
         changes[name] = {**earlier.get(name, {}), **changed}
