@@ -52,9 +52,9 @@ class Hasher:
         self.link_target, self.notice_name = link_target, notice_name
         self.stamps: dict[str, Stamp] = {}
         # (mtime_ns, size; -1 for a folder) of every file and folder as this scan saw it,
-        # untrusted ones included: to tell whether one changed while the build ran.  Save
-        # those under the folders unchanged_tree found unchanged: the listings and stamps
-        # it took are what it saw of them (14,000 entries fewer at 2,000 wards).
+        # untrusted ones included: to tell whether one changed while the build ran.  Not
+        # those under the folders unchanged_tree found unchanged (UNCHANGED): the listings
+        # and stamps it took are what it saw of them (14,000 entries fewer at 2,000 wards).
         self.seen: dict[str, tuple[int, int]] = {}
         self.unchanged: list[str] = []
         self.folders: dict[str, tuple[int, Entries]] = {}
