@@ -368,6 +368,27 @@ def test_outputs_a_stopped_build_was_moving_are_made_again(make_site, tmp_path, 
     assert_same_as_clean(site, tmp_path)
 
 
+@pytest.mark.parametrize("then", ["narrow", "whole"])
+def test_a_page_a_stopped_build_was_deleting_is_deleted_by_the_next(make_site, tmp_path, then):
+    """A story deleted, and the build that was to remove its page stopped once it had marked
+    what it would move and delete: the next build, narrow or of the whole site, deletes the
+    page (a marked path left out of the state was published for good: no build knew of it)."""
+    site = make_site("minimal")
+    story = site / AREA / "news/retracted.md"
+    story.write_text("---\ntitle: Retracted\ndate: 2026-11-20\n---\nBody.\n")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    assert (tmp_path / "out" / AREA.replace("content/", "") / "news/retracted/index.html").is_file()
+    story.unlink()
+    with pytest.raises(KeyboardInterrupt):
+        build_site(site, tmp_path / "out", date(2026, 11, 28), state_dir=tmp_path / "state",
+                   reporter=StopWhileMoving(0))
+    if then == "whole":
+        (site / "site.yaml").write_text((site / "site.yaml").read_text() + "\n# a change to the whole site\n")
+    build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
+    assert not (tmp_path / "out" / AREA.replace("content/", "") / "news/retracted").exists()
+    assert_same_as_clean(site, tmp_path)
+
+
 def test_build_date_change_rerenders_only_pages_with_events_that_ended(make_site, tmp_path):
     site = make_site("minimal")
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")

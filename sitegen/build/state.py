@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..fileio import atomic_write
+from ..outputfolder import BUILD_MARKER
 from .facts import SiteFacts, plain_area, plain_facts, typed_area, typed_facts
 from .hashing import Entries, Stamp
 from .units import Unit
@@ -91,14 +92,17 @@ def default_state_dir(root: Path) -> Path:
 def load_state(state_dir: Path) -> BuildState:
     """The saved state, or an empty one if there is none or it is unreadable.
 
-    Outputs a build was moving into place when it stopped are left out, so
-    they are made again, and nothing counts as unchanged."""
+    Outputs a build was moving into place or deleting when it stopped are vouched
+    for as nothing (an empty hash): each is made again if it is still wanted, and
+    deleted if not (left out, one no longer wanted would stay published, unknown
+    to every build); and nothing counts as unchanged."""
     state = read_state(state_dir)
     moving = _moving(state_dir)
     if moving is None:
         return BuildState()
     if moving:
-        state = replace(state, outputs={path: h for path, h in state.outputs.items() if path not in moving},
+        moving.discard(BUILD_MARKER)   # the output folder's own mark, no output
+        state = replace(state, outputs={**state.outputs, **dict.fromkeys(sorted(moving), "")},
                         sources={})   # (no longer what the files hold: the next save writes a base)
     return state
 
