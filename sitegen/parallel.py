@@ -4,12 +4,15 @@ Workers are forked so they share the parent's loaded site without pickling it;
 only the items and results cross process boundaries.  With one job, or too
 little work to repay the start-up, everything runs in this process.  A worker
 that dies (killed, out of memory) fails the run with a ServiceError (exit 3)
-rather than leaving it waiting for results that will never come.
+rather than leaving it waiting for results that will never come; a worker
+whose parent dies (killed with SIGKILL, which nothing can catch) stops within
+a second rather than waiting for ever for work that will never come.
 """
 from __future__ import annotations
 
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -125,7 +128,8 @@ def _forked_map(task: Callable[[T], R], items: list[T], jobs: int,
     _TASK = task   # before any fork: workers inherit it, it is never pickled
     # With fork, Python 3.11 starts every worker at the first submit(), in this
     # thread; so all of them see _TASK as set just above.
-    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"))
+    executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_stop_with_parent, initargs=(os.getpid(),))
     try:
         # Several chunks per worker keep them busy when chunks differ in cost.
         futures: list[Future[list]] = [executor.submit(_run_chunk, part) for part in chunks(items, jobs * 4)]
@@ -140,3 +144,20 @@ def _forked_map(task: Callable[[T], R], items: list[T], jobs: int,
         # its caller has moved on (to clean up staged files, say).
         executor.shutdown(wait=True, cancel_futures=True)
         _TASK = None
+
+
+PARENT_CHECK_SECONDS = 1.0
+
+
+def _stop_with_parent(parent: int) -> None:
+    """In a worker: stop it once PARENT, the build that forked it, is gone.  A parent
+    killed outright closes nothing the worker waits on (its siblings hold the same
+    pipe), so it would wait for work for ever, holding a copy of the site in memory."""
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sitegen-parent-watch", daemon=True).start()
