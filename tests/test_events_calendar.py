@@ -549,3 +549,16 @@ def test_a_ledger_shard_reads_back_and_an_old_one_without_the_check_still_reads(
     assert read_ledger(path) == ledger
     path.write_text(json.dumps(ledger))   # as shards were written before the check
     assert read_ledger(path) == ledger
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(max_value=date(2030, 12, 31)), edits=st.integers(0, 3))
+def test_a_sequence_is_never_negative_whatever_the_build_date(tmp_path_factory, day, edits):
+    """RFC 5545's SEQUENCE is a non-negative integer: so it is for any --build-date, one before
+    2020 (the epoch of ten a day) included, new and after edits."""
+    root = tmp_path_factory.mktemp("site")
+    title = "Panel"
+    for _ in range(edits + 1):
+        event = Event(uid="test-ward.panel@host", title=title, start=datetime(2031, 6, 1, 19, tzinfo=LONDON))
+        assert publish_dates(root, "test-ward", (event,), day)[event.uid].sequence >= 0
+        title += "!"

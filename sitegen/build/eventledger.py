@@ -84,8 +84,9 @@ def published_hash(event: Event) -> str:
 
 
 def sequence_floor(day: date) -> int:
-    """The lowest SEQUENCE of content published on DAY: ten per day since 2020-01-01."""
-    return SEQUENCES_PER_DAY * (day - SEQUENCE_EPOCH).days
+    """The lowest SEQUENCE of content published on DAY: ten per day since 2020-01-01
+    (0 for a day before it, given as --build-date: RFC 5545 wants no negative SEQUENCE)."""
+    return SEQUENCES_PER_DAY * max(0, (day - SEQUENCE_EPOCH).days)
 
 
 def sequence_unrecorded(day: date) -> int:
@@ -130,7 +131,7 @@ def _known(entry: object) -> tuple[str, Published] | None:
         since = date.fromisoformat(entry["since"])
     except (KeyError, TypeError, ValueError):
         return None
-    number = entry.get("sequence", (since - SEQUENCE_EPOCH).days)
+    number = entry.get("sequence", max(0, (since - SEQUENCE_EPOCH).days))
     if not isinstance(number, int) or isinstance(number, bool):
         return None
     return entry["hash"], Published(since, number)
