@@ -17,7 +17,8 @@ site_option = click.option(
 
 class Day(click.DateTime):
     """click.DateTime of the one format YYYY-MM-DD.  A day written with four, two and two ASCII
-    digits is read at once; anything else as click reads it, with its words for a mistake.
+    digits is read at once, and one the calendar has not (2026-02-30) is refused as that, not
+    as text in another format; anything else as click reads it, with its words for a mistake.
     (click reads with datetime.strptime, whose first use imports _strptime and the locale's
     calendar: 1 ms of every build given its date.)"""
 
@@ -28,8 +29,9 @@ class Day(click.DateTime):
         if isinstance(value, str) and _PADDED_DAY.fullmatch(value):
             try:
                 return datetime(int(value[:4]), int(value[5:7]), int(value[8:]))
-            except ValueError:   # no such day: click says so, in its words
-                pass
+            except ValueError as exc:
+                self.fail(f"{value!r} is no day of the calendar ({exc}); give a day as YYYY-MM-DD",
+                          param, ctx)
         return super().convert(value, param, ctx)
 
 
