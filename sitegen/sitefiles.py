@@ -346,15 +346,21 @@ def bad_names(root: Path) -> list[Problem]:
         for folder, dirs, files in os.walk(top):
             # FOLDER is TOP joined with names ('/'-separated), so its tail is the rest of its
             # site path: pathlib's relative_to would take both apart, for each of 4,000 folders.
-            rel_folder = source + folder[len(top):]
-            good = []
-            for name in sorted(dirs + files):
-                if fault := name_fault(name):
-                    problems.append(name_problem(f"{rel_folder}/{name}", fault))
-                else:
-                    good.append(name)
-            problems.extend(case_clashes(rel_folder, good))
+            problems.extend(folder_name_problems(source + folder[len(top):], dirs, files))
             dirs[:] = [d for d in dirs if not name_fault(d)]   # reported once, at the folder
+    return problems
+
+
+def folder_name_problems(rel_folder: str, dirs: list[str], files: list[str]) -> list[Problem]:
+    """bad_names' problems for the entries (DIRS and FILES) of the site folder REL_FOLDER."""
+    problems = []
+    good = []
+    for name in sorted(dirs + files):
+        if fault := name_fault(name):
+            problems.append(name_problem(f"{rel_folder}/{name}", fault))
+        else:
+            good.append(name)
+    problems.extend(case_clashes(rel_folder, good))
     return problems
 
 

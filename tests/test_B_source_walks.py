@@ -10,22 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sitegen.errors import Problem
-from sitegen.sitefiles import SOURCES, bad_names, case_clashes, name_fault, name_problem
+from sitegen.sitefiles import SOURCES, bad_names, folder_name_problems, name_fault
 
 
 def _bad_names_by_relative_to(root: Path) -> list[Problem]:
-    """bad_names as it was, naming each folder with Path.relative_to."""
+    """bad_names as it was, naming each folder with Path.relative_to (what each folder holds
+    is judged by the same folder_name_problems)."""
     problems = []
     for source in SOURCES:
         for folder, dirs, files in os.walk(root / source):
-            rel_folder = Path(folder).relative_to(root).as_posix()
-            good = []
-            for name in sorted(dirs + files):
-                if fault := name_fault(name):
-                    problems.append(name_problem(f"{rel_folder}/{name}", fault))
-                else:
-                    good.append(name)
-            problems.extend(case_clashes(rel_folder, good))
+            problems.extend(folder_name_problems(Path(folder).relative_to(root).as_posix(), dirs, files))
             dirs[:] = [d for d in dirs if not name_fault(d)]
     return problems
 
