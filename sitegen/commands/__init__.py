@@ -28,7 +28,7 @@ class Day(click.DateTime):
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> datetime:
         if isinstance(value, str) and _PADDED_DAY.fullmatch(value):
             try:
-                return datetime(int(value[:4]), int(value[5:7]), int(value[8:]))
+                return datetime.fromisoformat(value)
             except ValueError as exc:
                 self.fail(f"{value!r} is no day of the calendar ({exc}); give a day as YYYY-MM-DD",
                           param, ctx)
