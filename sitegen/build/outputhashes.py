@@ -51,8 +51,8 @@ def input_hashes(found: Scan, loaded: Loaded, build_date: date) -> Hashed:
     made = InputHashes(frame, units, templates, lambda slug: date_signature(areas[slug].dated, build_date))
     fresh = _reused_or_made(found, ctx.outputs, made, units, build_date)
     fresh.update(_static_hashes(ctx, found))
-    carried = {} if loaded.selection.whole else {p: h for p, h in state.outputs.items() if p not in fresh}
-    return Hashed(units, frame, templates, {**carried, **fresh})
+    # (Those of a narrow build over the last build's, in their order: see units.changed_entries.)
+    return Hashed(units, frame, templates, fresh if loaded.selection.whole else {**state.outputs, **fresh})
 
 
 def _reused_or_made(found: Scan, outputs: list[Output], made: InputHashes, units: dict[Unit, str],

@@ -41,7 +41,7 @@ from ..fileio import atomic_write
 from ..outputfolder import BUILD_MARKER
 from .facts import SiteFacts, plain_area, plain_facts, typed_area, typed_facts
 from .hashing import Entries, Stamp
-from .units import Unit
+from .units import Unit, changed_entries
 
 STATE_FORMAT = 11
 STATE_FILE = "state.bin"
@@ -144,8 +144,7 @@ def _changes(since: BuildState, state: BuildState) -> Changes | None:
     for name, new in new_mappings.items():   # (the outputs first: a whole build changes most)
         old = old_mappings[name]
         # (One taken as it was read is unchanged: a build with nothing to do keeps all but the stamps.)
-        changed = {} if new is old else \
-            {key: value for key, value in new.items() if old.get(key, _MISSING) != value}
+        changed = {} if new is old else changed_entries(old, new)
         if len(new) != len(old) or not changed.keys() <= old.keys():
             return None
         changes[name] = {**earlier.get(name, {}), **changed}
@@ -153,9 +152,6 @@ def _changes(since: BuildState, state: BuildState) -> Changes | None:
         if share * DELTA_SHARE > total:
             return None
     return changes
-
-
-_MISSING = object()
 
 
 def _fields(state: BuildState, base: str) -> Iterator[Any]:   # (Any: marshal's stub's type is private)
