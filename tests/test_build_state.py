@@ -37,7 +37,7 @@ states = st.builds(
 
 
 listings = st.tuples(texts, texts, st.lists(texts, max_size=2).map(tuple))
-area_facts = st.builds(AreaFacts, texts, texts, st.tuples(st.lists(st.dates(), max_size=3).map(tuple), st.booleans()),
+area_facts = st.builds(AreaFacts, texts, texts, st.tuples(st.lists(st.dates().map(date.toordinal), max_size=3).map(tuple), st.booleans()),
                        st.lists(texts, max_size=2).map(tuple), st.lists(texts, max_size=2).map(tuple), hashes,
                        st.lists(st.tuples(texts, listings), max_size=2).map(tuple))
 neighbours = st.dictionaries(texts, st.lists(st.tuples(texts, texts), max_size=2).map(tuple), max_size=3)

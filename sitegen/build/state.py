@@ -39,11 +39,11 @@ from typing import IO, Any
 
 from ..fileio import atomic_write
 from ..outputfolder import BUILD_MARKER
-from .facts import SiteFacts, plain_area, plain_facts, typed_area, typed_facts
+from .facts import SiteFacts, plain_area, plain_facts, typed_areas, typed_facts
 from .hashing import Entries, Stamp
 from .units import Unit, changed_entries
 
-STATE_FORMAT = 11
+STATE_FORMAT = 12
 STATE_FILE = "state.bin"
 DELTA_FILE = "state.delta"
 STATE_HEADER = (f"sitegen build state {STATE_FORMAT} "   # and what wrote it: marshal's format is Python's
@@ -210,7 +210,7 @@ def read_state(state_dir: Path) -> BuildState:
                            folders, sources, units, outputs, frame, templates, facts)
         _, (code, out_dir, day, frame, templates, rest), plain = delta
         changes = {**plain, "sources": _typed(plain["sources"]), "units": _typed(plain["units"]),
-                   "areas": {slug: typed_area(facts) for slug, facts in plain["areas"].items()}}
+                   "areas": typed_areas(plain["areas"])}
         small = typed_facts(rest)
     except Exception:   # written by another sitegen (with other site facts, say)
         return BuildState()
