@@ -22,19 +22,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import babel
 from babel.dates import format_date
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from babel.support import Translations
 
 from .errors import Problem, SitegenError
 from .sitefiles import is_hidden
 
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
 # sitegen.sitelocale (a site's own words: 5 ms of imports, with Python's HTML parser) and Babel's
-# .po reader are imported where a .po file is read: a build of an English site without a
-# locale/ folder reads none, and says what is stray in locale/ (stray_files) without them.
+# catalogues, .po reader and .mo writer (5 ms more) are imported where a .po file is read: a build
+# of an English site without a locale/ folder reads none (its catalogue has no words: _no_words),
+# and says what is stray in locale/ (stray_files) without them.
 
 # (The theme's folder found here, not through sitegen.assets: that reads sitegen.config, which reads this.)
 LOCALE_DIR = Path(__file__).parent / "theme" / "locale"   # <ll>/LC_MESSAGES/messages.po, messages.pot
@@ -117,7 +120,7 @@ def active_catalogue() -> Translations:
 
 @lru_cache(maxsize=1)
 def _empty() -> Translations:
-    return _to_translations(Catalog(locale="en_GB", domain=DOMAIN))
+    return _no_words()
 
 
 def gettext(message: str) -> str:
@@ -252,6 +255,9 @@ def _stamp(path: Path | None) -> tuple[int, int] | None:
 @lru_cache(maxsize=32)
 def _catalogue(code: str, theme: Path, theme_stamp: object, site: Path | None, site_stamp: object,
                site_root: Path | None) -> Translations:
+    if not theme_stamp and not site_stamp:   # no file of words (English, unless locale/en.po)
+        return _no_words()
+    from babel.messages.catalog import Catalog
     merged = _read(theme, theme) if theme_stamp else Catalog(locale=_locale(code), domain=DOMAIN)
     if site is not None and site_stamp and site_root is not None:
         from . import sitelocale
@@ -283,10 +289,18 @@ def _read(path: Path, shown: Path) -> Catalog:
 
 
 def _to_translations(merged: Catalog) -> Translations:
+    from babel.messages.mofile import write_mo
     buffer = io.BytesIO()
     write_mo(buffer, merged, use_fuzzy=False)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
+
+
+def _no_words() -> Translations:
+    """A catalogue without messages: each message is its own English id (the theme's English),
+    as from a catalogue written without messages (_to_translations), but made without Babel's
+    catalogue and .mo writer.  test_A_no_words compares the two over many messages."""
+    return Translations(domain=DOMAIN)
 
 
 VOWELS = frozenset("aeiouáéíóúàèìòùâêîôûäëïöü")

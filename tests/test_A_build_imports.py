@@ -4,7 +4,7 @@ need is imported where it is needed, and these tests fail if one comes back at t
 
 A one-area edit of a site with plain names, no feeds, no postcode files and no locale/
 imports neither python-slugify, nor sitegen.sitelocale and Python's HTML parser, nor Babel's
-.po reader, nor csv, nor the feed views and the feed cache's reader; a build with nothing to do imports none of the
+catalogues, .po reader and .mo writer, nor csv, nor the feed views and the feed cache's reader; a build with nothing to do imports none of the
 generator, nor difflib or zoneinfo (it is given its build date), nor _strptime (commands.Day
 reads that date)."""
 from __future__ import annotations
@@ -29,7 +29,8 @@ main(sys.argv[1:], standalone_mode=False)
 print(json.dumps([name for name in watched if name in sys.modules]))
 """
 
-NARROW_EDIT_NEEDS_NOT = ["slugify", "sitegen.sitelocale", "html.parser", "babel.messages.pofile", "csv",
+NARROW_EDIT_NEEDS_NOT = ["slugify", "sitegen.sitelocale", "html.parser", "babel.messages.pofile",
+                         "babel.messages.catalog", "babel.messages.mofile", "csv",
                          "sitegen.feeds.view", "sitegen.feeds.cache", "sitegen.feeds.sanitise"]
 NOTHING_TO_DO_NEEDS_NOT = ["zoneinfo", "difflib", "_strptime", "jinja2", "yaml", "babel", "sitegen.model", "sitegen.config"]
 # Only a build of the whole site imports the whole site's checks: the edit's build was narrow.
