@@ -32,7 +32,7 @@ from .. import __version__
 from ..configenv import config_environment
 from ..postcodetext import DISTRICT
 from .hashing import Hasher
-from .units import Unit, digest
+from .units import Unit, digest, units_of
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 THEME_DIR = PACKAGE_DIR / "theme"
@@ -69,6 +69,14 @@ def translations_unit(unit: Unit) -> Unit:
     other languages read besides its originals (one unit for all of them: an edit in one
     language renders the others' pages too, to the same bytes, which are then left alone)."""
     return Unit(f"{unit.kind}-translations", unit.name)
+
+
+def area_units(slugs: list[str]) -> tuple[list[Unit], list[Unit], list[Unit]]:
+    """The area_unit, area_text_unit and translations_unit(area_unit) of each of SLUGS, made
+    in bulk (units_of), of the kinds those give."""
+    sample = area_unit("")
+    kinds = sample.kind, area_text_unit("").kind, translations_unit(sample).kind
+    return units_of(kinds[0], slugs), units_of(kinds[1], slugs), units_of(kinds[2], slugs)
 
 
 # name.<tag>.md / name.<tag>.yaml: a translation (content/translations.py), for the units above.
@@ -159,18 +167,17 @@ def _folder_units(folder: Path, hasher: Hasher,
     the site or a bad name in it is noticed and the whole build reports it."""
     units: dict[Unit, str] = {}
     parts: dict[Unit, str] = {}
-    for entry in _entries(folder):
+    entries = _entries(folder)
+    for entry, unit, text_unit, translated_unit in zip(entries, *area_units([e.name for e in entries]),
+                                                       strict=True):
         if entry.name.startswith("."):
             _walk_hidden(entry, hasher)
             continue
-        unit = area_unit(entry.name)
-        text_unit, translated_unit = area_text_unit(entry.name), translations_unit(unit)
         # The common case: a stat a file, no hashing.
-        if entry.is_dir(follow_symlinks=False) and unit in last and text_unit in last \
-                and translated_unit in last and hasher.unchanged_tree(entry.path):
-            units[unit] = last[unit]
-            parts[text_unit] = last[text_unit]
-            parts[translated_unit] = last[translated_unit]
+        was, was_text, was_translated = last.get(unit), last.get(text_unit), last.get(translated_unit)
+        if was is not None and was_text is not None and was_translated is not None \
+                and entry.is_dir(follow_symlinks=False) and hasher.unchanged_tree(entry.path):
+            units[unit], parts[text_unit], parts[translated_unit] = was, was_text, was_translated
             continue
         if entry.is_symlink() and (target := hasher.link_out(entry.path)):
             found = [digest("link", target)]

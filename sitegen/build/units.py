@@ -10,8 +10,8 @@ is an error, never an empty hash.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from itertools import compress
+from collections.abc import Iterable, Mapping
+from itertools import compress, repeat
 from operator import ne
 from typing import Any, NamedTuple, TypeVar
 
@@ -30,6 +30,13 @@ class Unit(NamedTuple):
 
 
 UnitHashes = Mapping[Unit, str]
+
+
+def units_of(kind: str, names: Iterable[str]) -> list[Unit]:
+    """Unit(KIND, name) for each of NAMES, made in C (tuple.__new__ over a map): a third of
+    the time of calling Unit, whose named tuple's constructor is Python, for the thousands
+    of units a scan makes of an area folder each."""
+    return list(map(tuple.__new__, repeat(Unit), zip(repeat(kind), names)))
 
 
 class UnknownUnit(LookupError):

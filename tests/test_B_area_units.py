@@ -1,0 +1,23 @@
+"""The units a scan makes of the area folders in bulk (sources.area_units, units.units_of)
+are those the one-at-a-time constructors give, as Units."""
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from sitegen.build.sources import area_text_unit, area_unit, area_units, translations_unit
+from sitegen.build.units import Unit, units_of
+
+
+@given(slugs=st.lists(st.text(max_size=12), max_size=8))
+def test_area_units_are_those_of_each_slug(slugs):
+    made = area_units(slugs)
+    expected = ([area_unit(s) for s in slugs], [area_text_unit(s) for s in slugs],
+                [translations_unit(area_unit(s)) for s in slugs])
+    assert made == expected
+    assert all(type(unit) is Unit for units in made for unit in units)
+
+
+def test_units_of_a_kind():
+    assert units_of("feeds", ["a", "b"]) == [Unit("feeds", "a"), Unit("feeds", "b")]
+    assert str(units_of("feeds", ["a"])[0]) == "feeds:a"
