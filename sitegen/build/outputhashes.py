@@ -91,7 +91,7 @@ def changes(found: Scan, loaded: Loaded, wanted: dict[str, str], out_dir: Path) 
     kept = {p: h for p, h in old.items() if p not in gone} if gone else old
     return Changes(render=[o for o in ctx.outputs if kept.get(o.path) != wanted[o.path]],
                    copy={p for p in statics if kept.get(p) != wanted[p]},
-                   delete=set(kept) - set(wanted))
+                   delete={p for p in kept if p not in wanted})   # (a look-up each, not two sets of all)
 
 
 def needs_whole_tree(found: Scan) -> bool:
