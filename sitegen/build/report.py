@@ -11,12 +11,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """What a build reads afresh: AREAS (slugs) alone, the rest as the last
-    build left it; or, when AREAS is None, the whole site."""
+    build left it; or, when AREAS is None, the whole site.  (This and BuildResult
+    are named tuples: every build imports them, and a frozen dataclass takes
+    five times as long to define, half a millisecond.)"""
 
     areas: frozenset[str] | None = None
 
@@ -32,8 +34,7 @@ class Selection:
 WHOLE = Selection()
 
 
-@dataclass(frozen=True)
-class BuildResult:
+class BuildResult(NamedTuple):
     """What a build made: PAGES (HTML pages in the site), FILES (in the site),
     RENDERED (outputs rendered this time, whether or not their bytes changed), in OUT_DIR."""
 
