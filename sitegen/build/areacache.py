@@ -69,18 +69,20 @@ class AreaStore:
         holding an area loaded afresh, or one that came or went, are read and
         written: a build that edited one ward touches one small file."""
         now = set(slugs)
-        by_shard: dict[int, list[str]] = {}
-        for slug in now:
-            by_shard.setdefault(shard_of(slug), []).append(slug)
+        fresh: dict[int, dict[str, Fresh]] = {}
+        for slug, entry in self.fresh.items():
+            if slug in now:
+                fresh.setdefault(shard_of(slug), {})[slug] = entry
         came_or_went = now ^ set(previous) if previous is not None else None
-        touched = {shard_of(slug) for slug in self.fresh} | (
+        touched = set(fresh) | (
             set(range(SHARDS)) if came_or_went is None else {shard_of(slug) for slug in came_or_went})
         for shard in sorted(touched):
+            # What it held of the areas there still, and those loaded afresh (an area that
+            # came, yet was not loaded, is not kept: as one the cache lost).  No area's
+            # shard is worked out but those loaded, came or went (2,000 CRCs at 2,000 wards).
             old = self._shard(shard) or {}
-            kept = {slug: self.fresh.get(slug) or old.get(slug) for slug in by_shard.get(shard, ())}
-            new = {slug: entry for slug, entry in kept.items() if entry is not None}
-            if self.shards.get(shard) is not None and old.keys() == new.keys() \
-                    and not any(slug in self.fresh for slug in new):
+            new = {**{slug: entry for slug, entry in old.items() if slug in now}, **fresh.get(shard, {})}
+            if self.shards.get(shard) is not None and old.keys() == new.keys() and shard not in fresh:
                 continue
             self._write(shard, new)
         (self.folder.parent / OLD_SINGLE_FILE).unlink(missing_ok=True)
