@@ -9,9 +9,9 @@ copied, not rendered: their hash is their content's.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from ..content.medianames import media_file
 from ..outputs.base import Output, RenderContext
@@ -25,10 +25,10 @@ from .units import Unit, changed_units, digest
 from .writeout import Changes, static_paths
 
 
-@dataclass
-class Hashed:
+class Hashed(NamedTuple):
     """Every unit's hash, the frame, the template hashes and the input hash of
-    every output of the site (build path -> hash)."""
+    every output of the site (build path -> hash).  (A named tuple: a dataclass
+    takes four times as long to define, on every build that imports this.)"""
 
     units: dict[Unit, str]
     frame: str
