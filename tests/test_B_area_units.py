@@ -5,8 +5,17 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sitegen.build.sources import area_text_unit, area_unit, area_units, translations_unit
-from sitegen.build.units import Unit, units_of
+from sitegen.build.hashing import Hasher
+from sitegen.build.sources import (
+    _named,
+    area_text_unit,
+    area_unit,
+    area_units,
+    feed_units,
+    feeds_unit,
+    translations_unit,
+)
+from sitegen.build.units import Unit, digest, units_of
 
 
 @given(slugs=st.lists(st.text(max_size=12), max_size=8))
@@ -21,3 +30,16 @@ def test_area_units_are_those_of_each_slug(slugs):
 def test_units_of_a_kind():
     assert units_of("feeds", ["a", "b"]) == [Unit("feeds", "a"), Unit("feeds", "b")]
     assert str(units_of("feeds", ["a"])[0]) == "feeds:a"
+
+
+@given(units=st.dictionaries(st.builds(Unit, st.sampled_from(["area", "page", "config"]), st.text(max_size=6)),
+                             st.text(max_size=6), max_size=8))
+def test_named_units_read_as_each_unit_written_out(units):
+    assert _named(units) == [f"{unit}={value}" for unit, value in units.items()]
+
+
+def test_feed_units_of_a_site_without_feeds_are_each_area_s(tmp_path):
+    feeds = {"abbey": (), "bank": ()}
+    made = feed_units(feeds, tmp_path, Hasher({}))
+    assert made == {feeds_unit("abbey"): digest(), feeds_unit("bank"): digest()}
+    assert all(type(unit) is Unit for unit in made)

@@ -125,14 +125,20 @@ def source_units(root: Path, hasher: Hasher, last: Mapping[Unit, str] | None = N
     pages, page_parts = _page_units(root / "content" / "pages", hasher)
     units.update(areas)
     units.update(pages)
-    units[AREAS] = digest(*(f"{u}={v}" for u, v in areas.items()))
-    units[PAGES] = digest(*(f"{u}={v}" for u, v in pages.items()))
+    units[AREAS] = digest(*_named(areas))
+    units[PAGES] = digest(*_named(pages))
     units.update(area_parts)
     units.update(page_parts)
     postcodes = _postcode_units(root, hasher)
     units.update(postcodes)
     units[POSTCODES] = hasher.tree(root / "content" / "postcodes")   # (the listing too: a new district)
     return units
+
+
+def _named(units: dict[Unit, str]) -> list[str]:
+    """'unit=hash' of each of UNITS (str(unit) written out: Unit.__str__ is Python, and
+    there are 2,000 areas at 2,000 wards)."""
+    return [f"{kind}:{name}={value}" if name else f"{kind}={value}" for (kind, name), value in units.items()]
 
 
 def _site_translations(root: Path, hasher: Hasher) -> list[str]:
@@ -252,8 +258,9 @@ def _govuk_templates() -> str:
 def feed_units(feeds: dict[str, tuple[str, ...]], cache_dir: Path, hasher: Hasher) -> dict[Unit, str]:
     """A feeds unit per area in FEEDS (slug -> the URLs of the feeds it shows):
     the hashes of their cached copies in CACHE_DIR."""
+    units = units_of(feeds_unit("").kind, feeds)   # (feeds_unit of each, in bulk)
     if not any(feeds.values()):   # (a site without feeds need not import the feed cache)
-        return dict.fromkeys(map(feeds_unit, feeds), digest())
+        return dict.fromkeys(units, digest())
     from ..feeds.cache import feed_file
-    return {feeds_unit(slug): digest(*(hasher.file(feed_file(cache_dir, url)) for url in urls))
-            for slug, urls in feeds.items()}
+    return {unit: digest(*(hasher.file(feed_file(cache_dir, url)) for url in urls))
+            for unit, urls in zip(units, feeds.values(), strict=True)}
