@@ -21,23 +21,23 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from gettext import NullTranslations
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import babel
-from babel.dates import format_date
-from babel.support import Translations
 
 from .errors import Problem, SitegenError
 from .sitefiles import is_hidden
 
 if TYPE_CHECKING:
+    import babel
     from babel.messages.catalog import Catalog
 
-# sitegen.sitelocale (a site's own words: 5 ms of imports, with Python's HTML parser) and Babel's
-# catalogues, .po reader and .mo writer (5 ms more) are imported where a .po file is read: a build
-# of an English site without a locale/ folder reads none (its catalogue has no words: _no_words),
-# and says what is stray in locale/ (stray_files) without them.
+# sitegen.sitelocale (a site's own words: 5 ms of imports, with Python's HTML parser) and Babel
+# (its catalogues, .po reader and .mo writer: 5 ms more; its locales and dates: 4 ms) are imported
+# where a .po file is read or a locale's data asked for: a build of an English site without a
+# locale/ folder reads none (its catalogue has no words: _no_words; its months are _MONTHS_WRITTEN),
+# and says what is stray in locale/ (stray_files) without them.  A catalogue is typed as what
+# every catalogue is, Python's gettext.NullTranslations (Babel's Translations is one).
 
 # (The theme's folder found here, not through sitegen.assets: that reads sitegen.config, which reads this.)
 LOCALE_DIR = Path(__file__).parent / "theme" / "locale"   # <ll>/LC_MESSAGES/messages.po, messages.pot
@@ -76,7 +76,7 @@ ENGLISH = Language("en-GB")
 @dataclass(frozen=True)
 class _Active:
     language: Language
-    translations: Translations
+    translations: NullTranslations
 
 
 _active: ContextVar[_Active | None] = ContextVar("sitegen_language", default=None)
@@ -84,12 +84,13 @@ _active: ContextVar[_Active | None] = ContextVar("sitegen_language", default=Non
 
 @lru_cache(maxsize=64)
 def _locale(code: str) -> babel.Locale:
-    return babel.Locale.parse(code.replace("-", "_"))
+    from babel import Locale
+    return Locale.parse(code.replace("-", "_"))
 
 
 @contextmanager
 def activate(language: Language, site_root: Path | None = None,
-             translations: Translations | None = None) -> Iterator[Language]:
+             translations: NullTranslations | None = None) -> Iterator[Language]:
     """Within the block, words, dates and `url` are in LANGUAGE, with the
     overrides of the site at SITE_ROOT (none when None).  Blocks nest; the
     enclosing language comes back when the block ends.
@@ -111,7 +112,7 @@ def active() -> Language:
     return current.language if current else ENGLISH
 
 
-def active_catalogue() -> Translations:
+def active_catalogue() -> NullTranslations:
     """The catalogue `gettext` reads now (the active language's; an empty one when none is).
     Never changed once read: a changed file is read into a new one (catalogue)."""
     current = _active.get()
@@ -119,7 +120,7 @@ def active_catalogue() -> Translations:
 
 
 @lru_cache(maxsize=1)
-def _empty() -> Translations:
+def _empty() -> NullTranslations:
     return _no_words()
 
 
@@ -162,7 +163,7 @@ def url(path: str) -> str:
 
 # Catalogues ---------------------------------------------------------------------------------
 
-def catalogue(code: str, site_root: Path | None = None) -> Translations:
+def catalogue(code: str, site_root: Path | None = None) -> NullTranslations:
     """The theme's catalogue for language CODE with the site's `locale/<ll>.po`
     merged over it.  Cached per process, and read again when either file changes.
 
@@ -254,7 +255,7 @@ def _stamp(path: Path | None) -> tuple[int, int] | None:
 
 @lru_cache(maxsize=32)
 def _catalogue(code: str, theme: Path, theme_stamp: object, site: Path | None, site_stamp: object,
-               site_root: Path | None) -> Translations:
+               site_root: Path | None) -> NullTranslations:
     if not theme_stamp and not site_stamp:   # no file of words (English, unless locale/en.po)
         return _no_words()
     from babel.messages.catalog import Catalog
@@ -288,19 +289,20 @@ def _read(path: Path, shown: Path) -> Catalog:
         raise SitegenError([Problem(str(shown), line, 0, what)]) from None
 
 
-def _to_translations(merged: Catalog) -> Translations:
+def _to_translations(merged: Catalog) -> NullTranslations:
     from babel.messages.mofile import write_mo
+    from babel.support import Translations
     buffer = io.BytesIO()
     write_mo(buffer, merged, use_fuzzy=False)
     buffer.seek(0)
     return Translations(buffer, domain=DOMAIN)
 
 
-def _no_words() -> Translations:
+def _no_words() -> NullTranslations:
     """A catalogue without messages: each message is its own English id (the theme's English),
-    as from a catalogue written without messages (_to_translations), but made without Babel's
-    catalogue and .mo writer.  test_A_no_words compares the two over many messages."""
-    return Translations(domain=DOMAIN)
+    as from a catalogue written without messages (_to_translations), but made without Babel.
+    test_A_no_words compares the two over many messages."""
+    return NullTranslations()
 
 
 VOWELS = frozenset("aeiouáéíóúàèìòùâêîôûäëïöü")
@@ -336,6 +338,7 @@ def _long_date(day: date, code: str) -> str:
 
 def long_date_by_babel(day: date, code: str) -> str:
     """DAY written 'd MMMM y' in the language CODE from Babel's CLDR data, so it never goes stale."""
+    from babel.dates import format_date
     return format_date(day, "d MMMM y", locale=_locale(code))
 
 

@@ -27,7 +27,7 @@ from .sitefiles import outside_target
 from .telhref import tel_href, tel_links
 
 if TYPE_CHECKING:
-    from babel.support import Translations
+    from gettext import NullTranslations
 
 GOVUK_TEMPLATES = Path(os.path.dirname(govuk_frontend_jinja.__file__)) / "templates"
 
@@ -163,7 +163,7 @@ def _gettext(eval_ctx: EvalContext, message: str, /, **variables: object) -> str
 # Each catalogue's messages without variables as _gettext gives them (Markup): a page shows a dozen,
 # the same on every page.  Keyed weakly on the catalogue object, which is never changed once read (a
 # changed .po file is read into a new one: i18n.catalogue), so an entry cannot outlive its words.
-_PLAIN_MESSAGES: WeakKeyDictionary[Translations, dict[str, str]] = WeakKeyDictionary()
+_PLAIN_MESSAGES: WeakKeyDictionary[NullTranslations, dict[str, str]] = WeakKeyDictionary()
 
 
 def _plain_message(eval_ctx: EvalContext, message: str) -> str:

@@ -1,6 +1,6 @@
 """A language without a file of words (English, the theme's own; any language with neither a theme
-catalogue nor a site's locale/<ll>.po) gets i18n._no_words(): made without Babel's catalogue and .mo
-writer, which an English build then never imports.  It must answer every lookup as the catalogue
+catalogue nor a site's locale/<ll>.po) gets i18n._no_words(): Python's gettext.NullTranslations, made
+without Babel, which an English build then never imports.  It must answer every lookup as the catalogue
 written without messages (_to_translations of an empty Catalog, as built before) does, in the
 languages whose plural rules differ.  (One lookup differs, and nothing asks it: gettext('') gives a
 written catalogue's header, as gettext does.)"""
@@ -38,7 +38,8 @@ def test_no_words_answers_as_a_catalogue_written_without_messages(code, context,
 
 
 def test_english_without_locale_has_no_words_and_welsh_has_the_themes(tmp_path: Path):
-    assert catalogue("en-GB", tmp_path)._catalog == {}
+    english = catalogue("en-GB", tmp_path)
+    assert not getattr(english, "_catalog", {}) and english.gettext("Town or city") == "Town or city"
     assert catalogue("cy", tmp_path).gettext("Town or city") == "Tref neu ddinas"
 
 

@@ -30,8 +30,6 @@ from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from babel import Locale, UnknownLocaleError, localedata
-
 from ..errors import WARNING, Problem, Problems, did_you_mean
 from ..model import original_path, split_name, translation_path
 from .schema import Field, Kind, ListOf, Record, Where, given
@@ -44,6 +42,7 @@ if TYPE_CHECKING:
 def known_language(code: str) -> bool:
     """Whether Babel has locale data for CODE ('cy', 'en-GB'): a name like 'story.fr.md'
     is then taken to be meant as a translation."""
+    from babel import localedata  # (here: Babel's 4 ms of imports for a file named so)
     return localedata.exists(code.replace("-", "_")) or localedata.exists(code.split("-")[0].lower())
 
 
@@ -633,6 +632,7 @@ def _priority(area: Area, place: int) -> str:
 
 def language_name(code: str) -> str:
     """CODE's name in English for messages ('Welsh (cy)'), or CODE alone if Babel does not know it."""
+    from babel import Locale, UnknownLocaleError
     try:
         return f"{Locale.parse(code, sep='-').get_display_name('en')} ({code})"
     except (UnknownLocaleError, ValueError):

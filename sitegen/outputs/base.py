@@ -18,8 +18,9 @@ from ..i18n import catalogue
 from ..model import Site
 
 if TYPE_CHECKING:
+    from gettext import NullTranslations
+
     import jinja2
-    from babel.support import Translations
 
     from ..build.eventledger import Published
     from ..i18n import Language
@@ -76,7 +77,7 @@ class RenderContext:
         return next((lang for lang in languages if lang.code == self.lang), languages[0])
 
     @cached_property
-    def translations(self) -> Translations:
+    def translations(self) -> NullTranslations:
         """The theme's words in this context's language, with the site's locale/<ll>.po over them
         (i18n.catalogue): read once per context, so once a build, not once a page; the next build
         (`sitegen serve`'s too) makes a new context and sees a changed file."""

@@ -6,7 +6,6 @@ from functools import lru_cache, partial
 from typing import TYPE_CHECKING, NamedTuple
 
 import jinja2
-from babel import Locale
 from markupsafe import Markup
 
 from ..build.sources import area_unit, feeds_unit, page_unit
@@ -307,6 +306,7 @@ def page_marking(ctx: RenderContext) -> Callable[..., str] | None:
 def own_name(code: str) -> str:
     """The language of the tag CODE named in itself, as a language switcher shows it:
     'Cymraeg' for 'cy', 'English' for 'en-GB' (Babel's names, the first letter a capital)."""
+    from babel import Locale  # (here: a page of a one-language site names no language)
     language = Locale.parse(code, sep="-").language
     name = Locale(language).get_display_name(language) or code
     return name[:1].upper() + name[1:]
@@ -316,6 +316,7 @@ def _name_in(code: str, language: str) -> str:
     """The language of the tag CODE as written in LANGUAGE ('Saesneg' for 'en' in 'cy'); '' for ''."""
     if not code:
         return ""
+    from babel import Locale
     asked = Locale.parse(code, sep="-").language
     return Locale.parse(language, sep="-").languages.get(asked, code)
 
