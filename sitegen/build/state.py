@@ -26,7 +26,6 @@ bytes, not the whole file's.
 """
 from __future__ import annotations
 
-import json
 import marshal
 import os
 import sys
@@ -291,14 +290,21 @@ def _typed(units: dict[Unit, str]) -> dict[Unit, str]:
 
 def mark_moving(state_dir: Path, paths: set[str]) -> None:
     """Record that PATHS are about to be replaced or deleted in the output."""
+    # (Imported here and in _moving: a build with nothing to do, and no mark, needs no json.)
+    import json
     atomic_write(state_dir / MOVING_FILE, json.dumps(sorted(paths)), cache=True)
 
 
 def _moving(state_dir: Path) -> set[str] | None:
     """The paths marked as moving (none if no mark), or None if the mark is unreadable."""
     try:
-        return set(json.loads((state_dir / MOVING_FILE).read_text(encoding="utf-8")))
+        text = (state_dir / MOVING_FILE).read_text(encoding="utf-8")
     except FileNotFoundError:
         return set()
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError):
+        return None
+    import json
+    try:
+        return set(json.loads(text))
+    except (ValueError, TypeError):
         return None
