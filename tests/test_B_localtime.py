@@ -31,5 +31,6 @@ _OFFSETS = st.sampled_from([None, None, timedelta(0), timedelta(hours=1), timede
 @example(naive=datetime(2026, 3, 29, 1, 30), offset=None)
 @example(naive=datetime(2026, 10, 25, 1, 30), offset=None)
 @example(naive=datetime(2027, 1, 1, 19, 0), offset=None)
-def test_resolve_answers_as_theresolve_by_readings(naive, offset):
+@example(naive=datetime(2026, 3, 29, 1, 0, fold=1), offset=None)   # in the gap, given as its later reading
+def test_resolve_answers_as_resolve_by_readings(naive, offset):
     assert _shown(resolve(naive, offset)) == _shown(resolve_by_readings(naive, offset))

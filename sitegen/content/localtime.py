@@ -112,7 +112,7 @@ def resolve(naive: datetime, offset: timedelta | None) -> datetime | str:
     choosing between the two readings of a fold time; or, if there is no such
     time, the message saying why and what to write instead."""
     local = naive.replace(tzinfo=LONDON)
-    if offset is None and local.utcoffset() == local.replace(fold=1).utcoffset():
+    if offset is None and local.replace(fold=0).utcoffset() == local.replace(fold=1).utcoffset():
         # One offset whichever the fold: neither in the gap nor in the fold (PEP 495 gives the
         # times of both two offsets), so the time is as written, as resolve_by_readings finds it.
         return local
