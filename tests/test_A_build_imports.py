@@ -3,7 +3,7 @@ imports are a good part of a small build's time, so a module only some sites or 
 need is imported where it is needed, and these tests fail if one comes back at the top.
 
 A one-area edit of a site with plain names, no feeds, no postcode files and no locale/
-imports neither python-slugify, nor sitegen.sitelocale and Python's HTML parser, nor Babel
+imports neither PyYAML (the texts it reads again are in the parse memos: yamlmemo), nor python-slugify, nor sitegen.sitelocale and Python's HTML parser, nor Babel
 (its catalogues, .po reader and .mo writer, its locales and dates), nor csv, nor the feed views and the feed cache's reader; a build with nothing to do imports none of the
 generator, nor difflib or zoneinfo (it is given its build date), nor _strptime (commands.Day
 reads that date)."""
@@ -29,7 +29,7 @@ main(sys.argv[1:], standalone_mode=False)
 print(json.dumps([name for name in watched if name in sys.modules]))
 """
 
-NARROW_EDIT_NEEDS_NOT = ["slugify", "sitegen.sitelocale", "html.parser", "babel", "babel.messages.pofile",
+NARROW_EDIT_NEEDS_NOT = ["yaml", "sitegen.content.yamlloader", "slugify", "sitegen.sitelocale", "html.parser", "babel", "babel.messages.pofile",
                          "babel.messages.catalog", "babel.messages.mofile", "csv",
                          "sitegen.feeds.view", "sitegen.feeds.cache", "sitegen.feeds.sanitise"]
 NOTHING_TO_DO_NEEDS_NOT = ["zoneinfo", "difflib", "_strptime", "jinja2", "yaml", "babel", "sitegen.model", "sitegen.config"]

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sitegen.content.yamlsource import LocatedDict, LocatedList, _flat_mapping, _parse_fully, parse_yaml
+from sitegen.content.yamlloader import parse_fully as _parse_fully
+from sitegen.content.yamlsource import LocatedDict, LocatedList, _flat_mapping, parse_yaml
 from sitegen.errors import SitegenError
 
 

@@ -9,8 +9,9 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sitegen.content import yamlsource
-from sitegen.content.yamlsource import _first_shape_fault, _LocatingLoader, _shape_fine, parse_yaml
+from sitegen.content import yamlloader
+from sitegen.content.yamlloader import _first_shape_fault, _LocatingLoader, _shape_fine
+from sitegen.content.yamlsource import parse_yaml
 from sitegen.errors import SitegenError
 
 _SCALARS = st.text(alphabet="0123456789.-+_eExoOyYnNtTfFlu~=<:! ", max_size=8)
@@ -52,7 +53,7 @@ def test_mappings_read_the_same_without_flattening_where_nothing_is_to_flatten(p
     text = head + "".join(f"{key}: {value}\n" for key, value in pairs)
     fast = _reading(text)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(yamlsource, "_may_flatten", lambda text: True)
+        patch.setattr(yamlloader, "_may_flatten", lambda text: True)
         assert fast == _reading(text)
 
 
@@ -74,8 +75,8 @@ def test_the_shape_is_fine_exactly_when_the_walk_finds_no_fault(anchors, depth, 
     finally:
         loader.dispose()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(yamlsource, "MAX_DEPTH", depth)
-        patch.setattr(yamlsource, "MAX_NODES", nodes)
+        patch.setattr(yamlloader, "MAX_DEPTH", depth)
+        patch.setattr(yamlloader, "MAX_NODES", nodes)
         assert _shape_fine(root) == (_first_shape_fault(root) is None)
 
 
@@ -95,5 +96,5 @@ def test_text_keys_and_values_read_at_once_as_constructed(pairs):
     text = "".join(lines)
     quick = _reading(text)
     with pytest.MonkeyPatch.context() as patch:   # every string checked: each goes through PyYAML's constructors
-        patch.setattr(yamlsource, "has_forbidden", lambda text: True)
+        patch.setattr(yamlloader, "has_forbidden", lambda text: True)
         assert quick == _reading(text)

@@ -57,6 +57,12 @@ class AreaStore:
         unit, load = (self._shard(shard_of(slug)) or {}).get(slug, ("", None))
         return load if load is not None and unit == self.units.get(area_unit(slug)) else None
 
+    def parsed(self, slug: str) -> dict[bytes, bytes]:
+        """The parse memo of SLUG's last load (sitegen.content.yamlmemo), its files changed
+        since or not: a memo is keyed by the texts themselves ({} if SLUG has none)."""
+        _, load = (self._shard(shard_of(slug)) or {}).get(slug, ("", None))
+        return load.parsed if load is not None else {}
+
     def put(self, load: AreaLoad, data: bytes | None = None) -> None:
         """Remember LOAD, loaded afresh in this build (DATA: LOAD pickled, when it already is)."""
         kept = load if data is None else PickledAs(data)   # (written as DATA, read back as LOAD)

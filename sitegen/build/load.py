@@ -23,6 +23,7 @@ from ..content.arealoader import AreaLoad, load_area_folder
 from ..content.areas import AREAS_DIR
 from ..content.context import LoadContext, load_context, loading_shape
 from ..content.markup import MarkdownRenderer
+from ..content.yamlmemo import remembering
 from ..feeds.checks import area_feed_problems
 from ..links import link_problems
 from ..maps import boundary_digest
@@ -35,6 +36,7 @@ from .areacache import AreaStore
 from .facts import SiteFacts, area_facts, feed_urls
 from .report import Selection
 from .select import Scan
+from .sitememo import keep_site_memo, read_site_memo
 from .sources import feed_units
 from .state import BuildState
 from .units import Unit
@@ -58,7 +60,7 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
          jobs: int) -> Loaded | None:
     """Load and check SELECTION of the site at ROOT; raise SitegenError with every
     problem (whole site), or None if a narrow selection reaches other pages."""
-    config = load_config(root)
+    config = _load_config(root, state_dir, found)
     cache = AreaStore(state_dir, found.code, found.sources, loading_shape(config), read=not found.state.empty)
     env = make_environment(root, state_dir / TEMPLATE_CACHE)
     if selection.areas is None:
@@ -95,6 +97,15 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
     return Loaded(selection, ctx, facts, feeds, cache)
 
 
+def _load_config(root: Path, state_dir: Path, found: Scan) -> SiteConfig:
+    """The settings of the site at ROOT, parsed afresh only where their files changed."""
+    memo = read_site_memo(state_dir, found.code, read=not found.state.empty)
+    with remembering(memo):
+        config = load_config(root)
+    keep_site_memo(state_dir, found.code, memo)
+    return config
+
+
 def _whole_facts(site: Site, outputs: list[Output], frame: dict[str, str],
                  assets: dict[str, Asset]) -> SiteFacts:
     """The facts of the whole SITE, whose outputs are OUTPUTS and whose assets ASSETS."""
@@ -122,7 +133,7 @@ def _load_areas(ctx: LoadContext, cache: AreaStore, slugs: frozenset[str]) -> di
     for slug in sorted(slugs):
         load = cache.get(slug)
         if load is None:
-            load = load_area_folder(ctx, ctx.root / AREAS_DIR / slug)
+            load = load_area_folder(ctx, ctx.root / AREAS_DIR / slug, cache.parsed(slug))
             cache.put(load)
         loads[slug] = load
     return loads

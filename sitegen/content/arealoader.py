@@ -14,18 +14,21 @@ from ..parallel import Pickled, parallel_map
 from ..sitefiles import name_fault
 from .areas import AREAS_DIR, load_area
 from .context import LoadContext
+from .yamlmemo import ParseMemo, remembering
 
 
 @dataclass(slots=True)
 class AreaLoad(Compact):
     """What loading one area folder gave: the area (None if unusable), its
-    Markdown links, and its problems."""
+    Markdown links, and its problems; and the parse memo of its YAML, for the
+    next time the folder is loaded (sitegen.content.yamlmemo)."""
 
     slug: str
     area: Area | None
     links: list[Link] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     translation_files: list[str] = field(default_factory=list)   # site paths of its translations
+    parsed: dict[bytes, bytes] = field(default_factory=dict)     # ParseMemo.used
 
 
 class AreaCache(Protocol):
@@ -36,6 +39,9 @@ class AreaCache(Protocol):
 
     def put(self, load: AreaLoad, data: bytes | None = None) -> None:
         """Remember LOAD for the next build (DATA: LOAD pickled, when it already is)."""
+
+    def parsed(self, slug: str) -> dict[bytes, bytes]:
+        """The parse memo of SLUG's last load, changed files or not ({} if none)."""
 
 
 def area_folders(root: Path) -> list[Path]:
@@ -50,11 +56,13 @@ def area_folders(root: Path) -> list[Path]:
     return [base / name for name in names]
 
 
-def load_area_folder(ctx: LoadContext, folder: Path) -> AreaLoad:
-    """Load one folder with its own problem and link lists."""
+def load_area_folder(ctx: LoadContext, folder: Path, parsed: dict[bytes, bytes] | None = None) -> AreaLoad:
+    """Load one folder with its own problem and link lists; PARSED: the parse memo of its
+    last load (AreaCache.parsed), whose texts are not parsed again."""
     own = LoadContext(root=ctx.root, host=ctx.host, renderer=ctx.renderer, languages=ctx.languages)
-    area = load_area(own, folder)
-    return AreaLoad(folder.name, area, own.links, list(own.problems), own.translation_files)
+    with remembering(ParseMemo(parsed)) as memo:
+        area = load_area(own, folder)
+    return AreaLoad(folder.name, area, own.links, list(own.problems), own.translation_files, memo.used)
 
 
 def load_all_areas(ctx: LoadContext, cache: AreaCache | None = None, jobs: int = 1,
@@ -84,7 +92,8 @@ def _load_folders(ctx: LoadContext, folders: list[Path], cache: AreaCache | None
         loads = parallel_map(lambda f: load_area_folder(ctx, f), folders, jobs, meanwhile=meanwhile)
         return {load.slug: load for load in loads}
     fresh = {}
-    for made in parallel_map(lambda f: Pickled(load_area_folder(ctx, f)), folders, jobs, meanwhile=meanwhile):
+    for made in parallel_map(lambda f: Pickled(load_area_folder(ctx, f, cache.parsed(f.name))), folders, jobs,
+                             meanwhile=meanwhile):
         cache.put(made.value, made.data)
         fresh[made.value.slug] = made.value
     return fresh

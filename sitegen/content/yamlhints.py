@@ -8,8 +8,10 @@ closed, `key:value` without a space).  `syntax_message` turns one into the other
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-import yaml
+if TYPE_CHECKING:
+    import yaml
 
 PREFIX = "YAML syntax: "
 # `key:value` with no space after the colon (but not a URL's `https://`).
