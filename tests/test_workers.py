@@ -116,10 +116,10 @@ parent = os.getpid()
 stage, target = sys.argv[1:3]
 
 def dying(original, at):
-    def wrapper(ctx, thing):
+    def wrapper(ctx, thing, *rest):
         if os.getpid() != parent and at(thing) == target:
             os.kill(os.getpid(), signal.SIGKILL)
-        return original(ctx, thing)
+        return original(ctx, thing, *rest)
     return wrapper
 
 if stage == "render":
