@@ -11,7 +11,8 @@ from tempfile import TemporaryDirectory
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sitegen.build.areacache import SHARDS, AreaStore, shard_of
+from sitegen.build.areacache import SHARD_KIND, SHARDS, AreaStore, shard_of
+from sitegen.build.crcfile import checked_body
 from sitegen.build.sources import area_unit
 
 SLUGS = [f"ward-{n}" for n in range(40)]
@@ -22,7 +23,7 @@ def _shards(folder: Path) -> dict[int, dict[str, tuple[str, object]]]:
     for shard in range(SHARDS):
         path = folder / "areas" / f"{shard:02d}.pickle"
         if path.exists():
-            found[shard] = pickle.loads(path.read_bytes())[1]
+            found[shard] = pickle.loads(checked_body(SHARD_KIND, path.read_bytes()))[1]
     return found
 
 

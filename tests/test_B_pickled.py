@@ -7,7 +7,8 @@ import pickle
 from datetime import date
 from pathlib import Path
 
-from sitegen.build.areacache import AreaStore, shard_of
+from sitegen.build.areacache import SHARD_KIND, AreaStore, shard_of
+from sitegen.build.crcfile import checked_body
 from sitegen.build.sources import area_unit
 from sitegen.content.arealoader import AreaLoad
 from sitegen.model import Area, Link, NewsItem
@@ -63,8 +64,8 @@ def test_a_shard_written_from_pickles_reads_as_one_written_from_the_areas(tmp_pa
         store.save(["abbey", "bank"], None)
     for slug in ("abbey", "bank"):
         path = f"areas/{shard_of(slug):02d}.pickle"
-        assert pickle.loads((tmp_path / "pickles" / path).read_bytes()) == \
-            pickle.loads((tmp_path / "objects" / path).read_bytes())
+        assert pickle.loads(checked_body(SHARD_KIND, (tmp_path / "pickles" / path).read_bytes())) == \
+            pickle.loads(checked_body(SHARD_KIND, (tmp_path / "objects" / path).read_bytes()))
 
 
 def test_damaged_bytes_of_one_area_read_it_afresh(tmp_path: Path):

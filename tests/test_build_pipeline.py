@@ -140,27 +140,33 @@ def clean_tree(site: Path, tmp_path: Path, day: date = date(2026, 11, 28)) -> di
     return tree(tmp_path / "clean")
 
 
-@settings(max_examples=12, deadline=None)
-@given(which=st.sampled_from(["state.bin", "areas", "events/shards"]), seed=st.integers(0, 2**32 - 1),
-       flips=st.integers(1, 6))
+@settings(max_examples=16, deadline=None)
+@given(which=st.sampled_from(["state.bin", "areas", "events/shards", "site-parses.pickle"]),
+       seed=st.integers(0, 2**32 - 1), flips=st.integers(1, 6))
 def test_a_damaged_cache_file_is_a_cache_miss_never_a_crash(tmp_path_factory, which, seed, flips):
-    """Bytes flipped anywhere in the build state, an area cache shard or an event
-    ledger shard: the next build reads it as lost (exit 0, the same site)."""
+    """Bytes flipped anywhere in the build state, the area cache's shard of the ward then edited
+    (with the parse memo of its files), an event ledger shard or the site's parse memo: the next
+    build, of a story's edit, reads it as lost (exit 0, the same site as a clean build's)."""
     import random
     import shutil
+
+    from sitegen.build.areacache import shard_of
     tmp = tmp_path_factory.mktemp("damaged")
     site = tmp / "site"
     shutil.copytree(PACKAGE.parent / "tests/sites/minimal", site, ignore=shutil.ignore_patterns("expected", ".cache"))
     state = tmp / "state"
     build(site, tmp / "out", date(2026, 11, 28), state_dir=state)
-    files = [state / which] if which == "state.bin" else sorted((site / ".cache/build" / which).glob("*.json")) \
-        if which == "events/shards" else sorted((state / which).glob("*.pickle"))
+    files = {"state.bin": [state / which], "site-parses.pickle": [state / which],
+             "areas": [state / f"areas/{shard_of('north-ward'):02d}.pickle"],
+             "events/shards": sorted((site / ".cache/build" / which).glob("*.json"))}[which]
     rng = random.Random(seed)
     target = rng.choice(files)
     data = bytearray(target.read_bytes())
     for _ in range(flips):
         data[rng.randrange(len(data))] = rng.randrange(256)
     target.write_bytes(bytes(data))
+    story = site / "content/areas/north-ward/news/speed-checks.md"
+    story.write_text(story.read_text() + "\nOne more sentence.\n")
     build(site, tmp / "out", date(2026, 11, 28), state_dir=state)
     assert tree(tmp / "out") == clean_tree(site, tmp)
 

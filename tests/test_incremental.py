@@ -16,7 +16,8 @@ import pytest
 from conftest import run_cli
 from sitegen.build import Reporter, Selection
 from sitegen.build import build as build_site
-from sitegen.build.areacache import shard_of
+from sitegen.build.areacache import SHARD_KIND, shard_of
+from sitegen.build.crcfile import checked_body, with_crc
 from sitegen.build.state import load_state
 
 AREA = "content/areas/north-ward"
@@ -454,10 +455,10 @@ def test_an_area_cache_made_by_other_code_is_not_used(make_site, tmp_path, chang
     site = make_site("minimal")
     build(site, tmp_path / "out", tmp_path / "state", "2026-11-28")
     for shard in (tmp_path / "state/areas").glob("*.pickle"):
-        code, entries = pickle.loads(shard.read_bytes())
+        code, entries = pickle.loads(checked_body(SHARD_KIND, shard.read_bytes()))
         wrong = {slug: (unit, dataclasses.replace(load, area=dataclasses.replace(load.area, name="Wrong Name")))
                  for slug, (unit, load) in entries.items()}
-        shard.write_bytes(pickle.dumps(("other code", wrong)))
+        shard.write_bytes(with_crc(SHARD_KIND, pickle.dumps(("other code", wrong))))
     day = "2026-11-28"
     if change == "edit":
         edit_summary(site, random.Random(4))
@@ -466,7 +467,7 @@ def test_an_area_cache_made_by_other_code_is_not_used(make_site, tmp_path, chang
     build(site, tmp_path / "out", tmp_path / "state", day)
     assert_same_as_clean(site, tmp_path, day)
     shard = tmp_path / f"state/areas/{shard_of('north-ward'):02d}.pickle"
-    assert pickle.loads(shard.read_bytes())[0] != "other code"
+    assert pickle.loads(checked_body(SHARD_KIND, shard.read_bytes()))[0] != "other code"
 
 
 NEWS = f"{AREA}/news/speed-checks.md"

@@ -3,11 +3,12 @@
 reads it without one: the same values, types, positions, text as written and problems.  Only
 texts that parse without a problem are kept; a document changed by whoever read it is kept
 as it was parsed; the memos an area's load and the site's settings keep between builds are
-what the next load or build reads, and nothing else."""
+what the next load or build reads, and nothing else; a memo damaged on disk is none."""
 from __future__ import annotations
 
 import os
 import pickle
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sitegen.build.areacache import AreaStore
+from sitegen.build.crcfile import DamagedFile, checked_body, with_crc
 from sitegen.build.sitememo import SITE_MEMO_FILE, keep_site_memo, read_site_memo
 from sitegen.content.arealoader import load_area_folder
 from sitegen.content.context import LoadContext
@@ -154,3 +156,54 @@ def test_the_site_memo_is_read_by_the_same_code_and_written_when_it_changed(tmp_
 
     kept.write_bytes(kept.read_bytes()[:-3])
     assert read_site_memo(tmp_path, "code").known == {}
+
+
+def test_an_entry_that_does_not_load_is_parsed_again():
+    text = "team:\n  - name: A\n"
+    with remembering(ParseMemo()) as first:
+        parse_yaml(text, "area.yaml")
+    damaged = {key: entry[:-4] for key, entry in first.used.items()}
+    with remembering(ParseMemo(damaged)) as second:
+        again = parse_yaml(text, "area.yaml")
+    assert _reading(lambda *a: again, text, 1) == _reading(parse_yaml, text, 1)
+    assert second.used == first.used
+
+
+@settings(max_examples=200, deadline=None)
+@given(body=st.binary(max_size=200), at=st.integers(0, 10_000), to=st.integers(0, 255))
+def test_a_file_with_its_crc_reads_back_and_any_changed_byte_makes_it_none(body, at, to):
+    data = with_crc(b"sitegen test", body)
+    assert checked_body(b"sitegen test", data) == body
+    with pytest.raises(DamagedFile):
+        checked_body(b"sitegen other", data)
+    changed = bytearray(data)
+    changed[at % len(changed)] = to
+    if bytes(changed) != data:
+        with pytest.raises(DamagedFile):
+            checked_body(b"sitegen test", bytes(changed))
+
+
+@pytest.mark.parametrize(("kept", "written", "changed"), [
+    ("areas", "Town hall", "Gown hall"),        # a word of area.yaml's memo entry, in the area's shard
+    ("site-parses.pickle", "Test Police", "Tost Police"),   # of site.yaml's, in the site's memo
+])
+def test_a_memo_changed_on_disk_is_read_as_none_and_the_site_is_as_written(make_site, tmp_path, kept, written,
+                                                                           changed):
+    """The reviewer's findings: a word changed in a kept memo was published, and stayed through
+    later edits; now the file's CRC-32 makes it no memo, and the texts are parsed again."""
+    from sitegen.build import build
+    from sitegen.build.areacache import shard_of
+    site = make_site("minimal")
+    state = tmp_path / "state"
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=state)
+    path = state / (f"areas/{shard_of('north-ward'):02d}.pickle" if kept == "areas" else kept)
+    data = path.read_bytes()
+    assert written.encode() in data
+    path.write_bytes(data.replace(written.encode(), changed.encode()))
+    story = site / "content/areas/north-ward/news/speed-checks.md"
+    story.write_text(story.read_text() + "\nOne more sentence.\n")
+    build(site, tmp_path / "out", date(2026, 11, 28), state_dir=state)
+    build(site, tmp_path / "clean", date(2026, 11, 28), state_dir=tmp_path / "clean-state", clean=True)
+    pages = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*.html"))
+    assert [(tmp_path / "out" / p).read_bytes() for p in pages] == [(tmp_path / "clean" / p).read_bytes() for p in pages]
+    assert not any(changed.encode() in p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file())

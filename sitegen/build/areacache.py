@@ -1,7 +1,8 @@
 """Loaded areas kept between builds, so a rebuild parses only the areas that changed.
 
 The cache is split into shards (a slug always falls in the same one), each a
-pickle of (sitegen code hash, {slug: (area unit hash, AreaLoad)}); an area
+pickle of (sitegen code hash, {slug: (area unit hash, AreaLoad)}) after a line with its
+CRC-32, so a damaged shard reads as none (crcfile.py), never as other words; an area
 loaded in a worker is written as the pickle it came back as (parallel.PickledAs),
 not pickled again.  A build rewrites only the shards holding an area it loaded
 afresh or no longer has: editing one ward rewrites one small file, not the
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..fileio import atomic_write
 from ..parallel import PickledAs
+from .crcfile import checked_body, with_crc
 from .sources import area_unit
 from .units import Unit, digest
 
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
     from ..content.arealoader import AreaLoad
 
 AREAS_DIR = "areas"
+SHARD_KIND = b"sitegen area cache"   # a shard's first line: this and its CRC-32 (crcfile)
 OLD_SINGLE_FILE = "areas.pickle"   # the cache before it was sharded; removed when seen
 SHARDS = 64
 Entry = tuple[str, "AreaLoad"]  # (area unit hash, AreaLoad)
@@ -102,13 +105,13 @@ class AreaStore:
         return self.folder / f"{shard:02d}.pickle"
 
     def _read(self, shard: int) -> dict[str, Entry] | None:
-        """The entries of SHARD ({} if it has none), or None if unreadable or made by other code."""
+        """The entries of SHARD ({} if it has none), or None if unreadable, damaged (its
+        CRC-32) or made by other code."""
         try:
-            with self._path(shard).open("rb") as handle:
-                code, entries = pickle.load(handle)  # noqa: S301 - our own cache file
+            code, entries = pickle.loads(checked_body(SHARD_KIND, self._path(shard).read_bytes()))  # noqa: S301
         except FileNotFoundError:
             return {}
-        except Exception:   # whatever a damaged file raises: EOFError, MemoryError, ZoneInfoNotFoundError...
+        except Exception:   # whatever a damaged file raises: DamagedFile, EOFError, MemoryError...
             return None
         return entries if code == self.code and isinstance(entries, dict) else None
 
@@ -119,6 +122,5 @@ class AreaStore:
             except FileNotFoundError:
                 pass
             return
-        atomic_write(self._path(shard),
-                     lambda handle: pickle.dump((self.code, entries), handle, pickle.HIGHEST_PROTOCOL),
-                     cache=True)
+        data = pickle.dumps((self.code, entries), pickle.HIGHEST_PROTOCOL)
+        atomic_write(self._path(shard), with_crc(SHARD_KIND, data), cache=True)

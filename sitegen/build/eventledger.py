@@ -6,7 +6,7 @@ whatever --state says, so every build of the site shares it), in 64 shards
 (an area always falls in the same one, build/areacache.shard_of), each
 `{area slug: {uid: {"hash": <hash of the event's published fields>,
 "since": "YYYY-MM-DD", "sequence": <int>}}}` as JSON, after a first line
-holding the CRC-32 of that JSON (LEDGER_HEADER): a shard damaged in any byte
+holding the CRC-32 of that JSON (LEDGER_KIND, crcfile.py): a shard damaged in any byte
 reads as lost, never as other numbers (a shard written before the header is
 read as it stands).  An event removed from its area keeps its record, so that
 if it comes back its SEQUENCE still only rises.
@@ -34,7 +34,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -43,13 +42,14 @@ from ..errors import ServiceError
 from ..fileio import atomic_write
 from ..model import Event
 from .areacache import shard_of
+from .crcfile import checked_body, with_crc
 from .state import default_state_dir
 
 LEDGER_DIR = "events"
 SHARDS_DIR = "shards"   # a folder: no old ledger file (events/<slug>.json) can be named as a shard
 SEQUENCE_EPOCH = date(2020, 1, 1)
 SEQUENCES_PER_DAY = 10
-LEDGER_HEADER = b"sitegen event ledger, crc32 "   # then the JSON's CRC-32 in 8 hex digits, and a newline
+LEDGER_KIND = b"sitegen event ledger,"   # its first line: this, " crc32 " and the JSON's CRC-32 (crcfile)
 
 
 @dataclass(frozen=True)
@@ -106,20 +106,15 @@ def read_ledger(path: Path) -> dict[str, dict]:
 
 
 def _checked(data: bytes) -> bytes:
-    """The JSON of a ledger file's DATA: after LEDGER_HEADER, if its CRC-32 is right
-    (ValueError if not); a file without the header (written before it) as it stands."""
-    if not data.startswith(LEDGER_HEADER):
-        return data
-    header, _, body = data.partition(b"\n")
-    if header[len(LEDGER_HEADER):] != b"%08x" % zlib.crc32(body):
-        raise ValueError("the ledger's CRC-32 is not its content's")
-    return body
+    """The JSON of a ledger file's DATA, after its first line if its CRC-32 is right
+    (crcfile.DamagedFile, a ValueError, if not); a file without that line (written
+    before it) as it stands."""
+    return checked_body(LEDGER_KIND, data) if data.startswith(LEDGER_KIND) else data
 
 
 def ledger_bytes(ledger: dict[str, dict]) -> bytes:
-    """LEDGER as a shard file holds it: LEDGER_HEADER with the CRC-32, then the JSON."""
-    body = (json.dumps(ledger, indent=1, sort_keys=True) + "\n").encode("utf-8")
-    return LEDGER_HEADER + b"%08x\n" % zlib.crc32(body) + body
+    """LEDGER as a shard file holds it: the line with the CRC-32, then the JSON."""
+    return with_crc(LEDGER_KIND, (json.dumps(ledger, indent=1, sort_keys=True) + "\n").encode("utf-8"))
 
 
 def _known(entry: object) -> tuple[str, Published] | None:

@@ -82,7 +82,10 @@ def parse_yaml(text: str, rel_path: str, first_line: int = 1):
     if entry == FLAT:
         return _flat_mapping(text, first_line, resolved=True)
     if entry is not None:
-        return pickle.loads(entry)  # noqa: S301 - the build's own cache, made by this code
+        try:
+            return pickle.loads(entry)  # noqa: S301 - the build's own cache, made by this code
+        except Exception:   # noqa: S110 - a memo is a cache: an entry that does not load is parsed again
+            pass
     value, flat = _parsed(text, rel_path, first_line)
     memo.put(key, FLAT if flat else pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
     return value
