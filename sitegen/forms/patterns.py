@@ -61,7 +61,7 @@ _HEX_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4})")
 
 def anchored(pattern: str) -> str:
     """An editor's pattern made to match the whole answer (and nothing after it),
-    its '.' as JavaScript reads it."""
+    its '.' and '$' as JavaScript reads them."""
     return f"^(?:{_portable(pattern)}){END}"
 
 
@@ -109,8 +109,12 @@ def _problems(pattern: str):
 
 
 def _portable(pattern: str) -> str:
-    return "".join(_ANY_BUT_LINE_END if text == "." and not in_class else text
-                   for text, in_class, _ in _tokens(pattern))
+    """PATTERN as Python must read it to mean what JavaScript does: '.' stops at any line end,
+    and '$' is the very end of the answer (Python's also matches before a final newline)."""
+    return "".join(text if in_class else _PORTABLE.get(text, text) for text, in_class, _ in _tokens(pattern))
+
+
+_PORTABLE = {".": _ANY_BUT_LINE_END, "$": END}   # outside a class, unescaped
 
 
 def month_number(text: str) -> int | None:
