@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 
 from sitegen.build.hashing import Hasher
 from sitegen.build.sources import (
-    _named,
     area_text_unit,
     area_unit,
     area_units,
@@ -30,12 +29,6 @@ def test_area_units_are_those_of_each_slug(slugs):
 def test_units_of_a_kind():
     assert units_of("feeds", ["a", "b"]) == [Unit("feeds", "a"), Unit("feeds", "b")]
     assert str(units_of("feeds", ["a"])[0]) == "feeds:a"
-
-
-@given(units=st.dictionaries(st.builds(Unit, st.sampled_from(["area", "page", "config"]), st.text(max_size=6)),
-                             st.text(max_size=6), max_size=8))
-def test_named_units_read_as_each_unit_written_out(units):
-    assert _named(units) == [f"{unit}={value}" for unit, value in units.items()]
 
 
 def test_feed_units_of_a_site_without_feeds_are_each_area_s(tmp_path):

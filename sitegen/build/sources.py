@@ -125,20 +125,14 @@ def source_units(root: Path, hasher: Hasher, last: Mapping[Unit, str] | None = N
     pages, page_parts = _page_units(root / "content" / "pages", hasher)
     units.update(areas)
     units.update(pages)
-    units[AREAS] = digest(*_named(areas))
-    units[PAGES] = digest(*_named(pages))
+    units[AREAS] = digest(*(f"{u}={v}" for u, v in areas.items()))
+    units[PAGES] = digest(*(f"{u}={v}" for u, v in pages.items()))
     units.update(area_parts)
     units.update(page_parts)
     postcodes = _postcode_units(root, hasher)
     units.update(postcodes)
     units[POSTCODES] = hasher.tree(root / "content" / "postcodes")   # (the listing too: a new district)
     return units
-
-
-def _named(units: dict[Unit, str]) -> list[str]:
-    """'unit=hash' of each of UNITS (str(unit) written out: Unit.__str__ is Python, and
-    there are 2,000 areas at 2,000 wards)."""
-    return [f"{kind}:{name}={value}" if name else f"{kind}={value}" for (kind, name), value in units.items()]
 
 
 def _site_translations(root: Path, hasher: Hasher) -> list[str]:
