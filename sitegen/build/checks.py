@@ -12,7 +12,7 @@ import jinja2
 import jinja2.nodes
 
 from ..assets import fingerprint
-from ..config import SITE_FILE
+from ..config import SITE_FILE, SiteConfig
 from ..content.arealoader import AreaCache, area_folders
 from ..content.medianames import media_name_clashes, media_url
 from ..content.postcodes import lookup_problems
@@ -33,17 +33,19 @@ from ..sitefiles import bad_names, outside_links, outside_target
 
 
 def load_and_check(root: Path, build_date: date, cache: AreaCache | None = None, jobs: int = 1,
-                   env: jinja2.Environment | None = None) -> tuple[Site, list[Output]]:
+                   env: jinja2.Environment | None = None,
+                   config: SiteConfig | None = None) -> tuple[Site, list[Output]]:
     """Load ROOT and check everything a build reads; raise with every problem.  The
     site comes back with its areas' neighbours named (Site.neighbours).
 
-    ENV is the build's template environment, when the caller has made it."""
+    ENV is the build's template environment and CONFIG ROOT's settings, when the caller
+    has made them."""
     walked: list[list[Problem]] = []
 
     def walk_sources() -> None:   # needs nothing loaded: done while the workers load the areas
         walked.append([*outside_links(root), *bad_names(root), *media_name_clashes(root)])
 
-    site, problems = load_site(root, build_date, cache, jobs, meanwhile=walk_sources)
+    site, problems = load_site(root, build_date, cache, jobs, meanwhile=walk_sources, config=config)
     outputs = plan(site)
     wards = [folder.name for folder in area_folders(root)]
     urls = Addresses({o.url for o in outputs} | set(site.media), unloaded_areas(site, wards))

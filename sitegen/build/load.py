@@ -67,7 +67,7 @@ def load(found: Scan, selection: Selection, root: Path, build_date: date, state_
         # Only here: a narrow build checks its areas alone, without the whole site's
         # checks and the forms machinery they read (40 ms of imports).
         from .checks import load_and_check
-        site, outputs = load_and_check(root, build_date, cache, jobs, env)
+        site, outputs = load_and_check(root, build_date, cache, jobs, env, config)
         frame = frame_values(site)
         assets = collect_assets(site.config)
         facts = _whole_facts(site, outputs, frame, assets)

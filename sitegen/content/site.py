@@ -5,7 +5,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from ..config import load_config
+from ..config import SiteConfig, load_config
 from ..errors import Problems
 from ..forms.bundle import load_forms_bundle
 from ..model import Area, Borough, Site, shared_names
@@ -18,15 +18,17 @@ from .pages import load_pages
 
 
 def load_site(root: Path, build_date: date, cache: AreaCache | None = None,
-              jobs: int = 1, meanwhile: Callable[[], object] | None = None) -> tuple[Site, Problems]:
+              jobs: int = 1, meanwhile: Callable[[], object] | None = None,
+              config: SiteConfig | None = None) -> tuple[Site, Problems]:
     """Read everything under ROOT.  Returns the site and every problem found.
 
     A broken site.yaml raises at once (nothing else can be read without it);
     problems in content are collected so the caller can report them all.
     CACHE lets unchanged areas be reused; JOBS processes load the others, while
-    MEANWHILE (called once, unless site.yaml is broken) runs here.
+    MEANWHILE (called once, unless site.yaml is broken) runs here.  CONFIG: ROOT's
+    settings, when the caller has read them (a build has: they are not read twice).
     """
-    config = load_config(root)
+    config = config or load_config(root)
     ctx = load_context(root, config)
     areas = load_all_areas(ctx, cache, jobs, meanwhile)
     pages = load_pages(ctx)
